@@ -1,0 +1,2 @@
+// Replaced by the standalone gateway host.
+return 0;

@@ -1,0 +1,41 @@
+namespace OtlpGrains.Interfaces;
+
+/// <summary>
+/// Rolling state of one service, keyed by its identity (<c>service.namespace/service.name</c>, or just the name).
+/// Fed once per OTLP request by the gateway and with edge calls by the trace grains.
+/// </summary>
+[Alias("otlpgrains.IServiceGrain")]
+public interface IServiceGrain : IGrainWithStringKey
+{
+    /// <summary>Adds one request's spans of this service to the windows and totals.</summary>
+    [Alias("IngestSpans")]
+    ValueTask IngestSpansAsync(ServiceSpanBatch batch);
+
+    /// <summary>Adds one request's metric data points of this service.</summary>
+    [Alias("IngestMetrics")]
+    ValueTask IngestMetricsAsync(ServiceMetricBatch batch);
+
+    /// <summary>Adds one request's log records of this service.</summary>
+    [Alias("IngestLogs")]
+    ValueTask IngestLogsAsync(ServiceLogBatch batch);
+
+    /// <summary>Adds calls this service made along its outgoing edges.</summary>
+    [Alias("AddEdgeCalls")]
+    ValueTask AddEdgeCallsAsync(EdgeCall[] calls);
+
+    /// <summary>The service at a glance.</summary>
+    [Alias("GetSummary")]
+    ValueTask<ServiceSummary> GetSummaryAsync();
+
+    /// <summary>The service over [rangeStart, rangeEnd); null bounds mean everything retained.</summary>
+    [Alias("GetDetail")]
+    ValueTask<ServiceDetail> GetDetailAsync(DateTimeOffset? rangeStart, DateTimeOffset? rangeEnd);
+
+    /// <summary>Outgoing edges with totals since first seen and latency over everything retained.</summary>
+    [Alias("GetDownstream")]
+    ValueTask<EdgeStats[]> GetDownstreamAsync();
+
+    /// <summary>Recent p99 latency (ms) of an operation, or null when it has too little data to judge.</summary>
+    [Alias("GetOperationP99")]
+    ValueTask<double?> GetOperationP99Async(string operation);
+}

@@ -1,0 +1,18 @@
+namespace OtlpGrains.Interfaces;
+
+/// <summary>One service over a time range: totals, a series of windows, operations, edges, logs and metrics.</summary>
+[GenerateSerializer, Immutable, Alias("otlpgrains.ServiceDetail")]
+public sealed record ServiceDetail(
+    [property: Id(0)] string Name,
+    [property: Id(1)] DateTimeOffset? From,
+    [property: Id(2)] DateTimeOffset? To,
+    [property: Id(3)] long Spans,
+    [property: Id(4)] long Requests,
+    [property: Id(5)] long Errors,
+    [property: Id(6)] LatencySummary LatencyMs,
+    [property: Id(7)] WindowPoint[] Series,
+    [property: Id(8)] OperationStats[] Operations,
+    [property: Id(9)] EdgeStats[] Downstream,
+    [property: Id(10)] LogSummary Logs,
+    [property: Id(11)] MetricSeries[] Metrics,
+    [property: Id(12)] ServiceTotals Totals);

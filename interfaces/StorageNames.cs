@@ -1,0 +1,14 @@
+namespace OtlpGrains.Interfaces;
+
+/// <summary>Names of the grain storage and stream providers the silo registers.</summary>
+public static class StorageNames
+{
+    /// <summary>Grain state of services and the catalog.</summary>
+    public const string Services = "services";
+
+    /// <summary>Traces kept by tail sampling.</summary>
+    public const string KeptTraces = "traces";
+
+    /// <summary>The storage Orleans memory streams need for their subscriptions.</summary>
+    public const string PubSub = "PubSubStore";
+}

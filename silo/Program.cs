@@ -1,0 +1,2 @@
+// Replaced by the silo host.
+return 0;

@@ -1,0 +1,2 @@
+// Replaced by the benchmarks.
+return 0;

@@ -1,0 +1,2 @@
+// Replaced by the load tool.
+return 0;
