@@ -31,6 +31,10 @@ public interface IServiceGrain : IGrainWithStringKey
     [Alias("GetDetail")]
     ValueTask<ServiceDetail> GetDetailAsync(DateTimeOffset? rangeStart, DateTimeOffset? rangeEnd);
 
+    /// <summary>Cumulative counters since first seen (for <c>/metrics</c>).</summary>
+    [Alias("GetTotals")]
+    ValueTask<ServiceTotals> GetTotalsAsync();
+
     /// <summary>Outgoing edges with totals since first seen and latency over everything retained.</summary>
     [Alias("GetDownstream")]
     ValueTask<EdgeStats[]> GetDownstreamAsync();
