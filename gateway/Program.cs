@@ -1,2 +1,3 @@
-// Replaced by the standalone gateway host.
-return 0;
+using OtlpGrains.Gateway.Hosting;
+
+await GatewayApplication.Build(args).RunAsync();

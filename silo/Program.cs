@@ -1,2 +1,3 @@
-// Replaced by the silo host.
-return 0;
+using OtlpGrains.Silo;
+
+await SiloApplication.Build(args).RunAsync();

@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using OtlpGrains.Interfaces;
+
+namespace OtlpGrains.Gateway.Api;
+
+/// <summary>The JSON query API under <c>/api/v1</c>: services, one service, the service graph, kept traces.</summary>
+internal static class QueryApi
+{
+    public static readonly JsonSerializerOptions Json = CreateJsonOptions();
+
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/v1");
+        api.MapGet("/services", ListServicesAsync);
+        api.MapGet("/services/{**name}", GetServiceAsync);
+        api.MapGet("/graph", GetGraphAsync);
+        api.MapGet("/traces/{traceId}", GetTraceAsync);
+    }
+
+    private static async Task<IResult> ListServicesAsync(ServiceDirectory directory)
+    {
+        var summaries = await directory.SummariesAsync();
+        return Results.Json(new { services = summaries }, Json);
+    }
+
+    private static async Task<IResult> GetServiceAsync(string name, string? from, string? to, ServiceDirectory directory)
+    {
+        if (!TryParseTime(from, out var rangeStart) || !TryParseTime(to, out var rangeEnd))
+        {
+            return Error(StatusCodes.Status400BadRequest, "from and to must be RFC 3339 times, e.g. 2026-01-02T15:04:05Z");
+        }
+
+        if (rangeStart is not null && rangeEnd is not null && rangeEnd <= rangeStart)
+        {
+            return Error(StatusCodes.Status400BadRequest, "to must be after from");
+        }
+
+        var (services, edges) = await directory.GraphAsync();
+        if (!services.Contains(name, StringComparer.Ordinal))
+        {
+            return Error(StatusCodes.Status404NotFound, $"service '{name}' has not been seen");
+        }
+
+        var detail = await directory.Service(name).GetDetailAsync(rangeStart, rangeEnd);
+        var upstream = edges.Where(e => e.Server == name && !e.Virtual).ToArray();
+        return Results.Json(new
+        {
+            detail.Name,
+            detail.From,
+            detail.To,
+            detail.Spans,
+            detail.Requests,
+            detail.Errors,
+            detail.LatencyMs,
+            detail.Series,
+            detail.Operations,
+            detail.Downstream,
+            Upstream = upstream,
+            detail.Logs,
+            detail.Metrics,
+            detail.Totals,
+        }, Json);
+    }
+
+    private static async Task<IResult> GetGraphAsync(ServiceDirectory directory)
+    {
+        var (services, edges) = await directory.GraphAsync();
+        var nodes = services.Select(s => new GraphNode(s, false))
+            .Concat(edges.Where(e => e.Virtual).Select(e => e.Server).Distinct(StringComparer.Ordinal)
+                .Where(v => !services.Contains(v, StringComparer.Ordinal)).Select(v => new GraphNode(v, true)))
+            .ToArray();
+        return Results.Json(new { nodes, edges }, Json);
+    }
+
+    private static async Task<IResult> GetTraceAsync(string traceId, IGrainFactory grains)
+    {
+        if (traceId.Length != 32 || !traceId.All(char.IsAsciiHexDigit) || traceId.All(c => c == '0'))
+        {
+            return Error(StatusCodes.Status400BadRequest, "trace id must be 32 hex characters and not all zero");
+        }
+
+        var view = await grains.GetGrain<ITraceGrain>(traceId.ToLowerInvariant()).GetKeptAsync();
+        return view is null
+            ? Error(StatusCodes.Status404NotFound, $"trace {traceId} was not kept (tail sampling dropped it, it is not complete yet, or it was never seen)")
+            : Results.Json(view, Json);
+    }
+
+    private static IResult Error(int status, string reason) => Results.Json(new { error = reason }, Json, statusCode: status);
+
+    private static bool TryParseTime(string? text, out DateTimeOffset? value)
+    {
+        value = null;
+        if (string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        {
+            value = parsed;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static JsonSerializerOptions CreateJsonOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        options.Converters.Add(new UtcTimeConverter());
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    private sealed record GraphNode(string Name, bool Virtual);
+
+    /// <summary>Writes times as RFC 3339 UTC (<c>...Z</c>), as the API promises.</summary>
+    private sealed class UtcTimeConverter : JsonConverter<DateTimeOffset>
+    {
+        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            DateTimeOffset.Parse(reader.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+    }
+}

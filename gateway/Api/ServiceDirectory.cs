@@ -1,0 +1,32 @@
+using OtlpGrains.Interfaces;
+
+namespace OtlpGrains.Gateway.Api;
+
+/// <summary>Asks every known service grain at once; the catalog grain says which services exist.</summary>
+internal sealed class ServiceDirectory(IGrainFactory grains)
+{
+    public ValueTask<string[]> NamesAsync() =>
+        grains.GetGrain<IServiceCatalogGrain>(IServiceCatalogGrain.DefaultKey).GetServicesAsync();
+
+    public IServiceGrain Service(string name) => grains.GetGrain<IServiceGrain>(name);
+
+    public async Task<ServiceSummary[]> SummariesAsync()
+    {
+        var names = await NamesAsync();
+        return await Task.WhenAll(names.Select(n => Service(n).GetSummaryAsync().AsTask()));
+    }
+
+    public async Task<(string Name, ServiceTotals Totals)[]> TotalsAsync()
+    {
+        var names = await NamesAsync();
+        var totals = await Task.WhenAll(names.Select(n => Service(n).GetTotalsAsync().AsTask()));
+        return [.. names.Zip(totals)];
+    }
+
+    public async Task<(string[] Services, EdgeStats[] Edges)> GraphAsync()
+    {
+        var names = await NamesAsync();
+        var edges = await Task.WhenAll(names.Select(n => Service(n).GetDownstreamAsync().AsTask()));
+        return (names, [.. edges.SelectMany(e => e)]);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OtlpGrains.Gateway.Api;
+using OtlpGrains.Gateway.Ingest;
+using OtlpGrains.Gateway.Receivers;
+
+namespace OtlpGrains.Gateway.Hosting;
+
+/// <summary>Adds the OTLP receivers, the query API, <c>/metrics</c> and health endpoints to a web host.</summary>
+public static class GatewayHostingExtensions
+{
+    /// <summary>
+    /// Registers the gateway and its three Kestrel endpoints (OTLP/gRPC HTTP/2-only, OTLP/HTTP, API). The host must
+    /// also provide an <see cref="IGrainFactory"/>: a co-hosted silo or an Orleans client.
+    /// </summary>
+    public static WebApplicationBuilder AddOtlpGateway(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<OtlpReceiverOptions>().BindConfiguration(OtlpReceiverOptions.SectionName).ValidateOnStart();
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateOnStart();
+        services.AddOptions<ClusterConnectionOptions>().BindConfiguration(ClusterConnectionOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OtlpReceiverOptions>, GatewayOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ApiOptions>, GatewayOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ClusterConnectionOptions>, GatewayOptionsValidator>();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new InFlightLimiter(sp.GetRequiredService<IOptions<OtlpReceiverOptions>>().Value.MaxInFlightItems));
+        services.AddSingleton<GatewayInstruments>();
+        services.AddSingleton<IngestPipeline>();
+        services.AddSingleton<OtlpHttpReceiver>();
+        services.AddSingleton<ServiceDirectory>();
+
+        var otlp = builder.Configuration.GetSection(OtlpReceiverOptions.SectionName).Get<OtlpReceiverOptions>() ?? new();
+        var api = builder.Configuration.GetSection(ApiOptions.SectionName).Get<ApiOptions>() ?? new();
+        services.AddGrpc(grpc =>
+        {
+            // Bigger messages get RESOURCE_EXHAUSTED from the gRPC stack itself.
+            grpc.MaxReceiveMessageSize = otlp.MaxRequestBytes;
+            grpc.EnableDetailedErrors = false;
+        });
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = null; // the OTLP/HTTP receiver enforces its own limit, with a reason
+            if (IPAddress.TryParse(otlp.ListenAddress, out var otlpAddress))
+            {
+                kestrel.Listen(otlpAddress, otlp.GrpcPort, o => o.Protocols = HttpProtocols.Http2);
+                kestrel.Listen(otlpAddress, otlp.HttpPort, o => o.Protocols = HttpProtocols.Http1AndHttp2);
+            }
+
+            if (IPAddress.TryParse(api.ListenAddress, out var apiAddress))
+            {
+                kestrel.Listen(apiAddress, api.Port, o => o.Protocols = HttpProtocols.Http1);
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>Maps the gateway's endpoints, each on its own port, and logs one line per endpoint at start.</summary>
+    public static WebApplication MapOtlpGateway(this WebApplication app)
+    {
+        var otlp = app.Services.GetRequiredService<IOptions<OtlpReceiverOptions>>().Value;
+        var api = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value;
+        ListenPort.UseListenPortCheck(app);
+
+        var grpcPort = new ListenPort(otlp.GrpcPort);
+        app.MapGrpcService<TraceServiceReceiver>().WithMetadata(grpcPort);
+        app.MapGrpcService<MetricsServiceReceiver>().WithMetadata(grpcPort);
+        app.MapGrpcService<LogsServiceReceiver>().WithMetadata(grpcPort);
+
+        var httpPort = new ListenPort(otlp.HttpPort);
+        var receiver = app.Services.GetRequiredService<OtlpHttpReceiver>();
+        app.MapPost("/v1/traces", receiver.TracesAsync).WithMetadata(httpPort);
+        app.MapPost("/v1/metrics", receiver.MetricsAsync).WithMetadata(httpPort);
+        app.MapPost("/v1/logs", receiver.LogsAsync).WithMetadata(httpPort);
+
+        var apiPort = new ListenPort(api.Port);
+        var group = app.MapGroup(string.Empty).WithMetadata(apiPort);
+        QueryApi.Map(group);
+        group.MapGet("/metrics", PrometheusEndpoint.RenderAsync);
+        group.MapGet("/healthz", () => Results.Text("ok\n"));
+        group.MapGet("/readyz", ReadyAsync);
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OtlpGrains.Gateway");
+        app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() =>
+        {
+            logger.LogInformation("OTLP/gRPC  on http://{Address}:{Port} (HTTP/2 only; TraceService, MetricsService, LogsService)", otlp.ListenAddress, otlp.GrpcPort);
+            logger.LogInformation("OTLP/HTTP  on http://{Address}:{Port}/v1/traces, /v1/metrics, /v1/logs (protobuf or JSON, gzip)", otlp.ListenAddress, otlp.HttpPort);
+            logger.LogInformation("Query API  on http://{Address}:{Port}/api/v1/services, /api/v1/graph, /api/v1/traces/{{traceId}}", api.ListenAddress, api.Port);
+            logger.LogInformation("Metrics    on http://{Address}:{Port}/metrics; health on /healthz and /readyz", api.ListenAddress, api.Port);
+        });
+        return app;
+    }
+
+    /// <summary>Ready when a grain call reaches the cluster: the catalog answers within a few seconds.</summary>
+    private static async Task<IResult> ReadyAsync(ServiceDirectory directory, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await directory.NamesAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            return Results.Text("ready\n");
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return Results.Text($"not ready: {exception.GetType().Name}: {exception.Message}\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+namespace OtlpGrains.Gateway.Hosting;
+
+/// <summary>The OTLP receivers' endpoints and limits. Section <c>OtlpGrains:Otlp</c>.</summary>
+public sealed class OtlpReceiverOptions
+{
+    public const string SectionName = "OtlpGrains:Otlp";
+
+    /// <summary>OTLP/gRPC port (HTTP/2 only, cleartext). Default: 4317.</summary>
+    public int GrpcPort { get; set; } = 4317;
+
+    /// <summary>OTLP/HTTP port (<c>POST /v1/traces|metrics|logs</c>). Default: 4318.</summary>
+    public int HttpPort { get; set; } = 4318;
+
+    /// <summary>Address the OTLP ports listen on. Default: 0.0.0.0 (every IPv4 interface).</summary>
+    public string ListenAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>
+    /// Largest request body in bytes, checked before and after gzip decompression (so a gzip bomb is refused);
+    /// larger requests get HTTP 413 / gRPC RESOURCE_EXHAUSTED. Default: 16777216 (16 MiB).
+    /// </summary>
+    public int MaxRequestBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Spans, data points and log records being handed to the grains at once, over all requests. Above it a
+    /// request is refused with HTTP 429 / gRPC RESOURCE_EXHAUSTED and <c>Retry-After</c> so that the sender backs
+    /// off; one request is always admitted when nothing else is in flight. Default: 65536.
+    /// </summary>
+    public int MaxInFlightItems { get; set; } = 65_536;
+
+    /// <summary>Seconds a refused sender is told to wait (<c>Retry-After</c>). Default: 1.</summary>
+    public int RetryAfterSeconds { get; set; } = 1;
+
+    /// <summary>Longest time the grains get to accept a batch before the sender is told UNAVAILABLE. Default: 30.</summary>
+    public int GrainTimeoutSeconds { get; set; } = 30;
+}

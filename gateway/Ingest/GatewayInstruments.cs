@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text;
+
+namespace OtlpGrains.Gateway.Ingest;
+
+/// <summary>
+/// The gateway's self-metrics, per signal: requests, items accepted, items rejected as invalid, requests refused
+/// by reason, items in flight. Plain counters, rendered in Prometheus text format by <see cref="WriteTo"/>.
+/// </summary>
+internal sealed class GatewayInstruments(InFlightLimiter limiter)
+{
+    private static readonly string[] SignalNames = ["traces", "metrics", "logs"];
+    private static readonly string[] ReasonNames = ["invalid", "malformed", "too_large", "unsupported_media_type", "busy", "unavailable"];
+
+    private readonly long[] _requests = new long[3];
+    private readonly long[] _acceptedItems = new long[3];
+    private readonly long[] _invalidItems = new long[3];
+    private readonly long[] _refused = new long[3 * 6];
+
+    public void Request(Signal signal) => Interlocked.Increment(ref _requests[(int)signal]);
+
+    public void Accepted(Signal signal, long items) => Interlocked.Add(ref _acceptedItems[(int)signal], items);
+
+    public void Invalid(Signal signal, long items) => Interlocked.Add(ref _invalidItems[(int)signal], items);
+
+    public void Refused(Signal signal, RefusalReason reason) =>
+        Interlocked.Increment(ref _refused[((int)signal * 6) + (int)reason]);
+
+    public long AcceptedItems(Signal signal) => Interlocked.Read(ref _acceptedItems[(int)signal]);
+
+    public long InvalidItems(Signal signal) => Interlocked.Read(ref _invalidItems[(int)signal]);
+
+    public long RefusedRequests(Signal signal, RefusalReason reason) =>
+        Interlocked.Read(ref _refused[((int)signal * 6) + (int)reason]);
+
+    public void WriteTo(StringBuilder text)
+    {
+        PerSignal(text, "otlpgrains_gateway_requests_total", "counter", "OTLP export requests received.", _requests);
+        PerSignal(text, "otlpgrains_gateway_accepted_items_total", "counter", "Spans, data points or log records accepted by the grains.", _acceptedItems);
+        PerSignal(text, "otlpgrains_gateway_invalid_items_total", "counter", "Items rejected as invalid (bad ids, empty metric names).", _invalidItems);
+
+        text.Append("# HELP otlpgrains_gateway_refused_requests_total Export requests refused whole, by reason.\n");
+        text.Append("# TYPE otlpgrains_gateway_refused_requests_total counter\n");
+        for (var s = 0; s < SignalNames.Length; s++)
+        {
+            for (var r = 0; r < ReasonNames.Length; r++)
+            {
+                text.Append(CultureInfo.InvariantCulture,
+                    $"otlpgrains_gateway_refused_requests_total{{signal=\"{SignalNames[s]}\",reason=\"{ReasonNames[r]}\"}} {Interlocked.Read(ref _refused[(s * 6) + r])}\n");
+            }
+        }
+
+        text.Append("# HELP otlpgrains_gateway_in_flight_items Items being handed to the grains now.\n");
+        text.Append("# TYPE otlpgrains_gateway_in_flight_items gauge\n");
+        text.Append(CultureInfo.InvariantCulture, $"otlpgrains_gateway_in_flight_items {limiter.InFlight}\n");
+        text.Append("# HELP otlpgrains_gateway_in_flight_items_limit Most items admitted at once.\n");
+        text.Append("# TYPE otlpgrains_gateway_in_flight_items_limit gauge\n");
+        text.Append(CultureInfo.InvariantCulture, $"otlpgrains_gateway_in_flight_items_limit {limiter.MaxItems}\n");
+    }
+
+    private static void PerSignal(StringBuilder text, string name, string type, string help, long[] values)
+    {
+        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n");
+        for (var s = 0; s < SignalNames.Length; s++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{name}{{signal=\"{SignalNames[s]}\"}} {Interlocked.Read(ref values[s])}\n");
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using OpenTelemetry.Proto.Collector.Logs.V1;
+using OtlpGrains.Interfaces;
+
+namespace OtlpGrains.Gateway.Ingest;
+
+/// <summary>Reduces a logs export request to event time and severity per record, one batch per service.</summary>
+internal static class LogRequestSplitter
+{
+    public static SignalIngestPlan<ServiceLogBatch> Split(ExportLogsServiceRequest request, Guid batchId, long receivedUnixNano)
+    {
+        var services = new Dictionary<string, List<LogStamp>>(StringComparer.Ordinal);
+        int accepted = 0, rejected = 0;
+        string? reason = null;
+        foreach (var resourceLogs in request.ResourceLogs)
+        {
+            var service = ServiceIdentity.Of(resourceLogs.Resource?.Attributes);
+            foreach (var scopeLogs in resourceLogs.ScopeLogs)
+            {
+                foreach (var record in scopeLogs.LogRecords)
+                {
+                    // Ids are optional on logs, but when present they follow the span rules.
+                    if (!record.TraceId.IsEmpty && !SpanValidator.IsValidId(record.TraceId, 16))
+                    {
+                        rejected++;
+                        reason ??= $"log trace id must be empty or 16 bytes and not all zero (got {record.TraceId.Length} bytes)";
+                        continue;
+                    }
+
+                    if (!record.SpanId.IsEmpty && !SpanValidator.IsValidId(record.SpanId, 8))
+                    {
+                        rejected++;
+                        reason ??= $"log span id must be empty or 8 bytes and not all zero (got {record.SpanId.Length} bytes)";
+                        continue;
+                    }
+
+                    if (!services.TryGetValue(service, out var stamps))
+                    {
+                        stamps = [];
+                        services.Add(service, stamps);
+                    }
+
+                    // Event time, else the time the collector saw it, else the time we received it.
+                    var time = record.TimeUnixNano != 0 ? record.TimeUnixNano
+                        : record.ObservedTimeUnixNano != 0 ? record.ObservedTimeUnixNano
+                        : (ulong)receivedUnixNano;
+                    var severity = (int)record.SeverityNumber is >= 0 and <= 24 ? (byte)record.SeverityNumber : (byte)0;
+                    stamps.Add(new LogStamp((long)time, severity));
+                    accepted++;
+                }
+            }
+        }
+
+        var batches = new KeyValuePair<string, ServiceLogBatch>[services.Count];
+        var i = 0;
+        foreach (var (name, stamps) in services)
+        {
+            batches[i++] = new(name, new ServiceLogBatch(batchId, [.. stamps]));
+        }
+
+        return new SignalIngestPlan<ServiceLogBatch>(batches, accepted, rejected, reason);
+    }
+}

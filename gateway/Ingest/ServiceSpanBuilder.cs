@@ -1,0 +1,25 @@
+using OtlpGrains.Interfaces;
+
+namespace OtlpGrains.Gateway.Ingest;
+
+/// <summary>Collects one service's spans of a request, writing each distinct span name once.</summary>
+internal sealed class ServiceSpanBuilder
+{
+    private readonly Dictionary<string, int> _operationIndex = new(StringComparer.Ordinal);
+    private readonly List<string> _operations = [];
+    private readonly List<ServiceSpan> _spans = [];
+
+    public void Add(string operation, long endUnixNano, long durationNanos, SpanKindCode kind, SpanRole role)
+    {
+        if (!_operationIndex.TryGetValue(operation, out var index))
+        {
+            index = _operations.Count;
+            _operationIndex.Add(operation, index);
+            _operations.Add(operation);
+        }
+
+        _spans.Add(new ServiceSpan(endUnixNano, durationNanos, index, kind, role));
+    }
+
+    public ServiceSpanBatch Build(Guid batchId) => new(batchId, [.. _operations], [.. _spans]);
+}

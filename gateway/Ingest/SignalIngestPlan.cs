@@ -1,0 +1,8 @@
+namespace OtlpGrains.Gateway.Ingest;
+
+/// <summary>A metrics or logs export request split into one batch per service, plus what was rejected.</summary>
+internal sealed record SignalIngestPlan<TBatch>(
+    KeyValuePair<string, TBatch>[] Services,
+    int Accepted,
+    int Rejected,
+    string? RejectReason);

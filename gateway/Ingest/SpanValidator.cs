@@ -1,0 +1,32 @@
+using Google.Protobuf;
+using OpenTelemetry.Proto.Trace.V1;
+
+namespace OtlpGrains.Gateway.Ingest;
+
+/// <summary>OTLP id rules: a trace id is 16 bytes, a span id 8, neither all zero; a parent id is empty or 8 bytes.</summary>
+internal static class SpanValidator
+{
+    /// <summary>Null when the span is valid, else a short reason.</summary>
+    public static string? Check(Span span)
+    {
+        if (!IsValidId(span.TraceId, 16))
+        {
+            return $"trace id must be 16 bytes and not all zero (got {span.TraceId.Length} bytes)";
+        }
+
+        if (!IsValidId(span.SpanId, 8))
+        {
+            return $"span id must be 8 bytes and not all zero (got {span.SpanId.Length} bytes)";
+        }
+
+        if (!span.ParentSpanId.IsEmpty && span.ParentSpanId.Length != 8)
+        {
+            return $"parent span id must be empty or 8 bytes (got {span.ParentSpanId.Length} bytes)";
+        }
+
+        return null;
+    }
+
+    public static bool IsValidId(ByteString id, int length) =>
+        id.Length == length && id.Span.IndexOfAnyExcept((byte)0) >= 0;
+}

@@ -1,0 +1,147 @@
+using System.Globalization;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Proto.Collector.Logs.V1;
+using OpenTelemetry.Proto.Collector.Metrics.V1;
+using OpenTelemetry.Proto.Collector.Trace.V1;
+using OtlpGrains.Gateway.Hosting;
+using OtlpGrains.Gateway.Http;
+using OtlpGrains.Gateway.Ingest;
+using OtlpGrains.Gateway.Otlp;
+
+namespace OtlpGrains.Gateway.Receivers;
+
+/// <summary>
+/// OTLP/HTTP: <c>POST /v1/traces|metrics|logs</c> with protobuf or JSON bodies, optionally gzip. Answers in the
+/// request's encoding; refusals carry a <c>google.rpc.Status</c> with a one-line reason, as OTLP asks.
+/// </summary>
+internal sealed class OtlpHttpReceiver(IngestPipeline pipeline, IOptions<OtlpReceiverOptions> options)
+{
+    private readonly OtlpReceiverOptions _options = options.Value;
+
+    public Task TracesAsync(HttpContext context) => HandleAsync(
+        context,
+        Signal.Traces,
+        ExportTraceServiceRequest.Parser,
+        OtlpJson.ParseTraces,
+        (request, ct) => pipeline.IngestTracesAsync(request, ct),
+        OtlpResponses.Traces);
+
+    public Task MetricsAsync(HttpContext context) => HandleAsync(
+        context,
+        Signal.Metrics,
+        ExportMetricsServiceRequest.Parser,
+        OtlpJson.ParseMetrics,
+        (request, ct) => pipeline.IngestMetricsAsync(request, ct),
+        OtlpResponses.Metrics);
+
+    public Task LogsAsync(HttpContext context) => HandleAsync(
+        context,
+        Signal.Logs,
+        ExportLogsServiceRequest.Parser,
+        OtlpJson.ParseLogs,
+        (request, ct) => pipeline.IngestLogsAsync(request, ct),
+        OtlpResponses.Logs);
+
+    private delegate TRequest JsonParse<out TRequest>(ReadOnlySpan<byte> utf8);
+
+    private async Task HandleAsync<TRequest, TResponse>(
+        HttpContext context,
+        Signal signal,
+        MessageParser<TRequest> protobufParser,
+        JsonParse<TRequest> jsonParser,
+        Func<TRequest, CancellationToken, ValueTask<IngestOutcome>> ingest,
+        Func<IngestOutcome, TResponse> respond)
+        where TRequest : IMessage<TRequest>
+        where TResponse : IMessage<TResponse>
+    {
+        var request = context.Request;
+        using var body = await OtlpRequestBody.ReadAsync(
+            request.Body,
+            request.ContentType,
+            request.Headers.ContentEncoding.ToString(),
+            request.ContentLength,
+            _options.MaxRequestBytes,
+            context.RequestAborted);
+
+        if (!body.Succeeded)
+        {
+            var reason = body.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => RefusalReason.TooLarge,
+                StatusCodes.Status415UnsupportedMediaType => RefusalReason.UnsupportedMediaType,
+                _ => RefusalReason.Malformed,
+            };
+            pipeline.Refuse(signal, reason);
+            if (body.StatusCode == StatusCodes.Status415UnsupportedMediaType)
+            {
+                // The encoding is unknown, so the reason goes out as plain text.
+                context.Response.StatusCode = body.StatusCode;
+                await context.Response.WriteAsync(body.Reason + "\n", context.RequestAborted);
+                return;
+            }
+
+            await WriteStatusAsync(context, IsJson(request.ContentType), body.StatusCode, GrpcCodeOf(body.StatusCode), body.Reason);
+            return;
+        }
+
+        var json = body.Format == OtlpBodyFormat.Json;
+        TRequest message;
+        try
+        {
+            message = json ? jsonParser(body.Span) : protobufParser.ParseFrom(body.Span);
+        }
+        catch (Exception exception) when (exception is OtlpFormatException or InvalidProtocolBufferException)
+        {
+            pipeline.Refuse(signal, RefusalReason.Malformed);
+            var what = json ? "JSON" : "protobuf";
+            await WriteStatusAsync(context, json, StatusCodes.Status400BadRequest, 3, $"malformed OTLP {what}: {OneLine(exception.Message)}");
+            return;
+        }
+
+        var outcome = await ingest(message, context.RequestAborted);
+        switch (outcome.Status)
+        {
+            case IngestStatus.Invalid:
+                await WriteStatusAsync(context, json, StatusCodes.Status400BadRequest, 3, outcome.Message ?? "invalid request");
+                return;
+            case IngestStatus.Busy:
+                context.Response.Headers.RetryAfter = _options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                await WriteStatusAsync(context, json, StatusCodes.Status429TooManyRequests, 8, outcome.Message ?? "busy");
+                return;
+            case IngestStatus.Unavailable:
+                context.Response.Headers.RetryAfter = _options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                await WriteStatusAsync(context, json, StatusCodes.Status503ServiceUnavailable, 14, outcome.Message ?? "unavailable");
+                return;
+        }
+
+        await WriteMessageAsync(context, json, StatusCodes.Status200OK, respond(outcome));
+    }
+
+    private static Task WriteStatusAsync(HttpContext context, bool json, int httpStatus, int grpcCode, string reason) =>
+        WriteMessageAsync(context, json, httpStatus, new Google.Rpc.Status { Code = grpcCode, Message = reason });
+
+    private static async Task WriteMessageAsync(HttpContext context, bool json, int httpStatus, IMessage message)
+    {
+        context.Response.StatusCode = httpStatus;
+        context.Response.ContentType = json ? "application/json" : "application/x-protobuf";
+        var bytes = json ? OtlpJson.Format(message) : message.ToByteArray();
+        await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
+    }
+
+    private static int GrpcCodeOf(int httpStatus) => httpStatus switch
+    {
+        StatusCodes.Status413PayloadTooLarge => 8, // RESOURCE_EXHAUSTED
+        _ => 3, // INVALID_ARGUMENT
+    };
+
+    private static bool IsJson(string? contentType) =>
+        contentType is not null && contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase);
+
+    private static string OneLine(string text)
+    {
+        var end = text.IndexOfAny(['\r', '\n']);
+        return end < 0 ? text : text[..end];
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OtlpGrains.Grains.Services;
+using OtlpGrains.Grains.Traces;
+
+namespace OtlpGrains.Grains;
+
+/// <summary>Registers what the grains need on a silo: their options (validated at start) and per-silo helpers.</summary>
+public static class GrainsSiloBuilderExtensions
+{
+    public static ISiloBuilder AddOtlpGrains(this ISiloBuilder silo)
+    {
+        var services = silo.Services;
+        services.AddOptions<ServiceWindowOptions>().BindConfiguration(ServiceWindowOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ServiceWindowOptions>, ServiceWindowOptionsValidator>();
+        services.AddOptions<TraceOptions>().BindConfiguration(TraceOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TraceOptions>, TraceOptionsValidator>();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new TailSampler(sp.GetRequiredService<IOptions<TraceOptions>>().Value, Random.Shared));
+        services.AddSingleton<OperationP99Cache>();
+        services.AddSingleton<EdgeCallBuffer>();
+        services.AddHostedService(sp => sp.GetRequiredService<EdgeCallBuffer>());
+        return silo;
+    }
+}

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Storage;
+using OtlpGrains.Interfaces;
+
+namespace OtlpGrains.Grains.Traces;
+
+/// <summary>
+/// One trace while its spans arrive: gathers them, and after <see cref="TraceOptions.IdleSeconds"/> without a new
+/// span completes it: edge calls go to the client services, tail sampling decides, a kept trace is stored, and the
+/// activation goes away. Storage is touched only for kept traces, so dropped ones cost no I/O.
+/// </summary>
+internal sealed class TraceGrain(
+    IOptions<TraceOptions> options,
+    TailSampler sampler,
+    EdgeCallBuffer edges,
+    OperationP99Cache p99s) : Grain, ITraceGrain
+{
+    private const string StateName = "kept";
+    private readonly TimeSpan _idle = TimeSpan.FromSeconds(options.Value.IdleSeconds);
+    private TraceAssembler? _assembler;
+    private IGrainTimer? _idleTimer;
+    private TraceView? _kept;
+
+    private IGrainStorage Storage => ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.KeptTraces);
+
+    public ValueTask AddSpansAsync(TraceSpanBatch batch)
+    {
+        _assembler ??= new TraceAssembler(options.Value.MaxSpans);
+        _assembler.Add(batch.Spans);
+        if (_idleTimer is null)
+        {
+            _idleTimer = this.RegisterGrainTimer(CompleteAsync, new GrainTimerCreationOptions(_idle, Timeout.InfiniteTimeSpan));
+        }
+        else
+        {
+            _idleTimer.Change(_idle, Timeout.InfiniteTimeSpan);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask<TraceView?> GetKeptAsync()
+    {
+        if (_kept is not null)
+        {
+            return _kept;
+        }
+
+        var state = new GrainState<KeptTrace>(new KeptTrace());
+        await Storage.ReadStateAsync(StateName, GrainContext.GrainId, state);
+        if (_assembler is null)
+        {
+            // A query-only activation: nothing to keep in memory.
+            DeactivateOnIdle();
+        }
+
+        return state.RecordExists ? state.State.View : null;
+    }
+
+    private async Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        var trace = _assembler;
+        if (trace is null)
+        {
+            return;
+        }
+
+        _idleTimer?.Dispose();
+        _idleTimer = null;
+
+        edges.Add(trace.DrainEdgeCalls(final: true));
+
+        double? rootP99 = null;
+        if (!trace.HasError && trace.Root is { } root)
+        {
+            rootP99 = await p99s.GetAsync(root.Service, root.Name);
+        }
+
+        var reason = sampler.Decide(trace, rootP99);
+        if (reason is not null)
+        {
+            _kept = trace.ToView(this.GetPrimaryKeyString(), reason);
+            await Storage.WriteStateAsync(StateName, GrainContext.GrainId, new GrainState<KeptTrace>(new KeptTrace { View = _kept }));
+        }
+
+        _assembler = null;
+        DeactivateOnIdle();
+    }
+}

@@ -1,0 +1,22 @@
+using OtlpGrains.Gateway.Hosting;
+
+namespace OtlpGrains.Silo;
+
+/// <summary>
+/// The silo process: an Orleans silo with the gateway co-hosted (OTLP on 4317/4318; query API, <c>/metrics</c>,
+/// health and the dashboard on 8080). Tests build the same application with their own ports.
+/// </summary>
+public static class SiloApplication
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddOtlpGrainsSilo();
+        builder.AddOtlpGateway();
+
+        var app = builder.Build();
+        app.MapOtlpGateway();
+        app.MapOtlpGrainsDashboard();
+        return app;
+    }
+}

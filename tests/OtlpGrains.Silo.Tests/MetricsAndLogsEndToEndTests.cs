@@ -1,0 +1,86 @@
+using System.Diagnostics.Metrics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+
+namespace OtlpGrains.Silo.Tests;
+
+/// <summary>OTLP metrics and logs from the OpenTelemetry .NET SDK land in the service's windows.</summary>
+[Collection(SiloCollection.Name)]
+public sealed partial class MetricsAndLogsEndToEndTests(SiloFixture silo)
+{
+    [Fact]
+    public async Task SdkMetricsAreKeptAsNamedSeries()
+    {
+        var service = $"e2e-metrics-{Guid.NewGuid():N}"[..24];
+        using var meter = new Meter($"{service}.meter");
+        var orders = meter.CreateCounter<long>("orders_placed");
+        using (var provider = Sdk.CreateMeterProviderBuilder()
+            .SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService(service))
+            .AddMeter(meter.Name)
+            .AddOtlpExporter(o => { o.Protocol = OtlpExportProtocol.Grpc; o.Endpoint = silo.GrpcEndpoint; })
+            .Build())
+        {
+            for (var i = 1; i <= 5; i++)
+            {
+                orders.Add(i);
+            }
+
+            Assert.True(provider.ForceFlush(10_000));
+        }
+
+        var detail = await SiloFixture.EventuallyAsync(
+            () => silo.Api.GetFromJsonAsync<JsonElement>($"/api/v1/services/{service}"),
+            d => d.TryGetProperty("metrics", out var m) && m.GetArrayLength() > 0);
+        var series = detail.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("name").GetString() == "orders_placed");
+        Assert.Equal("sum", series.GetProperty("type").GetString());
+        var last = series.GetProperty("points").EnumerateArray().Last();
+        Assert.Equal(15, last.GetProperty("last").GetDouble()); // cumulative: 1+2+3+4+5
+    }
+
+    [Fact]
+    public async Task SdkLogsAreCountedBySeverity()
+    {
+        var service = $"e2e-logs-{Guid.NewGuid():N}"[..24];
+        using (var factory = LoggerFactory.Create(logging => logging.AddOpenTelemetry(o =>
+        {
+            o.SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService(service));
+            o.AddOtlpExporter(e => { e.Protocol = OtlpExportProtocol.HttpProtobuf; e.Endpoint = new Uri(silo.HttpEndpoint, "/v1/logs"); });
+        })))
+        {
+            var logger = factory.CreateLogger("checkout");
+            for (var i = 0; i < 3; i++)
+            {
+                LogPlaced(logger, i);
+            }
+
+            LogSlow(logger);
+            LogFailed(logger, "card declined");
+            LogFailed(logger, "timeout");
+        }
+
+        var detail = await SiloFixture.EventuallyAsync(
+            () => silo.Api.GetFromJsonAsync<JsonElement>($"/api/v1/services/{service}"),
+            d => d.TryGetProperty("logs", out var l) && l.GetProperty("total").GetInt64() == 6);
+        var logs = detail.GetProperty("logs");
+        Assert.Equal(6, logs.GetProperty("total").GetInt64());
+        var bySeverity = logs.GetProperty("bySeverity");
+        Assert.Equal(3, bySeverity.GetProperty("INFO").GetInt64());
+        Assert.Equal(1, bySeverity.GetProperty("WARN").GetInt64());
+        Assert.Equal(2, bySeverity.GetProperty("ERROR").GetInt64());
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "order {Number} placed")]
+    private static partial void LogPlaced(ILogger logger, int number);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "payment slow")]
+    private static partial void LogSlow(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "payment failed: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string reason);
+}
