@@ -448,9 +448,8 @@ public sealed class TraceAssembler
                 continue;
             }
 
-            var child = _spans[scratch[frame.Next]];
-            var childIndex = scratch[frame.Next];
-            frame.Next++;
+            var childIndex = scratch[frame.Next++];
+            var child = _spans[childIndex];
             var end = Math.Min(child.EndUnixNano, frame.ClipEnd);
             if (end > frame.Cursor)
             {

@@ -1,7 +1,7 @@
 using OtlpGrains.Grains.Traces;
 using OtlpGrains.Interfaces;
 using Xunit;
-using static OtlpGrains.Grains.Tests.TestSpans;
+using static OtlpGrains.Grains.Tests.TraceTestSpans;
 
 namespace OtlpGrains.Grains.Tests;
 

@@ -3,7 +3,7 @@ using Orleans.Serialization;
 using OtlpGrains.Grains.Traces;
 using OtlpGrains.Interfaces;
 using Xunit;
-using static OtlpGrains.Grains.Tests.TestSpans;
+using static OtlpGrains.Grains.Tests.TraceTestSpans;
 
 namespace OtlpGrains.Grains.Tests;
 

@@ -1,7 +1,7 @@
 using OtlpGrains.Grains.Traces;
 using OtlpGrains.Interfaces;
 using Xunit;
-using static OtlpGrains.Grains.Tests.TestSpans;
+using static OtlpGrains.Grains.Tests.TraceTestSpans;
 
 namespace OtlpGrains.Grains.Tests;
 
@@ -119,6 +119,31 @@ public sealed class TraceCriticalPathTests
         Assert.Null(trace.Root);
         Assert.Empty(trace.CriticalPath());
         Assert.Empty(trace.SelfTimeMs());
+    }
+
+    [Fact]
+    public void DeepChainAndWideFanOutAtTheSpanLimitAreWalkedWithoutRecursion()
+    {
+        const int Spans = 10_000;
+        var chain = new TraceSpan[Spans];
+        var fan = new TraceSpan[Spans];
+        for (var i = 0; i < Spans; i++)
+        {
+            var id = (ulong)i + 1;
+            chain[i] = Span(id, id - 1, "chain", i, 2 * Spans - i);
+            fan[i] = i == 0 ? Span(1, 0, "fan", 0, Spans) : Span(id, 1, "fan", i - 1, i);
+        }
+
+        var deep = new TraceAssembler(Spans);
+        deep.Add(chain);
+        var wide = new TraceAssembler(Spans);
+        wide.Add(fan);
+
+        Assert.Equal(Spans, deep.CriticalPath().Count);
+        Assert.Equal(2.0 * Spans, deep.SelfTimeMs()["chain"]); // each span outlasts its child by 1 ms at each end
+        Assert.Equal(Spans, wide.CriticalPath().Count);
+        Assert.Equal(Spans, wide.SelfTimeMs()["fan"]); // children's 1 ms each, the root's last 1 ms
+        Assert.Equal(Spans, wide.ToView("t", "sampled").Spans.Length);
     }
 
     private static TraceAssembler Assembled(params TraceSpan[] spans)

@@ -3,7 +3,7 @@ using OtlpGrains.Interfaces;
 namespace OtlpGrains.Grains.Tests;
 
 /// <summary>Builds trace spans with times in whole milliseconds, so that expected values stay readable.</summary>
-internal static class TestSpans
+internal static class TraceTestSpans
 {
     public const long Ms = 1_000_000;
 
