@@ -1,0 +1,23 @@
+namespace OtlpGrains.Grains.Traces;
+
+/// <summary>How traces are assembled and which ones tail sampling keeps.</summary>
+public sealed class TraceOptions
+{
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string SectionName = "OtlpGrains:Traces";
+
+    /// <summary>
+    /// A trace completes when no span of it arrived for this many seconds; fractions are allowed. Default: 5.
+    /// </summary>
+    public double IdleSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// The most distinct spans one trace holds; spans beyond are cut and counted. Default: 10000.
+    /// </summary>
+    public int MaxSpans { get; set; } = 10_000;
+
+    /// <summary>
+    /// The share of traces, between 0 and 1, kept although they are neither errors nor slow. Default: 0.01.
+    /// </summary>
+    public double SampleProbability { get; set; } = 0.01;
+}
