@@ -1,3 +1,4 @@
+using Xunit;
 using System.Diagnostics.Metrics;
 using System.Net.Http.Json;
 using System.Text.Json;

@@ -1,0 +1,96 @@
+using OtlpGrains.Interfaces;
+using Xunit;
+
+namespace OtlpGrains.Grains.Tests;
+
+/// <summary>Service, trace and catalog grains working together on a two-silo cluster.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class GrainClusterTests(ClusterFixture fixture)
+{
+    private static readonly long Now = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
+
+    [Fact]
+    public async Task ServiceGrainCountsBatchesAndRegistersInTheCatalog()
+    {
+        var name = $"svc-{Guid.NewGuid():N}";
+        var service = fixture.Grains.GetGrain<IServiceGrain>(name);
+        var batch = new ServiceSpanBatch(Guid.NewGuid(), ["GET /a", "SELECT"],
+        [
+            new ServiceSpan(Now, 5_000_000, 0, SpanKindCode.Server, SpanRole.Request | SpanRole.Root),
+            new ServiceSpan(Now, 7_000_000, 0, SpanKindCode.Server, SpanRole.Request | SpanRole.Error),
+            new ServiceSpan(Now, 1_000_000, 1, SpanKindCode.Client, SpanRole.Error),
+        ]);
+        await service.IngestSpansAsync(batch);
+        await service.IngestSpansAsync(batch with { BatchId = Guid.NewGuid() });
+
+        var summary = await service.GetSummaryAsync();
+        Assert.Equal(6, summary.Spans);
+        Assert.Equal(4, summary.Requests);
+        Assert.Equal(2, summary.Errors); // the failed CLIENT span is not a failed request
+
+        var names = await fixture.Grains.GetGrain<IServiceCatalogGrain>(IServiceCatalogGrain.DefaultKey).GetServicesAsync();
+        Assert.Contains(name, names);
+    }
+
+    [Fact]
+    public async Task TraceSpansArrivingInSeparateRequestsPairIntoEdgesAndErrorTracesAreKept()
+    {
+        var prefix = Guid.NewGuid().ToString("N")[..8];
+        string front = $"{prefix}-front", back = $"{prefix}-back";
+        var traceId = Guid.NewGuid().ToString("N");
+        var trace = fixture.Grains.GetGrain<ITraceGrain>(traceId);
+
+        // The server side arrives first, from the callee's exporter; the caller's spans come later.
+        await trace.AddSpansAsync(new TraceSpanBatch(Guid.NewGuid(),
+        [
+            new TraceSpan(3, 2, back, "POST /work", SpanKindCode.Server, Now - 8_000_000, Now - 2_000_000, 2, true, null),
+            new TraceSpan(4, 3, back, "query", SpanKindCode.Client, Now - 7_000_000, Now - 3_000_000, 0, false, "postgresql"),
+        ]));
+        await trace.AddSpansAsync(new TraceSpanBatch(Guid.NewGuid(),
+        [
+            new TraceSpan(1, 0, front, "GET /", SpanKindCode.Server, Now - 10_000_000, Now, 0, false, null),
+            new TraceSpan(2, 1, front, "POST /work", SpanKindCode.Client, Now - 9_000_000, Now - 1_000_000, 0, false, null),
+        ]));
+
+        var edges = await ClusterFixture.EventuallyAsync(
+            () => fixture.Grains.GetGrain<IServiceGrain>(front).GetDownstreamAsync().AsTask(),
+            e => e.Length == 1);
+        var edge = Assert.Single(edges);
+        Assert.Equal(back, edge.Server);
+        Assert.False(edge.Virtual);
+        Assert.Equal(1, edge.Calls);
+        Assert.Equal(1, edge.Errors); // the server side failed
+
+        var virtualEdges = await ClusterFixture.EventuallyAsync(
+            () => fixture.Grains.GetGrain<IServiceGrain>(back).GetDownstreamAsync().AsTask(),
+            e => e.Length == 1);
+        var toDb = Assert.Single(virtualEdges);
+        Assert.Equal("postgresql", toDb.Server);
+        Assert.True(toDb.Virtual);
+
+        var kept = await ClusterFixture.EventuallyAsync(() => trace.GetKeptAsync().AsTask(), v => v is not null);
+        Assert.NotNull(kept);
+        Assert.Equal("error", kept.KeptBecause);
+        Assert.Equal(4, kept.Spans.Length);
+        Assert.Equal("0000000000000001", kept.Spans[0].SpanId);
+    }
+
+    [Fact]
+    public async Task OrdinaryTracesAreDroppedAfterCompletion()
+    {
+        var service = $"{Guid.NewGuid():N}-plain";
+        var traceId = Guid.NewGuid().ToString("N");
+        var trace = fixture.Grains.GetGrain<ITraceGrain>(traceId);
+        await trace.AddSpansAsync(new TraceSpanBatch(Guid.NewGuid(),
+        [
+            new TraceSpan(1, 0, service, "GET /", SpanKindCode.Server, Now - 1_000_000, Now, 0, false, null),
+            new TraceSpan(2, 1, service, "call", SpanKindCode.Client, Now - 900_000, Now - 100_000, 0, false, "cache"),
+        ]));
+
+        // Completion shows as the virtual edge reaching the service; the trace itself is not kept.
+        await ClusterFixture.EventuallyAsync(
+            () => fixture.Grains.GetGrain<IServiceGrain>(service).GetDownstreamAsync().AsTask(),
+            e => e.Length == 1);
+        Assert.Null(await trace.GetKeptAsync());
+    }
+}
