@@ -202,7 +202,10 @@ public sealed class ServiceStatistics
         }
     }
 
-    /// <summary>Counts calls per callee in the totals and windows; calls to callees beyond the limit are refused.</summary>
+    /// <summary>
+    /// Counts calls per callee in the totals and windows (late or future calls only in the totals); calls to callees
+    /// beyond the limit are refused and counted in <see cref="RefusedEdgeCalls"/>.
+    /// </summary>
     public void AddEdgeCalls(EdgeCall[] calls)
     {
         ArgumentNullException.ThrowIfNull(calls);
