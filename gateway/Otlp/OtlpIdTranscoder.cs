@@ -1,0 +1,282 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace OtlpGrains.Gateway.Otlp;
+
+/// <summary>
+/// Copies a JSON document token by token, re-encoding the values of the OTLP id fields (<c>traceId</c>,
+/// <c>spanId</c>, <c>parentSpanId</c> and their snake_case forms) between the OTLP hex form and the base64 form
+/// of the proto3 JSON mapping. In the OTLP messages these names occur only as the trace/span ids of spans, span
+/// links, log records and exemplars, so matching the property name is matching those paths; everything else
+/// (including <c>bytesValue</c> attributes, which stay base64) is copied unchanged, numbers byte for byte.
+/// </summary>
+internal static class OtlpIdTranscoder
+{
+    /// <summary>Deep enough for any sane nesting of AnyValue arrays and kvlists (about 3 JSON levels each).</summary>
+    public const int MaxDepth = 256;
+
+    /// <summary>What an invalid hex id becomes: one byte, a length no id has, so validation drops just its item.</summary>
+    private static readonly byte[] InvalidIdBytes = [0];
+
+    private const int StackLimit = 256;
+
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        // The output is re-read by a parser or sent as application/json; HTML-safe escaping only costs bytes.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = true,
+        MaxDepth = MaxDepth,
+    };
+
+    /// <summary>Rewrites hex ids to base64 (OTLP JSON in, proto3 JSON out).</summary>
+    /// <exception cref="OtlpFormatException">The input is not well-formed JSON.</exception>
+    public static void HexToBase64(ReadOnlySpan<byte> utf8, IBufferWriter<byte> output) => Transcode(utf8, output, toHex: false);
+
+    /// <summary>Rewrites base64 ids to lowercase hex (proto3 JSON in, OTLP JSON out).</summary>
+    /// <exception cref="OtlpFormatException">The input is not well-formed JSON.</exception>
+    public static void Base64ToHex(ReadOnlySpan<byte> utf8, IBufferWriter<byte> output) => Transcode(utf8, output, toHex: true);
+
+    /// <summary>
+    /// Decodes an OTLP hex id. Empty stays empty; valid hex decodes to its bytes whatever their count; anything
+    /// else (odd length, a non-hex character) becomes a single zero byte so that the request as a whole still
+    /// parses and the span validator rejects only the item that carries it as an id of the wrong length.
+    /// </summary>
+    public static int DecodeHexId(ReadOnlySpan<byte> hex, Span<byte> destination)
+    {
+        if (hex.IsEmpty)
+        {
+            return 0;
+        }
+
+        if ((hex.Length & 1) != 0 || Convert.FromHexString(hex, destination, out _, out int written) != OperationStatus.Done)
+        {
+            InvalidIdBytes.CopyTo(destination);
+            return InvalidIdBytes.Length;
+        }
+
+        return written;
+    }
+
+    private static void Transcode(ReadOnlySpan<byte> utf8, IBufferWriter<byte> output, bool toHex)
+    {
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth });
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
+        try
+        {
+            bool idValueNext = false;
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                        idValueNext = IsIdProperty(ref reader);
+                        CopyText(ref reader, writer, isPropertyName: true);
+                        continue;
+                    case JsonTokenType.String when idValueNext:
+                        if (toHex)
+                        {
+                            WriteHexId(ref reader, writer);
+                        }
+                        else
+                        {
+                            WriteBase64Id(ref reader, writer);
+                        }
+
+                        break;
+                    case JsonTokenType.String:
+                        CopyText(ref reader, writer, isPropertyName: false);
+                        break;
+                    case JsonTokenType.Number:
+                        // Raw copy keeps 64-bit integers exact.
+                        writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true);
+                        break;
+                    case JsonTokenType.True:
+                        writer.WriteBooleanValue(true);
+                        break;
+                    case JsonTokenType.False:
+                        writer.WriteBooleanValue(false);
+                        break;
+                    case JsonTokenType.Null:
+                        writer.WriteNullValue();
+                        break;
+                    case JsonTokenType.StartObject:
+                        writer.WriteStartObject();
+                        break;
+                    case JsonTokenType.EndObject:
+                        writer.WriteEndObject();
+                        break;
+                    case JsonTokenType.StartArray:
+                        writer.WriteStartArray();
+                        break;
+                    case JsonTokenType.EndArray:
+                        writer.WriteEndArray();
+                        break;
+                    default:
+                        break;
+                }
+
+                idValueNext = false;
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new OtlpFormatException(DescribeSyntaxError(utf8, ex), ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Utf8JsonReader reports invalid UTF-8 inside a string this way when the value is unescaped.
+            throw new OtlpFormatException($"invalid JSON at byte {reader.TokenStartIndex}: a string is not valid Unicode text", ex);
+        }
+        catch (ArgumentException ex)
+        {
+            // Utf8JsonWriter refuses to copy a string that is not valid UTF-8.
+            throw new OtlpFormatException($"invalid JSON at byte {reader.TokenStartIndex}: a string is not valid Unicode text", ex);
+        }
+
+        if (reader.BytesConsumed == 0)
+        {
+            throw new OtlpFormatException("invalid JSON: the body is empty");
+        }
+
+        writer.Flush();
+    }
+
+    private static bool IsIdProperty(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("traceId"u8) || reader.ValueTextEquals("spanId"u8) ||
+        reader.ValueTextEquals("parentSpanId"u8) || reader.ValueTextEquals("trace_id"u8) ||
+        reader.ValueTextEquals("span_id"u8) || reader.ValueTextEquals("parent_span_id"u8);
+
+    private static void CopyText(ref Utf8JsonReader reader, Utf8JsonWriter writer, bool isPropertyName)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            Write(writer, reader.ValueSpan, isPropertyName);
+            return;
+        }
+
+        // Unescaped text is never longer than its escaped form.
+        int capacity = reader.ValueSpan.Length;
+        byte[]? rented = capacity > StackLimit ? ArrayPool<byte>.Shared.Rent(capacity) : null;
+        try
+        {
+            Span<byte> buffer = rented ?? stackalloc byte[StackLimit];
+            int length = reader.CopyString(buffer);
+            Write(writer, buffer[..length], isPropertyName);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
+        static void Write(Utf8JsonWriter writer, ReadOnlySpan<byte> text, bool isPropertyName)
+        {
+            if (isPropertyName)
+            {
+                writer.WritePropertyName(text);
+            }
+            else
+            {
+                writer.WriteStringValue(text);
+            }
+        }
+    }
+
+    private static void WriteBase64Id(ref Utf8JsonReader reader, Utf8JsonWriter writer)
+    {
+        int capacity = reader.ValueSpan.Length;
+        byte[]? rented = capacity > StackLimit ? ArrayPool<byte>.Shared.Rent(capacity * 2) : null;
+        try
+        {
+            Span<byte> buffer = rented ?? stackalloc byte[StackLimit * 2];
+            Span<byte> text = buffer[..capacity];
+            Span<byte> bytes = buffer[capacity..];
+            int textLength = reader.ValueIsEscaped ? reader.CopyString(text) : Copy(reader.ValueSpan, text);
+            int length = DecodeHexId(text[..textLength], bytes);
+            writer.WriteBase64StringValue(bytes[..length]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
+        static int Copy(ReadOnlySpan<byte> source, Span<byte> destination)
+        {
+            source.CopyTo(destination);
+            return source.Length;
+        }
+    }
+
+    private static void WriteHexId(ref Utf8JsonReader reader, Utf8JsonWriter writer)
+    {
+        // Only JsonFormatter output comes this way: plain, unescaped base64.
+        ReadOnlySpan<byte> base64 = reader.ValueSpan;
+        int maxBytes = Base64.GetMaxDecodedFromUtf8Length(base64.Length);
+        byte[]? rentedBytes = maxBytes > StackLimit ? ArrayPool<byte>.Shared.Rent(maxBytes) : null;
+        char[]? rentedChars = maxBytes > StackLimit ? ArrayPool<char>.Shared.Rent(maxBytes * 2) : null;
+        try
+        {
+            Span<byte> bytes = rentedBytes ?? stackalloc byte[StackLimit];
+            Span<char> hex = rentedChars ?? stackalloc char[StackLimit * 2];
+            if (Base64.DecodeFromUtf8(base64, bytes, out _, out int length) != OperationStatus.Done)
+            {
+                throw new OtlpFormatException("invalid base64 in an id field");
+            }
+
+            Convert.TryToHexStringLower(bytes[..length], hex, out int charCount);
+            writer.WriteStringValue(hex[..charCount]);
+        }
+        finally
+        {
+            if (rentedBytes is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rentedBytes);
+            }
+
+            if (rentedChars is not null)
+            {
+                ArrayPool<char>.Shared.Return(rentedChars);
+            }
+        }
+    }
+
+    /// <summary>"invalid JSON at byte N: what", with N counted from the start of the body, on one line.</summary>
+    private static string DescribeSyntaxError(ReadOnlySpan<byte> utf8, JsonException ex)
+    {
+        string what = ex.Message;
+        int cut = what.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (cut >= 0)
+        {
+            what = what[..cut];
+        }
+
+        what = what.ReplaceLineEndings(" ").Trim();
+        if (ex.LineNumber is not long line || ex.BytePositionInLine is not long column)
+        {
+            return "invalid JSON: " + what;
+        }
+
+        long offset = column;
+        int lineStart = 0;
+        for (long i = 0; i < line; i++)
+        {
+            int next = utf8[lineStart..].IndexOf((byte)'\n');
+            if (next < 0)
+            {
+                break;
+            }
+
+            lineStart += next + 1;
+        }
+
+        offset += lineStart;
+        return $"invalid JSON at byte {offset}: {what}";
+    }
+}
