@@ -55,7 +55,7 @@ internal sealed class TraceGrain(
             DeactivateOnIdle();
         }
 
-        return state.RecordExists ? state.State.View : null;
+        return state.RecordExists ? state.State?.View : null;
     }
 
     private async Task CompleteAsync(CancellationToken cancellationToken)
