@@ -10,7 +10,9 @@ public static class GatewayApplication
 {
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Settings files sit next to the binaries, whatever directory the process starts in.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.AddOtlpGrainsLogging();
         builder.AddOtlpGateway();
         builder.AddOtlpGatewayClusterClient();
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -35,6 +36,8 @@ public static class GatewayHostingExtensions
         services.AddSingleton<GatewayInstruments>();
         services.AddSingleton<IngestPipeline>();
         services.AddSingleton<OtlpHttpReceiver>();
+        services.AddSingleton<OtlpGrpcReceiver>();
+        services.AddSingleton<IServiceMethodProvider<OtlpGrpcReceiver>, OtlpGrpcMethodProvider>();
         services.AddSingleton<ServiceDirectory>();
 
         var otlp = builder.Configuration.GetSection(OtlpReceiverOptions.SectionName).Get<OtlpReceiverOptions>() ?? new();
@@ -52,7 +55,7 @@ public static class GatewayHostingExtensions
             if (IPAddress.TryParse(otlp.ListenAddress, out var otlpAddress))
             {
                 kestrel.Listen(otlpAddress, otlp.GrpcPort, o => o.Protocols = HttpProtocols.Http2);
-                kestrel.Listen(otlpAddress, otlp.HttpPort, o => o.Protocols = HttpProtocols.Http1AndHttp2);
+                kestrel.Listen(otlpAddress, otlp.HttpPort, o => o.Protocols = HttpProtocols.Http1);
             }
 
             if (IPAddress.TryParse(api.ListenAddress, out var apiAddress))
@@ -71,9 +74,7 @@ public static class GatewayHostingExtensions
         ListenPort.UseListenPortCheck(app);
 
         var grpcPort = new ListenPort(otlp.GrpcPort);
-        app.MapGrpcService<TraceServiceReceiver>().WithMetadata(grpcPort);
-        app.MapGrpcService<MetricsServiceReceiver>().WithMetadata(grpcPort);
-        app.MapGrpcService<LogsServiceReceiver>().WithMetadata(grpcPort);
+        app.MapGrpcService<OtlpGrpcReceiver>().WithMetadata(grpcPort);
 
         var httpPort = new ListenPort(otlp.HttpPort);
         var receiver = app.Services.GetRequiredService<OtlpHttpReceiver>();

@@ -144,6 +144,22 @@ public sealed class BadInputTests(SiloFixture silo) : IDisposable
         Assert.Equal(1, partial.PartialSuccess.RejectedSpans);
     }
 
+    [Fact]
+    public async Task GrpcMalformedProtobufIsInvalidArgument()
+    {
+        var raw = new Method<byte[], byte[]>(
+            MethodType.Unary,
+            "opentelemetry.proto.collector.trace.v1.TraceService",
+            "Export",
+            Marshallers.Create(bytes => bytes, bytes => bytes),
+            Marshallers.Create(bytes => bytes, bytes => bytes));
+        var before = await TotalSpansAsync();
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await _channel.CreateCallInvoker().AsyncUnaryCall(raw, null, new CallOptions(), [0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]));
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal(before, await TotalSpansAsync());
+    }
+
     /// <summary>Posts a request that must be refused, and checks that no service changed.</summary>
     private async Task<HttpResponseMessage> RefusedAsync(HttpContent content)
     {
