@@ -75,4 +75,5 @@ if (abort.IsCancellationRequested)
 }
 
 bool matched = await ServiceCheck.RunAsync(options, stats.ExpectedRequests, TimeProvider.System, abort.Token);
-return matched && stats.PartiallyRejectedRequests == 0 ? 0 : 1;
+// A run that acknowledged nothing tested nothing, even if every count is zero as expected.
+return matched && stats.Requests > 0 && stats.PartiallyRejectedRequests == 0 ? 0 : 1;
