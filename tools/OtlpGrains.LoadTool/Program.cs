@@ -1,2 +1,79 @@
-// Replaced by the load tool.
-return 0;
+using System.Diagnostics;
+using System.Net;
+using Grpc.Net.Client;
+using OtlpGrains.LoadTool;
+
+LoadOptions? options = LoadOptions.Parse(args, out string? usageError);
+if (options is null)
+{
+    await Console.Error.WriteLineAsync($"error: {usageError} (see --help)");
+    return 2;
+}
+
+if (options.Help)
+{
+    Console.WriteLine(LoadOptions.Usage);
+    return 0;
+}
+
+using var abort = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // First Ctrl+C stops sending and skips to the report; a second one ends the process.
+    e.Cancel = !abort.IsCancellationRequested;
+    abort.Cancel();
+};
+
+IReadOnlyList<TraceTemplate> templates = LoadPlan.BuildTemplates(options);
+int spansPerRequest = templates[0].SpanCount;
+Console.WriteLine(
+    $"run {options.RunId}: {options.Services} services ({options.ServicePrefix}NN), {spansPerRequest} spans per request " +
+    $"({templates[0].TraceCount} traces of {options.SpansPerTrace}), {templates.Count} templates");
+
+if (options.DryRun)
+{
+    return LoadPlan.DryRun(templates, options) ? 0 : 1;
+}
+
+Console.WriteLine(
+    $"sending to {options.Endpoint} with {options.Streams} streams " +
+    (options.Requests is long total ? $"for {total} requests" : $"for {options.Duration.TotalSeconds:0.#} s"));
+
+using GrpcChannel channel = GrpcChannel.ForAddress(options.Endpoint, new GrpcChannelOptions
+{
+    HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+    HttpVersion = HttpVersion.Version20,
+});
+var sender = new TraceSender(channel.CreateCallInvoker(), templates, options.Services, TimeProvider.System);
+var budget = new RequestBudget(options.Requests, options.Duration);
+long started = Stopwatch.GetTimestamp();
+Task<SenderStats>[] streams = Enumerable.Range(0, options.Streams)
+    .Select(stream => Task.Run(() => sender.RunAsync(stream, budget, abort.Token)))
+    .ToArray();
+
+using (var progress = new PeriodicTimer(TimeSpan.FromSeconds(5)))
+{
+    Task all = Task.WhenAll(streams);
+    while (await Task.WhenAny(all, progress.WaitForNextTickAsync().AsTask()) != all)
+    {
+        Console.WriteLine($"  {Stopwatch.GetElapsedTime(started).TotalSeconds,6:0} s  {sender.Finished} requests");
+    }
+}
+
+TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
+var stats = new SenderStats(options.Services);
+foreach (Task<SenderStats> stream in streams)
+{
+    stats.Add(await stream);
+}
+
+LoadPlan.PrintReport(stats, elapsed);
+if (abort.IsCancellationRequested)
+{
+    Console.WriteLine("interrupted: skipping the service check");
+    return 1;
+}
+
+bool matched = await ServiceCheck.RunAsync(options, stats.ExpectedRequests, TimeProvider.System, abort.Token);
+// A run that acknowledged nothing tested nothing, even if every count is zero as expected.
+return matched && stats.Requests > 0 && stats.PartiallyRejectedRequests == 0 ? 0 : 1;

@@ -1,0 +1,164 @@
+using System.Globalization;
+
+namespace OtlpGrains.LoadTool;
+
+/// <summary>The load tool's command line.</summary>
+internal sealed record LoadOptions
+{
+    public const string Usage = """
+        OtlpGrains load tool: sends OTLP/gRPC trace exports, then checks that the cluster counted every
+        acknowledged request span exactly once.
+
+        Usage: OtlpGrains.LoadTool [options]
+
+          --endpoint URL          OTLP/gRPC endpoint (default http://127.0.0.1:4317)
+          --api URL               query API base address (default http://127.0.0.1:8080)
+          --streams N             concurrent senders (default 8)
+          --duration SECONDS      how long to send (default 30)
+          --requests N            send exactly N requests instead of for a duration
+          --services N            distinct services (default 20)
+          --spans-per-trace N     spans in each trace (default 8)
+          --spans-per-request N   spans in each export request (default 512)
+          --run-id ID             tags the service names load-{ID}-svc-NN (default: random)
+          --settle SECONDS        how long to wait for the cluster's counts to match (default 30)
+          --dry-run               build and stamp requests, check them offline, send nothing
+          --help                  this text
+
+        Exit code: 0 when every service's request count matches, 1 otherwise, 2 for usage errors.
+        """;
+
+    private static readonly HashSet<string> ValueOptions =
+    [
+        "--endpoint", "--api", "--streams", "--duration", "--requests", "--services", "--spans-per-trace",
+        "--spans-per-request", "--run-id", "--settle",
+    ];
+
+    public Uri Endpoint { get; init; } = new("http://127.0.0.1:4317");
+
+    public Uri Api { get; init; } = new("http://127.0.0.1:8080");
+
+    public int Streams { get; init; } = 8;
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Total requests to send; null means send for <see cref="Duration"/>.</summary>
+    public long? Requests { get; init; }
+
+    public int Services { get; init; } = 20;
+
+    public int SpansPerTrace { get; init; } = 8;
+
+    public int SpansPerRequest { get; init; } = 512;
+
+    public string RunId { get; init; } = Convert.ToHexStringLower(BitConverter.GetBytes(Random.Shared.Next()))[..6];
+
+    public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(30);
+
+    public bool DryRun { get; init; }
+
+    public bool Help { get; init; }
+
+    /// <summary>The prefix of every service name of this run.</summary>
+    public string ServicePrefix => $"load-{RunId}-svc-";
+
+    public string ServiceName(int index) => ServicePrefix + index.ToString("D2", CultureInfo.InvariantCulture);
+
+    /// <summary>Parses <c>--name value</c> or <c>--name=value</c> pairs; returns null and a reason on a usage error.</summary>
+    public static LoadOptions? Parse(string[] args, out string? error)
+    {
+        var options = new LoadOptions();
+        bool durationGiven = false;
+        error = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string name = args[i];
+            string? value = null;
+            int equals = name.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0)
+            {
+                value = name[(equals + 1)..];
+                name = name[..equals];
+            }
+
+            if (name is "--help" or "-h" or "-?")
+            {
+                return options with { Help = true };
+            }
+
+            if (name == "--dry-run")
+            {
+                options = options with { DryRun = true };
+                continue;
+            }
+
+            if (!ValueOptions.Contains(name))
+            {
+                error = $"unknown option {name}";
+                return null;
+            }
+
+            if (value is null)
+            {
+                if (i + 1 >= args.Length)
+                {
+                    error = $"{name} needs a value";
+                    return null;
+                }
+
+                value = args[++i];
+            }
+
+            switch (name)
+            {
+                case "--endpoint" when TryUri(value, out Uri? endpoint):
+                    options = options with { Endpoint = endpoint };
+                    break;
+                case "--api" when TryUri(value, out Uri? api):
+                    options = options with { Api = api };
+                    break;
+                case "--streams" when TryCount(value, out long streams) && streams <= 1024:
+                    options = options with { Streams = (int)streams };
+                    break;
+                case "--duration" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds > 0:
+                    options = options with { Duration = TimeSpan.FromSeconds(seconds) };
+                    durationGiven = true;
+                    break;
+                case "--requests" when TryCount(value, out long requests):
+                    options = options with { Requests = requests };
+                    break;
+                case "--services" when TryCount(value, out long services) && services <= 10_000:
+                    options = options with { Services = (int)services };
+                    break;
+                case "--spans-per-trace" when TryCount(value, out long spansPerTrace) && spansPerTrace <= 1000:
+                    options = options with { SpansPerTrace = (int)spansPerTrace };
+                    break;
+                case "--spans-per-request" when TryCount(value, out long spansPerRequest) && spansPerRequest <= 100_000:
+                    options = options with { SpansPerRequest = (int)spansPerRequest };
+                    break;
+                case "--run-id" when value.Length is > 0 and <= 32 && value.All(char.IsAsciiLetterOrDigit):
+                    options = options with { RunId = value };
+                    break;
+                case "--settle" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double settle) && settle >= 0:
+                    options = options with { Settle = TimeSpan.FromSeconds(settle) };
+                    break;
+                default:
+                    error = $"invalid value for {name}: '{value}'";
+                    return null;
+            }
+        }
+
+        if (durationGiven && options.Requests is not null)
+        {
+            error = "give --duration or --requests, not both";
+            return null;
+        }
+
+        return options;
+    }
+
+    private static bool TryUri(string value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? uri) =>
+        Uri.TryCreate(value, UriKind.Absolute, out uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
+    private static bool TryCount(string value, out long count) =>
+        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out count) && count >= 1;
+}

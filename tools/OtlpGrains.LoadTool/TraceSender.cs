@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using Google.Protobuf;
+using Grpc.Core;
+using OpenTelemetry.Proto.Collector.Trace.V1;
+
+namespace OtlpGrains.LoadTool;
+
+/// <summary>
+/// One concurrent sender: stamps a template into its own buffer and exports the raw bytes over OTLP/gRPC, one
+/// unary call at a time, retrying throttling (RESOURCE_EXHAUSTED, UNAVAILABLE) with the same bytes.
+/// </summary>
+internal sealed class TraceSender(CallInvoker invoker, IReadOnlyList<TraceTemplate> templates, int services, TimeProvider time)
+{
+    private const int MaxRetries = 10;
+
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The bytes are already an encoded ExportTraceServiceRequest: the marshaller passes them through.</summary>
+    private static readonly Method<byte[], ExportTraceServiceResponse> Export = new(
+        MethodType.Unary,
+        "opentelemetry.proto.collector.trace.v1.TraceService",
+        "Export",
+        Marshallers.Create(static (byte[] body) => body, static body => body),
+        Marshallers.Create(static (ExportTraceServiceResponse response) => response.ToByteArray(), ExportTraceServiceResponse.Parser.ParseFrom));
+
+    private long _sent;
+
+    /// <summary>Requests finished so far (acknowledged or failed), for progress lines; safe to read from any thread.</summary>
+    public long Finished => Interlocked.Read(ref _sent);
+
+    public async Task<SenderStats> RunAsync(int sender, RequestBudget budget, CancellationToken abort)
+    {
+        var stats = new SenderStats(services);
+        // Reused per template: a unary call has written its request before it completes.
+        byte[][] buffers = templates.Select(template => new byte[template.Encoded.Length]).ToArray();
+        var random = new Random(HashCode.Combine(sender, Random.Shared.Next()));
+        int next = sender;
+        while (!abort.IsCancellationRequested && budget.TryTake())
+        {
+            int index = next++ % templates.Count;
+            TraceTemplate template = templates[index];
+            byte[] body = buffers[index];
+            template.Stamp(body, random, NowUnixNano());
+            await SendAsync(template, body, stats, random, abort);
+            Interlocked.Increment(ref _sent);
+        }
+
+        return stats;
+    }
+
+    private async Task SendAsync(TraceTemplate template, byte[] body, SenderStats stats, Random random, CancellationToken abort)
+    {
+        long started = Stopwatch.GetTimestamp();
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var options = new CallOptions(deadline: time.GetUtcNow().UtcDateTime + CallTimeout, cancellationToken: abort);
+                using AsyncUnaryCall<ExportTraceServiceResponse> call = invoker.AsyncUnaryCall(Export, null, options, body);
+                ExportTraceServiceResponse response = await call;
+                stats.Acknowledged(template, response.PartialSuccess?.RejectedSpans ?? 0, Stopwatch.GetTimestamp() - started);
+                return;
+            }
+            catch (RpcException ex) when (IsThrottling(ex.StatusCode) && attempt < MaxRetries && !abort.IsCancellationRequested)
+            {
+                stats.Retried();
+                await Task.Delay(RetryDelay.For(ex, attempt, random), time, abort);
+            }
+            catch (RpcException ex)
+            {
+                stats.Failed(ex);
+                return;
+            }
+        }
+    }
+
+    private static bool IsThrottling(StatusCode status) => status is StatusCode.ResourceExhausted or StatusCode.Unavailable;
+
+    private ulong NowUnixNano() => (ulong)(time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
+}
