@@ -1,7 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Serialization;
+using Orleans.Storage;
 using OtlpGrains.Grains.Services;
+using OtlpGrains.Grains.Storage;
+using OtlpGrains.Interfaces;
 using OtlpGrains.Grains.Traces;
 
 namespace OtlpGrains.Grains;
@@ -22,6 +26,20 @@ public static class GrainsSiloBuilderExtensions
         services.AddSingleton<OperationP99Cache>();
         services.AddSingleton<EdgeCallBuffer>();
         services.AddHostedService(sp => sp.GetRequiredService<EdgeCallBuffer>());
+        return silo;
+    }
+
+    /// <summary>
+    /// Keeps the traces tail sampling keeps in memory, bounded by <see cref="TraceOptions.MaxKeptTraces"/> (oldest
+    /// evicted first).
+    /// </summary>
+    public static ISiloBuilder AddBoundedMemoryTraceStore(this ISiloBuilder silo)
+    {
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.KeptTraces, (sp, key) => new BoundedMemoryGrainStorage(
+            (string)key!,
+            sp.GetRequiredService<IOptions<TraceOptions>>().Value.MaxKeptTraces,
+            sp.GetRequiredService<IGrainFactory>(),
+            sp.GetRequiredService<Serializer>()));
         return silo;
     }
 }

@@ -26,7 +26,7 @@ public static class SiloHostingExtensions
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
             silo.Configure<EndpointOptions>(endpoints => endpoints.AdvertisedIPAddress = IPAddress.Loopback);
             silo.AddMemoryGrainStorage(StorageNames.Services);
-            silo.AddMemoryGrainStorage(StorageNames.KeptTraces);
+            silo.AddBoundedMemoryTraceStore();
             silo.AddOtlpGrains();
             silo.AddDashboard();
         });

@@ -20,4 +20,10 @@ public sealed class TraceOptions
     /// The share of traces, between 0 and 1, kept although they are neither errors nor slow. Default: 0.01.
     /// </summary>
     public double SampleProbability { get; set; } = 0.01;
+
+    /// <summary>
+    /// The most kept traces the in-memory trace store holds; the oldest are evicted (and counted) beyond it, so that
+    /// tail sampling cannot grow memory without bound. Default: 10000.
+    /// </summary>
+    public int MaxKeptTraces { get; set; } = 10_000;
 }

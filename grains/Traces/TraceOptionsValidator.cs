@@ -29,6 +29,12 @@ public sealed class TraceOptionsValidator : IValidateOptions<TraceOptions>
                 $"{TraceOptions.SectionName}:{nameof(TraceOptions.SampleProbability)} must be between 0 and 1.");
         }
 
+        if (options.MaxKeptTraces < 1)
+        {
+            (failures ??= []).Add(
+                $"{TraceOptions.SectionName}:{nameof(TraceOptions.MaxKeptTraces)} must be at least 1.");
+        }
+
         return failures is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -44,7 +44,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder silo)
         {
             silo.AddMemoryGrainStorage(StorageNames.Services);
-            silo.AddMemoryGrainStorage(StorageNames.KeptTraces);
+            silo.AddBoundedMemoryTraceStore();
             silo.AddOtlpGrains();
             silo.Services.Configure<TraceOptions>(o =>
             {
