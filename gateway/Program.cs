@@ -1,3 +1,3 @@
 using OtlpGrains.Gateway.Hosting;
 
-await GatewayApplication.Build(args).RunAsync();
+return await HostRunner.RunUntilStoppedAsync(() => GatewayApplication.Build(args));

@@ -1,3 +1,4 @@
+using OtlpGrains.Gateway.Hosting;
 using OtlpGrains.Silo;
 
-await SiloApplication.Build(args).RunAsync();
+return await HostRunner.RunUntilStoppedAsync(() => SiloApplication.Build(args));

@@ -52,13 +52,14 @@ public static class GatewayHostingExtensions
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = null; // the OTLP/HTTP receiver enforces its own limit, with a reason
-            if (IPAddress.TryParse(otlp.ListenAddress, out var otlpAddress))
+            // Invalid settings are left to the options validator, which names them in one line at start.
+            if (IPAddress.TryParse(otlp.ListenAddress, out var otlpAddress) && IsPort(otlp.GrpcPort) && IsPort(otlp.HttpPort) && otlp.GrpcPort != otlp.HttpPort)
             {
                 kestrel.Listen(otlpAddress, otlp.GrpcPort, o => o.Protocols = HttpProtocols.Http2);
                 kestrel.Listen(otlpAddress, otlp.HttpPort, o => o.Protocols = HttpProtocols.Http1);
             }
 
-            if (IPAddress.TryParse(api.ListenAddress, out var apiAddress))
+            if (IPAddress.TryParse(api.ListenAddress, out var apiAddress) && IsPort(api.Port))
             {
                 kestrel.Listen(apiAddress, api.Port, o => o.Protocols = HttpProtocols.Http1);
             }
@@ -99,6 +100,8 @@ public static class GatewayHostingExtensions
         });
         return app;
     }
+
+    private static bool IsPort(int port) => port is >= 1 and <= 65535;
 
     /// <summary>Ready when a grain call reaches the cluster: the catalog answers within a few seconds.</summary>
     private static async Task<IResult> ReadyAsync(ServiceDirectory directory, CancellationToken cancellationToken)

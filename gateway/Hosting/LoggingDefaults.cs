@@ -20,6 +20,8 @@ public static class LoggingDefaults
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        // HostRunner reports start-up failures in one line; the host would log them again with a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         return builder;
     }
 }

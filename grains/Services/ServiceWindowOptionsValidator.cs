@@ -11,25 +11,25 @@ public sealed class ServiceWindowOptionsValidator : IValidateOptions<ServiceWind
         var failures = new List<string>();
         if (options.BucketSeconds < 1)
         {
-            failures.Add($"{nameof(options.BucketSeconds)} must be at least 1 (was {options.BucketSeconds}).");
+            failures.Add($"{ServiceWindowOptions.SectionName}:{nameof(options.BucketSeconds)} must be at least 1 (was {options.BucketSeconds}).");
         }
 
         if (options.RetentionSeconds < 1
             || (options.BucketSeconds >= 1 && options.RetentionSeconds % options.BucketSeconds != 0))
         {
-            failures.Add($"{nameof(options.RetentionSeconds)} must be a positive multiple of {nameof(options.BucketSeconds)} "
+            failures.Add($"{ServiceWindowOptions.SectionName}:{nameof(options.RetentionSeconds)} must be a positive multiple of {nameof(options.BucketSeconds)} "
                 + $"(was {options.RetentionSeconds} with buckets of {options.BucketSeconds}).");
         }
 
         if (options.AllowedLatenessSeconds < 0 || options.AllowedLatenessSeconds > options.RetentionSeconds)
         {
-            failures.Add($"{nameof(options.AllowedLatenessSeconds)} must be between 0 and {nameof(options.RetentionSeconds)} "
+            failures.Add($"{ServiceWindowOptions.SectionName}:{nameof(options.AllowedLatenessSeconds)} must be between 0 and {nameof(options.RetentionSeconds)} "
                 + $"(was {options.AllowedLatenessSeconds}).");
         }
 
         if (options.MaxFutureSkewSeconds < 0)
         {
-            failures.Add($"{nameof(options.MaxFutureSkewSeconds)} must not be negative (was {options.MaxFutureSkewSeconds}).");
+            failures.Add($"{ServiceWindowOptions.SectionName}:{nameof(options.MaxFutureSkewSeconds)} must not be negative (was {options.MaxFutureSkewSeconds}).");
         }
 
         AtLeastOne(failures, nameof(options.MaxOperations), options.MaxOperations);
@@ -38,7 +38,7 @@ public sealed class ServiceWindowOptionsValidator : IValidateOptions<ServiceWind
         AtLeastOne(failures, nameof(options.P99MinCount), options.P99MinCount);
         if (options.P99LookbackSeconds < 1 || options.P99LookbackSeconds > options.RetentionSeconds)
         {
-            failures.Add($"{nameof(options.P99LookbackSeconds)} must be between 1 and {nameof(options.RetentionSeconds)} "
+            failures.Add($"{ServiceWindowOptions.SectionName}:{nameof(options.P99LookbackSeconds)} must be between 1 and {nameof(options.RetentionSeconds)} "
                 + $"(was {options.P99LookbackSeconds}).");
         }
 
@@ -49,7 +49,7 @@ public sealed class ServiceWindowOptionsValidator : IValidateOptions<ServiceWind
     {
         if (value < 1)
         {
-            failures.Add($"{option} must be at least 1 (was {value}).");
+            failures.Add($"{ServiceWindowOptions.SectionName}:{option} must be at least 1 (was {value}).");
         }
     }
 }

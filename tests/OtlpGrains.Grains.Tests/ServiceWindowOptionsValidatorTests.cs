@@ -42,7 +42,7 @@ public sealed class ServiceWindowOptionsValidatorTests
 
         Assert.True(result.Failed);
         string failure = Assert.Single(result.Failures!);
-        Assert.StartsWith(option, failure, StringComparison.Ordinal);
+        Assert.StartsWith($"OtlpGrains:Services:{option} ", failure, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class ServiceWindowOptionsValidatorTests
         string[] failures = [.. new ServiceWindowOptionsValidator().Validate(null, options).Failures!];
 
         Assert.Equal(3, failures.Length);
-        Assert.StartsWith(nameof(ServiceWindowOptions.RetentionSeconds), failures[0], StringComparison.Ordinal);
+        Assert.StartsWith($"OtlpGrains:Services:{nameof(ServiceWindowOptions.RetentionSeconds)} ", failures[0], StringComparison.Ordinal);
     }
 
     [Fact]
