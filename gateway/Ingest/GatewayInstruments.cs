@@ -16,6 +16,7 @@ internal sealed class GatewayInstruments(InFlightLimiter limiter)
     private readonly long[] _acceptedItems = new long[3];
     private readonly long[] _invalidItems = new long[3];
     private readonly long[] _refused = new long[3 * 6];
+    private readonly long[] _inFlight = new long[3];
 
     public void Request(Signal signal) => Interlocked.Increment(ref _requests[(int)signal]);
 
@@ -25,6 +26,9 @@ internal sealed class GatewayInstruments(InFlightLimiter limiter)
 
     public void Refused(Signal signal, RefusalReason reason) =>
         Interlocked.Increment(ref _refused[((int)signal * 6) + (int)reason]);
+
+    /// <summary>Items of a signal now being handed to the grains (negative <paramref name="items"/> when done).</summary>
+    public void InFlight(Signal signal, long items) => Interlocked.Add(ref _inFlight[(int)signal], items);
 
     public long AcceptedItems(Signal signal) => Interlocked.Read(ref _acceptedItems[(int)signal]);
 
@@ -50,10 +54,14 @@ internal sealed class GatewayInstruments(InFlightLimiter limiter)
             }
         }
 
-        text.Append("# HELP otlpgrains_gateway_in_flight_items Items being handed to the grains now.\n");
+        text.Append("# HELP otlpgrains_gateway_in_flight_items Items being handed to the grains now, per signal.\n");
         text.Append("# TYPE otlpgrains_gateway_in_flight_items gauge\n");
-        text.Append(CultureInfo.InvariantCulture, $"otlpgrains_gateway_in_flight_items {limiter.InFlight}\n");
-        text.Append("# HELP otlpgrains_gateway_in_flight_items_limit Most items admitted at once.\n");
+        for (var s = 0; s < SignalNames.Length; s++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"otlpgrains_gateway_in_flight_items{{signal=\"{SignalNames[s]}\"}} {Interlocked.Read(ref _inFlight[s])}\n");
+        }
+
+        text.Append("# HELP otlpgrains_gateway_in_flight_items_limit Most items admitted at once, over all signals.\n");
         text.Append("# TYPE otlpgrains_gateway_in_flight_items_limit gauge\n");
         text.Append(CultureInfo.InvariantCulture, $"otlpgrains_gateway_in_flight_items_limit {limiter.MaxItems}\n");
     }

@@ -96,6 +96,7 @@ internal sealed partial class IngestPipeline(
             return new IngestOutcome(IngestStatus.Busy, 0, $"gateway busy: {limiter.InFlight} items in flight (limit {limiter.MaxItems}); retry later");
         }
 
+        instruments.InFlight(signal, accepted);
         try
         {
             await Task.WhenAll(startCalls(grains, plan)).WaitAsync(_grainTimeout, cancellationToken);
@@ -108,6 +109,7 @@ internal sealed partial class IngestPipeline(
         }
         finally
         {
+            instruments.InFlight(signal, -accepted);
             limiter.Release(accepted);
         }
 
