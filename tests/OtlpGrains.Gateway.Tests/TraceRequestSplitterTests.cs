@@ -31,7 +31,7 @@ public sealed class TraceRequestSplitterTests
         Assert.Equal(0, plan.Rejected);
         Assert.Null(plan.RejectReason);
 
-        Assert.Equal(["shop/checkout", "payments"], plan.Services.Select(s => s.Key).Order(StringComparer.Ordinal).Reverse());
+        Assert.Equal(["payments", "shop/checkout"], plan.Services.Select(s => s.Key).Order(StringComparer.Ordinal));
         var checkout = plan.Services.Single(s => s.Key == "shop/checkout").Value;
         var payments = plan.Services.Single(s => s.Key == "payments").Value;
         Assert.Equal(BatchId, checkout.BatchId);
