@@ -1,0 +1,43 @@
+using OtlpGrains.Interfaces;
+
+namespace OtlpGrains.Gateway.Tests;
+
+/// <summary>Records the batches the gateway hands to one service; queries are not supported.</summary>
+internal sealed class FakeServiceGrain(FakeGrainFactory factory) : IServiceGrain
+{
+    public List<ServiceSpanBatch> SpanBatches { get; } = [];
+
+    public List<ServiceMetricBatch> MetricBatches { get; } = [];
+
+    public List<ServiceLogBatch> LogBatches { get; } = [];
+
+    public ValueTask IngestSpansAsync(ServiceSpanBatch batch)
+    {
+        SpanBatches.Add(batch);
+        return factory.Call();
+    }
+
+    public ValueTask IngestMetricsAsync(ServiceMetricBatch batch)
+    {
+        MetricBatches.Add(batch);
+        return factory.Call();
+    }
+
+    public ValueTask IngestLogsAsync(ServiceLogBatch batch)
+    {
+        LogBatches.Add(batch);
+        return factory.Call();
+    }
+
+    public ValueTask AddEdgeCallsAsync(EdgeCall[] calls) => throw new NotSupportedException();
+
+    public ValueTask<ServiceSummary> GetSummaryAsync() => throw new NotSupportedException();
+
+    public ValueTask<ServiceDetail> GetDetailAsync(DateTimeOffset? rangeStart, DateTimeOffset? rangeEnd) => throw new NotSupportedException();
+
+    public ValueTask<ServiceTotals> GetTotalsAsync() => throw new NotSupportedException();
+
+    public ValueTask<EdgeStats[]> GetDownstreamAsync() => throw new NotSupportedException();
+
+    public ValueTask<double?> GetOperationP99Async(string operation) => throw new NotSupportedException();
+}

@@ -1,0 +1,136 @@
+using Google.Protobuf;
+using Grpc.Core;
+using OpenTelemetry.Proto.Collector.Trace.V1;
+using OtlpGrains.Gateway.Ingest;
+using OtlpGrains.Gateway.Receivers;
+using Xunit;
+using static OtlpGrains.Gateway.Tests.TraceRequests;
+
+namespace OtlpGrains.Gateway.Tests;
+
+public sealed class OtlpGrpcReceiverTests
+{
+    [Theory]
+    [InlineData((int)IngestStatus.Invalid, StatusCode.InvalidArgument)]
+    [InlineData((int)IngestStatus.Busy, StatusCode.ResourceExhausted)]
+    [InlineData((int)IngestStatus.Unavailable, StatusCode.Unavailable)]
+    public void RefusalsBecomeTheirOtlpStatus(int status, StatusCode expected)
+    {
+        var context = new FakeServerCallContext();
+
+        var refused = Assert.Throws<RpcException>(() => GrpcOutcome.ThrowIfRefused(new IngestOutcome((IngestStatus)status, 0, "why"), context, 7));
+
+        Assert.Equal(expected, refused.StatusCode);
+        Assert.Equal("why", refused.Status.Detail);
+    }
+
+    [Fact]
+    public void BusyTellsTheSenderWhenToRetry()
+    {
+        var context = new FakeServerCallContext();
+
+        var refused = Assert.Throws<RpcException>(() => GrpcOutcome.ThrowIfRefused(new IngestOutcome(IngestStatus.Busy, 0, null), context, 7));
+
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.Equal("busy", refused.Status.Detail);
+        Assert.Equal("7", context.ResponseTrailers.GetValue("retry-after"));
+        Assert.Equal("7", refused.Trailers.GetValue("retry-after"));
+    }
+
+    [Theory]
+    [InlineData((int)IngestStatus.Invalid)]
+    [InlineData((int)IngestStatus.Unavailable)]
+    public void OtherRefusalsAddNoRetryAfter(int status)
+    {
+        var context = new FakeServerCallContext();
+
+        var refused = Assert.Throws<RpcException>(() => GrpcOutcome.ThrowIfRefused(new IngestOutcome((IngestStatus)status, 0, null), context, 7));
+
+        Assert.Null(context.ResponseTrailers.Get("retry-after"));
+        Assert.Null(refused.Trailers.Get("retry-after"));
+        Assert.False(string.IsNullOrEmpty(refused.Status.Detail));
+    }
+
+    [Theory]
+    [InlineData((int)IngestStatus.Accepted)]
+    [InlineData((int)IngestStatus.PartiallyAccepted)]
+    public void AcceptedOutcomesDoNotThrow(int status)
+    {
+        var context = new FakeServerCallContext();
+
+        GrpcOutcome.ThrowIfRefused(new IngestOutcome((IngestStatus)status, 1, "m"), context, 7);
+
+        Assert.Empty(context.ResponseTrailers);
+    }
+
+    [Fact]
+    public async Task ExportAnswersPartialSuccess()
+    {
+        var gateway = new GatewayUnderTest();
+        var bad = Span(1, 2, parent: 1);
+        bad.TraceId = ByteString.Empty;
+
+        var response = await gateway.Grpc.ExportTracesAsync(Request("svc", Span(1, 1), bad), new FakeServerCallContext());
+
+        Assert.Equal(1, response.PartialSuccess.RejectedSpans);
+        Assert.Equal("1 spans rejected: trace id must be 16 bytes and not all zero (got 0 bytes)", response.PartialSuccess.ErrorMessage);
+        Assert.Equal(2, gateway.Grains.Calls);
+    }
+
+    [Fact]
+    public async Task ExportWhileBusyIsResourceExhaustedWithRetryAfter()
+    {
+        var gateway = new GatewayUnderTest(maxInFlightItems: 1);
+        var blocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gateway.Grains.Completion = blocked.Task;
+        var holding = gateway.Pipeline.IngestTracesAsync(Request("holder", Span(9, 1)), CancellationToken.None);
+        var context = new FakeServerCallContext();
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => gateway.Grpc.ExportTracesAsync(Request("svc", Span(1, 1)), context));
+
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.Equal("gateway busy: 1 items in flight (limit 1); retry later", refused.Status.Detail);
+        Assert.Equal(GatewayUnderTest.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), context.ResponseTrailers.GetValue("retry-after"));
+
+        blocked.SetResult();
+        Assert.Equal(IngestStatus.Accepted, (await holding).Status);
+    }
+
+    [Fact]
+    public async Task ExportOfOnlyInvalidSpansIsInvalidArgument()
+    {
+        var gateway = new GatewayUnderTest();
+        var bad = Span(1, 1);
+        bad.SpanId = ByteString.CopyFrom(1);
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => gateway.Grpc.ExportTracesAsync(Request("svc", bad), new FakeServerCallContext()));
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Equal("all 1 spans rejected: span id must be 8 bytes and not all zero (got 1 bytes)", refused.Status.Detail);
+        Assert.Equal(0, gateway.Grains.Calls);
+    }
+
+    [Fact]
+    public async Task ExportWhenGrainsFailIsUnavailable()
+    {
+        var gateway = new GatewayUnderTest();
+        gateway.Grains.Failure = new OrleansException("gateway lost");
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => gateway.Grpc.ExportTracesAsync(Request("svc", Span(1, 1)), new FakeServerCallContext()));
+
+        Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+        Assert.Equal("cluster unavailable (OrleansException); retry", refused.Status.Detail);
+        Assert.Equal(0, gateway.Limiter.InFlight);
+    }
+
+    [Fact]
+    public async Task AcceptedExportAnswersAnEmptyResponse()
+    {
+        var gateway = new GatewayUnderTest();
+
+        var response = await gateway.Grpc.ExportTracesAsync(Request("svc", Span(1, 1)), new FakeServerCallContext());
+
+        Assert.Equal(new ExportTraceServiceResponse(), response);
+        Assert.Null(response.PartialSuccess);
+    }
+}

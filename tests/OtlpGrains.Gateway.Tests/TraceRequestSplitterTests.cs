@@ -1,0 +1,382 @@
+using Google.Protobuf;
+using OpenTelemetry.Proto.Common.V1;
+using OpenTelemetry.Proto.Resource.V1;
+using OpenTelemetry.Proto.Trace.V1;
+using OtlpGrains.Gateway.Ingest;
+using OtlpGrains.Interfaces;
+using Xunit;
+using static OtlpGrains.Gateway.Tests.TraceRequests;
+using SpanKind = OpenTelemetry.Proto.Trace.V1.Span.Types.SpanKind;
+
+namespace OtlpGrains.Gateway.Tests;
+
+public sealed class TraceRequestSplitterTests
+{
+    private static readonly Guid BatchId = new("0b8c7d6e-5f4a-4b3c-9d2e-1f0a9b8c7d6e");
+
+    [Fact]
+    public void GroupsSpansIntoOneBatchPerServiceAndOnePerTrace()
+    {
+        var request = Request(
+            Resource(
+                Service("checkout", "shop"),
+                [Span(1, 1, kind: SpanKind.Server, name: "GET /cart"), Span(1, 2, parent: 1, kind: SpanKind.Client, name: "SELECT")],
+                [Span(2, 3, kind: SpanKind.Server, name: "GET /cart"), Span(2, 4, parent: 3, kind: SpanKind.Client, name: "SELECT")]),
+            Resource(Service("payments"), [Span(1, 5, parent: 2, kind: SpanKind.Server, name: "POST /pay")]),
+            Resource(Service("payments"), [Span(3, 6, kind: SpanKind.Server, name: "POST /pay"), Span(3, 7, parent: 6, name: "sign")]));
+
+        var plan = TraceRequestSplitter.Split(request, BatchId);
+
+        Assert.Equal(7, plan.Accepted);
+        Assert.Equal(0, plan.Rejected);
+        Assert.Null(plan.RejectReason);
+
+        Assert.Equal(["payments", "shop/checkout"], plan.Services.Select(s => s.Key).Order(StringComparer.Ordinal));
+        var checkout = plan.Services.Single(s => s.Key == "shop/checkout").Value;
+        var payments = plan.Services.Single(s => s.Key == "payments").Value;
+        Assert.Equal(BatchId, checkout.BatchId);
+        Assert.Equal(BatchId, payments.BatchId);
+
+        // Each span name once per batch, spans pointing at it by index.
+        Assert.Equal(["GET /cart", "SELECT"], checkout.Operations);
+        Assert.Equal(["GET /cart", "SELECT", "GET /cart", "SELECT"], checkout.Spans.Select(s => checkout.Operations[s.Operation]));
+        Assert.Equal(["POST /pay", "sign"], payments.Operations);
+        Assert.Equal(["POST /pay", "POST /pay", "sign"], payments.Spans.Select(s => payments.Operations[s.Operation]));
+
+        Assert.Equal([TraceKey(1), TraceKey(2), TraceKey(3)], plan.Traces.Select(t => t.Key).Order(StringComparer.Ordinal));
+        var trace1 = plan.Traces.Single(t => t.Key == TraceKey(1)).Value;
+        Assert.Equal(BatchId, trace1.BatchId);
+        Assert.Equal([1UL, 2UL, 5UL], trace1.Spans.Select(s => s.SpanId).Order());
+        Assert.Equal(
+            ["shop/checkout", "shop/checkout", "payments"],
+            trace1.Spans.OrderBy(s => s.SpanId).Select(s => s.Service));
+        Assert.Equal([3UL, 4UL], plan.Traces.Single(t => t.Key == TraceKey(2)).Value.Spans.Select(s => s.SpanId).Order());
+        Assert.Equal([6UL, 7UL], plan.Traces.Single(t => t.Key == TraceKey(3)).Value.Spans.Select(s => s.SpanId).Order());
+    }
+
+    [Fact]
+    public void TraceKeyIsTheIdInLowercaseHexAndSpanIdsAreBigEndian()
+    {
+        byte[] traceId = [0xAB, 0xCD, 0xEF, 0x01, 0x23, 0x45, 0x67, 0x89, 0x9A, 0xBC, 0xDE, 0xF0, 0x0F, 0xED, 0xCB, 0xA9];
+        var span = Span(1, 1, parent: 9);
+        span.TraceId = ByteString.CopyFrom(traceId);
+        span.SpanId = ByteString.CopyFrom(0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0xF8);
+        span.ParentSpanId = ByteString.CopyFrom(0xF1, 0, 0, 0, 0, 0, 0, 0x02);
+
+        var plan = TraceRequestSplitter.Split(Request("svc", span), BatchId);
+
+        var (key, batch) = Assert.Single(plan.Traces);
+        Assert.Equal("abcdef01234567899abcdef00fedcba9", key);
+        var traceSpan = Assert.Single(batch.Spans);
+        Assert.Equal(0x01020304050607F8UL, traceSpan.SpanId);
+        Assert.Equal(0xF100000000000002UL, traceSpan.ParentSpanId);
+    }
+
+    [Fact]
+    public void RequestWithNoSpansIsAnEmptyPlan()
+    {
+        var plan = TraceRequestSplitter.Split(Request(Resource(Service("idle"), [])), BatchId);
+
+        Assert.Empty(plan.Services);
+        Assert.Empty(plan.Traces);
+        Assert.Equal(0, plan.Accepted);
+        Assert.Equal(0, plan.Rejected);
+    }
+
+    [Theory]
+    [InlineData(SpanKind.Server, true, SpanRole.Request)]
+    [InlineData(SpanKind.Consumer, true, SpanRole.Request)]
+    [InlineData(SpanKind.Client, true, SpanRole.None)]
+    [InlineData(SpanKind.Producer, true, SpanRole.None)]
+    [InlineData(SpanKind.Internal, true, SpanRole.None)]
+    [InlineData(SpanKind.Unspecified, true, SpanRole.None)]
+    [InlineData(SpanKind.Server, false, SpanRole.Request | SpanRole.Root)]
+    [InlineData(SpanKind.Client, false, SpanRole.Request | SpanRole.Root)]
+    [InlineData(SpanKind.Internal, false, SpanRole.Request | SpanRole.Root)]
+    [InlineData(SpanKind.Producer, false, SpanRole.Request | SpanRole.Root)]
+    public void RequestRoleGoesToServerAndConsumerSpansAndToEveryRoot(SpanKind kind, bool hasParent, SpanRole expected)
+    {
+        var (serviceSpan, traceSpan) = SplitOne(Span(1, 2, parent: hasParent ? (byte)1 : (byte)0, kind: kind));
+
+        Assert.Equal(expected, serviceSpan.Role);
+        Assert.Equal((SpanKindCode)kind, serviceSpan.Kind);
+        Assert.Equal((SpanKindCode)kind, traceSpan.Kind);
+        Assert.Equal(hasParent ? 1UL : 0UL, traceSpan.ParentSpanId);
+        Assert.False(traceSpan.IsError);
+    }
+
+    [Fact]
+    public void UnknownSpanKindIsUnspecified()
+    {
+        var (serviceSpan, traceSpan) = SplitOne(Span(1, 2, parent: 1, kind: (SpanKind)9));
+
+        Assert.Equal(SpanKindCode.Unspecified, serviceSpan.Kind);
+        Assert.Equal(SpanKindCode.Unspecified, traceSpan.Kind);
+    }
+
+    [Theory]
+    [InlineData(Status.Types.StatusCode.Error, true)]
+    [InlineData(Status.Types.StatusCode.Ok, false)]
+    [InlineData(Status.Types.StatusCode.Unset, false)]
+    public void StatusErrorMarksTheSpanFailed(Status.Types.StatusCode code, bool failed)
+    {
+        var span = Span(1, 2, parent: 1, kind: SpanKind.Server);
+        span.Status = new Status { Code = code, Message = "m" };
+
+        var (serviceSpan, traceSpan) = SplitOne(span);
+
+        Assert.Equal(failed ? SpanRole.Request | SpanRole.Error : SpanRole.Request, serviceSpan.Role);
+        Assert.Equal(failed, traceSpan.IsError);
+        Assert.Equal((byte)code, traceSpan.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("http.response.status_code", 500, true)]
+    [InlineData("http.response.status_code", 503, true)]
+    [InlineData("http.response.status_code", 499, false)]
+    [InlineData("http.response.status_code", 200, false)]
+    [InlineData("http.status_code", 500, true)]
+    [InlineData("http.status_code", 404, false)]
+    [InlineData("rpc.grpc.status_code", 0, false)]
+    [InlineData("rpc.grpc.status_code", 2, true)]
+    [InlineData("rpc.grpc.status_code", 14, true)]
+    [InlineData("other.status_code", 500, false)]
+    public void IntegerStatusAttributesMarkTheSpanFailed(string key, long value, bool failed)
+    {
+        var span = Span(1, 2, parent: 1, kind: SpanKind.Server);
+        span.Attributes.Add(Attr(key, value));
+
+        var (serviceSpan, traceSpan) = SplitOne(span);
+
+        Assert.Equal(failed, serviceSpan.Role.HasFlag(SpanRole.Error));
+        Assert.Equal(failed, traceSpan.IsError);
+        Assert.Equal(0, traceSpan.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("http.response.status_code", "500", true)]
+    [InlineData("http.response.status_code", "404", false)]
+    [InlineData("http.status_code", "502", true)]
+    [InlineData("http.status_code", "not a number", false)]
+    [InlineData("rpc.grpc.status_code", "0", false)]
+    [InlineData("rpc.grpc.status_code", "13", true)]
+    [InlineData("rpc.grpc.status_code", "", false)]
+    public void StringStatusAttributesMarkTheSpanFailed(string key, string value, bool failed)
+    {
+        var span = Span(1, 2, parent: 1, kind: SpanKind.Server);
+        span.Attributes.Add(Attr(key, value));
+
+        var (serviceSpan, traceSpan) = SplitOne(span);
+
+        Assert.Equal(failed, serviceSpan.Role.HasFlag(SpanRole.Error));
+        Assert.Equal(failed, traceSpan.IsError);
+    }
+
+    [Fact]
+    public void DoubleHttpStatusCountsToo()
+    {
+        var span = Span(1, 2, parent: 1, kind: SpanKind.Server);
+        span.Attributes.Add(Attr("http.response.status_code", 500.0));
+
+        Assert.True(SplitOne(span).Trace.IsError);
+    }
+
+    [Fact]
+    public void FailedClientSpanIsAnErrorButNotARequest()
+    {
+        var span = Span(1, 2, parent: 1, kind: SpanKind.Client);
+        span.Attributes.Add(Attr("http.response.status_code", 503L));
+
+        var (serviceSpan, traceSpan) = SplitOne(span);
+
+        Assert.Equal(SpanRole.Error, serviceSpan.Role);
+        Assert.True(traceSpan.IsError);
+    }
+
+    [Theory]
+    [InlineData("cart", "postgresql", "mysql", "db.internal", "cart")]
+    [InlineData(null, "postgresql", "mysql", "db.internal", "postgresql")]
+    [InlineData(null, null, "mysql", "db.internal", "mysql")]
+    [InlineData(null, null, null, "db.internal", "db.internal")]
+    [InlineData("", null, null, "db.internal", "db.internal")]
+    [InlineData(null, null, null, null, null)]
+    public void ClientPeerFollowsThePreferenceOrder(string? peerService, string? dbSystemName, string? dbSystem, string? serverAddress, string? expected)
+    {
+        KeyValue[] attributes = [.. Present(("server.address", serverAddress), ("db.system", dbSystem), ("db.system.name", dbSystemName), ("peer.service", peerService))];
+
+        foreach (var kind in new[] { SpanKind.Client, SpanKind.Producer })
+        {
+            // Both attribute orders: the preference must not depend on where an attribute sits.
+            foreach (var ordered in new[] { attributes, attributes.Reverse().ToArray() })
+            {
+                var span = Span(1, 2, parent: 1, kind: kind);
+                span.Attributes.Add(ordered);
+
+                Assert.Equal(expected, SplitOne(span).Trace.Peer);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(SpanKind.Server)]
+    [InlineData(SpanKind.Consumer)]
+    [InlineData(SpanKind.Internal)]
+    public void OnlyCallersHaveAPeer(SpanKind kind)
+    {
+        var span = Span(1, 2, parent: 1, kind: kind);
+        span.Attributes.Add([Attr("peer.service", "cart"), Attr("db.system", "redis"), Attr("server.address", "cache")]);
+
+        Assert.Null(SplitOne(span).Trace.Peer);
+    }
+
+    [Fact(Skip = "bug: an empty db.system.name masks db.system (SpanClassifier.Inspect), so the peer falls to server.address")]
+    public void EmptyDbSystemNameFallsBackToDbSystem()
+    {
+        var span = Span(1, 2, parent: 1, kind: SpanKind.Client);
+        span.Attributes.Add([Attr("db.system", "mysql"), Attr("db.system.name", ""), Attr("server.address", "db.internal")]);
+
+        Assert.Equal("mysql", SplitOne(span).Trace.Peer);
+    }
+
+    [Theory]
+    [InlineData("cart", "shop", null, "shop/cart")]
+    [InlineData("cart", null, null, "cart")]
+    [InlineData("cart", "", "deploy", "cart")]
+    [InlineData(null, null, "cart-deploy", "cart-deploy")]
+    [InlineData("", "shop", "cart-deploy", "shop/cart-deploy")]
+    [InlineData(null, "shop", null, "unknown_service")]
+    [InlineData(null, null, null, "unknown_service")]
+    public void ServiceIdentityUsesNamespaceNameThenDeploymentThenUnknown(string? name, string? serviceNamespace, string? deployment, string expected)
+    {
+        var resource = new Resource { Attributes = { Present(("k8s.deployment.name", deployment), ("service.namespace", serviceNamespace), ("service.name", name)) } };
+        resource.Attributes.Add(Attr("host.name", "node-1"));
+
+        Assert.Equal(expected, ServiceIdentity.Of(resource.Attributes));
+
+        var plan = TraceRequestSplitter.Split(Request(Resource(resource, [Span(1, 1)])), BatchId);
+        Assert.Equal(expected, Assert.Single(plan.Services).Key);
+        Assert.Equal(expected, Assert.Single(Assert.Single(plan.Traces).Value.Spans).Service);
+    }
+
+    [Fact]
+    public void MissingResourceAndNonStringNameAreUnknownService()
+    {
+        Assert.Equal(ServiceIdentity.Unknown, ServiceIdentity.Of(null));
+        Assert.Equal(ServiceIdentity.Unknown, ServiceIdentity.Of(new Resource { Attributes = { Attr("service.name", 42L) } }.Attributes));
+
+        var plan = TraceRequestSplitter.Split(Request(Resource(null, [Span(1, 1)])), BatchId);
+
+        Assert.Equal("unknown_service", Assert.Single(plan.Services).Key);
+    }
+
+    public static TheoryData<string, Func<Span, Span>, string> BadIds => new()
+    {
+        { "empty trace id", s => With(s, trace: ByteString.Empty), "trace id must be 16 bytes and not all zero (got 0 bytes)" },
+        { "short trace id", s => With(s, trace: ByteString.CopyFrom(new byte[15] { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 })), "trace id must be 16 bytes and not all zero (got 15 bytes)" },
+        { "long trace id", s => With(s, trace: ByteString.CopyFrom(Enumerable.Repeat((byte)1, 17).ToArray())), "trace id must be 16 bytes and not all zero (got 17 bytes)" },
+        { "zero trace id", s => With(s, trace: ByteString.CopyFrom(new byte[16])), "trace id must be 16 bytes and not all zero (got 16 bytes)" },
+        { "empty span id", s => With(s, span: ByteString.Empty), "span id must be 8 bytes and not all zero (got 0 bytes)" },
+        { "short span id", s => With(s, span: ByteString.CopyFrom(1, 2, 3, 4, 5, 6, 7)), "span id must be 8 bytes and not all zero (got 7 bytes)" },
+        { "zero span id", s => With(s, span: ByteString.CopyFrom(new byte[8])), "span id must be 8 bytes and not all zero (got 8 bytes)" },
+        { "short parent", s => With(s, parent: ByteString.CopyFrom(1, 2, 3, 4)), "parent span id must be empty or 8 bytes (got 4 bytes)" },
+        { "long parent", s => With(s, parent: ByteString.CopyFrom(1, 2, 3, 4, 5, 6, 7, 8, 9)), "parent span id must be empty or 8 bytes (got 9 bytes)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadIds))]
+    public void InvalidIdsRejectTheSpanOnly(string what, Func<Span, Span> spoil, string reason)
+    {
+        var plan = TraceRequestSplitter.Split(Request("svc", Span(1, 1), spoil(Span(1, 2, parent: 1)), Span(1, 3, parent: 1)), BatchId);
+
+        Assert.True(plan.Rejected == 1, what);
+        Assert.Equal(2, plan.Accepted);
+        Assert.Equal(reason, plan.RejectReason);
+        Assert.Equal(2, Assert.Single(plan.Services).Value.Spans.Length);
+        Assert.Equal([1UL, 3UL], Assert.Single(plan.Traces).Value.Spans.Select(s => s.SpanId));
+    }
+
+    [Fact]
+    public void ReasonIsTheFirstProblemAndEveryBadSpanIsCounted()
+    {
+        var plan = TraceRequestSplitter.Split(
+            Request(
+                Resource(Service("a"), [With(Span(1, 1), span: ByteString.Empty)]),
+                Resource(Service("b"), [With(Span(2, 2), trace: ByteString.Empty), Span(3, 3)])),
+            BatchId);
+
+        Assert.Equal(2, plan.Rejected);
+        Assert.Equal(1, plan.Accepted);
+        Assert.StartsWith("span id must be 8 bytes", plan.RejectReason, StringComparison.Ordinal);
+
+        // A service whose spans were all rejected gets no batch.
+        Assert.Equal("b", Assert.Single(plan.Services).Key);
+        Assert.Equal(TraceKey(3), Assert.Single(plan.Traces).Key);
+    }
+
+    [Fact]
+    public void AllInvalidLeavesNoBatches()
+    {
+        var plan = TraceRequestSplitter.Split(Request("svc", With(Span(1, 1), trace: ByteString.Empty), With(Span(1, 2), span: ByteString.Empty)), BatchId);
+
+        Assert.Equal(0, plan.Accepted);
+        Assert.Equal(2, plan.Rejected);
+        Assert.Empty(plan.Services);
+        Assert.Empty(plan.Traces);
+    }
+
+    [Fact]
+    public void DurationIsEndMinusStartAndNeverNegative()
+    {
+        var normal = Span(1, 1, durationNanos: 2_500);
+        var backwards = Span(1, 2, parent: 1);
+        backwards.StartTimeUnixNano = Start + 1_000;
+        backwards.EndTimeUnixNano = Start;
+
+        var plan = TraceRequestSplitter.Split(Request("svc", normal, backwards), BatchId);
+
+        var spans = Assert.Single(plan.Services).Value.Spans;
+        Assert.Equal(2_500, spans[0].DurationNanos);
+        Assert.Equal((long)(Start + 1 + 2_500), spans[0].EndUnixNano);
+        Assert.Equal(0, spans[1].DurationNanos);
+        Assert.Equal((long)Start, spans[1].EndUnixNano);
+
+        var traceSpan = Assert.Single(plan.Traces).Value.Spans[1];
+        Assert.Equal((long)(Start + 1_000), traceSpan.StartUnixNano);
+        Assert.Equal((long)Start, traceSpan.EndUnixNano);
+    }
+
+    [Fact(Skip = "bug: an all-zero 8-byte parent id is accepted as a child span (no Root/Request role) while the trace grain gets ParentSpanId 0, its root marker")]
+    public void AllZeroParentIsEitherRejectedOrARoot()
+    {
+        var span = Span(1, 2, kind: SpanKind.Internal);
+        span.ParentSpanId = ByteString.CopyFrom(new byte[8]);
+
+        var plan = TraceRequestSplitter.Split(Request("svc", span), BatchId);
+
+        // Either answer is consistent; today the service sees a child and the trace grain sees a root.
+        Assert.True(
+            plan.Rejected == 1 || Assert.Single(plan.Services).Value.Spans[0].Role.HasFlag(SpanRole.Root),
+            "an all-zero parent id should make a root span (or be rejected)");
+    }
+
+    private static (ServiceSpan Service, TraceSpan Trace) SplitOne(Span span)
+    {
+        var plan = TraceRequestSplitter.Split(Request("svc", span), BatchId);
+        Assert.Equal(1, plan.Accepted);
+        var serviceSpan = Assert.Single(Assert.Single(plan.Services).Value.Spans);
+        var traceSpan = Assert.Single(Assert.Single(plan.Traces).Value.Spans);
+        return (serviceSpan, traceSpan);
+    }
+
+    private static Span With(Span original, ByteString? trace = null, ByteString? span = null, ByteString? parent = null)
+    {
+        var changed = original.Clone();
+        changed.TraceId = trace ?? changed.TraceId;
+        changed.SpanId = span ?? changed.SpanId;
+        changed.ParentSpanId = parent ?? changed.ParentSpanId;
+        return changed;
+    }
+
+    private static IEnumerable<KeyValue> Present(params (string Key, string? Value)[] attributes) =>
+        attributes.Where(a => a.Value is not null).Select(a => Attr(a.Key, a.Value!));
+}
