@@ -99,7 +99,7 @@ internal sealed partial class IngestPipeline(
         instruments.InFlight(signal, accepted);
         try
         {
-            await Task.WhenAll(startCalls(grains, plan)).WaitAsync(_grainTimeout, cancellationToken);
+            await Task.WhenAll(startCalls(grains, plan)).WaitAsync(_grainTimeout, time, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -14,7 +14,7 @@ internal static class SpanClassifier
     public static SpanRole RoleOf(Span span, bool isError)
     {
         var role = SpanRole.None;
-        var isRoot = span.ParentSpanId.IsEmpty;
+        var isRoot = !SpanValidator.HasParent(span);
         if (isRoot)
         {
             role |= SpanRole.Root;
@@ -41,7 +41,7 @@ internal static class SpanClassifier
     public static bool Inspect(Span span, out string? peer)
     {
         var failed = span.Status?.Code == Status.Types.StatusCode.Error;
-        string? peerService = null, dbSystem = null, serverAddress = null;
+        string? peerService = null, dbSystemName = null, dbSystem = null, serverAddress = null;
         var isCaller = span.Kind is Span.Types.SpanKind.Client or Span.Types.SpanKind.Producer;
         RepeatedField<KeyValue> attributes = span.Attributes;
         for (var i = 0; i < attributes.Count; i++)
@@ -61,10 +61,10 @@ internal static class SpanClassifier
                     peerService = StringOf(attribute.Value);
                     break;
                 case "db.system.name" when isCaller:
-                    dbSystem = StringOf(attribute.Value);
+                    dbSystemName = StringOf(attribute.Value);
                     break;
                 case "db.system" when isCaller:
-                    dbSystem ??= StringOf(attribute.Value);
+                    dbSystem = StringOf(attribute.Value);
                     break;
                 case "server.address" when isCaller:
                     serverAddress = StringOf(attribute.Value);
@@ -72,7 +72,7 @@ internal static class SpanClassifier
             }
         }
 
-        peer = NonEmpty(peerService) ?? NonEmpty(dbSystem) ?? NonEmpty(serverAddress);
+        peer = NonEmpty(peerService) ?? NonEmpty(dbSystemName) ?? NonEmpty(dbSystem) ?? NonEmpty(serverAddress);
         return failed;
     }
 

@@ -27,6 +27,12 @@ internal static class SpanValidator
         return null;
     }
 
+    /// <summary>
+    /// A span has a parent when its parent id is 8 bytes and not all zero; an all-zero parent is the invalid id,
+    /// which OpenTelemetry treats as "no parent", so such a span is a root.
+    /// </summary>
+    public static bool HasParent(Span span) => IsValidId(span.ParentSpanId, 8);
+
     public static bool IsValidId(ByteString id, int length) =>
         id.Length == length && id.Span.IndexOfAnyExcept((byte)0) >= 0;
 }

@@ -54,7 +54,7 @@ internal static class TraceRequestSplitter
                         traces.Add(key, traceSpans);
                     }
 
-                    var parent = span.ParentSpanId.IsEmpty ? 0 : BinaryPrimitives.ReadUInt64BigEndian(span.ParentSpanId.Span);
+                    var parent = !SpanValidator.HasParent(span) ? 0 : BinaryPrimitives.ReadUInt64BigEndian(span.ParentSpanId.Span);
                     traceSpans.Add(new TraceSpan(
                         BinaryPrimitives.ReadUInt64BigEndian(span.SpanId.Span),
                         parent,

@@ -78,6 +78,7 @@ internal sealed class OtlpHttpReceiver(IngestPipeline pipeline, IOptions<OtlpRec
             {
                 // The encoding is unknown, so the reason goes out as plain text.
                 context.Response.StatusCode = body.StatusCode;
+                context.Response.ContentType = "text/plain; charset=utf-8";
                 await context.Response.WriteAsync(body.Reason + "\n", context.RequestAborted);
                 return;
             }

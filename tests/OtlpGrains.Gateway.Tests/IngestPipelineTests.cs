@@ -323,7 +323,7 @@ public sealed class IngestPipelineTests
         Assert.Contains("otlpgrains_gateway_requests_total{signal=\"metrics\"} 2\n", text, StringComparison.Ordinal);
         Assert.Contains("otlpgrains_gateway_refused_requests_total{signal=\"metrics\",reason=\"too_large\"} 2\n", text, StringComparison.Ordinal);
         Assert.Contains("otlpgrains_gateway_refused_requests_total{signal=\"logs\",reason=\"malformed\"} 1\n", text, StringComparison.Ordinal);
-        Assert.Contains("otlpgrains_gateway_in_flight_items 0\n", text, StringComparison.Ordinal);
+        Assert.Contains("otlpgrains_gateway_in_flight_items{signal=\"traces\"} 0\n", text, StringComparison.Ordinal);
     }
 
     private static string Metrics(GatewayUnderTest gateway)
