@@ -80,8 +80,19 @@ internal sealed class TraceGrain(
         var reason = sampler.Decide(trace, rootP99);
         if (reason is not null)
         {
-            _kept = trace.ToView(this.GetPrimaryKeyString(), reason);
-            await Storage.WriteStateAsync(StateName, GrainContext.GrainId, new GrainState<KeptTrace>(new KeptTrace { View = _kept }));
+            // Spans that straggle in after a completion start a new activation holding only them; the view kept
+            // by the first completion is the fuller one, so it is not overwritten.
+            var stored = new GrainState<KeptTrace>(new KeptTrace());
+            await Storage.ReadStateAsync(StateName, GrainContext.GrainId, stored);
+            if (stored.RecordExists && stored.State?.View is { } earlier)
+            {
+                _kept = earlier;
+            }
+            else
+            {
+                _kept = trace.ToView(this.GetPrimaryKeyString(), reason);
+                await Storage.WriteStateAsync(StateName, GrainContext.GrainId, new GrainState<KeptTrace>(new KeptTrace { View = _kept }));
+            }
         }
 
         _assembler = null;

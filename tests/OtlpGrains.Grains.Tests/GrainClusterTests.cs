@@ -93,4 +93,31 @@ public sealed class GrainClusterTests(ClusterFixture fixture)
             e => e.Length == 1);
         Assert.Null(await trace.GetKeptAsync());
     }
+
+    [Fact]
+    public async Task SpansArrivingAfterCompletionDoNotReplaceTheKeptTrace()
+    {
+        var service = $"{Guid.NewGuid():N}-late";
+        var traceId = Guid.NewGuid().ToString("N");
+        var trace = fixture.Grains.GetGrain<ITraceGrain>(traceId);
+        await trace.AddSpansAsync(new TraceSpanBatch(Guid.NewGuid(),
+        [
+            new TraceSpan(1, 0, service, "GET /", SpanKindCode.Server, Now - 5_000_000, Now, 2, true, null),
+            new TraceSpan(2, 1, service, "work", SpanKindCode.Internal, Now - 4_000_000, Now - 1_000_000, 0, false, null),
+        ]));
+        var first = await ClusterFixture.EventuallyAsync(() => trace.GetKeptAsync().AsTask(), v => v is not null);
+        Assert.Equal(2, first?.Spans.Length);
+
+        // A straggler (itself an error, so its own completion would keep it) arrives after completion.
+        await trace.AddSpansAsync(new TraceSpanBatch(Guid.NewGuid(),
+        [
+            new TraceSpan(3, 1, service, "call", SpanKindCode.Client, Now - 3_000_000, Now - 2_000_000, 2, true, "cache"),
+        ]));
+        await ClusterFixture.EventuallyAsync(
+            () => fixture.Grains.GetGrain<IServiceGrain>(service).GetDownstreamAsync().AsTask(),
+            e => e.Length == 1);
+
+        var kept = await trace.GetKeptAsync();
+        Assert.Equal(2, kept?.Spans.Length);
+    }
 }
