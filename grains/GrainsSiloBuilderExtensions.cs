@@ -22,6 +22,7 @@ public static class GrainsSiloBuilderExtensions
         services.AddSingleton<IValidateOptions<TraceOptions>, TraceOptionsValidator>();
 
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IServiceBatchLog, InMemoryOnlyBatchLog>();
         services.AddSingleton(sp => new TailSampler(sp.GetRequiredService<IOptions<TraceOptions>>().Value, Random.Shared));
         services.AddSingleton<OperationP99Cache>();
         services.AddSingleton<EdgeCallBuffer>();

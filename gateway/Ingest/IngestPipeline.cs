@@ -22,9 +22,19 @@ internal sealed partial class IngestPipeline(
 {
     private readonly TimeSpan _grainTimeout = TimeSpan.FromSeconds(options.Value.GrainTimeoutSeconds);
 
-    public ValueTask<IngestOutcome> IngestTracesAsync(ExportTraceServiceRequest request, CancellationToken cancellationToken)
+    public ValueTask<IngestOutcome> IngestTracesAsync(ExportTraceServiceRequest request, CancellationToken cancellationToken) =>
+        IngestTracesAsync(request, BatchIds.Of(request), cancellationToken);
+
+    public ValueTask<IngestOutcome> IngestMetricsAsync(ExportMetricsServiceRequest request, CancellationToken cancellationToken) =>
+        IngestMetricsAsync(request, BatchIds.Of(request), cancellationToken);
+
+    public ValueTask<IngestOutcome> IngestLogsAsync(ExportLogsServiceRequest request, CancellationToken cancellationToken) =>
+        IngestLogsAsync(request, BatchIds.Of(request), cancellationToken);
+
+    /// <param name="batchId">The request's content id (<see cref="BatchIds"/>), so that retries are recognised.</param>
+    public ValueTask<IngestOutcome> IngestTracesAsync(ExportTraceServiceRequest request, Guid batchId, CancellationToken cancellationToken)
     {
-        var plan = TraceRequestSplitter.Split(request, Guid.NewGuid());
+        var plan = TraceRequestSplitter.Split(request, batchId);
         return DispatchAsync(Signal.Traces, plan.Accepted, plan.Rejected, plan.RejectReason, "spans", plan, static (grains, plan) =>
         {
             var calls = new Task[plan.Services.Length + plan.Traces.Length];
@@ -43,18 +53,18 @@ internal sealed partial class IngestPipeline(
         }, cancellationToken);
     }
 
-    public ValueTask<IngestOutcome> IngestMetricsAsync(ExportMetricsServiceRequest request, CancellationToken cancellationToken)
+    public ValueTask<IngestOutcome> IngestMetricsAsync(ExportMetricsServiceRequest request, Guid batchId, CancellationToken cancellationToken)
     {
-        var plan = MetricRequestSplitter.Split(request, Guid.NewGuid());
+        var plan = MetricRequestSplitter.Split(request, batchId);
         return DispatchAsync(Signal.Metrics, plan.Accepted, plan.Rejected, plan.RejectReason, "data points", plan, static (grains, plan) =>
             [.. plan.Services.Select(s => grains.GetGrain<IServiceGrain>(s.Key).IngestMetricsAsync(s.Value).AsTask())],
             cancellationToken);
     }
 
-    public ValueTask<IngestOutcome> IngestLogsAsync(ExportLogsServiceRequest request, CancellationToken cancellationToken)
+    public ValueTask<IngestOutcome> IngestLogsAsync(ExportLogsServiceRequest request, Guid batchId, CancellationToken cancellationToken)
     {
         var received = (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
-        var plan = LogRequestSplitter.Split(request, Guid.NewGuid(), received);
+        var plan = LogRequestSplitter.Split(request, batchId, received);
         return DispatchAsync(Signal.Logs, plan.Accepted, plan.Rejected, plan.RejectReason, "log records", plan, static (grains, plan) =>
             [.. plan.Services.Select(s => grains.GetGrain<IServiceGrain>(s.Key).IngestLogsAsync(s.Value).AsTask())],
             cancellationToken);

@@ -15,23 +15,23 @@ namespace OtlpGrains.Gateway.Receivers;
 /// </summary>
 internal sealed class OtlpGrpcReceiver(IngestPipeline pipeline, IOptions<OtlpReceiverOptions> options)
 {
-    public async Task<ExportTraceServiceResponse> ExportTracesAsync(ExportTraceServiceRequest request, ServerCallContext context)
+    public async Task<ExportTraceServiceResponse> ExportTracesAsync(ExportTraceServiceRequest request, ServerCallContext context, Guid? batchId = null)
     {
-        var outcome = await pipeline.IngestTracesAsync(request, context.CancellationToken);
+        var outcome = await pipeline.IngestTracesAsync(request, batchId ?? BatchIds.Of(request), context.CancellationToken);
         GrpcOutcome.ThrowIfRefused(outcome, context, options.Value.RetryAfterSeconds);
         return OtlpResponses.Traces(outcome);
     }
 
-    public async Task<ExportMetricsServiceResponse> ExportMetricsAsync(ExportMetricsServiceRequest request, ServerCallContext context)
+    public async Task<ExportMetricsServiceResponse> ExportMetricsAsync(ExportMetricsServiceRequest request, ServerCallContext context, Guid? batchId = null)
     {
-        var outcome = await pipeline.IngestMetricsAsync(request, context.CancellationToken);
+        var outcome = await pipeline.IngestMetricsAsync(request, batchId ?? BatchIds.Of(request), context.CancellationToken);
         GrpcOutcome.ThrowIfRefused(outcome, context, options.Value.RetryAfterSeconds);
         return OtlpResponses.Metrics(outcome);
     }
 
-    public async Task<ExportLogsServiceResponse> ExportLogsAsync(ExportLogsServiceRequest request, ServerCallContext context)
+    public async Task<ExportLogsServiceResponse> ExportLogsAsync(ExportLogsServiceRequest request, ServerCallContext context, Guid? batchId = null)
     {
-        var outcome = await pipeline.IngestLogsAsync(request, context.CancellationToken);
+        var outcome = await pipeline.IngestLogsAsync(request, batchId ?? BatchIds.Of(request), context.CancellationToken);
         GrpcOutcome.ThrowIfRefused(outcome, context, options.Value.RetryAfterSeconds);
         return OtlpResponses.Logs(outcome);
     }

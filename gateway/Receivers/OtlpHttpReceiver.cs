@@ -25,7 +25,7 @@ internal sealed class OtlpHttpReceiver(IngestPipeline pipeline, IOptions<OtlpRec
         Signal.Traces,
         ExportTraceServiceRequest.Parser,
         OtlpJson.ParseTraces,
-        (request, ct) => pipeline.IngestTracesAsync(request, ct),
+        (request, id, ct) => pipeline.IngestTracesAsync(request, id, ct),
         OtlpResponses.Traces);
 
     public Task MetricsAsync(HttpContext context) => HandleAsync(
@@ -33,7 +33,7 @@ internal sealed class OtlpHttpReceiver(IngestPipeline pipeline, IOptions<OtlpRec
         Signal.Metrics,
         ExportMetricsServiceRequest.Parser,
         OtlpJson.ParseMetrics,
-        (request, ct) => pipeline.IngestMetricsAsync(request, ct),
+        (request, id, ct) => pipeline.IngestMetricsAsync(request, id, ct),
         OtlpResponses.Metrics);
 
     public Task LogsAsync(HttpContext context) => HandleAsync(
@@ -41,7 +41,7 @@ internal sealed class OtlpHttpReceiver(IngestPipeline pipeline, IOptions<OtlpRec
         Signal.Logs,
         ExportLogsServiceRequest.Parser,
         OtlpJson.ParseLogs,
-        (request, ct) => pipeline.IngestLogsAsync(request, ct),
+        (request, id, ct) => pipeline.IngestLogsAsync(request, id, ct),
         OtlpResponses.Logs);
 
     private delegate TRequest JsonParse<out TRequest>(ReadOnlySpan<byte> utf8);
@@ -51,7 +51,7 @@ internal sealed class OtlpHttpReceiver(IngestPipeline pipeline, IOptions<OtlpRec
         Signal signal,
         MessageParser<TRequest> protobufParser,
         JsonParse<TRequest> jsonParser,
-        Func<TRequest, CancellationToken, ValueTask<IngestOutcome>> ingest,
+        Func<TRequest, Guid, CancellationToken, ValueTask<IngestOutcome>> ingest,
         Func<IngestOutcome, TResponse> respond)
         where TRequest : IMessage<TRequest>
         where TResponse : IMessage<TResponse>
@@ -101,7 +101,7 @@ internal sealed class OtlpHttpReceiver(IngestPipeline pipeline, IOptions<OtlpRec
             return;
         }
 
-        var outcome = await ingest(message, context.RequestAborted);
+        var outcome = await ingest(message, BatchIds.Of(body.Span), context.RequestAborted);
         switch (outcome.Status)
         {
             case IngestStatus.Invalid:

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OtlpGrains.Interfaces;
 
@@ -5,43 +6,82 @@ namespace OtlpGrains.Grains.Services;
 
 /// <summary>
 /// A service's rolling state. The arithmetic lives in <see cref="ServiceStatistics"/>; the grain registers the
-/// service in the catalog and forwards calls.
+/// service in the catalog, skips batches it already took, and - with durable storage - logs each batch before
+/// counting it, checkpoints its state with the log position, and replays the log after a crash.
 /// </summary>
-// The state is in memory only (durable checkpoints come with the PostgreSQL mode), so the activation must not be
-// collected while the silo runs, or the service's history would vanish after an idle spell.
+// Always active: in memory mode the state lives only here; in durable mode reactivating costs a replay.
 [CollectionAgeLimit(AlwaysActive = true)]
-internal sealed class ServiceGrain(IOptions<ServiceWindowOptions> options, TimeProvider time) : Grain, IServiceGrain
+internal sealed partial class ServiceGrain(
+    [PersistentState("checkpoint", StorageNames.Services)] IPersistentState<ServiceCheckpoint> checkpoint,
+    IServiceBatchLog log,
+    IOptions<ServiceWindowOptions> options,
+    TimeProvider time,
+    ILogger<ServiceGrain> logger) : Grain, IServiceGrain, IRemindable
 {
-    private readonly ServiceStatistics _statistics = new(options.Value, time);
+    private const string HousekeepingReminder = "housekeeping";
+    private const int ReplayPage = 500;
+
+    private ServiceStatistics _statistics = null!;
+    private RecentBatchIds _recent = null!;
+    private long _applied;
+    private long _checkpointed;
 
     private string Name => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await GrainFactory.GetGrain<IServiceCatalogGrain>(IServiceCatalogGrain.DefaultKey).RegisterAsync(Name);
+        if (log.IsDurable && checkpoint.RecordExists && checkpoint.State.Statistics is { } restored)
+        {
+            restored.AttachClock(time);
+            _statistics = restored;
+            _recent = checkpoint.State.RecentBatchIds ?? new RecentBatchIds();
+            _applied = _checkpointed = checkpoint.State.AppliedSequence;
+        }
+        else
+        {
+            _statistics = new ServiceStatistics(options.Value, time);
+            _recent = new RecentBatchIds();
+        }
+
+        if (log.IsDurable)
+        {
+            await ReplayAsync(cancellationToken);
+            var every = TimeSpan.FromSeconds(options.Value.CheckpointSeconds);
+            this.RegisterGrainTimer(CheckpointAsync, every, every);
+            await this.RegisterOrUpdateReminder(HousekeepingReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), cancellationToken);
+        }
+
         await base.OnActivateAsync(cancellationToken);
     }
 
-    public ValueTask IngestSpansAsync(ServiceSpanBatch batch)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _statistics.AddSpans(batch);
-        return ValueTask.CompletedTask;
+        // A graceful shutdown drains here: whatever was counted is checkpointed before the silo leaves.
+        if (log.IsDurable)
+        {
+            try
+            {
+                await CheckpointAsync(cancellationToken);
+            }
+            catch (Exception exception)
+            {
+                LogCheckpointFailed(logger, Name, exception.Message);
+            }
+        }
+
+        await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
-    public ValueTask IngestMetricsAsync(ServiceMetricBatch batch)
-    {
-        _statistics.AddMetrics(batch);
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask IngestSpansAsync(ServiceSpanBatch batch) => TakeAsync(new LoggedBatch(batch.BatchId, batch, null, null));
 
-    public ValueTask IngestLogsAsync(ServiceLogBatch batch)
-    {
-        _statistics.AddLogs(batch);
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask IngestMetricsAsync(ServiceMetricBatch batch) => TakeAsync(new LoggedBatch(batch.BatchId, null, batch, null));
+
+    public ValueTask IngestLogsAsync(ServiceLogBatch batch) => TakeAsync(new LoggedBatch(batch.BatchId, null, null, batch));
 
     public ValueTask AddEdgeCallsAsync(EdgeCall[] calls)
     {
+        // Edge calls come from trace grains, whose state a crash may drop anyway; they are not logged.
         _statistics.AddEdgeCalls(calls);
         return ValueTask.CompletedTask;
     }
@@ -56,4 +96,117 @@ internal sealed class ServiceGrain(IOptions<ServiceWindowOptions> options, TimeP
     public ValueTask<EdgeStats[]> GetDownstreamAsync() => ValueTask.FromResult(_statistics.Downstream(Name));
 
     public ValueTask<double?> GetOperationP99Async(string operation) => ValueTask.FromResult(_statistics.OperationP99(operation));
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != HousekeepingReminder)
+        {
+            return;
+        }
+
+        await CheckpointAsync(CancellationToken.None);
+        var retention = TimeSpan.FromSeconds(options.Value.AppliedBatchRetentionSeconds);
+        var pruned = await log.PruneAsync(Name, _checkpointed, retention, CancellationToken.None);
+        if (pruned > 0)
+        {
+            LogPruned(logger, Name, pruned);
+        }
+    }
+
+    private async ValueTask TakeAsync(LoggedBatch batch)
+    {
+        if (!_recent.TryAdd(batch.BatchId))
+        {
+            return; // a retry of a request this service already counted
+        }
+
+        if (log.IsDurable)
+        {
+            bool appended;
+            try
+            {
+                appended = await log.AppendAsync(Name, _applied + 1, batch, CancellationToken.None);
+            }
+            catch
+            {
+                // Whether the batch reached the log is unknown: start over from the checkpoint and the log, which
+                // settle it, and let the sender retry (its retry is recognised if the batch did get in).
+                _recent.Forget(batch.BatchId);
+                DeactivateOnIdle();
+                throw;
+            }
+
+            if (!appended)
+            {
+                return; // logged before, by an earlier activation
+            }
+
+            _applied++;
+        }
+
+        Apply(batch);
+    }
+
+    private void Apply(LoggedBatch batch)
+    {
+        if (batch.Spans is { } spans)
+        {
+            _statistics.AddSpans(spans);
+        }
+        else if (batch.Metrics is { } metrics)
+        {
+            _statistics.AddMetrics(metrics);
+        }
+        else if (batch.Logs is { } logs)
+        {
+            _statistics.AddLogs(logs);
+        }
+    }
+
+    private async Task ReplayAsync(CancellationToken cancellationToken)
+    {
+        long replayed = 0;
+        while (true)
+        {
+            var page = await log.ReadAfterAsync(Name, _applied, ReplayPage, cancellationToken);
+            foreach (var (sequence, batch) in page)
+            {
+                _recent.TryAdd(batch.BatchId);
+                Apply(batch);
+                _applied = sequence;
+                replayed++;
+            }
+
+            if (page.Count < ReplayPage)
+            {
+                break;
+            }
+        }
+
+        if (replayed > 0)
+        {
+            LogReplayed(logger, Name, replayed, _checkpointed, _applied);
+        }
+    }
+
+    private async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        if (_applied == _checkpointed && checkpoint.RecordExists)
+        {
+            return;
+        }
+
+        checkpoint.State = new ServiceCheckpoint { Statistics = _statistics, AppliedSequence = _applied, RecentBatchIds = _recent };
+        await checkpoint.WriteStateAsync(cancellationToken);
+        _checkpointed = _applied;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Service {Service} replayed {Count} logged batches ({From} -> {To})")]
+    private static partial void LogReplayed(ILogger logger, string service, long count, long from, long to);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Service {Service} could not checkpoint on deactivation: {Reason}")]
+    private static partial void LogCheckpointFailed(ILogger logger, string service, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Service {Service} pruned {Count} applied batches from its log")]
+    private static partial void LogPruned(ILogger logger, string service, long count);
 }

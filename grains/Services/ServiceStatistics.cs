@@ -26,7 +26,7 @@ public sealed class ServiceStatistics
 
     // Not state: whoever restores a checkpoint supplies the clock again.
     [NonSerialized]
-    private readonly TimeProvider _time;
+    private TimeProvider _time;
 
     [Id(0)]
     private readonly EventTimeWindows<ServiceWindow> _windows;
@@ -113,6 +113,13 @@ public sealed class ServiceStatistics
         _maxMetricSeries = options.MaxMetricSeries;
         _p99MinCount = options.P99MinCount;
         _p99LookbackNanos = options.P99LookbackSeconds * (long)NanosPerSecond;
+    }
+
+    /// <summary>Gives a statistics object restored from a checkpoint its clock back (the clock is not state).</summary>
+    public void AttachClock(TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        _time = time;
     }
 
     /// <summary>Counters since first seen.</summary>

@@ -32,4 +32,16 @@ public sealed class ServiceWindowOptions
 
     /// <summary>How far behind the newest event an operation's p99 looks, in seconds. Default: 300.</summary>
     public int P99LookbackSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// With durable storage: how often a service checkpoints its state and log position, in seconds. A crash costs
+    /// at most this much replay, never counts. Default: 5.
+    /// </summary>
+    public int CheckpointSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// With durable storage: how long a batch stays in the log after a checkpoint included it, in seconds, so that a
+    /// sender's late retry of it is still recognised. Default: 600.
+    /// </summary>
+    public int AppliedBatchRetentionSeconds { get; set; } = 600;
 }

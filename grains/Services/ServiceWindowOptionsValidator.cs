@@ -42,6 +42,9 @@ public sealed class ServiceWindowOptionsValidator : IValidateOptions<ServiceWind
                 + $"(was {options.P99LookbackSeconds}).");
         }
 
+        AtLeastOne(failures, nameof(options.CheckpointSeconds), options.CheckpointSeconds);
+        AtLeastOne(failures, nameof(options.AppliedBatchRetentionSeconds), options.AppliedBatchRetentionSeconds);
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
