@@ -19,4 +19,10 @@ public sealed class ClusterConnectionOptions
 
     /// <summary>Port Orleans clients (a standalone gateway) connect to. Default: 30000.</summary>
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// With PostgreSQL clustering: the address this silo tells the others (on Kubernetes, the pod IP). Default:
+    /// 127.0.0.1.
+    /// </summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
 }

@@ -48,6 +48,7 @@ internal sealed class GatewayOptionsValidator :
 
         Port(failures, "OtlpGrains:Cluster:SiloPort", options.SiloPort);
         Port(failures, "OtlpGrains:Cluster:GatewayPort", options.GatewayPort);
+        Address(failures, "OtlpGrains:Cluster:AdvertisedAddress", options.AdvertisedAddress);
         return Result(failures);
     }
 

@@ -30,12 +30,25 @@ public static class HostRunner
 
             return ConfigurationError;
         }
+        catch (Exception exception) when (Find<StartupException>(exception) is { } startup)
+        {
+            await errors.WriteLineAsync($"cannot start: {startup.Message}");
+            return StartError;
+        }
         catch (IOException exception)
         {
             await errors.WriteLineAsync($"cannot start: {exception.Message}");
             return StartError;
         }
     }
+
+    private static T? Find<T>(Exception exception)
+        where T : Exception => exception switch
+    {
+        T match => match,
+        AggregateException aggregate => aggregate.InnerExceptions.Select(Find<T>).FirstOrDefault(e => e is not null),
+        _ => exception.InnerException is null ? null : Find<T>(exception.InnerException),
+    };
 
     private static List<string> ConfigurationFailures(Exception exception) => exception switch
     {

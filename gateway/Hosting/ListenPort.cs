@@ -8,7 +8,7 @@ namespace OtlpGrains.Gateway.Hosting;
 /// the API only on the API port. The check is on the socket's local port, not the Host header, so it holds behind a
 /// Kubernetes Service that maps ports.
 /// </summary>
-internal sealed record ListenPort(int Port)
+public sealed record ListenPort(int Port)
 {
     /// <summary>Answers 404 when a request reached an endpoint through a port it is not served on.</summary>
     public static IApplicationBuilder UseListenPortCheck(IApplicationBuilder app) => app.Use(async (context, next) =>
