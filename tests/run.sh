@@ -4,7 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Nothing beyond the .NET SDK is needed yet; later test suites (PostgreSQL, clang/libbpf) install their packages here.
+# PostgreSQL server binaries for the throwaway database of tests/OtlpGrains.Silo.Tests/PostgresFixture.cs. The tests
+# start their own server with initdb/pg_ctl, so the distro's cluster service is stopped and not needed.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    $sudo apt-get update
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y postgresql
+    # The package may start its own cluster on port 5432; the tests never use it.
+    $sudo service postgresql stop >/dev/null 2>&1 || true
+fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build OtlpGrains.sln -c Release
