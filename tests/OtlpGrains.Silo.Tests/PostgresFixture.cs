@@ -94,24 +94,39 @@ public sealed class PostgresFixture : IAsyncLifetime
             throw new InvalidOperationException($"PostgreSQL did not start: {lastFailure?.Message}\n{tail}", lastFailure);
         }
 
-        await ExecuteAsync(AdminConnectionString("postgres"), $"CREATE ROLE {PasswordRole} LOGIN PASSWORD '{PasswordRolePassword}'");
-        ConnectionString = await CreateDatabaseAsync("fixture");
+        try
+        {
+            await ExecuteAsync(AdminConnectionString("postgres"), $"CREATE ROLE {PasswordRole} LOGIN PASSWORD '{PasswordRolePassword}'");
+            ConnectionString = await CreateDatabaseAsync("fixture");
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose initialization failed: do not leave a server behind.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        if (_started)
+        try
         {
-            await RunAsync(
-                Path.Combine(BinDirectory, "pg_ctl"),
-                ["-D", Path.Combine(_directory, "data"), "-m", "fast", "-w", "stop"],
-                asPostgres: RunsAsRoot);
+            if (_started)
+            {
+                _started = false;
+                await RunAsync(
+                    Path.Combine(BinDirectory, "pg_ctl"),
+                    ["-D", Path.Combine(_directory, "data"), "-m", "fast", "-w", "stop"],
+                    asPostgres: RunsAsRoot);
+            }
         }
-
-        if (_directory.Length > 0 && Directory.Exists(_directory))
+        finally
         {
-            Directory.Delete(_directory, recursive: true);
+            if (_directory.Length > 0 && Directory.Exists(_directory))
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
         }
     }
 

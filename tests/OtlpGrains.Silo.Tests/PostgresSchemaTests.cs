@@ -1,4 +1,5 @@
 using Xunit;
+using System.Data;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -202,9 +203,14 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres) : IClassFixtur
             Assert.Equal("2", after.ETag);
 
             // Optimistic concurrency: another writer moves the row on, so this activation's etag is stale.
-            await ExecuteAsync(database, $"UPDATE orleans_storage SET version = version + 1 WHERE grain_id_extension = '{key}' OR grain_type LIKE '%PgProbe%'");
+            Assert.Equal(1L, await ScalarAsync<long>(database, $"WITH moved AS (UPDATE orleans_storage SET version = version + 1 WHERE grain_id_extension = '{key}' RETURNING 1) SELECT count(*) FROM moved"));
             await Assert.ThrowsAsync<InconsistentStateException>(() => probe.Increment());
             Assert.Equal(3, await probe.Increment());
+
+            // An external client finds the silos' gateways through the membership table.
+            using var client = await StartClientAsync(database, clusterId);
+            Assert.Equal(3, (await client.Services.GetRequiredService<IClusterClient>().GetGrain<IPgProbeGrain>(key).Read()).Value);
+            await client.StopAsync();
 
             // Reminders: one registered with a 1 s period fires, and unregistering deletes its row by etag.
             var firstTick = PgProbeTicks.WaitForFirstTick(key);
@@ -224,6 +230,125 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres) : IClassFixtur
         Assert.Equal(2L, await ScalarAsync<long>(database, $"SELECT count(*) FROM orleans_membership WHERE deployment_id = '{clusterId}' AND status = 6"));
     }
 
+    [Fact]
+    public async Task MembershipQueriesKeepTheTableVersionAndCleanUpOnlyMatchingDeadSilos()
+    {
+        var db = await postgres.CreateDatabaseAsync("membership");
+        await PostgresSchema.ApplyAsync(db, CancellationToken.None);
+        var start = new DateTime(2030, 1, 1, 12, 0, 0, DateTimeKind.Utc);
+        var alive = start.AddSeconds(30);
+        Param[] cluster = [new("DeploymentId", "c1", DbType.String)];
+        Param[] siloA = [.. cluster, new("Address", "127.0.0.1", DbType.AnsiString), new("Port", 11111, DbType.Int32), new("Generation", 7, DbType.Int32)];
+        Param[] Insert(Param[] silo, int version) =>
+        [
+            .. silo, new("SiloName", "a", DbType.String), new("HostName", "h", DbType.String), new("Status", 3, DbType.Int32),
+            new("ProxyPort", 30000, DbType.Int32), new("StartTime", start, DbType.DateTime), new("IAmAliveTime", start, DbType.DateTime),
+            new("Version", version, DbType.Int32),
+        ];
+        Param[] siloB = [.. cluster, new("Address", "127.0.0.1", DbType.AnsiString), new("Port", 22222, DbType.Int32), new("Generation", 7, DbType.Int32)];
+
+        Assert.Equal(true, await FirstValueAsync(db, "InsertMembershipVersionKey", cluster));
+        Assert.Equal(false, await FirstValueAsync(db, "InsertMembershipVersionKey", cluster));
+        var empty = await RunQueryAsync(db, "MembershipReadAllKey", cluster);
+        Assert.Single(empty);
+        Assert.Equal((0, true), ((int)empty[0]["Version"]!, empty[0]["StartTime"] is DBNull));
+
+        Assert.Equal(true, await FirstValueAsync(db, "InsertMembershipKey", Insert(siloA, 0)));
+        Assert.Equal(false, await FirstValueAsync(db, "InsertMembershipKey", Insert(siloB, 0)));
+        Assert.Equal(false, await FirstValueAsync(db, "InsertMembershipKey", Insert(siloA, 1)));
+        await RunQueryAsync(db, "UpdateIAmAlivetimeKey", [.. siloA, new("IAmAliveTime", alive, DbType.DateTime)]);
+        var row = Assert.Single(await RunQueryAsync(db, "MembershipReadRowKey", siloA));
+        Assert.Equal((1, alive, 30000, 3), ((int)row["Version"]!, (DateTime)row["IAmAliveTime"]!, (int)row["ProxyPort"]!, (int)row["Status"]!));
+        var gateway = Assert.Single(await RunQueryAsync(db, "GatewaysQueryKey", [.. cluster, new("Status", 3, DbType.Int32)]));
+        Assert.Equal(("127.0.0.1", 30000, 7), ((string)gateway["Address"]!, (int)gateway["ProxyPort"]!, (int)gateway["Generation"]!));
+
+        Param[] Dead(int version) => [.. siloA, new("Status", 6, DbType.Int32), new("SuspectTimes", null, DbType.String), new("IAmAliveTime", alive, DbType.DateTime), new("Version", version, DbType.Int32)];
+        Assert.Equal(false, await FirstValueAsync(db, "UpdateMembershipKey", Dead(0)));
+        Assert.Equal(true, await FirstValueAsync(db, "UpdateMembershipKey", Dead(1)));
+        Assert.Empty(await RunQueryAsync(db, "GatewaysQueryKey", [.. cluster, new("Status", 3, DbType.Int32)]));
+
+        Param[] Cleanup(DateTime iAmAlive) => [.. siloA, new("SuspectTimes", null, DbType.String), new("StartTime", start, DbType.DateTime), new("IAmAliveTime", iAmAlive, DbType.DateTime)];
+        await RunQueryAsync(db, "CleanupDefunctSiloEntryKey", Cleanup(alive.AddSeconds(1)));
+        Assert.Equal(2, (await RunQueryAsync(db, "MembershipReadAllKey", cluster)).Select(r => (int)r["Version"]!).Single());
+        await RunQueryAsync(db, "CleanupDefunctSiloEntryKey", Cleanup(alive));
+        var afterCleanup = Assert.Single(await RunQueryAsync(db, "MembershipReadAllKey", cluster));
+        Assert.IsType<DBNull>(afterCleanup["StartTime"]);
+    }
+
+    [Fact]
+    public async Task ReminderQueriesReadHashRangesBothWaysAndDeleteOnlyWithTheCurrentEtag()
+    {
+        var db = await postgres.CreateDatabaseAsync("reminders");
+        await PostgresSchema.ApplyAsync(db, CancellationToken.None);
+        Param[] service = [new("ServiceId", "s1", DbType.String)];
+        Param[] Reminder(string grain, int hash) =>
+        [
+            .. service, new("GrainId", grain, DbType.AnsiString), new("ReminderName", "r", DbType.String),
+            new("StartTime", new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc), DbType.DateTime), new("Period", 60_000, DbType.Int32),
+            new("GrainHash", hash, DbType.Int32),
+        ];
+        foreach (var (grain, hash) in new[] { ("g/minus", -100), ("g/zero", 0), ("g/plus", 100) })
+        {
+            Assert.Equal(0, await FirstValueAsync(db, "UpsertReminderRowKey", Reminder(grain, hash)));
+        }
+
+        Assert.Equal(1, await FirstValueAsync(db, "UpsertReminderRowKey", Reminder("g/minus", -100)));
+        async Task<string[]> Range(string key, int begin, int end) =>
+        [
+            .. (await RunQueryAsync(db, key, [.. service, new("BeginHash", begin, DbType.Int32), new("EndHash", end, DbType.Int32)]))
+                .Select(r => (string)r["GrainId"]!).Order(StringComparer.Ordinal),
+        ];
+        Assert.Equal(["g/plus", "g/zero"], await Range("ReadRangeRows1Key", -50, 100));
+        Assert.Equal(["g/minus", "g/plus"], await Range("ReadRangeRows2Key", 50, -50));
+        var one = Assert.Single(await RunQueryAsync(db, "ReadReminderRowKey", [.. service, new("GrainId", "g/minus", DbType.AnsiString), new("ReminderName", "r", DbType.String)]));
+        Assert.Equal((60_000L, 1), ((long)one["Period"]!, (int)one["Version"]!));
+
+        Param[] Delete(int version) => [.. service, new("GrainId", "g/minus", DbType.AnsiString), new("ReminderName", "r", DbType.String), new("Version", version, DbType.Int32)];
+        Assert.Equal(false, await FirstValueAsync(db, "DeleteReminderRowKey", Delete(0)));
+        Assert.Equal(true, await FirstValueAsync(db, "DeleteReminderRowKey", Delete(1)));
+        Assert.Equal(2, (await RunQueryAsync(db, "ReadRangeRows2Key", [.. service, new("BeginHash", 0, DbType.Int32), new("EndHash", 0, DbType.Int32)])).Count);
+    }
+
+    /// <summary>A named parameter typed the way the Orleans ADO.NET providers type theirs.</summary>
+    private sealed record Param(string Name, object? Value, DbType Type);
+
+    /// <summary>Runs a stored OrleansQuery text by key, as the providers do, and returns its rows by column name.</summary>
+    private static async Task<List<Dictionary<string, object>>> RunQueryAsync(string connectionString, string queryKey, Param[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        string sql;
+        await using (var lookup = new NpgsqlCommand("SELECT querytext FROM orleansquery WHERE querykey = @key", connection))
+        {
+            lookup.Parameters.AddWithValue("key", queryKey);
+            sql = (string)(await lookup.ExecuteScalarAsync())!;
+        }
+
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var p in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter(p.Name, p.Type) { Value = p.Value ?? DBNull.Value });
+        }
+
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<Dictionary<string, object>>();
+        while (await reader.ReadAsync())
+        {
+            var row = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                row[reader.GetName(i)] = reader.GetValue(i);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    private static async Task<object> FirstValueAsync(string connectionString, string queryKey, Param[] parameters) =>
+        Assert.Single(Assert.Single(await RunQueryAsync(connectionString, queryKey, parameters)).Values);
+
     private static async Task<IHost> StartSiloAsync(string connectionString, string clusterId, int siloPort, int gatewayPort)
     {
         var builder = Host.CreateApplicationBuilder();
@@ -235,6 +360,18 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres) : IClassFixtur
             .AddAdoNetGrainStorage(PgProbeGrain.StorageName, o => (o.Invariant, o.ConnectionString) = ("Npgsql", connectionString))
             .UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = ("Npgsql", connectionString))
             .Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1)));
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    private static async Task<IHost> StartClientAsync(string connectionString, string clusterId)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.UseOrleansClient(client => client
+            .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, clusterId))
+            .UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = ("Npgsql", connectionString)));
         var host = builder.Build();
         await host.StartAsync();
         return host;
