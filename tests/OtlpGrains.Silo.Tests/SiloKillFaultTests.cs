@@ -1,0 +1,102 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace OtlpGrains.Silo.Tests;
+
+/// <summary>
+/// The durability promise, in process-level reality: three silo processes share one PostgreSQL; load runs through
+/// their gateways; one silo is SIGKILLed mid-run and another stopped gracefully; then the whole cluster restarts.
+/// Every service's requests total must equal the SERVER spans that were acknowledged, no more, no less.
+/// </summary>
+public sealed class SiloKillFaultTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>
+{
+    private static readonly TimeSpan Ready = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task AcknowledgedSpansAreCountedExactlyOnceAcrossKillStopAndRestart()
+    {
+        var database = await postgres.CreateDatabaseAsync("fault");
+        var clusterId = "fault-" + Guid.NewGuid().ToString("N")[..8];
+        var first = Enumerable.Range(0, 3).Select(_ => FreePorts.Take(5)).ToArray();
+        var silos = first.Select(ports => SiloProcess.Start(database, clusterId, ports)).ToList();
+        try
+        {
+            await Task.WhenAll(silos.Select(s => s.WaitReadyAsync(Ready)));
+            using var load = new FailoverLoad("fault-" + Guid.NewGuid().ToString("N")[..6], services: 6, silos.Select(s => s.GrpcPort));
+            using var stop = new CancellationTokenSource();
+            var sending = load.RunAsync(streams: 4, stop.Token);
+
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            var killedAt = DateTime.UtcNow;
+            await silos[2].KillAsync();
+            output.WriteLine($"SIGKILL silo 3 after {load.Acknowledged} acknowledged requests");
+
+            await Task.Delay(TimeSpan.FromSeconds(12));
+            await silos[1].StopAsync(TimeSpan.FromSeconds(60));
+            output.WriteLine($"silo 2 stopped gracefully after {load.Acknowledged} acknowledged requests");
+
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            await stop.CancelAsync();
+            await sending;
+            output.WriteLine($"load done: {load.Acknowledged} requests acknowledged, {load.Retries} retries");
+            var recovered = load.FirstAcknowledgedAfter(killedAt);
+            Assert.NotNull(recovered);
+            output.WriteLine($"longest wait of a refused request until another silo acknowledged it: {load.LongestOutage.TotalSeconds:F1} s");
+
+            await silos[0].StopAsync(TimeSpan.FromSeconds(60));
+            foreach (var silo in silos)
+            {
+                await silo.DisposeAsync();
+            }
+
+            // The whole cluster again, on new ports, from what PostgreSQL holds.
+            silos = [.. Enumerable.Range(0, 3).Select(_ => SiloProcess.Start(database, clusterId, FreePorts.Take(5)))];
+            await Task.WhenAll(silos.Select(s => s.WaitReadyAsync(Ready)));
+
+            using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silos[0].ApiPort}") };
+            var seen = await SiloFixture.EventuallyAsync(
+                () => RequestsAsync(api, load.Services),
+                counts => load.Services.All(s => counts.GetValueOrDefault(s) == load.Expected.GetValueOrDefault(s)));
+            foreach (var service in load.Services)
+            {
+                output.WriteLine($"{service}: expected {load.Expected.GetValueOrDefault(service)}, seen {seen.GetValueOrDefault(service)}");
+            }
+
+            Assert.All(load.Services, s => Assert.Equal(load.Expected.GetValueOrDefault(s), seen.GetValueOrDefault(s)));
+            Assert.All(load.Services, s => Assert.True(load.Expected.GetValueOrDefault(s) > 0));
+        }
+        catch
+        {
+            for (var i = 0; i < silos.Count; i++)
+            {
+                output.WriteLine($"--- silo {i + 1} output ---\n{silos[i].Output}");
+            }
+
+            throw;
+        }
+        finally
+        {
+            foreach (var silo in silos)
+            {
+                await silo.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<Dictionary<string, long>> RequestsAsync(HttpClient api, string[] services)
+    {
+        try
+        {
+            var doc = await api.GetFromJsonAsync<JsonElement>("/api/v1/services");
+            return doc.GetProperty("services").EnumerateArray()
+                .Where(s => services.Contains(s.GetProperty("name").GetString()))
+                .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("requests").GetInt64());
+        }
+        catch (HttpRequestException)
+        {
+            return [];
+        }
+    }
+}

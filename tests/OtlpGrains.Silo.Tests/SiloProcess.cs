@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace OtlpGrains.Silo.Tests;
+
+/// <summary>
+/// A silo run as its own process (<c>dotnet OtlpGrains.Silo.dll</c> from the test's output folder), configured by
+/// environment variables the way a deployment configures it, so a test can SIGKILL it or stop it gracefully.
+/// </summary>
+internal sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private SiloProcess(Process process, int grpcPort, int apiPort)
+    {
+        _process = process;
+        GrpcPort = grpcPort;
+        ApiPort = apiPort;
+    }
+
+    public int GrpcPort { get; }
+
+    public int ApiPort { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public static SiloProcess Start(string connectionString, string clusterId, int[] ports)
+    {
+        var silo = Path.Combine(AppContext.BaseDirectory, "OtlpGrains.Silo.dll");
+        var start = new ProcessStartInfo("dotnet", [silo])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var env = start.Environment;
+        env["OtlpGrains__Storage__Provider"] = "postgres";
+        env["OtlpGrains__Storage__ConnectionString"] = connectionString;
+        env["OtlpGrains__Cluster__ClusterId"] = clusterId;
+        env["OtlpGrains__Otlp__GrpcPort"] = ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        env["OtlpGrains__Otlp__HttpPort"] = ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        env["OtlpGrains__Api__Port"] = ports[2].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        env["OtlpGrains__Cluster__SiloPort"] = ports[3].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        env["OtlpGrains__Cluster__GatewayPort"] = ports[4].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        env["OtlpGrains__Otlp__ListenAddress"] = "127.0.0.1";
+        env["OtlpGrains__Api__ListenAddress"] = "127.0.0.1";
+        env["OtlpGrains__Traces__IdleSeconds"] = "1";
+        env["OtlpGrains__Otlp__GrainTimeoutSeconds"] = "5";
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the silo process");
+        var result = new SiloProcess(process, ports[0], ports[2]);
+        process.OutputDataReceived += (_, e) => result.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => result.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return result;
+    }
+
+    /// <summary>Waits until <c>/readyz</c> answers 200 (the silo joined and a grain call works).</summary>
+    public async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"silo exited with {_process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                var response = await http.GetAsync(new Uri($"http://127.0.0.1:{ApiPort}/readyz"));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            catch (TaskCanceledException)
+            {
+                // not answering yet
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"silo on API port {ApiPort} was not ready within {timeout}:\n{Output}");
+    }
+
+    /// <summary>SIGKILL: the process dies at once, nothing is flushed.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM: the host shuts down gracefully (grains checkpoint, the silo leaves the cluster).</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill!.WaitForExitAsync();
+        }
+
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
