@@ -32,8 +32,10 @@ public sealed class SiloKillFaultTests(PostgresFixture postgres, ITestOutputHelp
             var killedAt = DateTime.UtcNow;
             await silos[2].KillAsync();
             output.WriteLine($"SIGKILL silo 3 after {load.Acknowledged} acknowledged requests");
+            var declaredDead = WaitDeclaredDeadAsync(database, clusterId, first[2][3], killedAt);
 
             await Task.Delay(TimeSpan.FromSeconds(12));
+            output.WriteLine($"silo 3 declared dead in the membership table {(await declaredDead).TotalSeconds:F1} s after the SIGKILL");
             await silos[1].StopAsync(TimeSpan.FromSeconds(60));
             output.WriteLine($"silo 2 stopped gracefully after {load.Acknowledged} acknowledged requests");
 
@@ -83,6 +85,29 @@ public sealed class SiloKillFaultTests(PostgresFixture postgres, ITestOutputHelp
                 await silo.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>How long after <paramref name="since"/> the silo's membership row turned Dead (status 6).</summary>
+    private static async Task<TimeSpan> WaitDeclaredDeadAsync(string database, string clusterId, int siloPort, DateTime since)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database);
+        await connection.OpenAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var command = new Npgsql.NpgsqlCommand(
+                "SELECT status FROM orleans_membership WHERE deployment_id = $1 AND port = $2 ORDER BY generation DESC LIMIT 1", connection);
+            command.Parameters.AddWithValue(clusterId);
+            command.Parameters.AddWithValue(siloPort);
+            if (await command.ExecuteScalarAsync() is int status && status == 6)
+            {
+                return DateTime.UtcNow - since;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"the killed silo (port {siloPort}) was not declared dead within 60 s");
     }
 
     private static async Task<Dictionary<string, long>> RequestsAsync(HttpClient api, string[] services)

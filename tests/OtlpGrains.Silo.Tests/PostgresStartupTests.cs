@@ -1,0 +1,71 @@
+using Npgsql;
+using OtlpGrains.Gateway.Hosting;
+using Xunit;
+
+namespace OtlpGrains.Silo.Tests;
+
+/// <summary>
+/// A bad database ends start-up with one line naming the problem (exit code 1), not a silo retrying its membership
+/// table forever; a good one gets its schema applied and the silo starts.
+/// </summary>
+public sealed class PostgresStartupTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+{
+    [Fact]
+    public async Task UnreachableDatabaseIsOneLine()
+    {
+        var unused = FreePorts.Take(1)[0];
+        var (exit, lines) = await StartAsync($"Host=127.0.0.1;Port={unused};Username=postgres;Database=x;Timeout=3", applySchema: true);
+        Assert.Equal(HostRunner.StartError, exit);
+        var line = Assert.Single(lines);
+        Assert.StartsWith($"cannot start: cannot reach PostgreSQL at 127.0.0.1:{unused}", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WrongPasswordIsOneLine()
+    {
+        var database = await postgres.CreateDatabaseAsync("badpass");
+        var wrong = new NpgsqlConnectionStringBuilder(database)
+        {
+            Username = PostgresFixture.PasswordRole,
+            Password = "wrong-password",
+        }.ConnectionString;
+        var (exit, lines) = await StartAsync(wrong, applySchema: true);
+        Assert.Equal(HostRunner.StartError, exit);
+        var line = Assert.Single(lines);
+        Assert.StartsWith($"cannot start: PostgreSQL refused the login for user {PostgresFixture.PasswordRole}", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingSchemaWithAutoApplyOffIsOneLine()
+    {
+        var database = await postgres.CreateDatabaseAsync("noschema");
+        var (exit, lines) = await StartAsync(database, applySchema: false);
+        Assert.Equal(HostRunner.StartError, exit);
+        var line = Assert.Single(lines);
+        Assert.StartsWith("cannot start: schema not installed", line, StringComparison.Ordinal);
+        Assert.Contains("OtlpGrains:Storage:ApplySchema", line, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Exit, string[] Lines)> StartAsync(string connectionString, bool applySchema)
+    {
+        var ports = FreePorts.Take(5);
+        using var errors = new StringWriter();
+        var exit = await HostRunner.RunUntilStoppedAsync(
+            () => SiloApplication.Build(
+            [
+                $"--OtlpGrains:Otlp:GrpcPort={ports[0]}",
+                $"--OtlpGrains:Otlp:HttpPort={ports[1]}",
+                $"--OtlpGrains:Api:Port={ports[2]}",
+                $"--OtlpGrains:Cluster:SiloPort={ports[3]}",
+                $"--OtlpGrains:Cluster:GatewayPort={ports[4]}",
+                "--OtlpGrains:Otlp:ListenAddress=127.0.0.1",
+                "--OtlpGrains:Api:ListenAddress=127.0.0.1",
+                "--Logging:LogLevel:Default=None",
+                "--OtlpGrains:Storage:Provider=postgres",
+                $"--OtlpGrains:Storage:ConnectionString={connectionString}",
+                $"--OtlpGrains:Storage:ApplySchema={applySchema}",
+            ]),
+            errors);
+        return (exit, errors.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+}
