@@ -10,8 +10,18 @@ namespace OtlpGrains.Silo.Tests;
 /// loopback ports. Traces complete after 1 s of idleness and only error or slow traces are kept, so tests are
 /// deterministic.
 /// </summary>
-public sealed class SiloFixture : IAsyncLifetime
+public sealed class SiloFixture : IAsyncLifetime, IAsyncDisposable
 {
+    private readonly string[] _extraArgs;
+
+    public SiloFixture()
+        : this([])
+    {
+    }
+
+    /// <summary>A silo with extra command-line settings, which win over the defaults below.</summary>
+    public SiloFixture(string[] extraArgs) => _extraArgs = extraArgs;
+
     public int GrpcPort { get; private set; }
 
     public int HttpPort { get; private set; }
@@ -20,7 +30,7 @@ public sealed class SiloFixture : IAsyncLifetime
 
     public int GatewayPort { get; private set; }
 
-    public string ClusterId { get; } = "e2e-" + Guid.NewGuid().ToString("N")[..8];
+    public string ClusterId { get; private set; } = "e2e-" + Guid.NewGuid().ToString("N")[..8];
 
     public WebApplication App { get; private set; } = null!;
 
@@ -47,10 +57,13 @@ public sealed class SiloFixture : IAsyncLifetime
             "--OtlpGrains:Traces:IdleSeconds=1",
             "--OtlpGrains:Traces:SampleProbability=0",
             "--Logging:LogLevel:Default=Warning",
+            .. _extraArgs,
         ]);
         await App.StartAsync();
         Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ApiPort}") };
     }
+
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
     public async Task DisposeAsync()
     {
