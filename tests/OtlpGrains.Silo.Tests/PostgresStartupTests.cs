@@ -46,26 +46,9 @@ public sealed class PostgresStartupTests(PostgresFixture postgres) : IClassFixtu
         Assert.Contains("OtlpGrains:Storage:ApplySchema", line, StringComparison.Ordinal);
     }
 
-    private static async Task<(int Exit, string[] Lines)> StartAsync(string connectionString, bool applySchema)
-    {
-        var ports = FreePorts.Take(5);
-        using var errors = new StringWriter();
-        var exit = await HostRunner.RunUntilStoppedAsync(
-            () => SiloApplication.Build(
-            [
-                $"--OtlpGrains:Otlp:GrpcPort={ports[0]}",
-                $"--OtlpGrains:Otlp:HttpPort={ports[1]}",
-                $"--OtlpGrains:Api:Port={ports[2]}",
-                $"--OtlpGrains:Cluster:SiloPort={ports[3]}",
-                $"--OtlpGrains:Cluster:GatewayPort={ports[4]}",
-                "--OtlpGrains:Otlp:ListenAddress=127.0.0.1",
-                "--OtlpGrains:Api:ListenAddress=127.0.0.1",
-                "--Logging:LogLevel:Default=None",
-                "--OtlpGrains:Storage:Provider=postgres",
-                $"--OtlpGrains:Storage:ConnectionString={connectionString}",
-                $"--OtlpGrains:Storage:ApplySchema={applySchema}",
-            ]),
-            errors);
-        return (exit, errors.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
-    }
+    private static Task<(int Exit, string[] Lines)> StartAsync(string connectionString, bool applySchema) =>
+        SiloStartAttempt.RunAsync(
+            "--OtlpGrains:Storage:Provider=postgres",
+            $"--OtlpGrains:Storage:ConnectionString={connectionString}",
+            $"--OtlpGrains:Storage:ApplySchema={applySchema}");
 }

@@ -13,25 +13,9 @@ public sealed class StartupValidationTests
     [InlineData("--OtlpGrains:Traces:SampleProbability=2", "OtlpGrains:Traces:SampleProbability must be between 0 and 1")]
     public async Task BadSettingEndsStartupWithOneLine(string setting, string expected)
     {
-        var ports = FreePorts.Take(5);
-        using var errors = new StringWriter();
-        var exit = await HostRunner.RunUntilStoppedAsync(
-            () => SiloApplication.Build(
-            [
-                $"--OtlpGrains:Otlp:GrpcPort={ports[0]}",
-                $"--OtlpGrains:Otlp:HttpPort={ports[1]}",
-                $"--OtlpGrains:Api:Port={ports[2]}",
-                $"--OtlpGrains:Cluster:SiloPort={ports[3]}",
-                $"--OtlpGrains:Cluster:GatewayPort={ports[4]}",
-                "--OtlpGrains:Otlp:ListenAddress=127.0.0.1",
-                "--OtlpGrains:Api:ListenAddress=127.0.0.1",
-                "--Logging:LogLevel:Default=None",
-                setting,
-            ]),
-            errors);
+        var (exit, lines) = await SiloStartAttempt.RunAsync(setting);
 
         Assert.Equal(HostRunner.ConfigurationError, exit);
-        var lines = errors.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.NotEmpty(lines);
         Assert.All(lines, l => Assert.StartsWith("configuration error: ", l, StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains(expected, StringComparison.Ordinal));
