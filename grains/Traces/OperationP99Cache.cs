@@ -12,6 +12,9 @@ internal sealed class OperationP99Cache(IGrainFactory grains, TimeProvider time)
 {
     public static readonly TimeSpan TimeToLive = TimeSpan.FromSeconds(10);
 
+    /// <summary>Most entries held; span names can be high-cardinality, so past this the cache starts over.</summary>
+    public const int MaxEntries = 10_000;
+
     private readonly ConcurrentDictionary<(string Service, string Operation), (double? P99, long Expires)> _entries = new();
 
     public async ValueTask<double?> GetAsync(string service, string operation)
@@ -24,6 +27,11 @@ internal sealed class OperationP99Cache(IGrainFactory grains, TimeProvider time)
 
         var p99 = await grains.GetGrain<IServiceGrain>(service).GetOperationP99Async(operation);
         var expires = now + (long)(TimeToLive.TotalSeconds * time.TimestampFrequency);
+        if (_entries.Count >= MaxEntries)
+        {
+            _entries.Clear();
+        }
+
         _entries[(service, operation)] = (p99, expires);
         return p99;
     }
