@@ -10,6 +10,7 @@ namespace OtlpGrains.Silo.Tests;
 /// their gateways; one silo is SIGKILLed mid-run and another stopped gracefully; then the whole cluster restarts.
 /// Every service's requests total must equal the SERVER spans that were acknowledged, no more, no less.
 /// </summary>
+[Collection(FaultCollection.Name)]
 public sealed class SiloKillFaultTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>
 {
     private static readonly TimeSpan Ready = TimeSpan.FromSeconds(90);
@@ -124,4 +125,12 @@ public sealed class SiloKillFaultTests(PostgresFixture postgres, ITestOutputHelp
             return [];
         }
     }
+}
+
+/// <summary>The fault test runs alone: it starts six silo processes and times failover, so it should not compete for
+/// the two cores with the rest of the suite.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class FaultCollection
+{
+    public const string Name = "fault";
 }
