@@ -20,7 +20,7 @@ public sealed class SiloFixture : IAsyncLifetime, IAsyncDisposable
     }
 
     /// <summary>A silo with extra command-line settings, which win over the defaults below.</summary>
-    public SiloFixture(string[] extraArgs) => _extraArgs = extraArgs;
+    internal SiloFixture(string[] extraArgs) => _extraArgs = extraArgs;
 
     public int GrpcPort { get; private set; }
 
