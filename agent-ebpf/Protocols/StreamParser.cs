@@ -62,7 +62,7 @@ internal abstract class StreamParser : IProtocolParser
 
         var inSync = AbsorbGap(side, timestampNs, side.Buffered, gap);
         side.Clear();
-        if (!inSync && !GaveUp)
+        if (!inSync && !GaveUp && !side.Resync)
         {
             Desync(side);
         }
