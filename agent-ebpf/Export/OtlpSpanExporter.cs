@@ -1,0 +1,161 @@
+using System.Threading.Channels;
+using Grpc.Core;
+using Grpc.Net.Client;
+using OpenTelemetry.Proto.Collector.Trace.V1;
+using OpenTelemetry.Proto.Common.V1;
+using OpenTelemetry.Proto.Resource.V1;
+using OpenTelemetry.Proto.Trace.V1;
+using OtlpGrains.Agent.Processes;
+
+namespace OtlpGrains.Agent.Export;
+
+/// <summary>
+/// Sends the agent's spans to the gateway over OTLP/gRPC: a bounded queue (drops counted, never blocking the
+/// capture path), batches of up to <see cref="OtlpExportOptions.MaxBatchSize"/> spans with one resource per
+/// discovered service, and retries of UNAVAILABLE / RESOURCE_EXHAUSTED with back-off.
+/// </summary>
+public sealed class OtlpSpanExporter : IAsyncDisposable
+{
+    private const int MaxAttempts = 5;
+    private readonly OtlpExportOptions _options;
+    private readonly Channel<(ProcessIdentity Process, Span Span)> _queue;
+    private readonly GrpcChannel _channel;
+    private readonly TraceService.TraceServiceClient _client;
+    private readonly Task _sender;
+    private readonly CancellationTokenSource _stop = new();
+    private long _exported;
+    private long _dropped;
+    private long _failed;
+
+    public OtlpSpanExporter(OtlpExportOptions options)
+    {
+        _options = options;
+        _queue = Channel.CreateBounded<(ProcessIdentity, Span)>(new BoundedChannelOptions(options.QueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.DropWrite,
+            SingleReader = true,
+        });
+        _channel = GrpcChannel.ForAddress(options.Endpoint);
+        _client = new TraceService.TraceServiceClient(_channel);
+        _sender = Task.Run(SendLoopAsync);
+    }
+
+    /// <summary>Spans the gateway acknowledged.</summary>
+    public long Exported => Interlocked.Read(ref _exported);
+
+    /// <summary>Spans dropped because the queue was full.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Spans given up after the retries (the gateway refused them or stayed unreachable).</summary>
+    public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>Queues a span without waiting; false (and counted) when the queue is full.</summary>
+    public bool Enqueue(ProcessIdentity process, Span span)
+    {
+        if (_queue.Writer.TryWrite((process, span)))
+        {
+            return true;
+        }
+
+        Interlocked.Increment(ref _dropped);
+        return false;
+    }
+
+    /// <summary>Sends what is queued and stops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _sender;
+        await _stop.CancelAsync();
+        _stop.Dispose();
+        _channel.Dispose();
+    }
+
+    private async Task SendLoopAsync()
+    {
+        var batch = new List<(ProcessIdentity Process, Span Span)>(_options.MaxBatchSize);
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            using var window = new CancellationTokenSource(_options.FlushInterval);
+            try
+            {
+                while (batch.Count < _options.MaxBatchSize && await reader.WaitToReadAsync(window.Token))
+                {
+                    while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var item))
+                    {
+                        batch.Add(item);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (window.IsCancellationRequested)
+            {
+                // The flush interval ended: send what there is.
+            }
+
+            await SendAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    private async Task SendAsync(List<(ProcessIdentity Process, Span Span)> batch)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var request = new ExportTraceServiceRequest();
+        foreach (var group in batch.GroupBy(item => item.Process.Pid))
+        {
+            var scope = new ScopeSpans { Scope = new InstrumentationScope { Name = "otlpgrains-agent" } };
+            scope.Spans.AddRange(group.Select(item => item.Span));
+            var resourceSpans = new ResourceSpans { Resource = ResourceOf(group.First().Process) };
+            resourceSpans.ScopeSpans.Add(scope);
+            request.ResourceSpans.Add(resourceSpans);
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var response = await _client.ExportAsync(request, deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: _stop.Token);
+                var rejected = response.PartialSuccess?.RejectedSpans ?? 0;
+                Interlocked.Add(ref _exported, batch.Count - rejected);
+                Interlocked.Add(ref _failed, rejected);
+                return;
+            }
+            catch (RpcException exception) when (attempt < MaxAttempts
+                && exception.StatusCode is StatusCode.Unavailable or StatusCode.ResourceExhausted or StatusCode.DeadlineExceeded)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds((100 << attempt) + Random.Shared.Next(100)));
+            }
+            catch (RpcException)
+            {
+                Interlocked.Add(ref _failed, batch.Count);
+                return;
+            }
+        }
+    }
+
+    private static Resource ResourceOf(ProcessIdentity process)
+    {
+        var resource = new Resource();
+        Add(resource, "service.name", process.ServiceName);
+        resource.Attributes.Add(new KeyValue { Key = "process.pid", Value = new AnyValue { IntValue = process.Pid } });
+        Add(resource, "process.executable.name", process.ExecutableName);
+        Add(resource, "process.command_line", process.CommandLine);
+        Add(resource, "container.id", process.ContainerId);
+        Add(resource, "k8s.pod.uid", process.PodUid);
+        Add(resource, "telemetry.sdk.name", "otlpgrains-agent");
+        return resource;
+    }
+
+    private static void Add(Resource resource, string key, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            resource.Attributes.Add(new KeyValue { Key = key, Value = new AnyValue { StringValue = value } });
+        }
+    }
+}

@@ -1,0 +1,159 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using Google.Protobuf;
+using OpenTelemetry.Proto.Common.V1;
+using OpenTelemetry.Proto.Trace.V1;
+using OtlpGrains.Agent.Protocols;
+
+namespace OtlpGrains.Agent.Export;
+
+/// <summary>
+/// Turns a request/response pair seen on a socket into an OTLP span named and attributed by the OpenTelemetry
+/// semantic conventions. A server span whose request carried a W3C <c>traceparent</c> joins the caller's trace.
+/// </summary>
+public static class SpanMapper
+{
+    /// <param name="exchange">The pair the parser completed.</param>
+    /// <param name="monotonicToUnixNs">Add to a capture timestamp (CLOCK_MONOTONIC ns) to get Unix time in ns.</param>
+    /// <param name="peerAddress">The other end's address, when the capture layer knows it.</param>
+    /// <param name="peerPort">The other end's port, or 0.</param>
+    public static Span ToSpan(ProtocolExchange exchange, long monotonicToUnixNs, string? peerAddress = null, int peerPort = 0)
+    {
+        var span = new Span
+        {
+            Name = NameOf(exchange),
+            Kind = KindOf(exchange),
+            StartTimeUnixNano = (ulong)(exchange.RequestStartNs + monotonicToUnixNs),
+            EndTimeUnixNano = (ulong)(Math.Max(exchange.ResponseEndNs, exchange.RequestEndNs) + monotonicToUnixNs),
+            SpanId = RandomId(8),
+        };
+
+        if (exchange.Role == ConnectionRole.Server && TraceParent.TryParse(exchange.TraceParent, out var traceId, out var parentId))
+        {
+            span.TraceId = traceId;
+            span.ParentSpanId = parentId;
+        }
+        else
+        {
+            span.TraceId = RandomId(16);
+        }
+
+        if (exchange.IsError)
+        {
+            span.Status = new Status
+            {
+                Code = Status.Types.StatusCode.Error,
+                Message = exchange.ErrorCode ?? string.Empty,
+            };
+        }
+
+        AddAttributes(span, exchange, peerAddress, peerPort);
+        return span;
+    }
+
+    /// <summary>
+    /// The span name: <c>{method} {path}</c> for HTTP, with id-like path segments folded to <c>{id}</c> to keep the
+    /// operation count bounded; <c>{service}/{method}</c> for gRPC; <c>{operation} {database}</c> for databases;
+    /// <c>{api} {topic}</c> for Kafka.
+    /// </summary>
+    public static string NameOf(ProtocolExchange exchange)
+    {
+        if (exchange.IsGrpc && exchange.RpcService is { } service && exchange.RpcMethod is { } method)
+        {
+            return $"{service}/{method}";
+        }
+
+        return exchange.Kind switch
+        {
+            ProtocolKind.Http1 or ProtocolKind.Http2 => exchange.Path is { } path
+                ? $"{exchange.Method ?? "HTTP"} {LowCardinalityPath(path)}"
+                : exchange.Method ?? "HTTP",
+            ProtocolKind.Kafka => exchange.Topic is { } topic ? $"{exchange.Operation} {topic}" : exchange.Operation ?? "kafka",
+            _ => exchange.DbName is { } db ? $"{exchange.Operation ?? exchange.DbSystemName} {db}" : exchange.Operation ?? exchange.DbSystemName ?? "request",
+        };
+    }
+
+    /// <summary>Replaces path segments that look like ids (numbers, UUIDs, long hex) with <c>{id}</c>.</summary>
+    public static string LowCardinalityPath(string path)
+    {
+        var segments = path.Split('/');
+        for (var i = 0; i < segments.Length; i++)
+        {
+            var segment = segments[i];
+            if (segment.Length > 0 && (segment.All(char.IsAsciiDigit) || Guid.TryParse(segment, out _)
+                || (segment.Length >= 16 && segment.All(char.IsAsciiHexDigit))))
+            {
+                segments[i] = "{id}";
+            }
+        }
+
+        return string.Join('/', segments);
+    }
+
+    private static Span.Types.SpanKind KindOf(ProtocolExchange exchange) => (exchange.Role, exchange.Kind, exchange.KafkaApiKey) switch
+    {
+        (ConnectionRole.Server, _, _) => Span.Types.SpanKind.Server,
+        (ConnectionRole.Client, ProtocolKind.Kafka, 0) => Span.Types.SpanKind.Producer,
+        (ConnectionRole.Client, ProtocolKind.Kafka, 1) => Span.Types.SpanKind.Consumer,
+        (ConnectionRole.Client, _, _) => Span.Types.SpanKind.Client,
+        _ => Span.Types.SpanKind.Internal,
+    };
+
+    private static void AddAttributes(Span span, ProtocolExchange exchange, string? peerAddress, int peerPort)
+    {
+        var attributes = span.Attributes;
+        Add(attributes, "http.request.method", exchange.Method);
+        Add(attributes, "url.path", exchange.Kind is ProtocolKind.Http1 or ProtocolKind.Http2 && !exchange.IsGrpc ? exchange.Path : null);
+        if (exchange.StatusCode > 0)
+        {
+            attributes.Add(new KeyValue { Key = "http.response.status_code", Value = new AnyValue { IntValue = exchange.StatusCode } });
+        }
+
+        Add(attributes, "rpc.system", exchange.RpcSystem);
+        Add(attributes, "rpc.service", exchange.RpcService);
+        Add(attributes, "rpc.method", exchange.RpcMethod);
+        if (exchange.IsGrpc && exchange.GrpcStatusCode is { } grpcStatus)
+        {
+            attributes.Add(new KeyValue { Key = "rpc.grpc.status_code", Value = new AnyValue { IntValue = grpcStatus } });
+        }
+
+        Add(attributes, "db.system.name", exchange.DbSystemName);
+        Add(attributes, "db.namespace", exchange.DbName);
+        Add(attributes, "db.operation.name", exchange.DbSystemName is null ? null : exchange.Operation);
+        Add(attributes, "db.query.text", exchange.Statement);
+        Add(attributes, "db.response.status_code", exchange.DbSystemName is null ? null : exchange.ErrorCode);
+        Add(attributes, "messaging.system", exchange.MessagingSystem);
+        Add(attributes, "messaging.operation.name", exchange.MessagingSystem is null ? null : exchange.Operation);
+        Add(attributes, "messaging.destination.name", exchange.Topic);
+        Add(attributes, "messaging.client.id", exchange.ClientId);
+        if (peerAddress is not null)
+        {
+            var server = exchange.Role == ConnectionRole.Client;
+            Add(attributes, server ? "server.address" : "client.address", peerAddress);
+            if (peerPort > 0)
+            {
+                attributes.Add(new KeyValue { Key = server ? "server.port" : "client.port", Value = new AnyValue { IntValue = peerPort } });
+            }
+        }
+    }
+
+    private static void Add(Google.Protobuf.Collections.RepeatedField<KeyValue> attributes, string key, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            attributes.Add(new KeyValue { Key = key, Value = new AnyValue { StringValue = value } });
+        }
+    }
+
+    private static ByteString RandomId(int length)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        do
+        {
+            Random.Shared.NextBytes(bytes[..length]);
+        }
+        while (BinaryPrimitives.ReadUInt64LittleEndian(bytes) == 0);
+
+        return ByteString.CopyFrom(bytes[..length]);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using OtlpGrains.Silo;
+
+namespace OtlpGrains.Agent.Tests;
+
+/// <summary>A real single-node silo with its gateway on free loopback ports, for what the agent exports.</summary>
+public sealed class LocalSilo : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private LocalSilo(WebApplication app, int grpcPort, int apiPort)
+    {
+        _app = app;
+        GrpcEndpoint = new Uri($"http://127.0.0.1:{grpcPort}");
+        Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") };
+    }
+
+    public Uri GrpcEndpoint { get; }
+
+    public HttpClient Api { get; }
+
+    public static async Task<LocalSilo> StartAsync()
+    {
+        var ports = FreePorts(5);
+        var app = SiloApplication.Build(
+        [
+            $"--OtlpGrains:Otlp:GrpcPort={ports[0]}",
+            $"--OtlpGrains:Otlp:HttpPort={ports[1]}",
+            $"--OtlpGrains:Api:Port={ports[2]}",
+            $"--OtlpGrains:Cluster:SiloPort={ports[3]}",
+            $"--OtlpGrains:Cluster:GatewayPort={ports[4]}",
+            "--OtlpGrains:Otlp:ListenAddress=127.0.0.1",
+            "--OtlpGrains:Api:ListenAddress=127.0.0.1",
+            $"--OtlpGrains:Cluster:ClusterId=agent-{Guid.NewGuid():N}",
+            "--OtlpGrains:Traces:IdleSeconds=1",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await app.StartAsync();
+        return new LocalSilo(app, ports[0], ports[2]);
+    }
+
+    /// <summary>Polls <c>GET path</c> until <paramref name="check"/> holds or 30 s pass; returns the last answer.</summary>
+    public async Task<JsonElement> EventuallyAsync(string path, Func<JsonElement, bool> check)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var doc = await Api.GetFromJsonAsync<JsonElement>(path);
+            if (check(doc) || DateTime.UtcNow > deadline)
+            {
+                return doc;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Api.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static int[] FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+        foreach (var listener in listeners)
+        {
+            listener.Start();
+        }
+
+        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        foreach (var listener in listeners)
+        {
+            listener.Stop();
+        }
+
+        return ports;
+    }
+}
