@@ -1,4 +1,5 @@
 using OtlpGrains.Agent.Protocols.Http1;
+using OtlpGrains.Agent.Protocols.Kafka;
 using OtlpGrains.Agent.Protocols.MySql;
 using OtlpGrains.Agent.Protocols.Postgres;
 using OtlpGrains.Agent.Protocols.Redis;
@@ -18,6 +19,7 @@ public static class ProtocolParsers
         ProtocolKind.Redis => new RespParser(requestDirection, sink),
         ProtocolKind.Postgres => new PostgresParser(requestDirection, sink),
         ProtocolKind.MySql => new MySqlParser(requestDirection, sink),
+        ProtocolKind.Kafka => new KafkaParser(requestDirection, sink),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no parser for this protocol yet"),
     };
 
