@@ -15,6 +15,15 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     $sudo service postgresql stop >/dev/null 2>&1 || true
 fi
 
+# The eBPF agent's build compiles bpf/*.bpf.c with clang against a vmlinux.h that bpftool dumps from the kernel's BTF,
+# and its capture tests load the programs through libbpf.so.1.
+if ! command -v clang >/dev/null 2>&1 || ! command -v bpftool >/dev/null 2>&1; then
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    $sudo apt-get update
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y clang llvm libbpf-dev bpftool
+fi
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build OtlpGrains.sln -c Release
 

@@ -1,0 +1,306 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using OtlpGrains.Agent.Bpf;
+
+namespace OtlpGrains.Agent.Capture;
+
+/// <summary>
+/// Loads the socket capture programs, attaches the first attach group that works, keeps the pid filter, drains the
+/// ring buffer and queues each event as a <see cref="SocketEvent"/> for one consumer (<see cref="Events"/>).
+/// Dispose detaches everything.
+/// </summary>
+public sealed unsafe class SocketCapture : IDisposable
+{
+    private const byte PidWatch = 1;
+    private const byte PidIgnore = 2;
+
+    private readonly SocketCaptureOptions _options;
+    private readonly Channel<SocketEvent> _queue;
+    private readonly BpfObject _bpf;
+    private readonly int _filterFd;
+    private readonly int _dropsFd;
+    private readonly int _possibleCpus;
+    private readonly Lock _pollGate = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Thread? _poller;
+    private GCHandle _self;
+    private nint _ringBuffer;
+    private long _events;
+    private long _payloadBytes;
+    private long _queueDrops;
+    private int _disposed;
+
+    private SocketCapture(SocketCaptureOptions options, BpfObject bpf, AttachGroup group, int attachFailures, IReadOnlyList<string> skipped)
+    {
+        _options = options;
+        _bpf = bpf;
+        Group = group;
+        AttachFailures = attachFailures;
+        SkippedGroups = skipped;
+        _queue = Channel.CreateBounded<SocketEvent>(new BoundedChannelOptions(options.QueueCapacity)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails, and the event is counted as dropped
+        });
+        _filterFd = bpf.MapFd("pid_filter");
+        _dropsFd = bpf.MapFd("drops");
+        _possibleCpus = LibBpf.NumPossibleCpus();
+        _self = GCHandle.Alloc(this);
+        _ringBuffer = LibBpf.RingBufferNew(bpf.MapFd("events"), &OnRecord, GCHandle.ToIntPtr(_self), 0);
+        if (_ringBuffer == 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            _self.Free();
+            throw new BpfException("creating the ring buffer consumer failed", errno, null);
+        }
+
+        if (options.PollInBackground)
+        {
+            _poller = new Thread(PollLoop) { IsBackground = true, Name = "bpf-ringbuf" };
+            _poller.Start();
+        }
+    }
+
+    /// <summary>The attach group in use.</summary>
+    public AttachGroup Group { get; }
+
+    /// <summary>The programs attached.</summary>
+    public IReadOnlyList<string> Programs => _bpf.EnabledPrograms;
+
+    /// <summary>Groups tried before <see cref="Group"/>, each with why it was not used.</summary>
+    public IReadOnlyList<string> SkippedGroups { get; }
+
+    /// <summary>Programs that failed to attach over every group tried.</summary>
+    public int AttachFailures { get; }
+
+    /// <summary>The captured events, oldest first; dispose each when done with its payload.</summary>
+    public ChannelReader<SocketEvent> Events => _queue.Reader;
+
+    /// <summary>
+    /// Loads and attaches the capture. Throws <see cref="BpfException"/> with the reasons of every group tried when
+    /// none works (not root, no BTF, verifier refusal, missing tracepoints).
+    /// </summary>
+    public static SocketCapture Start(SocketCaptureOptions? options = null)
+    {
+        options ??= new SocketCaptureOptions();
+        options.Validate();
+        var reasons = new List<string>();
+        int attachFailures = 0;
+        foreach (AttachGroup group in options.AttachGroups)
+        {
+            string? missing = group.EnsurePrerequisites();
+            if (missing is not null)
+            {
+                reasons.Add($"{group.Name}: {missing}");
+                continue;
+            }
+
+            BpfObject? bpf = null;
+            try
+            {
+                bpf = BpfObject.Open(options.ObjectPath);
+                bpf.EnableOnly(group.ProgramPrefix);
+                bpf.SetMaxEntries("events", (uint)options.RingBufferBytes);
+                bpf.Load();
+                Configure(bpf, options);
+                IReadOnlyList<string> failures = bpf.AttachAll();
+                if (failures.Count > 0)
+                {
+                    attachFailures += failures.Count;
+                    throw new BpfException($"{failures.Count} of {bpf.EnabledPrograms.Count} programs did not attach: {failures[0]}");
+                }
+
+                return new SocketCapture(options, bpf, group, attachFailures, reasons);
+            }
+            catch (BpfException e)
+            {
+                bpf?.Dispose();
+                reasons.Add($"{group.Name}: {e.Message}");
+            }
+        }
+
+        throw new BpfException(string.Join("; ", reasons));
+    }
+
+    /// <summary>Captures this pid (it takes effect for syscalls that start after the call).</summary>
+    public void Watch(int pid) => SetPidMode(pid, PidWatch);
+
+    /// <summary>Never captures this pid.</summary>
+    public void Ignore(int pid) => SetPidMode(pid, PidIgnore);
+
+    /// <summary>Removes a pid from the watch and ignore lists.</summary>
+    public void Forget(int pid)
+    {
+        uint key = (uint)pid;
+        LibBpf.MapDeleteElem(_filterFd, &key);
+    }
+
+    /// <summary>Drains what the ring buffer holds now into <see cref="Events"/>; returns the number of records.</summary>
+    public int Poll()
+    {
+        lock (_pollGate)
+        {
+            ObjectDisposedException.ThrowIf(_ringBuffer == 0, this);
+            int n = LibBpf.RingBufferConsume(_ringBuffer);
+            return n < 0 ? throw new BpfException("consuming the ring buffer failed", -n, null) : n;
+        }
+    }
+
+    public CaptureStatistics GetStatistics()
+    {
+        (long kernelDrops, long pendingDrops) = ReadDrops();
+        return new CaptureStatistics(
+            Interlocked.Read(ref _events), Interlocked.Read(ref _payloadBytes), kernelDrops, pendingDrops,
+            Interlocked.Read(ref _queueDrops), AttachFailures);
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _stop.Cancel();
+        _poller?.Join();
+        lock (_pollGate)
+        {
+            // Links first: no new records once the programs are detached.
+            _bpf.Dispose();
+            LibBpf.RingBufferFree(_ringBuffer);
+            _ringBuffer = 0;
+        }
+
+        _self.Free();
+        _queue.Writer.TryComplete();
+        _stop.Dispose();
+    }
+
+    private static void Configure(BpfObject bpf, SocketCaptureOptions options)
+    {
+        var config = new CaptureConfig
+        {
+            CaptureBytes = (uint)options.CaptureBytes,
+            AgentTgid = (uint)Environment.ProcessId,
+            OnlyWatched = options.OnlyWatched || options.WatchedPids.Count > 0 ? 1u : 0u,
+            WakeupBytes = (uint)options.WakeupBytes,
+        };
+        uint zero = 0;
+        Update(bpf.MapFd("capture_config"), &zero, &config, "capture_config");
+        int filterFd = bpf.MapFd("pid_filter");
+        foreach (int pid in options.WatchedPids)
+        {
+            uint key = (uint)pid;
+            byte mode = PidWatch;
+            Update(filterFd, &key, &mode, "pid_filter");
+        }
+
+        foreach (int pid in options.IgnoredPids)
+        {
+            uint key = (uint)pid;
+            byte mode = PidIgnore;
+            Update(filterFd, &key, &mode, "pid_filter");
+        }
+    }
+
+    private static void Update(int mapFd, void* key, void* value, string mapName)
+    {
+        if (LibBpf.MapUpdateElem(mapFd, key, value, LibBpf.UpdateAny) != 0)
+        {
+            throw new BpfException($"updating map {mapName} failed", Marshal.GetLastPInvokeError(), null);
+        }
+    }
+
+    // Called by libbpf on the polling thread for each record; the record memory is only valid during the call.
+    [UnmanagedCallersOnly]
+    private static int OnRecord(nint context, nint data, nuint size)
+    {
+        try
+        {
+            var capture = (SocketCapture)GCHandle.FromIntPtr(context).Target!;
+            capture.Accept(new ReadOnlySpan<byte>((void*)data, (int)size));
+        }
+        catch (Exception)
+        {
+            // Nothing may unwind into libbpf; a malformed record is skipped.
+        }
+
+        return 0;
+    }
+
+    private void Accept(ReadOnlySpan<byte> record)
+    {
+        if (record.Length < EventHeader.Size)
+        {
+            return;
+        }
+
+        EventHeader header = Unsafe.ReadUnaligned<EventHeader>(ref MemoryMarshal.GetReference(record));
+        int captured = (int)Math.Min(header.CapturedLength, (uint)(record.Length - EventHeader.Size));
+        var socketEvent = new SocketEvent(header, record.Slice(EventHeader.Size, captured));
+        if (!_queue.Writer.TryWrite(socketEvent))
+        {
+            socketEvent.Dispose();
+            Interlocked.Increment(ref _queueDrops);
+            return;
+        }
+
+        Interlocked.Increment(ref _events);
+        Interlocked.Add(ref _payloadBytes, captured);
+    }
+
+    private void SetPidMode(int pid, byte mode)
+    {
+        uint key = (uint)pid;
+        Update(_filterFd, &key, &mode, "pid_filter");
+    }
+
+    private (long KernelDrops, long PendingDrops) ReadDrops()
+    {
+        // A per-CPU array lookup returns one 8-byte-aligned value per possible CPU.
+        Span<long> perCpu = _possibleCpus <= 512 ? stackalloc long[_possibleCpus] : new long[_possibleCpus];
+        long Sum(uint slot, Span<long> values)
+        {
+            fixed (long* p = values)
+            {
+                if (LibBpf.MapLookupElem(_dropsFd, &slot, p) != 0)
+                {
+                    return 0;
+                }
+            }
+
+            long total = 0;
+            foreach (long v in values)
+            {
+                total += v;
+            }
+
+            return total;
+        }
+
+        return (Sum(0, perCpu), Sum(1, perCpu));
+    }
+
+    private void PollLoop()
+    {
+        int timeoutMs = Math.Max(1, (int)_options.PollInterval.TotalMilliseconds);
+        while (!_stop.IsCancellationRequested)
+        {
+            lock (_pollGate)
+            {
+                if (_ringBuffer == 0)
+                {
+                    return;
+                }
+
+                // poll sleeps until a forced wake-up or the interval ends, and only drains on a wake-up; consume
+                // then drains what was submitted with BPF_RB_NO_WAKEUP meanwhile.
+                // Errors here are EINTR from epoll; the next round retries.
+                _ = LibBpf.RingBufferPoll(_ringBuffer, timeoutMs);
+                _ = LibBpf.RingBufferConsume(_ringBuffer);
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using OtlpGrains.Agent.Bpf;
+
+namespace OtlpGrains.Agent.Capture;
+
+/// <summary>How the kernel capture is loaded and drained.</summary>
+public sealed class SocketCaptureOptions
+{
+    /// <summary>The largest capture the BPF program supports (its MAX_CAPTURE).</summary>
+    public const int MaxCaptureBytes = 4096;
+
+    /// <summary>Bytes copied from the start of each read/write (1 to 4096). Default: 1024.</summary>
+    public int CaptureBytes { get; set; } = 1024;
+
+    /// <summary>When non-empty, only these pids are captured; otherwise every process but the ignored ones. Default: empty.</summary>
+    public IReadOnlyCollection<int> WatchedPids { get; set; } = [];
+
+    /// <summary>
+    /// When true, only pids added with <see cref="SocketCapture.Watch"/> (or <see cref="WatchedPids"/>) are captured,
+    /// even while that list is empty. Default: false (true when <see cref="WatchedPids"/> is non-empty).
+    /// </summary>
+    public bool OnlyWatched { get; set; }
+
+    /// <summary>Pids never captured, in addition to the agent itself (always ignored). Default: empty.</summary>
+    public IReadOnlyCollection<int> IgnoredPids { get; set; } = [];
+
+    /// <summary>Ring buffer size in bytes, a power of two and a multiple of the page size. Default: 4 MiB.</summary>
+    public int RingBufferBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Queued bytes at which the kernel wakes the consumer before its next poll; below it, events are submitted with
+    /// BPF_RB_NO_WAKEUP. Default: 256 KiB.
+    /// </summary>
+    public int WakeupBytes { get; set; } = 256 * 1024;
+
+    /// <summary>How long the poll thread waits for a wake-up before draining anyway. Default: 10 ms.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// Whether a background thread drains the ring buffer; when false the owner calls <see cref="SocketCapture.Poll"/>
+    /// (tests do, to drain deterministically). Default: true.
+    /// </summary>
+    public bool PollInBackground { get; set; } = true;
+
+    /// <summary>Captured events waiting for the consumer; more are dropped and counted. Default: 65536.</summary>
+    public int QueueCapacity { get; set; } = 65536;
+
+    /// <summary>Attach groups to try, in order. Default: <see cref="AttachGroup.All"/>.</summary>
+    public IReadOnlyList<AttachGroup> AttachGroups { get; set; } = AttachGroup.All;
+
+    /// <summary>The compiled BPF object. Default: socket_capture.bpf.o next to the agent's assembly.</summary>
+    public string ObjectPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "socket_capture.bpf.o");
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(CaptureBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(CaptureBytes, MaxCaptureBytes);
+        if (RingBufferBytes < Environment.SystemPageSize || (RingBufferBytes & (RingBufferBytes - 1)) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RingBufferBytes), RingBufferBytes, "must be a power of two of at least one page");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(WakeupBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(QueueCapacity, 1);
+        if (AttachGroups.Count == 0)
+        {
+            throw new ArgumentException("at least one attach group is needed", nameof(AttachGroups));
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using OtlpGrains.Agent.Bpf;
+
+namespace OtlpGrains.Agent.Capture;
+
+/// <summary>
+/// One captured socket event of a TCP connection: a read or write with its first bytes, or a connect, accept or
+/// close. The payload lives in a buffer rented from <see cref="ArrayPool{T}.Shared"/>; <see cref="Dispose"/> returns
+/// it, after which <see cref="Payload"/> must not be used. Not disposing is safe, it only forgoes the reuse.
+/// </summary>
+public sealed class SocketEvent : IDisposable
+{
+    private readonly AddressBytes _localAddress;
+    private readonly AddressBytes _remoteAddress;
+    private byte[]? _buffer;
+
+    internal SocketEvent(in EventHeader header, ReadOnlySpan<byte> payload)
+    {
+        Kind = (SocketEventKind)header.Kind;
+        Direction = (SocketDirection)header.Direction;
+        TimestampNs = (long)header.TimestampNs;
+        Pid = (int)header.Pid;
+        Tid = (int)header.Tid;
+        Fd = header.Fd;
+        OriginalLength = (int)Math.Min(header.OriginalLength, int.MaxValue);
+        AddressFamily = header.Family == 10 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
+        LocalPort = header.SourcePort;
+        RemotePort = header.DestinationPort;
+        _localAddress = header.SourceAddress;
+        _remoteAddress = header.DestinationAddress;
+        if (!payload.IsEmpty)
+        {
+            _buffer = ArrayPool<byte>.Shared.Rent(payload.Length);
+            payload.CopyTo(_buffer);
+        }
+
+        PayloadLength = payload.Length;
+    }
+
+    public SocketEventKind Kind { get; }
+
+    public SocketDirection Direction { get; }
+
+    /// <summary>CLOCK_MONOTONIC in ns (bpf_ktime_get_ns), the clock of <see cref="System.Diagnostics.Stopwatch"/> on Linux.</summary>
+    public long TimestampNs { get; }
+
+    /// <summary>Process id (tgid).</summary>
+    public int Pid { get; }
+
+    /// <summary>Thread id.</summary>
+    public int Tid { get; }
+
+    public int Fd { get; }
+
+    /// <summary>How many bytes the syscall really moved; larger than <see cref="Payload"/> when it was truncated.</summary>
+    public int OriginalLength { get; }
+
+    public int PayloadLength { get; }
+
+    /// <summary>The first bytes of the read or write (at most the configured capture size); empty for other kinds.</summary>
+    public ReadOnlyMemory<byte> Payload =>
+        _buffer is null ? ReadOnlyMemory<byte>.Empty : _buffer.AsMemory(0, PayloadLength);
+
+    public bool IsTruncated => PayloadLength < OriginalLength;
+
+    public AddressFamily AddressFamily { get; }
+
+    public int LocalPort { get; }
+
+    public int RemotePort { get; }
+
+    /// <summary>The local address; IPv4-mapped IPv6 stays mapped (<see cref="IPAddress.IsIPv4MappedToIPv6"/>).</summary>
+    public IPAddress LocalAddress => ToAddress(_localAddress);
+
+    public IPAddress RemoteAddress => ToAddress(_remoteAddress);
+
+    public IPEndPoint LocalEndPoint => new(LocalAddress, LocalPort);
+
+    public IPEndPoint RemoteEndPoint => new(RemoteAddress, RemotePort);
+
+    public void Dispose()
+    {
+        byte[]? buffer = Interlocked.Exchange(ref _buffer, null);
+        if (buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    public override string ToString() =>
+        $"{Kind} {Direction} pid={Pid} tid={Tid} fd={Fd} {LocalEndPoint}->{RemoteEndPoint} len={OriginalLength} cap={PayloadLength} t={TimestampNs}";
+
+    private IPAddress ToAddress(in AddressBytes bytes)
+    {
+        ReadOnlySpan<byte> span = bytes;
+        return AddressFamily == AddressFamily.InterNetworkV6 ? new IPAddress(span) : new IPAddress(span[..4]);
+    }
+}

@@ -1,0 +1,511 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+// Kernel side of the OtlpGrains agent, kept thin: it finds socket reads and writes of watched processes and
+// copies the first N bytes of each into a ring buffer. Pairing, parsing and naming happen in user space.
+//
+// Two interchangeable attach groups live in this one object; user space enables one with
+// bpf_program__set_autoload and falls back to the next when load or attach fails:
+//   "tp_*"  syscall tracepoints (syscalls/sys_enter_*, sys_exit_*): only the syscalls we care about fire,
+//           but libbpf needs tracefs to resolve their ids.
+//   "raw_*" tp_btf/sys_enter and sys_exit: no tracefs needed, but every syscall of the node runs a few
+//           instructions to reject itself.
+// kprobe/fentry variants (e.g. on tcp_sendmsg) would be a third group; they do not load on this kernel.
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+// The largest configurable capture; a power of two so the verifier can bound copies with a mask.
+#define MAX_CAPTURE 4096
+#define AF_INET 2
+#define AF_INET6 10
+#define IPPROTO_TCP 6
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+#define EINPROGRESS 115
+
+enum event_kind { EVENT_DATA = 0, EVENT_CONNECT = 1, EVENT_ACCEPT = 2, EVENT_CLOSE = 3 };
+enum direction { DIR_EGRESS = 0, DIR_INGRESS = 1 };
+// How the buffer argument of a data syscall is shaped.
+enum buffer_shape { SHAPE_PLAIN = 0, SHAPE_IOVEC = 1, SHAPE_MSGHDR = 2, SHAPE_CONNECT = 3 };
+
+// Mirrored by OtlpGrains.Agent.Bpf.EventHeader; keep both in step (72 bytes, then cap_len bytes of data).
+struct event_header {
+    __u64 ts_ns;
+    __u32 pid;
+    __u32 tid;
+    __s32 fd;
+    __u32 orig_len;
+    __u32 cap_len;
+    __u8 kind;
+    __u8 direction;
+    __u16 family;
+    __u16 sport;
+    __u16 dport;
+    __u8 saddr[16];
+    __u8 daddr[16];
+    __u32 reserved; // explicit tail padding: 72 bytes
+};
+
+struct event {
+    struct event_header h;
+    __u8 data[MAX_CAPTURE];
+};
+
+// Mirrored by OtlpGrains.Agent.Bpf.CaptureConfig; written by user space after load, before attach.
+struct capture_config {
+    __u32 capture_bytes;
+    __u32 agent_tgid;
+    __u32 only_watched;
+    __u32 wakeup_bytes;
+};
+
+struct pending_call {
+    __u64 buf;
+    __s32 fd;
+    __u32 limit;
+    __u8 shape;
+    __u8 direction;
+};
+
+enum pid_mode { PID_WATCH = 1, PID_IGNORE = 2 };
+
+struct {
+    __uint(type, BPF_MAP_TYPE_RINGBUF);
+    __uint(max_entries, 4 * 1024 * 1024);
+} events SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct capture_config);
+} capture_config SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, 4096);
+    __type(key, __u32);
+    __type(value, __u8);
+} pid_filter SEC(".maps");
+
+// Calls between enter and exit, keyed by pid_tgid (a thread is in one syscall at a time).
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, 16384);
+    __type(key, __u64);
+    __type(value, struct pending_call);
+} pending SEC(".maps");
+
+// Slot 0: events lost because the ring buffer was full; slot 1: calls lost because `pending` was full.
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 2);
+    __type(key, __u32);
+    __type(value, __u64);
+} drops SEC(".maps");
+
+// An event is too large for the 512-byte BPF stack, so it is assembled here.
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct event);
+} scratch SEC(".maps");
+
+static __always_inline void count_drop(__u32 slot)
+{
+    __u64 *n = bpf_map_lookup_elem(&drops, &slot);
+    if (n)
+        *n += 1;
+}
+
+static __always_inline struct capture_config *load_config(void)
+{
+    __u32 zero = 0;
+    return bpf_map_lookup_elem(&capture_config, &zero);
+}
+
+// Whether the current process is one we capture: never the agent, never an ignored pid, and only watched
+// pids when the watch list is in force.
+static __always_inline bool wanted(struct capture_config *cfg, __u32 tgid)
+{
+    if (tgid == cfg->agent_tgid)
+        return false;
+    __u8 *mode = bpf_map_lookup_elem(&pid_filter, &tgid);
+    if (mode && *mode == PID_IGNORE)
+        return false;
+    if (cfg->only_watched && !(mode && *mode == PID_WATCH))
+        return false;
+    return true;
+}
+
+// The TCP socket behind an fd of the current task, or NULL for files, pipes and other socket kinds. Reading the
+// fd table with CO-RE also catches connections that were open before the agent started.
+static __always_inline struct sock *tcp_sock_of(int fd)
+{
+    if (fd < 0)
+        return NULL;
+    struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+    struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+    if (!fdt)
+        return NULL;
+    unsigned int max_fds = BPF_CORE_READ(fdt, max_fds);
+    if ((unsigned int)fd >= max_fds)
+        return NULL;
+    struct file **fds = BPF_CORE_READ(fdt, fd);
+    struct file *file = NULL;
+    bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
+    if (!file)
+        return NULL;
+    umode_t mode = BPF_CORE_READ(file, f_inode, i_mode);
+    if ((mode & S_IFMT) != S_IFSOCK)
+        return NULL;
+    struct socket *socket = BPF_CORE_READ(file, private_data);
+    if (!socket)
+        return NULL;
+    struct sock *sk = BPF_CORE_READ(socket, sk);
+    if (!sk)
+        return NULL;
+    __u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+    if (family != AF_INET && family != AF_INET6)
+        return NULL;
+    if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+        return NULL;
+    return sk;
+}
+
+static __always_inline void fill_tuple(struct event_header *h, struct sock *sk)
+{
+    h->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+    h->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+    h->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+    if (h->family == AF_INET) {
+        __builtin_memset(h->saddr, 0, sizeof(h->saddr));
+        __builtin_memset(h->daddr, 0, sizeof(h->daddr));
+        bpf_probe_read_kernel(h->saddr, 4, &sk->__sk_common.skc_rcv_saddr);
+        bpf_probe_read_kernel(h->daddr, 4, &sk->__sk_common.skc_daddr);
+    } else {
+        BPF_CORE_READ_INTO(&h->saddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
+        BPF_CORE_READ_INTO(&h->daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+    }
+}
+
+static __always_inline struct event *start_event(__u64 pid_tgid, int fd, __u8 kind, __u8 direction, struct sock *sk)
+{
+    __u32 zero = 0;
+    struct event *e = bpf_map_lookup_elem(&scratch, &zero);
+    if (!e)
+        return NULL;
+    e->h.ts_ns = bpf_ktime_get_ns();
+    e->h.pid = pid_tgid >> 32;
+    e->h.tid = (__u32)pid_tgid;
+    e->h.fd = fd;
+    e->h.orig_len = 0;
+    e->h.reserved = 0;
+    e->h.cap_len = 0;
+    e->h.kind = kind;
+    e->h.direction = direction;
+    fill_tuple(&e->h, sk);
+    return e;
+}
+
+// Submits without waking the consumer (it polls every ~10 ms) unless enough is queued to be worth a wake-up.
+static __always_inline void submit(struct capture_config *cfg, struct event *e, __u32 cap)
+{
+    __u64 size = sizeof(struct event);
+    if (cap < MAX_CAPTURE) {
+        __u32 n = cap;
+        barrier_var(n);
+        size = sizeof(struct event_header) + (n & (MAX_CAPTURE - 1));
+    }
+    __u64 queued = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+    __u64 flags = queued + size >= cfg->wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+    if (bpf_ringbuf_output(&events, e, size, flags) != 0)
+        count_drop(0);
+}
+
+static __always_inline void emit_lifecycle(int fd, __u8 kind)
+{
+    struct capture_config *cfg = load_config();
+    if (!cfg)
+        return;
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (!wanted(cfg, pid_tgid >> 32))
+        return;
+    struct sock *sk = tcp_sock_of(fd);
+    if (!sk)
+        return;
+    struct event *e = start_event(pid_tgid, fd, kind, kind == EVENT_ACCEPT ? DIR_INGRESS : DIR_EGRESS, sk);
+    if (e)
+        submit(cfg, e, 0);
+}
+
+// At syscall entry: remember the buffer of a socket read/write until the exit says how much moved.
+static __always_inline void enter_call(int fd, __u64 buf, __u32 limit, __u8 shape, __u8 direction)
+{
+    struct capture_config *cfg = load_config();
+    if (!cfg)
+        return;
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (!wanted(cfg, pid_tgid >> 32))
+        return;
+    if (!tcp_sock_of(fd))
+        return;
+    struct pending_call call = {};
+    call.fd = fd;
+    call.buf = buf;
+    call.limit = limit;
+    call.shape = shape;
+    call.direction = direction;
+    if (shape == SHAPE_IOVEC || shape == SHAPE_MSGHDR) {
+        // Only the first iovec is captured: protocol headers sit at the start of the first one.
+        const struct iovec *iov = (const struct iovec *)buf;
+        if (shape == SHAPE_MSGHDR) {
+            struct user_msghdr msg = {};
+            if (bpf_probe_read_user(&msg, sizeof(msg), (void *)buf) != 0 || msg.msg_iovlen == 0)
+                return;
+            iov = msg.msg_iov;
+        } else if (limit == 0) {
+            return;
+        }
+        struct iovec first = {};
+        if (bpf_probe_read_user(&first, sizeof(first), iov) != 0)
+            return;
+        call.buf = (__u64)first.iov_base;
+        call.limit = first.iov_len > 0xffffffff ? 0xffffffff : (__u32)first.iov_len;
+    }
+    if (bpf_map_update_elem(&pending, &pid_tgid, &call, BPF_ANY) != 0)
+        count_drop(1);
+}
+
+// At syscall exit: copy min(result, limit, N) bytes into an event, or report a connection that was established.
+static __always_inline void exit_call(long ret)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    struct pending_call *found = bpf_map_lookup_elem(&pending, &pid_tgid);
+    if (!found)
+        return;
+    struct pending_call call = *found;
+    bpf_map_delete_elem(&pending, &pid_tgid);
+    struct capture_config *cfg = load_config();
+    if (!cfg)
+        return;
+    if (call.shape == SHAPE_CONNECT) {
+        if (ret == 0 || ret == -EINPROGRESS)
+            emit_lifecycle(call.fd, EVENT_CONNECT);
+        return;
+    }
+    if (ret <= 0)
+        return;
+    struct sock *sk = tcp_sock_of(call.fd);
+    if (!sk)
+        return;
+    struct event *e = start_event(pid_tgid, call.fd, EVENT_DATA, call.direction, sk);
+    if (!e)
+        return;
+    __u32 cap = ret > 0xffffffffL ? 0xffffffff : (__u32)ret;
+    e->h.orig_len = cap;
+    if (cap > call.limit)
+        cap = call.limit;
+    if (cap > cfg->capture_bytes)
+        cap = cfg->capture_bytes;
+    if (cap > MAX_CAPTURE)
+        cap = MAX_CAPTURE;
+    // The mask restates the bound in a form the verifier tracks; cap == MAX_CAPTURE takes the constant path.
+    if (cap >= MAX_CAPTURE) {
+        if (bpf_probe_read_user(e->data, MAX_CAPTURE, (void *)call.buf) != 0)
+            cap = 0;
+    } else if (cap > 0) {
+        __u32 n = cap;
+        barrier_var(n); // keeps clang from dropping the mask it can prove redundant
+        n &= MAX_CAPTURE - 1;
+        if (bpf_probe_read_user(e->data, n, (void *)call.buf) != 0)
+            cap = 0;
+    }
+    e->h.cap_len = cap;
+    submit(cfg, e, cap);
+}
+
+// ---- group "tp": syscall tracepoints ----
+
+SEC("tracepoint/syscalls/sys_enter_write")
+int tp_enter_write(struct trace_event_raw_sys_enter *ctx)
+{
+    enter_call(ctx->args[0], ctx->args[1], ctx->args[2], SHAPE_PLAIN, DIR_EGRESS);
+    return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_sendto")
+int tp_enter_sendto(struct trace_event_raw_sys_enter *ctx)
+{
+    enter_call(ctx->args[0], ctx->args[1], ctx->args[2], SHAPE_PLAIN, DIR_EGRESS);
+    return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_writev")
+int tp_enter_writev(struct trace_event_raw_sys_enter *ctx)
+{
+    enter_call(ctx->args[0], ctx->args[1], ctx->args[2], SHAPE_IOVEC, DIR_EGRESS);
+    return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_sendmsg")
+int tp_enter_sendmsg(struct trace_event_raw_sys_enter *ctx)
+{
+    enter_call(ctx->args[0], ctx->args[1], 0, SHAPE_MSGHDR, DIR_EGRESS);
+    return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_read")
+int tp_enter_read(struct trace_event_raw_sys_enter *ctx)
+{
+    enter_call(ctx->args[0], ctx->args[1], ctx->args[2], SHAPE_PLAIN, DIR_INGRESS);
+    return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_recvfrom")
+int tp_enter_recvfrom(struct trace_event_raw_sys_enter *ctx)
+{
+    enter_call(ctx->args[0], ctx->args[1], ctx->args[2], SHAPE_PLAIN, DIR_INGRESS);
+    return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_readv")
+int tp_enter_readv(struct trace_event_raw_sys_enter *ctx)
+{
+    enter_call(ctx->args[0], ctx->args[1], ctx->args[2], SHAPE_IOVEC, DIR_INGRESS);
+    return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_recvmsg")
+int tp_enter_recvmsg(struct trace_event_raw_sys_enter *ctx)
+{
+    enter_call(ctx->args[0], ctx->args[1], 0, SHAPE_MSGHDR, DIR_INGRESS);
+    return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_connect")
+int tp_enter_connect(struct trace_event_raw_sys_enter *ctx)
+{
+    enter_call(ctx->args[0], 0, 0, SHAPE_CONNECT, DIR_EGRESS);
+    return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_close")
+int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
+{
+    emit_lifecycle(ctx->args[0], EVENT_CLOSE);
+    return 0;
+}
+
+// One exit program serves every data syscall and connect: the pending entry says what the call was.
+#define TP_EXIT(name)                                                   \
+    SEC("tracepoint/syscalls/sys_exit_" #name)                          \
+    int tp_exit_##name(struct trace_event_raw_sys_exit *ctx)            \
+    {                                                                   \
+        exit_call(ctx->ret);                                            \
+        return 0;                                                       \
+    }
+
+TP_EXIT(write)
+TP_EXIT(sendto)
+TP_EXIT(writev)
+TP_EXIT(sendmsg)
+TP_EXIT(read)
+TP_EXIT(recvfrom)
+TP_EXIT(readv)
+TP_EXIT(recvmsg)
+TP_EXIT(connect)
+
+SEC("tracepoint/syscalls/sys_exit_accept4")
+int tp_exit_accept4(struct trace_event_raw_sys_exit *ctx)
+{
+    if (ctx->ret >= 0)
+        emit_lifecycle(ctx->ret, EVENT_ACCEPT);
+    return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept")
+int tp_exit_accept(struct trace_event_raw_sys_exit *ctx)
+{
+    if (ctx->ret >= 0)
+        emit_lifecycle(ctx->ret, EVENT_ACCEPT);
+    return 0;
+}
+
+// ---- group "raw": tp_btf on the raw syscall tracepoints (x86-64 syscall numbers) ----
+
+#define NR_READ 0
+#define NR_WRITE 1
+#define NR_CLOSE 3
+#define NR_READV 19
+#define NR_WRITEV 20
+#define NR_CONNECT 42
+#define NR_ACCEPT 43
+#define NR_SENDTO 44
+#define NR_RECVFROM 45
+#define NR_SENDMSG 46
+#define NR_RECVMSG 47
+#define NR_ACCEPT4 288
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(raw_enter, struct pt_regs *regs, long id)
+{
+    switch (id) {
+    case NR_WRITE:
+    case NR_SENDTO:
+        enter_call(regs->di, regs->si, regs->dx, SHAPE_PLAIN, DIR_EGRESS);
+        break;
+    case NR_WRITEV:
+        enter_call(regs->di, regs->si, regs->dx, SHAPE_IOVEC, DIR_EGRESS);
+        break;
+    case NR_SENDMSG:
+        enter_call(regs->di, regs->si, 0, SHAPE_MSGHDR, DIR_EGRESS);
+        break;
+    case NR_READ:
+    case NR_RECVFROM:
+        enter_call(regs->di, regs->si, regs->dx, SHAPE_PLAIN, DIR_INGRESS);
+        break;
+    case NR_READV:
+        enter_call(regs->di, regs->si, regs->dx, SHAPE_IOVEC, DIR_INGRESS);
+        break;
+    case NR_RECVMSG:
+        enter_call(regs->di, regs->si, 0, SHAPE_MSGHDR, DIR_INGRESS);
+        break;
+    case NR_CONNECT:
+        enter_call(regs->di, 0, 0, SHAPE_CONNECT, DIR_EGRESS);
+        break;
+    case NR_CLOSE:
+        emit_lifecycle(regs->di, EVENT_CLOSE);
+        break;
+    }
+    return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(raw_exit, struct pt_regs *regs, long ret)
+{
+    long id = regs->orig_ax;
+    switch (id) {
+    case NR_WRITE:
+    case NR_SENDTO:
+    case NR_WRITEV:
+    case NR_SENDMSG:
+    case NR_READ:
+    case NR_RECVFROM:
+    case NR_READV:
+    case NR_RECVMSG:
+    case NR_CONNECT:
+        exit_call(ret);
+        break;
+    case NR_ACCEPT:
+    case NR_ACCEPT4:
+        if (ret >= 0)
+            emit_lifecycle(ret, EVENT_ACCEPT);
+        break;
+    }
+    return 0;
+}
