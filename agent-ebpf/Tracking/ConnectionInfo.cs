@@ -1,0 +1,7 @@
+using System.Net;
+using OtlpGrains.Agent.Protocols;
+
+namespace OtlpGrains.Agent.Tracking;
+
+/// <summary>What the tracker knows about a connection: whose it is, the peer, the role, the protocol.</summary>
+public sealed record ConnectionInfo(int Pid, IPEndPoint? Remote, ConnectionRole Role, ProtocolKind? Protocol);
