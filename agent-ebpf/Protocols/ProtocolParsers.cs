@@ -1,4 +1,5 @@
 using OtlpGrains.Agent.Protocols.Http1;
+using OtlpGrains.Agent.Protocols.Http2;
 using OtlpGrains.Agent.Protocols.Kafka;
 using OtlpGrains.Agent.Protocols.MySql;
 using OtlpGrains.Agent.Protocols.Postgres;
@@ -20,7 +21,8 @@ public static class ProtocolParsers
         ProtocolKind.Postgres => new PostgresParser(requestDirection, sink),
         ProtocolKind.MySql => new MySqlParser(requestDirection, sink),
         ProtocolKind.Kafka => new KafkaParser(requestDirection, sink),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no parser for this protocol yet"),
+        ProtocolKind.Http2 => new Http2Parser(requestDirection, sink),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown protocol"),
     };
 
     public static IProtocolParser Create(SniffResult sniff, Action<ProtocolExchange> sink) =>
