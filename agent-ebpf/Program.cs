@@ -2,10 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using OtlpGrains.Agent.Bpf;
 using OtlpGrains.Agent.Capture;
+using OtlpGrains.Agent.Export;
+using OtlpGrains.Agent.Tracking;
 
-// otlpgrains-agent check                      : can BPF capture run here? exit 0 yes, 77 no (with the reason).
-// otlpgrains-agent [--capture-bytes N] [--watch PID]... : capture and print a summary every 5 s until Ctrl+C.
-// Exporting spans over OTLP comes with the protocol layer (issue #4).
+// otlpgrains-agent check : can BPF capture run here? exit 0 yes, 77 no (with the reason).
+// otlpgrains-agent [--capture-bytes N] [--watch PID]... [--port N]... [--endpoint URL] : capture socket traffic,
+//   turn it into OTLP spans for the gateway (default OTEL_EXPORTER_OTLP_ENDPOINT or http://127.0.0.1:4317), and
+//   print a summary every 5 s until Ctrl+C.
 if (args is ["check", ..])
 {
     CaptureCheckResult result = CaptureCheck.Run();
@@ -18,7 +21,9 @@ if (args is ["check", ..])
 }
 
 var options = new SocketCaptureOptions();
+var export = new OtlpExportOptions();
 var watched = new List<int>();
+var ports = new HashSet<int>();
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -29,8 +34,14 @@ for (int i = 0; i < args.Length; i++)
         case "--watch" when i + 1 < args.Length:
             watched.Add(int.Parse(args[++i], CultureInfo.InvariantCulture));
             break;
+        case "--port" when i + 1 < args.Length:
+            ports.Add(int.Parse(args[++i], CultureInfo.InvariantCulture));
+            break;
+        case "--endpoint" when i + 1 < args.Length:
+            export.Endpoint = new Uri(args[++i]);
+            break;
         default:
-            Console.Error.WriteLine($"otlpgrains-agent: unknown argument {args[i]}; usage: check | [--capture-bytes N] [--watch PID]...");
+            Console.Error.WriteLine($"otlpgrains-agent: unknown argument {args[i]}; usage: check | [--capture-bytes N] [--watch PID]... [--port N]... [--endpoint URL]");
             return 2;
     }
 }
@@ -59,15 +70,10 @@ catch (BpfException e)
 
 using (capture)
 {
-    Console.WriteLine($"otlpgrains-agent: capturing with {capture.Group.Description}, first {options.CaptureBytes} bytes per read/write");
-    var consumer = Task.Run(async () =>
-    {
-        // Until the protocol layer consumes them, events are only counted.
-        await foreach (SocketEvent socketEvent in capture.Events.ReadAllAsync())
-        {
-            socketEvent.Dispose();
-        }
-    });
+    Console.WriteLine($"otlpgrains-agent: capturing with {capture.Group.Description}, first {options.CaptureBytes} bytes per read/write; spans to {export.Endpoint}");
+    var exporter = new OtlpSpanExporter(export);
+    var pipeline = new AgentPipeline(exporter, export.Endpoint, ports);
+    var consumer = Task.Run(() => pipeline.RunAsync(capture, CancellationToken.None));
 
     CaptureStatistics last = capture.GetStatistics();
     long lastTicks = Stopwatch.GetTimestamp();
@@ -80,7 +86,7 @@ using (capture)
             double seconds = Stopwatch.GetElapsedTime(lastTicks).TotalSeconds;
             lastTicks = Stopwatch.GetTimestamp();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"events/s {(now.Events - last.Events) / seconds:F0}, KiB/s {(now.PayloadBytes - last.PayloadBytes) / 1024.0 / seconds:F0}, drops kernel {now.KernelDrops} pending {now.PendingDrops} queue {now.QueueDrops}"));
+                $"events/s {(now.Events - last.Events) / seconds:F0}, KiB/s {(now.PayloadBytes - last.PayloadBytes) / 1024.0 / seconds:F0}, drops kernel {now.KernelDrops} pending {now.PendingDrops} queue {now.QueueDrops}; connections {pipeline.Tracker.Count}, spans {pipeline.Spans}, exported {exporter.Exported}, export drops {exporter.Dropped} failed {exporter.Failed}"));
             last = now;
         }
     }
@@ -91,6 +97,7 @@ using (capture)
 
     capture.Dispose();
     await consumer;
+    await exporter.DisposeAsync();
 }
 
 return 0;

@@ -15,6 +15,9 @@ public sealed record ProcessIdentity(
     string? ContainerId,
     string? PodUid)
 {
+    /// <summary>A process that was gone before it could be read: the OpenTelemetry default service name.</summary>
+    public static ProcessIdentity Unknown(int pid) => new(pid, "unknown_service", string.Empty, string.Empty, null, null);
+
     /// <summary>Reads <c>/proc/{pid}</c>; null when the process is gone or unreadable.</summary>
     public static ProcessIdentity? Read(int pid, string procRoot = "/proc")
     {
@@ -26,8 +29,7 @@ public sealed record ProcessIdentity(
             var executable = commandLine.Count > 0 ? Path.GetFileName(commandLine[0]) : comm;
             if (executable is "dotnet" or "java" or "python3" or "python" or "node" && commandLine.Count > 1)
             {
-                // For runtimes the program is the first argument that is not an option: app.dll, app.py, app.jar.
-                executable = Path.GetFileNameWithoutExtension(commandLine.Skip(1).FirstOrDefault(a => !a.StartsWith('-')) ?? executable);
+                executable = ProgramOfRuntime(commandLine) ?? executable;
             }
 
             var cgroup = File.Exists(Path.Combine(dir, "cgroup")) ? File.ReadAllText(Path.Combine(dir, "cgroup")) : string.Empty;
@@ -44,6 +46,29 @@ public sealed record ProcessIdentity(
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// For a runtime's command line, the program it runs: <c>python3 -m http.server</c> gives <c>http.server</c>,
+    /// <c>java -jar shop.jar</c> gives <c>shop</c>, <c>dotnet Shop.dll</c> gives <c>Shop</c>.
+    /// </summary>
+    public static string? ProgramOfRuntime(IReadOnlyList<string> commandLine)
+    {
+        for (var i = 1; i < commandLine.Count; i++)
+        {
+            var argument = commandLine[i];
+            if (argument is "-m" or "-jar" && i + 1 < commandLine.Count)
+            {
+                return argument == "-m" ? commandLine[i + 1] : Path.GetFileNameWithoutExtension(commandLine[i + 1]);
+            }
+
+            if (!argument.StartsWith('-'))
+            {
+                return Path.GetFileNameWithoutExtension(argument);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The service name a process asked for through the standard OpenTelemetry variables.</summary>

@@ -44,12 +44,18 @@ public sealed class LocalSilo : IAsyncDisposable
     }
 
     /// <summary>Polls <c>GET path</c> until <paramref name="check"/> holds or 30 s pass; returns the last answer.</summary>
-    public async Task<JsonElement> EventuallyAsync(string path, Func<JsonElement, bool> check)
+    public async Task<JsonElement> EventuallyAsync(string path, Func<JsonElement, bool> check, bool allowNotFound = false)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            var doc = await Api.GetFromJsonAsync<JsonElement>(path);
+            using var response = await Api.GetAsync(path);
+            if (!allowNotFound)
+            {
+                response.EnsureSuccessStatusCode();
+            }
+
+            var doc = await response.Content.ReadFromJsonAsync<JsonElement>();
             if (check(doc) || DateTime.UtcNow > deadline)
             {
                 return doc;

@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using OtlpGrains.Agent.Capture;
+using OtlpGrains.Agent.Export;
+using OtlpGrains.Agent.Processes;
+using OtlpGrains.Agent.Protocols;
+
+namespace OtlpGrains.Agent.Tracking;
+
+/// <summary>
+/// Captured socket events in, OTLP spans out: each event goes to the <see cref="ConnectionTracker"/>, each completed
+/// exchange becomes a span of its process's service and is queued on the exporter. Traffic to or from the exporter's
+/// port is left out, so the agent never traces its own exports (nor the gateway receiving them).
+/// </summary>
+public sealed class AgentPipeline
+{
+    private readonly OtlpSpanExporter _exporter;
+    private readonly ConnectionTracker _tracker;
+    private readonly int _exportPort;
+    private readonly IReadOnlySet<int> _ports;
+    private readonly ConcurrentDictionary<int, ProcessIdentity?> _processes = new();
+
+    // Capture timestamps are CLOCK_MONOTONIC ns, the clock of Stopwatch on Linux; this turns them into Unix time.
+    private readonly long _monotonicToUnixNs =
+        ((DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100) - (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency));
+
+    /// <param name="ports">When not empty, only connections with one of these local or remote ports are followed.</param>
+    public AgentPipeline(OtlpSpanExporter exporter, Uri exportEndpoint, IReadOnlySet<int> ports)
+    {
+        _exporter = exporter;
+        _exportPort = exportEndpoint.Port;
+        _ports = ports;
+        _tracker = new ConnectionTracker(OnExchange);
+    }
+
+    public ConnectionTracker Tracker => _tracker;
+
+    public long Spans { get; private set; }
+
+    /// <summary>Handles one event; the caller disposes it afterwards.</summary>
+    public void OnEvent(SocketEvent e)
+    {
+        if (e.LocalPort == _exportPort || e.RemotePort == _exportPort)
+        {
+            return;
+        }
+
+        if (_ports.Count > 0 && !_ports.Contains(e.LocalPort) && !_ports.Contains(e.RemotePort))
+        {
+            return;
+        }
+
+        // Who the process is gets read at its first event, while it surely still runs (a curl may be gone by the
+        // time its response is parsed).
+        _processes.GetOrAdd(e.Pid, pid => ProcessIdentity.Read(pid));
+        _tracker.OnEvent(e);
+    }
+
+    /// <summary>Reads events until the capture completes them.</summary>
+    public async Task RunAsync(SocketCapture capture, CancellationToken cancellationToken)
+    {
+        await foreach (var e in capture.Events.ReadAllAsync(cancellationToken))
+        {
+            using (e)
+            {
+                OnEvent(e);
+            }
+        }
+    }
+
+    private void OnExchange(ConnectionInfo connection, ProtocolExchange exchange)
+    {
+        var process = _processes.GetOrAdd(connection.Pid, pid => ProcessIdentity.Read(pid)) ?? ProcessIdentity.Unknown(connection.Pid);
+
+        var remote = connection.Remote;
+        var address = remote?.Address.IsIPv4MappedToIPv6 == true ? remote.Address.MapToIPv4() : remote?.Address;
+        var span = SpanMapper.ToSpan(exchange, _monotonicToUnixNs, address?.ToString(), remote?.Port ?? 0);
+        if (_exporter.Enqueue(process, span))
+        {
+            Spans++;
+        }
+    }
+}
