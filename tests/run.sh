@@ -17,7 +17,7 @@ fi
 
 # The eBPF agent's build compiles bpf/*.bpf.c with clang against a vmlinux.h that bpftool dumps from the kernel's BTF,
 # and its capture tests load the programs through libbpf.so.1.
-if ! command -v clang >/dev/null 2>&1 || ! command -v bpftool >/dev/null 2>&1; then
+if ! command -v clang >/dev/null 2>&1 || ! command -v bpftool >/dev/null 2>&1 || [ ! -f /usr/include/bpf/bpf_helpers.h ]; then
     sudo=""
     if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
     $sudo apt-get update
