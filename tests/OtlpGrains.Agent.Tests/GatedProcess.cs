@@ -15,7 +15,6 @@ internal static class GatedProcess
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
-            RedirectStandardError = true,
             UseShellExecute = false,
         };
         start.ArgumentList.Add("-c");

@@ -188,28 +188,8 @@ public sealed class SocketCaptureTests
         Assert.True(sends + after.KernelDrops >= Messages, $"{sends} delivered + {after.KernelDrops} dropped < {Messages}");
     }
 
-    private static Process StartGated(SocketCapture capture, string file, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("sh")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add("read _ && exec \"$0\" \"$@\"");
-        start.ArgumentList.Add(file);
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process = Process.Start(start)!;
-        capture.Watch(process.Id);
-        process.StandardInput.WriteLine();
-        process.StandardInput.Close();
-        return process;
-    }
+    private static Process StartGated(SocketCapture capture, string file, params string[] arguments) =>
+        GatedProcess.Start(capture, file, arguments);
 
     private static List<SocketEvent> Drain(SocketCapture capture)
     {
