@@ -33,7 +33,7 @@ public sealed class AgentEndToEndTests
         var pipeline = new AgentPipeline(exporter, silo.GrpcEndpoint, new HashSet<int> { port });
         var running = Task.Run(() => pipeline.RunAsync(capture, CancellationToken.None));
 
-        using var server = GatedProcess.Start(capture, "python3", "-u", "-m", "http.server", "--protocol", "HTTP/1.1",
+        using var server = GatedProcess.Start(capture, GatedProcess.Python, "-u", "-m", "http.server", "--protocol", "HTTP/1.1",
             "--bind", "127.0.0.1", "--directory", root, port.ToString(CultureInfo.InvariantCulture));
         try
         {

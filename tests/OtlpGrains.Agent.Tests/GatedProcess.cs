@@ -9,6 +9,23 @@ namespace OtlpGrains.Agent.Tests;
 /// </summary>
 internal static class GatedProcess
 {
+    private static readonly Lazy<string> Interpreter = new(() =>
+    {
+        using var probe = Process.Start(new ProcessStartInfo("python3", ["-c", "import sys; print(sys.executable)"])
+        {
+            RedirectStandardOutput = true,
+        })!;
+        var path = probe.StandardOutput.ReadToEnd().Trim();
+        probe.WaitForExit();
+        return path.Length > 0 ? path : "python3";
+    });
+
+    /// <summary>
+    /// The python3 interpreter itself: a version-manager shim (pyenv) may run python as a child, under a pid the
+    /// watch list does not know.
+    /// </summary>
+    public static string Python => Interpreter.Value;
+
     public static Process Start(SocketCapture capture, string file, params string[] arguments)
     {
         var start = new ProcessStartInfo("sh")

@@ -19,17 +19,6 @@ public sealed class SocketCaptureTests
     private const int CaptureBytes = 512;
     private static readonly TimeSpan ChildTimeout = TimeSpan.FromSeconds(10);
 
-    // The interpreter itself: a pyenv shim would run python as a child, under a pid the watch list does not know.
-    private static readonly Lazy<string> Python = new(() =>
-    {
-        using Process probe = Process.Start(new ProcessStartInfo("python3", ["-c", "import sys; print(sys.executable)"])
-        {
-            RedirectStandardOutput = true,
-        })!;
-        string path = probe.StandardOutput.ReadToEnd().Trim();
-        probe.WaitForExit();
-        return path.Length > 0 ? path : "python3";
-    });
 
     [BpfTheory]
     [InlineData("tracepoints")]
@@ -49,7 +38,7 @@ public sealed class SocketCaptureTests
         });
         Assert.Equal(attachGroup, capture.Group.Name);
 
-        using Process server = StartGated(capture, Python.Value, "-u", "-m", "http.server", "--protocol", "HTTP/1.1",
+        using Process server = StartGated(capture, GatedProcess.Python, "-u", "-m", "http.server", "--protocol", "HTTP/1.1",
             "--bind", "127.0.0.1", "--directory", root, port.ToString(CultureInfo.InvariantCulture));
         try
         {
@@ -129,7 +118,7 @@ public sealed class SocketCaptureTests
         listener.Start();
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
 
-        using Process child = StartGated(capture, Python.Value, "-c",
+        using Process child = StartGated(capture, GatedProcess.Python, "-c",
             "import socket,sys; s=socket.create_connection(('127.0.0.1', int(sys.argv[1]))); s.sendall(b'child-marker'); print(s.recv(100).decode())",
             port.ToString(CultureInfo.InvariantCulture));
         using (TcpClient accepted = listener.AcceptTcpClient())
@@ -166,7 +155,7 @@ public sealed class SocketCaptureTests
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
 
         // 300 separate 100-byte sends: about 180 bytes of ring each, far more than one page holds.
-        using Process child = StartGated(capture, Python.Value, "-c",
+        using Process child = StartGated(capture, GatedProcess.Python, "-c",
             $"import socket,sys; s=socket.create_connection(('127.0.0.1', int(sys.argv[1])))\nfor i in range({Messages}): s.sendall(b'm' * 100)\ns.close()",
             port.ToString(CultureInfo.InvariantCulture));
         using (TcpClient accepted = listener.AcceptTcpClient())
