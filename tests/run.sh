@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Installs Debian packages (as root, or with sudo), once: callers only ask when something is missing.
-install() {
+install_packages() {
     local sudo=""
     if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
     $sudo apt-get update
@@ -15,7 +15,7 @@ install() {
 # PostgreSQL server binaries for the throwaway database of tests/OtlpGrains.Silo.Tests/PostgresFixture.cs. The tests
 # start their own server with initdb/pg_ctl, so the distro's cluster service is stopped and not needed.
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-    install postgresql
+    install_packages postgresql
     # The package may start its own cluster on port 5432; the tests never use it.
     service postgresql stop >/dev/null 2>&1 || sudo service postgresql stop >/dev/null 2>&1 || true
 fi
@@ -23,12 +23,12 @@ fi
 # The eBPF agent's build compiles bpf/*.bpf.c with clang against a vmlinux.h that bpftool dumps from the kernel's BTF,
 # and its capture tests load the programs through libbpf.so.1.
 if ! command -v clang >/dev/null 2>&1 || ! command -v bpftool >/dev/null 2>&1 || [ ! -f /usr/include/bpf/bpf_helpers.h ]; then
-    install clang llvm libbpf-dev bpftool
+    install_packages clang llvm libbpf-dev bpftool
 fi
 
 # The agent's tests watch real, unmodified peers: python3's http.server and curl.
 if ! command -v curl >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
-    install curl python3
+    install_packages curl python3
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
