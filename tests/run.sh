@@ -26,9 +26,11 @@ if ! command -v clang >/dev/null 2>&1 || ! command -v bpftool >/dev/null 2>&1 ||
     install_packages clang llvm libbpf-dev bpftool
 fi
 
-# The agent's tests watch real, unmodified peers: python3's http.server and curl.
-if ! command -v curl >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
-    install_packages curl python3
+# The agent's tests watch real, unmodified peers: python3's http.server and curl, redis-server and redis-cli.
+if ! command -v curl >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1 || ! command -v redis-server >/dev/null 2>&1; then
+    install_packages curl python3 redis-server
+    # The tests start their own redis-server on a free port; the distro's service is not needed.
+    service redis-server stop >/dev/null 2>&1 || sudo service redis-server stop >/dev/null 2>&1 || true
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

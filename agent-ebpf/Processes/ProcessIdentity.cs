@@ -26,8 +26,11 @@ public sealed record ProcessIdentity(
             var dir = Path.Combine(procRoot, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var commandLine = ReadNulSeparated(Path.Combine(dir, "cmdline"));
             var comm = File.ReadAllText(Path.Combine(dir, "comm")).Trim();
-            var executable = commandLine.Count > 0 ? Path.GetFileName(commandLine[0]) : comm;
-            if (executable is "dotnet" or "java" or "python3" or "python" or "node" && commandLine.Count > 1)
+
+            // argv[0] as the process called itself, up to the first space: a process that rewrote its title keeps
+            // its name there (redis-server), while the exe link may name a multi-call binary (redis-check-rdb).
+            var executable = commandLine.Count > 0 ? Path.GetFileName(commandLine[0].Split(' ', 2)[0]) : comm;
+            if (IsRuntime(executable) && commandLine.Count > 1)
             {
                 executable = ProgramOfRuntime(commandLine) ?? executable;
             }
@@ -47,6 +50,9 @@ public sealed record ProcessIdentity(
             return null;
         }
     }
+
+    private static bool IsRuntime(string executable) =>
+        executable is "dotnet" or "java" or "node" || executable.StartsWith("python", StringComparison.Ordinal);
 
     /// <summary>
     /// For a runtime's command line, the program it runs: <c>python3 -m http.server</c> gives <c>http.server</c>,
