@@ -19,6 +19,8 @@ public sealed class AgentPipeline
     private readonly int _exportPort;
     private readonly IReadOnlySet<int> _ports;
     private readonly ConcurrentDictionary<int, ProcessIdentity?> _processes = new();
+    private readonly LoopbackSpanLinker _linker;
+    private long _lastFlushNs;
 
     // Capture timestamps are CLOCK_MONOTONIC ns, the clock of Stopwatch on Linux; this turns them into Unix time.
     private readonly long _monotonicToUnixNs =
@@ -31,7 +33,11 @@ public sealed class AgentPipeline
         _exportPort = exportEndpoint.Port;
         _ports = ports;
         _tracker = new ConnectionTracker(OnExchange);
+        _linker = new LoopbackSpanLinker(Send);
     }
+
+    /// <summary>Client and server spans of local connections linked into one trace.</summary>
+    public long Linked => _linker.Linked;
 
     public ConnectionTracker Tracker => _tracker;
 
@@ -54,18 +60,54 @@ public sealed class AgentPipeline
         // time its response is parsed).
         _processes.GetOrAdd(e.Pid, pid => ProcessIdentity.Read(pid));
         _tracker.OnEvent(e);
+        FlushHeld(e.TimestampNs);
+    }
+
+    /// <summary>Sends spans that waited for their other half long enough (or all of them).</summary>
+    public void FlushHeld(long nowNs, bool all = false)
+    {
+        if (all || nowNs - _lastFlushNs > 10_000_000)
+        {
+            _lastFlushNs = nowNs;
+            _linker.Flush(nowNs, all);
+        }
     }
 
     /// <summary>Reads events until the capture completes them.</summary>
     public async Task RunAsync(SocketCapture capture, CancellationToken cancellationToken)
     {
-        await foreach (var e in capture.Events.ReadAllAsync(cancellationToken))
+        var reader = capture.Events;
+        while (true)
         {
-            using (e)
+            // Wake up now and then even without events, so that held spans do not wait for the next one.
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            idle.CancelAfter(TimeSpan.FromMilliseconds(100));
+            bool more;
+            try
             {
-                OnEvent(e);
+                more = await reader.WaitToReadAsync(idle.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                FlushHeld(Stopwatch.GetTimestamp());
+                continue;
+            }
+
+            if (!more)
+            {
+                break;
+            }
+
+            while (reader.TryRead(out var e))
+            {
+                using (e)
+                {
+                    OnEvent(e);
+                }
             }
         }
+
+        FlushHeld(Stopwatch.GetTimestamp(), all: true);
     }
 
     private void OnExchange(ConnectionInfo connection, ProtocolExchange exchange)
@@ -75,6 +117,11 @@ public sealed class AgentPipeline
         var remote = connection.Remote;
         var address = remote?.Address.IsIPv4MappedToIPv6 == true ? remote.Address.MapToIPv4() : remote?.Address;
         var span = SpanMapper.ToSpan(exchange, _monotonicToUnixNs, address?.ToString(), remote?.Port ?? 0);
+        _linker.Add(connection, process, span, Stopwatch.GetTimestamp());
+    }
+
+    private void Send(ProcessIdentity process, OpenTelemetry.Proto.Trace.V1.Span span)
+    {
         if (_exporter.Enqueue(process, span))
         {
             Spans++;

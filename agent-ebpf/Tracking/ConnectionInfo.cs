@@ -4,4 +4,8 @@ using OtlpGrains.Agent.Protocols;
 namespace OtlpGrains.Agent.Tracking;
 
 /// <summary>What the tracker knows about a connection: whose it is, the peer, the role, the protocol.</summary>
-public sealed record ConnectionInfo(int Pid, IPEndPoint? Remote, ConnectionRole Role, ProtocolKind? Protocol);
+public sealed record ConnectionInfo(int Pid, IPEndPoint? Remote, ConnectionRole Role, ProtocolKind? Protocol)
+{
+    /// <summary>This side's address and port, when the capture reported them.</summary>
+    public IPEndPoint? Local { get; init; }
+}

@@ -29,9 +29,9 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
     public long Exchanges { get; private set; }
 
     public void OnEvent(SocketEvent e) =>
-        OnEvent(e.Kind, e.Direction, e.Pid, e.Fd, e.TimestampNs, e.Payload.Span, e.OriginalLength, e.RemoteEndPoint);
+        OnEvent(e.Kind, e.Direction, e.Pid, e.Fd, e.TimestampNs, e.Payload.Span, e.OriginalLength, e.RemoteEndPoint, e.LocalEndPoint);
 
-    public void OnEvent(SocketEventKind kind, SocketDirection direction, int pid, int fd, long timestampNs, ReadOnlySpan<byte> payload, int originalLength, IPEndPoint? remote)
+    public void OnEvent(SocketEventKind kind, SocketDirection direction, int pid, int fd, long timestampNs, ReadOnlySpan<byte> payload, int originalLength, IPEndPoint? remote, IPEndPoint? local = null)
     {
         var key = (pid, fd);
         switch (kind)
@@ -39,7 +39,7 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
             case SocketEventKind.Connect:
             case SocketEventKind.Accept:
                 // A new connection on this fd: whatever was tracked under it before is over.
-                _connections[key] = NewConnection(pid, remote, kind == SocketEventKind.Connect ? ConnectionRole.Client : ConnectionRole.Server, timestampNs);
+                _connections[key] = NewConnection(pid, remote, local, kind == SocketEventKind.Connect ? ConnectionRole.Client : ConnectionRole.Server, timestampNs);
                 return;
             case SocketEventKind.Close:
                 _connections.Remove(key);
@@ -49,7 +49,7 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
         if (!_connections.TryGetValue(key, out var connection))
         {
             // The connection predates the agent: its role is unknown until the sniffer guesses it.
-            connection = NewConnection(pid, remote, ConnectionRole.Unknown, timestampNs);
+            connection = NewConnection(pid, remote, local, ConnectionRole.Unknown, timestampNs);
             _connections[key] = connection;
         }
 
@@ -95,7 +95,7 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
         }
     }
 
-    private Connection NewConnection(int pid, IPEndPoint? remote, ConnectionRole role, long timestampNs)
+    private Connection NewConnection(int pid, IPEndPoint? remote, IPEndPoint? local, ConnectionRole role, long timestampNs)
     {
         if (_connections.Count >= maxConnections)
         {
@@ -104,7 +104,7 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
             Evicted++;
         }
 
-        return new Connection(new ConnectionInfo(pid, remote, role, null)) { LastSeenNs = timestampNs };
+        return new Connection(new ConnectionInfo(pid, remote, role, null) { Local = local }) { LastSeenNs = timestampNs };
     }
 
     private IProtocolParser? TryCreateParser(Connection connection, SniffResult sniff)

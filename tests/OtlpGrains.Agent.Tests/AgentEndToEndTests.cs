@@ -73,6 +73,7 @@ public sealed class AgentEndToEndTests
         await exporter.DisposeAsync();
         Assert.Equal(10, pipeline.Spans); // 5 server spans in python, 5 client spans in the two curls
         Assert.Equal(10, exporter.Exported);
+        Assert.Equal(3, pipeline.Linked); // the GETs; the POSTs' server spans keep the caller's traceparent
         Assert.Equal(0, pipeline.Tracker.Unrecognised);
 
         var services = await silo.EventuallyAsync("/api/v1/services", d => Service(d, "curl")?.GetProperty("spans").GetInt64() == 5);
@@ -85,6 +86,11 @@ public sealed class AgentEndToEndTests
         Assert.Contains(detail.GetProperty("operations").EnumerateArray(), o => o.GetProperty("name").GetString() == "GET /big" && o.GetProperty("requests").GetInt64() == 1);
         Assert.Contains(detail.GetProperty("operations").EnumerateArray(), o => o.GetProperty("name").GetString() == "GET /missing" && o.GetProperty("errors").GetInt64() == 0);
         Assert.Contains(detail.GetProperty("operations").EnumerateArray(), o => o.GetProperty("name").GetString() == "POST /hello");
+
+        // Both ends were on this node, so curl's GETs and python's answers are one trace each: a real edge.
+        var graph = await silo.EventuallyAsync("/api/v1/graph", g => Edge(g, "curl", "http.server")?.GetProperty("calls").GetInt64() == 3);
+        Assert.Equal(3, Edge(graph, "curl", "http.server")?.GetProperty("calls").GetInt64());
+        Assert.Equal(1, Edge(graph, "curl", "http.server")?.GetProperty("errors").GetInt64()); // the 404, an error for the client
 
         // The failed POST joined the caller's trace and was kept.
         var trace = await silo.EventuallyAsync($"/api/v1/traces/{TraceId}", d => d.TryGetProperty("spans", out _), allowNotFound: true);
@@ -106,6 +112,19 @@ public sealed class AgentEndToEndTests
             if (s.GetProperty("name").GetString() == name)
             {
                 return s;
+            }
+        }
+
+        return null;
+    }
+
+    private static JsonElement? Edge(JsonElement graph, string client, string server)
+    {
+        foreach (var edge in graph.GetProperty("edges").EnumerateArray())
+        {
+            if (edge.GetProperty("client").GetString() == client && edge.GetProperty("server").GetString() == server)
+            {
+                return edge;
             }
         }
 
