@@ -66,23 +66,24 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
             return;
         }
 
-        connection.Pending.Add((dir, timestampNs, payload.ToArray(), originalLength));
-        if (dir == Direction.Egress && connection.FirstEgress is null)
+        var bytes = payload.ToArray();
+        connection.Pending.Add((dir, timestampNs, bytes, originalLength));
+        if (dir == Direction.Egress)
         {
-            connection.FirstEgress = payload.ToArray();
+            connection.FirstEgress ??= bytes;
         }
-        else if (dir == Direction.Ingress && connection.FirstIngress is null)
+        else
         {
-            connection.FirstIngress = payload.ToArray();
+            connection.FirstIngress ??= bytes;
         }
 
         var sniff = ProtocolSniffer.Detect(connection.FirstEgress ?? [], connection.FirstIngress ?? [], connection.Info.Role);
-        if (sniff.Found && TryCreateParser(connection, sniff) is { } created)
+        if (sniff.Found)
         {
-            connection.Parser = created;
-            foreach (var (pendingDirection, time, bytes, length) in connection.Pending)
+            connection.Parser = CreateParser(connection, sniff);
+            foreach (var (pendingDirection, time, chunk, length) in connection.Pending)
             {
-                connection.Parser.OnData(pendingDirection, time, bytes, length);
+                connection.Parser.OnData(pendingDirection, time, chunk, length);
             }
 
             connection.Pending.Clear();
@@ -107,24 +108,15 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
         return new Connection(new ConnectionInfo(pid, remote, role, null) { Local = local }) { LastSeenNs = timestampNs };
     }
 
-    private IProtocolParser? TryCreateParser(Connection connection, SniffResult sniff)
+    private IProtocolParser CreateParser(Connection connection, SniffResult sniff)
     {
         var info = connection.Info with { Role = sniff.Role, Protocol = sniff.Kind };
-        try
+        connection.Info = info;
+        return ProtocolParsers.Create(sniff, exchange =>
         {
-            var parser = ProtocolParsers.Create(sniff, exchange =>
-            {
-                Exchanges++;
-                onExchange(info, exchange);
-            });
-            connection.Info = info;
-            return parser;
-        }
-        catch (ArgumentOutOfRangeException)
-        {
-            // A protocol the sniffer knows but no parser handles yet: treated like an unrecognised one.
-            return null;
-        }
+            Exchanges++;
+            onExchange(info, exchange);
+        });
     }
 
     private sealed class Connection(ConnectionInfo info)

@@ -26,7 +26,7 @@ public sealed class AgentEndToEndTests
         var root = Directory.CreateTempSubdirectory("otlpgrains-agent-").FullName;
         await File.WriteAllTextAsync(Path.Combine(root, "hello"), "hello\n");
         await File.WriteAllBytesAsync(Path.Combine(root, "big"), new byte[40_000]);
-        var port = FreePort();
+        var port = LocalSilo.FreePort();
 
         var capture = SocketCapture.Start(new SocketCaptureOptions { OnlyWatched = true });
         var exporter = new OtlpSpanExporter(new OtlpExportOptions { Endpoint = silo.GrpcEndpoint, FlushInterval = TimeSpan.FromMilliseconds(100) });
@@ -76,11 +76,11 @@ public sealed class AgentEndToEndTests
         Assert.Equal(3, pipeline.Linked); // the GETs; the POSTs' server spans keep the caller's traceparent
         Assert.Equal(0, pipeline.Tracker.Unrecognised);
 
-        var services = await silo.EventuallyAsync("/api/v1/services", d => Service(d, "curl")?.GetProperty("spans").GetInt64() == 5);
-        var python = Service(services, "http.server");
+        var services = await silo.EventuallyAsync("/api/v1/services", d => LocalSilo.Service(d, "curl")?.GetProperty("spans").GetInt64() == 5);
+        var python = LocalSilo.Service(services, "http.server");
         Assert.Equal(5, python?.GetProperty("requests").GetInt64());
         Assert.Equal(2, python?.GetProperty("errors").GetInt64()); // the two 501s; a 404 is the client's fault
-        Assert.Equal(5, Service(services, "curl")?.GetProperty("spans").GetInt64());
+        Assert.Equal(5, LocalSilo.Service(services, "curl")?.GetProperty("spans").GetInt64());
 
         var detail = await silo.Api.GetFromJsonAsync<JsonElement>("/api/v1/services/http.server");
         Assert.Contains(detail.GetProperty("operations").EnumerateArray(), o => o.GetProperty("name").GetString() == "GET /big" && o.GetProperty("requests").GetInt64() == 1);
@@ -105,19 +105,6 @@ public sealed class AgentEndToEndTests
         });
     }
 
-    private static JsonElement? Service(JsonElement services, string name)
-    {
-        foreach (var s in services.GetProperty("services").EnumerateArray())
-        {
-            if (s.GetProperty("name").GetString() == name)
-            {
-                return s;
-            }
-        }
-
-        return null;
-    }
-
     private static JsonElement? Edge(JsonElement graph, string client, string server)
     {
         foreach (var edge in graph.GetProperty("edges").EnumerateArray())
@@ -129,12 +116,5 @@ public sealed class AgentEndToEndTests
         }
 
         return null;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

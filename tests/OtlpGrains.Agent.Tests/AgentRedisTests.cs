@@ -20,7 +20,7 @@ public sealed class AgentRedisTests
     public async Task RedisCommandsBecomeServerSpansWithErrors()
     {
         await using var silo = await LocalSilo.StartAsync();
-        var port = FreePort();
+        var port = LocalSilo.FreePort();
         using var server = Process.Start(new ProcessStartInfo("redis-server",
             ["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
         {
@@ -108,11 +108,4 @@ public sealed class AgentRedisTests
 
     private static (long Requests, long Errors) Counts(JsonElement? operation) =>
         operation is { } o ? (o.GetProperty("requests").GetInt64(), o.GetProperty("errors").GetInt64()) : (-1, -1);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -72,6 +72,22 @@ public sealed class LocalSilo : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
+    /// <summary>The entry of <paramref name="name"/> in a <c>/api/v1/services</c> answer, or null.</summary>
+    public static JsonElement? Service(JsonElement services, string name)
+    {
+        foreach (var s in services.GetProperty("services").EnumerateArray())
+        {
+            if (s.GetProperty("name").GetString() == name)
+            {
+                return s;
+            }
+        }
+
+        return null;
+    }
+
+    public static int FreePort() => FreePorts(1)[0];
+
     private static int[] FreePorts(int count)
     {
         var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();

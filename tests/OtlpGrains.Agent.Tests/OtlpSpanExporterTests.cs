@@ -54,8 +54,8 @@ public sealed class OtlpSpanExporterTests
         Assert.Equal(20, exporter.Exported);
         Assert.Equal(0, exporter.Dropped + exporter.Failed);
 
-        var services = await silo.EventuallyAsync("/api/v1/services", d => Find(d, service) is { } s && s.GetProperty("requests").GetInt64() == 10);
-        var seen = Find(services, service);
+        var services = await silo.EventuallyAsync("/api/v1/services", d => LocalSilo.Service(d, service) is { } s && s.GetProperty("requests").GetInt64() == 10);
+        var seen = LocalSilo.Service(services, service);
         Assert.Equal(10, seen?.GetProperty("requests").GetInt64());
         Assert.Equal(1, seen?.GetProperty("errors").GetInt64());
 
@@ -64,18 +64,5 @@ public sealed class OtlpSpanExporterTests
         Assert.Equal("postgresql", edge.GetProperty("server").GetString());
         Assert.Equal(10, edge.GetProperty("calls").GetInt64());
         Assert.Contains(detail.GetProperty("operations").EnumerateArray(), o => o.GetProperty("name").GetString() == "GET /items/{id}");
-    }
-
-    private static JsonElement? Find(JsonElement services, string name)
-    {
-        foreach (var s in services.GetProperty("services").EnumerateArray())
-        {
-            if (s.GetProperty("name").GetString() == name)
-            {
-                return s;
-            }
-        }
-
-        return null;
     }
 }

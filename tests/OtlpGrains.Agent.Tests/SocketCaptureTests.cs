@@ -28,7 +28,7 @@ public sealed class SocketCaptureTests
         string root = Directory.CreateTempSubdirectory("otlpgrains-bpf-").FullName;
         File.WriteAllText(Path.Combine(root, "hello"), "hello from python\n");
         File.WriteAllBytes(Path.Combine(root, "big.bin"), Enumerable.Repeat((byte)'x', 5000).ToArray());
-        int port = FreePort();
+        int port = LocalSilo.FreePort();
         using var capture = SocketCapture.Start(new SocketCaptureOptions
         {
             CaptureBytes = CaptureBytes,
@@ -196,11 +196,4 @@ public sealed class SocketCaptureTests
         e.Kind == SocketEventKind.Data && e.Direction == direction;
 
     private static string Text(SocketEvent e) => Encoding.ASCII.GetString(e.Payload.Span);
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 }

@@ -30,7 +30,7 @@ public sealed class SiloFixture : IAsyncLifetime, IAsyncDisposable
 
     public int GatewayPort { get; private set; }
 
-    public string ClusterId { get; private set; } = "e2e-" + Guid.NewGuid().ToString("N")[..8];
+    public string ClusterId { get; } = "e2e-" + Guid.NewGuid().ToString("N")[..8];
 
     public WebApplication App { get; private set; } = null!;
 
