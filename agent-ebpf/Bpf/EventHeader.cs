@@ -4,12 +4,12 @@ namespace OtlpGrains.Agent.Bpf;
 
 /// <summary>
 /// The fixed part of each ring-buffer record, laid out exactly as <c>struct event_header</c> in
-/// <c>bpf/socket_capture.bpf.c</c> (72 bytes); <see cref="CapturedLength"/> payload bytes follow it.
+/// <c>bpf/socket_capture.bpf.c</c> (88 bytes); <see cref="CapturedLength"/> payload bytes follow it.
 /// </summary>
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
 internal struct EventHeader
 {
-    public const int Size = 72;
+    public const int Size = 88;
 
     public ulong TimestampNs;
     public uint Pid;
@@ -24,5 +24,6 @@ internal struct EventHeader
     public ushort DestinationPort;
     public AddressBytes SourceAddress;
     public AddressBytes DestinationAddress;
-    public uint Reserved;
+    public uint Flags;
+    public CommBytes Comm;
 }

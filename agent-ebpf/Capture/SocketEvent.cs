@@ -14,6 +14,7 @@ public sealed class SocketEvent : IDisposable
 {
     private readonly AddressBytes _localAddress;
     private readonly AddressBytes _remoteAddress;
+    private readonly CommBytes _comm;
     private byte[]? _buffer;
 
     internal SocketEvent(in EventHeader header, ReadOnlySpan<byte> payload)
@@ -30,6 +31,8 @@ public sealed class SocketEvent : IDisposable
         RemotePort = header.DestinationPort;
         _localAddress = header.SourceAddress;
         _remoteAddress = header.DestinationAddress;
+        _comm = header.Comm;
+        IsTlsPlaintext = (header.Flags & EventFlags.Tls) != 0;
         if (!payload.IsEmpty)
         {
             _buffer = ArrayPool<byte>.Shared.Rent(payload.Length);
@@ -64,6 +67,23 @@ public sealed class SocketEvent : IDisposable
         _buffer is null ? ReadOnlyMemory<byte>.Empty : _buffer.AsMemory(0, PayloadLength);
 
     public bool IsTruncated => PayloadLength < OriginalLength;
+
+    /// <summary>True when the payload is plaintext seen by a TLS library probe rather than the bytes on the socket.</summary>
+    public bool IsTlsPlaintext { get; }
+
+    /// <summary>
+    /// The thread's comm at the event (at most 15 characters): names a process that exited before /proc could be
+    /// read. Allocates; call only when needed.
+    /// </summary>
+    public string Command
+    {
+        get
+        {
+            ReadOnlySpan<byte> bytes = _comm;
+            int end = bytes.IndexOf((byte)0);
+            return System.Text.Encoding.UTF8.GetString(end < 0 ? bytes : bytes[..end]);
+        }
+    }
 
     public AddressFamily AddressFamily { get; }
 

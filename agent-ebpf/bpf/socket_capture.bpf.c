@@ -31,7 +31,7 @@ enum direction { DIR_EGRESS = 0, DIR_INGRESS = 1 };
 // How the buffer argument of a data syscall is shaped.
 enum buffer_shape { SHAPE_PLAIN = 0, SHAPE_IOVEC = 1, SHAPE_MSGHDR = 2, SHAPE_CONNECT = 3 };
 
-// Mirrored by OtlpGrains.Agent.Bpf.EventHeader; keep both in step (72 bytes, then cap_len bytes of data).
+// Mirrored by OtlpGrains.Agent.Bpf.EventHeader; keep both in step (88 bytes, then cap_len bytes of data).
 struct event_header {
     __u64 ts_ns;
     __u32 pid;
@@ -46,8 +46,12 @@ struct event_header {
     __u16 dport;
     __u8 saddr[16];
     __u8 daddr[16];
-    __u32 reserved; // explicit tail padding: 72 bytes
+    __u32 flags;    // EVENT_FLAG_* bits
+    char comm[16];  // the thread's comm: names a process that exits before user space reads /proc
 };
+
+// Bits of event_header.flags.
+#define EVENT_FLAG_TLS 1 // plaintext from a TLS library probe, not the bytes on the socket
 
 struct event {
     struct event_header h;
@@ -204,7 +208,8 @@ static __always_inline struct event *start_event(__u64 pid_tgid, int fd, __u8 ki
     e->h.tid = (__u32)pid_tgid;
     e->h.fd = fd;
     e->h.orig_len = 0;
-    e->h.reserved = 0;
+    e->h.flags = 0;
+    bpf_get_current_comm(e->h.comm, sizeof(e->h.comm));
     e->h.cap_len = 0;
     e->h.kind = kind;
     e->h.direction = direction;

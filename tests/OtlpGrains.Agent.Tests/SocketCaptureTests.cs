@@ -68,6 +68,8 @@ public sealed class SocketCaptureTests
             Assert.Equal(accept.Fd, serverRequest.Fd);
             Assert.Equal(clientRequest.OriginalLength, serverRequest.OriginalLength);
             Assert.Equal(client.Id, clientRequest.Tid); // curl is single-threaded
+            Assert.Equal("curl", clientRequest.Command);
+            Assert.False(clientRequest.IsTlsPlaintext);
 
             SocketEvent response = serverEvents.First(e => IsData(e, SocketDirection.Egress) && e.Fd == accept.Fd);
             Assert.StartsWith("HTTP/1.1 200", Text(response), StringComparison.Ordinal);
