@@ -54,10 +54,15 @@ public static class SpanMapper
     /// <summary>
     /// The span name: <c>{method} {path}</c> for HTTP, with id-like path segments folded to <c>{id}</c> to keep the
     /// operation count bounded; <c>{service}/{method}</c> for gRPC; <c>{operation} {database}</c> for databases;
-    /// <c>{api} {topic}</c> for Kafka.
+    /// <c>{api} {topic}</c> for Kafka. SQL that names a table is named by its db.query.summary (<c>SELECT items</c>).
     /// </summary>
     public static string NameOf(ProtocolExchange exchange)
     {
+        if (QuerySummary(exchange) is { } summary)
+        {
+            return summary;
+        }
+
         if (exchange.IsGrpc && exchange.RpcService is { } service && exchange.RpcMethod is { } method)
         {
             return $"{service}/{method}";
@@ -90,6 +95,10 @@ public static class SpanMapper
         return string.Join('/', segments);
     }
 
+    /// <summary>db.query.summary of SQL statements that name a table; null otherwise.</summary>
+    public static string? QuerySummary(ProtocolExchange exchange) =>
+        exchange.Kind is ProtocolKind.Postgres or ProtocolKind.MySql ? SqlSummary.Of(exchange.Statement) : null;
+
     private static Span.Types.SpanKind KindOf(ProtocolExchange exchange) => (exchange.Role, exchange.Kind, exchange.KafkaApiKey) switch
     {
         (ConnectionRole.Server, _, _) => Span.Types.SpanKind.Server,
@@ -121,7 +130,11 @@ public static class SpanMapper
         Add(attributes, "db.namespace", exchange.DbName);
         Add(attributes, "db.operation.name", exchange.DbSystemName is null ? null : exchange.Operation);
         Add(attributes, "db.query.text", exchange.Statement);
+        Add(attributes, "db.query.summary", QuerySummary(exchange));
         Add(attributes, "db.response.status_code", exchange.DbSystemName is null ? null : exchange.ErrorCode);
+
+        // The database conventions: error.type is the status code of a failed operation.
+        Add(attributes, "error.type", exchange.DbSystemName is not null && exchange.IsError ? exchange.ErrorCode ?? "_OTHER" : null);
         Add(attributes, "messaging.system", exchange.MessagingSystem);
         Add(attributes, "messaging.operation.name", exchange.MessagingSystem is null ? null : exchange.Operation);
         Add(attributes, "messaging.destination.name", exchange.Topic);

@@ -64,11 +64,14 @@ public sealed record ProtocolExchange
     /// <summary>Part of the exchange was past the captured bytes and its end was inferred, not read.</summary>
     public bool Truncated { get; init; }
 
+    /// <summary>The MySQL-protocol server announced itself as MariaDB in its greeting.</summary>
+    public bool IsMariaDb { get; init; }
+
     /// <summary>db.system.name.</summary>
     public string? DbSystemName => Kind switch
     {
         ProtocolKind.Postgres => "postgresql",
-        ProtocolKind.MySql => "mysql",
+        ProtocolKind.MySql => IsMariaDb ? "mariadb" : "mysql",
         ProtocolKind.Redis => "redis",
         _ => null,
     };

@@ -34,6 +34,7 @@ internal sealed class MySqlParser : FramedParser
     private uint _serverCapabilities;
     private bool? _deprecateEof;
     private string? _dbName;
+    private bool _mariaDb;
     private bool _requestContinues;
     private bool _responseContinues;
     private bool _responding;
@@ -318,8 +319,11 @@ internal sealed class MySqlParser : FramedParser
     {
         _handshake = true;
         var rest = packet[1..];
-        _ = Sql.CString(rest, out var versionUsed);
+        var version = Sql.CString(rest, out var versionUsed);
         rest = rest[versionUsed..];
+
+        // MariaDB names itself in the version ("5.5.5-10.11.6-MariaDB-0+deb12u1"); db.system.name tells the two apart.
+        _mariaDb = version.IndexOf("MariaDB"u8) >= 0;
 
         // Connection id (4), first auth data (8), filler (1), capabilities low (2), charset (1), status (2), capabilities high (2).
         if (rest.Length >= 18)
@@ -568,6 +572,7 @@ internal sealed class MySqlParser : FramedParser
             Statement = command.Statement,
             Operation = command.Operation,
             DbName = _dbName,
+            IsMariaDb = _mariaDb,
             IsError = errorCode is not null,
             ErrorCode = errorCode,
             Truncated = truncated || command.Truncated,
