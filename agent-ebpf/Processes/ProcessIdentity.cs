@@ -29,7 +29,14 @@ public sealed record ProcessIdentity(
 
             // argv[0] as the process called itself, up to the first space: a process that rewrote its title keeps
             // its name there (redis-server), while the exe link may name a multi-call binary (redis-check-rdb).
-            var executable = commandLine.Count > 0 ? Path.GetFileName(commandLine[0].Split(' ', 2)[0]) : comm;
+            // Titles in the "name: details" form (a postgres backend is "postgres: user db 127.0.0.1(5432) idle")
+            // keep the name before the colon.
+            var executable = commandLine.Count > 0 ? Path.GetFileName(commandLine[0].Split(' ', 2)[0]).TrimEnd(':') : comm;
+            if (executable.Length == 0)
+            {
+                executable = comm;
+            }
+
             if (IsRuntime(executable) && commandLine.Count > 1)
             {
                 executable = ProgramOfRuntime(commandLine) ?? executable;

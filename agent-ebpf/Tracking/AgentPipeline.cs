@@ -43,6 +43,9 @@ public sealed class AgentPipeline
 
     public long Spans { get; private set; }
 
+    /// <summary>Each span as it is queued for export, with its process (on the pipeline's thread).</summary>
+    public event Action<ProcessIdentity, OpenTelemetry.Proto.Trace.V1.Span>? SpanQueued;
+
     /// <summary>Handles one event; the caller disposes it afterwards.</summary>
     public void OnEvent(SocketEvent e)
     {
@@ -125,6 +128,7 @@ public sealed class AgentPipeline
         if (_exporter.Enqueue(process, span))
         {
             Spans++;
+            SpanQueued?.Invoke(process, span);
         }
     }
 }

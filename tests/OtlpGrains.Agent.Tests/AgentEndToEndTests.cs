@@ -105,7 +105,7 @@ public sealed class AgentEndToEndTests
         });
     }
 
-    private static JsonElement? Edge(JsonElement graph, string client, string server)
+    internal static JsonElement? Edge(JsonElement graph, string client, string server)
     {
         foreach (var edge in graph.GetProperty("edges").EnumerateArray())
         {

@@ -88,7 +88,7 @@ public sealed class AgentRedisTests
         }
     }
 
-    private static JsonElement? Operation(JsonElement detail, string name)
+    internal static JsonElement? Operation(JsonElement detail, string name)
     {
         if (!detail.TryGetProperty("operations", out var operations))
         {
@@ -106,6 +106,6 @@ public sealed class AgentRedisTests
         return null;
     }
 
-    private static (long Requests, long Errors) Counts(JsonElement? operation) =>
+    internal static (long Requests, long Errors) Counts(JsonElement? operation) =>
         operation is { } o ? (o.GetProperty("requests").GetInt64(), o.GetProperty("errors").GetInt64()) : (-1, -1);
 }

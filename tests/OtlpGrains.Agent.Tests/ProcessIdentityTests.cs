@@ -34,4 +34,30 @@ public sealed class ProcessIdentityTests
         Assert.Contains("dotnet", self.CommandLine, StringComparison.Ordinal);
         Assert.Null(ProcessIdentity.Read(int.MaxValue));
     }
+
+    [Theory]
+    [InlineData("postgres: postgres shop 127.0.0.1(40112) idle", "postgres")]
+    [InlineData("nginx: worker process", "nginx")]
+    [InlineData("/usr/bin/redis-server 127.0.0.1:6379", "redis-server")]
+    [InlineData(":", "comm-name")]
+    public void RewrittenTitlesKeepTheProgramName(string title, string expected)
+    {
+        var root = Directory.CreateTempSubdirectory("otlpgrains-proc-").FullName;
+        try
+        {
+            var dir = Directory.CreateDirectory(Path.Combine(root, "4242")).FullName;
+            File.WriteAllText(Path.Combine(dir, "cmdline"), title + "\0");
+            File.WriteAllText(Path.Combine(dir, "comm"), "comm-name\n");
+            File.WriteAllText(Path.Combine(dir, "environ"), string.Empty);
+
+            var process = ProcessIdentity.Read(4242, root);
+
+            Assert.Equal(expected, process?.ServiceName);
+            Assert.Equal(title, process?.CommandLine);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using OpenTelemetry.Proto.Trace.V1;
+using OtlpGrains.Silo.Tests;
+using Xunit;
+
+namespace OtlpGrains.Agent.Tests;
+
+/// <summary>
+/// A throwaway PostgreSQL 15 server and the unmodified <c>psql</c> on loopback (TCP, no TLS): the agent turns the
+/// simple-query protocol into CLIENT spans in psql and SERVER spans in the forked backend, a failed statement included.
+/// </summary>
+public sealed class AgentPostgresTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+{
+    private static readonly string[] Statements =
+    [
+        "CREATE TABLE items (id int PRIMARY KEY, name text)",
+        "INSERT INTO items VALUES (1, 'apple'), (2, 'pear')",
+        "SELECT name FROM items WHERE id = 1",
+        "SELECT * FROM missing_table",
+    ];
+
+    private static readonly string[] Names = ["CREATE TABLE items", "INSERT items", "SELECT items", "SELECT missing_table"];
+
+    [BpfFact]
+    public async Task PsqlStatementsBecomeClientAndServerSpansWithSqlState()
+    {
+        await using var silo = await LocalSilo.StartAsync();
+        var database = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync("agent")).Database!;
+        var before = UnixNow();
+        await using var agent = AgentUnderTest.Start(silo, postgres.Port);
+
+        var arguments = new List<string> { "-X", "-q" };
+        foreach (var statement in Statements)
+        {
+            arguments.Add("-c");
+            arguments.Add(statement);
+        }
+
+        arguments.Add($"host=127.0.0.1 port={postgres.Port.ToString(CultureInfo.InvariantCulture)} user=postgres dbname={database} sslmode=disable");
+        using (var psql = GatedProcess.Start(agent.Capture, Path.Combine(postgres.BinDirectory, "psql"), [.. arguments]))
+        {
+            await psql.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        }
+
+        await agent.WaitForSpansAsync(8);
+        await agent.StopAsync();
+        var after = UnixNow();
+        var spans = agent.Spans.ToArray();
+        var seen = Describe(spans);
+
+        Assert.Equal(8, spans.Length);
+        Assert.Equal(0, agent.Pipeline.Tracker.Unrecognised);
+        Assert.Equal(8, agent.Exported);
+        Assert.Equal(4, agent.Pipeline.Linked);
+        var servers = spans.Where(s => s.Span.Kind == Span.Types.SpanKind.Server).ToArray();
+        var clients = spans.Where(s => s.Span.Kind == Span.Types.SpanKind.Client).ToArray();
+        Assert.True(servers.Length == 4 && clients.Length == 4, seen);
+        Assert.All(servers, s => Assert.Equal("postgres", s.Process.ServiceName));
+        Assert.All(clients, s => Assert.Equal("psql", s.Process.ServiceName));
+
+        for (var i = 0; i < Statements.Length; i++)
+        {
+            foreach (var (process, span) in new[] { servers[i], clients[i] })
+            {
+                Assert.Equal(Names[i], span.Name);
+                Assert.Equal("postgresql", Attribute(span, "db.system.name"));
+                Assert.Equal(database, Attribute(span, "db.namespace"));
+                Assert.Equal(Statements[i], Attribute(span, "db.query.text"));
+                Assert.Equal(Names[i], Attribute(span, "db.query.summary"));
+                Assert.Equal(Names[i].Split(' ')[0], Attribute(span, "db.operation.name"));
+                Assert.InRange((long)span.StartTimeUnixNano, before, after);
+                Assert.InRange((long)span.EndTimeUnixNano, (long)span.StartTimeUnixNano, after);
+                Assert.Equal("127.0.0.1", Attribute(span, span.Kind == Span.Types.SpanKind.Client ? "server.address" : "client.address"));
+                if (i == 3)
+                {
+                    Assert.Equal(Status.Types.StatusCode.Error, span.Status.Code);
+                    Assert.Equal("42P01", span.Status.Message); // undefined_table
+                    Assert.Equal("42P01", Attribute(span, "error.type"));
+                    Assert.Equal("42P01", Attribute(span, "db.response.status_code"));
+                }
+                else
+                {
+                    Assert.Equal(Status.Types.StatusCode.Unset, span.Status?.Code ?? Status.Types.StatusCode.Unset);
+                    Assert.Null(Attribute(span, "error.type"));
+                }
+            }
+
+            // Both ends were on this node: the backend's span is the child of psql's.
+            Assert.Equal(clients[i].Span.TraceId, servers[i].Span.TraceId);
+            Assert.Equal(clients[i].Span.SpanId, servers[i].Span.ParentSpanId);
+            Assert.Equal(postgres.Port, clients[i].Span.Attributes.Single(a => a.Key == "server.port").Value.IntValue);
+        }
+
+        var detail = await silo.EventuallyAsync(
+            "/api/v1/services/postgres",
+            d => AgentRedisTests.Operation(d, "SELECT missing_table") is not null && AgentRedisTests.Operation(d, "CREATE TABLE items") is not null,
+            allowNotFound: true);
+        Assert.Equal((1, 0), AgentRedisTests.Counts(AgentRedisTests.Operation(detail, "CREATE TABLE items")));
+        Assert.Equal((1, 0), AgentRedisTests.Counts(AgentRedisTests.Operation(detail, "INSERT items")));
+        Assert.Equal((1, 0), AgentRedisTests.Counts(AgentRedisTests.Operation(detail, "SELECT items")));
+        Assert.Equal((1, 1), AgentRedisTests.Counts(AgentRedisTests.Operation(detail, "SELECT missing_table")));
+        Assert.Equal(4, detail.GetProperty("operations").GetArrayLength());
+
+        var graph = await silo.EventuallyAsync("/api/v1/graph", g => AgentEndToEndTests.Edge(g, "psql", "postgres")?.GetProperty("calls").GetInt64() == 4);
+        Assert.Equal(4, AgentEndToEndTests.Edge(graph, "psql", "postgres")?.GetProperty("calls").GetInt64());
+        Assert.Equal(1, AgentEndToEndTests.Edge(graph, "psql", "postgres")?.GetProperty("errors").GetInt64());
+    }
+
+    internal static long UnixNow() => (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
+
+    internal static string? Attribute(Span span, string key) =>
+        span.Attributes.FirstOrDefault(a => a.Key == key)?.Value.StringValue;
+
+    /// <summary>The spans in one line each, for failure messages and the report.</summary>
+    internal static string Describe(IEnumerable<(Processes.ProcessIdentity Process, Span Span)> spans)
+    {
+        var text = new StringBuilder();
+        foreach (var (process, span) in spans)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{process.ServiceName} {span.Kind} '{span.Name}' {span.Status?.Code} {span.Status?.Message}:");
+            foreach (var attribute in span.Attributes)
+            {
+                text.Append(CultureInfo.InvariantCulture, $" {attribute.Key}={attribute.Value}");
+            }
+
+            text.AppendLine();
+        }
+
+        return text.ToString();
+    }
+}

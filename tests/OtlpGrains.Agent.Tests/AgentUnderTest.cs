@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using OpenTelemetry.Proto.Trace.V1;
+using OtlpGrains.Agent.Capture;
+using OtlpGrains.Agent.Export;
+using OtlpGrains.Agent.Processes;
+using OtlpGrains.Agent.Tracking;
+
+namespace OtlpGrains.Agent.Tests;
+
+/// <summary>
+/// The agent's capture, pipeline and exporter to a <see cref="LocalSilo"/>, following every process's traffic on one
+/// server port (as <c>--port N</c> does): servers that fork a process per connection (postgres) have pids nobody knows
+/// in advance. Keeps each queued span with its process, for checks of attributes the gateway does not return.
+/// </summary>
+internal sealed class AgentUnderTest : IAsyncDisposable
+{
+    private readonly OtlpSpanExporter _exporter;
+    private readonly Task _running;
+    private bool _stopped;
+
+    private AgentUnderTest(LocalSilo silo, int port)
+    {
+        Capture = SocketCapture.Start(new SocketCaptureOptions());
+        _exporter = new OtlpSpanExporter(new OtlpExportOptions { Endpoint = silo.GrpcEndpoint, FlushInterval = TimeSpan.FromMilliseconds(100) });
+        Pipeline = new AgentPipeline(_exporter, silo.GrpcEndpoint, new HashSet<int> { port });
+        Pipeline.SpanQueued += (process, span) => Spans.Enqueue((process, span));
+        _running = Task.Run(() => Pipeline.RunAsync(Capture, CancellationToken.None));
+    }
+
+    public SocketCapture Capture { get; }
+
+    public AgentPipeline Pipeline { get; }
+
+    public ConcurrentQueue<(ProcessIdentity Process, Span Span)> Spans { get; } = new();
+
+    public long Exported => _exporter.Exported;
+
+    public static AgentUnderTest Start(LocalSilo silo, int port) => new(silo, port);
+
+    /// <summary>Polls until <paramref name="count"/> spans were queued or 20 s pass.</summary>
+    public async Task WaitForSpansAsync(int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (Spans.Count < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Stops capturing, sends what the linker still holds and flushes the exporter.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        Capture.Dispose();
+        await _running;
+        await _exporter.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+}
