@@ -33,6 +33,13 @@ if ! command -v curl >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1 || 
     service redis-server stop >/dev/null 2>&1 || sudo service redis-server stop >/dev/null 2>&1 || true
 fi
 
+# The agent's MariaDB test starts its own mariadbd (mariadb-install-db into a temp dir) and runs the mariadb client.
+if ! command -v mariadbd >/dev/null 2>&1 && [ ! -x /usr/sbin/mariadbd ] || ! command -v mariadb >/dev/null 2>&1; then
+    install_packages mariadb-server mariadb-client
+    # The package starts its own server on port 3306; the tests never use it.
+    service mariadb stop >/dev/null 2>&1 || sudo service mariadb stop >/dev/null 2>&1 || true
+fi
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build OtlpGrains.sln -c Release
 

@@ -36,7 +36,7 @@ public sealed class MySqlParserTests
         .Egress(Query("SELECT 1"))
         .Ingress(Concat(ColumnCount(1, 1), Column(2, "1"), Row(3, "1"), EofOk(4)));
 
-    internal static IReadOnlyList<Session> All => [Classic(), Modern()];
+    internal static IReadOnlyList<Session> All => [Classic(), Modern(), MariaDb1011()];
 
     [Fact]
     public void ClassicQueriesResultSetsAndErrors()
@@ -97,6 +97,67 @@ public sealed class MySqlParserTests
         var parser = new Session().Ingress(Greeting("8.0.36")).Egress(sslRequest).Feed(Client(_ => { }));
 
         Assert.True(parser.GaveUp);
+    }
+
+    /// <summary>
+    /// Bytes recorded (strace) between Debian 12's mariadb client 10.11 (libmariadb 3.3.20) and mariadbd 10.11.19 over
+    /// TCP: the client does not ask for CLIENT_DEPRECATE_EOF although the server offers it, so result sets keep their
+    /// EOF packets; the server's OK packets carry session-state tracking.
+    /// </summary>
+    private static readonly (string Direction, string Hex)[] MariaDb1011Recorded =
+    [
+        // greeting: 5.5.5-10.11.19-MariaDB-0+deb12u1, CLIENT_DEPRECATE_EOF offered
+        ("In", "640000000a352e352e352d31302e31312e31392d4d6172696144422d302b6465623132753100040000007268356d444e3c2200fef7080200ff81150000000000001d000000306c523656312d2e3e2c632f006d7973716c5f6e61746976655f70617373776f726400"),
+        // handshake response: user root, database shop, no CLIENT_DEPRECATE_EOF, connection attributes
+        ("Out", "c00000018ca2bf000000100021000000000000000000000000000000000000001d000000726f6f74000073686f70006d7973716c5f6e61746976655f70617373776f7264007e035f6f73054c696e75780c5f636c69656e745f6e616d650a6c69626d617269616462045f70696404323736330f5f636c69656e745f76657273696f6e06332e332e3230095f706c6174666f726d067838365f36340c70726f6772616d5f6e616d65056d7973716c0c5f7365727665725f686f7374093132372e302e302e31"),
+        // OK with session-state tracking (schema shop)
+        ("In", "1000000200000002400000000701050473686f70"),
+        ("Out", "3a00000003435245415445205441424c45206974656d732028696420494e54205052494d415259204b45592c206e616d6520564152434841522832302929"),
+        ("In", "0700000100000002000000"),
+        ("Out", "3300000003494e5345525420494e544f206974656d732056414c5545532028312c20276170706c6527292c2028322c2027706561722729"),
+        // OK with an info text
+        ("In", "2e00000100020002000000265265636f7264733a203220204475706c6963617465733a203020205761726e696e67733a2030"),
+        ("Out", "240000000353454c454354206e616d652046524f4d206974656d73205748455245206964203d2031"),
+        // one column, EOF, one row, EOF
+        ("In", "0200000101012d000002036465660473686f70056974656d73056974656d73046e616d65046e616d65000c21003c000000fd000000000005000003fe0000020006000004056170706c6505000005fe00000200"),
+        ("Out", "1c0000000353454c454354202a2046524f4d206d697373696e675f7461626c65"),
+        // ERR 1146 42S02
+        ("In", "31000001ff7a042334325330325461626c65202773686f702e6d697373696e675f7461626c652720646f65736e2774206578697374"),
+        // COM_QUIT
+        ("Out", "0100000001"),
+    ];
+
+    /// <summary>The recorded session as the client sees it (requests are egress) or as the server does (ingress).</summary>
+    internal static Session MariaDb1011(bool serverSide = false)
+    {
+        var session = new Session();
+        foreach (var (direction, hex) in MariaDb1011Recorded)
+        {
+            var request = direction == "Out";
+            session.Add(request != serverSide ? Direction.Egress : Direction.Ingress, Convert.FromHexString(hex));
+        }
+
+        return session;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void RecordedMariaDb1011SessionGivesStatementsAndTheError(bool serverSide)
+    {
+        var exchanges = MariaDb1011(serverSide).Run(sink => ProtocolParsers.Create(ProtocolKind.MySql, serverSide ? Direction.Ingress : Direction.Egress, sink));
+
+        Assert.Equal(
+            [
+                "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(20))",
+                "INSERT INTO items VALUES (1, 'apple'), (2, 'pear')",
+                "SELECT name FROM items WHERE id = 1",
+                "SELECT * FROM missing_table",
+            ],
+            exchanges.Select(e => e.Statement));
+        Assert.Equal(["False ", "False ", "False ", "True 1146"], exchanges.Select(e => $"{e.IsError} {e.ErrorCode}"));
+        Assert.All(exchanges, e => Assert.Equal(("shop", "mariadb", false), (e.DbName, e.DbSystemName, e.Truncated)));
+        Assert.Equal((Session.At(7), Session.At(8)), (exchanges[2].RequestStartNs, exchanges[2].ResponseEndNs));
     }
 
     [Fact]
