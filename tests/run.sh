@@ -34,7 +34,7 @@ if ! command -v curl >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1 || 
 fi
 
 # The agent's MariaDB test starts its own mariadbd (mariadb-install-db into a temp dir) and runs the mariadb client.
-if ! command -v mariadbd >/dev/null 2>&1 && [ ! -x /usr/sbin/mariadbd ] || ! command -v mariadb >/dev/null 2>&1; then
+if [ ! -x /usr/sbin/mariadbd ] || [ ! -x /usr/bin/mariadb ]; then
     install_packages mariadb-server mariadb-client
     # The package starts its own server on port 3306; the tests never use it.
     service mariadb stop >/dev/null 2>&1 || sudo service mariadb stop >/dev/null 2>&1 || true
