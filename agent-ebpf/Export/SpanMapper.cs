@@ -129,7 +129,7 @@ public static class SpanMapper
         Add(attributes, "db.system.name", exchange.DbSystemName);
         Add(attributes, "db.namespace", exchange.DbName);
         Add(attributes, "db.operation.name", exchange.DbSystemName is null ? null : exchange.Operation);
-        Add(attributes, "db.query.text", exchange.Statement);
+        Add(attributes, "db.query.text", exchange.Kind is ProtocolKind.Postgres or ProtocolKind.MySql ? SqlText.Sanitize(exchange.Statement) : exchange.Statement);
         Add(attributes, "db.query.summary", QuerySummary(exchange));
         Add(attributes, "db.response.status_code", exchange.DbSystemName is null ? null : exchange.ErrorCode);
 

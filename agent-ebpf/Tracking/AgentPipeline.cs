@@ -59,9 +59,14 @@ public sealed class AgentPipeline
             return;
         }
 
-        // Who the process is gets read at its first event, while it surely still runs (a curl may be gone by the
-        // time its response is parsed).
-        _processes.GetOrAdd(e.Pid, pid => ProcessIdentity.Read(pid));
+        // Who the process is gets read at its first event, while it most likely still runs (a curl may be gone by
+        // the time its response is parsed). A short-lived one (a postgres backend, a CLI) may be gone even then:
+        // the comm the event carries still names it.
+        if (!_processes.ContainsKey(e.Pid))
+        {
+            _processes[e.Pid] = ProcessIdentity.Read(e.Pid) ?? ProcessIdentity.FromCommand(e.Pid, e.Command);
+        }
+
         _tracker.OnEvent(e);
         FlushHeld(e.TimestampNs);
     }
