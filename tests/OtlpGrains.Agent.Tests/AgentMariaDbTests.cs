@@ -1,5 +1,6 @@
 using OpenTelemetry.Proto.Trace.V1;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace OtlpGrains.Agent.Tests;
 
@@ -7,7 +8,7 @@ namespace OtlpGrains.Agent.Tests;
 /// A throwaway MariaDB 10.11 server and the unmodified <c>mariadb</c> client on loopback (TCP, no TLS): the agent turns
 /// COM_QUERY exchanges into CLIENT spans in the client and SERVER spans in <c>mariadbd</c>, a failed statement included.
 /// </summary>
-public sealed class AgentMariaDbTests(MariaDbFixture mariadb) : IClassFixture<MariaDbFixture>
+public sealed class AgentMariaDbTests(MariaDbFixture mariadb, ITestOutputHelper output) : IClassFixture<MariaDbFixture>
 {
     private static readonly string[] Statements =
     [
@@ -33,7 +34,8 @@ public sealed class AgentMariaDbTests(MariaDbFixture mariadb) : IClassFixture<Ma
     {
         await using var silo = await LocalSilo.StartAsync();
         var before = AgentPostgresTests.UnixNow();
-        await using var agent = AgentUnderTest.Start(silo, mariadb.Port);
+        // mariadbd is one process: the agent watches its pid (and the client's), as `--watch PID` does.
+        await using var agent = AgentUnderTest.Start(silo, mariadb.Port, mariadb.ServerPid);
 
         // --force goes on after the failing statement; each statement is one COM_QUERY.
         using (var client = GatedProcess.Start(agent.Capture, "/usr/bin/mariadb",
@@ -46,7 +48,8 @@ public sealed class AgentMariaDbTests(MariaDbFixture mariadb) : IClassFixture<Ma
         await agent.StopAsync();
         var after = AgentPostgresTests.UnixNow();
         var spans = agent.Spans.ToArray();
-        var seen = AgentPostgresTests.Describe(spans);
+        var seen = $"{agent.Statistics}\n{AgentPostgresTests.Describe(spans)}";
+        output.WriteLine(seen);
 
         Assert.True(spans.Length == 8, seen);
         Assert.Equal(0, agent.Pipeline.Tracker.Unrecognised);

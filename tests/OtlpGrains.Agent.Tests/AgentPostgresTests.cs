@@ -5,6 +5,7 @@ using Npgsql;
 using OpenTelemetry.Proto.Trace.V1;
 using OtlpGrains.Silo.Tests;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace OtlpGrains.Agent.Tests;
 
@@ -12,7 +13,7 @@ namespace OtlpGrains.Agent.Tests;
 /// A throwaway PostgreSQL 15 server and the unmodified <c>psql</c> on loopback (TCP, no TLS): the agent turns the
 /// simple-query protocol into CLIENT spans in psql and SERVER spans in the forked backend, a failed statement included.
 /// </summary>
-public sealed class AgentPostgresTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+public sealed class AgentPostgresTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>
 {
     private static readonly string[] Statements =
     [
@@ -39,6 +40,8 @@ public sealed class AgentPostgresTests(PostgresFixture postgres) : IClassFixture
         await using var silo = await LocalSilo.StartAsync();
         var database = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync("agent")).Database!;
         var before = UnixNow();
+        // Postgres forks a backend per connection, so its pids are not known in advance: the agent follows every process
+        // on the server's port, as `--port 5432` does (a user would not chase backend pids with --watch).
         await using var agent = AgentUnderTest.Start(silo, postgres.Port);
 
         var arguments = new List<string> { "-X", "-q" };
@@ -58,9 +61,10 @@ public sealed class AgentPostgresTests(PostgresFixture postgres) : IClassFixture
         await agent.StopAsync();
         var after = UnixNow();
         var spans = agent.Spans.ToArray();
-        var seen = Describe(spans);
+        var seen = $"{agent.Statistics}\n{Describe(spans)}";
+        output.WriteLine(seen);
 
-        Assert.Equal(8, spans.Length);
+        Assert.True(spans.Length == 8, seen);
         Assert.Equal(0, agent.Pipeline.Tracker.Unrecognised);
         Assert.Equal(8, agent.Exported);
         Assert.Equal(4, agent.Pipeline.Linked);

@@ -8,9 +8,10 @@ using OtlpGrains.Agent.Tracking;
 namespace OtlpGrains.Agent.Tests;
 
 /// <summary>
-/// The agent's capture, pipeline and exporter to a <see cref="LocalSilo"/>, following every process's traffic on one
-/// server port (as <c>--port N</c> does): servers that fork a process per connection (postgres) have pids nobody knows
-/// in advance. Keeps each queued span with its process, for checks of attributes the gateway does not return.
+/// The agent's capture, pipeline and exporter to a <see cref="LocalSilo"/>, following traffic on one server port (as
+/// <c>--port N</c> does), of every process (servers that fork a process per connection, like postgres, have pids nobody
+/// knows in advance) or only of watched pids (<c>--watch PID</c>). Keeps each queued span with its process, for checks
+/// of attributes the gateway does not return.
 /// </summary>
 internal sealed class AgentUnderTest : IAsyncDisposable
 {
@@ -18,9 +19,9 @@ internal sealed class AgentUnderTest : IAsyncDisposable
     private readonly Task _running;
     private bool _stopped;
 
-    private AgentUnderTest(LocalSilo silo, int port)
+    private AgentUnderTest(LocalSilo silo, int port, IReadOnlyCollection<int> watched)
     {
-        Capture = SocketCapture.Start(new SocketCaptureOptions());
+        Capture = SocketCapture.Start(new SocketCaptureOptions { WatchedPids = watched });
         _exporter = new OtlpSpanExporter(new OtlpExportOptions { Endpoint = silo.GrpcEndpoint, FlushInterval = TimeSpan.FromMilliseconds(100) });
         Pipeline = new AgentPipeline(_exporter, silo.GrpcEndpoint, new HashSet<int> { port });
         Pipeline.SpanQueued += (process, span) => Spans.Enqueue((process, span));
@@ -35,7 +36,11 @@ internal sealed class AgentUnderTest : IAsyncDisposable
 
     public long Exported => _exporter.Exported;
 
-    public static AgentUnderTest Start(LocalSilo silo, int port) => new(silo, port);
+    /// <summary>What the capture counted, read when it stopped (drops explain missing spans).</summary>
+    public CaptureStatistics? Statistics { get; private set; }
+
+    /// <param name="watched">When not empty, only these pids (and those added with <see cref="SocketCapture.Watch"/>) are captured.</param>
+    public static AgentUnderTest Start(LocalSilo silo, int port, params int[] watched) => new(silo, port, watched);
 
     /// <summary>Polls until <paramref name="count"/> spans were queued or 20 s pass.</summary>
     public async Task WaitForSpansAsync(int count)
@@ -56,6 +61,7 @@ internal sealed class AgentUnderTest : IAsyncDisposable
         }
 
         _stopped = true;
+        Statistics = Capture.GetStatistics();
         Capture.Dispose();
         await _running;
         await _exporter.DisposeAsync();

@@ -22,6 +22,9 @@ public sealed class MariaDbFixture : IAsyncLifetime
 
     public int Port { get; private set; }
 
+    /// <summary>The pid of <c>mariadbd</c> (one process, a thread per connection).</summary>
+    public int ServerPid => _server?.Id ?? 0;
+
     /// <summary>Arguments for the <c>mariadb</c> client that reach this server over TCP as root.</summary>
     public IReadOnlyList<string> ClientArguments =>
         ["--no-defaults", "--protocol=TCP", "-h", "127.0.0.1", "-P", Port.ToString(CultureInfo.InvariantCulture), "-u", "root"];
