@@ -19,9 +19,10 @@ public static class SpanMapper
     /// <param name="peerPort">The other end's port, or 0.</param>
     public static Span ToSpan(ProtocolExchange exchange, long monotonicToUnixNs, string? peerAddress = null, int peerPort = 0)
     {
+        var summary = QuerySummary(exchange);
         var span = new Span
         {
-            Name = NameOf(exchange),
+            Name = summary ?? NameOf(exchange, null),
             Kind = KindOf(exchange),
             StartTimeUnixNano = (ulong)(exchange.RequestStartNs + monotonicToUnixNs),
             EndTimeUnixNano = (ulong)(Math.Max(exchange.ResponseEndNs, exchange.RequestEndNs) + monotonicToUnixNs),
@@ -47,7 +48,7 @@ public static class SpanMapper
             };
         }
 
-        AddAttributes(span, exchange, peerAddress, peerPort);
+        AddAttributes(span, exchange, summary, peerAddress, peerPort);
         return span;
     }
 
@@ -56,9 +57,11 @@ public static class SpanMapper
     /// operation count bounded; <c>{service}/{method}</c> for gRPC; <c>{operation} {database}</c> for databases;
     /// <c>{api} {topic}</c> for Kafka. SQL that names a table is named by its db.query.summary (<c>SELECT items</c>).
     /// </summary>
-    public static string NameOf(ProtocolExchange exchange)
+    public static string NameOf(ProtocolExchange exchange) => NameOf(exchange, QuerySummary(exchange));
+
+    private static string NameOf(ProtocolExchange exchange, string? summary)
     {
-        if (QuerySummary(exchange) is { } summary)
+        if (summary is not null)
         {
             return summary;
         }
@@ -108,7 +111,7 @@ public static class SpanMapper
         _ => Span.Types.SpanKind.Internal,
     };
 
-    private static void AddAttributes(Span span, ProtocolExchange exchange, string? peerAddress, int peerPort)
+    private static void AddAttributes(Span span, ProtocolExchange exchange, string? summary, string? peerAddress, int peerPort)
     {
         var attributes = span.Attributes;
         Add(attributes, "http.request.method", exchange.Method);
@@ -130,11 +133,12 @@ public static class SpanMapper
         Add(attributes, "db.namespace", exchange.DbName);
         Add(attributes, "db.operation.name", exchange.DbSystemName is null ? null : exchange.Operation);
         Add(attributes, "db.query.text", exchange.Kind is ProtocolKind.Postgres or ProtocolKind.MySql ? SqlText.Sanitize(exchange.Statement) : exchange.Statement);
-        Add(attributes, "db.query.summary", QuerySummary(exchange));
+        Add(attributes, "db.query.summary", summary);
         Add(attributes, "db.response.status_code", exchange.DbSystemName is null ? null : exchange.ErrorCode);
 
         // The database conventions: error.type is the status code of a failed operation.
         Add(attributes, "error.type", exchange.DbSystemName is not null && exchange.IsError ? exchange.ErrorCode ?? "_OTHER" : null);
+
         Add(attributes, "messaging.system", exchange.MessagingSystem);
         Add(attributes, "messaging.operation.name", exchange.MessagingSystem is null ? null : exchange.Operation);
         Add(attributes, "messaging.destination.name", exchange.Topic);
