@@ -34,8 +34,11 @@ public sealed class AgentPostgresTests(PostgresFixture postgres, ITestOutputHelp
 
     private static readonly string[] Names = ["CREATE TABLE items", "INSERT items", "SELECT items", "SELECT missing_table"];
 
-    [BpfFact]
-    public async Task PsqlStatementsBecomeClientAndServerSpansWithSqlState()
+    /// <param name="sslMode">disable, or prefer (psql's default): the server has no TLS and answers the SSLRequest with N.</param>
+    [BpfTheory]
+    [InlineData("disable")]
+    [InlineData("prefer")]
+    public async Task PsqlStatementsBecomeClientAndServerSpansWithSqlState(string sslMode)
     {
         await using var silo = await LocalSilo.StartAsync();
         var database = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync("agent")).Database!;
@@ -51,7 +54,7 @@ public sealed class AgentPostgresTests(PostgresFixture postgres, ITestOutputHelp
             arguments.Add(statement);
         }
 
-        arguments.Add($"host=127.0.0.1 port={postgres.Port.ToString(CultureInfo.InvariantCulture)} user=postgres dbname={database} sslmode=disable");
+        arguments.Add($"host=127.0.0.1 port={postgres.Port.ToString(CultureInfo.InvariantCulture)} user=postgres dbname={database} sslmode={sslMode}");
         using (var psql = GatedProcess.Start(agent.Capture, Path.Combine(postgres.BinDirectory, "psql"), [.. arguments]))
         {
             await psql.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
