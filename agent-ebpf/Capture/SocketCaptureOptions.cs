@@ -20,6 +20,12 @@ public sealed class SocketCaptureOptions
     /// </summary>
     public bool OnlyWatched { get; set; }
 
+    /// <summary>
+    /// When non-empty, only processes in these cgroup v2 directories (e.g. <c>/sys/fs/cgroup/kubepods.slice</c>) or in
+    /// cgroups below them (up to 8 levels down) are captured, in addition to the pid filters. Default: empty.
+    /// </summary>
+    public IReadOnlyCollection<string> WatchedCgroups { get; set; } = [];
+
     /// <summary>Pids never captured, in addition to the agent itself (always ignored). Default: empty.</summary>
     public IReadOnlyCollection<int> IgnoredPids { get; set; } = [];
 
