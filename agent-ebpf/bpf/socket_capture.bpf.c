@@ -452,12 +452,14 @@ static __always_inline void exit_call(long ret)
     if (!sk)
         return;
     struct conn_key key = { .tgid = pid_tgid >> 32, .fd = call.fd };
-    struct conn_entry *conn = count_call(&key, call.direction, ret, bpf_ktime_get_ns());
+    __u64 now = bpf_ktime_get_ns();
+    struct conn_entry *conn = count_call(&key, call.direction, ret, now);
     if (bpf_map_lookup_elem(&muted, &key))
         return;
     struct event *e = start_event(pid_tgid, call.fd, EVENT_DATA, call.direction, sk);
     if (!e)
         return;
+    e->h.ts_ns = now; // the same instant the totals record as first/last
     __u32 len = ret > 0xffffffffL ? 0xffffffff : (__u32)ret;
     __u32 cap = len;
     e->h.orig_len = len;
