@@ -469,10 +469,11 @@ static __always_inline void exit_call(long ret)
         cap = cfg->capture_bytes;
     if (cap > MAX_CAPTURE)
         cap = MAX_CAPTURE;
-    if (conn && cap >= 8) {
-        // Continuation sniff, HTTP/1 only: after a call cut by the capture, a call that starts no message (an HTTP
-        // start line or a chunk-size line) is more of the same body; its length is enough for the parser.
-        __u8 dir = call.direction & 1;
+    __u8 dir = call.direction & 1;
+    // Continuation sniff, HTTP/1 only: after a call cut by the capture, a call that starts no message (an HTTP start
+    // line or a chunk-size line) is more of the same body; its length is enough for the parser. A direction is
+    // HTTP/1 when its first call (as seen by the agent) starts with a start line; only then are heads read again.
+    if (conn && cap >= 8 && (conn->stats.calls[dir] == 1 || (conn->http1[dir] && conn->last_truncated[dir]))) {
         __u8 head[8] = {};
         if (bpf_probe_read_user(head, sizeof(head), (void *)call.buf) == 0) {
             bool starts = http1_start(head);
@@ -483,7 +484,7 @@ static __always_inline void exit_call(long ret)
         }
     }
     if (conn)
-        conn->last_truncated[call.direction & 1] = cap < len;
+        conn->last_truncated[dir] = cap < len;
     // The mask restates the bound in a form the verifier tracks; cap == MAX_CAPTURE takes the constant path.
     if (cap >= MAX_CAPTURE) {
         if (bpf_probe_read_user(e->data, MAX_CAPTURE, (void *)call.buf) != 0)
