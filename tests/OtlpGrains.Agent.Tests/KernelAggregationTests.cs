@@ -4,6 +4,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using OtlpGrains.Agent.Capture;
+using OtlpGrains.Agent.Protocols;
+using OtlpGrains.Agent.Tracking;
 using Xunit;
 
 namespace OtlpGrains.Agent.Tests;
@@ -68,6 +70,51 @@ public sealed class KernelAggregationTests
             // The server's side of the same connection: what curl sent is what it read, and the other way round.
             SocketEvent serverClose = Assert.Single(events, e => e.Pid == server.Id && e.Kind == SocketEventKind.Close && e.RemotePort == close.LocalPort);
             Assert.Equal((request, header + download), (serverClose.Totals!.Value.BytesReceived, serverClose.Totals.Value.BytesSent));
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            server.WaitForExit();
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [BpfFact]
+    public void TrackerPairsKeepAliveDownloadsWhoseBodiesArriveHeaderOnly()
+    {
+        string root = Directory.CreateTempSubdirectory("otlpgrains-kernel-").FullName;
+        File.WriteAllBytes(Path.Combine(root, "big.bin"), Enumerable.Repeat((byte)'x', BodyBytes).ToArray());
+        File.WriteAllText(Path.Combine(root, "small"), "small\n");
+        int port = LocalSilo.FreePort();
+        using var capture = SocketCapture.Start(new SocketCaptureOptions { CaptureBytes = CaptureBytes, OnlyWatched = true, PollInBackground = false });
+        using Process server = GatedProcess.Start(capture, GatedProcess.Python, "-u", "-m", "http.server", "--protocol", "HTTP/1.1",
+            "--bind", "127.0.0.1", "--directory", root, port.ToString(CultureInfo.InvariantCulture));
+        try
+        {
+            Assert.StartsWith("Serving HTTP", server.StandardOutput.ReadLine(), StringComparison.Ordinal);
+            using Process client = GatedProcess.Start(capture, "curl", "-sS", "-o", "/dev/null", "-o", "/dev/null", "-o", "/dev/null",
+                $"http://127.0.0.1:{port}/big.bin", $"http://127.0.0.1:{port}/big.bin", $"http://127.0.0.1:{port}/small");
+            Assert.True(client.WaitForExit(ChildTimeout), "curl did not finish");
+            Assert.Equal(0, client.ExitCode);
+
+            List<SocketEvent> events = Drain(capture).Where(e => e.Pid == client.Id).ToList();
+            var exchanges = new List<ProtocolExchange>();
+            var tracker = new ConnectionTracker((_, exchange) => exchanges.Add(exchange));
+            foreach (SocketEvent e in events)
+            {
+                tracker.OnEvent(e);
+            }
+
+            Assert.Contains(events, e => e.Kind == SocketEventKind.Data && e.PayloadLength == 0 && e.OriginalLength > 0);
+            Assert.Equal(["GET /big.bin 200 False", "GET /big.bin 200 False", "GET /small 200 False"],
+                exchanges.Select(e => $"{e.Method} {e.Path} {e.StatusCode} {e.Truncated}"));
+
+            // Each download ends with the read that completed its body: the last read before the next request.
+            var requests = events.Where(e => e.Kind == SocketEventKind.Data && e.Direction == SocketDirection.Egress).Select(e => e.TimestampNs).ToList();
+            var reads = events.Where(e => e.Kind == SocketEventKind.Data && e.Direction == SocketDirection.Ingress).ToList();
+            Assert.Equal(3, requests.Count);
+            Assert.Equal(reads.Last(e => e.TimestampNs < requests[1]).TimestampNs, exchanges[0].ResponseEndNs);
+            Assert.Equal(reads.Last(e => e.TimestampNs < requests[2]).TimestampNs, exchanges[1].ResponseEndNs);
         }
         finally
         {
