@@ -65,6 +65,11 @@ try
 {
     capture = SocketCapture.Start(options);
 }
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"otlpgrains-agent: {e.Message}");
+    return 2;
+}
 catch (BpfException e)
 {
     // Disabled mode: the node keeps its agent running (a DaemonSet would restart-loop a crash) and says why.

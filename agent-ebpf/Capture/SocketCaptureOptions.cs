@@ -67,6 +67,13 @@ public sealed class SocketCaptureOptions
 
         ArgumentOutOfRangeException.ThrowIfLessThan(WakeupBytes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(QueueCapacity, 1);
+        foreach (string cgroup in WatchedCgroups)
+        {
+            if (!File.Exists(Path.Combine(cgroup, "cgroup.procs")))
+            {
+                throw new ArgumentException($"{cgroup} is not a cgroup directory (no cgroup.procs)", nameof(WatchedCgroups));
+            }
+        }
         if (AttachGroups.Count == 0)
         {
             throw new ArgumentException("at least one attach group is needed", nameof(AttachGroups));

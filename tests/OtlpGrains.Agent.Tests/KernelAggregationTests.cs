@@ -267,6 +267,15 @@ public sealed class KernelAggregationTests
         return process;
     }
 
+    [Fact]
+    public void WatchingSomethingThatIsNotACgroupIsRefusedBeforeLoading()
+    {
+        string notCgroup = Directory.CreateTempSubdirectory("otlpgrains-notcgroup-").FullName;
+        var e = Assert.Throws<ArgumentException>(() => SocketCapture.Start(new SocketCaptureOptions { WatchedCgroups = [notCgroup] }));
+        Assert.Equal("WatchedCgroups", e.ParamName);
+        Directory.Delete(notCgroup);
+    }
+
     private static string? CgroupV2Mount() =>
         File.ReadLines("/proc/self/mounts").Select(line => line.Split(' ')).FirstOrDefault(f => f.Length > 2 && f[2] == "cgroup2")?[1];
 
