@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using OtlpGrains.Agent.Bpf;
 using OtlpGrains.Agent.Capture;
 using OtlpGrains.Agent.Protocols;
 using OtlpGrains.Agent.Tracking;
@@ -20,13 +21,21 @@ public sealed class KernelAggregationTests
     private const int BodyBytes = 200_000;
     private static readonly TimeSpan ChildTimeout = TimeSpan.FromSeconds(10);
 
-    [BpfFact]
-    public void CloseCarriesExactByteCountsAndBodyContinuationsArriveHeaderOnly()
+    [BpfTheory]
+    [InlineData("tracepoints")]
+    [InlineData("tp_btf")]
+    public void CloseCarriesExactByteCountsAndBodyContinuationsArriveHeaderOnly(string attachGroup)
     {
         string root = Directory.CreateTempSubdirectory("otlpgrains-kernel-").FullName;
         File.WriteAllBytes(Path.Combine(root, "big.bin"), Enumerable.Repeat((byte)'x', BodyBytes).ToArray());
         int port = LocalSilo.FreePort();
-        using var capture = SocketCapture.Start(new SocketCaptureOptions { CaptureBytes = CaptureBytes, OnlyWatched = true, PollInBackground = false });
+        using var capture = SocketCapture.Start(new SocketCaptureOptions
+        {
+            CaptureBytes = CaptureBytes,
+            OnlyWatched = true,
+            PollInBackground = false,
+            AttachGroups = [AttachGroup.All.Single(g => g.Name == attachGroup)],
+        });
         using Process server = GatedProcess.Start(capture, GatedProcess.Python, "-u", "-m", "http.server", "--protocol", "HTTP/1.1",
             "--bind", "127.0.0.1", "--directory", root, port.ToString(CultureInfo.InvariantCulture));
         try
