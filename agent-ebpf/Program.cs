@@ -6,9 +6,10 @@ using OtlpGrains.Agent.Export;
 using OtlpGrains.Agent.Tracking;
 
 // otlpgrains-agent check : can BPF capture run here? exit 0 yes, 77 no (with the reason).
-// otlpgrains-agent [--capture-bytes N] [--watch PID]... [--port N]... [--endpoint URL] : capture socket traffic,
-//   turn it into OTLP spans for the gateway (default OTEL_EXPORTER_OTLP_ENDPOINT or http://127.0.0.1:4317), and
-//   print a summary every 5 s until Ctrl+C.
+// otlpgrains-agent [--capture-bytes N] [--watch PID]... [--cgroup PATH]... [--port N]... [--endpoint URL] : capture
+//   socket traffic, turn it into OTLP spans for the gateway (default OTEL_EXPORTER_OTLP_ENDPOINT or
+//   http://127.0.0.1:4317), and print a summary every 5 s until Ctrl+C. --cgroup watches a cgroup v2 directory and
+//   everything below it; connections on other ports than --port are muted in the kernel (counted, not copied).
 if (args is ["check", ..])
 {
     CaptureCheckResult result = CaptureCheck.Run();
@@ -23,6 +24,7 @@ if (args is ["check", ..])
 var options = new SocketCaptureOptions();
 var export = new OtlpExportOptions();
 var watched = new List<int>();
+var cgroups = new List<string>();
 var ports = new HashSet<int>();
 for (int i = 0; i < args.Length; i++)
 {
@@ -34,6 +36,9 @@ for (int i = 0; i < args.Length; i++)
         case "--watch" when i + 1 < args.Length:
             watched.Add(int.Parse(args[++i], CultureInfo.InvariantCulture));
             break;
+        case "--cgroup" when i + 1 < args.Length:
+            cgroups.Add(args[++i]);
+            break;
         case "--port" when i + 1 < args.Length:
             ports.Add(int.Parse(args[++i], CultureInfo.InvariantCulture));
             break;
@@ -41,12 +46,13 @@ for (int i = 0; i < args.Length; i++)
             export.Endpoint = new Uri(args[++i]);
             break;
         default:
-            Console.Error.WriteLine($"otlpgrains-agent: unknown argument {args[i]}; usage: check | [--capture-bytes N] [--watch PID]... [--port N]... [--endpoint URL]");
+            Console.Error.WriteLine($"otlpgrains-agent: unknown argument {args[i]}; usage: check | [--capture-bytes N] [--watch PID]... [--cgroup PATH]... [--port N]... [--endpoint URL]");
             return 2;
     }
 }
 
 options.WatchedPids = watched;
+options.WatchedCgroups = cgroups;
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -58,6 +64,11 @@ SocketCapture capture;
 try
 {
     capture = SocketCapture.Start(options);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"otlpgrains-agent: {e.Message}");
+    return 2;
 }
 catch (BpfException e)
 {
@@ -86,7 +97,7 @@ using (capture)
             double seconds = Stopwatch.GetElapsedTime(lastTicks).TotalSeconds;
             lastTicks = Stopwatch.GetTimestamp();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"events/s {(now.Events - last.Events) / seconds:F0}, KiB/s {(now.PayloadBytes - last.PayloadBytes) / 1024.0 / seconds:F0}, drops kernel {now.KernelDrops} pending {now.PendingDrops} queue {now.QueueDrops}; connections {pipeline.Tracker.Count}, spans {pipeline.Spans}, exported {exporter.Exported}, export drops {exporter.Dropped} failed {exporter.Failed}"));
+                $"events/s {(now.Events - last.Events) / seconds:F0}, KiB/s {(now.PayloadBytes - last.PayloadBytes) / 1024.0 / seconds:F0}, drops kernel {now.KernelDrops} pending {now.PendingDrops} queue {now.QueueDrops}; connections {pipeline.Tracker.Count}, muted {capture.Mutes}, closed {pipeline.Tracker.ClosedWithTotals} (sent {pipeline.Tracker.ClosedBytesSent / 1024.0:F0} KiB, received {pipeline.Tracker.ClosedBytesReceived / 1024.0:F0} KiB), spans {pipeline.Spans}, exported {exporter.Exported}, export drops {exporter.Dropped} failed {exporter.Failed}"));
             last = now;
         }
     }

@@ -10,4 +10,5 @@ internal struct CaptureConfig
     public uint AgentTgid;
     public uint OnlyWatched;
     public uint WakeupBytes;
+    public uint OnlyCgroups;
 }

@@ -76,4 +76,7 @@ internal static unsafe partial class LibBpf
 
     /// <summary>BPF_ANY for <see cref="MapUpdateElem"/>: create or replace.</summary>
     internal const ulong UpdateAny = 0;
+
+    /// <summary>BPF_NOEXIST for <see cref="MapUpdateElem"/>: create only.</summary>
+    internal const ulong UpdateNoExist = 1;
 }

@@ -14,6 +14,10 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "geteuid")]
     internal static partial uint GetEffectiveUserId();
 
+    // glibc 2.33+ exports stat itself; the buffer is struct stat, whose st_ino sits at offset 8 on x86-64 and arm64.
+    [LibraryImport(Library, EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    internal static partial int Stat(string path, byte* buffer);
+
     [LibraryImport(Library, EntryPoint = "mount", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     internal static partial int Mount(string source, string target, string fileSystemType, ulong flags, nint data);
 }

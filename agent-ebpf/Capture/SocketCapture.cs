@@ -20,6 +20,8 @@ public sealed unsafe class SocketCapture : IDisposable
     private readonly BpfObject _bpf;
     private readonly int _filterFd;
     private readonly int _dropsFd;
+    private readonly int _connsFd;
+    private readonly int _mutedFd;
     private readonly int _possibleCpus;
     private readonly Lock _pollGate = new();
     private readonly CancellationTokenSource _stop = new();
@@ -29,6 +31,7 @@ public sealed unsafe class SocketCapture : IDisposable
     private long _events;
     private long _payloadBytes;
     private long _queueDrops;
+    private long _mutes;
     private int _disposed;
 
     private SocketCapture(SocketCaptureOptions options, BpfObject bpf, AttachGroup group, int attachFailures, IReadOnlyList<string> skipped)
@@ -46,6 +49,8 @@ public sealed unsafe class SocketCapture : IDisposable
         });
         _filterFd = bpf.MapFd("pid_filter");
         _dropsFd = bpf.MapFd("drops");
+        _connsFd = bpf.MapFd("conns");
+        _mutedFd = bpf.MapFd("muted");
         _possibleCpus = LibBpf.NumPossibleCpus();
         _self = GCHandle.Alloc(this);
         _ringBuffer = LibBpf.RingBufferNew(bpf.MapFd("events"), &OnRecord, GCHandle.ToIntPtr(_self), 0);
@@ -137,6 +142,52 @@ public sealed unsafe class SocketCapture : IDisposable
         LibBpf.MapDeleteElem(_filterFd, &key);
     }
 
+    /// <summary>
+    /// Stops data events for the connection (pid, fd) until it is closed; the kernel keeps counting its bytes and calls
+    /// (<see cref="TryReadTotals"/>, <see cref="SocketEvent.Totals"/> at close). For traffic nobody parses.
+    /// </summary>
+    public void Mute(int pid, int fd)
+    {
+        var key = new ConnKey { Tgid = (uint)pid, Fd = fd };
+        byte one = 1;
+        // NOEXIST: a connection muted twice (events already queued when the first mute landed) is counted once.
+        if (LibBpf.MapUpdateElem(_mutedFd, &key, &one, LibBpf.UpdateNoExist) == 0)
+        {
+            Interlocked.Increment(ref _mutes);
+        }
+    }
+
+    /// <summary>Connections muted so far.</summary>
+    public long Mutes => Interlocked.Read(ref _mutes);
+
+    /// <summary>The kernel's live totals for the connection (pid, fd); false when it has none (closed, never seen).</summary>
+    public bool TryReadTotals(int pid, int fd, out ConnectionTotals totals)
+    {
+        var key = new ConnKey { Tgid = (uint)pid, Fd = fd };
+        // The map value is struct conn_entry: the stats, then 8 bytes of sniff state.
+        byte* entry = stackalloc byte[ConnStats.Size + 8];
+        if (LibBpf.MapLookupElem(_connsFd, &key, entry) != 0)
+        {
+            totals = default;
+            return false;
+        }
+
+        totals = Unsafe.ReadUnaligned<ConnStats>(entry).ToTotals();
+        return true;
+    }
+
+    /// <summary>The cgroup v2 id of a cgroup directory: its inode number, what bpf_get_current_cgroup_id returns.</summary>
+    public static ulong CgroupId(string path)
+    {
+        byte* stat = stackalloc byte[256];
+        if (Libc.Stat(path, stat) != 0)
+        {
+            throw new BpfException($"cgroup {path} cannot be read", Marshal.GetLastPInvokeError(), null);
+        }
+
+        return Unsafe.ReadUnaligned<ulong>(stat + 8);
+    }
+
     /// <summary>Drains what the ring buffer holds now into <see cref="Events"/>; returns the number of records.</summary>
     public int Poll()
     {
@@ -186,6 +237,7 @@ public sealed unsafe class SocketCapture : IDisposable
             AgentTgid = (uint)Environment.ProcessId,
             OnlyWatched = options.OnlyWatched || options.WatchedPids.Count > 0 ? 1u : 0u,
             WakeupBytes = (uint)options.WakeupBytes,
+            OnlyCgroups = options.WatchedCgroups.Count > 0 ? 1u : 0u,
         };
         uint zero = 0;
         Update(bpf.MapFd("capture_config"), &zero, &config, "capture_config");
@@ -202,6 +254,14 @@ public sealed unsafe class SocketCapture : IDisposable
             uint key = (uint)pid;
             byte mode = PidIgnore;
             Update(filterFd, &key, &mode, "pid_filter");
+        }
+
+        int cgroupFd = bpf.MapFd("cgroup_filter");
+        foreach (string path in options.WatchedCgroups)
+        {
+            ulong key = CgroupId(path);
+            byte watch = 1;
+            Update(cgroupFd, &key, &watch, "cgroup_filter");
         }
     }
 
@@ -248,7 +308,7 @@ public sealed unsafe class SocketCapture : IDisposable
         }
 
         Interlocked.Increment(ref _events);
-        Interlocked.Add(ref _payloadBytes, captured);
+        Interlocked.Add(ref _payloadBytes, socketEvent.PayloadLength);
     }
 
     private void SetPidMode(int pid, byte mode)

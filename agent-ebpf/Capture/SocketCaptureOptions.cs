@@ -20,6 +20,12 @@ public sealed class SocketCaptureOptions
     /// </summary>
     public bool OnlyWatched { get; set; }
 
+    /// <summary>
+    /// When non-empty, only processes in these cgroup v2 directories (e.g. <c>/sys/fs/cgroup/kubepods.slice</c>) or in
+    /// cgroups below them (up to 8 levels down) are captured, in addition to the pid filters. Default: empty.
+    /// </summary>
+    public IReadOnlyCollection<string> WatchedCgroups { get; set; } = [];
+
     /// <summary>Pids never captured, in addition to the agent itself (always ignored). Default: empty.</summary>
     public IReadOnlyCollection<int> IgnoredPids { get; set; } = [];
 
@@ -61,6 +67,13 @@ public sealed class SocketCaptureOptions
 
         ArgumentOutOfRangeException.ThrowIfLessThan(WakeupBytes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(QueueCapacity, 1);
+        foreach (string cgroup in WatchedCgroups)
+        {
+            if (!File.Exists(Path.Combine(cgroup, "cgroup.procs")))
+            {
+                throw new ArgumentException($"{cgroup} is not a cgroup directory (no cgroup.procs)", nameof(WatchedCgroups));
+            }
+        }
         if (AttachGroups.Count == 0)
         {
             throw new ArgumentException("at least one attach group is needed", nameof(AttachGroups));

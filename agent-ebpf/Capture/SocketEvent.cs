@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using OtlpGrains.Agent.Bpf;
 
 namespace OtlpGrains.Agent.Capture;
@@ -33,6 +34,13 @@ public sealed class SocketEvent : IDisposable
         _remoteAddress = header.DestinationAddress;
         _comm = header.Comm;
         IsTlsPlaintext = (header.Flags & EventFlags.Tls) != 0;
+        if (Kind == SocketEventKind.Close && payload.Length >= ConnStats.Size)
+        {
+            // A close event's payload is the connection's totals, not socket bytes.
+            Totals = MemoryMarshal.Read<ConnStats>(payload).ToTotals();
+            payload = default;
+        }
+
         if (!payload.IsEmpty)
         {
             _buffer = ArrayPool<byte>.Shared.Rent(payload.Length);
@@ -67,6 +75,12 @@ public sealed class SocketEvent : IDisposable
         _buffer is null ? ReadOnlyMemory<byte>.Empty : _buffer.AsMemory(0, PayloadLength);
 
     public bool IsTruncated => PayloadLength < OriginalLength;
+
+    /// <summary>
+    /// On a close event, what the kernel counted for the connection since its connect/accept (or since the agent first
+    /// saw it); null for other kinds and for connections the kernel had no entry for.
+    /// </summary>
+    public ConnectionTotals? Totals { get; }
 
     /// <summary>True when the payload is plaintext seen by a TLS library probe rather than the bytes on the socket.</summary>
     public bool IsTlsPlaintext { get; }

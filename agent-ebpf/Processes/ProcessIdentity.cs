@@ -18,9 +18,12 @@ public sealed record ProcessIdentity(
     /// <summary>A process that was gone before it could be read: the OpenTelemetry default service name.</summary>
     public static ProcessIdentity Unknown(int pid) => new(pid, "unknown_service", string.Empty, string.Empty, null, null);
 
-    /// <summary>A process known only by the comm its events carried (it exited before /proc could be read).</summary>
+    /// <summary>
+    /// A process that exited before <c>/proc</c> could be read, named by the comm its events carried (e.g. <c>curl</c>);
+    /// <see cref="Unknown"/> when that is empty too.
+    /// </summary>
     public static ProcessIdentity FromCommand(int pid, string command) =>
-        command.Length == 0 ? Unknown(pid) : new(pid, command, command, command, null, null);
+        string.IsNullOrWhiteSpace(command) ? Unknown(pid) : new(pid, command, command, string.Empty, null, null);
 
     /// <summary>Reads <c>/proc/{pid}</c>; null when the process is gone or unreadable.</summary>
     public static ProcessIdentity? Read(int pid, string procRoot = "/proc")

@@ -32,7 +32,7 @@ public sealed class AgentPipeline
         _exporter = exporter;
         _exportPort = exportEndpoint.Port;
         _ports = ports;
-        _tracker = new ConnectionTracker(OnExchange);
+        _tracker = new ConnectionTracker(OnExchange) { Mute = (pid, fd) => Mute?.Invoke(pid, fd) };
         _linker = new LoopbackSpanLinker(Send);
     }
 
@@ -40,6 +40,12 @@ public sealed class AgentPipeline
     public long Linked => _linker.Linked;
 
     public ConnectionTracker Tracker => _tracker;
+
+    /// <summary>
+    /// Tells the kernel to stop sending a connection's data (pid, fd): for connections filtered out here and those the
+    /// tracker gives up on. <see cref="RunAsync"/> sets it to <see cref="SocketCapture.Mute"/> when unset.
+    /// </summary>
+    public Action<int, int>? Mute { get; set; }
 
     public long Spans { get; private set; }
 
@@ -49,24 +55,20 @@ public sealed class AgentPipeline
     /// <summary>Handles one event; the caller disposes it afterwards.</summary>
     public void OnEvent(SocketEvent e)
     {
-        if (e.LocalPort == _exportPort || e.RemotePort == _exportPort)
+        if (e.LocalPort == _exportPort || e.RemotePort == _exportPort
+            || (_ports.Count > 0 && !_ports.Contains(e.LocalPort) && !_ports.Contains(e.RemotePort)))
         {
+            if (e.Kind == SocketEventKind.Data)
+            {
+                Mute?.Invoke(e.Pid, e.Fd);
+            }
+
             return;
         }
 
-        if (_ports.Count > 0 && !_ports.Contains(e.LocalPort) && !_ports.Contains(e.RemotePort))
-        {
-            return;
-        }
-
-        // Who the process is gets read at its first event, while it most likely still runs (a curl may be gone by
-        // the time its response is parsed). A short-lived one (a postgres backend, a CLI) may be gone even then:
-        // the comm the event carries still names it.
-        if (!_processes.ContainsKey(e.Pid))
-        {
-            _processes[e.Pid] = ProcessIdentity.Read(e.Pid) ?? ProcessIdentity.FromCommand(e.Pid, e.Command);
-        }
-
+        // Who the process is gets read at its first event, while it surely still runs (a curl may be gone by the
+        // time its response is parsed); one already gone is named by its comm.
+        _processes.GetOrAdd(e.Pid, static (pid, e) => ProcessIdentity.Read(pid) ?? ProcessIdentity.FromCommand(pid, e.Command), e);
         _tracker.OnEvent(e);
         FlushHeld(e.TimestampNs);
     }
@@ -84,6 +86,7 @@ public sealed class AgentPipeline
     /// <summary>Reads events until the capture completes them.</summary>
     public async Task RunAsync(SocketCapture capture, CancellationToken cancellationToken)
     {
+        Mute ??= capture.Mute;
         var reader = capture.Events;
         while (true)
         {

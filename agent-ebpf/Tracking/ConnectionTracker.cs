@@ -28,10 +28,31 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
 
     public long Exchanges { get; private set; }
 
-    public void OnEvent(SocketEvent e) =>
-        OnEvent(e.Kind, e.Direction, e.Pid, e.Fd, e.TimestampNs, e.Payload.Span, e.OriginalLength, e.RemoteEndPoint, e.LocalEndPoint);
+    /// <summary>Connections given up on (unknown protocol, or the parser gave up): muted, see <see cref="Mute"/>.</summary>
+    public long Muted { get; private set; }
 
-    public void OnEvent(SocketEventKind kind, SocketDirection direction, int pid, int fd, long timestampNs, ReadOnlySpan<byte> payload, int originalLength, IPEndPoint? remote, IPEndPoint? local = null)
+    /// <summary>Closes that carried the kernel's totals.</summary>
+    public long ClosedWithTotals { get; private set; }
+
+    /// <summary>Bytes sent over the connections of <see cref="ClosedWithTotals"/>, as the kernel counted them.</summary>
+    public long ClosedBytesSent { get; private set; }
+
+    /// <summary>Bytes received over the connections of <see cref="ClosedWithTotals"/>.</summary>
+    public long ClosedBytesReceived { get; private set; }
+
+    /// <summary>
+    /// Called with (pid, fd) when the tracker stops looking at a connection's bytes; the pipeline tells the kernel to
+    /// send no more data events for it (it still counts them).
+    /// </summary>
+    public Action<int, int>? Mute { get; set; }
+
+    /// <summary>Called at a close that carried the kernel's totals, with what the tracker knew of the connection.</summary>
+    public Action<ConnectionInfo, ConnectionTotals>? ConnectionClosed { get; set; }
+
+    public void OnEvent(SocketEvent e) =>
+        OnEvent(e.Kind, e.Direction, e.Pid, e.Fd, e.TimestampNs, e.Payload.Span, e.OriginalLength, e.RemoteEndPoint, e.LocalEndPoint, e.Totals);
+
+    public void OnEvent(SocketEventKind kind, SocketDirection direction, int pid, int fd, long timestampNs, ReadOnlySpan<byte> payload, int originalLength, IPEndPoint? remote, IPEndPoint? local = null, ConnectionTotals? totals = null)
     {
         var key = (pid, fd);
         switch (kind)
@@ -42,7 +63,15 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
                 _connections[key] = NewConnection(pid, remote, local, kind == SocketEventKind.Connect ? ConnectionRole.Client : ConnectionRole.Server, timestampNs);
                 return;
             case SocketEventKind.Close:
-                _connections.Remove(key);
+                _connections.Remove(key, out var closed);
+                if (totals is { } counted)
+                {
+                    ClosedWithTotals++;
+                    ClosedBytesSent += counted.BytesSent;
+                    ClosedBytesReceived += counted.BytesReceived;
+                    ConnectionClosed?.Invoke(closed?.Info ?? new ConnectionInfo(pid, remote, ConnectionRole.Unknown, null) { Local = local }, counted);
+                }
+
                 return;
         }
 
@@ -58,6 +87,11 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
         if (connection.Parser is { } parser)
         {
             parser.OnData(dir, timestampNs, payload, originalLength);
+            if (parser.GaveUp && !connection.Ignored)
+            {
+                GiveUp(connection, pid, fd);
+            }
+
             return;
         }
 
@@ -90,10 +124,17 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
         }
         else if (connection.Pending.Count >= SniffChunks)
         {
-            connection.Ignored = true;
             connection.Pending.Clear();
             Unrecognised++;
+            GiveUp(connection, pid, fd);
         }
+    }
+
+    private void GiveUp(Connection connection, int pid, int fd)
+    {
+        connection.Ignored = true;
+        Muted++;
+        Mute?.Invoke(pid, fd);
     }
 
     private Connection NewConnection(int pid, IPEndPoint? remote, IPEndPoint? local, ConnectionRole role, long timestampNs)

@@ -25,6 +25,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define S_IFMT 00170000
 #define S_IFSOCK 0140000
 #define EINPROGRESS 115
+// cgroup v2 levels below a watched cgroup that still count as inside it.
+#define MAX_CGROUP_DEPTH 8
 
 enum event_kind { EVENT_DATA = 0, EVENT_CONNECT = 1, EVENT_ACCEPT = 2, EVENT_CLOSE = 3 };
 enum direction { DIR_EGRESS = 0, DIR_INGRESS = 1 };
@@ -64,6 +66,28 @@ struct capture_config {
     __u32 agent_tgid;
     __u32 only_watched;
     __u32 wakeup_bytes;
+    __u32 only_cgroups; // capture only processes in (or below) a cgroup of cgroup_filter
+};
+
+// A connection as user space names it: the process and its fd (the tracker's key too).
+struct conn_key {
+    __u32 tgid;
+    __s32 fd;
+};
+
+// Mirrored by OtlpGrains.Agent.Bpf.ConnStats (48 bytes). A close event carries it as its payload (cap_len = 48).
+struct conn_stats {
+    __u64 bytes[2]; // by direction: DIR_EGRESS, DIR_INGRESS
+    __u64 calls[2];
+    __u64 first_ns;
+    __u64 last_ns;
+};
+
+struct conn_entry {
+    struct conn_stats stats;
+    __u8 last_truncated[2]; // the direction's last call moved more than was captured
+    __u8 http1[2];          // a call in this direction began with an HTTP/1 start line
+    __u32 pad;
 };
 
 struct pending_call {
@@ -94,6 +118,31 @@ struct {
     __type(key, __u32);
     __type(value, __u8);
 } pid_filter SEC(".maps");
+
+// In-kernel aggregation per connection: every data call counts, captured or not. LRU: a connection that is never
+// closed (its process exited) ages out instead of filling the map.
+struct {
+    __uint(type, BPF_MAP_TYPE_LRU_HASH);
+    __uint(max_entries, 65536);
+    __type(key, struct conn_key);
+    __type(value, struct conn_entry);
+} conns SEC(".maps");
+
+// Connections user space muted: counted in `conns`, but no more data events. Cleared at close, connect and accept.
+struct {
+    __uint(type, BPF_MAP_TYPE_LRU_HASH);
+    __uint(max_entries, 65536);
+    __type(key, struct conn_key);
+    __type(value, __u8);
+} muted SEC(".maps");
+
+// cgroup v2 ids (the inode numbers of the cgroup directories) whose processes are captured when only_cgroups is set.
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, 1024);
+    __type(key, __u64);
+    __type(value, __u8);
+} cgroup_filter SEC(".maps");
 
 // Calls between enter and exit, keyed by pid_tgid (a thread is in one syscall at a time).
 struct {
@@ -132,8 +181,25 @@ static __always_inline struct capture_config *load_config(void)
     return bpf_map_lookup_elem(&capture_config, &zero);
 }
 
-// Whether the current process is one we capture: never the agent, never an ignored pid, and only watched
-// pids when the watch list is in force.
+// Whether the current task is in a watched cgroup or below one: its own id, then its ancestors from the root down.
+static __always_inline bool in_watched_cgroup(void)
+{
+    __u64 id = bpf_get_current_cgroup_id();
+    if (bpf_map_lookup_elem(&cgroup_filter, &id))
+        return true;
+    for (int level = 1; level <= MAX_CGROUP_DEPTH; level++) {
+        __u64 ancestor = bpf_get_current_ancestor_cgroup_id(level);
+        // 0: deeper than the task's own cgroup; id: reached it (already checked).
+        if (ancestor == 0 || ancestor == id)
+            return false;
+        if (bpf_map_lookup_elem(&cgroup_filter, &ancestor))
+            return true;
+    }
+    return false;
+}
+
+// Whether the current process is one we capture: never the agent, never an ignored pid, only watched pids when the
+// watch list is in force, and only watched cgroups when that list is.
 static __always_inline bool wanted(struct capture_config *cfg, __u32 tgid)
 {
     if (tgid == cfg->agent_tgid)
@@ -143,7 +209,69 @@ static __always_inline bool wanted(struct capture_config *cfg, __u32 tgid)
         return false;
     if (cfg->only_watched && !(mode && *mode == PID_WATCH))
         return false;
+    if (cfg->only_cgroups && !in_watched_cgroup())
+        return false;
     return true;
+}
+
+#define FOURCC(a, b, c, d) ((__u32)(a) | (__u32)(b) << 8 | (__u32)(c) << 16 | (__u32)(d) << 24)
+
+// An HTTP/1 request line (known method) or status line ("HTTP/1.") at the start of a call.
+static __always_inline bool http1_start(const __u8 *head)
+{
+    __u32 word = FOURCC(head[0], head[1], head[2], head[3]);
+    if (word == FOURCC('H', 'T', 'T', 'P'))
+        return head[4] == '/' && head[5] == '1' && head[6] == '.';
+    return word == FOURCC('G', 'E', 'T', ' ') || word == FOURCC('P', 'O', 'S', 'T') || word == FOURCC('P', 'U', 'T', ' ')
+        || word == FOURCC('H', 'E', 'A', 'D') || word == FOURCC('D', 'E', 'L', 'E') || word == FOURCC('P', 'A', 'T', 'C')
+        || word == FOURCC('O', 'P', 'T', 'I') || word == FOURCC('C', 'O', 'N', 'N') || word == FOURCC('T', 'R', 'A', 'C');
+}
+
+static __always_inline bool is_hex(__u8 c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// A chunked-encoding size line ("1f40\r\n", "a;ext", optionally after the previous chunk's CRLF): the parser needs
+// it to follow the body, so such a call is always captured.
+static __always_inline bool chunk_size_line(const __u8 *head)
+{
+    // Shifted through a register: a variable offset into the stack buffer is refused by the verifier.
+    __u64 rest;
+    __builtin_memcpy(&rest, head, sizeof(rest));
+    if ((rest & 0xffff) == ('\r' | '\n' << 8))
+        rest >>= 16;
+    int digits = 0;
+#pragma unroll
+    for (int k = 0; k < 6; k++) {
+        __u8 c = rest & 0xff;
+        rest >>= 8;
+        if (is_hex(c)) {
+            digits++;
+            continue;
+        }
+        return digits > 0 && (c == '\r' || c == ';');
+    }
+    return false;
+}
+
+// Counts a data call of `len` bytes on the connection; returns its entry (NULL only when the map refused it).
+static __always_inline struct conn_entry *count_call(struct conn_key *key, __u8 direction, __u64 len, __u64 now)
+{
+    struct conn_entry *conn = bpf_map_lookup_elem(&conns, key);
+    if (!conn) {
+        struct conn_entry fresh = {};
+        fresh.stats.first_ns = now;
+        bpf_map_update_elem(&conns, key, &fresh, BPF_NOEXIST);
+        conn = bpf_map_lookup_elem(&conns, key);
+        if (!conn)
+            return NULL;
+    }
+    __u8 dir = direction & 1;
+    __sync_fetch_and_add(&conn->stats.bytes[dir], len);
+    __sync_fetch_and_add(&conn->stats.calls[dir], 1);
+    conn->stats.last_ns = now;
+    return conn;
 }
 
 // The TCP socket behind an fd of the current task, or NULL for files, pipes and other socket kinds. Reading the
@@ -244,8 +372,23 @@ static __always_inline void emit_lifecycle(int fd, __u8 kind)
     if (!sk)
         return;
     struct event *e = start_event(pid_tgid, fd, kind, kind == EVENT_ACCEPT ? DIR_INGRESS : DIR_EGRESS, sk);
-    if (e)
-        submit(cfg, e, 0);
+    if (!e)
+        return;
+    struct conn_key key = { .tgid = pid_tgid >> 32, .fd = fd };
+    __u32 cap = 0;
+    if (kind == EVENT_CLOSE) {
+        // The connection's totals ride on its close event.
+        struct conn_entry *conn = bpf_map_lookup_elem(&conns, &key);
+        if (conn) {
+            __builtin_memcpy(e->data, &conn->stats, sizeof(struct conn_stats));
+            cap = sizeof(struct conn_stats);
+        }
+    }
+    // A new connection on this fd (or its end): whatever was kept under the key is over.
+    bpf_map_delete_elem(&conns, &key);
+    bpf_map_delete_elem(&muted, &key);
+    e->h.cap_len = cap;
+    submit(cfg, e, cap);
 }
 
 // At syscall entry: remember the buffer of a socket read/write until the exit says how much moved.
@@ -308,17 +451,40 @@ static __always_inline void exit_call(long ret)
     struct sock *sk = tcp_sock_of(call.fd);
     if (!sk)
         return;
+    struct conn_key key = { .tgid = pid_tgid >> 32, .fd = call.fd };
+    __u64 now = bpf_ktime_get_ns();
+    struct conn_entry *conn = count_call(&key, call.direction, ret, now);
+    if (bpf_map_lookup_elem(&muted, &key))
+        return;
     struct event *e = start_event(pid_tgid, call.fd, EVENT_DATA, call.direction, sk);
     if (!e)
         return;
-    __u32 cap = ret > 0xffffffffL ? 0xffffffff : (__u32)ret;
-    e->h.orig_len = cap;
+    e->h.ts_ns = now; // the same instant the totals record as first/last
+    __u32 len = ret > 0xffffffffL ? 0xffffffff : (__u32)ret;
+    __u32 cap = len;
+    e->h.orig_len = len;
     if (cap > call.limit)
         cap = call.limit;
     if (cap > cfg->capture_bytes)
         cap = cfg->capture_bytes;
     if (cap > MAX_CAPTURE)
         cap = MAX_CAPTURE;
+    __u8 dir = call.direction & 1;
+    // Continuation sniff, HTTP/1 only: after a call cut by the capture, a call that starts no message (an HTTP start
+    // line or a chunk-size line) is more of the same body; its length is enough for the parser. A direction is
+    // HTTP/1 when its first call (as seen by the agent) starts with a start line; only then are heads read again.
+    if (conn && cap >= 8 && (conn->stats.calls[dir] == 1 || (conn->http1[dir] && conn->last_truncated[dir]))) {
+        __u8 head[8] = {};
+        if (bpf_probe_read_user(head, sizeof(head), (void *)call.buf) == 0) {
+            bool starts = http1_start(head);
+            if (starts)
+                conn->http1[dir] = 1;
+            else if (conn->http1[dir] && conn->last_truncated[dir] && !chunk_size_line(head))
+                cap = 0;
+        }
+    }
+    if (conn)
+        conn->last_truncated[dir] = cap < len;
     // The mask restates the bound in a form the verifier tracks; cap == MAX_CAPTURE takes the constant path.
     if (cap >= MAX_CAPTURE) {
         if (bpf_probe_read_user(e->data, MAX_CAPTURE, (void *)call.buf) != 0)

@@ -60,11 +60,4 @@ public sealed class ProcessIdentityTests
             Directory.Delete(root, recursive: true);
         }
     }
-
-    [Fact]
-    public void AGoneProcessIsNamedByItsCommand()
-    {
-        Assert.Equal(("postgres", 7), (ProcessIdentity.FromCommand(7, "postgres").ServiceName, ProcessIdentity.FromCommand(7, "postgres").Pid));
-        Assert.Equal("unknown_service", ProcessIdentity.FromCommand(7, string.Empty).ServiceName);
-    }
 }
