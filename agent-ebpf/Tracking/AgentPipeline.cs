@@ -116,7 +116,7 @@ public sealed class AgentPipeline
 
         var remote = connection.Remote;
         var address = remote?.Address.IsIPv4MappedToIPv6 == true ? remote.Address.MapToIPv4() : remote?.Address;
-        var span = SpanMapper.ToSpan(exchange, _monotonicToUnixNs, address?.ToString(), remote?.Port ?? 0);
+        var span = SpanMapper.ToSpan(exchange, _monotonicToUnixNs, address?.ToString(), remote?.Port ?? 0, connection.IsTls);
         _linker.Add(connection, process, span, Stopwatch.GetTimestamp());
     }
 
