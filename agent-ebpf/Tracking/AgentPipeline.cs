@@ -4,6 +4,7 @@ using OtlpGrains.Agent.Capture;
 using OtlpGrains.Agent.Export;
 using OtlpGrains.Agent.Processes;
 using OtlpGrains.Agent.Protocols;
+using OtlpGrains.Agent.Tls;
 
 namespace OtlpGrains.Agent.Tracking;
 
@@ -20,6 +21,7 @@ public sealed class AgentPipeline
     private readonly IReadOnlySet<int> _ports;
     private readonly ConcurrentDictionary<int, ProcessIdentity?> _processes = new();
     private readonly LoopbackSpanLinker _linker;
+    private readonly MemoryBioCorrelator _memoryBio = new();
     private long _lastFlushNs;
 
     // Capture timestamps are CLOCK_MONOTONIC ns, the clock of Stopwatch on Linux; this turns them into Unix time.
@@ -43,15 +45,20 @@ public sealed class AgentPipeline
 
     public long Spans { get; private set; }
 
+    /// <summary>TLS plaintext without a socket (memory BIOs, .NET's SslStream) given the socket of its thread's I/O.</summary>
+    public long TlsCorrelated => _memoryBio.Correlated;
+
+    /// <summary>TLS plaintext without a socket that found none.</summary>
+    public long TlsUnmatched => _memoryBio.Unmatched;
+
     /// <summary>Handles one event; the caller disposes it afterwards.</summary>
     public void OnEvent(SocketEvent e)
     {
-        if (e.LocalPort == _exportPort || e.RemotePort == _exportPort)
-        {
-            return;
-        }
-
-        if (_ports.Count > 0 && !_ports.Contains(e.LocalPort) && !_ports.Contains(e.RemotePort))
+        bool followed = e.LocalPort != _exportPort && e.RemotePort != _exportPort
+            && (_ports.Count == 0 || _ports.Contains(e.LocalPort) || _ports.Contains(e.RemotePort));
+        // Before filtering: plaintext without a socket takes its socket from the thread's I/O, whichever it was.
+        _memoryBio.OnEvent(e, followed, _tracker);
+        if (!followed || (e.IsTlsPlaintext && e.Fd < 0))
         {
             return;
         }

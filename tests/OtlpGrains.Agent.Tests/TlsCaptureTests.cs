@@ -105,6 +105,100 @@ public sealed class TlsCaptureTests
         }
     }
 
+    [BpfFact]
+    public async Task DotNetSslStreamPlaintextTakesTheSocketOfItsThreadsIo()
+    {
+        // A .NET HttpClient (SslStream: OpenSSL with memory BIOs, so the SSL calls make no socket I/O themselves).
+        var project = Directory.CreateTempSubdirectory("otlpgrains-tls-client-").FullName;
+        try
+        {
+            var client = await BuildDotNetClientAsync(project);
+            using var capture = SocketCapture.Start(new SocketCaptureOptions
+            {
+                OnlyWatched = true,
+                PollInBackground = false,
+                TlsProbes = true,
+                TlsRescanInterval = TimeSpan.Zero,
+            });
+            using var peers = await HttpsPeers.StartAsync(capture);
+            capture.Tls!.Rescan();
+            using var dotnet = GatedProcess.Start(capture, "dotnet", client, $"https://127.0.0.1:{peers.Port}", "/hello", "/missing", "/hello");
+            await dotnet.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal("200 15\n404 335\n200 15\n", (await dotnet.StandardOutput.ReadToEndAsync()).ReplaceLineEndings("\n"));
+
+            List<SocketEvent> events = Drain(capture);
+            var clientEvents = events.Where(e => e.Pid == dotnet.Id).ToList();
+            // The plaintext came without a socket: that is what needs correlating.
+            Assert.Equal(9, clientEvents.Count(e => e.IsTlsPlaintext)); // 3 requests, 3 x (head + body) responses
+            Assert.All(clientEvents.Where(e => e.IsTlsPlaintext), e => Assert.Equal(-1, e.Fd));
+
+            var exchanges = new List<(ConnectionInfo Info, ProtocolExchange Exchange)>();
+            var tracker = new ConnectionTracker((info, exchange) => exchanges.Add((info, exchange)));
+            var correlator = new Tls.MemoryBioCorrelator();
+            foreach (SocketEvent e in events.Where(e => e.Pid == dotnet.Id || e.Pid == peers.Server.Id))
+            {
+                bool followed = e.LocalPort == peers.Port || e.RemotePort == peers.Port;
+                correlator.OnEvent(e, followed, tracker);
+                if (followed && !(e.IsTlsPlaintext && e.Fd < 0))
+                {
+                    tracker.OnEvent(e);
+                }
+            }
+
+            Assert.Equal(9, correlator.Correlated);
+            Assert.Equal(0, correlator.Unmatched);
+            Assert.Equal(0, tracker.Unrecognised);
+            var clientSpans = exchanges.Where(x => x.Info.Pid == dotnet.Id)
+                .Select(x => SpanMapper.ToSpan(x.Exchange, 0, x.Info.Remote?.Address.ToString(), x.Info.Remote?.Port ?? 0, x.Info.IsTls)).ToList();
+            Assert.Equal(
+                ["Client GET /hello 200", "Client GET /hello 200", "Client GET /missing 404"],
+                clientSpans.Select(s => $"{s.Kind} {s.Name} {Attribute(s, "http.response.status_code").IntValue}").Order());
+            Assert.All(clientSpans, s =>
+            {
+                Assert.Equal("https", Attribute(s, "url.scheme").StringValue);
+                Assert.Equal(peers.Port, Attribute(s, "server.port").IntValue);
+            });
+            Assert.Equal(3, exchanges.Count(x => x.Info.Pid == peers.Server.Id && x.Info.Role == ConnectionRole.Server));
+            foreach (SocketEvent e in events)
+            {
+                e.Dispose();
+            }
+        }
+        finally
+        {
+            Directory.Delete(project, recursive: true);
+        }
+    }
+
+    // A file-based .NET app (dotnet build file.cs), built into the temp directory; returns its dll.
+    private static async Task<string> BuildDotNetClientAsync(string directory)
+    {
+        var source = Path.Combine(directory, "tls_client.cs");
+        await File.WriteAllTextAsync(source, """
+            var handler = new System.Net.Http.SocketsHttpHandler();
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+            using var http = new System.Net.Http.HttpClient(handler);
+            foreach (var path in args[1..])
+            {
+                using var response = await http.GetAsync(args[0] + path);
+                System.Console.Write($"{(int)response.StatusCode} {(await response.Content.ReadAsStringAsync()).Length}\n");
+            }
+            """);
+        var output = Path.Combine(directory, "out");
+        var start = new ProcessStartInfo("dotnet", ["build", source, "-c", "Release", "-o", output])
+        {
+            RedirectStandardOutput = true,
+            WorkingDirectory = directory,
+        };
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using var build = Process.Start(start)!;
+        var log = await build.StandardOutput.ReadToEndAsync();
+        await build.WaitForExitAsync();
+        Assert.True(build.ExitCode == 0, log);
+        return Path.Combine(output, "tls_client.dll");
+    }
+
     private static OpenTelemetry.Proto.Common.V1.AnyValue Attribute(OpenTelemetry.Proto.Trace.V1.Span span, string key) =>
         span.Attributes.Single(a => a.Key == key).Value;
 
