@@ -11,12 +11,21 @@ internal static class LibsslDiscovery
 {
     private const string FilePrefix = "libssl.so";
 
+    private static ReadOnlySpan<byte> FilePrefixBytes => "libssl.so"u8;
+
     /// <summary>Every distinct libssl mapped under <paramref name="procRoot"/> (normally <c>/proc</c>).</summary>
     /// <param name="known">Files already handled (device, inode); they are not returned again.</param>
-    public static List<LibsslFile> Scan(string procRoot, IReadOnlySet<(string Device, long Inode)> known)
+    /// <param name="sizes">
+    /// When given: each process's virtual size at the previous scan, updated here. A process whose size has not
+    /// changed has mapped nothing new, so its maps are not read again (reading maps is the costly part: the kernel
+    /// formats every line).
+    /// </param>
+    public static List<LibsslFile> Scan(string procRoot, IReadOnlySet<(string Device, long Inode)> known, Dictionary<int, long>? sizes = null)
     {
         var found = new List<LibsslFile>();
         var seen = new HashSet<(string, long)>();
+        byte[] buffer = new byte[64 * 1024];
+        Dictionary<int, long>? current = sizes is null ? null : new(sizes.Count);
         IEnumerable<string> directories;
         try
         {
@@ -36,14 +45,39 @@ internal static class LibsslDiscovery
 
             try
             {
-                // Read line by line: maps of large processes run to thousands of lines, and most name no libssl.
-                foreach (string line in File.ReadLines(System.IO.Path.Combine(directory, "maps")))
+                if (sizes is not null)
                 {
-                    if (line.Contains(FilePrefix, StringComparison.Ordinal) && TryParse(line, out string device, out long inode, out string path)
+                    long size = VirtualSize(System.IO.Path.Combine(directory, "stat"), ref buffer);
+                    current![pid] = size;
+                    if (size >= 0 && sizes.TryGetValue(pid, out long before) && before == size)
+                    {
+                        continue;
+                    }
+                }
+
+                int length = ReadAll(System.IO.Path.Combine(directory, "maps"), ref buffer);
+                ReadOnlySpan<byte> text = buffer.AsSpan(0, length);
+                // Only lines naming libssl become strings: maps of large processes run to thousands of lines.
+                for (int from = 0; from < text.Length;)
+                {
+                    int hit = text[from..].IndexOf(FilePrefixBytes);
+                    if (hit < 0)
+                    {
+                        break;
+                    }
+
+                    hit += from;
+                    int start = text[..hit].LastIndexOf((byte)'\n') + 1;
+                    int newline = text[hit..].IndexOf((byte)'\n');
+                    int end = newline < 0 ? text.Length : hit + newline;
+                    string line = System.Text.Encoding.UTF8.GetString(text[start..end]);
+                    if (TryParse(line, out string device, out long inode, out string path)
                         && !known.Contains((device, inode)) && seen.Add((device, inode)))
                     {
                         found.Add(new LibsslFile(pid, path, device, inode, $"{directory}/root{path}"));
                     }
+
+                    from = end;
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -52,7 +86,79 @@ internal static class LibsslDiscovery
             }
         }
 
+        if (sizes is not null)
+        {
+            // Exited processes drop out; a reused pid with another size is read again.
+            sizes.Clear();
+            foreach (var (pid, size) in current!)
+            {
+                sizes[pid] = size;
+            }
+        }
+
         return found;
+    }
+
+    // Field 23 (vsize) of /proc/PID/stat, or -1; the fields start after the last ')' (the comm may hold anything).
+    private static long VirtualSize(string statPath, ref byte[] buffer)
+    {
+        int length;
+        try
+        {
+            length = ReadAll(statPath, ref buffer);
+        }
+        catch (IOException)
+        {
+            return -1; // unknown: the maps are read anyway
+        }
+
+        ReadOnlySpan<byte> text = buffer.AsSpan(0, length);
+        int paren = text.LastIndexOf((byte)')');
+        if (paren < 0)
+        {
+            return -1;
+        }
+
+        // After the comm: field 3 (state) is token 0, so field 23 is token 20.
+        text = text[(paren + 1)..];
+        for (int token = 0; ; token++)
+        {
+            text = text.TrimStart((byte)' ');
+            int space = text.IndexOf((byte)' ');
+            if (space < 0)
+            {
+                return -1;
+            }
+
+            if (token == 20)
+            {
+                return long.TryParse(text[..space], NumberStyles.None, CultureInfo.InvariantCulture, out long size) ? size : -1;
+            }
+
+            text = text[space..];
+        }
+    }
+
+    // Reads a whole /proc file (its size is unknown until read) into a reused buffer that grows as needed.
+    private static int ReadAll(string path, ref byte[] buffer)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+        int length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                Array.Resize(ref buffer, buffer.Length * 2);
+            }
+
+            int read = file.Read(buffer, length, buffer.Length - length);
+            if (read == 0)
+            {
+                return length;
+            }
+
+            length += read;
+        }
     }
 
     /// <summary>

@@ -32,6 +32,7 @@ public sealed class TlsProbes : IDisposable
     private readonly Lock _gate = new();
     private readonly HashSet<(string Device, long Inode)> _handled = [];
     private readonly Dictionary<(string Device, long Inode), int> _attempts = [];
+    private readonly Dictionary<int, long> _sizes = [];
     private readonly List<nint> _links = [];
     private readonly List<string> _libraries = [];
     private readonly Timer? _timer;
@@ -91,7 +92,7 @@ public sealed class TlsProbes : IDisposable
             }
 
             int attached = 0;
-            foreach (LibsslFile file in LibsslDiscovery.Scan(_procRoot, _handled))
+            foreach (LibsslFile file in LibsslDiscovery.Scan(_procRoot, _handled, _sizes))
             {
                 if (TryAttach(file))
                 {

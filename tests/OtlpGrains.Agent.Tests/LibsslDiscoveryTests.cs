@@ -41,6 +41,23 @@ public sealed class LibsslDiscoveryTests : IDisposable
         Assert.Equal(("00:2a", 41L), again.Select(f => (f.Device, f.Inode)).Single());
     }
 
+    [Fact]
+    public void AProcessWhoseVirtualSizeDidNotChangeIsNotReadAgain()
+    {
+        Maps(500, "7f0000000000-7f0000020000 r-xp 00000000 fe:01 12 /usr/lib/libssl.so.3\n");
+        Stat(500, 1_000_000);
+        Maps(600, "7f0000000000-7f0000020000 r-xp 00000000 fe:01 13 /usr/lib/libssl.so.1.1\n"); // no stat: always read
+        var sizes = new Dictionary<int, long>();
+        var none = new HashSet<(string, long)>();
+
+        Assert.Equal([12L, 13L], LibsslDiscovery.Scan(_proc, none, sizes).Select(f => f.Inode).Order());
+        Assert.Equal(1_000_000, sizes[500]);
+        Assert.Equal([13L], LibsslDiscovery.Scan(_proc, none, sizes).Select(f => f.Inode));
+
+        Stat(500, 1_200_000); // mapped something since
+        Assert.Equal([12L, 13L], LibsslDiscovery.Scan(_proc, none, sizes).Select(f => f.Inode).Order());
+    }
+
     [Theory]
     [InlineData("7f0000000000-7f0000020000 r-xp 00000000 fe:01 12 /usr/lib/libssl.so", true)]
     [InlineData("7f0000000000-7f0000020000 r-xp 00000000 fe:01 12 /usr/lib/libssl3.so", false)] // NSS, not OpenSSL
@@ -55,6 +72,11 @@ public sealed class LibsslDiscoveryTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_proc, recursive: true);
+
+    // A /proc/PID/stat line whose comm holds spaces and parentheses; vsize is field 23.
+    private void Stat(int pid, long virtualSize) =>
+        File.WriteAllText(Path.Combine(_proc, pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "stat"),
+            $"{pid} (odd) name) S 1 {pid} {pid} 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 12345 {virtualSize} 250 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n");
 
     private void Maps(int pid, string text)
     {
