@@ -6,10 +6,11 @@ using OtlpGrains.Agent.Export;
 using OtlpGrains.Agent.Tracking;
 
 // otlpgrains-agent check : can BPF capture run here? exit 0 yes, 77 no (with the reason).
-// otlpgrains-agent [--capture-bytes N] [--watch PID]... [--cgroup PATH]... [--port N]... [--endpoint URL] : capture
-//   socket traffic, turn it into OTLP spans for the gateway (default OTEL_EXPORTER_OTLP_ENDPOINT or
-//   http://127.0.0.1:4317), and print a summary every 5 s until Ctrl+C. --cgroup watches a cgroup v2 directory and
-//   everything below it; connections on other ports than --port are muted in the kernel (counted, not copied).
+// otlpgrains-agent [--capture-bytes N] [--watch PID]... [--cgroup PATH]... [--port N]... [--endpoint URL] [--no-tls] :
+//   capture socket traffic (and OpenSSL plaintext through uprobes unless --no-tls), turn it into OTLP spans for the
+//   gateway (default OTEL_EXPORTER_OTLP_ENDPOINT or http://127.0.0.1:4317), and print a summary every 5 s until Ctrl+C.
+//   --cgroup watches a cgroup v2 directory and everything below it; connections on other ports than --port are muted
+//   in the kernel (counted, not copied).
 if (args is ["check", ..])
 {
     CaptureCheckResult result = CaptureCheck.Run();
@@ -21,7 +22,7 @@ if (args is ["check", ..])
     return result.Works ? 0 : 77;
 }
 
-var options = new SocketCaptureOptions();
+var options = new SocketCaptureOptions { TlsProbes = true };
 var export = new OtlpExportOptions();
 var watched = new List<int>();
 var cgroups = new List<string>();
@@ -42,11 +43,14 @@ for (int i = 0; i < args.Length; i++)
         case "--port" when i + 1 < args.Length:
             ports.Add(int.Parse(args[++i], CultureInfo.InvariantCulture));
             break;
+        case "--no-tls":
+            options.TlsProbes = false;
+            break;
         case "--endpoint" when i + 1 < args.Length:
             export.Endpoint = new Uri(args[++i]);
             break;
         default:
-            Console.Error.WriteLine($"otlpgrains-agent: unknown argument {args[i]}; usage: check | [--capture-bytes N] [--watch PID]... [--cgroup PATH]... [--port N]... [--endpoint URL]");
+            Console.Error.WriteLine($"otlpgrains-agent: unknown argument {args[i]}; usage: check | [--capture-bytes N] [--watch PID]... [--cgroup PATH]... [--port N]... [--endpoint URL] [--no-tls]");
             return 2;
     }
 }
@@ -82,6 +86,9 @@ catch (BpfException e)
 using (capture)
 {
     Console.WriteLine($"otlpgrains-agent: capturing with {capture.Group.Description}, first {options.CaptureBytes} bytes per read/write; spans to {export.Endpoint}");
+    Console.WriteLine(capture.Tls is { } tls
+        ? $"otlpgrains-agent: TLS plaintext from OpenSSL uprobes, {tls.AttachedLibraries} libssl attached (rescanned every {options.TlsRescanInterval.TotalSeconds:F0} s)"
+        : $"otlpgrains-agent: TLS plaintext OFF{(capture.TlsUnavailableReason is { } why ? $": {why}" : " (--no-tls)")}");
     var exporter = new OtlpSpanExporter(export);
     var pipeline = new AgentPipeline(exporter, export.Endpoint, ports);
     var consumer = Task.Run(() => pipeline.RunAsync(capture, CancellationToken.None));
@@ -97,7 +104,7 @@ using (capture)
             double seconds = Stopwatch.GetElapsedTime(lastTicks).TotalSeconds;
             lastTicks = Stopwatch.GetTimestamp();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"events/s {(now.Events - last.Events) / seconds:F0}, KiB/s {(now.PayloadBytes - last.PayloadBytes) / 1024.0 / seconds:F0}, drops kernel {now.KernelDrops} pending {now.PendingDrops} queue {now.QueueDrops}; connections {pipeline.Tracker.Count}, muted {capture.Mutes}, closed {pipeline.Tracker.ClosedWithTotals} (sent {pipeline.Tracker.ClosedBytesSent / 1024.0:F0} KiB, received {pipeline.Tracker.ClosedBytesReceived / 1024.0:F0} KiB), spans {pipeline.Spans}, exported {exporter.Exported}, export drops {exporter.Dropped} failed {exporter.Failed}"));
+                $"events/s {(now.Events - last.Events) / seconds:F0}, KiB/s {(now.PayloadBytes - last.PayloadBytes) / 1024.0 / seconds:F0}, drops kernel {now.KernelDrops} pending {now.PendingDrops} queue {now.QueueDrops}; connections {pipeline.Tracker.Count}, muted {capture.Mutes}, closed {pipeline.Tracker.ClosedWithTotals} (sent {pipeline.Tracker.ClosedBytesSent / 1024.0:F0} KiB, received {pipeline.Tracker.ClosedBytesReceived / 1024.0:F0} KiB), spans {pipeline.Spans}, exported {exporter.Exported}, export drops {exporter.Dropped} failed {exporter.Failed}; libssl attached {capture.Tls?.AttachedLibraries ?? 0} failed {capture.Tls?.Failures ?? 0}"));
             last = now;
         }
     }

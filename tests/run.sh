@@ -26,6 +26,11 @@ if ! command -v clang >/dev/null 2>&1 || ! command -v bpftool >/dev/null 2>&1 ||
     install_packages clang llvm libbpf-dev bpftool
 fi
 
+# The agent's TLS tests make a self-signed certificate with the openssl CLI (curl and python3 link Debian's libssl3).
+if ! command -v openssl >/dev/null 2>&1; then
+    install_packages openssl
+fi
+
 # The agent's tests watch real, unmodified peers: python3's http.server and curl, redis-server and redis-cli.
 if ! command -v curl >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1 || ! command -v redis-server >/dev/null 2>&1; then
     install_packages curl python3 redis-server

@@ -56,6 +56,68 @@ internal sealed unsafe class BpfObject : IDisposable
         }
     }
 
+    /// <summary>
+    /// Also loads the programs whose name starts with <paramref name="prefix"/>, without attaching them in
+    /// <see cref="AttachAll"/> (their owner attaches them, e.g. with <see cref="AttachUprobe"/>). Returns how many.
+    /// </summary>
+    public int LoadAlso(string prefix)
+    {
+        int count = 0;
+        for (nint program = LibBpf.NextProgram(_handle, 0); program != 0; program = LibBpf.NextProgram(_handle, program))
+        {
+            string name = Marshal.PtrToStringUTF8(LibBpf.ProgramName(program)) ?? string.Empty;
+            if (name.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                LibBpf.ProgramSetAutoload(program, true);
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Attaches a loaded program as a uprobe (or uretprobe) on <paramref name="function"/> of the ELF file at
+    /// <paramref name="binaryPath"/>, in every process that maps it (pid -1). Returns the link, which the caller
+    /// destroys with <see cref="LibBpf.LinkDestroy"/> before this object is disposed.
+    /// </summary>
+    public nint AttachUprobe(string programName, string binaryPath, string function, bool retprobe)
+    {
+        nint program = LibBpf.FindProgramByName(_handle, programName);
+        if (program == 0)
+        {
+            throw new BpfException($"the BPF object has no program {programName}");
+        }
+
+        long mark = LibBpfLog.Mark();
+        nint link;
+        nint path = Marshal.StringToCoTaskMemUTF8(binaryPath);
+        nint name = Marshal.StringToCoTaskMemUTF8(function);
+        try
+        {
+            var options = new UprobeOptions
+            {
+                Size = (nuint)sizeof(UprobeOptions),
+                Retprobe = retprobe ? (byte)1 : (byte)0,
+                FunctionName = name,
+            };
+            link = LibBpf.ProgramAttachUprobe(program, -1, (byte*)path, 0, &options);
+        }
+        finally
+        {
+            Marshal.FreeCoTaskMem(path);
+            Marshal.FreeCoTaskMem(name);
+        }
+
+        if (link == 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            throw new BpfException($"attaching {programName} to {function} in {binaryPath} failed", errno, LibBpfLog.SummarySince(mark));
+        }
+
+        return link;
+    }
+
     public void SetMaxEntries(string mapName, uint maxEntries)
     {
         int rc = LibBpf.MapSetMaxEntries(FindMap(mapName), maxEntries);

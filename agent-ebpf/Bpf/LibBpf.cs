@@ -35,6 +35,9 @@ internal static unsafe partial class LibBpf
     [LibraryImport(Library, EntryPoint = "bpf_program__attach", SetLastError = true)]
     internal static partial nint ProgramAttach(nint program);
 
+    [LibraryImport(Library, EntryPoint = "bpf_program__attach_uprobe_opts", SetLastError = true)]
+    internal static partial nint ProgramAttachUprobe(nint program, int pid, byte* binaryPath, nuint functionOffset, UprobeOptions* options);
+
     [LibraryImport(Library, EntryPoint = "bpf_link__destroy")]
     internal static partial int LinkDestroy(nint link);
 

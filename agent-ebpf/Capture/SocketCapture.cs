@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using OtlpGrains.Agent.Bpf;
+using OtlpGrains.Agent.Tls;
 
 namespace OtlpGrains.Agent.Capture;
 
@@ -80,6 +81,12 @@ public sealed unsafe class SocketCapture : IDisposable
     /// <summary>Programs that failed to attach over every group tried.</summary>
     public int AttachFailures { get; }
 
+    /// <summary>The OpenSSL plaintext probes, or null when they are off or did not load.</summary>
+    public TlsProbes? Tls { get; private set; }
+
+    /// <summary>Why the TLS programs did not load when <see cref="SocketCaptureOptions.TlsProbes"/> asked for them, or null.</summary>
+    public string? TlsUnavailableReason { get; private set; }
+
     /// <summary>The captured events, oldest first; dispose each when done with its payload.</summary>
     public ChannelReader<SocketEvent> Events => _queue.Reader;
 
@@ -102,31 +109,77 @@ public sealed unsafe class SocketCapture : IDisposable
                 continue;
             }
 
-            BpfObject? bpf = null;
-            try
+            SocketCapture? capture = TryStart(options, group, options.TlsProbes, reasons, ref attachFailures);
+            if (capture is null && options.TlsProbes)
             {
-                bpf = BpfObject.Open(options.ObjectPath);
-                bpf.EnableOnly(group.ProgramPrefix);
-                bpf.SetMaxEntries("events", (uint)options.RingBufferBytes);
-                bpf.Load();
-                Configure(bpf, options);
-                IReadOnlyList<string> failures = bpf.AttachAll();
-                if (failures.Count > 0)
+                // The TLS programs may be what failed (uprobes unsupported): the socket capture is worth having alone.
+                string tlsReason = reasons[^1];
+                reasons.RemoveAt(reasons.Count - 1);
+                capture = TryStart(options, group, false, reasons, ref attachFailures);
+                if (capture is not null)
                 {
-                    attachFailures += failures.Count;
-                    throw new BpfException($"{failures.Count} of {bpf.EnabledPrograms.Count} programs did not attach: {failures[0]}");
+                    capture.TlsUnavailableReason = tlsReason;
                 }
-
-                return new SocketCapture(options, bpf, group, attachFailures, reasons);
+                else
+                {
+                    reasons.Insert(reasons.Count - 1, tlsReason);
+                }
             }
-            catch (BpfException e)
+
+            if (capture is not null)
             {
-                bpf?.Dispose();
-                reasons.Add($"{group.Name}: {e.Message}");
+                return capture;
             }
         }
 
         throw new BpfException(string.Join("; ", reasons));
+    }
+
+    private static SocketCapture? TryStart(SocketCaptureOptions options, AttachGroup group, bool withTls, List<string> reasons, ref int attachFailures)
+    {
+        BpfObject? bpf = null;
+        SocketCapture? capture = null;
+        try
+        {
+            bpf = BpfObject.Open(options.ObjectPath);
+            bpf.EnableOnly(group.ProgramPrefix);
+            if (withTls)
+            {
+                bpf.LoadAlso(TlsProbes.ProgramPrefix);
+            }
+
+            bpf.SetMaxEntries("events", (uint)options.RingBufferBytes);
+            bpf.Load();
+            Configure(bpf, options);
+            IReadOnlyList<string> failures = bpf.AttachAll();
+            if (failures.Count > 0)
+            {
+                attachFailures += failures.Count;
+                throw new BpfException($"{failures.Count} of {bpf.EnabledPrograms.Count} programs did not attach: {failures[0]}");
+            }
+
+            capture = new SocketCapture(options, bpf, group, attachFailures, reasons);
+            if (withTls)
+            {
+                capture.Tls = new TlsProbes(bpf, options.ProcRoot, options.TlsRescanInterval);
+            }
+
+            return capture;
+        }
+        catch (BpfException e)
+        {
+            if (capture is not null)
+            {
+                capture.Dispose();
+            }
+            else
+            {
+                bpf?.Dispose();
+            }
+
+            reasons.Add($"{group.Name}{(withTls ? " with TLS probes" : string.Empty)}: {e.Message}");
+            return null;
+        }
     }
 
     /// <summary>Captures this pid (it takes effect for syscalls that start after the call).</summary>
@@ -216,6 +269,7 @@ public sealed unsafe class SocketCapture : IDisposable
 
         _stop.Cancel();
         _poller?.Join();
+        Tls?.Dispose(); // its uprobe links go before the object that owns their programs
         lock (_pollGate)
         {
             // Links first: no new records once the programs are detached.

@@ -53,6 +53,19 @@ public sealed class SocketCaptureOptions
     /// <summary>Attach groups to try, in order. Default: <see cref="AttachGroup.All"/>.</summary>
     public IReadOnlyList<AttachGroup> AttachGroups { get; set; } = AttachGroup.All;
 
+    /// <summary>
+    /// Whether OpenSSL plaintext is captured through uprobes on every libssl processes map (rescanned every
+    /// <see cref="TlsRescanInterval"/>). When the TLS programs do not load, the capture runs without them and says why
+    /// in <see cref="SocketCapture.TlsUnavailableReason"/>. Default: false (the agent's command line turns it on).
+    /// </summary>
+    public bool TlsProbes { get; set; }
+
+    /// <summary>How often /proc is scanned for libssl files not attached yet; zero scans only at start. Default: 2 s.</summary>
+    public TimeSpan TlsRescanInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Where the process table is mounted (tests point it elsewhere). Default: /proc.</summary>
+    public string ProcRoot { get; set; } = "/proc";
+
     /// <summary>The compiled BPF object. Default: socket_capture.bpf.o next to the agent's assembly.</summary>
     public string ObjectPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "socket_capture.bpf.o");
 

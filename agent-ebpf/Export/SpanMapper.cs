@@ -17,7 +17,8 @@ public static class SpanMapper
     /// <param name="monotonicToUnixNs">Add to a capture timestamp (CLOCK_MONOTONIC ns) to get Unix time in ns.</param>
     /// <param name="peerAddress">The other end's address, when the capture layer knows it.</param>
     /// <param name="peerPort">The other end's port, or 0.</param>
-    public static Span ToSpan(ProtocolExchange exchange, long monotonicToUnixNs, string? peerAddress = null, int peerPort = 0)
+    /// <param name="tls">The exchange was read from TLS plaintext: HTTP spans get <c>url.scheme</c> https.</param>
+    public static Span ToSpan(ProtocolExchange exchange, long monotonicToUnixNs, string? peerAddress = null, int peerPort = 0, bool tls = false)
     {
         var summary = QuerySummary(exchange);
         var span = new Span
@@ -48,7 +49,7 @@ public static class SpanMapper
             };
         }
 
-        AddAttributes(span, exchange, summary, peerAddress, peerPort);
+        AddAttributes(span, exchange, summary, peerAddress, peerPort, tls);
         return span;
     }
 
@@ -111,11 +112,13 @@ public static class SpanMapper
         _ => Span.Types.SpanKind.Internal,
     };
 
-    private static void AddAttributes(Span span, ProtocolExchange exchange, string? summary, string? peerAddress, int peerPort)
+    private static void AddAttributes(Span span, ProtocolExchange exchange, string? summary, string? peerAddress, int peerPort, bool tls)
     {
         var attributes = span.Attributes;
+        var http = exchange.Kind is ProtocolKind.Http1 or ProtocolKind.Http2 && !exchange.IsGrpc;
         Add(attributes, "http.request.method", exchange.Method);
-        Add(attributes, "url.path", exchange.Kind is ProtocolKind.Http1 or ProtocolKind.Http2 && !exchange.IsGrpc ? exchange.Path : null);
+        Add(attributes, "url.path", http ? exchange.Path : null);
+        Add(attributes, "url.scheme", http ? (tls ? "https" : "http") : null);
         if (exchange.StatusCode > 0)
         {
             attributes.Add(new KeyValue { Key = "http.response.status_code", Value = new AnyValue { IntValue = exchange.StatusCode } });

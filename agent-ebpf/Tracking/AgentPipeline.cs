@@ -4,6 +4,7 @@ using OtlpGrains.Agent.Capture;
 using OtlpGrains.Agent.Export;
 using OtlpGrains.Agent.Processes;
 using OtlpGrains.Agent.Protocols;
+using OtlpGrains.Agent.Tls;
 
 namespace OtlpGrains.Agent.Tracking;
 
@@ -20,6 +21,7 @@ public sealed class AgentPipeline
     private readonly IReadOnlySet<int> _ports;
     private readonly ConcurrentDictionary<int, ProcessIdentity?> _processes = new();
     private readonly LoopbackSpanLinker _linker;
+    private readonly MemoryBioCorrelator _memoryBio = new();
     private long _lastFlushNs;
 
     // Capture timestamps are CLOCK_MONOTONIC ns, the clock of Stopwatch on Linux; this turns them into Unix time.
@@ -51,18 +53,31 @@ public sealed class AgentPipeline
 
     /// <summary>Each span as it is queued for export, with its process (on the pipeline's thread).</summary>
     public event Action<ProcessIdentity, OpenTelemetry.Proto.Trace.V1.Span>? SpanQueued;
+    /// <summary>TLS plaintext without a socket (memory BIOs, .NET's SslStream) given the socket of its thread's I/O.</summary>
+    public long TlsCorrelated => _memoryBio.Correlated;
+
+    /// <summary>TLS plaintext without a socket that found none.</summary>
+    public long TlsUnmatched => _memoryBio.Unmatched;
 
     /// <summary>Handles one event; the caller disposes it afterwards.</summary>
     public void OnEvent(SocketEvent e)
     {
-        if (e.LocalPort == _exportPort || e.RemotePort == _exportPort
-            || (_ports.Count > 0 && !_ports.Contains(e.LocalPort) && !_ports.Contains(e.RemotePort)))
+        bool followed = e.LocalPort != _exportPort && e.RemotePort != _exportPort
+            && (_ports.Count == 0 || _ports.Contains(e.LocalPort) || _ports.Contains(e.RemotePort));
+        // Before filtering: plaintext without a socket takes its socket from the thread's I/O, whichever it was.
+        _memoryBio.OnEvent(e, followed, _tracker);
+        if (!followed)
         {
-            if (e.Kind == SocketEventKind.Data)
+            if (e.Kind == SocketEventKind.Data && e.Fd >= 0)
             {
                 Mute?.Invoke(e.Pid, e.Fd);
             }
 
+            return;
+        }
+
+        if (e.IsTlsPlaintext && e.Fd < 0)
+        {
             return;
         }
 
@@ -127,7 +142,7 @@ public sealed class AgentPipeline
 
         var remote = connection.Remote;
         var address = remote?.Address.IsIPv4MappedToIPv6 == true ? remote.Address.MapToIPv4() : remote?.Address;
-        var span = SpanMapper.ToSpan(exchange, _monotonicToUnixNs, address?.ToString(), remote?.Port ?? 0);
+        var span = SpanMapper.ToSpan(exchange, _monotonicToUnixNs, address?.ToString(), remote?.Port ?? 0, connection.IsTls);
         _linker.Add(connection, process, span, Stopwatch.GetTimestamp());
     }
 

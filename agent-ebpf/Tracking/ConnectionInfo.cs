@@ -8,4 +8,7 @@ public sealed record ConnectionInfo(int Pid, IPEndPoint? Remote, ConnectionRole 
 {
     /// <summary>This side's address and port, when the capture reported them.</summary>
     public IPEndPoint? Local { get; init; }
+
+    /// <summary>The protocol is parsed from TLS plaintext (OpenSSL probes), not from the bytes on the socket.</summary>
+    public bool IsTls { get; init; }
 }

@@ -9,7 +9,9 @@ namespace OtlpGrains.Agent.Tracking;
 /// sniffs the protocol from the first bytes each way, then feeds every captured chunk to that protocol's parser,
 /// which reports completed request/response pairs. Bounded: at most <see cref="MaxConnections"/> connections (the
 /// longest idle is evicted and counted), and a connection whose protocol is not recognised after a few chunks is
-/// ignored from then on.
+/// ignored from then on. TLS: a connection whose bytes are TLS records waits for plaintext from the OpenSSL probes
+/// (<see cref="SocketEvent.IsTlsPlaintext"/>) without counting as unrecognised; the first plaintext restarts sniffing
+/// on it, and its ciphertext is ignored from then on.
 /// </summary>
 public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> onExchange, int maxConnections = 65_536)
 {
@@ -49,10 +51,18 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
     /// <summary>Called at a close that carried the kernel's totals, with what the tracker knew of the connection.</summary>
     public Action<ConnectionInfo, ConnectionTotals>? ConnectionClosed { get; set; }
 
-    public void OnEvent(SocketEvent e) =>
-        OnEvent(e.Kind, e.Direction, e.Pid, e.Fd, e.TimestampNs, e.Payload.Span, e.OriginalLength, e.RemoteEndPoint, e.LocalEndPoint, e.Totals);
+    /// <summary>Connections whose bytes were TLS records (their plaintext, when probed, is parsed instead).</summary>
+    public long Encrypted { get; private set; }
 
-    public void OnEvent(SocketEventKind kind, SocketDirection direction, int pid, int fd, long timestampNs, ReadOnlySpan<byte> payload, int originalLength, IPEndPoint? remote, IPEndPoint? local = null, ConnectionTotals? totals = null)
+    /// <summary>TLS plaintext events whose socket was unknown (fd -1: a memory BIO such as .NET's SslStream).</summary>
+    public long TlsWithoutSocket { get; private set; }
+
+    public void OnEvent(SocketEvent e) =>
+        OnEvent(e.Kind, e.Direction, e.Pid, e.Fd, e.TimestampNs, e.Payload.Span, e.OriginalLength, e.RemoteEndPoint, e.LocalEndPoint, e.Totals, e.IsTlsPlaintext);
+
+    /// <param name="totals">The kernel's totals, on a close.</param>
+    /// <param name="tlsPlaintext">The payload is plaintext from a TLS library probe (<see cref="SocketEvent.IsTlsPlaintext"/>).</param>
+    public void OnEvent(SocketEventKind kind, SocketDirection direction, int pid, int fd, long timestampNs, ReadOnlySpan<byte> payload, int originalLength, IPEndPoint? remote, IPEndPoint? local = null, ConnectionTotals? totals = null, bool tlsPlaintext = false)
     {
         var key = (pid, fd);
         switch (kind)
@@ -75,6 +85,12 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
                 return;
         }
 
+        if (fd < 0)
+        {
+            TlsWithoutSocket += tlsPlaintext ? 1 : 0;
+            return;
+        }
+
         if (!_connections.TryGetValue(key, out var connection))
         {
             // The connection predates the agent: its role is unknown until the sniffer guesses it.
@@ -83,6 +99,16 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
         }
 
         connection.LastSeenNs = timestampNs;
+        if (tlsPlaintext != connection.Info.IsTls)
+        {
+            if (!tlsPlaintext)
+            {
+                return; // ciphertext of a connection whose plaintext the probes deliver
+            }
+
+            StartTls(connection);
+        }
+
         var dir = direction == SocketDirection.Egress ? Direction.Egress : Direction.Ingress;
         if (connection.Parser is { } parser)
         {
@@ -97,6 +123,14 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
 
         if (connection.Ignored)
         {
+            return;
+        }
+
+        if (!tlsPlaintext && connection.Pending.Count == 0 && IsTlsHandshake(payload))
+        {
+            // A TLS handshake (or STARTTLS after a plaintext prelude): not a protocol to sniff; plaintext may follow.
+            connection.Ignored = true;
+            Encrypted++;
             return;
         }
 
@@ -135,6 +169,22 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
         connection.Ignored = true;
         Muted++;
         Mute?.Invoke(pid, fd);
+    }
+
+    // A TLS handshake record header (type 22, version 3.x: SSL 3.0 to TLS 1.3 on the wire). A connection seen only
+    // after its handshake starts with application data records and is counted as unrecognised until plaintext comes.
+    private static bool IsTlsHandshake(ReadOnlySpan<byte> payload) =>
+        payload.Length >= 5 && payload[0] == 22 && payload[1] == 3 && payload[2] <= 4;
+
+    // The first plaintext of a connection: what was sniffed or parsed so far was the handshake (or a STARTTLS prelude).
+    private static void StartTls(Connection connection)
+    {
+        connection.Info = connection.Info with { IsTls = true, Protocol = null };
+        connection.Parser = null;
+        connection.Ignored = false;
+        connection.FirstEgress = null;
+        connection.FirstIngress = null;
+        connection.Pending.Clear();
     }
 
     private Connection NewConnection(int pid, IPEndPoint? remote, IPEndPoint? local, ConnectionRole role, long timestampNs)

@@ -96,6 +96,7 @@ struct pending_call {
     __u32 limit;
     __u8 shape;
     __u8 direction;
+    __u8 count_only; // counted in the connection's totals, never emitted (TLS ciphertext)
 };
 
 enum pid_mode { PID_WATCH = 1, PID_IGNORE = 2 };
@@ -391,6 +392,9 @@ static __always_inline void emit_lifecycle(int fd, __u8 kind)
     submit(cfg, e, cap);
 }
 
+// Defined in the TLS section: true (and the fd noted) when the thread is inside a probed SSL_* call.
+static __always_inline bool tls_claim_fd(__u64 pid_tgid, int fd);
+
 // At syscall entry: remember the buffer of a socket read/write until the exit says how much moved.
 static __always_inline void enter_call(int fd, __u64 buf, __u32 limit, __u8 shape, __u8 direction)
 {
@@ -403,6 +407,10 @@ static __always_inline void enter_call(int fd, __u64 buf, __u32 limit, __u8 shap
     if (!tcp_sock_of(fd))
         return;
     struct pending_call call = {};
+    // Inside SSL_read/SSL_write the socket carries ciphertext: it tells the TLS probe its fd and is counted in the
+    // connection's totals, but not emitted.
+    if (shape != SHAPE_CONNECT && tls_claim_fd(pid_tgid, fd))
+        call.count_only = 1;
     call.fd = fd;
     call.buf = buf;
     call.limit = limit;
@@ -454,7 +462,7 @@ static __always_inline void exit_call(long ret)
     struct conn_key key = { .tgid = pid_tgid >> 32, .fd = call.fd };
     __u64 now = bpf_ktime_get_ns();
     struct conn_entry *conn = count_call(&key, call.direction, ret, now);
-    if (bpf_map_lookup_elem(&muted, &key))
+    if (call.count_only || bpf_map_lookup_elem(&muted, &key))
         return;
     struct event *e = start_event(pid_tgid, call.fd, EVENT_DATA, call.direction, sk);
     if (!e)
@@ -678,5 +686,136 @@ int BPF_PROG(raw_exit, struct pt_regs *regs, long ret)
             emit_lifecycle(ret, EVENT_ACCEPT);
         break;
     }
+    return 0;
+}
+
+// ==== TLS: OpenSSL plaintext through uprobes =====================================================================
+// SSL_write/SSL_read(ssl, buf, num) return the bytes moved (<= 0: nothing); SSL_write_ex/SSL_read_ex(ssl, buf, num,
+// size_t *moved) return 1 and store the count. The entry probe remembers the buffer per thread, the return probe
+// emits the plaintext as a data event flagged EVENT_FLAG_TLS. The socket read/write OpenSSL makes inside the call
+// names the fd (enter_call asks tls_claim_fd) and is not emitted itself. With memory BIOs (.NET's SslStream) no
+// syscall happens inside the call and the event goes out with fd -1 and no tuple.
+// The SEC names carry no target, so libbpf does not auto-attach them: user space (Tls/TlsProbes.cs) attaches them
+// to every libssl it finds, and the object loads the same when no libssl exists.
+
+struct tls_call {
+    __u64 buf;
+    __u64 moved_ptr; // the size_t* of the _ex forms, 0 for SSL_read/SSL_write
+    __s32 fd;        // -1 until the call does socket I/O
+    __u8 direction;
+};
+
+// SSL calls between entry and return, keyed by pid_tgid.
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, 16384);
+    __type(key, __u64);
+    __type(value, struct tls_call);
+} tls_calls SEC(".maps");
+
+static __always_inline bool tls_claim_fd(__u64 pid_tgid, int fd)
+{
+    struct tls_call *call = bpf_map_lookup_elem(&tls_calls, &pid_tgid);
+    if (!call)
+        return false;
+    call->fd = fd;
+    return true;
+}
+
+static __always_inline void tls_enter(__u64 buf, __u64 moved_ptr, __u8 direction)
+{
+    struct capture_config *cfg = load_config();
+    if (!cfg)
+        return;
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (!wanted(cfg, pid_tgid >> 32))
+        return;
+    struct tls_call call = {};
+    call.buf = buf;
+    call.moved_ptr = moved_ptr;
+    call.fd = -1;
+    call.direction = direction;
+    if (bpf_map_update_elem(&tls_calls, &pid_tgid, &call, BPF_ANY) != 0)
+        count_drop(1);
+}
+
+static __always_inline void tls_exit(long ret)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    struct tls_call *found = bpf_map_lookup_elem(&tls_calls, &pid_tgid);
+    if (!found)
+        return;
+    struct tls_call call = *found;
+    bpf_map_delete_elem(&tls_calls, &pid_tgid);
+    struct capture_config *cfg = load_config();
+    if (!cfg)
+        return;
+    __u64 moved = 0;
+    if (call.moved_ptr) {
+        if (ret != 1 || bpf_probe_read_user(&moved, sizeof(moved), (void *)call.moved_ptr) != 0)
+            return;
+    } else if (ret > 0) {
+        moved = ret;
+    }
+    if (moved == 0)
+        return;
+    // With no socket (fd -1) sk is NULL: the CO-RE reads in fill_tuple fail and leave the tuple zeroed.
+    struct sock *sk = tcp_sock_of(call.fd);
+    struct event *e = start_event(pid_tgid, call.fd, EVENT_DATA, call.direction, sk);
+    if (!e)
+        return;
+    e->h.flags = EVENT_FLAG_TLS;
+    __u32 cap = moved > 0xffffffffULL ? 0xffffffff : (__u32)moved;
+    e->h.orig_len = cap;
+    if (cap > cfg->capture_bytes)
+        cap = cfg->capture_bytes;
+    if (cap >= MAX_CAPTURE) {
+        cap = MAX_CAPTURE;
+        if (bpf_probe_read_user(e->data, MAX_CAPTURE, (void *)call.buf) != 0)
+            cap = 0;
+    } else {
+        __u32 n = cap;
+        barrier_var(n);
+        n &= MAX_CAPTURE - 1;
+        if (n > 0 && bpf_probe_read_user(e->data, n, (void *)call.buf) != 0)
+            cap = 0;
+    }
+    e->h.cap_len = cap;
+    submit(cfg, e, cap);
+}
+
+SEC("uprobe")
+int BPF_KPROBE(tls_enter_write, void *ssl, const void *buf)
+{
+    tls_enter((__u64)buf, 0, DIR_EGRESS);
+    return 0;
+}
+
+SEC("uprobe")
+int BPF_KPROBE(tls_enter_read, void *ssl, void *buf)
+{
+    tls_enter((__u64)buf, 0, DIR_INGRESS);
+    return 0;
+}
+
+SEC("uprobe")
+int BPF_KPROBE(tls_enter_write_ex, void *ssl, const void *buf, size_t num, size_t *written)
+{
+    tls_enter((__u64)buf, (__u64)written, DIR_EGRESS);
+    return 0;
+}
+
+SEC("uprobe")
+int BPF_KPROBE(tls_enter_read_ex, void *ssl, void *buf, size_t num, size_t *read)
+{
+    tls_enter((__u64)buf, (__u64)read, DIR_INGRESS);
+    return 0;
+}
+
+// One return probe for all four: the remembered call says which form it was.
+SEC("uretprobe")
+int BPF_KRETPROBE(tls_return, int ret)
+{
+    tls_exit(ret);
     return 0;
 }

@@ -65,6 +65,39 @@ public sealed class ConnectionTrackerTests
     }
 
     [Fact]
+    public void TlsPlaintextIsParsedAfterTheHandshakeAndCiphertextIsIgnored()
+    {
+        var tracker = new ConnectionTracker((info, exchange) => _exchanges.Add((info, exchange)));
+        tracker.OnEvent(SocketEventKind.Connect, SocketDirection.Egress, 13, 4, 10, [], 0, Peer);
+        // Handshake records from SSL_connect (not probed): neither sniffed nor counted as unrecognised.
+        byte[] hello = [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc];
+        tracker.OnEvent(SocketEventKind.Data, SocketDirection.Egress, 13, 4, 20, hello, 517, Peer);
+        for (var i = 0; i < ConnectionTracker.SniffChunks + 1; i++)
+        {
+            tracker.OnEvent(SocketEventKind.Data, SocketDirection.Ingress, 13, 4, 30 + i, [0x17, 0x03, 0x03, 0x00, 0x45, (byte)i], 6, Peer);
+        }
+
+        Tls(tracker, SocketDirection.Egress, 100, "GET /secure HTTP/1.1\r\nHost: h\r\n\r\n");
+        // SSL_shutdown's close_notify (ciphertext) between plaintext chunks changes nothing.
+        tracker.OnEvent(SocketEventKind.Data, SocketDirection.Egress, 13, 4, 150, [0x17, 0x03, 0x03, 0x00, 0x13], 24, Peer);
+        Tls(tracker, SocketDirection.Ingress, 200, "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
+
+        var (info, exchange) = Assert.Single(_exchanges);
+        Assert.True(info.IsTls);
+        Assert.Equal(ConnectionRole.Client, info.Role);
+        Assert.Equal(ProtocolKind.Http1, info.Protocol);
+        Assert.Equal(("GET", "/secure", 201, 100L, 200L), (exchange.Method, exchange.Path, exchange.StatusCode, exchange.RequestStartNs, exchange.ResponseEndNs));
+        Assert.Equal(0, tracker.Unrecognised);
+        Assert.Equal(1, tracker.Encrypted);
+
+        // Plaintext whose socket is unknown (a memory BIO) is counted, not guessed.
+        var bytes = Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\n\r\n");
+        tracker.OnEvent(SocketEventKind.Data, SocketDirection.Egress, 13, -1, 300, bytes, bytes.Length, null, null, tlsPlaintext: true);
+        Assert.Equal(1, tracker.TlsWithoutSocket);
+        Assert.Equal(1, tracker.Count);
+    }
+
+    [Fact]
     public void TheIdlestConnectionIsEvictedAtCapacity()
     {
         var tracker = new ConnectionTracker((_, _) => { }, maxConnections: 2);
@@ -73,6 +106,12 @@ public sealed class ConnectionTrackerTests
         tracker.OnEvent(SocketEventKind.Connect, SocketDirection.Egress, 1, 3, 200, [], 0, Peer);
         Assert.Equal(2, tracker.Count);
         Assert.Equal(1, tracker.Evicted);
+    }
+
+    private static void Tls(ConnectionTracker tracker, SocketDirection direction, long time, string text)
+    {
+        var bytes = Encoding.ASCII.GetBytes(text);
+        tracker.OnEvent(SocketEventKind.Data, direction, 13, 4, time, bytes, bytes.Length, Peer, null, tlsPlaintext: true);
     }
 
     private static void Data(ConnectionTracker tracker, int pid, int fd, SocketDirection direction, long time, string text)

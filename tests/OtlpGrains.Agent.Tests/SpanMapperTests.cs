@@ -9,6 +9,21 @@ public sealed class SpanMapperTests
 {
     private const long Offset = 1_700_000_000_000_000_000;
 
+    [Theory]
+    [InlineData(ProtocolKind.Http1, false, false, "http")]
+    [InlineData(ProtocolKind.Http1, false, true, "https")]
+    [InlineData(ProtocolKind.Http2, false, true, "https")]
+    [InlineData(ProtocolKind.Http2, true, true, null)] // gRPC spans are rpc spans
+    [InlineData(ProtocolKind.Redis, false, true, null)]
+    public void HttpSpansCarryTheUrlSchemeOfTheirTransport(ProtocolKind kind, bool grpc, bool tls, string? scheme)
+    {
+        var exchange = new ProtocolExchange { Kind = kind, Role = ConnectionRole.Client, Method = "GET", Path = "/a/B", IsGrpc = grpc };
+
+        var span = SpanMapper.ToSpan(exchange, Offset, "127.0.0.1", 8443, tls);
+
+        Assert.Equal(scheme, span.Attributes.SingleOrDefault(a => a.Key == "url.scheme")?.Value.StringValue);
+    }
+
     [Fact]
     public void HttpServerSpanJoinsTheCallersTraceAndFoldsIdsInItsName()
     {
