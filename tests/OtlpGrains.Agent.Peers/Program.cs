@@ -1,0 +1,28 @@
+using System.Globalization;
+using OtlpGrains.Agent.Peers;
+
+// Peers for the agent's tests, each a separate process the agent watches:
+//   grpc-server --port N                         Kestrel gRPC over h2c on 127.0.0.1:N; prints "listening N" when ready
+//   grpc-client --target URL --calls K [--fail-every M]
+//                                                K unary calls on one channel; every M-th (default 3) asks for an error
+//   (Kafka recording modes are added by KafkaRecorder.)
+string? Option(string name)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+}
+
+int IntOption(string name, int fallback) =>
+    Option(name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+
+switch (args.FirstOrDefault())
+{
+    case "grpc-server":
+        await GrpcServer.RunAsync(IntOption("--port", 0));
+        return 0;
+    case "grpc-client":
+        return await GrpcClient.RunAsync(new Uri(Option("--target") ?? "http://127.0.0.1:50051"), IntOption("--calls", 5), IntOption("--fail-every", 3));
+    default:
+        Console.Error.WriteLine("usage: grpc-server --port N | grpc-client --target URL --calls K [--fail-every M]");
+        return 2;
+}
