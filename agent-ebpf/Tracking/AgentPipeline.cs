@@ -43,6 +43,9 @@ public sealed class AgentPipeline
 
     public long Spans { get; private set; }
 
+    /// <summary>Sees each span as it is queued for export (tests check the exact spans; a debug log could print them).</summary>
+    public Action<ProcessIdentity, OpenTelemetry.Proto.Trace.V1.Span>? SpanObserver { get; set; }
+
     /// <summary>Handles one event; the caller disposes it afterwards.</summary>
     public void OnEvent(SocketEvent e)
     {
@@ -124,6 +127,7 @@ public sealed class AgentPipeline
     {
         if (_exporter.Enqueue(process, span))
         {
+            SpanObserver?.Invoke(process, span);
             Spans++;
         }
     }

@@ -25,6 +25,9 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define S_IFMT 00170000
 #define S_IFSOCK 0140000
 #define EINPROGRESS 115
+// A peeked read is read again without the flag (SocketsHttpHandler peeks 1 byte after each HTTP/2 frame header):
+// capturing both would hand the parser the same bytes twice.
+#define MSG_PEEK 2
 
 enum event_kind { EVENT_DATA = 0, EVENT_CONNECT = 1, EVENT_ACCEPT = 2, EVENT_CLOSE = 3 };
 enum direction { DIR_EGRESS = 0, DIR_INGRESS = 1 };
@@ -374,6 +377,8 @@ int tp_enter_read(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/syscalls/sys_enter_recvfrom")
 int tp_enter_recvfrom(struct trace_event_raw_sys_enter *ctx)
 {
+    if (ctx->args[3] & MSG_PEEK)
+        return 0;
     enter_call(ctx->args[0], ctx->args[1], ctx->args[2], SHAPE_PLAIN, DIR_INGRESS);
     return 0;
 }
@@ -388,6 +393,8 @@ int tp_enter_readv(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/syscalls/sys_enter_recvmsg")
 int tp_enter_recvmsg(struct trace_event_raw_sys_enter *ctx)
 {
+    if (ctx->args[2] & MSG_PEEK)
+        return 0;
     enter_call(ctx->args[0], ctx->args[1], 0, SHAPE_MSGHDR, DIR_INGRESS);
     return 0;
 }
@@ -470,15 +477,19 @@ int BPF_PROG(raw_enter, struct pt_regs *regs, long id)
     case NR_SENDMSG:
         enter_call(regs->di, regs->si, 0, SHAPE_MSGHDR, DIR_EGRESS);
         break;
-    case NR_READ:
     case NR_RECVFROM:
+        if (!(regs->r10 & MSG_PEEK)) // the fourth syscall argument travels in r10
+            enter_call(regs->di, regs->si, regs->dx, SHAPE_PLAIN, DIR_INGRESS);
+        break;
+    case NR_READ:
         enter_call(regs->di, regs->si, regs->dx, SHAPE_PLAIN, DIR_INGRESS);
         break;
     case NR_READV:
         enter_call(regs->di, regs->si, regs->dx, SHAPE_IOVEC, DIR_INGRESS);
         break;
     case NR_RECVMSG:
-        enter_call(regs->di, regs->si, 0, SHAPE_MSGHDR, DIR_INGRESS);
+        if (!(regs->dx & MSG_PEEK))
+            enter_call(regs->di, regs->si, 0, SHAPE_MSGHDR, DIR_INGRESS);
         break;
     case NR_CONNECT:
         enter_call(regs->di, 0, 0, SHAPE_CONNECT, DIR_EGRESS);

@@ -5,23 +5,26 @@ using OtlpGrains.Agent.Peers.Demo;
 
 namespace OtlpGrains.Agent.Peers;
 
-/// <summary>Unary calls with Grpc.Net.Client on one channel (one HTTP/2 connection), every n-th asking for an error.</summary>
+/// <summary>
+/// Unary calls with Grpc.Net.Client on one channel (one HTTP/2 connection): every 3rd asks for INVALID_ARGUMENT, every
+/// other 5th for INTERNAL (6 calls: ok ok bad ok boom bad).
+/// </summary>
 internal static class GrpcClient
 {
-    public static async Task<int> RunAsync(Uri target, int calls, int failEvery)
+    public static async Task<int> RunAsync(Uri target, int calls)
     {
         using var channel = GrpcChannel.ForAddress(target);
         var client = new Greeter.GreeterClient(channel);
         int ok = 0, failed = 0;
         for (var i = 1; i <= calls; i++)
         {
-            var name = failEvery > 0 && i % failEvery == 0 ? $"bad-{i}" : $"caller-{i}";
+            var name = i % 3 == 0 ? $"bad-{i}" : i % 5 == 0 ? $"boom-{i}" : $"caller-{i}";
             try
             {
                 await client.SayHelloAsync(new HelloRequest { Name = name });
                 ok++;
             }
-            catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
+            catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.Internal)
             {
                 failed++;
             }

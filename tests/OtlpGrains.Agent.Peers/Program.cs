@@ -3,8 +3,8 @@ using OtlpGrains.Agent.Peers;
 
 // Peers for the agent's tests, each a separate process the agent watches:
 //   grpc-server --port N                         Kestrel gRPC over h2c on 127.0.0.1:N; prints "listening N" when ready
-//   grpc-client --target URL --calls K [--fail-every M]
-//                                                K unary calls on one channel; every M-th (default 3) asks for an error
+//   grpc-client --target URL --calls K           K unary calls on one channel; every 3rd fails with INVALID_ARGUMENT,
+//                                                every other 5th with INTERNAL
 //   (Kafka recording modes are added by KafkaRecorder.)
 string? Option(string name)
 {
@@ -21,8 +21,8 @@ switch (args.FirstOrDefault())
         await GrpcServer.RunAsync(IntOption("--port", 0));
         return 0;
     case "grpc-client":
-        return await GrpcClient.RunAsync(new Uri(Option("--target") ?? "http://127.0.0.1:50051"), IntOption("--calls", 5), IntOption("--fail-every", 3));
+        return await GrpcClient.RunAsync(new Uri(Option("--target") ?? "http://127.0.0.1:50051"), IntOption("--calls", 6));
     default:
-        Console.Error.WriteLine("usage: grpc-server --port N | grpc-client --target URL --calls K [--fail-every M]");
+        Console.Error.WriteLine("usage: grpc-server --port N | grpc-client --target URL --calls K");
         return 2;
 }
