@@ -29,9 +29,10 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
     public long Exchanges { get; private set; }
 
     public void OnEvent(SocketEvent e) =>
-        OnEvent(e.Kind, e.Direction, e.Pid, e.Fd, e.TimestampNs, e.Payload.Span, e.OriginalLength, e.RemoteEndPoint, e.LocalEndPoint);
+        OnEvent(e.Kind, e.Direction, e.Pid, e.Fd, e.TimestampNs, e.Payload.Span, e.OriginalLength, e.RemoteEndPoint, e.LocalEndPoint, e.Tail.Span);
 
-    public void OnEvent(SocketEventKind kind, SocketDirection direction, int pid, int fd, long timestampNs, ReadOnlySpan<byte> payload, int originalLength, IPEndPoint? remote, IPEndPoint? local = null)
+    /// <param name="tail">The syscall's last bytes when <paramref name="payload"/> did not reach them (see <see cref="SocketEvent.Tail"/>).</param>
+    public void OnEvent(SocketEventKind kind, SocketDirection direction, int pid, int fd, long timestampNs, ReadOnlySpan<byte> payload, int originalLength, IPEndPoint? remote, IPEndPoint? local = null, ReadOnlySpan<byte> tail = default)
     {
         var key = (pid, fd);
         switch (kind)
@@ -57,7 +58,7 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
         var dir = direction == SocketDirection.Egress ? Direction.Egress : Direction.Ingress;
         if (connection.Parser is { } parser)
         {
-            parser.OnData(dir, timestampNs, payload, originalLength);
+            parser.OnData(dir, timestampNs, payload, originalLength, tail);
             return;
         }
 
@@ -67,7 +68,7 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
         }
 
         var bytes = payload.ToArray();
-        connection.Pending.Add((dir, timestampNs, bytes, originalLength));
+        connection.Pending.Add((dir, timestampNs, bytes, originalLength, tail.IsEmpty ? null : tail.ToArray()));
         if (dir == Direction.Egress)
         {
             connection.FirstEgress ??= bytes;
@@ -81,9 +82,9 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
         if (sniff.Found)
         {
             connection.Parser = CreateParser(connection, sniff);
-            foreach (var (pendingDirection, time, chunk, length) in connection.Pending)
+            foreach (var (pendingDirection, time, chunk, length, chunkTail) in connection.Pending)
             {
-                connection.Parser.OnData(pendingDirection, time, chunk, length);
+                connection.Parser.OnData(pendingDirection, time, chunk, length, chunkTail);
             }
 
             connection.Pending.Clear();
@@ -133,6 +134,6 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
 
         public byte[]? FirstIngress { get; set; }
 
-        public List<(Direction Direction, long TimestampNs, byte[] Bytes, int OriginalLength)> Pending { get; } = [];
+        public List<(Direction Direction, long TimestampNs, byte[] Bytes, int OriginalLength, byte[]? Tail)> Pending { get; } = [];
     }
 }

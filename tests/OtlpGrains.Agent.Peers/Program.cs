@@ -3,8 +3,9 @@ using OtlpGrains.Agent.Peers;
 
 // Peers for the agent's tests, each a separate process the agent watches:
 //   grpc-server --port N                         Kestrel gRPC over h2c on 127.0.0.1:N; prints "listening N" when ready
-//   grpc-client --target URL --calls K           K unary calls on one channel; every 3rd fails with INVALID_ARGUMENT,
-//                                                every other 5th with INTERNAL
+//   grpc-client --target URL --calls K [--payload-bytes N]
+//                                                K unary calls on one channel; every 3rd fails with INVALID_ARGUMENT,
+//                                                every other 5th with INTERNAL; names (echoed back) padded to N bytes
 //   (Kafka recording modes are added by KafkaRecorder.)
 string? Option(string name)
 {
@@ -21,8 +22,8 @@ switch (args.FirstOrDefault())
         await GrpcServer.RunAsync(IntOption("--port", 0));
         return 0;
     case "grpc-client":
-        return await GrpcClient.RunAsync(new Uri(Option("--target") ?? "http://127.0.0.1:50051"), IntOption("--calls", 6));
+        return await GrpcClient.RunAsync(new Uri(Option("--target") ?? "http://127.0.0.1:50051"), IntOption("--calls", 6), IntOption("--payload-bytes", 0));
     default:
-        Console.Error.WriteLine("usage: grpc-server --port N | grpc-client --target URL --calls K");
+        Console.Error.WriteLine("usage: grpc-server --port N | grpc-client --target URL --calls K [--payload-bytes N]");
         return 2;
 }

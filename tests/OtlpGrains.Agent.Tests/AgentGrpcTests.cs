@@ -23,8 +23,11 @@ public sealed class AgentGrpcTests(ITestOutputHelper output)
 {
     private const string Method = "demo.Greeter/SayHello";
 
-    [BpfFact]
-    public async Task UnaryCallsBecomeServerAndClientSpansWithStatusFromTrailers()
+    [BpfTheory]
+    [InlineData(0)]
+    [InlineData(3000)]
+    [InlineData(12000)]
+    public async Task UnaryCallsBecomeServerAndClientSpansWithStatusFromTrailers(int payloadBytes)
     {
         await using var silo = await LocalSilo.StartAsync();
         var port = LocalSilo.FreePort();
@@ -44,7 +47,8 @@ public sealed class AgentGrpcTests(ITestOutputHelper output)
             Assert.Equal($"listening {port}", await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
 
             // Six calls on one connection: ok ok INVALID_ARGUMENT ok INTERNAL INVALID_ARGUMENT.
-            using (var caller = Peers.Start(capture, "greeter-client", "grpc-client", "--target", $"http://127.0.0.1:{port}", "--calls", "6"))
+            using (var caller = Peers.Start(capture, "greeter-client", "grpc-client", "--target", $"http://127.0.0.1:{port}", "--calls", "6",
+                "--payload-bytes", payloadBytes.ToString(CultureInfo.InvariantCulture)))
             {
                 Assert.Equal("ok 3 failed 3", await caller.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
                 await caller.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
@@ -70,6 +74,11 @@ public sealed class AgentGrpcTests(ITestOutputHelper output)
         foreach (var line in wire)
         {
             output.WriteLine(line);
+        }
+
+        foreach (var (service, span) in spans)
+        {
+            output.WriteLine($"span {service} {span.Kind} {span.Name} {span.Status?.Code} {span.Attributes}");
         }
 
         Assert.Equal(0, pipeline.Tracker.Unrecognised);
@@ -158,7 +167,7 @@ public sealed class AgentGrpcTests(ITestOutputHelper output)
                 {
                     if (e.LocalPort == port || e.RemotePort == port)
                     {
-                        wire.Enqueue($"{e} {e.Command} frames: {Frames(e)} hex {Convert.ToHexString(e.Payload.Span[..Math.Min(64, e.PayloadLength)])}");
+                        wire.Enqueue($"{e} tail={e.TailLength} {e.Command} frames: {Frames(e)} tailhex {Convert.ToHexString(e.Tail.Span)}");
                     }
 
                     pipeline.OnEvent(e);
