@@ -6,7 +6,8 @@ using OtlpGrains.Agent.Peers;
 //   grpc-client --target URL --calls K [--payload-bytes N]
 //                                                K unary calls on one channel; every 3rd fails with INVALID_ARGUMENT,
 //                                                every other 5th with INTERNAL; names (echoed back) padded to N bytes
-//   (Kafka recording modes are added by KafkaRecorder.)
+//   kafka-record --out DIR                       librdkafka produces and fetches against a recording broker; the
+//                                                frames go to DIR/kafka-produce.hex and DIR/kafka-fetch.hex
 string? Option(string name)
 {
     var at = Array.IndexOf(args, name);
@@ -23,7 +24,9 @@ switch (args.FirstOrDefault())
         return 0;
     case "grpc-client":
         return await GrpcClient.RunAsync(new Uri(Option("--target") ?? "http://127.0.0.1:50051"), IntOption("--calls", 6), IntOption("--payload-bytes", 0));
+    case "kafka-record":
+        return await KafkaRecorder.RunAsync(Option("--out") ?? ".");
     default:
-        Console.Error.WriteLine("usage: grpc-server --port N | grpc-client --target URL --calls K [--payload-bytes N]");
+        Console.Error.WriteLine("usage: grpc-server --port N | grpc-client --target URL --calls K [--payload-bytes N] | kafka-record --out DIR");
         return 2;
 }
