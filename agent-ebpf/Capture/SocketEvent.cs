@@ -47,7 +47,8 @@ public sealed class SocketEvent : IDisposable
             payload.CopyTo(_buffer);
         }
 
-        PayloadLength = payload.Length;
+        TailLength = (header.Flags & EventFlags.Tail) != 0 ? (int)Math.Min(header.Flags >> EventFlags.TailShift, (uint)payload.Length) : 0;
+        PayloadLength = payload.Length - TailLength;
     }
 
     public SocketEventKind Kind { get; }
@@ -73,6 +74,15 @@ public sealed class SocketEvent : IDisposable
     /// <summary>The first bytes of the read or write (at most the configured capture size); empty for other kinds.</summary>
     public ReadOnlyMemory<byte> Payload =>
         _buffer is null ? ReadOnlyMemory<byte>.Empty : _buffer.AsMemory(0, PayloadLength);
+
+    /// <summary>
+    /// The syscall's last bytes when <see cref="Payload"/> did not reach them (at most 256, right after the payload or
+    /// further on); empty otherwise. Lets a parser that can skip a body of known length read what follows it (trailers).
+    /// </summary>
+    public ReadOnlyMemory<byte> Tail =>
+        _buffer is null || TailLength == 0 ? ReadOnlyMemory<byte>.Empty : _buffer.AsMemory(PayloadLength, TailLength);
+
+    public int TailLength { get; }
 
     public bool IsTruncated => PayloadLength < OriginalLength;
 

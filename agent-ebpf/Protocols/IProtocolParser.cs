@@ -2,7 +2,7 @@ namespace OtlpGrains.Agent.Protocols;
 
 /// <summary>
 /// Turns one connection's captured chunks into request/response pairs. Completed exchanges go to the callback given
-/// at construction, on the caller's thread, from inside <see cref="OnData"/>. Not thread-safe: one connection is fed
+/// at construction, on the caller's thread, from inside OnData. Not thread-safe: one connection is fed
 /// by one thread at a time. Never throws on hostile input.
 /// </summary>
 public interface IProtocolParser
@@ -17,6 +17,13 @@ public interface IProtocolParser
     /// larger than <paramref name="data"/>, the bytes after the captured prefix are unknown and get skipped.
     /// </summary>
     void OnData(Direction direction, long timestampNs, ReadOnlySpan<byte> data, int originalLength);
+
+    /// <summary>
+    /// As the four-argument OnData, with the syscall's last bytes as well
+    /// (<paramref name="tail"/>, the final <c>tail.Length</c> of <paramref name="originalLength"/>, after
+    /// <paramref name="data"/>): when the protocol's framing skips the unknown middle, parsing continues in the tail.
+    /// </summary>
+    void OnData(Direction direction, long timestampNs, ReadOnlySpan<byte> data, int originalLength, ReadOnlySpan<byte> tail);
 
     /// <summary>True once the parser stopped following the connection (framing or HPACK state lost for good).</summary>
     bool GaveUp { get; }

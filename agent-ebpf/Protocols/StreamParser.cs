@@ -35,15 +35,24 @@ internal abstract class StreamParser : IProtocolParser
 
     protected ParserSide Responses { get; }
 
-    public void OnData(Direction direction, long timestampNs, ReadOnlySpan<byte> data, int originalLength)
+    public void OnData(Direction direction, long timestampNs, ReadOnlySpan<byte> data, int originalLength) =>
+        OnData(direction, timestampNs, data, originalLength, []);
+
+    public void OnData(Direction direction, long timestampNs, ReadOnlySpan<byte> data, int originalLength, ReadOnlySpan<byte> tail)
     {
         if (GaveUp)
         {
             return;
         }
 
+        if ((long)data.Length + tail.Length > originalLength)
+        {
+            // Head and tail would overlap: not what the capture sends, so the tail is not trusted.
+            tail = [];
+        }
+
         var side = direction == _requestDirection ? Requests : Responses;
-        var gap = Math.Max(0L, (long)originalLength - data.Length);
+        var gap = Math.Max(0L, (long)originalLength - data.Length - tail.Length);
         if (side.Resync)
         {
             if (data.IsEmpty || !LooksLikeMessageStart(side, data))
@@ -55,16 +64,29 @@ internal abstract class StreamParser : IProtocolParser
         }
 
         Feed(side, timestampNs, data);
-        if (GaveUp || side.Resync || gap == 0)
+        if (GaveUp || side.Resync)
         {
             return;
         }
 
-        var inSync = AbsorbGap(side, timestampNs, side.Buffered, gap);
-        side.Clear();
-        if (!inSync && !GaveUp && !side.Resync)
+        if (gap > 0)
         {
-            Desync(side);
+            var inSync = AbsorbGap(side, timestampNs, side.Buffered, gap);
+            side.Clear();
+            if (!inSync)
+            {
+                if (!GaveUp && !side.Resync)
+                {
+                    Desync(side);
+                }
+
+                return;
+            }
+        }
+
+        if (!tail.IsEmpty)
+        {
+            Feed(side, timestampNs, tail);
         }
     }
 

@@ -53,6 +53,7 @@ public sealed class AgentPipeline
 
     /// <summary>Each span as it is queued for export, with its process (on the pipeline's thread).</summary>
     public event Action<ProcessIdentity, OpenTelemetry.Proto.Trace.V1.Span>? SpanQueued;
+
     /// <summary>TLS plaintext without a socket (memory BIOs, .NET's SslStream) given the socket of its thread's I/O.</summary>
     public long TlsCorrelated => _memoryBio.Correlated;
 

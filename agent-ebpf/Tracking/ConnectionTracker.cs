@@ -58,11 +58,12 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
     public long TlsWithoutSocket { get; private set; }
 
     public void OnEvent(SocketEvent e) =>
-        OnEvent(e.Kind, e.Direction, e.Pid, e.Fd, e.TimestampNs, e.Payload.Span, e.OriginalLength, e.RemoteEndPoint, e.LocalEndPoint, e.Totals, e.IsTlsPlaintext);
+        OnEvent(e.Kind, e.Direction, e.Pid, e.Fd, e.TimestampNs, e.Payload.Span, e.OriginalLength, e.RemoteEndPoint, e.LocalEndPoint, e.Totals, e.IsTlsPlaintext, e.Tail.Span);
 
     /// <param name="totals">The kernel's totals, on a close.</param>
     /// <param name="tlsPlaintext">The payload is plaintext from a TLS library probe (<see cref="SocketEvent.IsTlsPlaintext"/>).</param>
-    public void OnEvent(SocketEventKind kind, SocketDirection direction, int pid, int fd, long timestampNs, ReadOnlySpan<byte> payload, int originalLength, IPEndPoint? remote, IPEndPoint? local = null, ConnectionTotals? totals = null, bool tlsPlaintext = false)
+    /// <param name="tail">The syscall's last bytes when <paramref name="payload"/> did not reach them (see <see cref="SocketEvent.Tail"/>).</param>
+    public void OnEvent(SocketEventKind kind, SocketDirection direction, int pid, int fd, long timestampNs, ReadOnlySpan<byte> payload, int originalLength, IPEndPoint? remote, IPEndPoint? local = null, ConnectionTotals? totals = null, bool tlsPlaintext = false, ReadOnlySpan<byte> tail = default)
     {
         var key = (pid, fd);
         switch (kind)
@@ -112,7 +113,7 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
         var dir = direction == SocketDirection.Egress ? Direction.Egress : Direction.Ingress;
         if (connection.Parser is { } parser)
         {
-            parser.OnData(dir, timestampNs, payload, originalLength);
+            parser.OnData(dir, timestampNs, payload, originalLength, tail);
             if (parser.GaveUp && !connection.Ignored)
             {
                 GiveUp(connection, pid, fd);
@@ -135,7 +136,7 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
         }
 
         var bytes = payload.ToArray();
-        connection.Pending.Add((dir, timestampNs, bytes, originalLength));
+        connection.Pending.Add((dir, timestampNs, bytes, originalLength, tail.IsEmpty ? null : tail.ToArray()));
         if (dir == Direction.Egress)
         {
             connection.FirstEgress ??= bytes;
@@ -149,9 +150,9 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
         if (sniff.Found)
         {
             connection.Parser = CreateParser(connection, sniff);
-            foreach (var (pendingDirection, time, chunk, length) in connection.Pending)
+            foreach (var (pendingDirection, time, chunk, length, chunkTail) in connection.Pending)
             {
-                connection.Parser.OnData(pendingDirection, time, chunk, length);
+                connection.Parser.OnData(pendingDirection, time, chunk, length, chunkTail);
             }
 
             connection.Pending.Clear();
@@ -224,6 +225,6 @@ public sealed class ConnectionTracker(Action<ConnectionInfo, ProtocolExchange> o
 
         public byte[]? FirstIngress { get; set; }
 
-        public List<(Direction Direction, long TimestampNs, byte[] Bytes, int OriginalLength)> Pending { get; } = [];
+        public List<(Direction Direction, long TimestampNs, byte[] Bytes, int OriginalLength, byte[]? Tail)> Pending { get; } = [];
     }
 }

@@ -19,6 +19,12 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 // The largest configurable capture; a power of two so the verifier can bound copies with a mask.
 #define MAX_CAPTURE 4096
+// When a write or read is longer than the capture, its last TAIL_CAPTURE bytes follow the head in the same record:
+// a server often writes a reply's headers, body and trailers (gRPC status) in one syscall, and the parser can skip
+// the body it knows the length of and read the trailers from the tail.
+#define TAIL_CAPTURE 256
+// Vectored calls: iovecs searched for the one holding the data's end (Kestrel writes headers and body as separate iovecs).
+#define TAIL_IOVECS 16
 #define AF_INET 2
 #define AF_INET6 10
 #define IPPROTO_TCP 6
@@ -27,6 +33,9 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define EINPROGRESS 115
 // cgroup v2 levels below a watched cgroup that still count as inside it.
 #define MAX_CGROUP_DEPTH 8
+// A peeked read is read again without the flag (SocketsHttpHandler peeks 1 byte after each HTTP/2 frame header):
+// capturing both would hand the parser the same bytes twice.
+#define MSG_PEEK 2
 
 enum event_kind { EVENT_DATA = 0, EVENT_CONNECT = 1, EVENT_ACCEPT = 2, EVENT_CLOSE = 3 };
 enum direction { DIR_EGRESS = 0, DIR_INGRESS = 1 };
@@ -54,10 +63,12 @@ struct event_header {
 
 // Bits of event_header.flags.
 #define EVENT_FLAG_TLS 1 // plaintext from a TLS library probe, not the bytes on the socket
+#define EVENT_FLAG_TAIL 2 // data ends with the syscall's last (flags >> EVENT_TAIL_SHIFT) bytes, after the head
+#define EVENT_TAIL_SHIFT 16
 
 struct event {
     struct event_header h;
-    __u8 data[MAX_CAPTURE];
+    __u8 data[2 * MAX_CAPTURE]; // head (at most MAX_CAPTURE) then tail; a power of two so sizes can be masked
 };
 
 // Mirrored by OtlpGrains.Agent.Bpf.CaptureConfig; written by user space after load, before attach.
@@ -92,8 +103,10 @@ struct conn_entry {
 
 struct pending_call {
     __u64 buf;
+    __u64 iov;    // the iovec array of vectored calls, for the tail
     __s32 fd;
     __u32 limit;
+    __u32 iovcnt;
     __u8 shape;
     __u8 direction;
     __u8 count_only; // counted in the connection's totals, never emitted (TLS ciphertext)
@@ -349,12 +362,9 @@ static __always_inline struct event *start_event(__u64 pid_tgid, int fd, __u8 ki
 // Submits without waking the consumer (it polls every ~10 ms) unless enough is queued to be worth a wake-up.
 static __always_inline void submit(struct capture_config *cfg, struct event *e, __u32 cap)
 {
-    __u64 size = sizeof(struct event);
-    if (cap < MAX_CAPTURE) {
-        __u32 n = cap;
-        barrier_var(n);
-        size = sizeof(struct event_header) + (n & (MAX_CAPTURE - 1));
-    }
+    __u32 n = cap;
+    barrier_var(n);
+    __u64 size = sizeof(struct event_header) + (n & (2 * MAX_CAPTURE - 1));
     __u64 queued = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
     __u64 flags = queued + size >= cfg->wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
     if (bpf_ringbuf_output(&events, e, size, flags) != 0)
@@ -424,9 +434,13 @@ static __always_inline void enter_call(int fd, __u64 buf, __u32 limit, __u8 shap
             if (bpf_probe_read_user(&msg, sizeof(msg), (void *)buf) != 0 || msg.msg_iovlen == 0)
                 return;
             iov = msg.msg_iov;
+            call.iovcnt = msg.msg_iovlen > 0xffffffff ? 0xffffffff : (__u32)msg.msg_iovlen;
         } else if (limit == 0) {
             return;
+        } else {
+            call.iovcnt = limit;
         }
+        call.iov = (__u64)iov;
         struct iovec first = {};
         if (bpf_probe_read_user(&first, sizeof(first), iov) != 0)
             return;
@@ -504,6 +518,48 @@ static __always_inline void exit_call(long ret)
         if (bpf_probe_read_user(e->data, n, (void *)call.buf) != 0)
             cap = 0;
     }
+    // The tail, when the head missed the end: the last bytes of the buffer (or of the iovec) where the data ends.
+    __u32 total = ret > 0xffffffffL ? 0xffffffff : (__u32)ret;
+    __u64 end = 0;       // address just past the data's last byte
+    __u32 contiguous = 0; // bytes before `end` in the same buffer
+    if (cap > 0 && total > cap) {
+        if (call.shape == SHAPE_PLAIN) {
+            end = call.buf + total;
+            contiguous = total;
+        } else {
+            __u64 offset = 0;
+            for (int i = 0; i < TAIL_IOVECS; i++) {
+                if (i >= call.iovcnt)
+                    break;
+                struct iovec v = {};
+                if (bpf_probe_read_user(&v, sizeof(v), (void *)(call.iov + i * sizeof(struct iovec))) != 0)
+                    break;
+                if (offset + v.iov_len >= total) {
+                    end = (__u64)v.iov_base + (total - offset);
+                    contiguous = (__u32)(total - offset);
+                    break;
+                }
+                offset += v.iov_len;
+            }
+        }
+    }
+    if (end != 0 && cap <= MAX_CAPTURE) {
+        __u32 tail = total - cap;
+        if (tail > TAIL_CAPTURE)
+            tail = TAIL_CAPTURE;
+        if (tail > contiguous)
+            tail = contiguous;
+        __u32 at = cap;
+        barrier_var(at);
+        at &= 2 * MAX_CAPTURE - 1;
+        barrier_var(tail);
+        tail &= 2 * TAIL_CAPTURE - 1;
+        if (at <= MAX_CAPTURE && tail <= TAIL_CAPTURE && tail > 0
+            && bpf_probe_read_user(e->data + at, tail, (void *)(end - tail)) == 0) {
+            e->h.flags |= EVENT_FLAG_TAIL | (tail << EVENT_TAIL_SHIFT);
+            cap += tail;
+        }
+    }
     e->h.cap_len = cap;
     submit(cfg, e, cap);
 }
@@ -548,6 +604,8 @@ int tp_enter_read(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/syscalls/sys_enter_recvfrom")
 int tp_enter_recvfrom(struct trace_event_raw_sys_enter *ctx)
 {
+    if (ctx->args[3] & MSG_PEEK)
+        return 0;
     enter_call(ctx->args[0], ctx->args[1], ctx->args[2], SHAPE_PLAIN, DIR_INGRESS);
     return 0;
 }
@@ -562,6 +620,8 @@ int tp_enter_readv(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/syscalls/sys_enter_recvmsg")
 int tp_enter_recvmsg(struct trace_event_raw_sys_enter *ctx)
 {
+    if (ctx->args[2] & MSG_PEEK)
+        return 0;
     enter_call(ctx->args[0], ctx->args[1], 0, SHAPE_MSGHDR, DIR_INGRESS);
     return 0;
 }
@@ -644,15 +704,19 @@ int BPF_PROG(raw_enter, struct pt_regs *regs, long id)
     case NR_SENDMSG:
         enter_call(regs->di, regs->si, 0, SHAPE_MSGHDR, DIR_EGRESS);
         break;
-    case NR_READ:
     case NR_RECVFROM:
+        if (!(regs->r10 & MSG_PEEK)) // the fourth syscall argument travels in r10
+            enter_call(regs->di, regs->si, regs->dx, SHAPE_PLAIN, DIR_INGRESS);
+        break;
+    case NR_READ:
         enter_call(regs->di, regs->si, regs->dx, SHAPE_PLAIN, DIR_INGRESS);
         break;
     case NR_READV:
         enter_call(regs->di, regs->si, regs->dx, SHAPE_IOVEC, DIR_INGRESS);
         break;
     case NR_RECVMSG:
-        enter_call(regs->di, regs->si, 0, SHAPE_MSGHDR, DIR_INGRESS);
+        if (!(regs->dx & MSG_PEEK))
+            enter_call(regs->di, regs->si, 0, SHAPE_MSGHDR, DIR_INGRESS);
         break;
     case NR_CONNECT:
         enter_call(regs->di, 0, 0, SHAPE_CONNECT, DIR_EGRESS);

@@ -35,14 +35,16 @@ internal sealed class Session
     /// <summary>Timestamp of the n-th segment (0-based).</summary>
     public static long At(int index) => 1_000 + (index * 1_000L);
 
-    public List<ProtocolExchange> Run(Func<Action<ProtocolExchange>, IProtocolParser> create, int captureLimit = int.MaxValue)
+    /// <param name="tailBytes">As the capture does for a cut syscall: also hand over its last bytes, at most this many.</param>
+    public List<ProtocolExchange> Run(Func<Action<ProtocolExchange>, IProtocolParser> create, int captureLimit = int.MaxValue, int tailBytes = 0)
     {
         var exchanges = new List<ProtocolExchange>();
         var parser = create(exchanges.Add);
         foreach (var segment in _segments)
         {
             var captured = segment.Data.AsSpan(0, Math.Min(captureLimit, segment.Data.Length));
-            parser.OnData(segment.Direction, segment.TimestampNs, captured, segment.Data.Length);
+            var tail = segment.Data.AsSpan(segment.Data.Length - Math.Min(tailBytes, segment.Data.Length - captured.Length));
+            parser.OnData(segment.Direction, segment.TimestampNs, captured, segment.Data.Length, tail);
             Assert.InRange(parser.BufferedBytes, 0, 2 * ParserLimits.MaxBufferedBytesPerDirection);
         }
 
