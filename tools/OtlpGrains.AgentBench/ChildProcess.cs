@@ -11,7 +11,7 @@ namespace OtlpGrains.AgentBench;
 /// </summary>
 internal sealed partial class ChildProcess : IDisposable
 {
-    private const int SigInt = 2;
+    private const int SigTerm = 15;
     private readonly Process _process;
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
 
@@ -104,12 +104,12 @@ internal sealed partial class ChildProcess : IDisposable
         return lines;
     }
 
-    /// <summary>SIGINT (the agent's Ctrl+C: it flushes and exits), then waits; kills after the timeout.</summary>
+    /// <summary>SIGTERM (the agent then detaches, flushes and exits), then waits; kills after the timeout.</summary>
     public void Interrupt(TimeSpan timeout)
     {
         if (!_process.HasExited)
         {
-            _ = Kill(_process.Id, SigInt);
+            _ = Kill(_process.Id, SigTerm);
             if (!_process.WaitForExit(timeout))
             {
                 _process.Kill(entireProcessTree: true);
