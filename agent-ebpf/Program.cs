@@ -4,10 +4,11 @@ using System.Runtime.InteropServices;
 using OtlpGrains.Agent.Bpf;
 using OtlpGrains.Agent.Capture;
 using OtlpGrains.Agent.Export;
+using OtlpGrains.Agent.Metrics;
 using OtlpGrains.Agent.Tracking;
 
 // otlpgrains-agent check : can BPF capture run here? exit 0 yes, 77 no (with the reason).
-// otlpgrains-agent [--capture-bytes N] [--watch PID]... [--port N]... [--endpoint URL] : capture socket traffic,
+// otlpgrains-agent [--capture-bytes N] [--watch PID]... [--port N]... [--endpoint URL] [--metrics-interval S] : capture socket traffic,
 //   turn it into OTLP spans for the gateway (default OTEL_EXPORTER_OTLP_ENDPOINT or http://127.0.0.1:4317), and
 //   print a summary every 5 s until Ctrl+C.
 if (args is ["check", ..])
@@ -25,6 +26,7 @@ var options = new SocketCaptureOptions();
 var export = new OtlpExportOptions();
 var watched = new List<int>();
 var ports = new HashSet<int>();
+var metricsInterval = TimeSpan.FromSeconds(10);
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -38,11 +40,14 @@ for (int i = 0; i < args.Length; i++)
         case "--port" when i + 1 < args.Length:
             ports.Add(int.Parse(args[++i], CultureInfo.InvariantCulture));
             break;
+        case "--metrics-interval" when i + 1 < args.Length:
+            metricsInterval = TimeSpan.FromSeconds(double.Parse(args[++i], CultureInfo.InvariantCulture));
+            break;
         case "--endpoint" when i + 1 < args.Length:
             export.Endpoint = new Uri(args[++i]);
             break;
         default:
-            Console.Error.WriteLine($"otlpgrains-agent: unknown argument {args[i]}; usage: check | [--capture-bytes N] [--watch PID]... [--port N]... [--endpoint URL]");
+            Console.Error.WriteLine($"otlpgrains-agent: unknown argument {args[i]}; usage: check | [--capture-bytes N] [--watch PID]... [--port N]... [--endpoint URL] [--metrics-interval SECONDS]");
             return 2;
     }
 }
@@ -78,7 +83,9 @@ using (capture)
 {
     Console.WriteLine($"otlpgrains-agent: capturing with {capture.Group.Description}, first {options.CaptureBytes} bytes per read/write; spans to {export.Endpoint}");
     var exporter = new OtlpSpanExporter(export);
-    var pipeline = new AgentPipeline(exporter, export.Endpoint, ports);
+    var redMetrics = new RedMetrics();
+    var metricsExporter = new OtlpMetricsExporter(redMetrics, export.Endpoint, metricsInterval);
+    var pipeline = new AgentPipeline(exporter, export.Endpoint, ports, redMetrics);
     var consumer = Task.Run(() => pipeline.RunAsync(capture, CancellationToken.None));
 
     CaptureStatistics last = capture.GetStatistics();
@@ -92,7 +99,7 @@ using (capture)
             double seconds = Stopwatch.GetElapsedTime(lastTicks).TotalSeconds;
             lastTicks = Stopwatch.GetTimestamp();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"events/s {(now.Events - last.Events) / seconds:F0}, KiB/s {(now.PayloadBytes - last.PayloadBytes) / 1024.0 / seconds:F0}, drops kernel {now.KernelDrops} pending {now.PendingDrops} queue {now.QueueDrops}; connections {pipeline.Tracker.Count}, spans {pipeline.Spans}, exported {exporter.Exported}, export drops {exporter.Dropped} failed {exporter.Failed}"));
+                $"events/s {(now.Events - last.Events) / seconds:F0}, KiB/s {(now.PayloadBytes - last.PayloadBytes) / 1024.0 / seconds:F0}, drops kernel {now.KernelDrops} pending {now.PendingDrops} queue {now.QueueDrops}; connections {pipeline.Tracker.Count}, spans {pipeline.Spans}, exported {exporter.Exported}, export drops {exporter.Dropped} failed {exporter.Failed}; metric points exported {metricsExporter.Exported} failed {metricsExporter.Failed}, series overflowed {redMetrics.Overflowed}"));
             last = now;
         }
     }
@@ -104,6 +111,7 @@ using (capture)
     capture.Dispose();
     await consumer;
     await exporter.DisposeAsync();
+    await metricsExporter.DisposeAsync();
 }
 
 return 0;

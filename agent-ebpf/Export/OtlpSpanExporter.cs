@@ -156,7 +156,8 @@ public sealed class OtlpSpanExporter : IAsyncDisposable
         }
     }
 
-    private static Resource ResourceOf(ProcessIdentity process)
+    /// <summary>The OTLP resource of a process (shared with the RED metrics, so spans and metrics land on the same service).</summary>
+    internal static Resource ResourceOf(ProcessIdentity process)
     {
         var resource = new Resource();
         Add(resource, "service.name", process.ServiceName);

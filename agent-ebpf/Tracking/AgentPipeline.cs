@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using OtlpGrains.Agent.Capture;
 using OtlpGrains.Agent.Export;
+using OtlpGrains.Agent.Metrics;
 using OtlpGrains.Agent.Processes;
 using OtlpGrains.Agent.Protocols;
 
@@ -20,6 +21,7 @@ public sealed class AgentPipeline
     private readonly IReadOnlySet<int> _ports;
     private readonly ConcurrentDictionary<int, ProcessIdentity?> _processes = new();
     private readonly LoopbackSpanLinker _linker;
+    private readonly RedMetrics? _redMetrics;
     private long _lastFlushNs;
 
     /// <summary>How often <see cref="RunAsync"/> takes what the capture queued (the capture itself drains the kernel every 10 ms).</summary>
@@ -30,9 +32,11 @@ public sealed class AgentPipeline
         ((DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100) - (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency));
 
     /// <param name="ports">When not empty, only connections with one of these local or remote ports are followed.</param>
-    public AgentPipeline(OtlpSpanExporter exporter, Uri exportEndpoint, IReadOnlySet<int> ports)
+    /// <param name="redMetrics">When given, every exchange is also counted in the RED metrics.</param>
+    public AgentPipeline(OtlpSpanExporter exporter, Uri exportEndpoint, IReadOnlySet<int> ports, RedMetrics? redMetrics = null)
     {
         _exporter = exporter;
+        _redMetrics = redMetrics;
         _exportPort = exportEndpoint.Port;
         _ports = ports;
         _tracker = new ConnectionTracker(OnExchange);
@@ -116,6 +120,7 @@ public sealed class AgentPipeline
     private void OnExchange(ConnectionInfo connection, ProtocolExchange exchange)
     {
         var process = _processes.GetOrAdd(connection.Pid, pid => ProcessIdentity.Read(pid)) ?? ProcessIdentity.Unknown(connection.Pid);
+        _redMetrics?.Record(process, exchange);
 
         var remote = connection.Remote;
         var address = remote?.Address.IsIPv4MappedToIPv6 == true ? remote.Address.MapToIPv4() : remote?.Address;
