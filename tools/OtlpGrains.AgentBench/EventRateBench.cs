@@ -39,7 +39,7 @@ internal static class EventRateBench
             }
         });
 
-        Console.WriteLine("  offered ev/s | captured ev/s | kernel drops | pending drops | queue drops | bench CPU % of a core");
+        Console.WriteLine("  offered ev/s | captured ev/s | kernel drops | pending drops | queue drops | bench CPU % of a core | allocated bytes/event");
         double best = 0;
         foreach (int eventsPerSecond in options.EventRates)
         {
@@ -50,6 +50,7 @@ internal static class EventRateBench
             await load.WaitForLineAsync("ready", TimeSpan.FromSeconds(30));
             CaptureStatistics start = capture.GetStatistics();
             long cpuStart = ProcessCpu.Ticks(Environment.ProcessId);
+            long allocatedStart = GC.GetTotalAllocatedBytes(precise: true);
             string[] done = (await load.WaitForLineAsync("done", TimeSpan.FromSeconds(options.StepSeconds + 30))).Split(' ');
             long roundTrips = long.Parse(done[2], CultureInfo.InvariantCulture);
             double seconds = double.Parse(done[4], CultureInfo.InvariantCulture);
@@ -57,6 +58,7 @@ internal static class EventRateBench
             load.WaitForExit(TimeSpan.FromSeconds(10));
             await WaitForDrainAsync(capture, () => Interlocked.Read(ref consumed));
             CaptureStatistics end = capture.GetStatistics();
+            double bytesPerEvent = (GC.GetTotalAllocatedBytes(precise: true) - allocatedStart) / (double)Math.Max(1, end.Events - start.Events);
             capture.Forget(load.Id);
 
             double offered = roundTrips * 4 / seconds;
@@ -66,8 +68,10 @@ internal static class EventRateBench
             long queue = end.QueueDrops - before.QueueDrops;
             double cpu = (cpuEnd - cpuStart) * 100.0 / ProcessCpu.TicksPerSecond / seconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {offered,12:F0} | {captured,13:F0} | {kernel,12} | {pending,13} | {queue,11} | {cpu,5:F1}{(eventsPerSecond == 0 ? "   (flat out)" : string.Empty)}"));
-            if (kernel + pending + queue == 0 && (end.Events - start.Events) >= roundTrips * 4)
+                $"  {offered,12:F0} | {captured,13:F0} | {kernel,12} | {pending,13} | {queue,11} | {cpu,21:F1} | {bytesPerEvent,21:F0}{(eventsPerSecond == 0 ? "   (flat out)" : string.Empty)}"));
+            // "before" also holds the events between the child's start and its "ready" line, which the load's own
+            // count does not: compare whole counts, the rate comes from the measured window.
+            if (kernel + pending + queue == 0 && (end.Events - before.Events) >= roundTrips * 4)
             {
                 best = Math.Max(best, captured);
             }
