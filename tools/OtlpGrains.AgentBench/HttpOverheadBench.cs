@@ -21,7 +21,7 @@ internal static class HttpOverheadBench
         int port = int.Parse((await server.WaitForLineAsync("port ", StartTimeout))[5..], CultureInfo.InvariantCulture);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"(b)+(c) HTTP at a fixed {options.Rate} req/s over {options.Connections} keep-alive connections to port {port}, {options.WarmupSeconds:0.#} s warm-up + {options.PhaseSeconds:0.#} s measured per phase; agent {agentPath} exporting to the sink on port {sink.Port}"));
-        Console.WriteLine("  phase | agent | req/s  | errors | response p50/p99/p99.9 us   | service p50/p99/p99.9 us    | agent CPU % | server+client CPU % | spans to sink");
+        Console.WriteLine("  phase | agent | req/s  | errors | response p50/p99/p99.9 us   | service p50/p99/p99.9 us    | agent CPU % | server+client CPU % | spans / metrics to sink");
 
         var rows = new List<PhaseResult>();
         for (int phase = 0; phase < options.Phases; phase++)
@@ -30,7 +30,7 @@ internal static class HttpOverheadBench
             PhaseResult row = await RunPhaseAsync(options, agentPath, port, sink, server.Id, on);
             rows.Add(row);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {phase + 1,5} | {(on ? "on" : "off"),5} | {row.Rate,6:F0} | {row.Errors,6} | {Triple(row.Response),-27} | {Triple(row.Service),-27} | {(on ? row.AgentCpu.ToString("F2", CultureInfo.InvariantCulture) : "-"),11} | {row.LoadCpu,19:F1} | {row.Spans}"));
+                $"  {phase + 1,5} | {(on ? "on" : "off"),5} | {row.Rate,6:F0} | {row.Errors,6} | {Triple(row.Response),-27} | {Triple(row.Service),-27} | {(on ? row.AgentCpu.ToString("F2", CultureInfo.InvariantCulture) : "-"),11} | {row.LoadCpu,19:F1} | {row.Spans} / {row.Metrics}"));
             if (row.AgentSummary is not null)
             {
                 Console.WriteLine($"          agent: {row.AgentSummary}");
@@ -65,6 +65,7 @@ internal static class HttpOverheadBench
             }
 
             long spansBefore = sink.Counters.Spans;
+            long metricsBefore = sink.Counters.Metrics;
             using ChildProcess client = ChildProcess.StartRole("http-client", port.ToString(CultureInfo.InvariantCulture),
                 options.Rate.ToString(CultureInfo.InvariantCulture), options.Connections.ToString(CultureInfo.InvariantCulture),
                 options.WarmupSeconds.ToString(CultureInfo.InvariantCulture), options.PhaseSeconds.ToString(CultureInfo.InvariantCulture));
@@ -98,6 +99,7 @@ internal static class HttpOverheadBench
                 (agentEnd - agentStart) * 100.0 / ProcessCpu.TicksPerSecond / seconds,
                 (loadEnd - loadStart) * 100.0 / ProcessCpu.TicksPerSecond / seconds,
                 sink.Counters.Spans - spansBefore,
+                sink.Counters.Metrics - metricsBefore,
                 summary);
         }
         finally
@@ -124,5 +126,5 @@ internal static class HttpOverheadBench
     }
 
     private sealed record PhaseResult(bool AgentOn, double Rate, long Errors, LatencySummary Response, LatencySummary Service,
-        double AgentCpu, double LoadCpu, long Spans, string? AgentSummary);
+        double AgentCpu, double LoadCpu, long Spans, long Metrics, string? AgentSummary);
 }

@@ -65,7 +65,7 @@ internal sealed class OtlpSink : IAsyncDisposable
     {
         public override Task<ExportMetricsServiceResponse> Export(ExportMetricsServiceRequest request, ServerCallContext context)
         {
-            counters.AddDataPoints(request.ResourceMetrics.Sum(r => r.ScopeMetrics.Sum(s => s.Metrics.Count)));
+            counters.AddMetrics(request.ResourceMetrics.Sum(r => r.ScopeMetrics.Sum(s => s.Metrics.Count)));
             return Task.FromResult(new ExportMetricsServiceResponse());
         }
     }

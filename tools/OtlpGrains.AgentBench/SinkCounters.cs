@@ -12,5 +12,5 @@ internal sealed class SinkCounters
 
     public void AddSpans(long count) => Interlocked.Add(ref _spans, count);
 
-    public void AddDataPoints(long count) => Interlocked.Add(ref _metrics, count);
+    public void AddMetrics(long count) => Interlocked.Add(ref _metrics, count);
 }
