@@ -1,16 +1,18 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using OtlpGrains.Agent.Bpf;
 using OtlpGrains.Agent.Capture;
 using OtlpGrains.Agent.Export;
+using OtlpGrains.Agent.Metrics;
 using OtlpGrains.Agent.Tracking;
 
 // otlpgrains-agent check : can BPF capture run here? exit 0 yes, 77 no (with the reason).
-// otlpgrains-agent [--capture-bytes N] [--watch PID]... [--cgroup PATH]... [--port N]... [--endpoint URL] [--no-tls] :
-//   capture socket traffic (and OpenSSL plaintext through uprobes unless --no-tls), turn it into OTLP spans for the
-//   gateway (default OTEL_EXPORTER_OTLP_ENDPOINT or http://127.0.0.1:4317), and print a summary every 5 s until Ctrl+C.
-//   --cgroup watches a cgroup v2 directory and everything below it; connections on other ports than --port are muted
-//   in the kernel (counted, not copied).
+// otlpgrains-agent [--capture-bytes N] [--watch PID]... [--cgroup PATH]... [--port N]... [--endpoint URL] [--no-tls]
+//   [--metrics-interval S] : capture socket traffic (and OpenSSL plaintext through uprobes unless --no-tls), turn it
+//   into OTLP spans and RED metrics for the gateway (default OTEL_EXPORTER_OTLP_ENDPOINT or http://127.0.0.1:4317),
+//   and print a summary every 5 s until Ctrl+C or SIGTERM. --cgroup watches a cgroup v2 directory and everything below
+//   it; connections on other ports than --port are muted in the kernel (counted, not copied).
 if (args is ["check", ..])
 {
     CaptureCheckResult result = CaptureCheck.Run();
@@ -27,6 +29,7 @@ var export = new OtlpExportOptions();
 var watched = new List<int>();
 var cgroups = new List<string>();
 var ports = new HashSet<int>();
+var metricsInterval = TimeSpan.FromSeconds(10);
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -46,11 +49,14 @@ for (int i = 0; i < args.Length; i++)
         case "--no-tls":
             options.TlsProbes = false;
             break;
+        case "--metrics-interval" when i + 1 < args.Length:
+            metricsInterval = TimeSpan.FromSeconds(double.Parse(args[++i], CultureInfo.InvariantCulture));
+            break;
         case "--endpoint" when i + 1 < args.Length:
             export.Endpoint = new Uri(args[++i]);
             break;
         default:
-            Console.Error.WriteLine($"otlpgrains-agent: unknown argument {args[i]}; usage: check | [--capture-bytes N] [--watch PID]... [--cgroup PATH]... [--port N]... [--endpoint URL] [--no-tls]");
+            Console.Error.WriteLine($"otlpgrains-agent: unknown argument {args[i]}; usage: check | [--capture-bytes N] [--watch PID]... [--cgroup PATH]... [--port N]... [--endpoint URL] [--no-tls] [--metrics-interval SECONDS]");
             return 2;
     }
 }
@@ -58,11 +64,16 @@ for (int i = 0; i < args.Length; i++)
 options.WatchedPids = watched;
 options.WatchedCgroups = cgroups;
 using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+
+// Ctrl+C, and SIGTERM (what Kubernetes and the benchmark send; a shell's background jobs ignore SIGINT) both stop
+// cleanly: detach, flush the exporter.
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+void Stop(PosixSignalContext context)
 {
-    e.Cancel = true;
+    context.Cancel = true;
     stop.Cancel();
-};
+}
 
 SocketCapture capture;
 try
@@ -90,7 +101,9 @@ using (capture)
         ? $"otlpgrains-agent: TLS plaintext from OpenSSL uprobes, {tls.AttachedLibraries} libssl attached (rescanned every {options.TlsRescanInterval.TotalSeconds:F0} s)"
         : $"otlpgrains-agent: TLS plaintext OFF{(capture.TlsUnavailableReason is { } why ? $": {why}" : " (--no-tls)")}");
     var exporter = new OtlpSpanExporter(export);
-    var pipeline = new AgentPipeline(exporter, export.Endpoint, ports);
+    var redMetrics = new RedMetrics();
+    var metricsExporter = new OtlpMetricsExporter(redMetrics, export.Endpoint, metricsInterval);
+    var pipeline = new AgentPipeline(exporter, export.Endpoint, ports, redMetrics);
     var consumer = Task.Run(() => pipeline.RunAsync(capture, CancellationToken.None));
 
     CaptureStatistics last = capture.GetStatistics();
@@ -104,7 +117,7 @@ using (capture)
             double seconds = Stopwatch.GetElapsedTime(lastTicks).TotalSeconds;
             lastTicks = Stopwatch.GetTimestamp();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"events/s {(now.Events - last.Events) / seconds:F0}, KiB/s {(now.PayloadBytes - last.PayloadBytes) / 1024.0 / seconds:F0}, drops kernel {now.KernelDrops} pending {now.PendingDrops} queue {now.QueueDrops}; connections {pipeline.Tracker.Count}, muted {capture.Mutes}, closed {pipeline.Tracker.ClosedWithTotals} (sent {pipeline.Tracker.ClosedBytesSent / 1024.0:F0} KiB, received {pipeline.Tracker.ClosedBytesReceived / 1024.0:F0} KiB), spans {pipeline.Spans}, exported {exporter.Exported}, export drops {exporter.Dropped} failed {exporter.Failed}; libssl attached {capture.Tls?.AttachedLibraries ?? 0} failed {capture.Tls?.Failures ?? 0}"));
+                $"events/s {(now.Events - last.Events) / seconds:F0}, KiB/s {(now.PayloadBytes - last.PayloadBytes) / 1024.0 / seconds:F0}, drops kernel {now.KernelDrops} pending {now.PendingDrops} queue {now.QueueDrops}; connections {pipeline.Tracker.Count}, muted {capture.Mutes}, closed {pipeline.Tracker.ClosedWithTotals} (sent {pipeline.Tracker.ClosedBytesSent / 1024.0:F0} KiB, received {pipeline.Tracker.ClosedBytesReceived / 1024.0:F0} KiB), spans {pipeline.Spans}, exported {exporter.Exported}, export drops {exporter.Dropped} failed {exporter.Failed}; libssl attached {capture.Tls?.AttachedLibraries ?? 0} failed {capture.Tls?.Failures ?? 0}; metric points exported {metricsExporter.Exported} failed {metricsExporter.Failed}, series overflowed {redMetrics.Overflowed}"));
             last = now;
         }
     }
@@ -116,6 +129,7 @@ using (capture)
     capture.Dispose();
     await consumer;
     await exporter.DisposeAsync();
+    await metricsExporter.DisposeAsync();
 }
 
 return 0;
