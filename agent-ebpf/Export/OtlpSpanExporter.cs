@@ -22,7 +22,16 @@ public sealed class OtlpSpanExporter : IAsyncDisposable
     private readonly OtlpExportOptions _options;
     private readonly Channel<(ProcessIdentity Process, Span Span)> _queue;
     private readonly GrpcChannel _channel;
-    private readonly TraceService.TraceServiceClient _client;
+    // TraceService/Export with the request as bytes that TraceRequestWriter encoded (the response is the generated type).
+    private static readonly Method<byte[], ExportTraceServiceResponse> ExportMethod = new(
+        MethodType.Unary,
+        "opentelemetry.proto.collector.trace.v1.TraceService",
+        "Export",
+        Marshallers.Create(static bytes => bytes, static bytes => bytes),
+        Marshallers.Create(static (ExportTraceServiceResponse response) => Google.Protobuf.MessageExtensions.ToByteArray(response), ExportTraceServiceResponse.Parser.ParseFrom));
+
+    private readonly CallInvoker _invoker;
+    private readonly TraceRequestWriter _writer = new();
     private readonly Task _sender;
     private readonly CancellationTokenSource _stop = new();
     private long _exported;
@@ -38,7 +47,7 @@ public sealed class OtlpSpanExporter : IAsyncDisposable
             SingleReader = true,
         });
         _channel = GrpcChannel.ForAddress(options.Endpoint);
-        _client = new TraceService.TraceServiceClient(_channel);
+        _invoker = _channel.CreateCallInvoker();
         _sender = Task.Run(SendLoopAsync);
     }
 
@@ -123,21 +132,12 @@ public sealed class OtlpSpanExporter : IAsyncDisposable
             return;
         }
 
-        var request = new ExportTraceServiceRequest();
-        foreach (var group in batch.GroupBy(item => item.Process.Pid))
-        {
-            var scope = new ScopeSpans { Scope = new InstrumentationScope { Name = "otlpgrains-agent" } };
-            scope.Spans.AddRange(group.Select(item => item.Span));
-            var resourceSpans = new ResourceSpans { Resource = ResourceOf(group.First().Process) };
-            resourceSpans.ScopeSpans.Add(scope);
-            request.ResourceSpans.Add(resourceSpans);
-        }
-
+        var request = _writer.Write(batch);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var response = await _client.ExportAsync(request, deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: _stop.Token);
+                var response = await _invoker.AsyncUnaryCall(ExportMethod, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: _stop.Token), request);
                 var rejected = response.PartialSuccess?.RejectedSpans ?? 0;
                 Interlocked.Add(ref _exported, batch.Count - rejected);
                 Interlocked.Add(ref _failed, rejected);

@@ -18,6 +18,8 @@ internal sealed class BenchOptions
             --warmup S / --seconds S   per phase (default 3 / 10)
             --phases N                 alternating phases, starting with the agent off (default 4)
             --agent PATH               the agent dll (default agent-ebpf/bin/Release/net10.0/OtlpGrains.Agent.dll)
+            --trace server|both        server = the agent watches the server's pid (a node serving R req/s, its callers
+                                       elsewhere); both = it follows the port, so client and server spans (default server)
         """;
 
     public string Mode { get; private set; } = "all";
@@ -41,6 +43,8 @@ internal sealed class BenchOptions
     public int Phases { get; private set; } = 4;
 
     public string? AgentPath { get; private set; }
+
+    public string Trace { get; private set; } = "server";
 
     public static BenchOptions? Parse(string[] args, out string? error)
     {
@@ -69,6 +73,7 @@ internal sealed class BenchOptions
                     case "--seconds": options.PhaseSeconds = double.Parse(value, CultureInfo.InvariantCulture); break;
                     case "--phases": options.Phases = int.Parse(value, CultureInfo.InvariantCulture); break;
                     case "--agent": options.AgentPath = value; break;
+                    case "--trace": options.Trace = value is "server" or "both" ? value : throw new FormatException("--trace is server or both"); break;
                     default: throw new FormatException($"unknown option {args[i]}");
                 }
 

@@ -20,7 +20,7 @@ internal static class HttpOverheadBench
         using ChildProcess server = ChildProcess.StartRole("http-server");
         int port = int.Parse((await server.WaitForLineAsync("port ", StartTimeout))[5..], CultureInfo.InvariantCulture);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"(b)+(c) HTTP at a fixed {options.Rate} req/s over {options.Connections} keep-alive connections to port {port}, {options.WarmupSeconds:0.#} s warm-up + {options.PhaseSeconds:0.#} s measured per phase; agent {agentPath} exporting to the sink on port {sink.Port}"));
+            $"(b)+(c) HTTP at a fixed {options.Rate} req/s over {options.Connections} keep-alive connections to port {port} (traced: {options.Trace}), {options.WarmupSeconds:0.#} s warm-up + {options.PhaseSeconds:0.#} s measured per phase; agent {agentPath} exporting to the sink on port {sink.Port}"));
         Console.WriteLine("  phase | agent | req/s  | errors | response p50/p99/p99.9 us   | service p50/p99/p99.9 us    | agent CPU % | server+client CPU % | spans / metrics to sink");
 
         var rows = new List<PhaseResult>();
@@ -60,7 +60,12 @@ internal static class HttpOverheadBench
         {
             if (on)
             {
-                agent = ChildProcess.Start("dotnet", [agentPath, "--port", port.ToString(CultureInfo.InvariantCulture), "--endpoint", $"http://127.0.0.1:{sink.Port}"]);
+                // server: only the server's pid is captured (the kernel filters the client out), as on a node whose
+                // callers run elsewhere; both: every process on the port, so each request is traced at both ends.
+                string[] follow = options.Trace == "server"
+                    ? ["--watch", serverPid.ToString(CultureInfo.InvariantCulture)]
+                    : ["--port", port.ToString(CultureInfo.InvariantCulture)];
+                agent = ChildProcess.Start("dotnet", [agentPath, .. follow, "--endpoint", $"http://127.0.0.1:{sink.Port}"]);
                 await agent.WaitForLineAsync("otlpgrains-agent: capturing", StartTimeout);
             }
 
