@@ -18,7 +18,7 @@ namespace OtlpGrains.Agent.Export;
 public sealed class OtlpSpanExporter : IAsyncDisposable
 {
     private const int MaxAttempts = 5;
-    private static readonly TimeSpan CollectInterval = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan CollectInterval = TimeSpan.FromMilliseconds(50);
     private readonly OtlpExportOptions _options;
     private readonly Channel<(ProcessIdentity Process, Span Span)> _queue;
     private readonly GrpcChannel _channel;

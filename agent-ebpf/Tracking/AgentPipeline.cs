@@ -26,8 +26,8 @@ public sealed class AgentPipeline
     private readonly RedMetrics? _redMetrics;
     private long _lastFlushNs;
 
-    /// <summary>How often <see cref="RunAsync"/> takes what the capture queued (the capture itself drains the kernel every 10 ms).</summary>
-    public static readonly TimeSpan DrainInterval = TimeSpan.FromMilliseconds(10);
+    /// <summary>How often <see cref="RunAsync"/> takes what the capture queued (the capture itself drains the kernel every 50 ms, sooner when 256 KiB are queued).</summary>
+    public static readonly TimeSpan DrainInterval = TimeSpan.FromMilliseconds(50);
 
     // Capture timestamps are CLOCK_MONOTONIC ns, the clock of Stopwatch on Linux; this turns them into Unix time.
     private readonly long _monotonicToUnixNs =

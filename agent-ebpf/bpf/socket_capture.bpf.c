@@ -359,7 +359,7 @@ static __always_inline struct event *start_event(__u64 pid_tgid, int fd, __u8 ki
     return e;
 }
 
-// Submits without waking the consumer (it polls every ~10 ms) unless enough is queued to be worth a wake-up.
+// Submits without waking the consumer (it polls every ~50 ms) unless enough is queued to be worth a wake-up.
 static __always_inline void submit(struct capture_config *cfg, struct event *e, __u32 cap)
 {
     __u32 n = cap;
