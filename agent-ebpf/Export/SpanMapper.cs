@@ -13,6 +13,8 @@ namespace OtlpGrains.Agent.Export;
 /// </summary>
 public static class SpanMapper
 {
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
+
     /// <param name="exchange">The pair the parser completed.</param>
     /// <param name="monotonicToUnixNs">Add to a capture timestamp (CLOCK_MONOTONIC ns) to get Unix time in ns.</param>
     /// <param name="peerAddress">The other end's address, when the capture layer knows it.</param>
@@ -85,12 +87,29 @@ public static class SpanMapper
     /// <summary>Replaces path segments that look like ids (numbers, UUIDs, long hex) with <c>{id}</c>.</summary>
     public static string LowCardinalityPath(string path)
     {
+        // Most paths have no id segment: find out without allocating, and hand the same string back.
+        int from = 0;
+        while (from <= path.Length)
+        {
+            int end = path.IndexOf('/', from);
+            end = end < 0 ? path.Length : end;
+            if (IsIdSegment(path.AsSpan(from, end - from)))
+            {
+                return ReplaceIds(path);
+            }
+
+            from = end + 1;
+        }
+
+        return path;
+    }
+
+    private static string ReplaceIds(string path)
+    {
         var segments = path.Split('/');
         for (var i = 0; i < segments.Length; i++)
         {
-            var segment = segments[i];
-            if (segment.Length > 0 && (segment.All(char.IsAsciiDigit) || Guid.TryParse(segment, out _)
-                || (segment.Length >= 16 && segment.All(char.IsAsciiHexDigit))))
+            if (IsIdSegment(segments[i]))
             {
                 segments[i] = "{id}";
             }
@@ -98,6 +117,10 @@ public static class SpanMapper
 
         return string.Join('/', segments);
     }
+
+    private static bool IsIdSegment(ReadOnlySpan<char> segment) =>
+        segment.Length > 0 && (!segment.ContainsAnyExceptInRange('0', '9') || Guid.TryParse(segment, out _)
+            || (segment.Length >= 16 && !segment.ContainsAnyExcept(HexDigits)));
 
     /// <summary>db.query.summary of SQL statements that name a table; null otherwise.</summary>
     public static string? QuerySummary(ProtocolExchange exchange) =>

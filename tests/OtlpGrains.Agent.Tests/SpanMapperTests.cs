@@ -94,4 +94,23 @@ public sealed class SpanMapperTests
     [InlineData("garbage", false)]
     public void TraceParentIsReadStrictly(string header, bool valid) =>
         Assert.Equal(valid, TraceParent.TryParse(header, out _, out _));
+
+    [Theory]
+    [InlineData("/users/42/orders/7", "/users/{id}/orders/{id}")]
+    [InlineData("/users/3f2504e0-4f89-11d3-9a0c-0305e82c3301", "/users/{id}")]
+    [InlineData("/blobs/0123456789abcdef/raw", "/blobs/{id}/raw")]
+    [InlineData("/blobs/0123456789abcdeg/raw", "/blobs/0123456789abcdeg/raw")] // not hex
+    [InlineData("/v2/items/", "/v2/items/")]
+    [InlineData("/", "/")]
+    [InlineData("", "")]
+    [InlineData("42", "{id}")]
+    public void IdSegmentsBecomePlaceholders(string path, string expected)
+    {
+        string route = SpanMapper.LowCardinalityPath(path);
+        Assert.Equal(expected, route);
+        if (path == expected)
+        {
+            Assert.Same(path, route); // nothing to replace: no new string
+        }
+    }
 }
