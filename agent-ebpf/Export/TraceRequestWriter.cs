@@ -9,7 +9,8 @@ namespace OtlpGrains.Agent.Export;
 /// Encodes a batch of spans as the bytes of an OTLP <c>ExportTraceServiceRequest</c> (one <c>ResourceSpans</c> per
 /// process, one <c>ScopeSpans</c> each). Google.Protobuf recomputes a nested message's size for every enclosing length
 /// prefix, so serialising the request object walks each span's attributes about six times; here each span's size is
-/// computed once and the enclosing lengths are summed from it, and each process's resource is encoded once and kept.
+/// computed once (by <see cref="SpanEncoder"/> for the spans the agent makes) and the enclosing lengths are summed from
+/// it, and each process's resource is encoded once and kept.
 /// Not thread-safe: one writer per sending loop.
 /// </summary>
 internal sealed class TraceRequestWriter
@@ -26,6 +27,7 @@ internal sealed class TraceRequestWriter
     private readonly Dictionary<ProcessIdentity, byte[]> _resources = [];
     private readonly Dictionary<int, List<int>> _groups = [];
     private int[] _sizes = new int[512];
+    private bool[] _own = new bool[512];
 
     /// <summary>Processes whose encoded resource is kept; the oldest are forgotten past this many.</summary>
     public int MaxResources { get; init; } = 4096;
@@ -36,6 +38,7 @@ internal sealed class TraceRequestWriter
         if (_sizes.Length < batch.Count)
         {
             _sizes = new int[Math.Max(batch.Count, _sizes.Length * 2)];
+            _own = new bool[_sizes.Length];
         }
 
         // Group by process, keeping first-appearance order; sizes once per span.
@@ -47,7 +50,9 @@ internal sealed class TraceRequestWriter
 
         for (int i = 0; i < batch.Count; i++)
         {
-            _sizes[i] = batch[i].Span.CalculateSize();
+            Span span = batch[i].Span;
+            _own[i] = SpanEncoder.CanEncode(span);
+            _sizes[i] = _own[i] ? SpanEncoder.Measure(span) : span.CalculateSize();
             int pid = batch[i].Process.Pid;
             if (!_groups.TryGetValue(pid, out List<int>? members))
             {
@@ -96,7 +101,15 @@ internal sealed class TraceRequestWriter
             foreach (int i in _groups[order[g]])
             {
                 at = WriteHeader(bytes, at, SpanTag, _sizes[i]);
-                batch[i].Span.WriteTo(bytes.AsSpan(at, _sizes[i]));
+                if (_own[i])
+                {
+                    SpanEncoder.Write(batch[i].Span, bytes.AsSpan(at, _sizes[i]));
+                }
+                else
+                {
+                    batch[i].Span.WriteTo(bytes.AsSpan(at, _sizes[i]));
+                }
+
                 at += _sizes[i];
             }
         }

@@ -15,7 +15,7 @@ internal sealed class BenchOptions
           http: (b) agent CPU at a fixed HTTP rate and (c) the latency it adds, phases off/on/off/on
             --rate R                   requests/s (default 10000)
             --connections N            keep-alive connections (default 16)
-            --warmup S / --seconds S   per phase (default 3 / 10)
+            --warmup S / --seconds S   per phase (default 10 / 20; the agent starts with its phase, and its first seconds are JIT and start-up)
             --phases N                 alternating phases, starting with the agent off (default 4)
             --agent PATH               the agent dll (default agent-ebpf/bin/Release/net10.0/OtlpGrains.Agent.dll)
             --trace server|both        server = the agent watches the server's pid (a node serving R req/s, its callers
@@ -36,9 +36,9 @@ internal sealed class BenchOptions
 
     public int Connections { get; private set; } = 16;
 
-    public double WarmupSeconds { get; private set; } = 3;
+    public double WarmupSeconds { get; private set; } = 10;
 
-    public double PhaseSeconds { get; private set; } = 10;
+    public double PhaseSeconds { get; private set; } = 20;
 
     public int Phases { get; private set; } = 4;
 
