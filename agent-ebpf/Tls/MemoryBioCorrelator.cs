@@ -8,14 +8,23 @@ namespace OtlpGrains.Agent.Tls;
 /// socket of the same thread's ciphertext I/O. Writes: <c>SSL_write</c> encrypts, then the thread sends the record
 /// (TLS 1.3: plaintext + 22 bytes), so the plaintext waits for the thread's next application-data record. Reads: the
 /// thread receives the ciphertext first, then <c>SSL_read</c> decrypts it, so the plaintext takes the thread's last
-/// TLS-looking read. Per-thread state, bounded; no per-event allocation on socket reads.
+/// TLS-looking read. When the record leaves on another thread (an async continuation), the process's waiting
+/// plaintext whose length fits the record's is taken. Per-thread state, bounded; no per-event allocation on socket reads.
 /// </summary>
 internal sealed class MemoryBioCorrelator(int maxThreads = 65_536)
 {
     /// <summary>Plaintext chunks a thread may hold while waiting for its ciphertext write.</summary>
     private const int MaxPendingPerThread = 16;
 
+    // Record overhead over the plaintext: TLS 1.3 (header 5, content type 1, tag 16), TLS 1.2 AES-GCM (header 5,
+    // explicit nonce 8, tag 16).
+    private const int TlsOverhead13 = 22;
+    private const int TlsOverhead12Gcm = 29;
+
     private readonly Dictionary<(int Pid, int Tid), TlsThread> _threads = [];
+
+    // Plaintext writes waiting for their record, per process: the cross-thread search only runs when some wait.
+    private readonly Dictionary<int, int> _pendingByPid = [];
 
     /// <summary>Plaintext events given a socket.</summary>
     public long Correlated { get; private set; }
@@ -60,19 +69,52 @@ internal sealed class MemoryBioCorrelator(int maxThreads = 65_536)
             return;
         }
 
-        if (_threads.TryGetValue(key, out var writer) && writer.Pending.Count > 0
-            && bytes.Length >= 5 && bytes[0] == 23 && bytes[1] == 3)
+        if (bytes.Length < 5 || bytes[0] != 23 || bytes[1] != 3)
+        {
+            return; // not an application-data record
+        }
+
+        if (_threads.TryGetValue(key, out var writer) && writer.Pending.Count > 0)
         {
             foreach (var (timestampNs, plaintext, length) in writer.Pending)
             {
-                Correlated++;
-                if (followed)
-                {
-                    tracker.OnEvent(SocketEventKind.Data, SocketDirection.Egress, e.Pid, e.Fd, timestampNs, plaintext, length, e.RemoteEndPoint, e.LocalEndPoint, tlsPlaintext: true);
-                }
+                Send(e, followed, tracker, timestampNs, plaintext, length);
             }
 
+            _pendingByPid[e.Pid] -= writer.Pending.Count;
             writer.Pending.Clear();
+            return;
+        }
+
+        // The record went out on another thread than the SSL_write (an async continuation): take the process's oldest
+        // waiting plaintext whose record this can be by its length (TLS 1.3: +22; TLS 1.2 AES-GCM: +29).
+        if (_pendingByPid.TryGetValue(e.Pid, out int waiting) && waiting > 0)
+        {
+            foreach (var ((pid, _), thread) in _threads)
+            {
+                if (pid != e.Pid || thread.Pending.Count == 0)
+                {
+                    continue;
+                }
+
+                var (timestampNs, plaintext, length) = thread.Pending[0];
+                if (e.OriginalLength - length is TlsOverhead13 or TlsOverhead12Gcm)
+                {
+                    Send(e, followed, tracker, timestampNs, plaintext, length);
+                    thread.Pending.RemoveAt(0);
+                    _pendingByPid[e.Pid]--;
+                    return;
+                }
+            }
+        }
+    }
+
+    private void Send(SocketEvent record, bool followed, ConnectionTracker tracker, long timestampNs, byte[] plaintext, int length)
+    {
+        Correlated++;
+        if (followed)
+        {
+            tracker.OnEvent(SocketEventKind.Data, SocketDirection.Egress, record.Pid, record.Fd, timestampNs, plaintext, length, record.RemoteEndPoint, record.LocalEndPoint, tlsPlaintext: true);
         }
     }
 
@@ -100,10 +142,12 @@ internal sealed class MemoryBioCorrelator(int maxThreads = 65_536)
         if (thread.Pending.Count >= MaxPendingPerThread)
         {
             thread.Pending.RemoveAt(0);
+            _pendingByPid[e.Pid]--;
             Unmatched++;
         }
 
         thread.Pending.Add((e.TimestampNs, e.Payload.ToArray(), e.OriginalLength));
+        _pendingByPid[e.Pid] = _pendingByPid.GetValueOrDefault(e.Pid) + 1;
     }
 
     private TlsThread Thread((int Pid, int Tid) key)
@@ -114,6 +158,7 @@ internal sealed class MemoryBioCorrelator(int maxThreads = 65_536)
             {
                 // Threads come and go without telling us; starting over now and then bounds the map.
                 _threads.Clear();
+                _pendingByPid.Clear();
             }
 
             thread = new TlsThread();
