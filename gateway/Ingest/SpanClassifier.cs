@@ -34,7 +34,9 @@ internal static class SpanClassifier
     }
 
     /// <summary>
-    /// Failed: status ERROR, an HTTP response status of 500 or more, or a gRPC status other than OK (0).
+    /// Failed: status ERROR, an HTTP response status of 500 or more, or a gRPC status that the semantic conventions call
+    /// a failure for the span's kind (on a SERVER span only UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL,
+    /// UNAVAILABLE and DATA_LOSS; on other kinds any status but OK).
     /// Also returns the peer named by <c>peer.service</c>, <c>db.system.name</c>/<c>db.system</c> or
     /// <c>server.address</c> (in that order of preference) for CLIENT and PRODUCER spans.
     /// </summary>
@@ -54,8 +56,7 @@ internal static class SpanClassifier
                     failed |= IntOf(attribute.Value) >= 500;
                     break;
                 case "rpc.grpc.status_code":
-                    var code = IntOf(attribute.Value);
-                    failed |= code is not null and not 0;
+                    failed |= IsGrpcFailure(IntOf(attribute.Value), span.Kind);
                     break;
                 case "peer.service" when isCaller:
                     peerService = StringOf(attribute.Value);
@@ -77,6 +78,17 @@ internal static class SpanClassifier
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    // The semantic conventions for gRPC: a server fails only on UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL,
+    // UNAVAILABLE and DATA_LOSS (an INVALID_ARGUMENT or NOT_FOUND is the caller's fault); for every other kind, any
+    // status but OK is a failure.
+    private static bool IsGrpcFailure(long? code, Span.Types.SpanKind kind) => code switch
+    {
+        null or 0 => false,
+        _ when kind != Span.Types.SpanKind.Server => true,
+        2 or 4 or 12 or 13 or 14 or 15 => true,
+        _ => false,
+    };
 
     private static string? StringOf(AnyValue? value) =>
         value?.ValueCase == AnyValue.ValueOneofCase.StringValue ? value.StringValue : null;

@@ -140,6 +140,8 @@ public sealed class TraceRequestSplitterTests
     [InlineData("rpc.grpc.status_code", 0, false)]
     [InlineData("rpc.grpc.status_code", 2, true)]
     [InlineData("rpc.grpc.status_code", 14, true)]
+    [InlineData("rpc.grpc.status_code", 3, false)] // INVALID_ARGUMENT: the caller's fault, not the server's
+    [InlineData("rpc.grpc.status_code", 5, false)] // NOT_FOUND
     [InlineData("other.status_code", 500, false)]
     public void IntegerStatusAttributesMarkTheSpanFailed(string key, long value, bool failed)
     {
@@ -151,6 +153,23 @@ public sealed class TraceRequestSplitterTests
         Assert.Equal(failed, serviceSpan.Role.HasFlag(SpanRole.Error));
         Assert.Equal(failed, traceSpan.IsError);
         Assert.Equal(0, traceSpan.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(SpanKind.Server, 3, false)]
+    [InlineData(SpanKind.Server, 13, true)]
+    [InlineData(SpanKind.Client, 3, true)] // for the caller every status but OK failed
+    [InlineData(SpanKind.Client, 0, false)]
+    [InlineData(SpanKind.Producer, 5, true)]
+    public void GrpcStatusFailsByTheSpansKind(SpanKind kind, long code, bool failed)
+    {
+        var span = Span(1, 2, parent: 1, kind: kind);
+        span.Attributes.Add(Attr("rpc.grpc.status_code", code));
+
+        var (serviceSpan, traceSpan) = SplitOne(span);
+
+        Assert.Equal(failed, serviceSpan.Role.HasFlag(SpanRole.Error));
+        Assert.Equal(failed, traceSpan.IsError);
     }
 
     [Theory]
