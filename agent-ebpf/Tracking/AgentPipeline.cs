@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using OtlpGrains.Agent.Capture;
 using OtlpGrains.Agent.Export;
@@ -20,7 +19,7 @@ public sealed class AgentPipeline
     private readonly ConnectionTracker _tracker;
     private readonly int _exportPort;
     private readonly IReadOnlySet<int> _ports;
-    private readonly ConcurrentDictionary<int, ProcessIdentity?> _processes = new();
+    private readonly ProcessDirectory _processes = new();
     private readonly LoopbackSpanLinker _linker;
     private readonly MemoryBioCorrelator _memoryBio = new();
     private readonly RedMetrics? _redMetrics;
@@ -49,6 +48,9 @@ public sealed class AgentPipeline
     public long Linked => _linker.Linked;
 
     public ConnectionTracker Tracker => _tracker;
+
+    /// <summary>The processes seen, by pid.</summary>
+    public ProcessDirectory Processes => _processes;
 
     /// <summary>
     /// Tells the kernel to stop sending a connection's data (pid, fd): for connections filtered out here and those the
@@ -89,9 +91,9 @@ public sealed class AgentPipeline
             return;
         }
 
-        // Who the process is gets read at its first event, while it surely still runs (a curl may be gone by the
+        // Who the process is gets read at its first event, while it most likely still runs (a curl may be gone by the
         // time its response is parsed); one already gone is named by its comm.
-        _processes.GetOrAdd(e.Pid, static (pid, e) => ProcessIdentity.Read(pid) ?? ProcessIdentity.FromCommand(pid, e.Command), e);
+        _processes.Seen(e.Pid, e.TimestampNs, e, static e => e.Command);
         _tracker.OnEvent(e);
         FlushHeld(e.TimestampNs);
     }
@@ -102,6 +104,7 @@ public sealed class AgentPipeline
         if (all || nowNs - _lastFlushNs > 10_000_000)
         {
             _lastFlushNs = nowNs;
+            _processes.Sweep(nowNs);
             _linker.Flush(nowNs, all);
         }
     }
@@ -146,7 +149,7 @@ public sealed class AgentPipeline
 
     private void OnExchange(ConnectionInfo connection, ProtocolExchange exchange)
     {
-        var process = _processes.GetOrAdd(connection.Pid, pid => ProcessIdentity.Read(pid)) ?? ProcessIdentity.Unknown(connection.Pid);
+        var process = _processes.Get(connection.Pid);
         _redMetrics?.Record(process, exchange);
 
         var remote = connection.Remote;
