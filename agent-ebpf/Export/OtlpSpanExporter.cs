@@ -23,11 +23,21 @@ public sealed class OtlpSpanExporter : IAsyncDisposable
     private readonly Channel<(ProcessIdentity Process, Span Span)> _queue;
     private readonly GrpcChannel _channel;
     // TraceService/Export with the request as bytes that TraceRequestWriter encoded (the response is the generated type).
-    private static readonly Method<byte[], ExportTraceServiceResponse> ExportMethod = new(
+    private static readonly Method<EncodedRequest, ExportTraceServiceResponse> ExportMethod = new(
         MethodType.Unary,
         "opentelemetry.proto.collector.trace.v1.TraceService",
         "Export",
-        Marshallers.Create(static bytes => bytes, static bytes => bytes),
+        new Marshaller<EncodedRequest>(
+            static (request, context) =>
+            {
+                var bytes = request.Bytes;
+                context.SetPayloadLength(bytes.Count);
+                var writer = context.GetBufferWriter();
+                bytes.AsSpan().CopyTo(writer.GetSpan(bytes.Count));
+                writer.Advance(bytes.Count);
+                context.Complete();
+            },
+            static context => new EncodedRequest(context.PayloadAsNewBuffer())),
         Marshallers.Create(static (ExportTraceServiceResponse response) => Google.Protobuf.MessageExtensions.ToByteArray(response), ExportTraceServiceResponse.Parser.ParseFrom));
 
     private readonly CallInvoker _invoker;
@@ -133,13 +143,25 @@ public sealed class OtlpSpanExporter : IAsyncDisposable
         }
 
         var request = _writer.Write(batch);
+        try
+        {
+            await SendAsync(new EncodedRequest(request), batch.Count);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(request.Array!);
+        }
+    }
+
+    private async Task SendAsync(EncodedRequest request, int spans)
+    {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 var response = await _invoker.AsyncUnaryCall(ExportMethod, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: _stop.Token), request);
                 var rejected = response.PartialSuccess?.RejectedSpans ?? 0;
-                Interlocked.Add(ref _exported, batch.Count - rejected);
+                Interlocked.Add(ref _exported, spans - rejected);
                 Interlocked.Add(ref _failed, rejected);
                 return;
             }
@@ -150,7 +172,7 @@ public sealed class OtlpSpanExporter : IAsyncDisposable
             }
             catch (RpcException)
             {
-                Interlocked.Add(ref _failed, batch.Count);
+                Interlocked.Add(ref _failed, spans);
                 return;
             }
         }
@@ -176,5 +198,11 @@ public sealed class OtlpSpanExporter : IAsyncDisposable
         {
             resource.Attributes.Add(new KeyValue { Key = key, Value = new AnyValue { StringValue = value } });
         }
+    }
+
+    // The request bytes TraceRequestWriter encoded (gRPC wants a reference type for the request).
+    private sealed class EncodedRequest(ArraySegment<byte> bytes)
+    {
+        public ArraySegment<byte> Bytes { get; } = bytes;
     }
 }

@@ -10,33 +10,21 @@ namespace OtlpGrains.Agent.Export;
 /// Encodes the spans the agent makes into OTLP protobuf bytes, the same bytes Google.Protobuf writes (fields in number
 /// order, defaults left out), at a fraction of its cost: Google.Protobuf sizes every attribute again for each
 /// enclosing length prefix and goes through virtual calls per field. Spans with parts the agent never sets (events,
-/// links, array/map/bytes values) are left to Google.Protobuf (<see cref="CanEncode"/>).
+/// links, array/map/bytes values) are left to Google.Protobuf (<see cref="Measure"/> says -1).
 /// </summary>
 internal static class SpanEncoder
 {
-    /// <summary>Whether every field of the span is one this encoder writes.</summary>
-    public static bool CanEncode(Span span)
+    /// <summary>
+    /// The encoded size of the span, or -1 when it has parts this encoder does not write (then Google.Protobuf must).
+    /// One pass: the spans come cold out of the export queue, so touching them once is what counts.
+    /// </summary>
+    public static int Measure(Span span)
     {
         if (span.Events.Count > 0 || span.Links.Count > 0 || span.DroppedEventsCount != 0 || span.DroppedLinksCount != 0)
         {
-            return false;
+            return -1;
         }
 
-        foreach (KeyValue attribute in span.Attributes)
-        {
-            if (attribute.Value is { } value && value.ValueCase is AnyValue.ValueOneofCase.ArrayValue
-                or AnyValue.ValueOneofCase.KvlistValue or AnyValue.ValueOneofCase.BytesValue)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>The encoded size of a span that <see cref="CanEncode"/>.</summary>
-    public static int Measure(Span span)
-    {
         int size = Bytes(1, span.TraceId.Length) + Bytes(1, span.SpanId.Length) + Text(1, span.TraceState)
             + Bytes(1, span.ParentSpanId.Length) + Text(1, span.Name);
         size += span.Kind == 0 ? 0 : 1 + CodedOutputStream.ComputeEnumSize((int)span.Kind);
@@ -44,6 +32,12 @@ internal static class SpanEncoder
         size += span.EndTimeUnixNano == 0 ? 0 : 9;
         foreach (KeyValue attribute in span.Attributes)
         {
+            if (attribute.Value is { } value && value.ValueCase is AnyValue.ValueOneofCase.ArrayValue
+                or AnyValue.ValueOneofCase.KvlistValue or AnyValue.ValueOneofCase.BytesValue)
+            {
+                return -1;
+            }
+
             size += Message(1, KeyValueSize(attribute));
         }
 
@@ -57,7 +51,7 @@ internal static class SpanEncoder
         return size;
     }
 
-    /// <summary>Writes a span that <see cref="CanEncode"/> into exactly <see cref="Measure"/> bytes.</summary>
+    /// <summary>Writes a span whose <see cref="Measure"/> was not -1 into exactly that many bytes.</summary>
     public static void Write(Span span, Span<byte> destination)
     {
         var w = new Writer(destination);

@@ -39,7 +39,7 @@ public sealed class TraceRequestWriterTests
             }
         }
 
-        byte[] bytes = new TraceRequestWriter().Write(batch);
+        byte[] bytes = new TraceRequestWriter().Write(batch).ToArray();
 
         var expected = new ExportTraceServiceRequest();
         foreach (var group in batch.GroupBy(item => item.Process.Pid))
@@ -64,7 +64,7 @@ public sealed class TraceRequestWriterTests
         var span = new Span { Name = "x", TraceId = ByteString.CopyFrom(new byte[16]), SpanId = ByteString.CopyFrom(new byte[8]) };
         writer.Write([(a, span), (b, span), (a, span)]);
 
-        var second = ExportTraceServiceRequest.Parser.ParseFrom(writer.Write([(b, span)]));
+        var second = ExportTraceServiceRequest.Parser.ParseFrom(writer.Write([(b, span)]).ToArray());
 
         ResourceSpans only = Assert.Single(second.ResourceSpans);
         Assert.Equal("b", only.Resource.Attributes.Single(kv => kv.Key == "service.name").Value.StringValue);
