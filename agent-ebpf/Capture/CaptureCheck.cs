@@ -69,6 +69,11 @@ public static class CaptureCheck
         }
 
         lines.Add("kprobes, fentry: no programs in this build (kprobes are missing here, fentry is refused)");
+        if (anyWorks)
+        {
+            lines.Add(TlsLine(options));
+        }
+
         if (!anyWorks)
         {
             return Fail(lines, string.Join("; ", reasons));
@@ -76,6 +81,31 @@ public static class CaptureCheck
 
         lines.Add("BPF works here");
         return new CaptureCheckResult(true, lines, null);
+    }
+
+    // TLS is optional: the line says what the uprobes would see now, and the check's verdict does not depend on it.
+    private static string TlsLine(SocketCaptureOptions options)
+    {
+        options.AttachGroups = AttachGroup.All;
+        options.TlsProbes = true;
+        options.TlsRescanInterval = TimeSpan.Zero;
+        try
+        {
+            using var capture = SocketCapture.Start(options);
+            if (capture.Tls is not { } tls)
+            {
+                return $"OpenSSL uprobes: unavailable ({capture.TlsUnavailableReason ?? "not loaded"})";
+            }
+
+            string failures = tls.Failures > 0 ? $", {tls.Failures} failed ({tls.LastFailure})" : string.Empty;
+            return tls.AttachedLibraries == 0
+                ? $"OpenSSL uprobes: ok, no libssl mapped by any process yet (attached as they appear){failures}"
+                : $"OpenSSL uprobes: attached to {tls.AttachedLibraries} libssl ({string.Join(", ", tls.Libraries)}){failures}";
+        }
+        catch (BpfException e)
+        {
+            return $"OpenSSL uprobes: unavailable ({e.Message})";
+        }
     }
 
     private static CaptureCheckResult Fail(List<string> lines, string reason)
