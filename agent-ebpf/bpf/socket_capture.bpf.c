@@ -451,6 +451,21 @@ static __always_inline void enter_call(int fd, __u64 buf, __u32 limit, __u8 shap
         count_drop(1);
 }
 
+// Copies the first `cap` bytes (at most MAX_CAPTURE) of a user buffer into the event; returns how many it copied (0
+// when the read faulted). The mask restates the bound in a form the verifier tracks; cap >= MAX_CAPTURE takes the
+// constant path.
+static __always_inline __u32 copy_head(struct event *e, __u64 buf, __u32 cap)
+{
+    if (cap >= MAX_CAPTURE)
+        return bpf_probe_read_user(e->data, MAX_CAPTURE, (void *)buf) == 0 ? MAX_CAPTURE : 0;
+    if (cap == 0)
+        return 0;
+    __u32 n = cap;
+    barrier_var(n); // keeps clang from dropping the mask it can prove redundant
+    n &= MAX_CAPTURE - 1;
+    return bpf_probe_read_user(e->data, n, (void *)buf) == 0 ? cap : 0;
+}
+
 // At syscall exit: copy min(result, limit, N) bytes into an event, or report a connection that was established.
 static __always_inline void exit_call(long ret)
 {
@@ -507,17 +522,7 @@ static __always_inline void exit_call(long ret)
     }
     if (conn)
         conn->last_truncated[dir] = cap < len;
-    // The mask restates the bound in a form the verifier tracks; cap == MAX_CAPTURE takes the constant path.
-    if (cap >= MAX_CAPTURE) {
-        if (bpf_probe_read_user(e->data, MAX_CAPTURE, (void *)call.buf) != 0)
-            cap = 0;
-    } else if (cap > 0) {
-        __u32 n = cap;
-        barrier_var(n); // keeps clang from dropping the mask it can prove redundant
-        n &= MAX_CAPTURE - 1;
-        if (bpf_probe_read_user(e->data, n, (void *)call.buf) != 0)
-            cap = 0;
-    }
+    cap = copy_head(e, call.buf, cap);
     // The tail, when the head missed the end: the last bytes of the buffer (or of the iovec) where the data ends.
     __u32 total = ret > 0xffffffffL ? 0xffffffff : (__u32)ret;
     __u64 end = 0;       // address just past the data's last byte
@@ -833,17 +838,7 @@ static __always_inline void tls_exit(long ret)
     e->h.orig_len = cap;
     if (cap > cfg->capture_bytes)
         cap = cfg->capture_bytes;
-    if (cap >= MAX_CAPTURE) {
-        cap = MAX_CAPTURE;
-        if (bpf_probe_read_user(e->data, MAX_CAPTURE, (void *)call.buf) != 0)
-            cap = 0;
-    } else {
-        __u32 n = cap;
-        barrier_var(n);
-        n &= MAX_CAPTURE - 1;
-        if (n > 0 && bpf_probe_read_user(e->data, n, (void *)call.buf) != 0)
-            cap = 0;
-    }
+    cap = copy_head(e, call.buf, cap);
     e->h.cap_len = cap;
     submit(cfg, e, cap);
 }
