@@ -3,7 +3,11 @@ using System.Text;
 
 namespace OtlpGrains.Agent.Peers;
 
-/// <summary>Builds one size-prefixed Kafka response with the protocol's big-endian primitive types.</summary>
+/// <summary>
+/// Builds Kafka protocol bytes with the protocol's big-endian primitive types: a size-prefixed frame
+/// (<see cref="Framed"/>) or a bare body (<see cref="ToArray"/>). The recording broker writes responses with it, and the
+/// agent's tests (which link this file) write requests and responses.
+/// </summary>
 internal sealed class KafkaFrameWriter
 {
     private readonly List<byte> _body = [];
@@ -64,6 +68,22 @@ internal sealed class KafkaFrameWriter
         return this;
     }
 
+    /// <summary>COMPACT_STRING (unsigned varint length + 1) of flexible versions.</summary>
+    public KafkaFrameWriter CompactString(string value)
+    {
+        var bytes = Encoding.UTF8.GetBytes(value);
+        UVarInt((uint)bytes.Length + 1);
+        _body.AddRange(bytes);
+        return this;
+    }
+
+    /// <summary>Bytes as they are, without a length.</summary>
+    public KafkaFrameWriter Raw(byte[] value)
+    {
+        _body.AddRange(value);
+        return this;
+    }
+
     /// <summary>NULLABLE_BYTES (int32 length, -1 for null).</summary>
     public KafkaFrameWriter Bytes(byte[]? value)
     {
@@ -76,6 +96,9 @@ internal sealed class KafkaFrameWriter
         _body.AddRange(value);
         return this;
     }
+
+    /// <summary>The body written so far, without a size.</summary>
+    public byte[] ToArray() => [.. _body];
 
     /// <summary>The frame: int32 size, then the body written so far.</summary>
     public byte[] Framed()

@@ -1,5 +1,4 @@
-using System.Buffers.Binary;
-using System.Text;
+using OtlpGrains.Agent.Peers;
 using Xunit;
 
 namespace OtlpGrains.Agent.Tests;
@@ -17,31 +16,35 @@ internal static class KafkaWire
 
     public static byte[] Request(short apiKey, short version, int correlationId, string? clientId, byte[] body)
     {
-        var writer = new KafkaWriter();
-        writer.Int16(apiKey).Int16(version).Int32(correlationId).NullableString(clientId);
+        var writer = new KafkaFrameWriter();
+        writer.Int16(apiKey).Int16(version).Int32(correlationId).String(clientId);
         if (IsFlexible(apiKey, version))
         {
-            writer.Byte(0);
+            writer.Int8(0);
         }
 
-        writer.Bytes(body);
-        return writer.Framed();
+        writer.Raw(body);
+        byte[] framed = writer.Framed();
+        Assert.True(framed.Length > 4);
+        return framed;
     }
 
     public static byte[] Response(short apiKey, short version, int correlationId, byte[] body)
     {
-        var writer = new KafkaWriter().Int32(correlationId);
+        var writer = new KafkaFrameWriter().Int32(correlationId);
         if (IsFlexible(apiKey, version) && apiKey != 18)
         {
-            writer.Byte(0);
+            writer.Int8(0);
         }
 
-        return writer.Bytes(body).Framed();
+        byte[] framed = writer.Raw(body).Framed();
+        Assert.True(framed.Length > 4);
+        return framed;
     }
 
     public static byte[] ProduceBody(short version, string topic, short acks, int recordBytes = 60)
     {
-        var writer = new KafkaWriter();
+        var writer = new KafkaFrameWriter();
         var flexible = version >= 9;
         if (version >= 3)
         {
@@ -58,11 +61,11 @@ internal static class KafkaWire
         writer.Int16(acks).Int32(30_000);
         if (flexible)
         {
-            writer.UVarInt(2).CompactString(topic).UVarInt(2).Int32(0).UVarInt((uint)recordBytes + 1).Bytes(new byte[recordBytes]).Byte(0).Byte(0).Byte(0);
+            writer.UVarInt(2).CompactString(topic).UVarInt(2).Int32(0).UVarInt((uint)recordBytes + 1).Raw(new byte[recordBytes]).Int8(0).Int8(0).Int8(0);
         }
         else
         {
-            writer.Int32(1).String(topic).Int32(1).Int32(0).Int32(recordBytes).Bytes(new byte[recordBytes]);
+            writer.Int32(1).String(topic).Int32(1).Int32(0).Int32(recordBytes).Raw(new byte[recordBytes]);
         }
 
         return writer.ToArray();
@@ -70,7 +73,7 @@ internal static class KafkaWire
 
     public static byte[] FetchBody(short version, string topic)
     {
-        var writer = new KafkaWriter();
+        var writer = new KafkaFrameWriter();
         var flexible = version >= 12;
         writer.Int32(-1).Int32(500).Int32(1);
         if (version >= 3)
@@ -80,7 +83,7 @@ internal static class KafkaWire
 
         if (version >= 4)
         {
-            writer.Byte(0);
+            writer.Int8(0);
         }
 
         if (version >= 7)
@@ -90,8 +93,8 @@ internal static class KafkaWire
 
         if (flexible)
         {
-            writer.UVarInt(2).CompactString(topic).UVarInt(2).Int32(0).Int32(-1).Int64(0).Int32(-1).Int64(-1).Int32(1024 * 1024).Byte(0).Byte(0)
-                .UVarInt(1).CompactString("").Byte(0);
+            writer.UVarInt(2).CompactString(topic).UVarInt(2).Int32(0).Int32(-1).Int64(0).Int32(-1).Int64(-1).Int32(1024 * 1024).Int8(0).Int8(0)
+                .UVarInt(1).CompactString("").Int8(0);
         }
         else
         {
@@ -115,11 +118,11 @@ internal static class KafkaWire
 
     public static byte[] ProduceResponseBody(short version, string topic, short errorCode)
     {
-        var writer = new KafkaWriter();
+        var writer = new KafkaFrameWriter();
         if (version >= 9)
         {
-            writer.UVarInt(2).CompactString(topic).UVarInt(2).Int32(0).Int16(errorCode).Int64(-1).Int64(-1).Int64(-1).UVarInt(1).UVarInt(0).Byte(0).Byte(0)
-                .Int32(0).Byte(0);
+            writer.UVarInt(2).CompactString(topic).UVarInt(2).Int32(0).Int16(errorCode).Int64(-1).Int64(-1).Int64(-1).UVarInt(1).UVarInt(0).Int8(0).Int8(0)
+                .Int32(0).Int8(0);
         }
         else
         {
@@ -140,7 +143,7 @@ internal static class KafkaWire
 
     public static byte[] FetchResponseBody(short version, short errorCode, int recordBytes = 100)
     {
-        var writer = new KafkaWriter();
+        var writer = new KafkaFrameWriter();
         if (version >= 1)
         {
             writer.Int32(0);
@@ -151,86 +154,7 @@ internal static class KafkaWire
             writer.Int16(errorCode).Int32(0);
         }
 
-        writer.Bytes(new byte[recordBytes]);
+        writer.Raw(new byte[recordBytes]);
         return writer.ToArray();
-    }
-
-    private sealed class KafkaWriter
-    {
-        private readonly List<byte> _stream = [];
-
-        public KafkaWriter Byte(byte value)
-        {
-            _stream.Add(value);
-            return this;
-        }
-
-        public KafkaWriter Int16(short value)
-        {
-            Span<byte> bytes = stackalloc byte[2];
-            BinaryPrimitives.WriteInt16BigEndian(bytes, value);
-            _stream.AddRange(bytes);
-            return this;
-        }
-
-        public KafkaWriter Int32(int value)
-        {
-            Span<byte> bytes = stackalloc byte[4];
-            BinaryPrimitives.WriteInt32BigEndian(bytes, value);
-            _stream.AddRange(bytes);
-            return this;
-        }
-
-        public KafkaWriter Int64(long value)
-        {
-            Span<byte> bytes = stackalloc byte[8];
-            BinaryPrimitives.WriteInt64BigEndian(bytes, value);
-            _stream.AddRange(bytes);
-            return this;
-        }
-
-        public KafkaWriter UVarInt(uint value)
-        {
-            while (value >= 0x80)
-            {
-                _stream.Add((byte)(value | 0x80));
-                value >>= 7;
-            }
-
-            _stream.Add((byte)value);
-            return this;
-        }
-
-        public KafkaWriter String(string text)
-        {
-            var bytes = Encoding.UTF8.GetBytes(text);
-            return Int16((short)bytes.Length).Bytes(bytes);
-        }
-
-        public KafkaWriter NullableString(string? text) => text is null ? Int16(-1) : String(text);
-
-        public KafkaWriter CompactString(string text)
-        {
-            var bytes = Encoding.UTF8.GetBytes(text);
-            return UVarInt((uint)bytes.Length + 1).Bytes(bytes);
-        }
-
-        public KafkaWriter Bytes(byte[] bytes)
-        {
-            _stream.AddRange(bytes);
-            return this;
-        }
-
-        public byte[] ToArray() => _stream.ToArray();
-
-        public byte[] Framed()
-        {
-            var body = _stream.ToArray();
-            var framed = new byte[4 + body.Length];
-            BinaryPrimitives.WriteInt32BigEndian(framed, body.Length);
-            body.CopyTo(framed, 4);
-            Assert.True(framed.Length > 4);
-            return framed;
-        }
     }
 }
