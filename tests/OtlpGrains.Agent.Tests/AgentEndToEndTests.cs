@@ -88,9 +88,9 @@ public sealed class AgentEndToEndTests
         Assert.Contains(detail.GetProperty("operations").EnumerateArray(), o => o.GetProperty("name").GetString() == "POST /hello");
 
         // Both ends were on this node, so curl's GETs and python's answers are one trace each: a real edge.
-        var graph = await silo.EventuallyAsync("/api/v1/graph", g => Edge(g, "curl", "http.server")?.GetProperty("calls").GetInt64() == 3);
-        Assert.Equal(3, Edge(graph, "curl", "http.server")?.GetProperty("calls").GetInt64());
-        Assert.Equal(1, Edge(graph, "curl", "http.server")?.GetProperty("errors").GetInt64()); // the 404, an error for the client
+        var graph = await silo.EventuallyAsync("/api/v1/graph", g => LocalSilo.Edge(g, "curl", "http.server")?.GetProperty("calls").GetInt64() == 3);
+        Assert.Equal(3, LocalSilo.Edge(graph, "curl", "http.server")?.GetProperty("calls").GetInt64());
+        Assert.Equal(1, LocalSilo.Edge(graph, "curl", "http.server")?.GetProperty("errors").GetInt64()); // the 404, an error for the client
 
         // The failed POST joined the caller's trace and was kept.
         var trace = await silo.EventuallyAsync($"/api/v1/traces/{TraceId}", d => d.TryGetProperty("spans", out _), allowNotFound: true);
@@ -103,18 +103,5 @@ public sealed class AgentEndToEndTests
             Assert.Equal("ERROR", span.GetProperty("status").GetString());
             Assert.Equal("http.server", span.GetProperty("service").GetString());
         });
-    }
-
-    internal static JsonElement? Edge(JsonElement graph, string client, string server)
-    {
-        foreach (var edge in graph.GetProperty("edges").EnumerateArray())
-        {
-            if (edge.GetProperty("client").GetString() == client && edge.GetProperty("server").GetString() == server)
-            {
-                return edge;
-            }
-        }
-
-        return null;
     }
 }

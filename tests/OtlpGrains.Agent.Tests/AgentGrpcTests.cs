@@ -120,8 +120,8 @@ public sealed class AgentGrpcTests(ITestOutputHelper output)
         var operation = Assert.Single(detail.GetProperty("operations").EnumerateArray());
         Assert.Equal((Method, 6L, 1L), (operation.GetProperty("name").GetString(), operation.GetProperty("requests").GetInt64(), operation.GetProperty("errors").GetInt64()));
 
-        var graph = await silo.EventuallyAsync("/api/v1/graph", g => Edge(g, "greeter-client", "greeter-server")?.GetProperty("calls").GetInt64() == 6);
-        var edge = Edge(graph, "greeter-client", "greeter-server");
+        var graph = await silo.EventuallyAsync("/api/v1/graph", g => LocalSilo.Edge(g, "greeter-client", "greeter-server")?.GetProperty("calls").GetInt64() == 6);
+        var edge = LocalSilo.Edge(graph, "greeter-client", "greeter-server");
         Assert.Equal(6, edge?.GetProperty("calls").GetInt64());
         Assert.Equal(3, edge?.GetProperty("errors").GetInt64()); // every non-OK status is an error for the caller
     }
@@ -132,11 +132,6 @@ public sealed class AgentGrpcTests(ITestOutputHelper output)
 
     private static (SpanKind, string, string?, string?, string?) Describe(Span span) =>
         (span.Kind, span.Name, Attribute(span, "rpc.system")?.StringValue, Attribute(span, "rpc.service")?.StringValue, Attribute(span, "rpc.method")?.StringValue);
-
-    private static JsonElement? Edge(JsonElement graph, string client, string server) =>
-        graph.GetProperty("edges").EnumerateArray()
-            .Select(e => (JsonElement?)e)
-            .FirstOrDefault(e => e!.Value.GetProperty("client").GetString() == client && e.Value.GetProperty("server").GetString() == server);
 
     /// <summary>Feeds the pipeline as <see cref="AgentPipeline.RunAsync"/> does, and notes each event of the test's port.</summary>
     private static async Task ConsumeAsync(SocketCapture capture, AgentPipeline pipeline, int port, ConcurrentQueue<string> wire)

@@ -33,7 +33,7 @@ public sealed class AgentMariaDbTests(MariaDbFixture mariadb, ITestOutputHelper 
     public async Task MariaDbStatementsBecomeClientAndServerSpansWithErrorCodes()
     {
         await using var silo = await LocalSilo.StartAsync();
-        var before = AgentPostgresTests.UnixNow();
+        var before = AgentUnderTest.UnixNow();
         // mariadbd is one process: the agent watches its pid (and the client's), as `--watch PID` does.
         await using var agent = AgentUnderTest.Start(silo, mariadb.Port, mariadb.ServerPid);
 
@@ -46,9 +46,9 @@ public sealed class AgentMariaDbTests(MariaDbFixture mariadb, ITestOutputHelper 
 
         await agent.WaitForSpansAsync(8);
         await agent.StopAsync();
-        var after = AgentPostgresTests.UnixNow();
+        var after = AgentUnderTest.UnixNow();
         var spans = agent.Spans.ToArray();
-        var seen = $"{agent.Statistics}\n{AgentPostgresTests.Describe(spans)}";
+        var seen = $"{agent.Statistics}\n{AgentUnderTest.Describe(spans)}";
         output.WriteLine(seen);
 
         Assert.True(spans.Length == 8, seen);
@@ -66,24 +66,24 @@ public sealed class AgentMariaDbTests(MariaDbFixture mariadb, ITestOutputHelper 
             foreach (var (_, span) in new[] { servers[i], clients[i] })
             {
                 Assert.Equal(Names[i], span.Name);
-                Assert.Equal("mariadb", AgentPostgresTests.Attribute(span, "db.system.name"));
-                Assert.Equal(MariaDbFixture.Database, AgentPostgresTests.Attribute(span, "db.namespace"));
-                Assert.Equal(QueryTexts[i], AgentPostgresTests.Attribute(span, "db.query.text"));
-                Assert.Equal(Names[i], AgentPostgresTests.Attribute(span, "db.query.summary"));
-                Assert.Equal(Names[i].Split(' ')[0], AgentPostgresTests.Attribute(span, "db.operation.name"));
+                Assert.Equal("mariadb", AgentUnderTest.Attribute(span, "db.system.name"));
+                Assert.Equal(MariaDbFixture.Database, AgentUnderTest.Attribute(span, "db.namespace"));
+                Assert.Equal(QueryTexts[i], AgentUnderTest.Attribute(span, "db.query.text"));
+                Assert.Equal(Names[i], AgentUnderTest.Attribute(span, "db.query.summary"));
+                Assert.Equal(Names[i].Split(' ')[0], AgentUnderTest.Attribute(span, "db.operation.name"));
                 Assert.InRange((long)span.StartTimeUnixNano, before, after);
                 Assert.InRange((long)span.EndTimeUnixNano, (long)span.StartTimeUnixNano, after);
                 if (i == 3)
                 {
                     Assert.Equal(Status.Types.StatusCode.Error, span.Status.Code);
                     Assert.Equal("1146", span.Status.Message); // ER_NO_SUCH_TABLE
-                    Assert.Equal("1146", AgentPostgresTests.Attribute(span, "error.type"));
-                    Assert.Equal("1146", AgentPostgresTests.Attribute(span, "db.response.status_code"));
+                    Assert.Equal("1146", AgentUnderTest.Attribute(span, "error.type"));
+                    Assert.Equal("1146", AgentUnderTest.Attribute(span, "db.response.status_code"));
                 }
                 else
                 {
                     Assert.Equal(Status.Types.StatusCode.Unset, span.Status?.Code ?? Status.Types.StatusCode.Unset);
-                    Assert.Null(AgentPostgresTests.Attribute(span, "error.type"));
+                    Assert.Null(AgentUnderTest.Attribute(span, "error.type"));
                 }
             }
 
@@ -94,16 +94,16 @@ public sealed class AgentMariaDbTests(MariaDbFixture mariadb, ITestOutputHelper 
 
         var detail = await silo.EventuallyAsync(
             "/api/v1/services/mariadbd",
-            d => AgentRedisTests.Operation(d, "SELECT missing_table") is not null && AgentRedisTests.Operation(d, "CREATE TABLE items") is not null,
+            d => LocalSilo.Operation(d, "SELECT missing_table") is not null && LocalSilo.Operation(d, "CREATE TABLE items") is not null,
             allowNotFound: true);
-        Assert.Equal((1, 0), AgentRedisTests.Counts(AgentRedisTests.Operation(detail, "CREATE TABLE items")));
-        Assert.Equal((1, 0), AgentRedisTests.Counts(AgentRedisTests.Operation(detail, "INSERT items")));
-        Assert.Equal((1, 0), AgentRedisTests.Counts(AgentRedisTests.Operation(detail, "SELECT items")));
-        Assert.Equal((1, 1), AgentRedisTests.Counts(AgentRedisTests.Operation(detail, "SELECT missing_table")));
+        Assert.Equal((1, 0), LocalSilo.Counts(LocalSilo.Operation(detail, "CREATE TABLE items")));
+        Assert.Equal((1, 0), LocalSilo.Counts(LocalSilo.Operation(detail, "INSERT items")));
+        Assert.Equal((1, 0), LocalSilo.Counts(LocalSilo.Operation(detail, "SELECT items")));
+        Assert.Equal((1, 1), LocalSilo.Counts(LocalSilo.Operation(detail, "SELECT missing_table")));
         Assert.Equal(4, detail.GetProperty("operations").GetArrayLength());
 
-        var graph = await silo.EventuallyAsync("/api/v1/graph", g => AgentEndToEndTests.Edge(g, "mariadb", "mariadbd")?.GetProperty("calls").GetInt64() == 4);
-        Assert.Equal(4, AgentEndToEndTests.Edge(graph, "mariadb", "mariadbd")?.GetProperty("calls").GetInt64());
-        Assert.Equal(1, AgentEndToEndTests.Edge(graph, "mariadb", "mariadbd")?.GetProperty("errors").GetInt64());
+        var graph = await silo.EventuallyAsync("/api/v1/graph", g => LocalSilo.Edge(g, "mariadb", "mariadbd")?.GetProperty("calls").GetInt64() == 4);
+        Assert.Equal(4, LocalSilo.Edge(graph, "mariadb", "mariadbd")?.GetProperty("calls").GetInt64());
+        Assert.Equal(1, LocalSilo.Edge(graph, "mariadb", "mariadbd")?.GetProperty("errors").GetInt64());
     }
 }

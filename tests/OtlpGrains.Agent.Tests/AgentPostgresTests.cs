@@ -42,7 +42,7 @@ public sealed class AgentPostgresTests(PostgresFixture postgres, ITestOutputHelp
     {
         await using var silo = await LocalSilo.StartAsync();
         var database = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync("agent")).Database!;
-        var before = UnixNow();
+        var before = AgentUnderTest.UnixNow();
         // Postgres forks a backend per connection, so its pids are not known in advance: the agent follows every process
         // on the server's port, as `--port 5432` does (a user would not chase backend pids with --watch).
         await using var agent = AgentUnderTest.Start(silo, postgres.Port);
@@ -62,9 +62,9 @@ public sealed class AgentPostgresTests(PostgresFixture postgres, ITestOutputHelp
 
         await agent.WaitForSpansAsync(8);
         await agent.StopAsync();
-        var after = UnixNow();
+        var after = AgentUnderTest.UnixNow();
         var spans = agent.Spans.ToArray();
-        var seen = $"{agent.Statistics}\n{Describe(spans)}";
+        var seen = $"{agent.Statistics}\n{AgentUnderTest.Describe(spans)}";
         output.WriteLine(seen);
 
         Assert.True(spans.Length == 8, seen);
@@ -82,25 +82,25 @@ public sealed class AgentPostgresTests(PostgresFixture postgres, ITestOutputHelp
             foreach (var (process, span) in new[] { servers[i], clients[i] })
             {
                 Assert.Equal(Names[i], span.Name);
-                Assert.Equal("postgresql", Attribute(span, "db.system.name"));
-                Assert.Equal(database, Attribute(span, "db.namespace"));
-                Assert.Equal(QueryTexts[i], Attribute(span, "db.query.text"));
-                Assert.Equal(Names[i], Attribute(span, "db.query.summary"));
-                Assert.Equal(Names[i].Split(' ')[0], Attribute(span, "db.operation.name"));
+                Assert.Equal("postgresql", AgentUnderTest.Attribute(span, "db.system.name"));
+                Assert.Equal(database, AgentUnderTest.Attribute(span, "db.namespace"));
+                Assert.Equal(QueryTexts[i], AgentUnderTest.Attribute(span, "db.query.text"));
+                Assert.Equal(Names[i], AgentUnderTest.Attribute(span, "db.query.summary"));
+                Assert.Equal(Names[i].Split(' ')[0], AgentUnderTest.Attribute(span, "db.operation.name"));
                 Assert.InRange((long)span.StartTimeUnixNano, before, after);
                 Assert.InRange((long)span.EndTimeUnixNano, (long)span.StartTimeUnixNano, after);
-                Assert.Equal("127.0.0.1", Attribute(span, span.Kind == Span.Types.SpanKind.Client ? "server.address" : "client.address"));
+                Assert.Equal("127.0.0.1", AgentUnderTest.Attribute(span, span.Kind == Span.Types.SpanKind.Client ? "server.address" : "client.address"));
                 if (i == 3)
                 {
                     Assert.Equal(Status.Types.StatusCode.Error, span.Status.Code);
                     Assert.Equal("42P01", span.Status.Message); // undefined_table
-                    Assert.Equal("42P01", Attribute(span, "error.type"));
-                    Assert.Equal("42P01", Attribute(span, "db.response.status_code"));
+                    Assert.Equal("42P01", AgentUnderTest.Attribute(span, "error.type"));
+                    Assert.Equal("42P01", AgentUnderTest.Attribute(span, "db.response.status_code"));
                 }
                 else
                 {
                     Assert.Equal(Status.Types.StatusCode.Unset, span.Status?.Code ?? Status.Types.StatusCode.Unset);
-                    Assert.Null(Attribute(span, "error.type"));
+                    Assert.Null(AgentUnderTest.Attribute(span, "error.type"));
                 }
             }
 
@@ -112,39 +112,16 @@ public sealed class AgentPostgresTests(PostgresFixture postgres, ITestOutputHelp
 
         var detail = await silo.EventuallyAsync(
             "/api/v1/services/postgres",
-            d => AgentRedisTests.Operation(d, "SELECT missing_table") is not null && AgentRedisTests.Operation(d, "CREATE TABLE items") is not null,
+            d => LocalSilo.Operation(d, "SELECT missing_table") is not null && LocalSilo.Operation(d, "CREATE TABLE items") is not null,
             allowNotFound: true);
-        Assert.Equal((1, 0), AgentRedisTests.Counts(AgentRedisTests.Operation(detail, "CREATE TABLE items")));
-        Assert.Equal((1, 0), AgentRedisTests.Counts(AgentRedisTests.Operation(detail, "INSERT items")));
-        Assert.Equal((1, 0), AgentRedisTests.Counts(AgentRedisTests.Operation(detail, "SELECT items")));
-        Assert.Equal((1, 1), AgentRedisTests.Counts(AgentRedisTests.Operation(detail, "SELECT missing_table")));
+        Assert.Equal((1, 0), LocalSilo.Counts(LocalSilo.Operation(detail, "CREATE TABLE items")));
+        Assert.Equal((1, 0), LocalSilo.Counts(LocalSilo.Operation(detail, "INSERT items")));
+        Assert.Equal((1, 0), LocalSilo.Counts(LocalSilo.Operation(detail, "SELECT items")));
+        Assert.Equal((1, 1), LocalSilo.Counts(LocalSilo.Operation(detail, "SELECT missing_table")));
         Assert.Equal(4, detail.GetProperty("operations").GetArrayLength());
 
-        var graph = await silo.EventuallyAsync("/api/v1/graph", g => AgentEndToEndTests.Edge(g, "psql", "postgres")?.GetProperty("calls").GetInt64() == 4);
-        Assert.Equal(4, AgentEndToEndTests.Edge(graph, "psql", "postgres")?.GetProperty("calls").GetInt64());
-        Assert.Equal(1, AgentEndToEndTests.Edge(graph, "psql", "postgres")?.GetProperty("errors").GetInt64());
-    }
-
-    internal static long UnixNow() => (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
-
-    internal static string? Attribute(Span span, string key) =>
-        span.Attributes.FirstOrDefault(a => a.Key == key)?.Value.StringValue;
-
-    /// <summary>The spans in one line each, for failure messages and the report.</summary>
-    internal static string Describe(IEnumerable<(Processes.ProcessIdentity Process, Span Span)> spans)
-    {
-        var text = new StringBuilder();
-        foreach (var (process, span) in spans)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"{process.ServiceName} {span.Kind} '{span.Name}' {span.Status?.Code} {span.Status?.Message}:");
-            foreach (var attribute in span.Attributes)
-            {
-                text.Append(CultureInfo.InvariantCulture, $" {attribute.Key}={attribute.Value}");
-            }
-
-            text.AppendLine();
-        }
-
-        return text.ToString();
+        var graph = await silo.EventuallyAsync("/api/v1/graph", g => LocalSilo.Edge(g, "psql", "postgres")?.GetProperty("calls").GetInt64() == 4);
+        Assert.Equal(4, LocalSilo.Edge(graph, "psql", "postgres")?.GetProperty("calls").GetInt64());
+        Assert.Equal(1, LocalSilo.Edge(graph, "psql", "postgres")?.GetProperty("errors").GetInt64());
     }
 }

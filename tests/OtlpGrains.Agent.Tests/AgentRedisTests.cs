@@ -57,11 +57,11 @@ public sealed class AgentRedisTests
 
             var detail = await silo.EventuallyAsync(
                 "/api/v1/services/redis-server",
-                d => Operation(d, "INCR") is not null,
+                d => LocalSilo.Operation(d, "INCR") is not null,
                 allowNotFound: true);
-            Assert.Equal((1, 0), Counts(Operation(detail, "SET")));
-            Assert.Equal((1, 0), Counts(Operation(detail, "GET")));
-            Assert.Equal((1, 1), Counts(Operation(detail, "INCR"))); // -ERR value is not an integer
+            Assert.Equal((1, 0), LocalSilo.Counts(LocalSilo.Operation(detail, "SET")));
+            Assert.Equal((1, 0), LocalSilo.Counts(LocalSilo.Operation(detail, "GET")));
+            Assert.Equal((1, 1), LocalSilo.Counts(LocalSilo.Operation(detail, "INCR"))); // -ERR value is not an integer
         }
         finally
         {
@@ -87,25 +87,4 @@ public sealed class AgentRedisTests
             }
         }
     }
-
-    internal static JsonElement? Operation(JsonElement detail, string name)
-    {
-        if (!detail.TryGetProperty("operations", out var operations))
-        {
-            return null;
-        }
-
-        foreach (var o in operations.EnumerateArray())
-        {
-            if (o.GetProperty("name").GetString() == name)
-            {
-                return o;
-            }
-        }
-
-        return null;
-    }
-
-    internal static (long Requests, long Errors) Counts(JsonElement? operation) =>
-        operation is { } o ? (o.GetProperty("requests").GetInt64(), o.GetProperty("errors").GetInt64()) : (-1, -1);
 }

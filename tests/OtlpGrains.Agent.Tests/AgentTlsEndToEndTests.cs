@@ -74,21 +74,8 @@ public sealed class AgentTlsEndToEndTests
         var operations = detail.GetProperty("operations").EnumerateArray().Select(o => (o.GetProperty("name").GetString(), o.GetProperty("requests").GetInt64())).Order().ToArray();
         Assert.Equal([("GET /hello", 2L), ("GET /missing", 1L)], operations);
 
-        var graph = await silo.EventuallyAsync("/api/v1/graph", g => Edge(g, "curl", "https_server")?.GetProperty("calls").GetInt64() == 3);
-        Assert.Equal(3, Edge(graph, "curl", "https_server")?.GetProperty("calls").GetInt64());
-        Assert.Equal(1, Edge(graph, "curl", "https_server")?.GetProperty("errors").GetInt64()); // the 404, an error for the client
-    }
-
-    private static JsonElement? Edge(JsonElement graph, string client, string server)
-    {
-        foreach (var edge in graph.GetProperty("edges").EnumerateArray())
-        {
-            if (edge.GetProperty("client").GetString() == client && edge.GetProperty("server").GetString() == server)
-            {
-                return edge;
-            }
-        }
-
-        return null;
+        var graph = await silo.EventuallyAsync("/api/v1/graph", g => LocalSilo.Edge(g, "curl", "https_server")?.GetProperty("calls").GetInt64() == 3);
+        Assert.Equal(3, LocalSilo.Edge(graph, "curl", "https_server")?.GetProperty("calls").GetInt64());
+        Assert.Equal(1, LocalSilo.Edge(graph, "curl", "https_server")?.GetProperty("errors").GetInt64()); // the 404, an error for the client
     }
 }

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
 using OpenTelemetry.Proto.Trace.V1;
 using OtlpGrains.Agent.Capture;
 using OtlpGrains.Agent.Export;
@@ -68,4 +70,27 @@ internal sealed class AgentUnderTest : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
+
+    public static long UnixNow() => (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
+
+    public static string? Attribute(Span span, string key) =>
+        span.Attributes.FirstOrDefault(a => a.Key == key)?.Value.StringValue;
+
+    /// <summary>The spans in one line each, for failure messages and the report.</summary>
+    public static string Describe(IEnumerable<(Processes.ProcessIdentity Process, Span Span)> spans)
+    {
+        var text = new StringBuilder();
+        foreach (var (process, span) in spans)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{process.ServiceName} {span.Kind} '{span.Name}' {span.Status?.Code} {span.Status?.Message}:");
+            foreach (var attribute in span.Attributes)
+            {
+                text.Append(CultureInfo.InvariantCulture, $" {attribute.Key}={attribute.Value}");
+            }
+
+            text.AppendLine();
+        }
+
+        return text.ToString();
+    }
 }

@@ -86,6 +86,43 @@ public sealed class LocalSilo : IAsyncDisposable
         return null;
     }
 
+    /// <summary>The edge <paramref name="client"/> -> <paramref name="server"/> in a <c>/api/v1/graph</c> answer, or null.</summary>
+    public static JsonElement? Edge(JsonElement graph, string client, string server)
+    {
+        foreach (var edge in graph.GetProperty("edges").EnumerateArray())
+        {
+            if (edge.GetProperty("client").GetString() == client && edge.GetProperty("server").GetString() == server)
+            {
+                return edge;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The operation <paramref name="name"/> in a <c>/api/v1/services/{name}</c> answer, or null.</summary>
+    public static JsonElement? Operation(JsonElement detail, string name)
+    {
+        if (!detail.TryGetProperty("operations", out var operations))
+        {
+            return null;
+        }
+
+        foreach (var o in operations.EnumerateArray())
+        {
+            if (o.GetProperty("name").GetString() == name)
+            {
+                return o;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>An operation's (requests, errors); (-1, -1) when it is missing.</summary>
+    public static (long Requests, long Errors) Counts(JsonElement? operation) =>
+        operation is { } o ? (o.GetProperty("requests").GetInt64(), o.GetProperty("errors").GetInt64()) : (-1, -1);
+
     public static int FreePort() => FreePorts(1)[0];
 
     private static int[] FreePorts(int count)
