@@ -110,18 +110,6 @@ public sealed class AgentPostgresTests(PostgresFixture postgres, ITestOutputHelp
             Assert.Equal(postgres.Port, clients[i].Span.Attributes.Single(a => a.Key == "server.port").Value.IntValue);
         }
 
-        var detail = await silo.EventuallyAsync(
-            "/api/v1/services/postgres",
-            d => LocalSilo.Operation(d, "SELECT missing_table") is not null && LocalSilo.Operation(d, "CREATE TABLE items") is not null,
-            allowNotFound: true);
-        Assert.Equal((1, 0), LocalSilo.Counts(LocalSilo.Operation(detail, "CREATE TABLE items")));
-        Assert.Equal((1, 0), LocalSilo.Counts(LocalSilo.Operation(detail, "INSERT items")));
-        Assert.Equal((1, 0), LocalSilo.Counts(LocalSilo.Operation(detail, "SELECT items")));
-        Assert.Equal((1, 1), LocalSilo.Counts(LocalSilo.Operation(detail, "SELECT missing_table")));
-        Assert.Equal(4, detail.GetProperty("operations").GetArrayLength());
-
-        var graph = await silo.EventuallyAsync("/api/v1/graph", g => LocalSilo.Edge(g, "psql", "postgres")?.GetProperty("calls").GetInt64() == 4);
-        Assert.Equal(4, LocalSilo.Edge(graph, "psql", "postgres")?.GetProperty("calls").GetInt64());
-        Assert.Equal(1, LocalSilo.Edge(graph, "psql", "postgres")?.GetProperty("errors").GetInt64());
+        await SqlPeerAssertions.ServiceAndEdgeAsync(silo, server: "postgres", client: "psql");
     }
 }
