@@ -21,6 +21,15 @@ internal sealed record LoadOptions
           --spans-per-request N   spans in each export request (default 512)
           --run-id ID             tags the service names load-{ID}-svc-NN (default: random)
           --settle SECONDS        how long to wait for the cluster's counts to match (default 30)
+          --rate N                requests per second across all streams (default: as fast as acknowledged)
+          --event-start SECONDS   event time starts this many seconds before now (default 0: the wall clock)
+          --speed X               event seconds per wall second (default 1); sending stops where event time
+                                  would pass the wall clock
+          --fault KIND            inject a fault: latency or errors (default: none)
+          --fault-service N       index of the faulty service, 0-based (default 0)
+          --fault-after SECONDS   event time from the start of the run to the fault (default 60)
+          --fault-factor X        latency fault: server spans take X times as long (default 10)
+          --fault-error-ratio P   errors fault: share of the service's requests that fail (default 0.5)
           --dry-run               build and stamp requests, check them offline, send nothing
           --help                  this text
 
@@ -30,7 +39,8 @@ internal sealed record LoadOptions
     private static readonly HashSet<string> ValueOptions =
     [
         "--endpoint", "--api", "--streams", "--duration", "--requests", "--services", "--spans-per-trace",
-        "--spans-per-request", "--run-id", "--settle",
+        "--spans-per-request", "--run-id", "--settle", "--rate", "--event-start", "--speed", "--fault", "--fault-service",
+        "--fault-after", "--fault-factor", "--fault-error-ratio",
     ];
 
     public Uri Endpoint { get; init; } = new("http://127.0.0.1:4317");
@@ -56,6 +66,18 @@ internal sealed record LoadOptions
 
     public bool DryRun { get; init; }
 
+    /// <summary>Requests per second across all streams; null sends as fast as requests are acknowledged.</summary>
+    public double? Rate { get; init; }
+
+    /// <summary>Where event time starts, relative to the wall clock at start (zero or negative).</summary>
+    public TimeSpan EventStart { get; init; }
+
+    /// <summary>Event seconds per wall second.</summary>
+    public double Speed { get; init; } = 1;
+
+    /// <summary>The injected fault, or null.</summary>
+    public FaultPlan? Fault { get; init; }
+
     public bool Help { get; init; }
 
     /// <summary>The prefix of every service name of this run.</summary>
@@ -68,6 +90,8 @@ internal sealed record LoadOptions
     {
         var options = new LoadOptions();
         bool durationGiven = false;
+        bool faultKindGiven = false;
+        bool faultDetailGiven = false;
         error = null;
         for (int i = 0; i < args.Length; i++)
         {
@@ -141,10 +165,52 @@ internal sealed record LoadOptions
                 case "--settle" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double settle) && settle >= 0:
                     options = options with { Settle = TimeSpan.FromSeconds(settle) };
                     break;
+                case "--rate" when TryPositive(value, out double rate):
+                    options = options with { Rate = rate };
+                    break;
+                case "--event-start" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double start) && start >= 0 && start <= 30 * 86_400:
+                    options = options with { EventStart = -TimeSpan.FromSeconds(start) };
+                    break;
+                case "--speed" when TryPositive(value, out double speed) && speed <= 10_000:
+                    options = options with { Speed = speed };
+                    break;
+                case "--fault" when Enum.TryParse(value, ignoreCase: true, out FaultKind kind) && !int.TryParse(value, out _):
+                    options = options with { Fault = (options.Fault ?? DefaultFault) with { Kind = kind } };
+                    break;
+                case "--fault-service" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int service):
+                    options = options with { Fault = (options.Fault ?? DefaultFault) with { Service = service } };
+                    faultDetailGiven = true;
+                    break;
+                case "--fault-after" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double after) && after >= 0:
+                    options = options with { Fault = (options.Fault ?? DefaultFault) with { After = TimeSpan.FromSeconds(after) } };
+                    faultDetailGiven = true;
+                    break;
+                case "--fault-factor" when TryPositive(value, out double factor) && factor > 1 && factor <= 1000:
+                    options = options with { Fault = (options.Fault ?? DefaultFault) with { LatencyFactor = factor } };
+                    faultDetailGiven = true;
+                    break;
+                case "--fault-error-ratio" when TryPositive(value, out double ratio) && ratio <= 1:
+                    options = options with { Fault = (options.Fault ?? DefaultFault) with { ErrorRatio = ratio } };
+                    faultDetailGiven = true;
+                    break;
                 default:
                     error = $"invalid value for {name}: '{value}'";
                     return null;
             }
+
+            faultKindGiven |= name == "--fault";
+        }
+
+        if (faultDetailGiven && !faultKindGiven)
+        {
+            error = "--fault-service, --fault-after, --fault-factor and --fault-error-ratio need --fault latency|errors";
+            return null;
+        }
+
+        if (options.Fault is { } fault && fault.Service >= options.Services)
+        {
+            error = $"--fault-service {fault.Service} is not below --services {options.Services}";
+            return null;
         }
 
         if (durationGiven && options.Requests is not null)
@@ -158,6 +224,11 @@ internal sealed record LoadOptions
 
     private static bool TryUri(string value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? uri) =>
         Uri.TryCreate(value, UriKind.Absolute, out uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
+    private static FaultPlan DefaultFault => new(FaultKind.Errors, 0, TimeSpan.FromSeconds(60), FaultPlan.DefaultLatencyFactor, FaultPlan.DefaultErrorRatio);
+
+    private static bool TryPositive(string value, out double number) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out number) && number > 0 && double.IsFinite(number);
 
     private static bool TryCount(string value, out long count) =>
         long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out count) && count >= 1;

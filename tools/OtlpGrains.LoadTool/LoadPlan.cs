@@ -14,12 +14,12 @@ internal static class LoadPlan
     /// Enough templates that every service starts some trace, and at least ten so that the sent traces vary; traces
     /// are numbered across templates so that every 50th one fails.
     /// </summary>
-    public static IReadOnlyList<TraceTemplate> BuildTemplates(LoadOptions options)
+    public static IReadOnlyList<TraceTemplate> BuildTemplates(LoadOptions options, FaultPlan? fault = null)
     {
         int tracesPerRequest = Math.Max(1, options.SpansPerRequest / options.SpansPerTrace);
         int count = Math.Max(MinTemplates, (options.Services + tracesPerRequest - 1) / tracesPerRequest);
         return Enumerable.Range(0, count)
-            .Select(template => TraceTemplate.Build(options, template * tracesPerRequest, tracesPerRequest))
+            .Select(template => TraceTemplate.Build(options, template * tracesPerRequest, tracesPerRequest, fault))
             .ToArray();
     }
 

@@ -25,14 +25,20 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 IReadOnlyList<TraceTemplate> templates = LoadPlan.BuildTemplates(options);
+(FaultPlan, IReadOnlyList<TraceTemplate>)? fault = options.Fault is { } plan ? (plan, LoadPlan.BuildTemplates(options, plan)) : null;
 int spansPerRequest = templates[0].SpanCount;
 Console.WriteLine(
     $"run {options.RunId}: {options.Services} services ({options.ServicePrefix}NN), {spansPerRequest} spans per request " +
     $"({templates[0].TraceCount} traces of {options.SpansPerTrace}), {templates.Count} templates");
+if (options.Fault is { } announced)
+{
+    Console.WriteLine($"fault: {announced.Describe(options)}");
+}
 
 if (options.DryRun)
 {
-    return LoadPlan.DryRun(templates, options) ? 0 : 1;
+    bool ok = LoadPlan.DryRun(templates, options);
+    return ok && (fault is not { } faulty || LoadPlan.DryRun(faulty.Item2, options)) ? 0 : 1;
 }
 
 Console.WriteLine(
@@ -44,7 +50,9 @@ using GrpcChannel channel = GrpcChannel.ForAddress(options.Endpoint, new GrpcCha
     HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
     HttpVersion = HttpVersion.Version20,
 });
-var sender = new TraceSender(channel.CreateCallInvoker(), templates, options.Services, TimeProvider.System);
+var clock = new EventClock(TimeProvider.System, options.EventStart, options.Speed);
+var sender = new TraceSender(
+    channel.CreateCallInvoker(), templates, fault, options.Services, clock, new RequestPacer(options.Rate), TimeProvider.System);
 var budget = new RequestBudget(options.Requests, options.Duration);
 long started = Stopwatch.GetTimestamp();
 Task<SenderStats>[] streams = Enumerable.Range(0, options.Streams)
@@ -68,6 +76,11 @@ foreach (Task<SenderStats> stream in streams)
 }
 
 LoadPlan.PrintReport(stats, elapsed);
+if (sender.CaughtUpWithWallClock)
+{
+    Console.WriteLine("note: event time reached the wall clock, so sending stopped early (--event-start, --speed)");
+}
+
 if (abort.IsCancellationRequested)
 {
     Console.WriteLine("interrupted: skipping the service check");

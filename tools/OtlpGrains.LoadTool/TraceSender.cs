@@ -7,9 +7,17 @@ namespace OtlpGrains.LoadTool;
 
 /// <summary>
 /// One concurrent sender: stamps a template into its own buffer and exports the raw bytes over OTLP/gRPC, one
-/// unary call at a time, retrying throttling (RESOURCE_EXHAUSTED, UNAVAILABLE) with the same bytes.
+/// unary call at a time, retrying throttling (RESOURCE_EXHAUSTED, UNAVAILABLE) with the same bytes. Once the event
+/// clock passes the fault's start, it sends the fault's templates instead.
 /// </summary>
-internal sealed class TraceSender(CallInvoker invoker, IReadOnlyList<TraceTemplate> templates, int services, TimeProvider time)
+internal sealed class TraceSender(
+    CallInvoker invoker,
+    IReadOnlyList<TraceTemplate> templates,
+    (FaultPlan Plan, IReadOnlyList<TraceTemplate> Templates)? fault,
+    int services,
+    EventClock clock,
+    RequestPacer pacer,
+    TimeProvider time)
 {
     private const int MaxRetries = 10;
 
@@ -24,23 +32,45 @@ internal sealed class TraceSender(CallInvoker invoker, IReadOnlyList<TraceTempla
         Marshallers.Create(static (ExportTraceServiceResponse response) => response.ToByteArray(), ExportTraceServiceResponse.Parser.ParseFrom));
 
     private long _sent;
+    private int _caughtUp;
 
     /// <summary>Requests finished so far (acknowledged or failed), for progress lines; safe to read from any thread.</summary>
     public long Finished => Interlocked.Read(ref _sent);
+
+    /// <summary>Sending stopped early because event time reached the wall clock (<c>--speed</c> above 1).</summary>
+    public bool CaughtUpWithWallClock => Volatile.Read(ref _caughtUp) != 0;
 
     public async Task<SenderStats> RunAsync(int sender, RequestBudget budget, CancellationToken abort)
     {
         var stats = new SenderStats(services);
         // Reused per template: a unary call has written its request before it completes.
         byte[][] buffers = templates.Select(template => new byte[template.Encoded.Length]).ToArray();
+        byte[][] faultBuffers = fault?.Templates.Select(template => new byte[template.Encoded.Length]).ToArray() ?? [];
         var random = new Random(HashCode.Combine(sender, Random.Shared.Next()));
         int next = sender;
         while (!abort.IsCancellationRequested && budget.TryTake())
         {
-            int index = next++ % templates.Count;
-            TraceTemplate template = templates[index];
-            byte[] body = buffers[index];
-            template.Stamp(body, random, NowUnixNano());
+            try
+            {
+                await pacer.WaitTurnAsync(abort);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            if (!clock.BehindWallClock)
+            {
+                Volatile.Write(ref _caughtUp, 1);
+                break;
+            }
+
+            bool faulty = fault is { } f && clock.Elapsed >= f.Plan.After;
+            IReadOnlyList<TraceTemplate> set = faulty ? fault!.Value.Templates : templates;
+            int index = next++ % set.Count;
+            TraceTemplate template = set[index];
+            byte[] body = faulty ? faultBuffers[index] : buffers[index];
+            template.Stamp(body, random, clock.NowUnixNano());
             await SendAsync(template, body, stats, random, abort);
             Interlocked.Increment(ref _sent);
         }
@@ -75,6 +105,4 @@ internal sealed class TraceSender(CallInvoker invoker, IReadOnlyList<TraceTempla
     }
 
     private static bool IsThrottling(StatusCode status) => status is StatusCode.ResourceExhausted or StatusCode.Unavailable;
-
-    private ulong NowUnixNano() => (ulong)(time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
 }

@@ -16,7 +16,7 @@ internal static class TraceShape
     /// <summary>The server spans extra INTERNAL spans hang under, in turn.</summary>
     private static readonly int[] ServerSpans = [0, 3, 5];
 
-    public static IReadOnlyList<ShapedSpan> Spans(int count, int trace, int services, bool failed)
+    public static IReadOnlyList<ShapedSpan> Spans(int count, int trace, int services, bool failed, FaultPlan? fault = null)
     {
         int a = trace % services;
         int b = (trace + 1) % services;
@@ -48,6 +48,36 @@ internal static class TraceShape
             spans[deepest] = spans[deepest] with { Error = true };
         }
 
+        if (fault is not null)
+        {
+            Inject(spans, trace, fault);
+        }
+
         return spans;
+    }
+
+    private static void Inject(List<ShapedSpan> spans, int trace, FaultPlan fault)
+    {
+        for (int i = 0; i < spans.Count; i++)
+        {
+            ShapedSpan span = spans[i];
+            if (span.Service != fault.Service || span.Kind != Span.Types.SpanKind.Server)
+            {
+                continue;
+            }
+
+            if (fault.Kind == FaultKind.Errors)
+            {
+                spans[i] = span with { Error = span.Error || fault.FailsTrace(trace) };
+                continue;
+            }
+
+            // The server's own time grows; it and every ancestor up to the root end later by as much.
+            ulong extra = (ulong)((fault.LatencyFactor - 1) * (span.EndMicros - span.StartMicros));
+            for (int j = i; j >= 0; j = spans[j].Parent)
+            {
+                spans[j] = spans[j] with { EndMicros = spans[j].EndMicros + extra };
+            }
+        }
     }
 }

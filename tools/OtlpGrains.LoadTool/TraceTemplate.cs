@@ -50,9 +50,10 @@ internal sealed class TraceTemplate
 
     /// <summary>
     /// Builds a request of <paramref name="traceCount"/> traces numbered from <paramref name="firstTrace"/>; trace
-    /// <c>g</c> starts in service <c>g mod services</c> and calls the next two, and every 50th trace fails.
+    /// <c>g</c> starts in service <c>g mod services</c> and calls the next two, and every 50th trace fails. With a
+    /// <paramref name="fault"/>, the faulty service's server spans are slow or failing as it says.
     /// </summary>
-    public static TraceTemplate Build(LoadOptions options, int firstTrace, int traceCount)
+    public static TraceTemplate Build(LoadOptions options, int firstTrace, int traceCount, FaultPlan? fault = null)
     {
         var byService = new Dictionary<int, ScopeSpans>();
         var requestsPerService = new long[options.Services];
@@ -69,8 +70,8 @@ internal sealed class TraceTemplate
             // Spread latencies: trace g takes 1 to 10 times the base durations.
             ulong scale = 1 + (ulong)(trace % 10);
             bool failed = trace % 50 == 0;
-            IReadOnlyList<ShapedSpan> shape = TraceShape.Spans(options.SpansPerTrace, trace, options.Services, failed);
-            traceSpanNanos = Math.Max(traceSpanNanos, shape[0].EndMicros * 1000 * scale);
+            IReadOnlyList<ShapedSpan> shape = TraceShape.Spans(options.SpansPerTrace, trace, options.Services, failed, fault);
+            traceSpanNanos = Math.Max(traceSpanNanos, shape.Max(span => span.EndMicros) * 1000 * scale);
 
             for (int s = 0; s < shape.Count; s++)
             {
