@@ -1,0 +1,18 @@
+using OtlpGrains.Models.Detection;
+
+namespace OtlpGrains.Evaluate;
+
+/// <summary>
+/// Every detector the <c>nab</c> command runs, in output order. A detector joins with one line: its name on the
+/// NAB line and a factory for a model with <see cref="FeatureSchema.Univariate"/> (one configuration for the whole
+/// corpus: nothing per file, nothing from the labels).
+/// </summary>
+internal static class NabDetectors
+{
+    public static IReadOnlyList<NabDetector> All { get; } =
+    [
+    ];
+}
+
+/// <summary>A detector's name on the NAB line and how to build its model.</summary>
+internal sealed record NabDetector(string Name, Func<IAnomalyModel> Create);
