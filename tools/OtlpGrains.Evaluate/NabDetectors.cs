@@ -1,4 +1,5 @@
 using OtlpGrains.Models.Detection;
+using OtlpGrains.Models.Detection.WindowedGaussian;
 
 namespace OtlpGrains.Evaluate;
 
@@ -11,6 +12,7 @@ internal static class NabDetectors
 {
     public static IReadOnlyList<NabDetector> All { get; } =
     [
+        new("windowed-gaussian", () => new WindowedGaussianModel()),
     ];
 }
 

@@ -15,7 +15,9 @@ public static class NabDetectorRun
 
     /// <summary>The anomaly scores of every corpus file, in <see cref="NabCorpus.Files"/> order.</summary>
     /// <param name="progress">Told of each finished file, from the worker that ran it.</param>
-    public static double[][] Run(IAnomalyModel model, NabCorpus corpus, Action<NabFileRun>? progress = null, int maxParallelism = -1)
+    /// <param name="maxParallelism">Files run at once; by default one per core, so that per-file times are not
+    /// inflated by time slicing.</param>
+    public static double[][] Run(IAnomalyModel model, NabCorpus corpus, Action<NabFileRun>? progress = null, int? maxParallelism = null)
     {
         if (!FeatureSchema.Univariate.Accepts(model.Schema))
         {
@@ -25,7 +27,7 @@ public static class NabDetectorRun
         var scores = new double[corpus.Files.Count][];
         // Longest files first so that the last worker does not start the biggest file alone.
         int[] order = [.. Enumerable.Range(0, corpus.Files.Count).OrderByDescending(i => corpus.Files[i].RowCount).ThenBy(i => i)];
-        Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = maxParallelism }, f =>
+        Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = maxParallelism ?? Environment.ProcessorCount }, f =>
         {
             long started = Stopwatch.GetTimestamp();
             scores[f] = RunFile(model, corpus.Files[f]);
