@@ -168,6 +168,12 @@ public sealed class WindowedGaussianModelTests : IDisposable
 
         // The shipped scores are printed to 12 significant digits.
         Assert.True(worst < 1e-9, $"largest difference {worst:E2} at {where}");
+
+        // End to end: our detector's own scores give its published standard score at the benchmark's threshold (1.0)
+        // once written as the benchmark wrote them (12 significant digits, so 0.99999999999995 and up read back as 1.0:
+        // the benchmark scored the files it had written).
+        double[][] asWritten = [.. ours.Select(file => file.Select(score => Math.Round(score, 12)).ToArray())];
+        Assert.Equal(39.65, NabBenchmark.ScoreAt(corpus, asWritten, corpus.Profile("standard"), 1.0).NormalizedScore, 0.05);
     }
 
     private static void AssertRefused(WindowedGaussianCodec codec, byte[] artifact, string reason)
