@@ -35,8 +35,10 @@ internal static class NabCommand
 
         try
         {
+            long started = Stopwatch.GetTimestamp();
             NabCorpus corpus = NabCorpus.Load(nabDirectory);
-            error.WriteLine($"NAB corpus: {corpus.Files.Count} files, {corpus.Files.Sum(f => f.RowCount)} rows, {corpus.WindowCount} windows");
+            error.WriteLine(FormattableString.Invariant(
+                $"NAB corpus: {corpus.Files.Count} files, {corpus.Files.Sum(f => f.RowCount)} rows, {corpus.WindowCount} windows, loaded in {Stopwatch.GetElapsedTime(started).TotalSeconds:F2}s"));
             foreach (NabDetector detector in detectors)
             {
                 output.WriteLine(RunDetector(detector, corpus, outDirectory, error));
