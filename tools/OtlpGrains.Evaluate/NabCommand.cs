@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using OtlpGrains.Models.Evaluation.Nab;
 
 namespace OtlpGrains.Evaluate;
@@ -46,8 +45,9 @@ internal static class NabCommand
 
             return 0;
         }
-        catch (NabFormatException e)
+        catch (Exception e) when (e is NabFormatException or InvalidOperationException or ArgumentException)
         {
+            // Bad data, or a detector that breaks its contract (wrong schema, a score outside [0, 1]): one line.
             error.WriteLine($"error: {e.Message}");
             return 1;
         }
@@ -90,7 +90,8 @@ internal static class NabCommand
             NabResultFiles.Write(Path.Combine(outDirectory, detector.Name), detector.Name, corpus, scores, results);
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"NAB {detector.Name} {string.Join(' ', Columns.Select(c => $"{c.Label}={Normalized(results, c.Profile):F1}"))}");
+        IEnumerable<string> columns = Columns.Select(c => FormattableString.Invariant($"{c.Label}={Normalized(results, c.Profile):F1}"));
+        return $"NAB {detector.Name} {string.Join(' ', columns)}";
     }
 
     private static double Normalized(IReadOnlyList<NabProfileResult> results, string profile) =>
