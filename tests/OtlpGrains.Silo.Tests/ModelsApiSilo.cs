@@ -11,9 +11,19 @@ namespace OtlpGrains.Silo.Tests;
 /// A real silo with its co-hosted gateway, built as <see cref="SiloApplication"/> builds it, plus the test-only
 /// <c>test-constant</c> codec (no detector kind ships yet) and a 64 KiB artifact limit so an oversize upload is small.
 /// </summary>
-public sealed class ModelsApiSilo : IAsyncLifetime
+public sealed class ModelsApiSilo : IAsyncLifetime, IAsyncDisposable
 {
     public const long MaxArtifactBytes = 64 * 1024;
+
+    private readonly string[] _extraArgs;
+
+    public ModelsApiSilo()
+        : this([])
+    {
+    }
+
+    /// <summary>A silo with extra command-line settings (durable mode, a fixed cluster id).</summary>
+    internal ModelsApiSilo(string[] extraArgs) => _extraArgs = extraArgs;
 
     public WebApplication App { get; private set; } = null!;
 
@@ -37,6 +47,7 @@ public sealed class ModelsApiSilo : IAsyncLifetime
                 "--OtlpGrains:Cluster:ClusterId=models-" + Guid.NewGuid().ToString("N")[..8],
                 $"--OtlpGrains:Models:MaxArtifactBytes={MaxArtifactBytes}",
                 "--Logging:LogLevel:Default=Warning",
+                .. _extraArgs,
             ],
         });
         builder.AddOtlpGrainsLogging();
@@ -48,6 +59,8 @@ public sealed class ModelsApiSilo : IAsyncLifetime
         await App.StartAsync();
         Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports[2]}") };
     }
+
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
     public async Task DisposeAsync()
     {
