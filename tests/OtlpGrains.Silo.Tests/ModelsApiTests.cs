@@ -77,7 +77,7 @@ public sealed class ModelsApiTests(ModelsApiSilo silo) : IClassFixture<ModelsApi
         await ExpectAsync(Api.PostAsync($"/api/v1/models/{name}/versions", new StringContent("{}", Encoding.UTF8, "application/json")),
             HttpStatusCode.BadRequest, "send multipart/form-data");
 
-        await ExpectAsync(PostAsync(name, "promote", """{"version":1,"stage":"production","who":"bob",""" ), HttpStatusCode.BadRequest, "bad JSON");
+        await ExpectAsync(PostAsync(name, "promote", """{"version":1,"stage":"production","who":"bob","""), HttpStatusCode.BadRequest, "bad JSON");
         await ExpectAsync(PostAsync(name, "promote", """{"version":1,"stage":"canary","who":"bob","reason":"r"}"""), HttpStatusCode.BadRequest, "stage must be");
         await ExpectAsync(PostAsync(name, "promote", """{"version":1,"stage":"shadow","who":"bob"}"""), HttpStatusCode.BadRequest, "a reason is required");
         await ExpectAsync(PostAsync(name, "promote", """{"version":9,"stage":"shadow","who":"bob","reason":"r"}"""), HttpStatusCode.NotFound, "model '" + name + "' has no version 9");
