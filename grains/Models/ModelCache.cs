@@ -28,18 +28,21 @@ public sealed class ModelCache(IGrainFactory grains, ModelCodecs codecs, IOption
         var key = (name, version);
         lock (_lock)
         {
-            if (_entries.TryGetValue(key, out var entry))
+            if (_entries.TryGetValue(key, out var entry) && !entry.Model.IsFaulted && !entry.Model.IsCanceled)
             {
                 entry.LastUse = ++_clock;
                 return entry.Model;
             }
+
+            _entries.Remove(key);
 
             // Off the caller's scheduler: the load outlives the first grain that asked, whichever it is.
             var load = Task.Run(() => LoadAsync(name, version));
             entry = new Entry(load) { LastUse = ++_clock };
             _entries.Add(key, entry);
             Evict(options.Value.CachedModels);
-            _ = load.ContinueWith(_ => Forget(key, entry), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            // A failed load is dropped as soon as it fails, so it neither holds a slot nor answers the next request.
+            _ = load.ContinueWith(_ => Forget(key, entry), CancellationToken.None, TaskContinuationOptions.NotOnRanToCompletion, TaskScheduler.Default);
             return load;
         }
     }
