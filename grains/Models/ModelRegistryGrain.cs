@@ -45,7 +45,8 @@ internal sealed partial class ModelRegistryGrain(
 
     public async ValueTask<RegistryResult> RegisterAsync(ModelUpload upload)
     {
-        var verdict = _validator.Check(upload, _registry.Find(upload.Name));
+        var existing = ModelName.Problem(upload.Name) is null ? _registry.Find(upload.Name) : null;
+        var verdict = _validator.Check(upload, existing);
         if (verdict.Registration is not { } registration)
         {
             return RefuseUpload(upload, verdict.Refusal!);
