@@ -1,5 +1,3 @@
-using OtlpGrains.Models.Registry;
-
 namespace OtlpGrains.Interfaces;
 
 /// <summary>

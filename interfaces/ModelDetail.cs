@@ -1,6 +1,3 @@
-using OtlpGrains.Models.Detection;
-using OtlpGrains.Models.Registry;
-
 namespace OtlpGrains.Interfaces;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using OtlpGrains.Models.Detection;
-
 namespace OtlpGrains.Interfaces;
 
 /// <summary>A model at a glance: its schema, how many versions, and which are in production and shadow.</summary>

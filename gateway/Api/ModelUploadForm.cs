@@ -2,8 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using OtlpGrains.Models.Detection;
-using OtlpGrains.Models.Registry;
+using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Gateway.Api;
 

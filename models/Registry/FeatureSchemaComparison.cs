@@ -1,4 +1,4 @@
-using OtlpGrains.Models.Detection;
+using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Models.Registry;
 

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using OtlpGrains.Models.Detection;
+using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Models.Registry;
 

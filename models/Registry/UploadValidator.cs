@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using OtlpGrains.Models.Artifacts;
 using OtlpGrains.Models.Detection;
+using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Models.Registry;
 

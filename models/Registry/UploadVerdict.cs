@@ -1,3 +1,5 @@
+using OtlpGrains.Interfaces;
+
 namespace OtlpGrains.Models.Registry;
 
 /// <summary>The outcome of <see cref="UploadValidator.Check"/>: a registration to record, or why not.</summary>

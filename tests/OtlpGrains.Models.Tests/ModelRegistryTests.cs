@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
-using OtlpGrains.Models.Detection;
 using OtlpGrains.Models.Registry;
 using Xunit;
+using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Models.Tests;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using OtlpGrains.Models.Artifacts;
 using OtlpGrains.Models.Detection;
+using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Models.Tests;
 

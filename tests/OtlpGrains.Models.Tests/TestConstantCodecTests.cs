@@ -1,6 +1,6 @@
 using OtlpGrains.Models.Artifacts;
-using OtlpGrains.Models.Detection;
 using Xunit;
+using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Models.Tests;
 

@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using OtlpGrains.Models.Artifacts;
-using OtlpGrains.Models.Detection;
 using OtlpGrains.Models.Registry;
 using Xunit;
+using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Models.Tests;
 

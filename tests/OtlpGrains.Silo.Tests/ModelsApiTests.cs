@@ -3,9 +3,9 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using OtlpGrains.Models.Detection;
 using OtlpGrains.Models.Tests;
 using Xunit;
+using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Silo.Tests;
 

@@ -5,6 +5,7 @@ using OtlpGrains.Models.Artifacts;
 using OtlpGrains.Models.Registry;
 using OtlpGrains.Models.Tests;
 using Xunit;
+using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Grains.Tests.Models;
 

@@ -6,8 +6,6 @@ using Orleans.Runtime;
 using Orleans.Streams;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Artifacts;
-using OtlpGrains.Models.Detection;
-using OtlpGrains.Models.Registry;
 using OtlpGrains.Models.Tests;
 using Xunit;
 

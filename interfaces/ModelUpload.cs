@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
-using OtlpGrains.Models.Detection;
 
-namespace OtlpGrains.Models.Registry;
+namespace OtlpGrains.Interfaces;
 
 /// <summary>
 /// A version as a client sends it, before any check: the artifact bytes and what the client says about them.

@@ -1,4 +1,4 @@
-namespace OtlpGrains.Models.Registry;
+namespace OtlpGrains.Interfaces;
 
 /// <summary>
 /// One stage change of one version. An operation that moves two versions (a promotion that displaces the production

@@ -1,4 +1,4 @@
-namespace OtlpGrains.Models.Registry;
+namespace OtlpGrains.Interfaces;
 
 /// <summary>Why the registry refused; the API maps each kind to one HTTP status.</summary>
 [GenerateSerializer, Alias("otlpgrains.RegistryRefusalKind")]

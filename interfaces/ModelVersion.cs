@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
-using OtlpGrains.Models.Detection;
 
-namespace OtlpGrains.Models.Registry;
+namespace OtlpGrains.Interfaces;
 
 /// <summary>
 /// One registered version of a model. Everything but <see cref="Stage"/> is fixed at registration: a new artifact

@@ -1,4 +1,4 @@
-namespace OtlpGrains.Models.Registry;
+namespace OtlpGrains.Interfaces;
 
 /// <summary>An expected refusal with a one-line reason, fit for an HTTP error body.</summary>
 [GenerateSerializer, Immutable, Alias("otlpgrains.RegistryRefusal")]

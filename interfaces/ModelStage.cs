@@ -1,4 +1,4 @@
-namespace OtlpGrains.Models.Registry;
+namespace OtlpGrains.Interfaces;
 
 /// <summary>Where a model version stands in its lifecycle.</summary>
 [GenerateSerializer, Alias("otlpgrains.ModelStage")]

@@ -1,4 +1,4 @@
-namespace OtlpGrains.Models.Registry;
+namespace OtlpGrains.Interfaces;
 
 /// <summary>
 /// The answer to a registry operation: either the version it acted on and every version whose stage it changed (in

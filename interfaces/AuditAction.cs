@@ -1,4 +1,4 @@
-namespace OtlpGrains.Models.Registry;
+namespace OtlpGrains.Interfaces;
 
 /// <summary>The registry operation that caused an audit entry.</summary>
 [GenerateSerializer, Alias("otlpgrains.AuditAction")]
