@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Serialization;
 using Orleans.Storage;
+using OtlpGrains.Grains.Models;
 using OtlpGrains.Grains.Services;
 using OtlpGrains.Grains.Storage;
 using OtlpGrains.Interfaces;
@@ -27,6 +28,7 @@ public static class GrainsSiloBuilderExtensions
         services.AddSingleton<OperationP99Cache>();
         services.AddSingleton<EdgeCallBuffer>();
         services.AddHostedService(sp => sp.GetRequiredService<EdgeCallBuffer>());
+        silo.AddModelRegistry();
         return silo;
     }
 

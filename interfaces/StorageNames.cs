@@ -11,4 +11,13 @@ public static class StorageNames
 
     /// <summary>The storage Orleans memory streams need for their subscriptions.</summary>
     public const string PubSub = "PubSubStore";
+
+    /// <summary>The model registry's metadata and the model artifacts.</summary>
+    public const string Models = "models";
+
+    /// <summary>The Orleans stream provider.</summary>
+    public const string Streams = "streams";
+
+    /// <summary>Stream namespace of <c>ModelChanged</c> events, keyed by model name.</summary>
+    public const string ModelsStreamNamespace = "models";
 }

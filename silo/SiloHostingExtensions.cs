@@ -43,6 +43,7 @@ public static class SiloHostingExtensions
                 silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
                 silo.Configure<EndpointOptions>(endpoints => endpoints.AdvertisedIPAddress = IPAddress.Loopback);
                 silo.AddMemoryGrainStorage(StorageNames.Services);
+                silo.AddMemoryGrainStorage(StorageNames.Models);
             }
 
             silo.AddBoundedMemoryTraceStore();
@@ -70,6 +71,11 @@ public static class SiloHostingExtensions
             o.ConnectionString = connectionString;
         });
         silo.AddAdoNetGrainStorage(StorageNames.Services, o =>
+        {
+            o.Invariant = NpgsqlInvariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.AddAdoNetGrainStorage(StorageNames.Models, o =>
         {
             o.Invariant = NpgsqlInvariant;
             o.ConnectionString = connectionString;

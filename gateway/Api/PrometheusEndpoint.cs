@@ -12,7 +12,7 @@ namespace OtlpGrains.Gateway.Api;
 /// </summary>
 internal static class PrometheusEndpoint
 {
-    public static async Task<IResult> RenderAsync(ServiceDirectory directory, GatewayInstruments instruments)
+    public static async Task<IResult> RenderAsync(ServiceDirectory directory, GatewayInstruments instruments, ModelApiInstruments models)
     {
         var totals = await directory.TotalsAsync();
         var text = new StringBuilder(4096);
@@ -24,6 +24,7 @@ internal static class PrometheusEndpoint
         Counter(text, "otlpgrains_service_metric_points_total", "Metric data points received per service.", totals, t => t.MetricPoints);
         Histogram(text, totals);
         instruments.WriteTo(text);
+        models.WriteTo(text);
         return Results.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
     }
 

@@ -39,6 +39,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<OtlpGrpcReceiver>();
         services.AddSingleton<IServiceMethodProvider<OtlpGrpcReceiver>, OtlpGrpcMethodProvider>();
         services.AddSingleton<ServiceDirectory>();
+        services.AddSingleton<ModelApiInstruments>();
 
         var otlp = builder.Configuration.GetSection(OtlpReceiverOptions.SectionName).Get<OtlpReceiverOptions>() ?? new();
         var api = builder.Configuration.GetSection(ApiOptions.SectionName).Get<ApiOptions>() ?? new();
@@ -86,6 +87,7 @@ public static class GatewayHostingExtensions
         var apiPort = new ListenPort(api.Port);
         var group = app.MapGroup(string.Empty).WithMetadata(apiPort);
         QueryApi.Map(group);
+        ModelsApi.Map(group);
         group.MapGet("/metrics", PrometheusEndpoint.RenderAsync);
         group.MapGet("/healthz", () => Results.Text("ok\n"));
         group.MapGet("/readyz", ReadyAsync);
@@ -95,7 +97,7 @@ public static class GatewayHostingExtensions
         {
             logger.LogInformation("OTLP/gRPC  on http://{Address}:{Port} (HTTP/2 only; TraceService, MetricsService, LogsService)", otlp.ListenAddress, otlp.GrpcPort);
             logger.LogInformation("OTLP/HTTP  on http://{Address}:{Port}/v1/traces, /v1/metrics, /v1/logs (protobuf or JSON, gzip)", otlp.ListenAddress, otlp.HttpPort);
-            logger.LogInformation("Query API  on http://{Address}:{Port}/api/v1/services, /api/v1/graph, /api/v1/traces/{{traceId}}", api.ListenAddress, api.Port);
+            logger.LogInformation("Query API  on http://{Address}:{Port}/api/v1/services, /api/v1/graph, /api/v1/traces/{{traceId}}, /api/v1/models", api.ListenAddress, api.Port);
             logger.LogInformation("Metrics    on http://{Address}:{Port}/metrics; health on /healthz and /readyz", api.ListenAddress, api.Port);
         });
         return app;

@@ -1,4 +1,5 @@
 using OtlpGrains.Models.Detection;
+using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Models.Artifacts;
 

@@ -1,5 +1,5 @@
-using OtlpGrains.Models.Detection;
 using Xunit;
+using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Models.Tests;
 

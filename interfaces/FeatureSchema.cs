@@ -1,4 +1,4 @@
-namespace OtlpGrains.Models.Detection;
+namespace OtlpGrains.Interfaces;
 
 /// <summary>
 /// The named signals of a window's feature vector, in order. A vector may carry more values than its schema names

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OtlpGrains.Models.Artifacts;
+
+namespace OtlpGrains.Grains.Models;
+
+/// <summary>What the model registry and the model cache need on a silo.</summary>
+public static class ModelsSiloBuilderExtensions
+{
+    /// <summary>
+    /// The registry's options (validated at start), the codecs of every model kind registered as
+    /// <see cref="IModelCodec"/> singletons (each detector kind adds its own), and the per-silo
+    /// <see cref="ModelCache"/>. The host adds grain storage <c>models</c>.
+    /// </summary>
+    public static ISiloBuilder AddModelRegistry(this ISiloBuilder silo)
+    {
+        var services = silo.Services;
+        services.AddOptions<ModelRegistryOptions>().BindConfiguration(ModelRegistryOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ModelRegistryOptions>, ModelRegistryOptionsValidator>();
+        services.TryAddSingleton(sp => new ModelCodecs(sp.GetServices<IModelCodec>()));
+        services.TryAddSingleton<ModelCache>();
+        return silo;
+    }
+}

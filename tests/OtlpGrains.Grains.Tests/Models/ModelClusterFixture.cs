@@ -1,0 +1,75 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using Orleans.TestingHost;
+using OtlpGrains.Grains.Models;
+using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Artifacts;
+using OtlpGrains.Models.Tests;
+using Xunit;
+
+namespace OtlpGrains.Grains.Tests.Models;
+
+/// <summary>
+/// A two-silo test cluster for the model registry: the grains as the silo host registers them, plus memory streams
+/// (provider <c>streams</c> with its <c>PubSubStore</c>, on the silos and the test's client) and the test-only codec.
+/// Kept apart from <see cref="ClusterFixture"/> until the silo configures streams itself.
+/// </summary>
+public sealed class ModelClusterFixture : IAsyncLifetime
+{
+    /// <summary>Artifacts above this are refused, so an oversize test need not ship 16 MiB.</summary>
+    public const long MaxArtifactBytes = 64 * 1024;
+
+    public TestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.GrainFactory;
+
+    public IModelRegistryGrain Registry => Grains.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey);
+
+    public async Task InitializeAsync()
+    {
+        var builder = new TestClusterBuilder(2);
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddClientBuilderConfigurator<ClientConfigurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    /// <summary>A model name no other test uses.</summary>
+    public static string FreshName() => "m-" + Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>The model cache of each silo.</summary>
+    public IEnumerable<ModelCache> Caches() =>
+        Cluster.Silos.Cast<InProcessSiloHandle>().Select(s => s.ServiceProvider.GetRequiredService<ModelCache>());
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo)
+        {
+            silo.AddMemoryGrainStorage(StorageNames.Services);
+            silo.AddMemoryGrainStorage(StorageNames.Models);
+            silo.AddMemoryGrainStorage(StorageNames.PubSub);
+            silo.AddMemoryStreams(StorageNames.Streams);
+            silo.AddBoundedMemoryTraceStore();
+            silo.AddOtlpGrains();
+            silo.Services.AddSingleton<IModelCodec, TestConstantCodec>();
+
+            // Grain state in Orleans' binary format, as the silo host stores it.
+            silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
+            silo.Services.Configure<ModelRegistryOptions>(o => o.MaxArtifactBytes = MaxArtifactBytes);
+        }
+    }
+
+    private sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder client) =>
+            client.AddMemoryStreams(StorageNames.Streams);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ModelClusterCollection : ICollectionFixture<ModelClusterFixture>
+{
+    public const string Name = "model-cluster";
+}
