@@ -3,6 +3,7 @@ using OtlpGrains.Models.Detection;
 using OtlpGrains.Models.Detection.WindowedGaussian;
 using OtlpGrains.Models.Evaluation.Nab;
 using Xunit;
+using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Models.Tests;
 

@@ -1,5 +1,6 @@
 using OtlpGrains.Models.Detection;
 using OtlpGrains.Models.Detection.WindowedGaussian;
+using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Evaluate;
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using OtlpGrains.Models.Artifacts;
+using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Models.Detection.WindowedGaussian;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using OtlpGrains.Models.Detection;
+using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Models.Evaluation.Nab;
 
