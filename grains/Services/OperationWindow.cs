@@ -1,4 +1,4 @@
-using OtlpGrains.Grains.Statistics;
+using OtlpGrains.Models.Statistics;
 
 namespace OtlpGrains.Grains.Services;
 

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using OtlpGrains.Grains.Statistics;
+using OtlpGrains.Models.Statistics;
 using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Grains.Services;

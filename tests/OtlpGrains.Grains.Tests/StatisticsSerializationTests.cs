@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Serialization;
 using OtlpGrains.Grains.Services;
-using OtlpGrains.Grains.Statistics;
+using OtlpGrains.Models.Statistics;
 using OtlpGrains.Interfaces;
 using Xunit;
 

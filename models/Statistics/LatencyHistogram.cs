@@ -1,6 +1,6 @@
 using OtlpGrains.Interfaces;
 
-namespace OtlpGrains.Grains.Statistics;
+namespace OtlpGrains.Models.Statistics;
 
 /// <summary>
 /// A mergeable latency sketch with bounded relative error: values are counted in logarithmic buckets

@@ -1,7 +1,7 @@
-namespace OtlpGrains.Grains.Statistics;
+namespace OtlpGrains.Models.Statistics;
 
 /// <summary>Conversions between OTLP event times (unix nanoseconds) and <see cref="DateTimeOffset"/>.</summary>
-internal static class UnixNanos
+public static class UnixNanos
 {
     private const long NanosPerTick = 100;
 

@@ -1,7 +1,7 @@
-using OtlpGrains.Grains.Statistics;
+using OtlpGrains.Models.Statistics;
 using Xunit;
 
-namespace OtlpGrains.Grains.Tests;
+namespace OtlpGrains.Models.Tests;
 
 public sealed class UnixNanosTests
 {

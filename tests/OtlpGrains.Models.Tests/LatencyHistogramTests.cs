@@ -1,8 +1,8 @@
-using OtlpGrains.Grains.Statistics;
+using OtlpGrains.Models.Statistics;
 using OtlpGrains.Interfaces;
 using Xunit;
 
-namespace OtlpGrains.Grains.Tests;
+namespace OtlpGrains.Models.Tests;
 
 public sealed class LatencyHistogramTests
 {

@@ -1,4 +1,4 @@
-namespace OtlpGrains.Grains.Statistics;
+namespace OtlpGrains.Models.Statistics;
 
 /// <summary>What <see cref="EventTimeWindows{TBucket}"/> did with an event.</summary>
 public enum WindowPlacement

@@ -1,4 +1,4 @@
-namespace OtlpGrains.Grains.Statistics;
+namespace OtlpGrains.Models.Statistics;
 
 /// <summary>
 /// A ring of fixed-width buckets keyed by event time. The watermark is the largest event time accepted so far; events
