@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Serialization;
 using Orleans.Storage;
 using OtlpGrains.Grains.Services;
+using OtlpGrains.Models.Services;
 using OtlpGrains.Grains.Storage;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Grains.Traces;
@@ -23,6 +24,7 @@ public static class GrainsSiloBuilderExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IServiceBatchLog, InMemoryOnlyBatchLog>();
+        services.TryAddSingleton<IWindowCloseSink, IgnoredWindowCloseSink>();
         services.AddSingleton(sp => new TailSampler(sp.GetRequiredService<IOptions<TraceOptions>>().Value, Random.Shared));
         services.AddSingleton<OperationP99Cache>();
         services.AddSingleton<EdgeCallBuffer>();

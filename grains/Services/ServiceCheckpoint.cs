@@ -1,3 +1,5 @@
+using OtlpGrains.Models.Services;
+
 namespace OtlpGrains.Grains.Services;
 
 /// <summary>

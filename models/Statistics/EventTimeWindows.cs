@@ -62,6 +62,9 @@ public sealed class EventTimeWindows<TBucket>
     /// <summary>Bucket width.</summary>
     public TimeSpan Width => TimeSpan.FromTicks(_widthNanos / 100);
 
+    /// <summary>How many bucket slots the ring holds: the retained complete buckets plus the newest one.</summary>
+    public int Slots => _buckets.Length;
+
     /// <summary>The largest event time accepted so far (unix nanoseconds), or null before the first event.</summary>
     public long? Watermark => _hasWatermark ? _watermark : null;
 
@@ -151,6 +154,12 @@ public sealed class EventTimeWindows<TBucket>
 
     /// <summary>Every retained, non-empty bucket, oldest first.</summary>
     public IEnumerable<TimeWindow<TBucket>> All() => Range(long.MinValue, long.MaxValue);
+
+    /// <summary>The number of the bucket an event time falls in; bucket k covers [k * width, (k + 1) * width).</summary>
+    public long KeyOf(long eventUnixNano) => UnixNanos.FloorDiv(eventUnixNano, _widthNanos);
+
+    /// <summary>The window of bucket <paramref name="key"/>: its bucket when retained and non-empty, otherwise an empty one.</summary>
+    public TimeWindow<TBucket> WindowOf(long key) => new(key * _widthNanos, (key + 1) * _widthNanos, Find(key) ?? new TBucket());
 
     private static long ToNanos(TimeSpan span) => checked(span.Ticks * 100);
 

@@ -11,17 +11,20 @@ namespace OtlpGrains.Models.Statistics;
 public sealed class LatencyHistogram
 {
     /// <summary>Relative accuracy alpha of every reported quantile.</summary>
-    public const double RelativeAccuracy = 0.01;
+    public const double RelativeAccuracy = HistogramSnapshot.RelativeAccuracy;
 
     /// <summary>Durations below this go to the zero bucket: they would need hundreds of buckets to say "instant".</summary>
     public const long MinTrackedNanos = 1_000;
 
     private const double NanosPerMs = 1_000_000d;
 
+    // Largest bucket index magnitude a snapshot may carry (durations of 1 us to 292 years need about -350..1500).
+    private const int MaxIndex = 4096;
+
     // Extra slots on the growing side so that a slowly drifting range does not copy the array on every new index.
     private const int GrowthSlack = 8;
 
-    private static readonly double Gamma = (1 + RelativeAccuracy) / (1 - RelativeAccuracy);
+    private static readonly double Gamma = HistogramSnapshot.Gamma;
     private static readonly double LogGamma = Math.Log(Gamma);
 
     [Id(0)]
@@ -87,32 +90,62 @@ public sealed class LatencyHistogram
         _zeroCount += other._zeroCount;
         _sumMs += other._sumMs;
 
-        int[] source = other._counts;
-        int first = 0;
-        int last = source.Length - 1;
+        AddCounts(other._offset, other._counts);
+    }
 
-        // The other histogram may carry empty slack at its ends; do not grow this one for them.
-        while (first <= last && source[first] == 0)
+    /// <summary>Adds every value of a snapshot (of this histogram's format) to this histogram.</summary>
+    public void Merge(HistogramSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        // Indexes of durations between 1 us and long.MaxValue ns lie well inside this; others come from bad input.
+        if (snapshot.Offset < -MaxIndex || snapshot.Offset > MaxIndex - snapshot.Counts.Length)
         {
-            first++;
+            throw new ArgumentException(
+                $"histogram snapshot buckets {snapshot.Offset}..{(long)snapshot.Offset + snapshot.Counts.Length - 1} are outside -{MaxIndex}..{MaxIndex}",
+                nameof(snapshot));
         }
 
-        while (last >= first && source[last] == 0)
+        long bucketed = 0;
+        foreach (int count in snapshot.Counts)
         {
-            last--;
+            if (count < 0)
+            {
+                throw new ArgumentException($"histogram snapshot has a negative bucket count ({count})", nameof(snapshot));
+            }
+
+            bucketed += count;
         }
 
-        if (first > last)
+        // A snapshot that does not add up would make quantiles walk past the end; refuse it before changing anything.
+        if (snapshot.ZeroCount < 0 || snapshot.Count != snapshot.ZeroCount + bucketed)
+        {
+            throw new ArgumentException(
+                $"histogram snapshot is inconsistent: count {snapshot.Count} != zero count {snapshot.ZeroCount} + bucket counts {bucketed}",
+                nameof(snapshot));
+        }
+
+        if (snapshot.Count == 0)
         {
             return;
         }
 
-        EnsureRange(other._offset + first, other._offset + last);
-        int shift = other._offset - _offset;
-        for (int i = first; i <= last; i++)
+        _count += snapshot.Count;
+        _zeroCount += snapshot.ZeroCount;
+        _sumMs += snapshot.SumMs;
+        AddCounts(snapshot.Offset, snapshot.Counts);
+    }
+
+    /// <summary>An immutable copy for the wire, without the empty slack at the ends of the dense array.</summary>
+    public HistogramSnapshot ToSnapshot()
+    {
+        if (_count == 0)
         {
-            _counts[i + shift] += source[i];
+            return HistogramSnapshot.Empty;
         }
+
+        (int first, int last) = NonZeroRange(_counts);
+        int[] counts = first > last ? [] : _counts[first..(last + 1)];
+        return new HistogramSnapshot(first > last ? 0 : _offset + first, counts, _zeroCount, _count, _sumMs);
     }
 
     /// <summary>
@@ -159,6 +192,40 @@ public sealed class LatencyHistogram
 
     // The value with equal relative distance to both ends of (gamma^(i-1), gamma^i].
     private static double Representative(int index) => 2 * Math.Exp(index * LogGamma) / (Gamma + 1);
+
+    private static (int First, int Last) NonZeroRange(int[] counts)
+    {
+        int first = 0;
+        int last = counts.Length - 1;
+        while (first <= last && counts[first] == 0)
+        {
+            first++;
+        }
+
+        while (last >= first && counts[last] == 0)
+        {
+            last--;
+        }
+
+        return (first, last);
+    }
+
+    private void AddCounts(int offset, int[] source)
+    {
+        // The source may carry empty slack at its ends; do not grow this histogram for them.
+        (int first, int last) = NonZeroRange(source);
+        if (first > last)
+        {
+            return;
+        }
+
+        EnsureRange(offset + first, offset + last);
+        int shift = offset - _offset;
+        for (int i = first; i <= last; i++)
+        {
+            _counts[i + shift] += source[i];
+        }
+    }
 
     private void EnsureRange(int low, int high)
     {

@@ -21,6 +21,9 @@ public static class UnixNanos
         return ticks < long.MinValue / NanosPerTick ? long.MinValue : ticks * NanosPerTick;
     }
 
+    /// <summary>A query bound in nanoseconds; a missing bound is open, so <paramref name="open"/> stands for it.</summary>
+    public static long FromOptional(DateTimeOffset? time, long open) => time is { } value ? FromDateTimeOffset(value) : open;
+
     /// <summary>Division rounding toward negative infinity, so that bucket numbers stay monotone across zero.</summary>
     public static long FloorDiv(long value, long divisor)
     {

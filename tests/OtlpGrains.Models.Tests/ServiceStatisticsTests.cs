@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Time.Testing;
-using OtlpGrains.Grains.Services;
+using OtlpGrains.Models.Services;
 using OtlpGrains.Interfaces;
 using Xunit;
 
-namespace OtlpGrains.Grains.Tests;
+namespace OtlpGrains.Models.Tests;
 
 public sealed class ServiceStatisticsTests
 {
@@ -244,8 +244,9 @@ public sealed class ServiceStatisticsTests
     public void SummaryOfAnEmptyLastWindowHasZeroRateAndRatio()
     {
         ServiceStatistics statistics = Create();
+        // The internal span at T0+25 s moves the span watermark; [T0+10, T0+20) saw no span.
         statistics.AddSpans(new ServiceSpanBatch(Guid.NewGuid(), ["GET /a"], [Span(T0 + (5 * Second), Ms, 0, SpanRole.Request)]));
-        statistics.AddLogs(new ServiceLogBatch(Guid.NewGuid(), [new LogStamp(T0 + (25 * Second), 9)]));
+        statistics.AddSpans(new ServiceSpanBatch(Guid.NewGuid(), ["work"], [Span(T0 + (25 * Second), Ms, 0, SpanRole.None)]));
 
         ServiceSummary summary = statistics.Summary(Name);
 

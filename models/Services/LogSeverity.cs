@@ -1,4 +1,4 @@
-namespace OtlpGrains.Grains.Services;
+namespace OtlpGrains.Models.Services;
 
 /// <summary>The OTLP severity ranges (1-4 TRACE ... 21-24 FATAL) as indexes into <see cref="Names"/>.</summary>
 internal static class LogSeverity

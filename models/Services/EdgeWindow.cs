@@ -1,6 +1,6 @@
 using OtlpGrains.Models.Statistics;
 
-namespace OtlpGrains.Grains.Services;
+namespace OtlpGrains.Models.Services;
 
 /// <summary>Calls along one outgoing edge in one window.</summary>
 [GenerateSerializer, Alias("otlpgrains.EdgeWindow")]

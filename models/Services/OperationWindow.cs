@@ -1,6 +1,6 @@
 using OtlpGrains.Models.Statistics;
 
-namespace OtlpGrains.Grains.Services;
+namespace OtlpGrains.Models.Services;
 
 /// <summary>One operation (span name) of a service in one window, or merged over a range.</summary>
 [GenerateSerializer, Alias("otlpgrains.OperationWindow")]

@@ -1,6 +1,6 @@
 using OtlpGrains.Interfaces;
 
-namespace OtlpGrains.Grains.Services;
+namespace OtlpGrains.Models.Services;
 
 /// <summary>The data points of one metric in one window, reduced to count, sum, min, max and last.</summary>
 [GenerateSerializer, Alias("otlpgrains.MetricWindowState")]

@@ -1,4 +1,4 @@
-namespace OtlpGrains.Grains.Services;
+namespace OtlpGrains.Models.Services;
 
 /// <summary>How each service grain windows and bounds what it keeps.</summary>
 public sealed class ServiceWindowOptions
@@ -14,6 +14,14 @@ public sealed class ServiceWindowOptions
 
     /// <summary>How far behind the newest event an event may arrive and still land in its window, in seconds. Default: 300.</summary>
     public int AllowedLatenessSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// How far a signal's watermark must pass a window's end before the window closes and its features go to the
+    /// detectors, in seconds; between 0 and <see cref="AllowedLatenessSeconds"/>. Separate from the allowed lateness,
+    /// which keeps governing where late data lands in the queryable windows, because detection must not wait minutes.
+    /// Default: 10.
+    /// </summary>
+    public int CloseDelaySeconds { get; set; } = 10;
 
     /// <summary>How far ahead of the wall clock an event time may be before it is refused, in seconds. Default: 300.</summary>
     public int MaxFutureSkewSeconds { get; set; } = 300;

@@ -1,17 +1,10 @@
-namespace OtlpGrains.Grains.Services;
+namespace OtlpGrains.Models.Services;
 
-/// <summary>An outgoing edge of a service with its call totals since first seen.</summary>
+/// <summary>An outgoing edge of a service with its call totals since first seen; its name is in the callee table.</summary>
 [GenerateSerializer, Alias("otlpgrains.KnownEdge")]
 internal sealed class KnownEdge
 {
-    public KnownEdge(string server, bool isVirtual)
-    {
-        Server = server;
-        Virtual = isVirtual;
-    }
-
-    [Id(0)]
-    public string Server { get; }
+    public KnownEdge(bool isVirtual) => Virtual = isVirtual;
 
     /// <summary>From the latest call: a peer that starts sending its own spans stops being virtual.</summary>
     [Id(1)]

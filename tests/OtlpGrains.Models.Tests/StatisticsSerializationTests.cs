@@ -1,12 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Serialization;
-using OtlpGrains.Grains.Services;
+using OtlpGrains.Models.Services;
 using OtlpGrains.Models.Statistics;
 using OtlpGrains.Interfaces;
 using Xunit;
 
-namespace OtlpGrains.Grains.Tests;
+namespace OtlpGrains.Models.Tests;
 
 /// <summary>The statistics must survive the Orleans serializer, so that a grain can checkpoint them as state.</summary>
 public sealed class StatisticsSerializationTests : IDisposable
