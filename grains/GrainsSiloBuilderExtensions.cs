@@ -33,6 +33,17 @@ public static class GrainsSiloBuilderExtensions
     }
 
     /// <summary>
+    /// The stream provider <see cref="StreamNames.Provider"/>: memory streams, whose subscriptions live in the grain
+    /// storage <see cref="StorageNames.PubSub"/> that the host registers (memory, or PostgreSQL in durable mode).
+    /// Events are delivered while the silos involved live; those queued on a silo that dies are lost.
+    /// </summary>
+    public static ISiloBuilder AddOtlpGrainsStreams(this ISiloBuilder silo)
+    {
+        silo.AddMemoryStreams(StreamNames.Provider);
+        return silo;
+    }
+
+    /// <summary>
     /// Keeps the traces tail sampling keeps in memory, bounded by <see cref="TraceOptions.MaxKeptTraces"/> (oldest
     /// evicted first).
     /// </summary>
