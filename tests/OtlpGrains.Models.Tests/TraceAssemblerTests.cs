@@ -1,11 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
-using OtlpGrains.Grains.Traces;
 using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Traces;
 using Xunit;
-using static OtlpGrains.Grains.Tests.TraceTestSpans;
+using static OtlpGrains.Models.Tests.TraceTestSpans;
 
-namespace OtlpGrains.Grains.Tests;
+namespace OtlpGrains.Models.Tests;
 
 public sealed class TraceAssemblerTests
 {

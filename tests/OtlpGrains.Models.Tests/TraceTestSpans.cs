@@ -1,6 +1,6 @@
 using OtlpGrains.Interfaces;
 
-namespace OtlpGrains.Grains.Tests;
+namespace OtlpGrains.Models.Tests;
 
 /// <summary>Builds trace spans with times in whole milliseconds, so that expected values stay readable.</summary>
 internal static class TraceTestSpans

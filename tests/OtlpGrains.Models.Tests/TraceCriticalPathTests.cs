@@ -1,9 +1,9 @@
-using OtlpGrains.Grains.Traces;
 using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Traces;
 using Xunit;
-using static OtlpGrains.Grains.Tests.TraceTestSpans;
+using static OtlpGrains.Models.Tests.TraceTestSpans;
 
-namespace OtlpGrains.Grains.Tests;
+namespace OtlpGrains.Models.Tests;
 
 public sealed class TraceCriticalPathTests
 {
