@@ -55,12 +55,14 @@ internal sealed class SignalWindows<TBucket>
     /// </summary>
     public List<TimeWindow<TBucket>> TakeClosed()
     {
-        var keys = new List<long>();
-        if (_windows.Watermark is { } watermark)
+        // Called after every batch, and most batches close nothing: allocate only when something closes.
+        if (_windows.Watermark is not { } watermark || !_closer.IsDue(watermark))
         {
-            _closer.Close(watermark, keys);
+            return [];
         }
 
+        var keys = new List<long>();
+        _closer.Close(watermark, keys);
         return keys.ConvertAll(_windows.WindowOf);
     }
 }

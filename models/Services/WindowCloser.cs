@@ -65,21 +65,19 @@ internal sealed class WindowCloser
         }
     }
 
+    /// <summary>True when at least one window closes at <paramref name="watermark"/>.</summary>
+    public bool IsDue(long watermark) => _started && LastClosable(watermark) >= _nextKey;
+
     /// <summary>Appends the keys of the windows that close at <paramref name="watermark"/>, oldest first, and marks them closed.</summary>
     public void Close(long watermark, List<long> keys)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        if (!_started || watermark < long.MinValue + _closeDelayNanos)
+        if (!IsDue(watermark))
         {
             return;
         }
 
-        // Window k ends at (k + 1) * width; it closes when that end plus the delay is at or before the watermark.
-        long last = UnixNanos.FloorDiv(watermark - _closeDelayNanos, _widthNanos) - 1;
-        if (last < _nextKey)
-        {
-            return;
-        }
+        long last = LastClosable(watermark);
 
         long oldestRetained = UnixNanos.FloorDiv(watermark, _widthNanos) - _retained + 1;
         for (long key = Math.Max(_nextKey, oldestRetained); key <= last; key++)
@@ -90,4 +88,8 @@ internal sealed class WindowCloser
         _nextKey = last + 1;
         _closedAny = true;
     }
+
+    // Window k ends at (k + 1) * width; it may close when that end plus the delay is at or before the watermark.
+    private long LastClosable(long watermark) =>
+        watermark < long.MinValue + _closeDelayNanos ? long.MinValue : UnixNanos.FloorDiv(watermark - _closeDelayNanos, _widthNanos) - 1;
 }
