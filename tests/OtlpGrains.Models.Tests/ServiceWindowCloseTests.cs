@@ -203,6 +203,22 @@ public sealed class ServiceWindowCloseTests : IDisposable
         Assert.Equal(consumed.Count, consumed.Select(w => (w.Signal, w.StartUnixNano)).Distinct().Count());
     }
 
+    [Fact]
+    public void ClosedWindowsOfEverySignalCrossTheWire()
+    {
+        ServiceStatistics statistics = Create();
+        statistics.AddSpans(Spans((1, 10, SpanRole.Request), (16, 10, SpanRole.Request)));
+        statistics.AddMetrics(new ServiceMetricBatch(Guid.NewGuid(), ["cpu"], [new MetricPoint(0, MetricKind.Gauge, T0 + Second, 0.5, 1), new MetricPoint(0, MetricKind.Gauge, T0 + (16 * Second), 0.6, 1)]));
+        statistics.AddLogs(new ServiceLogBatch(Guid.NewGuid(), [new(T0 + Second, 9), new(T0 + (16 * Second), 9)]));
+        ClosedWindow[] closed = [.. statistics.TakeClosedWindows()];
+        Assert.Equal([WindowSignal.Spans, WindowSignal.Metrics, WindowSignal.Logs], closed.Select(w => w.Signal));
+
+        ClosedWindow[] copies = Serializer.Deserialize<ClosedWindow[]>(Serializer.SerializeToArray(closed))!;
+
+        Assert.Equal(Describe(closed), Describe(copies));
+        Assert.Equal(closed.Select(w => string.Join(',', w.Names)), copies.Select(w => string.Join(',', w.Names)));
+    }
+
     private static string[] Describe(IEnumerable<ClosedWindow> windows) =>
         [.. windows.Select(w => $"{w.Signal} {w.StartUnixNano} {string.Join(',', w.Features)}")];
 
