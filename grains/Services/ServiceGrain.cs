@@ -14,7 +14,7 @@ namespace OtlpGrains.Grains.Services;
 // Always active: in memory mode the state lives only here; in durable mode reactivating costs a replay.
 [CollectionAgeLimit(AlwaysActive = true)]
 internal sealed partial class ServiceGrain(
-    [PersistentState("checkpoint", StorageNames.Services)] IPersistentState<ServiceCheckpoint> checkpoint,
+    [PersistentState(ServiceCheckpoint.StateName, StorageNames.Services)] IPersistentState<ServiceCheckpoint> checkpoint,
     IServiceBatchLog log,
     IWindowCloseSink sink,
     IOptions<ServiceWindowOptions> options,
