@@ -130,7 +130,3 @@ internal static class ServiceDetailView
         return [.. result];
     }
 }
-
-/// <summary>The parts of a service's state a detail view reads.</summary>
-internal readonly record struct ServiceStatisticsParts(
-    ServiceCounters Counters, SpanSignal Spans, EdgeSignal Edges, MetricSignal Metrics, LogSignal Logs);
