@@ -5,6 +5,7 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using OtlpGrains.Grains.Models;
 using OtlpGrains.Grains.Services;
+using OtlpGrains.Models.Services;
 using OtlpGrains.Grains.Storage;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Grains.Traces;
@@ -24,11 +25,23 @@ public static class GrainsSiloBuilderExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IServiceBatchLog, InMemoryOnlyBatchLog>();
+        services.TryAddSingleton<IWindowCloseSink, IgnoredWindowCloseSink>();
         services.AddSingleton(sp => new TailSampler(sp.GetRequiredService<IOptions<TraceOptions>>().Value, Random.Shared));
         services.AddSingleton<OperationP99Cache>();
         services.AddSingleton<EdgeCallBuffer>();
         services.AddHostedService(sp => sp.GetRequiredService<EdgeCallBuffer>());
         silo.AddModelRegistry();
+        return silo;
+    }
+
+    /// <summary>
+    /// The stream provider <see cref="StreamNames.Provider"/>: memory streams, whose subscriptions live in the grain
+    /// storage <see cref="StorageNames.PubSub"/> that the host registers (memory, or PostgreSQL in durable mode).
+    /// Events are delivered while the silos involved live; those queued on a silo that dies are lost.
+    /// </summary>
+    public static ISiloBuilder AddOtlpGrainsStreams(this ISiloBuilder silo)
+    {
+        silo.AddMemoryStreams(StreamNames.Provider);
         return silo;
     }
 

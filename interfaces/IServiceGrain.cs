@@ -31,6 +31,13 @@ public interface IServiceGrain : IGrainWithStringKey
     [Alias("GetDetail")]
     ValueTask<ServiceDetail> GetDetailAsync(DateTimeOffset? rangeStart, DateTimeOffset? rangeEnd);
 
+    /// <summary>
+    /// The span signal's retained windows overlapping [rangeStart, rangeEnd) in mergeable form (counts, histogram
+    /// snapshots, per operation and per callee), oldest first; null bounds mean everything retained.
+    /// </summary>
+    [Alias("GetWindows")]
+    ValueTask<WindowSnapshot[]> GetWindowsAsync(DateTimeOffset? rangeStart, DateTimeOffset? rangeEnd);
+
     /// <summary>Cumulative counters since first seen (for <c>/metrics</c>).</summary>
     [Alias("GetTotals")]
     ValueTask<ServiceTotals> GetTotalsAsync();

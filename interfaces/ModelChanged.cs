@@ -2,7 +2,7 @@ namespace OtlpGrains.Interfaces;
 
 /// <summary>
 /// A version of a model moved to <see cref="Stage"/>: published by the registry on stream provider
-/// <see cref="StorageNames.Streams"/>, namespace <see cref="StorageNames.ModelsStreamNamespace"/>, key the model
+/// <see cref="StreamNames.Provider"/>, namespace <see cref="StreamNames.Models"/>, key the model
 /// name, once per stage change of a promotion, rollback or retirement (registration publishes nothing). A service
 /// grain switches to the version that became <see cref="ModelStage.Production"/>.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace OtlpGrains.Interfaces;
 
-/// <summary>Names of the grain storage and stream providers the silo registers.</summary>
+/// <summary>Names of the grain storage providers the silo registers (streams: <see cref="StreamNames"/>).</summary>
 public static class StorageNames
 {
     /// <summary>Grain state of services and the catalog.</summary>
@@ -14,10 +14,4 @@ public static class StorageNames
 
     /// <summary>The model registry's metadata and the model artifacts.</summary>
     public const string Models = "models";
-
-    /// <summary>The Orleans stream provider.</summary>
-    public const string Streams = "streams";
-
-    /// <summary>Stream namespace of <c>ModelChanged</c> events, keyed by model name.</summary>
-    public const string ModelsStreamNamespace = "models";
 }

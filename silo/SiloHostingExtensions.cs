@@ -20,7 +20,8 @@ public static class SiloHostingExtensions
 
     /// <summary>
     /// A silo on the configured ports. Single-node default: localhost clustering and in-memory storage. With
-    /// <c>OtlpGrains:Storage:Provider=postgres</c>: clustering, grain state, reminders and the batch log in PostgreSQL.
+    /// <c>OtlpGrains:Storage:Provider=postgres</c>: clustering, grain state, stream subscriptions, reminders and the
+    /// batch log in PostgreSQL. Memory streams either way.
     /// </summary>
     public static WebApplicationBuilder AddOtlpGrainsSilo(this WebApplicationBuilder builder)
     {
@@ -44,10 +45,12 @@ public static class SiloHostingExtensions
                 silo.Configure<EndpointOptions>(endpoints => endpoints.AdvertisedIPAddress = IPAddress.Loopback);
                 silo.AddMemoryGrainStorage(StorageNames.Services);
                 silo.AddMemoryGrainStorage(StorageNames.Models);
+                silo.AddMemoryGrainStorage(StorageNames.PubSub);
             }
 
             silo.AddBoundedMemoryTraceStore();
             silo.AddOtlpGrains();
+            silo.AddOtlpGrainsStreams();
             silo.AddDashboard();
 
             // Grain state in Orleans' binary format: the rolling windows are private fields a JSON mapper would miss.
@@ -76,6 +79,13 @@ public static class SiloHostingExtensions
             o.ConnectionString = connectionString;
         });
         silo.AddAdoNetGrainStorage(StorageNames.Models, o =>
+        {
+            o.Invariant = NpgsqlInvariant;
+            o.ConnectionString = connectionString;
+        });
+
+        // Stream subscriptions in the same grain storage table (OrleansStorage), under their own provider name.
+        silo.AddAdoNetGrainStorage(StorageNames.PubSub, o =>
         {
             o.Invariant = NpgsqlInvariant;
             o.ConnectionString = connectionString;

@@ -8,7 +8,10 @@ using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Gateway.Api;
 
-/// <summary>The JSON query API under <c>/api/v1</c>: services, one service, the service graph, kept traces.</summary>
+/// <summary>
+/// The JSON query API under <c>/api/v1</c>: services, one service, one service's mergeable windows, the service
+/// graph, kept traces.
+/// </summary>
 internal static class QueryApi
 {
     public static readonly JsonSerializerOptions Json = CreateJsonOptions();
@@ -28,6 +31,10 @@ internal static class QueryApi
         return Results.Json(new { services = summaries }, Json);
     }
 
+    private const string WindowsSuffix = "/windows";
+
+    // Service names may hold '/' (namespace/name), so the route is a catch-all and ".../windows" is told apart here:
+    // a known service of that full name wins over the windows of its prefix.
     private static async Task<IResult> GetServiceAsync(string name, string? from, string? to, ServiceDirectory directory)
     {
         if (!TryParseTime(from, out var rangeStart) || !TryParseTime(to, out var rangeEnd))
@@ -43,7 +50,10 @@ internal static class QueryApi
         var (services, edges) = await directory.GraphAsync();
         if (!services.Contains(name, StringComparer.Ordinal))
         {
-            return Error(StatusCodes.Status404NotFound, $"service '{name}' has not been seen");
+            var prefix = name.EndsWith(WindowsSuffix, StringComparison.Ordinal) ? name[..^WindowsSuffix.Length] : null;
+            return prefix is not null && services.Contains(prefix, StringComparer.Ordinal)
+                ? await GetWindowsAsync(prefix, rangeStart, rangeEnd, directory)
+                : Error(StatusCodes.Status404NotFound, $"service '{name}' has not been seen");
         }
 
         var detail = await directory.Service(name).GetDetailAsync(rangeStart, rangeEnd);
@@ -66,6 +76,32 @@ internal static class QueryApi
             detail.Totals,
         }, Json);
     }
+
+    private static async Task<IResult> GetWindowsAsync(string name, DateTimeOffset? rangeStart, DateTimeOffset? rangeEnd, ServiceDirectory directory)
+    {
+        var windows = await directory.Service(name).GetWindowsAsync(rangeStart, rangeEnd);
+        return Results.Json(new
+        {
+            name,
+            from = rangeStart,
+            to = rangeEnd,
+            windows = windows.Select(w => new
+            {
+                w.Start,
+                w.End,
+                w.Spans,
+                w.Requests,
+                w.Errors,
+                latency = Histogram(w.Latency),
+                operations = w.Operations.Select(o => new { o.Name, o.Spans, o.Requests, o.Errors, latency = Histogram(o.Latency) }),
+                callees = w.Callees.Select(c => new { c.Server, c.Virtual, c.Calls, c.Errors, latency = Histogram(c.Latency) }),
+            }),
+        }, Json);
+    }
+
+    // The gamma goes with every histogram, so that a reader can turn bucket i into (gamma^(i-1), gamma^i] ms unaided.
+    private static object Histogram(HistogramSnapshot h) =>
+        new { h.Offset, h.Counts, h.ZeroCount, h.Count, h.SumMs, HistogramSnapshot.Gamma };
 
     private static async Task<IResult> GetGraphAsync(ServiceDirectory directory)
     {

@@ -129,8 +129,8 @@ internal sealed partial class ModelRegistryGrain(
     {
         try
         {
-            var stream = this.GetStreamProvider(StorageNames.Streams)
-                .GetStream<ModelChanged>(StreamId.Create(StorageNames.ModelsStreamNamespace, name));
+            var stream = this.GetStreamProvider(StreamNames.Provider)
+                .GetStream<ModelChanged>(StreamId.Create(StreamNames.Models, name));
             foreach (var version in changed)
             {
                 await stream.OnNextAsync(new ModelChanged(name, version.Number, version.Stage, version.Kind, version.Sha256));

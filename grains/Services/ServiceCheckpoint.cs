@@ -1,3 +1,5 @@
+using OtlpGrains.Models.Services;
+
 namespace OtlpGrains.Grains.Services;
 
 /// <summary>
@@ -7,6 +9,13 @@ namespace OtlpGrains.Grains.Services;
 [GenerateSerializer, Alias("otlpgrains.ServiceCheckpoint")]
 public sealed class ServiceCheckpoint
 {
+    /// <summary>
+    /// The name the checkpoint is stored under. Version 2 came with per-signal windows, whose state a version 1
+    /// checkpoint (stored as "checkpoint") cannot be read into: under a new name an old checkpoint is ignored rather
+    /// than failing the activation, and the service starts over from the batches its log still holds.
+    /// </summary>
+    public const string StateName = "checkpoint-v2";
+
     [Id(0)]
     public ServiceStatistics? Statistics { get; set; }
 

@@ -1,19 +1,22 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Services;
 
 namespace OtlpGrains.Grains.Services;
 
 /// <summary>
 /// A service's rolling state. The arithmetic lives in <see cref="ServiceStatistics"/>; the grain registers the
-/// service in the catalog, skips batches it already took, and - with durable storage - logs each batch before
-/// counting it, checkpoints its state with the log position, and replays the log after a crash.
+/// service in the catalog, skips batches it already took, hands the windows each batch closed to the
+/// <see cref="IWindowCloseSink"/>, and - with durable storage - logs each batch before counting it, checkpoints its
+/// state with the log position, and replays the log after a crash.
 /// </summary>
 // Always active: in memory mode the state lives only here; in durable mode reactivating costs a replay.
 [CollectionAgeLimit(AlwaysActive = true)]
 internal sealed partial class ServiceGrain(
-    [PersistentState("checkpoint", StorageNames.Services)] IPersistentState<ServiceCheckpoint> checkpoint,
+    [PersistentState(ServiceCheckpoint.StateName, StorageNames.Services)] IPersistentState<ServiceCheckpoint> checkpoint,
     IServiceBatchLog log,
+    IWindowCloseSink sink,
     IOptions<ServiceWindowOptions> options,
     TimeProvider time,
     ILogger<ServiceGrain> logger) : Grain, IServiceGrain, IRemindable
@@ -91,6 +94,9 @@ internal sealed partial class ServiceGrain(
     public ValueTask<ServiceDetail> GetDetailAsync(DateTimeOffset? rangeStart, DateTimeOffset? rangeEnd) =>
         ValueTask.FromResult(_statistics.Detail(Name, rangeStart, rangeEnd));
 
+    public ValueTask<WindowSnapshot[]> GetWindowsAsync(DateTimeOffset? rangeStart, DateTimeOffset? rangeEnd) =>
+        ValueTask.FromResult(_statistics.Windows(rangeStart, rangeEnd));
+
     public ValueTask<ServiceTotals> GetTotalsAsync() => ValueTask.FromResult(_statistics.Totals);
 
     public ValueTask<EdgeStats[]> GetDownstreamAsync() => ValueTask.FromResult(_statistics.Downstream(Name));
@@ -145,6 +151,7 @@ internal sealed partial class ServiceGrain(
         }
 
         Apply(batch);
+        await HandOverClosedWindowsAsync();
     }
 
     private void Apply(LoggedBatch batch)
@@ -177,6 +184,8 @@ internal sealed partial class ServiceGrain(
                 replayed++;
             }
 
+            await HandOverClosedWindowsAsync();
+
             if (page.Count < ReplayPage)
             {
                 break;
@@ -186,6 +195,26 @@ internal sealed partial class ServiceGrain(
         if (replayed > 0)
         {
             LogReplayed(logger, Name, replayed, _checkpointed, _applied);
+        }
+    }
+
+    private async ValueTask HandOverClosedWindowsAsync()
+    {
+        IReadOnlyList<ClosedWindow> closed = _statistics.TakeClosedWindows();
+        if (closed.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await sink.WindowsClosedAsync(Name, closed);
+        }
+        catch (Exception exception)
+        {
+            // The batch is counted (and logged) already; failing it now would only make the sender retry a batch
+            // that is then skipped. The consumer owns its failures.
+            LogSinkFailed(logger, Name, closed.Count, exception.Message);
         }
     }
 
@@ -206,6 +235,9 @@ internal sealed partial class ServiceGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Service {Service} could not checkpoint on deactivation: {Reason}")]
     private static partial void LogCheckpointFailed(ILogger logger, string service, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Service {Service} could not hand {Count} closed windows to the sink: {Reason}")]
+    private static partial void LogSinkFailed(ILogger logger, string service, int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Service {Service} pruned {Count} applied batches from its log")]
     private static partial void LogPruned(ILogger logger, string service, long count);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OtlpGrains.Models.Services;
 
 namespace OtlpGrains.Grains.Services;
 
@@ -25,6 +26,13 @@ public sealed class ServiceWindowOptionsValidator : IValidateOptions<ServiceWind
         {
             failures.Add($"{ServiceWindowOptions.SectionName}:{nameof(options.AllowedLatenessSeconds)} must be between 0 and {nameof(options.RetentionSeconds)} "
                 + $"(was {options.AllowedLatenessSeconds}).");
+        }
+
+        // Against a broken lateness the lateness' own failure says enough.
+        if (options.CloseDelaySeconds < 0 || (options.AllowedLatenessSeconds >= 0 && options.CloseDelaySeconds > options.AllowedLatenessSeconds))
+        {
+            failures.Add($"{ServiceWindowOptions.SectionName}:{nameof(options.CloseDelaySeconds)} must be between 0 and {nameof(options.AllowedLatenessSeconds)} "
+                + $"(was {options.CloseDelaySeconds}).");
         }
 
         if (options.MaxFutureSkewSeconds < 0)

@@ -1,3 +1,5 @@
+using OtlpGrains.Models.Traces;
+
 namespace OtlpGrains.Grains.Traces;
 
 /// <summary>

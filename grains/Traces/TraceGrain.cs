@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Storage;
 using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Traces;
 
 namespace OtlpGrains.Grains.Traces;
 

@@ -35,6 +35,8 @@ internal sealed class FakeServiceGrain(FakeGrainFactory factory) : IServiceGrain
 
     public ValueTask<ServiceDetail> GetDetailAsync(DateTimeOffset? rangeStart, DateTimeOffset? rangeEnd) => throw new NotSupportedException();
 
+    public ValueTask<WindowSnapshot[]> GetWindowsAsync(DateTimeOffset? rangeStart, DateTimeOffset? rangeEnd) => throw new NotSupportedException();
+
     public ValueTask<ServiceTotals> GetTotalsAsync() => throw new NotSupportedException();
 
     public ValueTask<EdgeStats[]> GetDownstreamAsync() => throw new NotSupportedException();

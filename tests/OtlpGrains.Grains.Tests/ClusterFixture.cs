@@ -44,8 +44,10 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder silo)
         {
             silo.AddMemoryGrainStorage(StorageNames.Services);
+            silo.AddMemoryGrainStorage(StorageNames.PubSub);
             silo.AddBoundedMemoryTraceStore();
             silo.AddOtlpGrains();
+            silo.AddOtlpGrainsStreams();
             silo.Services.Configure<TraceOptions>(o =>
             {
                 o.IdleSeconds = 0.5;

@@ -1,4 +1,5 @@
 using OtlpGrains.Grains.Services;
+using OtlpGrains.Models.Services;
 using Xunit;
 
 namespace OtlpGrains.Grains.Tests;
@@ -12,9 +13,9 @@ public sealed class ServiceWindowOptionsValidatorTests
 
         Assert.Equal("OtlpGrains:Services", ServiceWindowOptions.SectionName);
         Assert.Equal(
-            [10, 3600, 300, 300, 100, 200, 200, 20, 300],
+            [10, 3600, 300, 10, 300, 100, 200, 200, 20, 300],
             [
-                options.BucketSeconds, options.RetentionSeconds, options.AllowedLatenessSeconds,
+                options.BucketSeconds, options.RetentionSeconds, options.AllowedLatenessSeconds, options.CloseDelaySeconds,
                 options.MaxFutureSkewSeconds, options.MaxOperations, options.MaxEdges, options.MaxMetricSeries,
                 options.P99MinCount, options.P99LookbackSeconds,
             ]);
@@ -26,6 +27,8 @@ public sealed class ServiceWindowOptionsValidatorTests
     [InlineData(nameof(ServiceWindowOptions.RetentionSeconds), 3605)]
     [InlineData(nameof(ServiceWindowOptions.AllowedLatenessSeconds), -1)]
     [InlineData(nameof(ServiceWindowOptions.AllowedLatenessSeconds), 3610)]
+    [InlineData(nameof(ServiceWindowOptions.CloseDelaySeconds), -1)]
+    [InlineData(nameof(ServiceWindowOptions.CloseDelaySeconds), 301)]
     [InlineData(nameof(ServiceWindowOptions.MaxFutureSkewSeconds), -1)]
     [InlineData(nameof(ServiceWindowOptions.MaxOperations), 0)]
     [InlineData(nameof(ServiceWindowOptions.MaxEdges), 0)]
@@ -56,6 +59,17 @@ public sealed class ServiceWindowOptionsValidatorTests
     }
 
     [Fact]
+    public void CloseDelayMayEqualTheLatenessButNotExceedIt()
+    {
+        var options = new ServiceWindowOptions { AllowedLatenessSeconds = 30, CloseDelaySeconds = 30 };
+        Assert.True(new ServiceWindowOptionsValidator().Validate(null, options).Succeeded);
+
+        options.AllowedLatenessSeconds = 29;
+        string failure = Assert.Single(new ServiceWindowOptionsValidator().Validate(null, options).Failures!);
+        Assert.Equal("OtlpGrains:Services:CloseDelaySeconds must be between 0 and AllowedLatenessSeconds (was 30).", failure);
+    }
+
+    [Fact]
     public void ZeroRetentionAlsoBreaksTheOptionsBoundedByIt()
     {
         var options = new ServiceWindowOptions { RetentionSeconds = 0 };
@@ -67,9 +81,9 @@ public sealed class ServiceWindowOptionsValidatorTests
     }
 
     [Fact]
-    public void ZeroLatenessAndZeroSkewAreAllowed()
+    public void ZeroLatenessZeroCloseDelayAndZeroSkewAreAllowed()
     {
-        var options = new ServiceWindowOptions { AllowedLatenessSeconds = 0, MaxFutureSkewSeconds = 0 };
+        var options = new ServiceWindowOptions { AllowedLatenessSeconds = 0, CloseDelaySeconds = 0, MaxFutureSkewSeconds = 0 };
 
         Assert.True(new ServiceWindowOptionsValidator().Validate(null, options).Succeeded);
     }

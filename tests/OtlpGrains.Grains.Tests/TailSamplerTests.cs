@@ -1,7 +1,8 @@
 using OtlpGrains.Grains.Traces;
 using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Traces;
 using Xunit;
-using static OtlpGrains.Grains.Tests.TraceTestSpans;
+using static OtlpGrains.Models.Tests.TraceTestSpans;
 
 namespace OtlpGrains.Grains.Tests;
 

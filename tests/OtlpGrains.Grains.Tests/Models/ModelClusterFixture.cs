@@ -50,7 +50,7 @@ public sealed class ModelClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(StorageNames.Services);
             silo.AddMemoryGrainStorage(StorageNames.Models);
             silo.AddMemoryGrainStorage(StorageNames.PubSub);
-            silo.AddMemoryStreams(StorageNames.Streams);
+            silo.AddMemoryStreams(StreamNames.Provider);
             silo.AddBoundedMemoryTraceStore();
             silo.AddOtlpGrains();
             silo.Services.AddSingleton<IModelCodec, TestConstantCodec>();
@@ -64,7 +64,7 @@ public sealed class ModelClusterFixture : IAsyncLifetime
     private sealed class ClientConfigurator : IClientBuilderConfigurator
     {
         public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder client) =>
-            client.AddMemoryStreams(StorageNames.Streams);
+            client.AddMemoryStreams(StreamNames.Provider);
     }
 }
 

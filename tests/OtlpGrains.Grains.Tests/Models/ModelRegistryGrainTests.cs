@@ -110,8 +110,8 @@ public sealed class ModelRegistryGrainTests(ModelClusterFixture fixture)
     {
         var name = ModelClusterFixture.FreshName();
         var received = new ConcurrentQueue<ModelChanged>();
-        var stream = fixture.Cluster.Client.GetStreamProvider(StorageNames.Streams)
-            .GetStream<ModelChanged>(StreamId.Create(StorageNames.ModelsStreamNamespace, name));
+        var stream = fixture.Cluster.Client.GetStreamProvider(StreamNames.Provider)
+            .GetStream<ModelChanged>(StreamId.Create(StreamNames.Models, name));
         var subscription = await stream.SubscribeAsync((change, _) =>
         {
             received.Enqueue(change);

@@ -1,0 +1,48 @@
+using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Statistics;
+
+namespace OtlpGrains.Models.Services;
+
+/// <summary>A service's log records: windows of counts by severity, which close into those counts.</summary>
+[GenerateSerializer, Alias("otlpgrains.LogSignal")]
+internal sealed class LogSignal
+{
+    [Id(0)]
+    private readonly SignalWindows<LogWindow> _windows;
+
+    public LogSignal(ServiceWindowOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _windows = new SignalWindows<LogWindow>(options);
+    }
+
+    public SignalWindows<LogWindow> Windows => _windows;
+
+    /// <summary>Counts log records in the totals and, by severity, in the window of their event time.</summary>
+    public void Add(ServiceLogBatch batch, long nowUnixNano, ServiceCounters counters)
+    {
+        counters.CountLogs(batch.Logs.Length);
+        foreach (ref readonly LogStamp log in batch.Logs.AsSpan())
+        {
+            LogWindow? window = _windows.Place(log.TimeUnixNano, nowUnixNano);
+            if (window is not null)
+            {
+                window.BySeverity[LogSeverity.IndexOf(log.SeverityNumber)]++;
+            }
+        }
+    }
+
+    /// <summary>Appends the windows that closed, as counts in <see cref="LogSeverity.Names"/> order.</summary>
+    public void TakeClosed(List<ClosedWindow> closed)
+    {
+        foreach (TimeWindow<LogWindow> window in _windows.TakeClosed())
+        {
+            closed.Add(new ClosedWindow(
+                WindowSignal.Logs,
+                window.StartUnixNano,
+                window.EndUnixNano,
+                LogSeverity.Names,
+                Array.ConvertAll(window.Bucket.BySeverity, count => (double)count)));
+        }
+    }
+}

@@ -1,0 +1,163 @@
+using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Statistics;
+
+namespace OtlpGrains.Models.Services;
+
+/// <summary>
+/// Everything one service keeps: totals since first seen, and per signal (spans, edge calls, metric points, log
+/// records) its own event-time windows and watermark. After each batch the windows whose close moment passed are
+/// ready in <see cref="TakeClosedWindows"/>, each once. Durations come in as nanoseconds; every latency that goes
+/// out is in milliseconds.
+/// </summary>
+/// <remarks>
+/// The grain checkpoints this object as it is. The clock and the closed windows not yet taken are not state: the
+/// grain takes the closed windows in the same turn as the batch that closed them, before any checkpoint.
+/// </remarks>
+[GenerateSerializer, Alias("otlpgrains.ServiceStatistics")]
+public sealed class ServiceStatistics
+{
+    /// <summary>The operation that span names beyond <see cref="ServiceWindowOptions.MaxOperations"/> count under.</summary>
+    public const string OtherOperation = SpanSignal.OtherOperation;
+
+    private const long NanosPerSecond = 1_000_000_000;
+
+    [NonSerialized]
+    private TimeProvider _time;
+
+    [NonSerialized]
+    private List<ClosedWindow>? _closed;
+
+    [Id(0)]
+    private readonly ServiceCounters _counters = new();
+
+    [Id(1)]
+    private readonly SpanSignal _spans;
+
+    [Id(2)]
+    private readonly EdgeSignal _edges;
+
+    [Id(3)]
+    private readonly MetricSignal _metrics;
+
+    [Id(4)]
+    private readonly LogSignal _logs;
+
+    [Id(5)]
+    private readonly int _p99MinCount;
+
+    [Id(6)]
+    private readonly long _p99LookbackNanos;
+
+    public ServiceStatistics(ServiceWindowOptions options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        _time = time;
+        _spans = new SpanSignal(options);
+        _edges = new EdgeSignal(options);
+        _metrics = new MetricSignal(options);
+        _logs = new LogSignal(options);
+        _p99MinCount = options.P99MinCount;
+        _p99LookbackNanos = options.P99LookbackSeconds * NanosPerSecond;
+    }
+
+    /// <summary>Gives a statistics object restored from a checkpoint its clock back (the clock is not state).</summary>
+    public void AttachClock(TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        _time = time;
+    }
+
+    /// <summary>Counters since first seen.</summary>
+    public ServiceTotals Totals => _counters.ToTotals();
+
+    /// <summary>Edge calls refused because the service already had <see cref="ServiceWindowOptions.MaxEdges"/> callees.</summary>
+    public long RefusedEdgeCalls => _counters.RefusedEdgeCalls;
+
+    /// <summary>The span signal's watermark (the largest span end time accepted so far), or null before the first span.</summary>
+    public DateTimeOffset? LastSeen => _spans.Windows.Watermark is { } watermark ? UnixNanos.ToDateTimeOffset(watermark) : null;
+
+    /// <summary>The watermark of each signal (unix nanoseconds), or null before its first event.</summary>
+    public (long? Spans, long? Edges, long? Metrics, long? Logs) Watermarks =>
+        (_spans.Windows.Watermark, _edges.Windows.Watermark, _metrics.Windows.Watermark, _logs.Windows.Watermark);
+
+    /// <summary>The key of the last window that closed for each closing signal, or null while none has.</summary>
+    public (long? Spans, long? Metrics, long? Logs) LastClosedKeys =>
+        (_spans.Windows.LastClosedKey, _metrics.Windows.LastClosedKey, _logs.Windows.LastClosedKey);
+
+    private List<ClosedWindow> Closed => _closed ??= [];
+
+    /// <summary>
+    /// Counts every span in the totals; places spans by end time in the span windows, where late or future ones are
+    /// only counted as <see cref="ServiceTotals.LateSpans"/>.
+    /// </summary>
+    public void AddSpans(ServiceSpanBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        _spans.Add(batch, NowUnixNano(), _counters);
+        _spans.TakeClosed(Closed);
+    }
+
+    /// <summary>
+    /// Counts calls per callee in the totals and edge windows (late or future calls only in the totals); calls to
+    /// callees beyond the limit are refused and counted in <see cref="RefusedEdgeCalls"/>.
+    /// </summary>
+    public void AddEdgeCalls(EdgeCall[] calls)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        _edges.Add(calls, NowUnixNano(), _counters);
+    }
+
+    /// <summary>
+    /// Adds points per metric name and window. Points of names beyond the limit, and points the windows refuse
+    /// (late or future), count as <see cref="ServiceTotals.RefusedMetricPoints"/>.
+    /// </summary>
+    public void AddMetrics(ServiceMetricBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        _metrics.Add(batch, NowUnixNano(), _counters);
+        _metrics.TakeClosed(Closed);
+    }
+
+    /// <summary>Counts log records in the totals and, by severity, in the log window of their event time.</summary>
+    public void AddLogs(ServiceLogBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        _logs.Add(batch, NowUnixNano(), _counters);
+        _logs.TakeClosed(Closed);
+    }
+
+    /// <summary>The windows that closed since the last call, in the order they closed; each window is given once.</summary>
+    public IReadOnlyList<ClosedWindow> TakeClosedWindows()
+    {
+        if (_closed is not { Count: > 0 } closed)
+        {
+            return [];
+        }
+
+        _closed = null;
+        return closed;
+    }
+
+    /// <summary>Totals since first seen; rate, error ratio and latency over the last complete span window.</summary>
+    public ServiceSummary Summary(string name) => ServiceSummaryView.Build(name, _spans, _counters);
+
+    /// <summary>The service over the windows overlapping [from, to); null bounds mean everything retained.</summary>
+    public ServiceDetail Detail(string name, DateTimeOffset? from, DateTimeOffset? to) =>
+        ServiceDetailView.Build(name, from, to, new ServiceStatisticsParts(_counters, _spans, _edges, _metrics, _logs));
+
+    /// <summary>Every edge: call totals since first seen, latency over all retained edge windows.</summary>
+    public EdgeStats[] Downstream(string name) => DownstreamView.Build(name, _edges, long.MinValue, long.MaxValue);
+
+    /// <summary>The span windows overlapping [from, to) in mergeable form, with their callees; null bounds mean everything retained.</summary>
+    public WindowSnapshot[] Windows(DateTimeOffset? from, DateTimeOffset? to) =>
+        WindowSnapshotView.Build(_spans, _edges, UnixNanos.FromOptional(from, long.MinValue), UnixNanos.FromOptional(to, long.MaxValue));
+
+    /// <summary>
+    /// p99 (ms) of the operation's span latency over the lookback before the span watermark, or null when the
+    /// operation is unknown or had fewer than the minimum count of spans there.
+    /// </summary>
+    public double? OperationP99(string operation) => OperationP99View.Build(_spans, operation, _p99MinCount, _p99LookbackNanos);
+
+    private long NowUnixNano() => UnixNanos.FromDateTimeOffset(_time.GetUtcNow());
+}

@@ -1,0 +1,68 @@
+using OtlpGrains.Models.Statistics;
+
+namespace OtlpGrains.Models.Services;
+
+/// <summary>
+/// The event-time windows of one signal (spans, edge calls, metric points or log records) with the signal's own
+/// watermark, and the moment each of its windows closes. Each signal has its own, so that clock skew or a backlog in
+/// one signal does not move the windows of another.
+/// </summary>
+[GenerateSerializer, Alias("otlpgrains.SignalWindows`1")]
+internal sealed class SignalWindows<TBucket>
+    where TBucket : class, new()
+{
+    [Id(0)]
+    private readonly EventTimeWindows<TBucket> _windows;
+
+    [Id(1)]
+    private readonly WindowCloser _closer;
+
+    public SignalWindows(ServiceWindowOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var width = TimeSpan.FromSeconds(options.BucketSeconds);
+        _windows = new EventTimeWindows<TBucket>(
+            width,
+            TimeSpan.FromSeconds(options.RetentionSeconds),
+            TimeSpan.FromSeconds(options.AllowedLatenessSeconds),
+            TimeSpan.FromSeconds(options.MaxFutureSkewSeconds));
+        _closer = new WindowCloser(width, TimeSpan.FromSeconds(options.CloseDelaySeconds), _windows.Slots);
+    }
+
+    public EventTimeWindows<TBucket> Windows => _windows;
+
+    /// <summary>The signal's watermark: the largest event time its windows accepted, or null before the first.</summary>
+    public long? Watermark => _windows.Watermark;
+
+    /// <summary>The key of the last window that closed, or null while none has.</summary>
+    public long? LastClosedKey => _closer.LastClosedKey;
+
+    /// <summary>The bucket of an event, or null when the windows refuse it (too late, or too far in the future).</summary>
+    public TBucket? Place(long eventUnixNano, long nowUnixNano)
+    {
+        TBucket? bucket = _windows.Place(eventUnixNano, nowUnixNano, out _);
+        if (bucket is not null)
+        {
+            _closer.Observe(_windows.KeyOf(eventUnixNano));
+        }
+
+        return bucket;
+    }
+
+    /// <summary>
+    /// The windows whose close moment the watermark has passed and that were not given before, oldest first; a
+    /// window that saw no event comes as an empty bucket.
+    /// </summary>
+    public List<TimeWindow<TBucket>> TakeClosed()
+    {
+        // Called after every batch, and most batches close nothing: allocate only when something closes.
+        if (_windows.Watermark is not { } watermark || !_closer.IsDue(watermark))
+        {
+            return [];
+        }
+
+        var keys = new List<long>();
+        _closer.Close(watermark, keys);
+        return keys.ConvertAll(_windows.WindowOf);
+    }
+}

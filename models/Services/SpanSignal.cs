@@ -1,0 +1,126 @@
+using System.Runtime.InteropServices;
+using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Detection;
+using OtlpGrains.Models.Statistics;
+
+namespace OtlpGrains.Models.Services;
+
+/// <summary>
+/// A service's spans: windows of requests, errors and request latency per window and per operation, and the
+/// window-close features in <see cref="FeatureSchema.Red"/> order.
+/// </summary>
+[GenerateSerializer, Alias("otlpgrains.SpanSignal")]
+internal sealed class SpanSignal
+{
+    /// <summary>The operation that span names beyond the limit count under.</summary>
+    public const string OtherOperation = "other";
+
+    private const double NanosPerSecond = 1_000_000_000d;
+    private const int StackIdLimit = 128;
+
+    [Id(0)]
+    private readonly SignalWindows<SpanWindow> _windows;
+
+    [Id(1)]
+    private readonly CappedNameTable _operations;
+
+    public SpanSignal(ServiceWindowOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _windows = new SignalWindows<SpanWindow>(options);
+        _operations = new CappedNameTable(options.MaxOperations);
+    }
+
+    public SignalWindows<SpanWindow> Windows => _windows;
+
+    public CappedNameTable Operations => _operations;
+
+    /// <summary>
+    /// Counts every span in <paramref name="counters"/> and places it by end time; late or future spans are only
+    /// counted as late.
+    /// </summary>
+    public void Add(ServiceSpanBatch batch, long nowUnixNano, ServiceCounters counters)
+    {
+        string[] names = batch.Operations;
+        Span<int> operationIds = names.Length <= StackIdLimit ? stackalloc int[names.Length] : new int[names.Length];
+        for (int i = 0; i < names.Length; i++)
+        {
+            operationIds[i] = OperationId(names[i]);
+        }
+
+        foreach (ref readonly ServiceSpan span in batch.Spans.AsSpan())
+        {
+            bool request = (span.Role & SpanRole.Request) != 0;
+            bool error = request && (span.Role & SpanRole.Error) != 0;
+            counters.CountSpan(request, error, span.DurationNanos);
+
+            SpanWindow? window = _windows.Place(span.EndUnixNano, nowUnixNano);
+            if (window is null)
+            {
+                counters.CountLateSpan();
+                continue;
+            }
+
+            window.Spans++;
+            if (request)
+            {
+                window.Requests++;
+                window.RequestLatency.RecordNanos(span.DurationNanos);
+                if (error)
+                {
+                    window.Errors++;
+                }
+            }
+
+            // A span naming an operation the batch does not carry is malformed; fold it rather than drop it.
+            int operationId = (uint)span.Operation < (uint)operationIds.Length
+                ? operationIds[span.Operation]
+                : _operations.GetOrAddReserved(OtherOperation);
+            ref OperationWindow? operation = ref CollectionsMarshal.GetValueRefOrAddDefault(window.Operations, operationId, out _);
+            operation ??= new OperationWindow();
+            operation.Spans++;
+            operation.Latency.RecordNanos(span.DurationNanos);
+            if (request)
+            {
+                operation.Requests++;
+                if (error)
+                {
+                    operation.Errors++;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Appends the windows that closed: rate (requests/s), error ratio (0 without requests), and p50/p95/p99 of the
+    /// request latency in ms (NaN without requests).
+    /// </summary>
+    public void TakeClosed(List<ClosedWindow> closed)
+    {
+        foreach (TimeWindow<SpanWindow> window in _windows.TakeClosed())
+        {
+            SpanWindow bucket = window.Bucket;
+            double seconds = (window.EndUnixNano - window.StartUnixNano) / NanosPerSecond;
+            bool any = bucket.Requests > 0;
+            closed.Add(new ClosedWindow(
+                WindowSignal.Spans,
+                window.StartUnixNano,
+                window.EndUnixNano,
+                FeatureSchema.Red.Signals,
+                [
+                    bucket.Requests / seconds,
+                    any ? (double)bucket.Errors / bucket.Requests : 0,
+                    any ? bucket.RequestLatency.QuantileMs(0.50) : double.NaN,
+                    any ? bucket.RequestLatency.QuantileMs(0.95) : double.NaN,
+                    any ? bucket.RequestLatency.QuantileMs(0.99) : double.NaN,
+                ]));
+        }
+    }
+
+    /// <summary>Names beyond the limit are not remembered: they count under <see cref="OtherOperation"/>.</summary>
+    private int OperationId(string name)
+    {
+        int id = _operations.GetOrAdd(name);
+        return id >= 0 ? id : _operations.GetOrAddReserved(OtherOperation);
+    }
+}

@@ -1,0 +1,206 @@
+namespace OtlpGrains.Models.Statistics;
+
+/// <summary>
+/// A ring of fixed-width buckets keyed by event time. The watermark is the largest event time accepted so far; events
+/// up to the allowed lateness behind it still land in their own bucket, older ones and ones too far ahead of the wall
+/// clock are refused. Buckets that end at or before watermark - retention are dropped, so the ring holds
+/// retention/width complete buckets plus the one containing the watermark.
+/// </summary>
+/// <remarks>
+/// The wall clock is passed per call rather than held, so that the windows stay plain serializable data and a
+/// caller placing a batch reads the clock once.
+/// </remarks>
+[GenerateSerializer, Alias("otlpgrains.EventTimeWindows`1")]
+public sealed class EventTimeWindows<TBucket>
+    where TBucket : class, new()
+{
+    [Id(0)]
+    private readonly long _widthNanos;
+
+    [Id(1)]
+    private readonly long _allowedLatenessNanos;
+
+    [Id(2)]
+    private readonly long _maxFutureSkewNanos;
+
+    // Slot s holds bucket number _keys[s] when _buckets[s] is not null.
+    [Id(3)]
+    private readonly TBucket?[] _buckets;
+
+    [Id(4)]
+    private readonly long[] _keys;
+
+    [Id(5)]
+    private long _watermark;
+
+    [Id(6)]
+    private bool _hasWatermark;
+
+    public EventTimeWindows(TimeSpan width, TimeSpan retention, TimeSpan allowedLateness, TimeSpan maxFutureSkew)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(width, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(retention, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(allowedLateness, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(allowedLateness, retention);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxFutureSkew, TimeSpan.Zero);
+        if (retention.Ticks % width.Ticks != 0)
+        {
+            throw new ArgumentException("Retention must be a whole number of bucket widths.", nameof(retention));
+        }
+
+        _widthNanos = ToNanos(width);
+        _allowedLatenessNanos = ToNanos(allowedLateness);
+        _maxFutureSkewNanos = ToNanos(maxFutureSkew);
+        int slots = checked((int)(retention.Ticks / width.Ticks) + 1);
+        _buckets = new TBucket?[slots];
+        _keys = new long[slots];
+    }
+
+    /// <summary>Bucket width in nanoseconds.</summary>
+    public long WidthNanos => _widthNanos;
+
+    /// <summary>Bucket width.</summary>
+    public TimeSpan Width => TimeSpan.FromTicks(_widthNanos / 100);
+
+    /// <summary>How many bucket slots the ring holds: the retained complete buckets plus the newest one.</summary>
+    public int Slots => _buckets.Length;
+
+    /// <summary>The largest event time accepted so far (unix nanoseconds), or null before the first event.</summary>
+    public long? Watermark => _hasWatermark ? _watermark : null;
+
+    /// <summary>
+    /// Finds (or starts) the bucket of an event and advances the watermark; null when the event is refused, with the
+    /// reason in <paramref name="placement"/>.
+    /// </summary>
+    /// <param name="eventUnixNano">The event time.</param>
+    /// <param name="nowUnixNano">The wall clock, to refuse events from a client clock that runs ahead.</param>
+    public TBucket? Place(long eventUnixNano, long nowUnixNano, out WindowPlacement placement)
+    {
+        // Differences as ulong: event times come from clients and may be anything, so avoid signed overflow.
+        if (eventUnixNano > nowUnixNano && (ulong)(eventUnixNano - nowUnixNano) > (ulong)_maxFutureSkewNanos)
+        {
+            placement = WindowPlacement.Future;
+            return null;
+        }
+
+        if (_hasWatermark && eventUnixNano < _watermark
+            && (ulong)(_watermark - eventUnixNano) > (ulong)_allowedLatenessNanos)
+        {
+            placement = WindowPlacement.Late;
+            return null;
+        }
+
+        if (!_hasWatermark)
+        {
+            _watermark = eventUnixNano;
+            _hasWatermark = true;
+        }
+        else if (eventUnixNano > _watermark)
+        {
+            Advance(eventUnixNano);
+        }
+
+        long key = UnixNanos.FloorDiv(eventUnixNano, _widthNanos);
+        int slot = SlotOf(key);
+        TBucket? bucket = _buckets[slot];
+        if (bucket is null || _keys[slot] != key)
+        {
+            bucket = new TBucket();
+            _buckets[slot] = bucket;
+            _keys[slot] = key;
+        }
+
+        placement = WindowPlacement.Placed;
+        return bucket;
+    }
+
+    /// <summary>
+    /// The newest complete bucket: the one just before the bucket containing the watermark. False before the first
+    /// event; when that bucket saw no events, an empty bucket is returned.
+    /// </summary>
+    public bool TryGetLastComplete(out TimeWindow<TBucket> window)
+    {
+        if (!_hasWatermark)
+        {
+            window = default;
+            return false;
+        }
+
+        long key = UnixNanos.FloorDiv(_watermark, _widthNanos) - 1;
+        window = new TimeWindow<TBucket>(key * _widthNanos, (key + 1) * _widthNanos, Find(key) ?? new TBucket());
+        return true;
+    }
+
+    /// <summary>The retained, non-empty buckets overlapping [from, to), oldest first.</summary>
+    public IEnumerable<TimeWindow<TBucket>> Range(long fromUnixNano, long toUnixNano)
+    {
+        if (!_hasWatermark || toUnixNano <= fromUnixNano)
+        {
+            yield break;
+        }
+
+        long newest = UnixNanos.FloorDiv(_watermark, _widthNanos);
+        long first = Math.Max(newest - _buckets.Length + 1, UnixNanos.FloorDiv(fromUnixNano, _widthNanos));
+        long last = Math.Min(newest, UnixNanos.FloorDiv(toUnixNano - 1, _widthNanos));
+        for (long key = first; key <= last; key++)
+        {
+            TBucket? bucket = Find(key);
+            if (bucket is not null)
+            {
+                yield return new TimeWindow<TBucket>(key * _widthNanos, (key + 1) * _widthNanos, bucket);
+            }
+        }
+    }
+
+    /// <summary>Every retained, non-empty bucket, oldest first.</summary>
+    public IEnumerable<TimeWindow<TBucket>> All() => Range(long.MinValue, long.MaxValue);
+
+    /// <summary>The number of the bucket an event time falls in; bucket k covers [k * width, (k + 1) * width).</summary>
+    public long KeyOf(long eventUnixNano) => UnixNanos.FloorDiv(eventUnixNano, _widthNanos);
+
+    /// <summary>The window of bucket <paramref name="key"/>: its bucket when retained and non-empty, otherwise an empty one.</summary>
+    public TimeWindow<TBucket> WindowOf(long key) => new(key * _widthNanos, (key + 1) * _widthNanos, Find(key) ?? new TBucket());
+
+    private static long ToNanos(TimeSpan span) => checked(span.Ticks * 100);
+
+    private TBucket? Find(long key)
+    {
+        int slot = SlotOf(key);
+        return _keys[slot] == key ? _buckets[slot] : null;
+    }
+
+    private void Advance(long newWatermark)
+    {
+        long oldNewest = UnixNanos.FloorDiv(_watermark, _widthNanos);
+        long newNewest = UnixNanos.FloorDiv(newWatermark, _widthNanos);
+        _watermark = newWatermark;
+        if (newNewest == oldNewest)
+        {
+            return;
+        }
+
+        // Drop what fell out of retention now rather than when its slot is reused, to release memory early.
+        long oldOldest = oldNewest - _buckets.Length + 1;
+        long newOldest = newNewest - _buckets.Length + 1;
+        if (newOldest - oldOldest >= _buckets.Length)
+        {
+            Array.Clear(_buckets);
+            return;
+        }
+
+        for (long key = oldOldest; key < newOldest; key++)
+        {
+            int slot = SlotOf(key);
+            if (_keys[slot] == key)
+            {
+                _buckets[slot] = null;
+            }
+        }
+    }
+
+    private int SlotOf(long key)
+    {
+        long slot = key % _buckets.Length;
+        return (int)(slot < 0 ? slot + _buckets.Length : slot);
+    }
+}

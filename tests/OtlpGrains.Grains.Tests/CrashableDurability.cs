@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using Orleans.Serialization;
+using Orleans.Storage;
+using OtlpGrains.Grains.Services;
+using OtlpGrains.Models.Services;
+
+namespace OtlpGrains.Grains.Tests;
+
+/// <summary>
+/// Grain storage that outlives the silos of a test (process-wide) and can be told to refuse writes, so that a test
+/// can make a service grain lose everything since its last checkpoint, as a killed silo would.
+/// </summary>
+internal sealed class FreezableGrainStorage(Serializer serializer) : IGrainStorage
+{
+    private static readonly ConcurrentDictionary<string, byte[]> States = new();
+
+    public static volatile bool Frozen;
+
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        if (States.TryGetValue($"{grainId}/{stateName}", out var bytes))
+        {
+            grainState.State = serializer.Deserialize<T>(bytes);
+            grainState.RecordExists = true;
+            grainState.ETag = bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        if (Frozen)
+        {
+            throw new InvalidOperationException("storage is frozen: the silo 'died' before this checkpoint");
+        }
+
+        // A copy, as a database would hold: the grain goes on changing its live state after the checkpoint.
+        States[$"{grainId}/{stateName}"] = serializer.SerializeToArray(grainState.State);
+        grainState.RecordExists = true;
+        return Task.CompletedTask;
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        States.TryRemove($"{grainId}/{stateName}", out _);
+        grainState.RecordExists = false;
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>A durable batch log kept in process memory; it can be told to fail the next append.</summary>
+internal sealed class FlakyBatchLog : IServiceBatchLog
+{
+    private static readonly ConcurrentDictionary<string, List<(long Sequence, LoggedBatch Batch)>> Logs = new();
+
+    public static volatile bool FailNextAppend;
+
+    public bool IsDurable => true;
+
+    public Task<bool> AppendAsync(string service, long sequence, LoggedBatch batch, CancellationToken cancellationToken)
+    {
+        if (FailNextAppend)
+        {
+            FailNextAppend = false;
+            throw new InvalidOperationException("the log is unreachable");
+        }
+
+        var log = Logs.GetOrAdd(service, _ => []);
+        lock (log)
+        {
+            if (log.Any(entry => entry.Batch.BatchId == batch.BatchId))
+            {
+                return Task.FromResult(false);
+            }
+
+            log.Add((sequence, batch));
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<IReadOnlyList<(long Sequence, LoggedBatch Batch)>> ReadAfterAsync(string service, long afterSequence, int max, CancellationToken cancellationToken)
+    {
+        var log = Logs.GetOrAdd(service, _ => []);
+        lock (log)
+        {
+            return Task.FromResult<IReadOnlyList<(long, LoggedBatch)>>([.. log.Where(e => e.Sequence > afterSequence).Take(max)]);
+        }
+    }
+
+    public Task<long> PruneAsync(string service, long throughSequence, TimeSpan olderThan, CancellationToken cancellationToken) => Task.FromResult(0L);
+}
+
+/// <summary>Records every closed window the service grains hand over, per service, in order.</summary>
+internal sealed class RecordingWindowCloseSink : IWindowCloseSink
+{
+    private static readonly ConcurrentDictionary<string, List<ClosedWindow>> Received = new();
+
+    public static ClosedWindow[] Of(string service)
+    {
+        var list = Received.GetOrAdd(service, _ => []);
+        lock (list)
+        {
+            return [.. list];
+        }
+    }
+
+    public ValueTask WindowsClosedAsync(string service, IReadOnlyList<ClosedWindow> windows)
+    {
+        var list = Received.GetOrAdd(service, _ => []);
+        lock (list)
+        {
+            list.AddRange(windows);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

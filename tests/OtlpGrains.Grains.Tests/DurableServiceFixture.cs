@@ -1,0 +1,48 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Orleans.Storage;
+using Orleans.TestingHost;
+using OtlpGrains.Grains.Services;
+using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Services;
+using Xunit;
+
+namespace OtlpGrains.Grains.Tests;
+
+/// <summary>
+/// A one-silo test cluster whose service grains run the durable path (log, checkpoint, replay) on process-wide
+/// test doubles, with a sink that records the closed windows.
+/// </summary>
+public sealed class DurableServiceFixture : IAsyncLifetime
+{
+    public TestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.GrainFactory;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new TestClusterBuilder(1);
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo)
+        {
+            // Registered before AddOtlpGrains, which only adds its defaults where nothing is registered.
+            silo.Services.AddSingleton<IServiceBatchLog, FlakyBatchLog>();
+            silo.Services.AddSingleton<IWindowCloseSink, RecordingWindowCloseSink>();
+            silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Services, (sp, _) => new FreezableGrainStorage(sp.GetRequiredService<Serializer>()));
+            silo.UseInMemoryReminderService();
+            silo.AddBoundedMemoryTraceStore();
+            silo.AddOtlpGrains();
+
+            // Checkpoints only when the test makes the grain deactivate.
+            silo.Services.Configure<ServiceWindowOptions>(o => o.CheckpointSeconds = 3600);
+        }
+    }
+}

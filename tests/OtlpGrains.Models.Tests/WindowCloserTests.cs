@@ -1,0 +1,78 @@
+using OtlpGrains.Models.Services;
+using Xunit;
+
+namespace OtlpGrains.Models.Tests;
+
+public sealed class WindowCloserTests
+{
+    private const long Second = 1_000_000_000;
+
+    // Windows of 10 s close 5 s after their end; the ring holds 7 windows.
+    private readonly WindowCloser _closer = new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), 7);
+
+    [Fact]
+    public void AWindowClosesOnceTheWatermarkPassesItsEndPlusTheDelay()
+    {
+        _closer.Observe(0);
+
+        Assert.Empty(Close(14 * Second)); // window 0 ends at 10 s: not before 15 s
+        Assert.Null(_closer.LastClosedKey);
+        Assert.Equal([0L], Close(15 * Second));
+        Assert.Empty(Close(15 * Second));
+        Assert.Empty(Close(24 * Second));
+        Assert.Equal([1L], Close(25 * Second));
+        Assert.Equal(1, _closer.LastClosedKey);
+    }
+
+    [Fact]
+    public void AnEarlierWindowSeenBeforeAnyCloseClosesFirst()
+    {
+        _closer.Observe(3);
+        _closer.Observe(1); // out of order, but nothing has closed yet
+
+        Assert.Equal([1L, 2L], Close(35 * Second));
+    }
+
+    [Fact]
+    public void AWindowSeenAfterItClosedDoesNotCloseAgain()
+    {
+        _closer.Observe(2);
+        Assert.Equal([2L], Close(35 * Second));
+
+        _closer.Observe(2);
+        _closer.Observe(1);
+
+        Assert.Empty(Close(35 * Second));
+        Assert.Equal([3L], Close(45 * Second));
+    }
+
+    [Fact]
+    public void WindowsWithoutEventsBetweenClosedOnesCloseToo()
+    {
+        _closer.Observe(0);
+        Assert.Equal([0L], Close(15 * Second));
+
+        Assert.Equal([1L, 2L, 3L], Close(45 * Second));
+    }
+
+    [Fact]
+    public void AfterALongSilenceOnlyRetainedWindowsClose()
+    {
+        _closer.Observe(0);
+        Assert.Equal([0L], Close(15 * Second));
+
+        // The watermark jumps to 1000 s: the ring holds windows 94-100, of which 94-98 have closed by 995 s.
+        Assert.Equal([94L, 95L, 96L, 97L, 98L], Close(1_000 * Second));
+        Assert.Equal(98, _closer.LastClosedKey);
+    }
+
+    [Fact]
+    public void NothingClosesBeforeTheFirstEvent() => Assert.Empty(Close(1_000 * Second));
+
+    private long[] Close(long watermark)
+    {
+        var keys = new List<long>();
+        _closer.Close(watermark, keys);
+        return [.. keys];
+    }
+}
