@@ -1,0 +1,67 @@
+namespace OtlpGrains.Models.Detection.IsolationForest;
+
+/// <summary>
+/// The parameters of an isolation forest detector; with the <see cref="FeatureSchema"/> they are the whole artifact
+/// of an <c>iforest</c> model (each service grows its own trees from its own normal windows).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("otlpgrains.IsolationForestOptions")]
+public sealed record IsolationForestOptions
+{
+    /// <summary>Trees in the forest. Default: 32.</summary>
+    [Id(0)] public int Trees { get; init; } = 32;
+
+    /// <summary>Windows drawn from the reservoir to grow each tree (the tree's height limit is log2 of it). Default: 64.</summary>
+    [Id(1)] public int SampleSize { get; init; } = 64;
+
+    /// <summary>Recent normal windows kept to grow the forest from. Default: 256.</summary>
+    [Id(2)] public int ReservoirSize { get; init; } = 256;
+
+    /// <summary>Windows between two regrowths of the forest. Default: 64.</summary>
+    [Id(3)] public int RefreshWindows { get; init; } = 64;
+
+    /// <summary>Normal windows the reservoir must hold before the first forest grows (scores are NaN before). Default: 48.</summary>
+    [Id(4)] public int WarmUpWindows { get; init; } = 48;
+
+    /// <summary>Windows scoring below this raw isolation score count as normal and enter the reservoir. Default: 0.6.</summary>
+    [Id(5)] public double NormalCutoff { get; init; } = 0.6;
+
+    /// <summary>Previous windows whose mean each value is compared with (the lag embedding). Default: 6.</summary>
+    [Id(6)] public int Lags { get; init; } = 6;
+
+    /// <summary>Seed of the state's random generator: the same seed and windows grow the same trees. Default: 8.</summary>
+    [Id(7)] public ulong Seed { get; init; } = 8;
+
+    /// <summary>
+    /// Half-life, in windows, of the memory of recent isolation scores; a window reports only what exceeds it, so an
+    /// incident alarms at its onset. Default: 50.
+    /// </summary>
+    [Id(8)] public double SuppressionHalfLife { get; init; } = 50;
+
+    /// <summary>Most signals followed; later values are ignored. Default: 16.</summary>
+    [Id(9)] public int MaxSignals { get; init; } = 16;
+
+    /// <summary>The defaults.</summary>
+    public static IsolationForestOptions Default { get; } = new();
+
+    /// <summary>Throws <see cref="ArgumentException"/> with one line naming the first bad value.</summary>
+    public void Validate()
+    {
+        Require(Trees is >= 1 and <= 512, $"Trees must be in [1, 512], got {Trees}");
+        Require(SampleSize is >= 4 and <= 1024, $"SampleSize must be in [4, 1024], got {SampleSize}");
+        Require(ReservoirSize >= SampleSize && ReservoirSize <= 16_384, $"ReservoirSize must be in [SampleSize, 16384], got {ReservoirSize}");
+        Require(RefreshWindows is >= 1 and <= 1_000_000, $"RefreshWindows must be in [1, 1e6], got {RefreshWindows}");
+        Require(WarmUpWindows >= 8 && WarmUpWindows <= ReservoirSize, $"WarmUpWindows must be in [8, ReservoirSize], got {WarmUpWindows}");
+        Require(NormalCutoff is > 0 and <= 1, $"NormalCutoff must be in (0, 1], got {NormalCutoff}");
+        Require(Lags is >= 1 and <= 64, $"Lags must be in [1, 64], got {Lags}");
+        Require(SuppressionHalfLife is > 0 and <= 1e6, $"SuppressionHalfLife must be in (0, 1e6], got {SuppressionHalfLife}");
+        Require(MaxSignals is >= 1 and <= 64, $"MaxSignals must be in [1, 64], got {MaxSignals}");
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException(message);
+        }
+    }
+}
