@@ -30,6 +30,7 @@ public sealed class BaselineCodec : IModelCodec
             writer.Write(o.NoveltyWeight);
             writer.Write(o.NoveltyWarmUpWindows);
             writer.Write(o.RangeHalfLife);
+            writer.Write(o.NoveltyWarmUpDays);
         });
     }
 
@@ -51,6 +52,7 @@ public sealed class BaselineCodec : IModelCodec
                 NoveltyWeight = reader.ReadDouble(),
                 NoveltyWarmUpWindows = reader.ReadInt32(),
                 RangeHalfLife = reader.ReadDouble(),
+                NoveltyWarmUpDays = reader.ReadDouble(),
             };
 
             // Validate throws ArgumentException, which the envelope reports as a malformed artifact.

@@ -42,11 +42,14 @@ public sealed record BaselineOptions
     /// </summary>
     [Id(9)] public double RoughnessWeight { get; init; } = 2;
 
-    /// <summary>Surprise, in nats, of a value one range-width outside the range seen so far. Default: 3000.</summary>
-    [Id(10)] public double NoveltyWeight { get; init; } = 3000;
+    /// <summary>Surprise, in nats, of a value one range-width outside the range seen so far. Default: 100.</summary>
+    [Id(10)] public double NoveltyWeight { get; init; } = 100;
 
     /// <summary>Windows that only learn the range before values outside it count as novel. Default: 30.</summary>
     [Id(11)] public int NoveltyWarmUpWindows { get; init; } = 30;
+
+    /// <summary>Days of event time that only learn the range (besides <see cref="NoveltyWarmUpWindows"/>). Default: 1.</summary>
+    [Id(13)] public double NoveltyWarmUpDays { get; init; } = 1;
 
     /// <summary>Half-life, in windows, with which the range seen so far shrinks toward the recent level. Default: 100,000.</summary>
     [Id(12)] public double RangeHalfLife { get; init; } = 100_000;
@@ -71,6 +74,7 @@ public sealed record BaselineOptions
         Require(RoughnessWeight is >= 0 and <= 100, $"RoughnessWeight must be in [0, 100], got {RoughnessWeight}");
         Require(NoveltyWeight is >= 0 and <= 1e6, $"NoveltyWeight must be in [0, 1e6], got {NoveltyWeight}");
         Require(NoveltyWarmUpWindows is >= 1 and <= 1_000_000, $"NoveltyWarmUpWindows must be in [1, 1e6], got {NoveltyWarmUpWindows}");
+        Require(NoveltyWarmUpDays is >= 0 and <= 365, $"NoveltyWarmUpDays must be in [0, 365], got {NoveltyWarmUpDays}");
         Require(RangeHalfLife is > 0 and <= 1e12, $"RangeHalfLife must be in (0, 1e12], got {RangeHalfLife}");
         Require(MaxSignals is >= 1 and <= 256, $"MaxSignals must be in [1, 256], got {MaxSignals}");
     }

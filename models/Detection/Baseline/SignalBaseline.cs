@@ -21,6 +21,8 @@ public sealed class SignalBaseline
     // Mean absolute deviation to standard deviation, for Gaussian residuals.
     private const double MeanAbsToSigma = 1.2533;
 
+    private const double NanosPerDay = 86_400e9;
+
     // Three tests are taken at their maximum: a Bonferroni correction in nats.
     private static readonly double TestsCorrection = Math.Log(3);
 
@@ -36,6 +38,7 @@ public sealed class SignalBaseline
     [Id(9)] private long _seen;
     [Id(10)] private double _high = double.NaN;
     [Id(11)] private double _low = double.NaN;
+    [Id(12)] private long _firstWindow = long.MinValue;
 
     public SignalBaseline(BaselineOptions options)
     {
@@ -97,7 +100,7 @@ public sealed class SignalBaseline
         // Only what exceeds the memories counts: the recent one (an incident's later windows) and a multiple of the
         // rough one (the roughest windows of this signal's normal life). Both then decay with their half-lives. A value
         // outside the signal's range is news however rough the signal is, so novelty is added past the memories.
-        double novelty = Novelty(value, level, options);
+        double novelty = Novelty(windowStartUnixNano, value, level, options);
         double reported = Math.Max(0, surprise - Math.Max(_recentMemory, options.RoughnessWeight * _roughMemory)) + novelty;
         _recentMemory = Math.Max(surprise, _recentMemory * Math.Pow(2, -1 / options.SuppressionHalfLife));
         _roughMemory = Math.Max(surprise, _roughMemory * Math.Pow(2, -1 / options.RoughnessHalfLife));
@@ -106,9 +109,16 @@ public sealed class SignalBaseline
 
     // Surprise, in nats, of a value outside the range seen so far: proportional to how far outside, as a fraction of
     // the range. The range forgets slowly (toward the recent level) so that a long-gone incident stops widening it.
-    private double Novelty(double value, double level, BaselineOptions options)
+    private double Novelty(long windowStartUnixNano, double value, double level, BaselineOptions options)
     {
-        if (double.IsNaN(_high) || _seen < options.NoveltyWarmUpWindows)
+        if (_firstWindow == long.MinValue)
+        {
+            _firstWindow = windowStartUnixNano;
+        }
+
+        // A day of event time first: the first day of a daily rhythm keeps reaching values it has not seen yet.
+        if (double.IsNaN(_high) || _seen < options.NoveltyWarmUpWindows ||
+            windowStartUnixNano - _firstWindow < (long)(options.NoveltyWarmUpDays * NanosPerDay))
         {
             _high = double.IsNaN(_high) ? value : Math.Max(_high, value);
             _low = double.IsNaN(_low) ? value : Math.Min(_low, value);

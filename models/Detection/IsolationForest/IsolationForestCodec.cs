@@ -25,11 +25,12 @@ public sealed class IsolationForestCodec : IModelCodec
             writer.Write(o.ReservoirSize);
             writer.Write(o.RefreshWindows);
             writer.Write(o.WarmUpWindows);
-            writer.Write(o.NormalCutoff);
+            writer.Write(o.NormalSurprise);
             writer.Write(o.Lags);
             writer.Write(o.Seed);
             writer.Write(o.SuppressionHalfLife);
             writer.Write(o.MaxSignals);
+            writer.Write(o.HalfScoreSurprise);
         });
     }
 
@@ -41,10 +42,11 @@ public sealed class IsolationForestCodec : IModelCodec
             ReservoirSize = reader.ReadInt32(),
             RefreshWindows = reader.ReadInt32(),
             WarmUpWindows = reader.ReadInt32(),
-            NormalCutoff = reader.ReadDouble(),
+            NormalSurprise = reader.ReadDouble(),
             Lags = reader.ReadInt32(),
             Seed = reader.ReadUInt64(),
             SuppressionHalfLife = reader.ReadDouble(),
             MaxSignals = reader.ReadInt32(),
+            HalfScoreSurprise = reader.ReadDouble(),
         }));
 }

@@ -1,11 +1,14 @@
+using OtlpGrains.Models.Detection.Baseline;
+
 namespace OtlpGrains.Models.Detection.IsolationForest;
 
 /// <summary>
 /// An isolation forest over the window vector and its lag embedding (<see cref="LagEmbedding"/>), grown per service
 /// from a reservoir of that service's recent normal windows and regrown every
 /// <see cref="IsolationForestOptions.RefreshWindows"/> windows. The raw isolation score (about 0.5 for a typical
-/// window) becomes the window's score by how far it rises above both 0.5 and the memory of recent raw scores,
-/// scaled to [0, 1], so an incident alarms at its onset. A signal's score is the window's score times its share of
+/// window) is judged against the running mean and spread of the service's normal raw scores; the one-sided Gaussian
+/// surprise of that z-score, less the memory of recent surprise (so an incident alarms at its onset), maps to
+/// [0, 1] as s / (s + h), like the baseline's. A signal's score is the window's score times its share of
 /// the splits that isolated the window, relative to the signal with the largest share.
 /// </summary>
 public sealed class IsolationForestModel : IAnomalyModel
@@ -13,8 +16,14 @@ public sealed class IsolationForestModel : IAnomalyModel
     /// <summary>The kind name in artifacts and the registry.</summary>
     public const string KindName = "iforest";
 
-    // The raw score of a point no more isolated than the average sample.
-    private const double Typical = 0.5;
+    // The running mean and variance of normal raw scores follow about this many windows.
+    private const double RawAlpha = 1.0 / 500;
+
+    // Raw scores vary by a few hundredths; a floor keeps a very regular service from dividing by nearly zero.
+    private const double MinimumRawVariance = 1e-4;
+
+    // One-sided tail: -ln 2 turns the two-sided Gaussian surprise into a one-sided one.
+    private static readonly double Ln2 = Math.Log(2);
 
     public IsolationForestModel(FeatureSchema schema, IsolationForestOptions options)
     {
@@ -64,6 +73,7 @@ public sealed class IsolationForestModel : IAnomalyModel
             if (reservoir.Count >= Options.WarmUpWindows)
             {
                 Grow(forest);
+                InitialiseRawScores(forest);
             }
 
             return AnomalyScore.Unknown(values.Length);
@@ -71,19 +81,47 @@ public sealed class IsolationForestModel : IAnomalyModel
 
         Span<double> credit = stackalloc double[dimensions];
         double raw = forest.Trees.Score(features, credit);
-        if (raw < Options.NormalCutoff)
+        // How unusual this isolation is for this service: a z-score against the running mean and spread of its normal
+        // windows' raw scores, as a one-sided Gaussian surprise, less the memory of recent surprise.
+        double spread = Math.Sqrt(Math.Max(forest.RawVariance, MinimumRawVariance));
+        double surprise = raw > forest.RawMean ? GaussianTail.Surprise((raw - forest.RawMean) / spread) - Ln2 : 0;
+        surprise = Math.Max(0, surprise);
+        double reported = Math.Max(0, surprise - forest.Memory);
+        forest.Memory = Math.Max(surprise, forest.Memory * Math.Pow(2, -1 / Options.SuppressionHalfLife));
+        if (surprise < Options.NormalSurprise)
         {
             reservoir.Add(features);
+            double delta = raw - forest.RawMean;
+            forest.RawMean += RawAlpha * delta;
+            forest.RawVariance = (1 - RawAlpha) * (forest.RawVariance + (RawAlpha * delta * delta));
         }
 
-        double score = Math.Clamp((raw - Math.Max(Typical, forest.Memory)) / (1 - Typical), 0, 1);
-        forest.Memory = Math.Max(raw, forest.Memory * Math.Pow(2, -1 / Options.SuppressionHalfLife));
+        double score = reported / (reported + Options.HalfScoreSurprise);
         if (++forest.SinceGrowth >= Options.RefreshWindows)
         {
             Grow(forest);
         }
 
         return new AnomalyScore(score, SignalScores(score, credit, embedding.Signals, values.Length));
+    }
+
+    // The first forest scores the windows it grew from, so the raw score statistics start from this service's own.
+    private static void InitialiseRawScores(IsolationForestState forest)
+    {
+        NormalReservoir reservoir = forest.Reservoir!;
+        int dimensions = reservoir.Dimensions;
+        Span<double> credit = stackalloc double[dimensions];
+        double sum = 0;
+        double squares = 0;
+        for (int i = 0; i < reservoir.Count; i++)
+        {
+            double raw = forest.Trees!.Score(reservoir.Rows.Slice(i * dimensions, dimensions), credit);
+            sum += raw;
+            squares += raw * raw;
+        }
+
+        forest.RawMean = sum / reservoir.Count;
+        forest.RawVariance = Math.Max(0, (squares / reservoir.Count) - (forest.RawMean * forest.RawMean));
     }
 
     private void Grow(IsolationForestState forest)

@@ -10,8 +10,8 @@ public sealed record IsolationForestOptions
     /// <summary>Trees in the forest. Default: 32.</summary>
     [Id(0)] public int Trees { get; init; } = 32;
 
-    /// <summary>Windows drawn from the reservoir to grow each tree (the tree's height limit is log2 of it). Default: 64.</summary>
-    [Id(1)] public int SampleSize { get; init; } = 64;
+    /// <summary>Windows drawn from the reservoir to grow each tree (the tree's height limit is log2 of it). Default: 32.</summary>
+    [Id(1)] public int SampleSize { get; init; } = 32;
 
     /// <summary>Recent normal windows kept to grow the forest from. Default: 256.</summary>
     [Id(2)] public int ReservoirSize { get; init; } = 256;
@@ -22,8 +22,11 @@ public sealed record IsolationForestOptions
     /// <summary>Normal windows the reservoir must hold before the first forest grows (scores are NaN before). Default: 48.</summary>
     [Id(4)] public int WarmUpWindows { get; init; } = 48;
 
-    /// <summary>Windows scoring below this raw isolation score count as normal and enter the reservoir. Default: 0.6.</summary>
-    [Id(5)] public double NormalCutoff { get; init; } = 0.6;
+    /// <summary>
+    /// Windows whose surprise (nats, before suppression) is below this count as normal: they enter the reservoir and
+    /// the running statistics of raw scores. Default: 9 (about a one-in-10,000 window).
+    /// </summary>
+    [Id(5)] public double NormalSurprise { get; init; } = 9;
 
     /// <summary>Previous windows whose mean each value is compared with (the lag embedding). Default: 6.</summary>
     [Id(6)] public int Lags { get; init; } = 6;
@@ -36,6 +39,9 @@ public sealed record IsolationForestOptions
     /// incident alarms at its onset. Default: 50.
     /// </summary>
     [Id(8)] public double SuppressionHalfLife { get; init; } = 50;
+
+    /// <summary>The surprise (nats) that maps to a score of 0.5, as in the baseline. Default: 13.8.</summary>
+    [Id(10)] public double HalfScoreSurprise { get; init; } = 13.8;
 
     /// <summary>Most signals followed; later values are ignored. Default: 16.</summary>
     [Id(9)] public int MaxSignals { get; init; } = 16;
@@ -51,9 +57,10 @@ public sealed record IsolationForestOptions
         Require(ReservoirSize >= SampleSize && ReservoirSize <= 16_384, $"ReservoirSize must be in [SampleSize, 16384], got {ReservoirSize}");
         Require(RefreshWindows is >= 1 and <= 1_000_000, $"RefreshWindows must be in [1, 1e6], got {RefreshWindows}");
         Require(WarmUpWindows >= 8 && WarmUpWindows <= ReservoirSize, $"WarmUpWindows must be in [8, ReservoirSize], got {WarmUpWindows}");
-        Require(NormalCutoff is > 0 and <= 1, $"NormalCutoff must be in (0, 1], got {NormalCutoff}");
+        Require(NormalSurprise is > 0 and <= 1000, $"NormalSurprise must be in (0, 1000], got {NormalSurprise}");
         Require(Lags is >= 1 and <= 64, $"Lags must be in [1, 64], got {Lags}");
         Require(SuppressionHalfLife is > 0 and <= 1e6, $"SuppressionHalfLife must be in (0, 1e6], got {SuppressionHalfLife}");
+        Require(HalfScoreSurprise is > 0 and <= 1000, $"HalfScoreSurprise must be in (0, 1000], got {HalfScoreSurprise}");
         Require(MaxSignals is >= 1 and <= 64, $"MaxSignals must be in [1, 64], got {MaxSignals}");
     }
 

@@ -21,6 +21,10 @@ public sealed class IsolationForestState : DetectorState
 
     [Id(5)] internal double Memory { get; set; }
 
+    [Id(6)] internal double RawMean { get; set; }
+
+    [Id(7)] internal double RawVariance { get; set; }
+
     public override string Kind => IsolationForestModel.KindName;
 
     /// <summary>Signals followed now (0 before the first window).</summary>
@@ -35,5 +39,7 @@ public sealed class IsolationForestState : DetectorState
         Random = new SplitMix64(options.Seed);
         SinceGrowth = 0;
         Memory = 0;
+        RawMean = 0;
+        RawVariance = 0;
     }
 }

@@ -3,8 +3,15 @@ namespace OtlpGrains.Models.Detection.IsolationForest;
 /// <summary>
 /// The trees of one forest in flat arrays (no node objects: a compact snapshot, and no pointer chasing when
 /// scoring). Node i of tree t lives at t x <c>nodesPerTree</c> + i; an inner node's children are at 2i+1 and 2i+2,
-/// so only the split feature, split value and, for a leaf, the number of samples it held are stored.
+/// so only the split feature, split value, the range the node's samples spanned on that feature and, for a leaf,
+/// the number of samples it held are stored (single precision: ample for splitting, half the memory).
 /// </summary>
+/// <remarks>
+/// A point farther outside the range a node's samples spanned on its split feature than that range is wide ends its
+/// path there: no sample the tree grew from was like it, so it is isolated at that depth (the margin keeps normal
+/// points, which often fall just outside the narrow ranges of deep nodes, from being cut short too). Plain isolation forests route such a point on as if it
+/// were the sample at the edge, which hides how far outside the normal windows it is.
+/// </remarks>
 [GenerateSerializer, Alias("otlpgrains.iforest.IsolationTrees")]
 public sealed class IsolationTrees
 {
@@ -12,11 +19,13 @@ public sealed class IsolationTrees
     private const short Leaf = -1;
 
     [Id(0)] private readonly short[] _feature;
-    [Id(1)] private readonly double[] _split;
+    [Id(1)] private readonly float[] _split;
     [Id(2)] private readonly int[] _leafSize;
     [Id(3)] private readonly int _trees;
     [Id(4)] private readonly int _height;
     [Id(5)] private readonly int _sampleSize;
+    [Id(6)] private readonly float[] _low;
+    [Id(7)] private readonly float[] _high;
 
     public IsolationTrees(int trees, int sampleSize)
     {
@@ -25,7 +34,9 @@ public sealed class IsolationTrees
         _height = (int)Math.Ceiling(Math.Log2(sampleSize));
         int nodes = NodesPerTree;
         _feature = new short[trees * nodes];
-        _split = new double[trees * nodes];
+        _split = new float[trees * nodes];
+        _low = new float[trees * nodes];
+        _high = new float[trees * nodes];
         _leafSize = new int[trees * nodes];
     }
 
@@ -76,11 +87,18 @@ public sealed class IsolationTrees
 
                 // A split near the root separates the point from most of the sample: it earns the most credit.
                 credit[feature] += 1.0 / (depth + 1);
-                node = point[feature] < _split[root + node] ? (2 * node) + 1 : (2 * node) + 2;
+                double value = point[feature];
                 depth++;
+                float width = _high[root + node] - _low[root + node];
+                if (value < _low[root + node] - width || value > _high[root + node] + width)
+                {
+                    break;
+                }
+
+                node = value < _split[root + node] ? (2 * node) + 1 : (2 * node) + 2;
             }
 
-            totalDepth += depth + AveragePathLength(_leafSize[root + node]);
+            totalDepth += _feature[root + node] == Leaf ? depth + AveragePathLength(_leafSize[root + node]) : depth;
         }
 
         return Math.Pow(2, -(totalDepth / _trees) / AveragePathLength(_sampleSize));
@@ -88,7 +106,8 @@ public sealed class IsolationTrees
 
     private void GrowNode(int root, int node, int depth, Span<int> members, ReadOnlySpan<double> rows, int dimensions, SplitMix64 random)
     {
-        if (depth >= _height || members.Length <= 1 || !TryPickSplit(members, rows, dimensions, random, out int feature, out double split))
+        if (depth >= _height || members.Length <= 1 ||
+            !TryPickSplit(members, rows, dimensions, random, out int feature, out float split, out float low, out float high))
         {
             _feature[root + node] = Leaf;
             _leafSize[root + node] = members.Length;
@@ -99,7 +118,7 @@ public sealed class IsolationTrees
         int below = 0;
         for (int i = 0; i < members.Length; i++)
         {
-            if (rows[(members[i] * dimensions) + feature] < split)
+            if ((float)rows[(members[i] * dimensions) + feature] < split)
             {
                 (members[below], members[i]) = (members[i], members[below]);
                 below++;
@@ -108,32 +127,37 @@ public sealed class IsolationTrees
 
         _feature[root + node] = (short)feature;
         _split[root + node] = split;
+        _low[root + node] = low;
+        _high[root + node] = high;
         GrowNode(root, (2 * node) + 1, depth + 1, members[..below], rows, dimensions, random);
         GrowNode(root, (2 * node) + 2, depth + 1, members[below..], rows, dimensions, random);
     }
 
     // The first dimension, from a random start, that still varies within the node; split uniformly between its min
     // and max.
-    private static bool TryPickSplit(ReadOnlySpan<int> members, ReadOnlySpan<double> rows, int dimensions, SplitMix64 random, out int feature, out double split)
+    private static bool TryPickSplit(
+        ReadOnlySpan<int> members, ReadOnlySpan<double> rows, int dimensions, SplitMix64 random, out int feature, out float split, out float low, out float high)
     {
         int start = random.NextInt(dimensions);
         for (int k = 0; k < dimensions; k++)
         {
             feature = (start + k) % dimensions;
-            double min = double.PositiveInfinity;
-            double max = double.NegativeInfinity;
+            float min = float.PositiveInfinity;
+            float max = float.NegativeInfinity;
             foreach (int member in members)
             {
-                double value = rows[(member * dimensions) + feature];
+                float value = (float)rows[(member * dimensions) + feature];
                 min = Math.Min(min, value);
                 max = Math.Max(max, value);
             }
 
             if (max > min)
             {
-                split = min + (random.NextDouble() * (max - min));
+                split = (float)(min + (random.NextDouble() * (max - min)));
                 if (split > min)
                 {
+                    low = min;
+                    high = max;
                     return true;
                 }
             }
@@ -141,6 +165,8 @@ public sealed class IsolationTrees
 
         feature = 0;
         split = 0;
+        low = 0;
+        high = 0;
         return false;
     }
 

@@ -1,31 +1,25 @@
 namespace OtlpGrains.Models.Detection.Thresholds;
 
 /// <summary>
-/// Streaming peaks-over-threshold (SPOT) on one service's anomaly scores. The first
-/// <see cref="SpotOptions.CalibrationWindows"/> scores set a peak threshold t (a high quantile); the excesses of
-/// normal scores over t are fitted with a generalized Pareto distribution, whose quantiles at the two risks are the
-/// warning and critical thresholds. Every normal peak refits them, so a noisy service's thresholds rise until it
-/// stops paging, and a quiet service's stay low enough to catch a modest score. Scores judged anomalous are not
-/// learned. Bounded: the calibration buffer is dropped once used, and only the latest
-/// <see cref="SpotOptions.MaxPeaks"/> excesses are kept.
+/// Streaming peaks-over-threshold (SPOT) on one service's anomaly scores, calibrated on a sliding history. The
+/// service's recent normal scores (the last <see cref="SpotOptions.HistoryWindows"/>) give a peak threshold t (a high
+/// quantile); their excesses over t are fitted with a generalized Pareto distribution, whose quantiles at the two
+/// risks are the warning and critical thresholds. The fit is redone every
+/// <see cref="SpotOptions.RecalibrationWindows"/> normal windows, so a noisy service's thresholds rise until it stops
+/// paging, a quiet service's stay low enough to catch a modest score, and both follow the service when its life
+/// changes (a fixed t, as in the original SPOT, would keep a start-up transient's thresholds for ever). Scores judged
+/// anomalous are not learned. Bounded: one ring of scores.
 /// </summary>
 [GenerateSerializer, Alias("otlpgrains.thresholds.SpotThreshold")]
 public sealed class SpotThreshold
 {
-    // The peak rate is averaged over at most this many windows, so it follows a change of the service's life.
-    private const int PeakRateMemory = 10_000;
-
-    [Id(0)] private double[] _calibration = [];
-    [Id(1)] private int _calibrated;
-    [Id(2)] private double _peakThreshold = double.NaN;
-    [Id(3)] private double[] _peaks = [];
-    [Id(4)] private int _peakNext;
-    [Id(5)] private int _peakCount;
-    [Id(6)] private double _peakRate;
-    [Id(7)] private double _highestNormal;
-    [Id(8)] private double _warning = double.NaN;
-    [Id(9)] private double _critical = double.NaN;
-    [Id(10)] private long _normals;
+    [Id(0)] private double[] _history = [];
+    [Id(1)] private int _next;
+    [Id(2)] private int _count;
+    [Id(3)] private int _sinceCalibration;
+    [Id(4)] private double _peakThreshold = double.NaN;
+    [Id(5)] private double _warning = double.NaN;
+    [Id(6)] private double _critical = double.NaN;
 
     /// <summary>True once the calibration windows have been seen and verdicts are given.</summary>
     public bool IsCalibrated => !double.IsNaN(_peakThreshold);
@@ -47,13 +41,8 @@ public sealed class SpotThreshold
             return AnomalySeverity.None;
         }
 
-        if (!IsCalibrated)
-        {
-            Calibrate(score, options);
-            return AnomalySeverity.None;
-        }
-
-        AnomalySeverity severity = score > _critical ? AnomalySeverity.Critical
+        AnomalySeverity severity = !IsCalibrated ? AnomalySeverity.None
+            : score > _critical ? AnomalySeverity.Critical
             : score > _warning ? AnomalySeverity.Warning
             : AnomalySeverity.None;
         if (severity != AnomalySeverity.None)
@@ -61,66 +50,47 @@ public sealed class SpotThreshold
             return severity;
         }
 
-        _normals++;
-        bool peak = score > _peakThreshold;
-        _peakRate += ((peak ? 1.0 : 0.0) - _peakRate) / Math.Min(_normals, PeakRateMemory);
-        if (peak)
+        if (_history.Length != options.HistoryWindows)
         {
-            AddPeak(score - _peakThreshold);
-            _highestNormal = Math.Max(_highestNormal, score);
-            Refit(options);
+            _history = new double[options.HistoryWindows];
+            _next = 0;
+            _count = 0;
+        }
+
+        _history[_next] = score;
+        _next = (_next + 1) % _history.Length;
+        _count = Math.Min(_count + 1, _history.Length);
+        _sinceCalibration++;
+        if (IsCalibrated ? _sinceCalibration >= options.RecalibrationWindows : _count >= options.CalibrationWindows)
+        {
+            Calibrate(options);
         }
 
         return AnomalySeverity.None;
     }
 
-    private void Calibrate(double score, SpotOptions options)
+    private void Calibrate(SpotOptions options)
     {
-        if (_calibration.Length == 0)
+        _sinceCalibration = 0;
+        double[] sorted = _history[.._count];
+        Array.Sort(sorted);
+        double t = sorted[Math.Min(_count - 1, (int)(options.PeakQuantile * _count))];
+        int firstPeak = Array.FindIndex(sorted, s => s > t);
+        int peaks = firstPeak < 0 ? 0 : _count - firstPeak;
+        Span<double> excesses = sorted.AsSpan(_count - peaks);
+        for (int i = 0; i < excesses.Length; i++)
         {
-            _calibration = new double[options.CalibrationWindows];
+            excesses[i] -= t;
         }
 
-        _calibration[_calibrated++] = score;
-        if (_calibrated < _calibration.Length)
-        {
-            return;
-        }
+        GeneralizedPareto? fit = peaks >= options.MinPeaks ? GeneralizedPareto.FitMoments(excesses) : null;
+        double peakRate = (double)peaks / _count;
 
-        Array.Sort(_calibration);
-        _peakThreshold = _calibration[Math.Min(_calibration.Length - 1, (int)(options.InitialQuantile * _calibration.Length))];
-        _peaks = new double[options.MaxPeaks];
-        int peaks = 0;
-        foreach (double s in _calibration)
-        {
-            if (s > _peakThreshold)
-            {
-                AddPeak(s - _peakThreshold);
-                peaks++;
-            }
-        }
-
-        _normals = _calibration.Length;
-        _peakRate = (double)peaks / _calibration.Length;
-        _highestNormal = _calibration[^1];
-        _calibration = [];
-        Refit(options);
-    }
-
-    private void AddPeak(double excess)
-    {
-        _peaks[_peakNext] = excess;
-        _peakNext = (_peakNext + 1) % _peaks.Length;
-        _peakCount = Math.Min(_peakCount + 1, _peaks.Length);
-    }
-
-    private void Refit(SpotOptions options)
-    {
-        GeneralizedPareto? fit = _peakCount >= options.MinPeaks ? GeneralizedPareto.FitMoments(_peaks.AsSpan(0, _peakCount)) : null;
-
-        // Too few peaks to fit a tail: nothing above the highest normal score seen so far is a normal score yet.
-        double warning = fit?.Quantile(_peakThreshold, options.WarningRisk, _peakRate) ?? _highestNormal;
-        double critical = fit?.Quantile(_peakThreshold, options.CriticalRisk, _peakRate) ?? _highestNormal;
+        // Too few peaks to fit a tail: the highest normal score in the history is the bar.
+        double highest = peaks > 0 ? t + excesses[^1] : t;
+        double warning = fit?.Quantile(t, options.WarningRisk, peakRate) ?? highest;
+        double critical = fit?.Quantile(t, options.CriticalRisk, peakRate) ?? highest;
+        _peakThreshold = t;
         _warning = Math.Clamp(warning, options.MinimumWarning, options.MaximumThreshold);
         _critical = Math.Clamp(Math.Max(critical, _warning), options.MinimumCritical, options.MaximumThreshold);
     }
