@@ -10,17 +10,21 @@ public sealed record IsolationForestOptions
     /// <summary>Trees in the forest. Default: 32.</summary>
     [Id(0)] public int Trees { get; init; } = 32;
 
-    /// <summary>Windows drawn from the reservoir to grow each tree (the tree's height limit is log2 of it). Default: 32.</summary>
-    [Id(1)] public int SampleSize { get; init; } = 32;
+    /// <summary>Windows drawn from the reservoir to grow each tree (the tree's height limit is log2 of it). Default: 128.</summary>
+    [Id(1)] public int SampleSize { get; init; } = 128;
 
-    /// <summary>Recent normal windows kept to grow the forest from. Default: 256.</summary>
-    [Id(2)] public int ReservoirSize { get; init; } = 256;
+    /// <summary>Recent normal windows kept to grow the forest from. Default: 512.</summary>
+    [Id(2)] public int ReservoirSize { get; init; } = 512;
 
     /// <summary>Windows between two regrowths of the forest. Default: 64.</summary>
     [Id(3)] public int RefreshWindows { get; init; } = 64;
 
-    /// <summary>Normal windows the reservoir must hold before the first forest grows (scores are NaN before). Default: 48.</summary>
-    [Id(4)] public int WarmUpWindows { get; init; } = 48;
+    /// <summary>
+    /// Windows that only fill the reservoir before the first forest grows (scores are NaN before). Default: 288 (a day of
+    /// 5-minute windows, 48 minutes of 10 s ones): a forest grown from a few dozen windows calls most of the next
+    /// ones anomalous, keeps them out of its reservoir, and takes long to recover.
+    /// </summary>
+    [Id(4)] public int WarmUpWindows { get; init; } = 288;
 
     /// <summary>
     /// Windows whose surprise (nats, before suppression) is below this count as normal: they enter the reservoir and

@@ -7,7 +7,8 @@ namespace OtlpGrains.Models.Detection.IsolationForest;
 /// the number of samples it held are stored (single precision: ample for splitting, half the memory).
 /// </summary>
 /// <remarks>
-/// A point farther outside the range a node's samples spanned on its split feature than that range is wide ends its
+/// Each tree also keeps its sample's bounding box: a point far outside it in any dimension is isolated at the root
+/// (see <c>BoxMargin</c>). Inside the box, a point farther outside the range a node's samples spanned on its split feature than that range is wide ends its
 /// path there: no sample the tree grew from was like it, so it is isolated at that depth (the margin keeps normal
 /// points, which often fall just outside the narrow ranges of deep nodes, from being cut short too). Plain isolation forests route such a point on as if it
 /// were the sample at the edge, which hides how far outside the normal windows it is.
@@ -15,6 +16,11 @@ namespace OtlpGrains.Models.Detection.IsolationForest;
 [GenerateSerializer, Alias("otlpgrains.iforest.IsolationTrees")]
 public sealed class IsolationTrees
 {
+    // How far outside its tree's sample range, in widths of that range, a point must lie in some dimension to be
+    // isolated at the root. Three quarters of a width: normal windows rarely stray so far from 128 recent normal ones, while a spike,
+    // a drop or a burst in a single signal does, which the random splits of a 15-dimensional tree would mostly miss.
+    private const float BoxMargin = 0.75f;
+
     // Marks a leaf in _feature.
     private const short Leaf = -1;
 
@@ -26,6 +32,8 @@ public sealed class IsolationTrees
     [Id(5)] private readonly int _sampleSize;
     [Id(6)] private readonly float[] _low;
     [Id(7)] private readonly float[] _high;
+    [Id(8)] private float[] _boxLow = [];
+    [Id(9)] private float[] _boxHigh = [];
 
     public IsolationTrees(int trees, int sampleSize)
     {
@@ -50,6 +58,12 @@ public sealed class IsolationTrees
     {
         int take = Math.Min(_sampleSize, rowCount);
         var order = new int[rowCount];
+        if (_boxLow.Length != _trees * dimensions)
+        {
+            _boxLow = new float[_trees * dimensions];
+            _boxHigh = new float[_trees * dimensions];
+        }
+
         for (int t = 0; t < _trees; t++)
         {
             // A partial Fisher-Yates shuffle picks this tree's sample.
@@ -64,7 +78,9 @@ public sealed class IsolationTrees
                 (order[i], order[j]) = (order[j], order[i]);
             }
 
-            GrowNode(t * NodesPerTree, 0, 0, order.AsSpan(0, take), rows, dimensions, random);
+            Span<int> sample = order.AsSpan(0, take);
+            SpanBox(t, sample, rows, dimensions);
+            GrowNode(t * NodesPerTree, 0, 0, sample, rows, dimensions, random);
         }
     }
 
@@ -81,6 +97,12 @@ public sealed class IsolationTrees
             int root = t * NodesPerTree;
             int node = 0;
             int depth = 0;
+            if (OutsideBox(t, point, credit))
+            {
+                totalDepth += 1;
+                continue;
+            }
+
             while (_feature[root + node] != Leaf)
             {
                 int feature = _feature[root + node];
@@ -102,6 +124,45 @@ public sealed class IsolationTrees
         }
 
         return Math.Pow(2, -(totalDepth / _trees) / AveragePathLength(_sampleSize));
+    }
+
+    // The range of every dimension over the tree's sample: its root's bounding box.
+    private void SpanBox(int tree, ReadOnlySpan<int> sample, ReadOnlySpan<double> rows, int dimensions)
+    {
+        for (int d = 0; d < dimensions; d++)
+        {
+            float low = float.PositiveInfinity;
+            float high = float.NegativeInfinity;
+            foreach (int member in sample)
+            {
+                float value = (float)rows[(member * dimensions) + d];
+                low = Math.Min(low, value);
+                high = Math.Max(high, value);
+            }
+
+            _boxLow[(tree * dimensions) + d] = low;
+            _boxHigh[(tree * dimensions) + d] = high;
+        }
+    }
+
+    // True when the point lies far outside the tree's root box in some dimension (crediting that dimension).
+    private bool OutsideBox(int tree, ReadOnlySpan<double> point, Span<double> credit)
+    {
+        int dimensions = point.Length;
+        bool outside = false;
+        for (int d = 0; d < dimensions; d++)
+        {
+            float low = _boxLow[(tree * dimensions) + d];
+            float high = _boxHigh[(tree * dimensions) + d];
+            float margin = BoxMargin * (high - low);
+            if (point[d] < low - margin || point[d] > high + margin)
+            {
+                credit[d] += 1;
+                outside = true;
+            }
+        }
+
+        return outside;
     }
 
     private void GrowNode(int root, int node, int depth, Span<int> members, ReadOnlySpan<double> rows, int dimensions, SplitMix64 random)

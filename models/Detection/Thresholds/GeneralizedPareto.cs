@@ -28,7 +28,8 @@ public readonly record struct GeneralizedPareto(double Shape, double Scale)
         }
 
         variance /= excesses.Length - 1;
-        if (!(variance > 0) || !(mean > 0))
+        // Excesses that do not vary (beyond rounding) have no tail to fit.
+        if (!(mean > 0) || !(variance > 1e-12 * mean * mean))
         {
             return null;
         }

@@ -8,7 +8,8 @@ namespace OtlpGrains.Models.Tests.Detection;
 
 /// <summary>
 /// Each detector, judged through the adaptive threshold, on synthetic services with a daily rhythm: every fault is
-/// flagged within two windows of its onset and names the signal it hit, and the clean days before raise no alarm.
+/// flagged within two windows of its onset (a latency creep, which starts at one noise-sized step, within three)
+/// and names the signal it hit, and the clean days before raise no alarm.
 /// </summary>
 public sealed class DetectorFaultTests
 {
@@ -48,7 +49,8 @@ public sealed class DetectorFaultTests
         var falseAlarms = new List<int>();
         AnomalyVerdict? caught = null;
         int caughtAt = -1;
-        for (int w = 0; w < Onset + 2; w++)
+        int allowed = (Fault)fault == Fault.LatencyCreep ? 3 : 2;
+        for (int w = 0; w < Onset + allowed; w++)
         {
             AnomalyScore score = model.Score(state, SyntheticRed.StartOf(w), service.Window(w));
             AnomalyVerdict verdict = AnomalyVerdict.Judge(threshold, score, FeatureSchema.Red, null, SpotOptions.Default);
@@ -65,8 +67,8 @@ public sealed class DetectorFaultTests
 
         Assert.True(threshold.IsCalibrated);
         Assert.Empty(falseAlarms);
-        Assert.True(caught is not null, $"{detector} missed {(Fault)fault} in windows {Onset} and {Onset + 1}");
-        Assert.InRange(caughtAt, Onset, Onset + 1);
+        Assert.True(caught is not null, $"{detector} missed {(Fault)fault} in its first {allowed} windows");
+        Assert.InRange(caughtAt, Onset, Onset + allowed - 1);
         Assert.True(caught.Signals.Intersect(expectedSignals).Any(),
             $"{detector} named [{string.Join(", ", caught.Signals)}] for {(Fault)fault}, expected one of [{string.Join(", ", expectedSignals)}]");
     }
