@@ -10,8 +10,8 @@ public sealed record BaselineOptions
     /// <summary>Recent windows kept per signal for the robust level and scales. Default: 64.</summary>
     [Id(0)] public int RecentWindows { get; init; } = 64;
 
-    /// <summary>Windows a signal must have seen before it is scored (NaN before). Default: 12.</summary>
-    [Id(1)] public int WarmUpWindows { get; init; } = 12;
+    /// <summary>Windows a signal must have seen before it is scored (NaN before); scales from fewer are too rough. Default: 32.</summary>
+    [Id(1)] public int WarmUpWindows { get; init; } = 32;
 
     /// <summary>Windows whose median the level-shift test compares with the older recent windows. Default: 6.</summary>
     [Id(2)] public int ShortWindows { get; init; } = 6;

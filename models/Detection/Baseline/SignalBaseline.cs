@@ -72,6 +72,8 @@ public sealed class SignalBaseline
             level = RobustStatistics.Median(scratch);
         }
 
+        // (The raw level is needed in both modes: the profile's errors are compared with it.)
+
         int bin = _season?.BinOf(windowStartUnixNano) ?? 0;
         double expected = _season?.Expected(bin) ?? double.NaN;
         double surprise = double.NaN;
@@ -83,11 +85,11 @@ public sealed class SignalBaseline
             if (seasonal)
             {
                 _residuals.CopyTo(history);
-                surprise = TestSurprise(history, scratch, value - expected, floor, options);
+                surprise = TestSurprise(history, scratch, value - expected, double.NaN, floor, options);
             }
             else
             {
-                surprise = TestSurprise(history, scratch, value, floor, options);
+                surprise = TestSurprise(history, scratch, value, level, floor, options);
             }
         }
 
@@ -133,15 +135,20 @@ public sealed class SignalBaseline
         return novelty;
     }
 
-    // The strongest of the three tests on `history` (oldest first) and the new `value`, in nats.
-    private double TestSurprise(ReadOnlySpan<double> history, Span<double> scratch, double value, double floor, BaselineOptions options)
+    // The strongest of the three tests on `history` (oldest first) and the new `value`, in nats. `level` is the median
+    // of `history` when the caller already has it (NaN: compute it). Four selections in all, the cost that matters.
+    private double TestSurprise(ReadOnlySpan<double> history, Span<double> scratch, double value, double level, double floor, BaselineOptions options)
     {
         int n = history.Length;
         history.CopyTo(scratch);
-        double level = RobustStatistics.Median(scratch);
+        if (double.IsNaN(level))
+        {
+            level = RobustStatistics.Median(scratch);
+        }
+
         double spread = RobustStatistics.MadToSigma * RobustStatistics.MedianAbsoluteDeviation(scratch, level);
-        spread = Math.Max(spread, MeanAbsToSigma * _absDeviation);
-        double zValue = (value - level) / Math.Max(spread, floor);
+        spread = Math.Max(Math.Max(spread, MeanAbsToSigma * _absDeviation), floor);
+        double zValue = (value - level) / spread;
 
         for (int i = 1; i < n; i++)
         {
@@ -152,16 +159,13 @@ public sealed class SignalBaseline
         stepScale = Math.Max(stepScale, MeanAbsToSigma * _absStep);
         double zStep = (value - history[n - 1]) / Math.Max(stepScale, floor);
 
+        // The level-shift test compares the median of the newest windows with the recent level; the median of k values
+        // varies about 1.25 / sqrt(k) times as much as one value.
         int shortCount = options.ShortWindows;
         history[(n - shortCount + 1)..].CopyTo(scratch);
         scratch[shortCount - 1] = value;
         double shortLevel = RobustStatistics.Median(scratch[..shortCount]);
-        Span<double> older = scratch[..(n - shortCount + 1)];
-        history[..older.Length].CopyTo(older);
-        double olderLevel = RobustStatistics.Median(older);
-        double olderSpread = RobustStatistics.MadToSigma * RobustStatistics.MedianAbsoluteDeviation(older, olderLevel);
-        olderSpread = Math.Max(olderSpread, MeanAbsToSigma * _absDeviation);
-        double zShift = (shortLevel - olderLevel) / Math.Max(olderSpread * MeanAbsToSigma / Math.Sqrt(shortCount), floor);
+        double zShift = (shortLevel - level) / (spread * MeanAbsToSigma / Math.Sqrt(shortCount));
 
         double z = Math.Max(Math.Abs(zValue), Math.Max(Math.Abs(zStep), Math.Abs(zShift)));
         return Math.Max(0, GaussianTail.Surprise(z) - TestsCorrection);
