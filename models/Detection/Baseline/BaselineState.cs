@@ -2,8 +2,10 @@ namespace OtlpGrains.Models.Detection.Baseline;
 
 /// <summary>
 /// One service's baselines, one per signal of its vector. It grows with the vector (a service's metric series may
-/// appear later) up to <see cref="BaselineOptions.MaxSignals"/>; each signal costs about
-/// 8 x (RecentWindows + 2 x SeasonBins) bytes plus some 150 bytes of bookkeeping (1.5 KB with the defaults).
+/// appear later) up to <see cref="BaselineOptions.MaxSignals"/>. Each signal keeps four windows (values, residuals
+/// and their steps) of <see cref="BaselineOptions.RecentWindows"/> values with sorted copies, and 12 bytes per
+/// seasonal bin: 16 x 4 x RecentWindows + 12 x SeasonBins bytes and a little bookkeeping, about 4.7 KB with the
+/// defaults (so 24 KB for a RED vector, 150 KB at the cap).
 /// </summary>
 [GenerateSerializer, Alias("otlpgrains.baseline.BaselineState")]
 public sealed class BaselineState : DetectorState

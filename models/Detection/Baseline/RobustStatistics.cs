@@ -1,8 +1,8 @@
 namespace OtlpGrains.Models.Detection.Baseline;
 
 /// <summary>
-/// Medians and median absolute deviations of small buffers, by selection in place (no sort, no allocation): the
-/// baseline computes a few of them per signal and window, so they must stay within a microsecond or two.
+/// The median of a small buffer by selection in place (no sort, no allocation), for the level-shift test's newest
+/// windows; the long windows keep sorted copies instead (<see cref="RecentWindow"/>).
 /// </summary>
 internal static class RobustStatistics
 {
@@ -33,17 +33,6 @@ internal static class RobustStatistics
         }
 
         return 0.5 * (lower + upper);
-    }
-
-    /// <summary>The median absolute deviation around <paramref name="center"/>; overwrites <paramref name="values"/>.</summary>
-    public static double MedianAbsoluteDeviation(Span<double> values, double center)
-    {
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = Math.Abs(values[i] - center);
-        }
-
-        return Median(values);
     }
 
     /// <summary>Hoare's selection: places the k-th smallest value at index k, smaller ones before it.</summary>

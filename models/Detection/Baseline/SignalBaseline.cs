@@ -39,11 +39,15 @@ public sealed class SignalBaseline
     [Id(10)] private double _high = double.NaN;
     [Id(11)] private double _low = double.NaN;
     [Id(12)] private long _firstWindow = long.MinValue;
+    [Id(13)] private readonly RecentWindow _valueSteps;
+    [Id(14)] private readonly RecentWindow _residualSteps;
 
     public SignalBaseline(BaselineOptions options)
     {
         _values = new RecentWindow(options.RecentWindows);
         _residuals = new RecentWindow(options.RecentWindows);
+        _valueSteps = new RecentWindow(options.RecentWindows - 1);
+        _residualSteps = new RecentWindow(options.RecentWindows - 1);
         _season = options.SeasonBins > 0 ? new SeasonalProfile(options.SeasonBins) : null;
     }
 
@@ -62,18 +66,7 @@ public sealed class SignalBaseline
         }
 
         int n = _values.Count;
-        Span<double> history = stackalloc double[n];
-        Span<double> scratch = stackalloc double[n];
-        _values.CopyTo(history);
-        double level = double.NaN;
-        if (n > 0)
-        {
-            history.CopyTo(scratch);
-            level = RobustStatistics.Median(scratch);
-        }
-
-        // (The raw level is needed in both modes: the profile's errors are compared with it.)
-
+        double level = _values.Median();
         int bin = _season?.BinOf(windowStartUnixNano) ?? 0;
         double expected = _season?.Expected(bin) ?? double.NaN;
         double surprise = double.NaN;
@@ -82,15 +75,9 @@ public sealed class SignalBaseline
             bool seasonal = _season is not null && !double.IsNaN(expected) &&
                             _season.DaysSeen >= options.SeasonMinDays && _seasonError < SeasonAdvantage * _levelError;
             double floor = ScaleFloor(level);
-            if (seasonal)
-            {
-                _residuals.CopyTo(history);
-                surprise = TestSurprise(history, scratch, value - expected, double.NaN, floor, options);
-            }
-            else
-            {
-                surprise = TestSurprise(history, scratch, value, level, floor, options);
-            }
+            surprise = seasonal
+                ? TestSurprise(_residuals, _residualSteps, value - expected, floor, options)
+                : TestSurprise(_values, _valueSteps, value, floor, options);
         }
 
         Learn(windowStartUnixNano, bin, value, level, expected);
@@ -135,36 +122,25 @@ public sealed class SignalBaseline
         return novelty;
     }
 
-    // The strongest of the three tests on `history` (oldest first) and the new `value`, in nats. `level` is the median
-    // of `history` when the caller already has it (NaN: compute it). Four selections in all, the cost that matters.
-    private double TestSurprise(ReadOnlySpan<double> history, Span<double> scratch, double value, double level, double floor, BaselineOptions options)
+    // The strongest of the three tests on a series' recent windows and steps and its new `value`, in nats.
+    private double TestSurprise(RecentWindow series, RecentWindow steps, double value, double floor, BaselineOptions options)
     {
-        int n = history.Length;
-        history.CopyTo(scratch);
-        if (double.IsNaN(level))
-        {
-            level = RobustStatistics.Median(scratch);
-        }
-
-        double spread = RobustStatistics.MadToSigma * RobustStatistics.MedianAbsoluteDeviation(scratch, level);
+        double level = series.Median();
+        double spread = RobustStatistics.MadToSigma * series.MedianAbsoluteDeviation(level);
         spread = Math.Max(Math.Max(spread, MeanAbsToSigma * _absDeviation), floor);
         double zValue = (value - level) / spread;
 
-        for (int i = 1; i < n; i++)
-        {
-            scratch[i - 1] = Math.Abs(history[i] - history[i - 1]);
-        }
-
-        double stepScale = RobustStatistics.MadToSigma * RobustStatistics.Median(scratch[..(n - 1)]);
+        double stepScale = RobustStatistics.MadToSigma * steps.Median();
         stepScale = Math.Max(stepScale, MeanAbsToSigma * _absStep);
-        double zStep = (value - history[n - 1]) / Math.Max(stepScale, floor);
+        double zStep = (value - series.Newest) / Math.Max(stepScale, floor);
 
         // The level-shift test compares the median of the newest windows with the recent level; the median of k values
         // varies about 1.25 / sqrt(k) times as much as one value.
         int shortCount = options.ShortWindows;
-        history[(n - shortCount + 1)..].CopyTo(scratch);
-        scratch[shortCount - 1] = value;
-        double shortLevel = RobustStatistics.Median(scratch[..shortCount]);
+        Span<double> newest = stackalloc double[shortCount];
+        series.CopyNewest(newest[..(shortCount - 1)]);
+        newest[shortCount - 1] = value;
+        double shortLevel = RobustStatistics.Median(newest);
         double zShift = (shortLevel - level) / (spread * MeanAbsToSigma / Math.Sqrt(shortCount));
 
         double z = Math.Max(Math.Abs(zValue), Math.Max(Math.Abs(zStep), Math.Abs(zShift)));
@@ -188,7 +164,14 @@ public sealed class SignalBaseline
             _seasonError += ErrorAlpha * (Math.Min(seasonError, deviationClip) - _seasonError);
         }
 
-        _residuals.Add(double.IsNaN(expected) ? value - (double.IsNaN(level) ? value : level) : value - expected);
+        double residual = double.IsNaN(expected) ? value - (double.IsNaN(level) ? value : level) : value - expected;
+        if (_residuals.Count > 0)
+        {
+            _residualSteps.Add(Math.Abs(residual - _residuals.Newest));
+            _valueSteps.Add(Math.Abs(value - _values.Newest));
+        }
+
+        _residuals.Add(residual);
         _season?.Learn(windowStartUnixNano, bin, value, _seen < 20 ? double.PositiveInfinity : (3 * MeanAbsToSigma * _absDeviation) + floor);
         _values.Add(value);
         _seen++;
