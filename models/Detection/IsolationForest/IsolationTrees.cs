@@ -17,8 +17,9 @@ namespace OtlpGrains.Models.Detection.IsolationForest;
 public sealed class IsolationTrees
 {
     // How far outside its tree's sample range, in widths of that range, a point must lie in some dimension to be
-    // isolated at the root. Three quarters of a width: normal windows rarely stray so far from 128 recent normal ones, while a spike,
-    // a drop or a burst in a single signal does, which the random splits of a 15-dimensional tree would mostly miss.
+    // isolated at the root. Three quarters of a width: normal windows rarely stray so far from 128 recent normal
+    // ones, while a spike, a drop or a burst in a single signal does, which the random splits of a 15-dimensional
+    // tree would mostly miss.
     private const float BoxMargin = 0.75f;
 
     // Marks a leaf in _feature.
