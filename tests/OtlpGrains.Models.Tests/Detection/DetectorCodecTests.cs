@@ -18,11 +18,22 @@ public sealed class DetectorCodecTests
         // Non-default values: a codec that forgot a field would load the default and be caught.
         BaselineModel.KindName => (new BaselineCodec(), new BaselineModel(Schema, BaselineOptions.Default with
         {
-            RecentWindows = 48, ShortWindows = 5, SeasonBins = 24, NoveltyWeight = 70, RoughnessWeight = 1.5, NoveltyWarmUpDays = 0.5,
+            RecentWindows = 48,
+            ShortWindows = 5,
+            SeasonBins = 24,
+            NoveltyWeight = 70,
+            RoughnessWeight = 1.5,
+            NoveltyWarmUpDays = 0.5,
         })),
         IsolationForestModel.KindName => (new IsolationForestCodec(), new IsolationForestModel(Schema, IsolationForestOptions.Default with
         {
-            Trees = 20, SampleSize = 16, ReservoirSize = 128, WarmUpWindows = 100, Seed = 12345, Lags = 4, HalfScoreSurprise = 10,
+            Trees = 20,
+            SampleSize = 16,
+            ReservoirSize = 128,
+            WarmUpWindows = 100,
+            Seed = 12345,
+            Lags = 4,
+            HalfScoreSurprise = 10,
         })),
         _ => throw new ArgumentException(kind, nameof(kind)),
     };
