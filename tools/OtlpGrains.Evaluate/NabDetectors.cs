@@ -1,4 +1,6 @@
 using OtlpGrains.Models.Detection;
+using OtlpGrains.Models.Detection.Baseline;
+using OtlpGrains.Models.Detection.IsolationForest;
 using OtlpGrains.Models.Detection.WindowedGaussian;
 using OtlpGrains.Interfaces;
 
@@ -14,6 +16,8 @@ internal static class NabDetectors
     public static IReadOnlyList<NabDetector> All { get; } =
     [
         new("windowed-gaussian", () => new WindowedGaussianModel()),
+        new(BaselineModel.KindName, () => new BaselineModel(FeatureSchema.Univariate, BaselineOptions.Default)),
+        new(IsolationForestModel.KindName, () => new IsolationForestModel(FeatureSchema.Univariate, IsolationForestOptions.Default)),
     ];
 }
 

@@ -1,0 +1,67 @@
+namespace OtlpGrains.Models.Detection.Baseline;
+
+/// <summary>
+/// The default detector of every service: a robust, seasonal streaming baseline per signal
+/// (<see cref="SignalBaseline"/>). A signal's score maps its surprise s (nats) to s / (s + h), with h
+/// <see cref="BaselineOptions.HalfScoreSurprise"/>; the window's score is that of its most surprising signal, less
+/// ln(signals) for having looked at several.
+/// </summary>
+public sealed class BaselineModel : IAnomalyModel
+{
+    /// <summary>The kind name in artifacts and the registry.</summary>
+    public const string KindName = "baseline";
+
+    public BaselineModel(FeatureSchema schema, BaselineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Schema = schema;
+        Options = options;
+    }
+
+    public string Kind => KindName;
+
+    public FeatureSchema Schema { get; }
+
+    public BaselineOptions Options { get; }
+
+    public DetectorState NewState() => new BaselineState();
+
+    public AnomalyScore Score(DetectorState state, long windowStartUnixNano, ReadOnlySpan<double> values)
+    {
+        if (state is not BaselineState baseline)
+        {
+            throw new ArgumentException($"a {KindName} model cannot use a state of kind '{state?.Kind}'", nameof(state));
+        }
+
+        // An open-ended schema follows every value up to the cap; a closed one only its named signals.
+        int followed = Math.Min(Schema.OpenEnded ? values.Length : Math.Min(values.Length, Schema.Signals.Length), Options.MaxSignals);
+        var scores = new double[values.Length];
+        Array.Fill(scores, double.NaN);
+        ReadOnlySpan<SignalBaseline> signals = baseline.Signals(followed, Options);
+        double strongest = double.NaN;
+        int judged = 0;
+        for (int i = 0; i < followed; i++)
+        {
+            double surprise = signals[i].Observe(windowStartUnixNano, values[i], Options);
+            if (double.IsNaN(surprise))
+            {
+                continue;
+            }
+
+            judged++;
+            scores[i] = ToScore(surprise);
+            strongest = double.IsNaN(strongest) ? surprise : Math.Max(strongest, surprise);
+        }
+
+        if (judged == 0)
+        {
+            return new AnomalyScore(0, scores);
+        }
+
+        return new AnomalyScore(ToScore(Math.Max(0, strongest - Math.Log(judged))), scores);
+    }
+
+    private double ToScore(double surprise) => surprise / (surprise + Options.HalfScoreSurprise);
+}

@@ -1,0 +1,84 @@
+using OtlpGrains.Models.Detection;
+using OtlpGrains.Models.Detection.Baseline;
+using Xunit;
+
+namespace OtlpGrains.Models.Tests.Detection.Baseline;
+
+public sealed class BaselineModelTests
+{
+    private const long Minute = 60_000_000_000;
+
+    [Fact]
+    public void FollowsSignalsThatAppearLaterUpToTheCap()
+    {
+        var model = new BaselineModel(FeatureSchema.Red, BaselineOptions.Default with { MaxSignals = 7 });
+        var state = (BaselineState)model.NewState();
+        model.Score(state, 0, [1, 0, 2, 3, 4]);
+        Assert.Equal(5, state.SignalCount);
+
+        // A service's metric series join the vector: followed up to the cap, the rest get no opinion.
+        AnomalyScore score = model.Score(state, Minute, [1, 0, 2, 3, 4, 10, 20, 30, 40]);
+        Assert.Equal(7, state.SignalCount);
+        Assert.Equal(9, score.SignalScores.Length);
+        Assert.True(double.IsNaN(score.SignalScores[7]) && double.IsNaN(score.SignalScores[8]));
+    }
+
+    [Fact]
+    public void ClosedSchemaIgnoresExtraValues()
+    {
+        var model = new BaselineModel(FeatureSchema.Univariate, BaselineOptions.Default);
+        var state = (BaselineState)model.NewState();
+        for (int w = 0; w < 50; w++)
+        {
+            model.Score(state, w * Minute, [10 + (w % 3), 999]);
+        }
+
+        Assert.Equal(1, state.SignalCount);
+    }
+
+    [Fact]
+    public void MissingValuesHaveNoOpinionAndDoNotDisturbTheOthers()
+    {
+        var model = new BaselineModel(FeatureSchema.Red, BaselineOptions.Default);
+        DetectorState withGaps = model.NewState();
+        DetectorState ratesOnly = model.NewState();
+        var random = new Random(8);
+        AnomalyScore last = default;
+        for (int w = 0; w < 200; w++)
+        {
+            double rate = 100 + (5 * random.NextDouble());
+            last = model.Score(withGaps, w * Minute, [rate, double.NaN, double.NaN, double.NaN, double.NaN]);
+            AnomalyScore reference = model.Score(ratesOnly, w * Minute, [rate]);
+            Assert.Equal(reference.SignalScores[0], last.SignalScores[0]);
+        }
+
+        Assert.False(double.IsNaN(last.SignalScores[0]));
+        Assert.All(last.SignalScores[1..], s => Assert.True(double.IsNaN(s)));
+    }
+
+    [Fact]
+    public void AlarmsOnceAtTheOnsetOfALastingShiftNotOnEveryWindow()
+    {
+        var model = new BaselineModel(FeatureSchema.Univariate, BaselineOptions.Default);
+        DetectorState state = model.NewState();
+        var random = new Random(9);
+        var scores = new List<double>();
+        for (int w = 0; w < 2000; w++)
+        {
+            double value = (w < 1500 ? 50 : 80) + (2 * (random.NextDouble() - 0.5));
+            scores.Add(model.Score(state, w * Minute, [value]).Score);
+        }
+
+        Assert.True(scores[1500] > 0.9, $"onset scored {scores[1500]}");
+        Assert.True(scores.Skip(1500 + 10).All(s => s < 0.5), "the shifted level kept alarming");
+    }
+
+    [Fact]
+    public void RefusesBadOptionsAndForeignStates()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new BaselineModel(FeatureSchema.Red, BaselineOptions.Default with { RecentWindows = 2 }));
+        Assert.Contains("RecentWindows", error.Message, StringComparison.Ordinal);
+        var model = new BaselineModel(FeatureSchema.Red, BaselineOptions.Default);
+        Assert.Throws<ArgumentException>(() => model.Score(new OtlpGrains.Models.Detection.IsolationForest.IsolationForestState(), 0, [1.0]));
+    }
+}
