@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using OtlpGrains.Models.Detection;
+using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Models.Artifacts;
 

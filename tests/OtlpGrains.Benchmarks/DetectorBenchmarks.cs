@@ -5,6 +5,7 @@ using OtlpGrains.Models.Detection;
 using OtlpGrains.Models.Detection.Baseline;
 using OtlpGrains.Models.Detection.IsolationForest;
 using OtlpGrains.Models.Detection.Thresholds;
+using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Benchmarks;
 

@@ -1,4 +1,5 @@
 using OtlpGrains.Models.Detection.Baseline;
+using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Models.Detection.IsolationForest;
 

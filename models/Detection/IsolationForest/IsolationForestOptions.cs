@@ -1,3 +1,5 @@
+using OtlpGrains.Interfaces;
+
 namespace OtlpGrains.Models.Detection.IsolationForest;
 
 /// <summary>

@@ -3,6 +3,7 @@ using OtlpGrains.Models.Detection;
 using OtlpGrains.Models.Detection.Baseline;
 using OtlpGrains.Models.Detection.IsolationForest;
 using Xunit;
+using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Models.Tests.Detection;
 

@@ -1,6 +1,7 @@
 using OtlpGrains.Models.Detection;
 using OtlpGrains.Models.Detection.Thresholds;
 using Xunit;
+using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Models.Tests.Detection.Thresholds;
 
