@@ -45,4 +45,11 @@ public interface IModelRegistryGrain : IGrainWithStringKey
     /// <summary>Archives a version that is not in production.</summary>
     [Alias("Retire")]
     ValueTask<RegistryResult> RetireAsync(string name, int version, string who, string reason);
+
+    /// <summary>
+    /// Adds what a silo's service grains saw of model versions since its last report (windows scored, the score
+    /// distribution, shadow agreement). Reports of unknown models or versions are ignored.
+    /// </summary>
+    [Alias("ReportScores")]
+    ValueTask ReportScoresAsync(ModelScoreReport[] reports);
 }

@@ -81,6 +81,28 @@ internal sealed partial class ModelRegistryGrain(
     public async ValueTask<RegistryResult> RetireAsync(string name, int version, string who, string reason) =>
         await ApplyAsync(name, _registry.Retire(name, version, who, reason, time.GetUtcNow()));
 
+    public ValueTask ReportScoresAsync(ModelScoreReport[] reports)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        foreach (var report in reports)
+        {
+            if (_registry.Find(report.Model)?.Find(report.Version) is null)
+            {
+                continue; // a version retired and forgotten, or a report from a silo with a stale view
+            }
+
+            string key = IModelArtifactGrain.KeyOf(report.Model, report.Version);
+            if (!state.State.Scores.TryGetValue(key, out var scores))
+            {
+                state.State.Scores[key] = scores = new VersionScores();
+            }
+
+            scores.Add(report);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     private async Task<RegistryResult> ApplyAsync(string name, RegistryResult result)
     {
         if (!result.Succeeded)

@@ -10,4 +10,11 @@ public sealed class ModelRegistryState
     /// <summary>Uploads refused before any change (bad artifact, schema, size...). Stored with the next change.</summary>
     [Id(1)]
     public long RefusedUploads { get; set; }
+
+    /// <summary>
+    /// What the silos reported of each version (<c>name/version</c>). Kept in memory as reports arrive and stored
+    /// with the next change, so reports cost no storage writes.
+    /// </summary>
+    [Id(2)]
+    public Dictionary<string, VersionScores> Scores { get; set; } = new(StringComparer.Ordinal);
 }
