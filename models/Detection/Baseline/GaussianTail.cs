@@ -1,7 +1,7 @@
 namespace OtlpGrains.Models.Detection.Baseline;
 
 /// <summary>Surprise, in nats, of a z-score under a two-sided Gaussian tail: -ln P(|Z| >= z).</summary>
-public static class GaussianTail
+internal static class GaussianTail
 {
     public static double Surprise(double z)
     {

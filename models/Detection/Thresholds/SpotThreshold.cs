@@ -21,6 +21,10 @@ public sealed class SpotThreshold
     [Id(5)] private double _warning = double.NaN;
     [Id(6)] private double _critical = double.NaN;
 
+    // Working space for the refit's sorted copy; not part of the state (no [Id]), so a restored state allocates anew.
+    [NonSerialized]
+    private double[]? _sorted;
+
     /// <summary>True once the calibration windows have been seen and verdicts are given.</summary>
     public bool IsCalibrated => !double.IsNaN(_peakThreshold);
 
@@ -72,12 +76,22 @@ public sealed class SpotThreshold
     private void Calibrate(SpotOptions options)
     {
         _sinceCalibration = 0;
-        double[] sorted = _history[.._count];
-        Array.Sort(sorted);
+        if (_sorted?.Length != _history.Length)
+        {
+            _sorted = new double[_history.Length];
+        }
+
+        Span<double> sorted = _sorted.AsSpan(0, _count);
+        _history.AsSpan(0, _count).CopyTo(sorted);
+        sorted.Sort();
         double t = sorted[Math.Min(_count - 1, (int)(options.PeakQuantile * _count))];
-        int firstPeak = Array.FindIndex(sorted, s => s > t);
-        int peaks = firstPeak < 0 ? 0 : _count - firstPeak;
-        Span<double> excesses = sorted.AsSpan(_count - peaks);
+        int peaks = 0;
+        while (peaks < _count && sorted[_count - 1 - peaks] > t)
+        {
+            peaks++;
+        }
+
+        Span<double> excesses = sorted[(_count - peaks)..];
         for (int i = 0; i < excesses.Length; i++)
         {
             excesses[i] -= t;
