@@ -1,0 +1,47 @@
+using Microsoft.ML;
+using Microsoft.ML.Trainers;
+using OtlpGrains.Models.Detection;
+using OtlpGrains.Models.Detection.MlNet;
+
+namespace OtlpGrains.Models.Training;
+
+/// <summary>
+/// Trains ML.NET's randomized PCA anomaly detector on lag-embedded normal windows: the principal subspace of the
+/// last <see cref="MlNetPcaTrainingOptions.Length"/> windows (in scale units) of every training series.
+/// </summary>
+public static class MlNetPcaTrainer
+{
+    public static MlNetPcaModel Train(FeatureSchema schema, MlNetPcaTrainingOptions options, IEnumerable<IReadOnlyList<double[]>> series)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(options);
+        int signals = schema.Signals.Length;
+        int size = options.Length * signals;
+        if (options.Rank < 1 || options.Rank >= size)
+        {
+            throw new ArgumentException($"Rank must be in [1, {size - 1}] for {options.Length} windows of {signals} signals, not {options.Rank}");
+        }
+
+        (float[] sequences, int count) = TrainingSequences.Collect(MlNetPcaModel.KindName, signals, options.Length, series);
+        var rows = new PcaInput[count];
+        for (int i = 0; i < count; i++)
+        {
+            rows[i] = new PcaInput { Features = sequences.AsSpan(i * size, size).ToArray() };
+        }
+
+        var context = new MLContext(seed: options.Seed);
+        IDataView data = context.Data.LoadFromEnumerable(rows, PcaInput.Definition(size));
+        var trainer = context.AnomalyDetection.Trainers.RandomizedPca(new RandomizedPcaTrainer.Options
+        {
+            FeatureColumnName = nameof(PcaInput.Features),
+            Rank = options.Rank,
+            Oversampling = options.Oversampling,
+            EnsureZeroMean = true,
+            Seed = options.Seed,
+        });
+        ITransformer model = trainer.Fit(data);
+        using var zip = new MemoryStream();
+        context.Model.Save(model, data.Schema, zip);
+        return new MlNetPcaModel(schema, options.Length, zip.ToArray());
+    }
+}
