@@ -1,3 +1,6 @@
-// Evaluation commands. Not written yet: the NAB command comes with the scorer (issue #8).
-Console.Error.WriteLine("usage: OtlpGrains.Evaluate nab <nab-dir>");
-return 2;
+// Evaluation commands over the data sets in ../shared/data.
+using OtlpGrains.Evaluate;
+
+return args is ["nab", .. var rest]
+    ? NabCommand.Run(rest, Console.Out, Console.Error)
+    : Usage.Fail(Console.Error, "expected a command");

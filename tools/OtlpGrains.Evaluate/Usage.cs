@@ -1,0 +1,15 @@
+namespace OtlpGrains.Evaluate;
+
+/// <summary>The command line's help, printed with the reason whenever the arguments are wrong.</summary>
+internal static class Usage
+{
+    public const string Text = "usage: OtlpGrains.Evaluate nab <nab-dir> [--detector NAME] [--out DIR]";
+
+    public static int Fail(TextWriter error, string reason)
+    {
+        error.WriteLine($"error: {reason}");
+        error.WriteLine(Text);
+        error.WriteLine($"detectors: {string.Join(", ", NabDetectors.All.Select(d => d.Name))}");
+        return 2;
+    }
+}
