@@ -23,10 +23,20 @@ public static class MlNetPcaTrainer
         }
 
         (float[] sequences, int count) = TrainingSequences.Collect(MlNetPcaModel.KindName, signals, options.Length, series);
+        // A flat training series (a constant in NAB's probation) has no principal directions, and ML.NET's eigenvectors
+        // come out NaN. A seeded jitter of a hundredth of a scale unit keeps every subspace defined and is far below
+        // what the robust scale lets a normal window vary.
+        var jitter = new Random(options.Seed);
         var rows = new PcaInput[count];
         for (int i = 0; i < count; i++)
         {
-            rows[i] = new PcaInput { Features = sequences.AsSpan(i * size, size).ToArray() };
+            float[] features = sequences.AsSpan(i * size, size).ToArray();
+            for (int j = 0; j < size; j++)
+            {
+                features[j] += (float)(0.01 * ((2 * jitter.NextDouble()) - 1));
+            }
+
+            rows[i] = new PcaInput { Features = features };
         }
 
         var context = new MLContext(seed: options.Seed);
@@ -35,7 +45,8 @@ public static class MlNetPcaTrainer
         {
             FeatureColumnName = nameof(PcaInput.Features),
             Rank = options.Rank,
-            Oversampling = options.Oversampling,
+            // The randomized projection cannot be wider than the input: ML.NET's eigenvectors come out NaN.
+            Oversampling = Math.Min(options.Oversampling, size - options.Rank),
             EnsureZeroMean = true,
             Seed = options.Seed,
         });

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using OtlpGrains.Models.Detection;
 using OtlpGrains.Models.Evaluation.Nab;
 
 namespace OtlpGrains.Evaluate;
@@ -55,11 +56,11 @@ internal static class NabCommand
 
     private static string RunDetector(NabDetector detector, NabCorpus corpus, string? outDirectory, TextWriter error)
     {
-        var model = detector.Create();
+        Func<NabFile, IAnomalyModel> modelFor = detector.PerFile ?? SharedModel(detector.Create());
         long started = Stopwatch.GetTimestamp();
         int done = 0;
         var perCategory = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
-        double[][] scores = NabDetectorRun.Run(model, corpus, run =>
+        double[][] scores = NabDetectorRun.Run(modelFor, corpus, run =>
         {
             lock (perCategory)
             {
@@ -92,6 +93,8 @@ internal static class NabCommand
 
         return string.Create(CultureInfo.InvariantCulture, $"NAB {detector.Name} {string.Join(' ', Columns.Select(c => $"{c.Label}={Normalized(results, c.Profile):F1}"))}");
     }
+
+    private static Func<NabFile, IAnomalyModel> SharedModel(IAnomalyModel model) => _ => model;
 
     private static double Normalized(IReadOnlyList<NabProfileResult> results, string profile) =>
         results.FirstOrDefault(r => r.Profile.Name == profile)?.NormalizedScore

@@ -1,5 +1,8 @@
 using OtlpGrains.Models.Detection;
+using OtlpGrains.Models.Detection.MlNet;
+using OtlpGrains.Models.Detection.Torch;
 using OtlpGrains.Models.Detection.WindowedGaussian;
+using OtlpGrains.Models.Evaluation.Nab;
 
 namespace OtlpGrains.Evaluate;
 
@@ -13,8 +16,14 @@ internal static class NabDetectors
     public static IReadOnlyList<NabDetector> All { get; } =
     [
         new("windowed-gaussian", () => new WindowedGaussianModel()),
+        ProbationTrained.Detector(TorchSequenceModel.LstmKind),
+        ProbationTrained.Detector(TorchSequenceModel.TransformerKind),
+        ProbationTrained.Detector(MlNetPcaModel.KindName),
     ];
 }
 
-/// <summary>A detector's name on the NAB line and how to build its model.</summary>
-internal sealed record NabDetector(string Name, Func<IAnomalyModel> Create);
+/// <summary>
+/// A detector's name on the NAB line and how to build its model: one model for the corpus (<see cref="Create"/>),
+/// or, for detectors trained offline, one per file from that file's probation rows (<see cref="PerFile"/>).
+/// </summary>
+internal sealed record NabDetector(string Name, Func<IAnomalyModel> Create, Func<NabFile, IAnomalyModel>? PerFile = null);

@@ -37,13 +37,14 @@ public sealed class MlNetPcaModel : SequenceModel
             throw new ArgumentException($"not an ML.NET model zip: {e.Message.ReplaceLineEndings(" ")}", nameof(modelZip), e);
         }
 
-        if (_transformer is not AnomalyPredictionTransformer<PcaModelParameters> pca)
+        // A loaded pipeline types its predictor loosely; the parameters are PCA's when the zip came from our trainer.
+        if ((_transformer as IPredictionTransformer<object>)?.Model is not PcaModelParameters pca)
         {
             throw new ArgumentException($"the ML.NET model is a {_transformer.GetType().Name}, not a PCA anomaly detector", nameof(modelZip));
         }
 
         VBuffer<float> mean = default;
-        pca.Model.GetMean(ref mean);
+        pca.GetMean(ref mean);
         _mean = mean.DenseValues().ToArray();
         if (_mean.Length != length * Signals)
         {

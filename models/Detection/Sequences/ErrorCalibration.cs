@@ -9,7 +9,7 @@ namespace OtlpGrains.Models.Detection.Sequences;
 public sealed class ErrorCalibration
 {
     /// <summary>Errors kept.</summary>
-    public const int Capacity = 128;
+    public const int Capacity = 512;
 
     /// <summary>Errors needed before a score other than 0 is given: fewer give a spread too rough to judge by.</summary>
     public const int MinHistory = 32;
@@ -17,6 +17,8 @@ public sealed class ErrorCalibration
     // z at which the score is one half: five robust deviations above the usual error, past what noise reaches in a
     // few hundred windows.
     private const double HalfScoreZ = 5;
+
+    private const double AbsoluteFloor = 0.05;
 
     [Id(0)] private readonly double[] _errors = new double[Capacity];
     [Id(1)] private int _count;
@@ -43,7 +45,9 @@ public sealed class ErrorCalibration
 
         sorted.Sort();
         double mad = (sorted[(_count - 1) / 2] + sorted[_count / 2]) / 2;
-        double scale = Math.Max(1.4826 * mad, Math.Max(1e-3 * median, 1e-9));
+        // Floors: a model that reconstructs a perfectly regular series has errors of near-constant size, and without
+        // a floor the tiniest wobble would read as many deviations. Errors are in scale units, so 0.05 is small.
+        double scale = Math.Max(1.4826 * mad, Math.Max(0.25 * median, AbsoluteFloor));
         double z = (error - median) / scale;
         return z <= 0 ? 0 : z * z / ((z * z) + (HalfScoreZ * HalfScoreZ));
     }

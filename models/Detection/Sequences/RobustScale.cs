@@ -9,7 +9,7 @@ namespace OtlpGrains.Models.Detection.Sequences;
 public sealed class RobustScale
 {
     /// <summary>Values kept per signal.</summary>
-    public const int Capacity = 128;
+    public const int Capacity = 512;
 
     /// <summary>Values a signal needs before it can be normalised.</summary>
     public const int MinHistory = 8;

@@ -44,6 +44,9 @@ public static class TorchRuntime
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
+            // Our tensors are small and callers already run in parallel (grains, NAB files): LibTorch's own thread
+            // pool per call only adds contention. A batch of a thousand services still takes one pass on one core.
+            torch.set_num_threads(1);
             return null;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
