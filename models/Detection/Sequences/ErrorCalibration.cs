@@ -45,9 +45,17 @@ public sealed class ErrorCalibration
 
         sorted.Sort();
         double mad = (sorted[(_count - 1) / 2] + sorted[_count / 2]) / 2;
-        // Floors: a model that reconstructs a perfectly regular series has errors of near-constant size, and without
-        // a floor the tiniest wobble would read as many deviations. Errors are in scale units, so 0.05 is small.
-        double scale = Math.Max(1.4826 * mad, Math.Max(0.25 * median, AbsoluteFloor));
+        double squares = 0;
+        foreach (double d in sorted)
+        {
+            squares += d * d;
+        }
+
+        // Floors: errors of a series with recurring bursts have a MAD near 0 between bursts, and each burst would
+        // read as hundreds of deviations; half the standard deviation keeps recurring bursts ordinary. A model that
+        // reconstructs a perfectly regular series has errors of near-constant size, and the tiniest wobble would
+        // read as many deviations; a quarter of the usual error and an absolute 0.05 scale units bound that.
+        double scale = Math.Max(Math.Max(1.4826 * mad, 0.5 * Math.Sqrt(squares / _count)), Math.Max(0.25 * median, AbsoluteFloor));
         double z = (error - median) / scale;
         return z <= 0 ? 0 : z * z / ((z * z) + (HalfScoreZ * HalfScoreZ));
     }

@@ -86,22 +86,18 @@ public sealed class RobustScale
     private static double Median(ReadOnlySpan<double> sorted) =>
         (sorted[(sorted.Length - 1) / 2] + sorted[sorted.Length / 2]) / 2;
 
-    // A flat history (MAD 0) falls back to the mean deviation, then to a sliver of the level: a step out of a
-    // constant series is then large but finite.
+    // The MAD alone collapses on quantised or mostly-constant series (MAD 0 while bursts come and go), and every
+    // burst would then sit at the clip. Half the standard deviation about the median is a floor that bursts raise
+    // themselves; a constant history falls back to a sliver of the level, so a step out of it is large but finite.
     private static double Scale(double mad, ReadOnlySpan<double> deviations, double median)
     {
-        if (mad > 0)
-        {
-            return 1.4826 * mad;
-        }
-
-        double mean = 0;
+        double squares = 0;
         foreach (double d in deviations)
         {
-            mean += d;
+            squares += d * d;
         }
 
-        mean /= deviations.Length;
-        return mean > 0 ? 1.2533 * mean : Math.Max(1e-3 * Math.Abs(median), 1e-9);
+        double spread = Math.Max(1.4826 * mad, 0.5 * Math.Sqrt(squares / deviations.Length));
+        return spread > 0 ? spread : Math.Max(1e-3 * Math.Abs(median), 1e-9);
     }
 }
