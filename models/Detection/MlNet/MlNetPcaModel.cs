@@ -10,7 +10,8 @@ namespace OtlpGrains.Models.Detection.MlNet;
 /// service's last Length windows in scale units, and the raw error is the input's distance from the principal subspace
 /// of normal inputs. ML.NET's score is that distance divided by the input's distance from the training mean (a share in
 /// [0, 1], near 1 for any input of mere noise); multiplying it back by the latter gives the distance itself, which
-/// grows with how far a window departs. The trained pipeline is kept as ML.NET's model zip, which the artifact carries.
+/// grows with how far a window departs. Divided by the root of the input's size, it is an RMS per value, in scale
+/// units like the autoencoders' errors. The trained pipeline is kept as ML.NET's model zip, which the artifact carries.
 /// </summary>
 public sealed class MlNetPcaModel : SequenceModel
 {
@@ -94,7 +95,7 @@ public sealed class MlNetPcaModel : SequenceModel
                 deviation += d * d;
             }
 
-            totals[b] *= Math.Sqrt(deviation);
+            totals[b] *= Math.Sqrt(deviation / size);
         }
 
         // PCA's distance has no split per signal: each signal's share is how far its newest value is from its level.

@@ -14,8 +14,11 @@ public sealed class RobustScale
     /// <summary>Values a signal needs before it can be normalised.</summary>
     public const int MinHistory = 8;
 
-    /// <summary>Normalised values are clipped to this many scale units, so that one wild value cannot dominate.</summary>
-    public const double Clip = 10;
+    /// <summary>
+    /// Beyond about this many scale units values are compressed logarithmically (c·asinh(z/c)): a wild value cannot
+    /// dominate a network's input, yet a larger departure still reads larger, which the ranking of scores needs.
+    /// </summary>
+    public const double Compression = 4;
 
     [Id(0)] private readonly double[] _values;
     [Id(1)] private readonly int[] _counts;
@@ -62,7 +65,7 @@ public sealed class RobustScale
 
             history.Sort();
             double scale = Scale(Median(history), history, median);
-            normalised[s] = (float)Math.Clamp((x - median) / scale, -Clip, Clip);
+            normalised[s] = (float)(Compression * Math.Asinh((x - median) / scale / Compression));
         }
     }
 

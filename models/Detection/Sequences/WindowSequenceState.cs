@@ -2,8 +2,8 @@ namespace OtlpGrains.Models.Detection.Sequences;
 
 /// <summary>
 /// A service's state for models that read the last <see cref="Length"/> windows as one input (the TorchSharp
-/// autoencoders, the ML.NET PCA over lag-embedded windows): the running robust scale, the last windows in scale
-/// units, and the calibration of the model's errors. Bounded: about (128 + Length) values per signal plus 128 errors.
+/// autoencoders, the ML.NET PCA over lag-embedded windows): the running robust scale and the last windows in scale
+/// units. Bounded: (<see cref="RobustScale.Capacity"/> + Length) values per signal.
 /// </summary>
 [GenerateSerializer, Alias("otlpgrains.WindowSequenceState")]
 public sealed class WindowSequenceState : DetectorState
@@ -13,7 +13,6 @@ public sealed class WindowSequenceState : DetectorState
     [Id(2)] private int _stored;
     [Id(3)] private int _head;
     [Id(4)] private readonly RobustScale _scale;
-    [Id(5)] private readonly ErrorCalibration _calibration = new();
 
     public WindowSequenceState(string kind, int signals, int length)
     {
@@ -28,13 +27,10 @@ public sealed class WindowSequenceState : DetectorState
     public override string Kind => _kind;
 
     /// <summary>Windows per model input, the newest last.</summary>
-    [Id(6)]
+    [Id(5)]
     public int Length { get; private set; }
 
     public int Signals => _scale.Signals;
-
-    /// <summary>The calibration of this state's model errors.</summary>
-    public ErrorCalibration Calibration => _calibration;
 
     /// <summary>
     /// Writes the model input for a new window into <paramref name="sequence"/> (Length x Signals, oldest first): the

@@ -6,8 +6,9 @@ namespace OtlpGrains.Models.Detection.Torch;
 
 /// <summary>
 /// An LSTM autoencoder over a sequence of windows: an encoder LSTM reads the sequence, its last hidden state is
-/// squeezed to a small latent vector, and a decoder LSTM unrolls that vector back into the sequence. A window that
-/// does not follow the patterns seen in training is reconstructed poorly.
+/// squeezed to a small latent vector, and a decoder LSTM unrolls that vector back into the sequence. The newest
+/// window is hidden from the encoder (masked), so its reconstruction is what the older windows imply: a newest
+/// window that does not follow them is reconstructed poorly, however well the network could copy it.
 /// </summary>
 internal sealed class LstmAutoencoder : nn.Module<Tensor, Tensor>
 {
@@ -34,7 +35,9 @@ internal sealed class LstmAutoencoder : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        (_, Tensor hidden, _) = _encoder.call(input);
+        Tensor masked = input.clone();
+        masked[.., -1] = zeros_like(masked[.., -1]);
+        (_, Tensor hidden, _) = _encoder.call(masked);
         Tensor latent = tanh(_toLatent.call(hidden[-1]));
         Tensor repeated = _fromLatent.call(latent).unsqueeze(1).expand(-1, _length, -1);
         (Tensor decoded, _, _) = _decoder.call(repeated);
