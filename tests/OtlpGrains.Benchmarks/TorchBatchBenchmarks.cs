@@ -1,4 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using OtlpGrains.Models.Detection;
 using OtlpGrains.Models.Detection.MlNet;
 using OtlpGrains.Models.Detection.Torch;
@@ -15,7 +18,7 @@ namespace OtlpGrains.Benchmarks;
 /// Run: <c>dotnet run -c Release --project tests/OtlpGrains.Benchmarks -- --filter '*TorchBatch*'</c>.
 /// The models are trained on synthetic RED windows with the trainers' default options.
 /// </remarks>
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
+[Config(typeof(InProcessJob))]
 [MemoryDiagnoser]
 [BenchmarkCategory("models")]
 public class TorchBatchBenchmarks
@@ -67,6 +70,16 @@ public class TorchBatchBenchmarks
 
     [GlobalCleanup]
     public void Cleanup() => (_model as IDisposable)?.Dispose();
+
+    /// <summary>
+    /// In process: BenchmarkDotNet's generated project copies the TorchSharp natives again, unpatched for Debian 12's
+    /// libstdc++, while this process already runs from the patched build output. 1 launch, 3 warm-ups, 10 iterations.
+    /// </summary>
+    private sealed class InProcessJob : ManualConfig
+    {
+        public InProcessJob() =>
+            AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(10));
+    }
 
     // Rate, error ratio, p50, p95, p99 with a daily-like cycle of 24 windows and noise.
     private static double[][] RedWindows(int length, int seed)

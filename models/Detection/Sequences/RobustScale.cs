@@ -1,10 +1,15 @@
 namespace OtlpGrains.Models.Detection.Sequences;
 
 /// <summary>
-/// A running robust scale per signal: the median and the median absolute deviation of the last
-/// <see cref="Capacity"/> values, so that services (or NAB files) of any magnitude feed a model values of the same
-/// spread, and a burst of outliers barely moves the scale.
+/// A running robust scale per signal: the median and spread of the last <see cref="Capacity"/> values, so that
+/// services (or NAB files) of any magnitude feed a model values of the same spread, and a burst of outliers barely
+/// moves the scale.
 /// </summary>
+/// <remarks>
+/// Each signal keeps its values twice: in arrival order (to know which one leaves) and sorted (so that the median is
+/// a lookup and the MAD one merge from the median outwards). A window then costs O(Capacity) per signal instead of
+/// two sorts: a batch of 1,000 services spent most of its time sorting before.
+/// </remarks>
 [GenerateSerializer, Alias("otlpgrains.RobustScale")]
 public sealed class RobustScale
 {
@@ -23,11 +28,13 @@ public sealed class RobustScale
     [Id(0)] private readonly double[] _values;
     [Id(1)] private readonly int[] _counts;
     [Id(2)] private readonly int[] _heads;
+    [Id(3)] private readonly double[] _sorted;
 
     public RobustScale(int signals)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(signals, 1);
         _values = new double[signals * Capacity];
+        _sorted = new double[signals * Capacity];
         _counts = new int[signals];
         _heads = new int[signals];
     }
@@ -38,12 +45,11 @@ public sealed class RobustScale
     public bool Ready => _counts.All(c => c >= MinHistory);
 
     /// <summary>
-    /// Writes <paramref name="values"/> in scale units into <paramref name="normalised"/>: (x - median) / scale,
-    /// clipped; 0 where a value is missing (NaN) or its signal has too little history.
+    /// Writes <paramref name="values"/> in scale units into <paramref name="normalised"/>: (x - median) / spread,
+    /// compressed; 0 where a value is missing (NaN) or its signal has too little history.
     /// </summary>
     public void Normalise(ReadOnlySpan<double> values, Span<float> normalised)
     {
-        Span<double> sorted = stackalloc double[Capacity];
         for (int s = 0; s < Signals; s++)
         {
             double x = s < values.Length ? values[s] : double.NaN;
@@ -54,53 +60,93 @@ public sealed class RobustScale
                 continue;
             }
 
-            Span<double> history = sorted[..count];
-            _values.AsSpan(s * Capacity, count).CopyTo(history);
-            history.Sort();
-            double median = Median(history);
-            for (int i = 0; i < count; i++)
-            {
-                history[i] = Math.Abs(history[i] - median);
-            }
-
-            history.Sort();
-            double scale = Scale(Median(history), history, median);
-            normalised[s] = (float)(Compression * Math.Asinh((x - median) / scale / Compression));
+            ReadOnlySpan<double> sorted = _sorted.AsSpan(s * Capacity, count);
+            double median = (sorted[(count - 1) / 2] + sorted[count / 2]) / 2;
+            double z = (x - median) / Spread(sorted, median);
+            normalised[s] = (float)(Compression * Math.Asinh(z / Compression));
         }
     }
 
-    /// <summary>Adds a window's values (NaN values are skipped).</summary>
+    /// <summary>Adds a window's values (NaN and infinite values are skipped).</summary>
     public void Learn(ReadOnlySpan<double> values)
     {
         for (int s = 0; s < Signals; s++)
         {
             double x = s < values.Length ? values[s] : double.NaN;
-            if (double.IsNaN(x) || double.IsInfinity(x))
+            if (!double.IsFinite(x))
             {
                 continue;
             }
 
-            _values[(s * Capacity) + _heads[s]] = x;
+            Span<double> sorted = _sorted.AsSpan(s * Capacity, Capacity);
+            int count = _counts[s];
+            int slot = (s * Capacity) + _heads[s];
+            if (count == Capacity)
+            {
+                // The oldest value leaves the sorted copy before the new one enters.
+                int leaving = sorted.BinarySearch(_values[slot]);
+                sorted[(leaving + 1)..count].CopyTo(sorted[leaving..]);
+                count--;
+            }
+
+            int at = sorted[..count].BinarySearch(x);
+            at = at >= 0 ? at : ~at;
+            sorted[at..count].CopyTo(sorted[(at + 1)..]);
+            sorted[at] = x;
+            _values[slot] = x;
             _heads[s] = (_heads[s] + 1) % Capacity;
-            _counts[s] = Math.Min(_counts[s] + 1, Capacity);
+            _counts[s] = count + 1;
         }
     }
 
-    private static double Median(ReadOnlySpan<double> sorted) =>
-        (sorted[(sorted.Length - 1) / 2] + sorted[sorted.Length / 2]) / 2;
-
-    // The MAD alone collapses on quantised or mostly-constant series (MAD 0 while bursts come and go), and every
-    // burst would then sit at the clip. Half the standard deviation about the median is a floor that bursts raise
-    // themselves; a constant history falls back to a sliver of the level, so a step out of it is large but finite.
-    private static double Scale(double mad, ReadOnlySpan<double> deviations, double median)
+    // The larger of 1.4826 × MAD and half the standard deviation about the median. The MAD alone collapses on
+    // quantised or mostly-constant series (0 while bursts come and go), and every burst would read as hundreds of
+    // units; bursts raise the deviation themselves. A constant history falls back to a sliver of the level, so a step
+    // out of it is large but finite.
+    private static double Spread(ReadOnlySpan<double> sorted, double median)
     {
+        int count = sorted.Length;
         double squares = 0;
-        foreach (double d in deviations)
+        foreach (double v in sorted)
         {
-            squares += d * d;
+            squares += (v - median) * (v - median);
         }
 
-        double spread = Math.Max(1.4826 * mad, 0.5 * Math.Sqrt(squares / deviations.Length));
+        // The deviations below and above the median are each sorted when walked outwards from it: merging the two
+        // walks gives the deviations in order, up to the middle rank(s) that make the MAD.
+        int low = (count - 1) / 2;
+        int high = low + 1;
+        double lowerMiddle = 0;
+        double upperMiddle = 0;
+        for (int rank = 0; rank <= count / 2; rank++)
+        {
+            double below = low >= 0 ? median - sorted[low] : double.PositiveInfinity;
+            double above = high < count ? sorted[high] - median : double.PositiveInfinity;
+            double deviation;
+            if (below <= above)
+            {
+                deviation = below;
+                low--;
+            }
+            else
+            {
+                deviation = above;
+                high++;
+            }
+
+            if (rank == (count - 1) / 2)
+            {
+                lowerMiddle = deviation;
+            }
+
+            if (rank == count / 2)
+            {
+                upperMiddle = deviation;
+            }
+        }
+
+        double mad = (lowerMiddle + upperMiddle) / 2;
+        double spread = Math.Max(1.4826 * mad, 0.5 * Math.Sqrt(squares / count));
         return spread > 0 ? spread : Math.Max(1e-3 * Math.Abs(median), 1e-9);
     }
 }
