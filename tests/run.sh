@@ -45,6 +45,12 @@ if [ ! -x /usr/sbin/mariadbd ] || [ ! -x /usr/bin/mariadb ]; then
     service mariadb stop >/dev/null 2>&1 || sudo service mariadb stop >/dev/null 2>&1 || true
 fi
 
+# TorchSharp's native library needs a newer libstdc++ than Debian 12's: the build compiles a shim with cc and patches
+# the output's copy with patchelf (models/Native/TorchSharpNatives.targets).
+if ! command -v cc >/dev/null 2>&1 || ! command -v patchelf >/dev/null 2>&1; then
+    install_packages gcc patchelf
+fi
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build OtlpGrains.sln -c Release
 

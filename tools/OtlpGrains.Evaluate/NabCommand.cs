@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OtlpGrains.Models.Detection;
 using OtlpGrains.Models.Evaluation.Nab;
 
 namespace OtlpGrains.Evaluate;
@@ -55,11 +56,11 @@ internal static class NabCommand
 
     private static string RunDetector(NabDetector detector, NabCorpus corpus, string? outDirectory, TextWriter error)
     {
-        var model = detector.Create();
+        Func<NabFile, IAnomalyModel> modelFor = detector.PerFile ?? SharedModel(detector.Create());
         long started = Stopwatch.GetTimestamp();
         int done = 0;
         var perCategory = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
-        double[][] scores = NabDetectorRun.Run(model, corpus, run =>
+        double[][] scores = NabDetectorRun.Run(modelFor, corpus, run =>
         {
             lock (perCategory)
             {
@@ -93,6 +94,8 @@ internal static class NabCommand
         IEnumerable<string> columns = Columns.Select(c => FormattableString.Invariant($"{c.Label}={Normalized(results, c.Profile):F1}"));
         return $"NAB {detector.Name} {string.Join(' ', columns)}";
     }
+
+    private static Func<NabFile, IAnomalyModel> SharedModel(IAnomalyModel model) => _ => model;
 
     private static double Normalized(IReadOnlyList<NabProfileResult> results, string profile) =>
         results.FirstOrDefault(r => r.Profile.Name == profile)?.NormalizedScore

@@ -1,8 +1,11 @@
 using OtlpGrains.Models.Detection;
+using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Detection.Baseline;
 using OtlpGrains.Models.Detection.IsolationForest;
+using OtlpGrains.Models.Detection.MlNet;
+using OtlpGrains.Models.Detection.Torch;
 using OtlpGrains.Models.Detection.WindowedGaussian;
-using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Evaluation.Nab;
 
 namespace OtlpGrains.Evaluate;
 
@@ -18,8 +21,14 @@ internal static class NabDetectors
         new("windowed-gaussian", () => new WindowedGaussianModel()),
         new(BaselineModel.KindName, () => new BaselineModel(FeatureSchema.Univariate, BaselineOptions.Default)),
         new(IsolationForestModel.KindName, () => new IsolationForestModel(FeatureSchema.Univariate, IsolationForestOptions.Default)),
+        ProbationTrained.Detector(TorchSequenceModel.LstmKind),
+        ProbationTrained.Detector(TorchSequenceModel.TransformerKind),
+        ProbationTrained.Detector(MlNetPcaModel.KindName),
     ];
 }
 
-/// <summary>A detector's name on the NAB line and how to build its model.</summary>
-internal sealed record NabDetector(string Name, Func<IAnomalyModel> Create);
+/// <summary>
+/// A detector's name on the NAB line and how to build its model: one model for the corpus (<see cref="Create"/>),
+/// or, for detectors trained offline, one per file from that file's probation rows (<see cref="PerFile"/>).
+/// </summary>
+internal sealed record NabDetector(string Name, Func<IAnomalyModel> Create, Func<NabFile, IAnomalyModel>? PerFile = null);

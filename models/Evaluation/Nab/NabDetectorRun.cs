@@ -20,10 +20,18 @@ public static class NabDetectorRun
     /// inflated by time slicing.</param>
     public static double[][] Run(IAnomalyModel model, NabCorpus corpus, Action<NabFileRun>? progress = null, int? maxParallelism = null)
     {
-        if (!FeatureSchema.Univariate.Accepts(model.Schema))
-        {
-            throw new ArgumentException($"model '{model.Kind}' reads schema '{model.Schema.Name}', NAB feeds '{FeatureSchema.Univariate.Name}'", nameof(model));
-        }
+        ArgumentNullException.ThrowIfNull(model);
+        CheckSchema(model);
+        return Run(_ => model, corpus, progress, maxParallelism);
+    }
+
+    /// <summary>
+    /// The same with a model per file, for detectors trained offline: <paramref name="modelFor"/> may read only the
+    /// file's probation rows (which the benchmark does not score), the same way for every file.
+    /// </summary>
+    public static double[][] Run(Func<NabFile, IAnomalyModel> modelFor, NabCorpus corpus, Action<NabFileRun>? progress = null, int? maxParallelism = null)
+    {
+        ArgumentNullException.ThrowIfNull(modelFor);
 
         var scores = new double[corpus.Files.Count][];
         // Longest files first so that the last worker does not start the biggest file alone.
@@ -31,10 +39,20 @@ public static class NabDetectorRun
         Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = maxParallelism ?? Environment.ProcessorCount }, f =>
         {
             long started = Stopwatch.GetTimestamp();
+            IAnomalyModel model = modelFor(corpus.Files[f]);
+            CheckSchema(model);
             scores[f] = RunFile(model, corpus.Files[f]);
             progress?.Invoke(new NabFileRun(corpus.Files[f], Stopwatch.GetElapsedTime(started)));
         });
         return scores;
+    }
+
+    private static void CheckSchema(IAnomalyModel model)
+    {
+        if (!FeatureSchema.Univariate.Accepts(model.Schema))
+        {
+            throw new ArgumentException($"model '{model.Kind}' reads schema '{model.Schema.Name}', NAB feeds '{FeatureSchema.Univariate.Name}'", nameof(model));
+        }
     }
 
     /// <summary>The anomaly score of each row of one file, from a fresh state.</summary>
