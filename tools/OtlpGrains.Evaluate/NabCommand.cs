@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using OtlpGrains.Models.Detection;
 using OtlpGrains.Models.Evaluation.Nab;
 
@@ -47,9 +46,11 @@ internal static class NabCommand
 
             return 0;
         }
-        catch (NabFormatException e)
+        catch (Exception e) when (OneLine(e) is string message)
         {
-            error.WriteLine($"error: {e.Message}");
+            // Bad data, or a detector that breaks its contract (wrong schema, a score outside [0, 1]) or cannot be
+            // trained on a file: one line.
+            error.WriteLine($"error: {message}");
             return 1;
         }
     }
@@ -91,10 +92,19 @@ internal static class NabCommand
             NabResultFiles.Write(Path.Combine(outDirectory, detector.Name), detector.Name, corpus, scores, results);
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"NAB {detector.Name} {string.Join(' ', Columns.Select(c => $"{c.Label}={Normalized(results, c.Profile):F1}"))}");
+        IEnumerable<string> columns = Columns.Select(c => FormattableString.Invariant($"{c.Label}={Normalized(results, c.Profile):F1}"));
+        return $"NAB {detector.Name} {string.Join(' ', columns)}";
     }
 
     private static Func<NabFile, IAnomalyModel> SharedModel(IAnomalyModel model) => _ => model;
+
+    // Files run in parallel, so a detector's exception may arrive wrapped.
+    private static string? OneLine(Exception e) => e switch
+    {
+        AggregateException { InnerExceptions.Count: > 0 } wrapped => OneLine(wrapped.InnerExceptions[0]),
+        NabFormatException or InvalidOperationException or ArgumentException => e.Message,
+        _ => null,
+    };
 
     private static double Normalized(IReadOnlyList<NabProfileResult> results, string profile) =>
         results.FirstOrDefault(r => r.Profile.Name == profile)?.NormalizedScore
