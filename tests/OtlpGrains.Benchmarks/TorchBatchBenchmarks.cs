@@ -73,8 +73,9 @@ public class TorchBatchBenchmarks
     public void Cleanup() => (_model as IDisposable)?.Dispose();
 
     /// <summary>
-    /// In process: BenchmarkDotNet's generated project copies the TorchSharp natives again, unpatched for Debian 12's
-    /// libstdc++, while this process already runs from the patched build output. 1 launch, 3 warm-ups, 10 iterations.
+    /// In process: BenchmarkDotNet's generated project sets ImportDirectoryBuildTargets=false, so the TorchSharp natives
+    /// it copies are not patched for Debian 12's libstdc++, while this process already runs from the patched build
+    /// output. 1 launch, 3 warm-ups, 10 iterations.
     /// </summary>
     private sealed class InProcessJob : ManualConfig
     {

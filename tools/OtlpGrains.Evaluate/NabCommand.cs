@@ -46,10 +46,11 @@ internal static class NabCommand
 
             return 0;
         }
-        catch (Exception e) when (e is NabFormatException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (OneLine(e) is string message)
         {
-            // Bad data, or a detector that breaks its contract (wrong schema, a score outside [0, 1]): one line.
-            error.WriteLine($"error: {e.Message}");
+            // Bad data, or a detector that breaks its contract (wrong schema, a score outside [0, 1]) or cannot be
+            // trained on a file: one line.
+            error.WriteLine($"error: {message}");
             return 1;
         }
     }
@@ -96,6 +97,14 @@ internal static class NabCommand
     }
 
     private static Func<NabFile, IAnomalyModel> SharedModel(IAnomalyModel model) => _ => model;
+
+    // Files run in parallel, so a detector's exception may arrive wrapped.
+    private static string? OneLine(Exception e) => e switch
+    {
+        AggregateException { InnerExceptions.Count: > 0 } wrapped => OneLine(wrapped.InnerExceptions[0]),
+        NabFormatException or InvalidOperationException or ArgumentException => e.Message,
+        _ => null,
+    };
 
     private static double Normalized(IReadOnlyList<NabProfileResult> results, string profile) =>
         results.FirstOrDefault(r => r.Profile.Name == profile)?.NormalizedScore

@@ -16,11 +16,3 @@ public sealed class PcaInput
         return definition;
     }
 }
-
-/// <summary>The PCA's judgement of one input: its normalised distance from the learnt principal subspace.</summary>
-public sealed class PcaOutput
-{
-    public float Score { get; set; }
-
-    public bool PredictedLabel { get; set; }
-}

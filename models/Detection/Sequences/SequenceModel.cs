@@ -6,8 +6,8 @@ namespace OtlpGrains.Models.Detection.Sequences;
 /// <summary>
 /// The scoring loop shared by models whose input is a service's last windows (<see cref="WindowSequenceState"/>):
 /// each state prepares its sequence, the ready ones go through the model as one batch, and each error is turned into
-/// a score by the state's own calibration before the state learns its window. Subclasses supply only the batch
-/// computation of errors.
+/// a score (<see cref="ScoreOf"/>) before the state learns its window. Subclasses supply only the batch computation of
+/// errors.
 /// </summary>
 public abstract class SequenceModel : IBatchAnomalyModel
 {

@@ -7,9 +7,8 @@ namespace OtlpGrains.Models.Detection.Torch;
 
 /// <summary>
 /// A trained sequence autoencoder (<c>lstm-ae</c> or <c>transformer-ae</c>) as an <see cref="IAnomalyModel"/>: a
-/// window's raw error is the root mean squared reconstruction error of the newest window of its sequence (a root,
-/// so that the calibration's robust spread is not dominated by the squares' long tail), and a batch of
-/// services is one forward pass. Immutable once built; forward passes from several threads are safe (no
+/// window's raw error is the root mean squared reconstruction error of the newest window of its sequence (in scale
+/// units, like the inputs), and a batch of services is one forward pass. Immutable once built; forward passes from several threads are safe (no
 /// gradients, no dropout, weights only read).
 /// </summary>
 public sealed class TorchSequenceModel : SequenceModel, IDisposable
