@@ -6,7 +6,7 @@ using OtlpGrains.Interfaces;
 namespace OtlpGrains.Models.Artifacts;
 
 /// <summary>
-/// The one envelope of every model artifact: a magic, a format version, the total length, the model kind and its
+/// The one envelope of every model artifact, whatever its kind: a magic, a format version, the total length, the model kind and its
 /// <see cref="FeatureSchema"/>, the kind's own payload, and a SHA-256 of everything before it. Reading checks each
 /// in turn, so that a truncated, corrupted or foreign artifact is refused with a reason instead of half-loading.
 /// A codec hands over its payload as bytes, or writes and reads it in place with a <see cref="BinaryWriter"/> and
@@ -104,7 +104,7 @@ public static class ChecksummedArtifact
         // Fewer bytes than a header and a hash cannot be an artifact, whatever their first bytes say.
         if (bytes.Length < HeaderSize + HashSize || BitConverter.ToUInt32(bytes) != Magic)
         {
-            throw new ModelArtifactException($"not a {kind} model artifact (no artifact header in {bytes.Length} bytes)");
+            throw new ModelArtifactException($"not a {kind} artifact (no artifact header in {bytes.Length} bytes)");
         }
 
         ushort version = BitConverter.ToUInt16(bytes[4..]);
@@ -121,14 +121,16 @@ public static class ChecksummedArtifact
 
         if (bytes.Length > total || total < HeaderSize + HashSize)
         {
-            throw new ModelArtifactException($"corrupt {kind} model artifact: {bytes.Length} bytes where the header says {total}");
+            throw new ModelArtifactException(total < HeaderSize + HashSize
+                ? $"corrupt {kind} model artifact: the header gives a length of {total} bytes"
+                : $"corrupt {kind} model artifact: {bytes.Length - total} bytes after its end (the header says {total})");
         }
 
         Span<byte> hash = stackalloc byte[HashSize];
         SHA256.HashData(bytes[..(total - HashSize)], hash);
         if (!hash.SequenceEqual(bytes[(total - HashSize)..]))
         {
-            throw new ModelArtifactException($"corrupt {kind} model artifact: SHA-256 mismatch");
+            throw new ModelArtifactException($"corrupt {kind} model artifact: SHA-256 mismatch (checksum over {total - HashSize} bytes)");
         }
 
         // The checksum held, so what follows was written by a codec: a failure here means a foreign or buggy writer.
