@@ -53,6 +53,16 @@ public sealed class TrainCommandTests
             Assert.Contains($"trained {kind} on 48 windows", log.ToString(), StringComparison.Ordinal);
         }
 
+        // A range exports the windows overlapping [from, to) only, and becomes the version's training range.
+        var from = firstWindow.AddSeconds(100);
+        var (ranged, _) = TrainRequest.Parse(["--api", silo.Api.BaseAddress!.ToString(), "--model", "red-ranged", "--kind", "baseline",
+            "--from", from.ToString("O", CultureInfo.InvariantCulture), "--to", from.AddSeconds(400).ToString("O", CultureInfo.InvariantCulture),
+            "--who", "ci", "--reason", "range", "--min-windows", "20"]);
+        var rangedOutcome = await TrainingRun.RunAsync(ranged!, silo.Api, TextWriter.Null, CancellationToken.None);
+        Assert.Equal((40, 32.0), (rangedOutcome.ExportedWindows, rangedOutcome.Metrics["train.windows"]));
+        var rangedVersion = (await silo.Api.GetFromJsonAsync<JsonElement>("/api/v1/models/red-ranged")).GetProperty("versions")[0];
+        Assert.Equal((from, from.AddSeconds(400)), (rangedVersion.GetProperty("trainedFrom").GetDateTimeOffset(), rangedVersion.GetProperty("trainedTo").GetDateTimeOffset()));
+
         // Too few windows, and an API that is not there: one line each.
         var (tooMany, _) = TrainRequest.Parse(["--api", silo.Api.BaseAddress!.ToString(), "--model", "red", "--kind", "baseline", "--who", "ci", "--reason", "r"]);
         var few = await Assert.ThrowsAsync<TrainingFailure>(() => TrainingRun.RunAsync(tooMany!, silo.Api, TextWriter.Null, CancellationToken.None));
