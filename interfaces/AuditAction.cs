@@ -1,6 +1,9 @@
 namespace OtlpGrains.Interfaces;
 
-/// <summary>The registry operation that caused an audit entry.</summary>
+/// <summary>
+/// The registry operation that caused an audit entry. <see cref="RetrainRecommended"/> changes no stage (from and to
+/// are the version's stage): the registry records that the version's scores drifted past the bound.
+/// </summary>
 [GenerateSerializer, Alias("otlpgrains.AuditAction")]
 public enum AuditAction
 {
@@ -8,4 +11,5 @@ public enum AuditAction
     Promote = 1,
     Rollback = 2,
     Retire = 3,
+    RetrainRecommended = 4,
 }

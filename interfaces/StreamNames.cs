@@ -11,4 +11,11 @@ public static class StreamNames
 
     /// <summary>Model registry changes (a version promoted, rolled back or retired), keyed by model name.</summary>
     public const string Models = "models";
+
+    /// <summary>
+    /// The key, in namespace <see cref="Models"/>, of a model's <see cref="RetrainRecommended"/> events. Not the model
+    /// name itself: Orleans' memory streams cast every item to the subscriber's type, so a second item type on the
+    /// <see cref="ModelChanged"/> stream would break its subscribers. Model names hold no '/', so it cannot collide.
+    /// </summary>
+    public static string RetrainKey(string model) => model + "/retrain";
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -40,7 +41,7 @@ internal static class ModelsApi
         var registry = Registry(grains);
         var models = await registry.ListAsync();
         var counts = await registry.GetCountsAsync();
-        return Results.Json(new { models, counts.RefusedUploads }, QueryApi.Json);
+        return Results.Json(new { models, counts.RefusedUploads, counts.RefusedScoreReports }, QueryApi.Json);
     }
 
     private static async Task<IResult> GetAsync(string name, IGrainFactory grains, ModelApiInstruments instruments)
@@ -54,7 +55,25 @@ internal static class ModelsApi
         var detail = await Registry(grains).GetAsync(name);
         return detail is null
             ? Error(instruments, ModelOperation.Get, StatusCodes.Status404NotFound, $"no model named '{name}'")
-            : Results.Json(detail, QueryApi.Json);
+            : Results.Json(WithScoresPerVersion(detail), QueryApi.Json);
+    }
+
+    /// <summary>
+    /// The model as JSON with each version's reported scores (<c>scores</c>: windows, distribution, shadow agreement,
+    /// drift) inside the version, where a reader looks for them, rather than in a parallel list.
+    /// </summary>
+    private static JsonObject WithScoresPerVersion(ModelDetail detail)
+    {
+        var json = JsonSerializer.SerializeToNode(detail with { Scores = [] }, QueryApi.Json)!.AsObject();
+        json.Remove("scores");
+        var byVersion = detail.Scores.ToDictionary(s => s.Version);
+        foreach (var version in json["versions"]!.AsArray())
+        {
+            var number = version!["number"]!.GetValue<int>();
+            version["scores"] = byVersion.TryGetValue(number, out var scores) ? JsonSerializer.SerializeToNode(scores, QueryApi.Json) : null;
+        }
+
+        return json;
     }
 
     private static async Task<IResult> RegisterAsync(string name, HttpRequest request, IGrainFactory grains, IConfiguration configuration,

@@ -9,8 +9,10 @@ namespace OtlpGrains.Grains.Models;
 
 /// <summary>
 /// The cluster's model registry. The rules live in <see cref="ModelRegistry"/> and the upload checks in
-/// <see cref="UploadValidator"/>; the grain stores the artifact in its own grain before recording a version,
-/// writes its state after every change, and announces stage changes on the <c>models</c> stream.
+/// <see cref="UploadValidator"/> and the score reports in <see cref="ScoreLedger"/>; the grain stores the artifact in
+/// its own grain before recording a version, writes its state after every change (score reports: on a timer, when
+/// any arrived, and on deactivation), and announces stage changes and retrain recommendations on the <c>models</c>
+/// stream namespace.
 /// </summary>
 internal sealed partial class ModelRegistryGrain(
     [PersistentState("registry", StorageNames.Models)] IPersistentState<ModelRegistryState> state,
@@ -21,13 +23,27 @@ internal sealed partial class ModelRegistryGrain(
 {
     private ModelRegistry _registry = null!;
     private UploadValidator _validator = null!;
+    private ScoreLedger _ledger = null!;
+
+    // Score reports applied since the state was last written.
+    private bool _scoresDirty;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var limits = options.Value.Limits();
+        var settings = options.Value;
+        var limits = settings.Limits();
         _registry = new ModelRegistry(state.State, limits);
         _validator = new UploadValidator(codecs, limits);
+        _ledger = new ScoreLedger(state.State, limits, settings.Drift(), settings.ArchivedScoresPerModel);
+        var flush = TimeSpan.FromSeconds(settings.ScoresFlushSeconds);
+        this.RegisterGrainTimer(FlushScoresAsync, new GrainTimerCreationOptions(flush, flush) { Interleave = false, KeepAlive = false });
         return base.OnActivateAsync(cancellationToken);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await FlushScoresAsync(cancellationToken);
+        await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     public ValueTask<ModelSummary[]> ListAsync() => ValueTask.FromResult<ModelSummary[]>(
@@ -35,13 +51,14 @@ internal sealed partial class ModelRegistryGrain(
 
     public ValueTask<ModelDetail?> GetAsync(string name) => ValueTask.FromResult(
         _registry.Find(name) is { } m
-            ? new ModelDetail(m.Name, m.Schema, [.. m.Versions], m.Production?.Number, m.Shadow?.Number, [.. m.PreviousProduction], [.. m.Audit.Entries], m.Audit.Dropped)
+            ? new ModelDetail(m.Name, m.Schema, [.. m.Versions], m.Production?.Number, m.Shadow?.Number, [.. m.PreviousProduction], [.. m.Audit.Entries], m.Audit.Dropped,
+                _ledger.Summaries(m))
             : null);
 
     public ValueTask<ModelVersion?> GetProductionAsync(string name) => ValueTask.FromResult(_registry.Find(name)?.Production);
 
     public ValueTask<ModelRegistryCounts> GetCountsAsync() =>
-        ValueTask.FromResult(new ModelRegistryCounts(state.State.Models.Count, state.State.RefusedUploads));
+        ValueTask.FromResult(new ModelRegistryCounts(state.State.Models.Count, state.State.RefusedUploads, state.State.RefusedScoreReports));
 
     public async ValueTask<RegistryResult> RegisterAsync(ModelUpload upload)
     {
@@ -81,26 +98,34 @@ internal sealed partial class ModelRegistryGrain(
     public async ValueTask<RegistryResult> RetireAsync(string name, int version, string who, string reason) =>
         await ApplyAsync(name, _registry.Retire(name, version, who, reason, time.GetUtcNow()));
 
-    public ValueTask ReportScoresAsync(ModelScoreReport[] reports)
+    public async ValueTask ReportScoresAsync(ModelScoreReport[] reports)
     {
         ArgumentNullException.ThrowIfNull(reports);
-        foreach (var report in reports)
+        var outcome = _ledger.Apply(reports, time.GetUtcNow());
+        _scoresDirty |= outcome.Changed;
+        if (outcome.Problems.Length > 0)
         {
-            if (_registry.Find(report.Model)?.Find(report.Version) is null)
-            {
-                continue; // a version retired and forgotten, or a report from a silo with a stale view
-            }
-
-            string key = IModelArtifactGrain.KeyOf(report.Model, report.Version);
-            if (!state.State.Scores.TryGetValue(key, out var scores))
-            {
-                state.State.Scores[key] = scores = new VersionScores();
-            }
-
-            scores.Add(report);
+            // One line per batch, not per report: a silo sending garbage every few seconds must not flood the log.
+            LogScoreReportsRefused(outcome.Problems.Length, reports.Length, outcome.Problems[0]);
         }
 
-        return ValueTask.CompletedTask;
+        foreach (var recommendation in outcome.Recommendations)
+        {
+            LogRetrainRecommended(recommendation.Model, recommendation.Version, recommendation.Psi, recommendation.Bound);
+            await PublishAsync(recommendation);
+        }
+    }
+
+    /// <summary>Writes the reported scores when any arrived since the last write, dropping those beyond the limits first.</summary>
+    private async Task FlushScoresAsync(CancellationToken cancellationToken)
+    {
+        if (!_scoresDirty)
+        {
+            return;
+        }
+
+        _ledger.Prune();
+        await CommitAsync();
     }
 
     private async Task<RegistryResult> ApplyAsync(string name, RegistryResult result)
@@ -133,6 +158,7 @@ internal sealed partial class ModelRegistryGrain(
         try
         {
             await state.WriteStateAsync();
+            _scoresDirty = false;
         }
         catch
         {
@@ -164,6 +190,30 @@ internal sealed partial class ModelRegistryGrain(
         }
     }
 
+    /// <summary>
+    /// Announces a retrain recommendation on its own stream (<see cref="StreamNames.RetrainKey"/>). It is already in
+    /// the audit trail; a stream failure is logged, and the API still shows it.
+    /// </summary>
+    private async Task PublishAsync(RetrainRecommended recommendation)
+    {
+        try
+        {
+            await this.GetStreamProvider(StreamNames.Provider)
+                .GetStream<RetrainRecommended>(StreamId.Create(StreamNames.Models, StreamNames.RetrainKey(recommendation.Model)))
+                .OnNextAsync(recommendation);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogPublishFailed(exception, recommendation.Model);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Refused} of {Reports} score reports as malformed; the first: {Problem}")]
+    private partial void LogScoreReportsRefused(int refused, int reports, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {Name} version {Version}: retrain recommended, score PSI {Psi} above {Bound}")]
+    private partial void LogRetrainRecommended(string name, int version, double psi, double bound);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {Name} version {Version} registered: kind {Kind}, {Bytes} bytes, by {Who}")]
     private partial void LogRegistered(string name, int version, string kind, long bytes, string who);
 
@@ -173,6 +223,6 @@ internal sealed partial class ModelRegistryGrain(
     [LoggerMessage(Level = LogLevel.Information, Message = "Upload of model {Name} by {Who} refused: {Reason}")]
     private partial void LogUploadRefused(string name, string who, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Model {Name}: the stage change is stored but could not be announced on the models stream")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Model {Name}: the change is stored but could not be announced on the models stream")]
     private partial void LogPublishFailed(Exception exception, string name);
 }

@@ -9,8 +9,8 @@ namespace OtlpGrains.Grains.Models;
 public static class ModelsSiloBuilderExtensions
 {
     /// <summary>
-    /// The registry's options (validated at start), the codecs of every model kind registered as
-    /// <see cref="IModelCodec"/> singletons (each detector kind adds its own), and the per-silo
+    /// The registry's options (validated at start), the codecs of every detector kind this build ships
+    /// (<see cref="DetectorCodecs"/>) plus any other <see cref="IModelCodec"/> singletons, and the per-silo
     /// <see cref="ModelCache"/>. The host adds grain storage <c>models</c>.
     /// </summary>
     public static ISiloBuilder AddModelRegistry(this ISiloBuilder silo)
@@ -18,7 +18,7 @@ public static class ModelsSiloBuilderExtensions
         var services = silo.Services;
         services.AddOptions<ModelRegistryOptions>().BindConfiguration(ModelRegistryOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ModelRegistryOptions>, ModelRegistryOptionsValidator>();
-        services.TryAddSingleton(sp => new ModelCodecs(sp.GetServices<IModelCodec>()));
+        services.TryAddSingleton(sp => new ModelCodecs(DetectorCodecs.Create().Concat(sp.GetServices<IModelCodec>())));
         services.TryAddSingleton<ModelCache>();
         return silo;
     }

@@ -6,9 +6,11 @@ using OtlpGrains.Interfaces;
 namespace OtlpGrains.Models.Artifacts;
 
 /// <summary>
-/// The envelope of an artifact: a magic, a format version, the total length, the model kind and its
+/// The one envelope of every model artifact, whatever its kind: a magic, a format version, the total length, the model kind and its
 /// <see cref="FeatureSchema"/>, the kind's own payload, and a SHA-256 of everything before it. Reading checks each
 /// in turn, so that a truncated, corrupted or foreign artifact is refused with a reason instead of half-loading.
+/// A codec hands over its payload as bytes, or writes and reads it in place with a <see cref="BinaryWriter"/> and
+/// <see cref="BinaryReader"/>.
 /// </summary>
 public static class ChecksummedArtifact
 {
@@ -16,6 +18,9 @@ public static class ChecksummedArtifact
     private const ushort FormatVersion = 1;
     private const int HashSize = 32;
     private const int HeaderSize = 4 + 2 + 4;
+
+    /// <summary>Most signals a schema in an artifact may name.</summary>
+    private const int MaxSignals = 4096;
 
     /// <summary>Wraps <paramref name="payload"/> of a model of <paramref name="kind"/> reading <paramref name="schema"/>.</summary>
     public static byte[] Write(string kind, FeatureSchema schema, ReadOnlySpan<byte> payload)
@@ -50,6 +55,45 @@ public static class ChecksummedArtifact
         return bytes;
     }
 
+    /// <summary>The artifact of a model of <paramref name="kind"/> whose payload <paramref name="writePayload"/> writes.</summary>
+    public static byte[] Write(string kind, FeatureSchema schema, Action<BinaryWriter> writePayload)
+    {
+        ArgumentNullException.ThrowIfNull(writePayload);
+        using var payload = new MemoryStream();
+        using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
+        {
+            writePayload(writer);
+        }
+
+        return Write(kind, schema, payload.ToArray());
+    }
+
+    /// <summary>
+    /// Checks the envelope, then lets <paramref name="readPayload"/> build the model from the schema and the payload,
+    /// which it must read to the end. A payload that does not parse (too short, a value its model refuses with an
+    /// <see cref="ArgumentException"/>) ends in a <see cref="ModelArtifactException"/> like a bad envelope.
+    /// </summary>
+    public static T Read<T>(string kind, ReadOnlyMemory<byte> artifact, Func<FeatureSchema, BinaryReader, T> readPayload)
+    {
+        ArgumentNullException.ThrowIfNull(readPayload);
+        (FeatureSchema schema, byte[] payload) = Read(kind, artifact);
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(payload), Encoding.UTF8);
+            T model = readPayload(schema, reader);
+            if (reader.BaseStream.Position != reader.BaseStream.Length)
+            {
+                throw new ModelArtifactException($"{kind} model artifact has {reader.BaseStream.Length - reader.BaseStream.Position} unexpected trailing bytes");
+            }
+
+            return model;
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or FormatException or InvalidDataException)
+        {
+            throw new ModelArtifactException($"{kind} model artifact is malformed: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
+    }
+
     /// <summary>
     /// The schema and payload of an artifact of <paramref name="kind"/>; a <see cref="ModelArtifactException"/> with a
     /// one-line reason otherwise.
@@ -57,9 +101,10 @@ public static class ChecksummedArtifact
     public static (FeatureSchema Schema, byte[] Payload) Read(string kind, ReadOnlyMemory<byte> artifact)
     {
         ReadOnlySpan<byte> bytes = artifact.Span;
-        if (bytes.Length < HeaderSize || BitConverter.ToUInt32(bytes) != Magic)
+        // Fewer bytes than a header and a hash cannot be an artifact, whatever their first bytes say.
+        if (bytes.Length < HeaderSize + HashSize || BitConverter.ToUInt32(bytes) != Magic)
         {
-            throw new ModelArtifactException($"not a {kind} model artifact (no artifact header)");
+            throw new ModelArtifactException($"not a {kind} artifact (no artifact header in {bytes.Length} bytes)");
         }
 
         ushort version = BitConverter.ToUInt16(bytes[4..]);
@@ -76,33 +121,55 @@ public static class ChecksummedArtifact
 
         if (bytes.Length > total || total < HeaderSize + HashSize)
         {
-            throw new ModelArtifactException($"corrupt {kind} model artifact: {bytes.Length} bytes where the header says {total}");
+            throw new ModelArtifactException(total < HeaderSize + HashSize
+                ? $"corrupt {kind} model artifact: the header gives a length of {total} bytes"
+                : $"corrupt {kind} model artifact: {bytes.Length - total} bytes after its end (the header says {total})");
         }
 
         Span<byte> hash = stackalloc byte[HashSize];
         SHA256.HashData(bytes[..(total - HashSize)], hash);
         if (!hash.SequenceEqual(bytes[(total - HashSize)..]))
         {
-            throw new ModelArtifactException($"corrupt {kind} model artifact: SHA-256 mismatch");
+            throw new ModelArtifactException($"corrupt {kind} model artifact: SHA-256 mismatch (checksum over {total - HashSize} bytes)");
         }
 
-        using var reader = new BinaryReader(new MemoryStream(artifact[..(total - HashSize)].ToArray()), Encoding.UTF8);
-        reader.BaseStream.Position = HeaderSize;
-        string actualKind = reader.ReadString();
-        if (actualKind != kind)
+        // The checksum held, so what follows was written by a codec: a failure here means a foreign or buggy writer.
+        try
         {
-            throw new ModelArtifactException($"the artifact is of kind '{actualKind}', not '{kind}'");
-        }
+            using var reader = new BinaryReader(new MemoryStream(artifact[..(total - HashSize)].ToArray()), Encoding.UTF8);
+            reader.BaseStream.Position = HeaderSize;
+            string actualKind = reader.ReadString();
+            if (actualKind != kind)
+            {
+                throw new ModelArtifactException($"the artifact is of kind '{actualKind}', not '{kind}'");
+            }
 
-        string name = reader.ReadString();
-        bool openEnded = reader.ReadBoolean();
-        string[] signals = new string[reader.ReadInt32()];
-        for (int i = 0; i < signals.Length; i++)
+            string name = reader.ReadString();
+            bool openEnded = reader.ReadBoolean();
+            int count = reader.ReadInt32();
+            if (count is < 1 or > MaxSignals)
+            {
+                throw new ModelArtifactException($"{kind} model artifact has an invalid signal count {count}");
+            }
+
+            string[] signals = new string[count];
+            for (int i = 0; i < signals.Length; i++)
+            {
+                signals[i] = reader.ReadString();
+            }
+
+            int payloadLength = reader.ReadInt32();
+            if (payloadLength < 0 || payloadLength != reader.BaseStream.Length - reader.BaseStream.Position)
+            {
+                throw new ModelArtifactException($"{kind} model artifact declares a payload of {payloadLength} bytes, but {reader.BaseStream.Length - reader.BaseStream.Position} follow");
+            }
+
+            byte[] payload = reader.ReadBytes(payloadLength);
+            return (new FeatureSchema(name, signals, openEnded), payload);
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException or FormatException)
         {
-            signals[i] = reader.ReadString();
+            throw new ModelArtifactException($"{kind} model artifact has a malformed header: {e.Message.ReplaceLineEndings(" ")}", e);
         }
-
-        byte[] payload = reader.ReadBytes(reader.ReadInt32());
-        return (new FeatureSchema(name, signals, openEnded), payload);
     }
 }

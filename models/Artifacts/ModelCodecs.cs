@@ -13,7 +13,8 @@ public sealed class ModelCodecs
         var byKind = new Dictionary<string, IModelCodec>(StringComparer.Ordinal);
         foreach (IModelCodec codec in codecs)
         {
-            if (!byKind.TryAdd(codec.Kind, codec))
+            // The same codec registered twice (by two features of a host) is one codec; two different ones are a conflict.
+            if (!byKind.TryAdd(codec.Kind, codec) && byKind[codec.Kind].GetType() != codec.GetType())
             {
                 throw new ArgumentException($"Two codecs for model kind '{codec.Kind}'.", nameof(codecs));
             }

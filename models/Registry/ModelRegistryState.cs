@@ -12,9 +12,13 @@ public sealed class ModelRegistryState
     public long RefusedUploads { get; set; }
 
     /// <summary>
-    /// What the silos reported of each version (<c>name/version</c>). Kept in memory as reports arrive and stored
-    /// with the next change, so reports cost no storage writes.
+    /// What the silos reported of each version (<c>name/version</c>). Kept in memory as reports arrive and stored by
+    /// the registry grain's flush timer (or with the next change), so reports cost no storage write each.
     /// </summary>
     [Id(2)]
     public Dictionary<string, VersionScores> Scores { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Score reports refused as malformed (<see cref="ScoreReportCheck"/>).</summary>
+    [Id(3)]
+    public long RefusedScoreReports { get; set; }
 }

@@ -133,7 +133,7 @@ public sealed class WindowedGaussianModelTests : IDisposable
         var codec = new WindowedGaussianCodec();
         byte[] artifact = codec.Save(new WindowedGaussianModel());
         byte[] corrupt = (byte[])artifact.Clone();
-        corrupt[10] ^= 0x40; // inside the payload: the window size
+        corrupt[10] ^= 0x40; // inside the envelope, past its header: the checksum catches it
 
         AssertRefused(codec, corrupt, "checksum");
         AssertRefused(codec, artifact[..^5], "truncated");

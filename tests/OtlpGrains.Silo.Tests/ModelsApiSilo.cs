@@ -29,6 +29,9 @@ public sealed class ModelsApiSilo : IAsyncLifetime, IAsyncDisposable
 
     public HttpClient Api { get; private set; } = null!;
 
+    /// <summary>The OTLP/HTTP receiver, for tests that feed spans.</summary>
+    public Uri OtlpHttp { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         var ports = FreePorts.Take(5);
@@ -58,6 +61,7 @@ public sealed class ModelsApiSilo : IAsyncLifetime, IAsyncDisposable
         App.MapOtlpGateway();
         await App.StartAsync();
         Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports[2]}") };
+        OtlpHttp = new Uri($"http://127.0.0.1:{ports[1]}");
     }
 
     async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();

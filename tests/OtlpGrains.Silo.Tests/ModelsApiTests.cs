@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using OtlpGrains.Models.Tests;
 using Xunit;
 using OtlpGrains.Interfaces;
@@ -66,7 +67,7 @@ public sealed class ModelsApiTests(ModelsApiSilo silo) : IClassFixture<ModelsApi
         var corrupt = (byte[])good.Clone();
         corrupt[0] = (byte)'X';
         await ExpectAsync(UploadAsync(name, corrupt), HttpStatusCode.BadRequest, "corrupt test-constant artifact: not a test-constant artifact (bad magic)");
-        await ExpectAsync(UploadAsync(name, good, kind: "lstm-ae"), HttpStatusCode.BadRequest, "unknown model kind 'lstm-ae'");
+        await ExpectAsync(UploadAsync(name, good, kind: "no-such-kind"), HttpStatusCode.BadRequest, "unknown model kind 'no-such-kind'");
         await ExpectAsync(UploadAsync(name, TestConstantCodec.Artifact(0.5, FeatureSchema.Univariate)), HttpStatusCode.BadRequest, "feature schema mismatch");
         await ExpectAsync(UploadAsync(name, good, schema: "{not json"), HttpStatusCode.BadRequest, "bad JSON in schema or metrics");
         await ExpectAsync(UploadAsync(name, good, sha256: new string('0', 64)), HttpStatusCode.BadRequest, "sha256 mismatch");
@@ -96,6 +97,55 @@ public sealed class ModelsApiTests(ModelsApiSilo silo) : IClassFixture<ModelsApi
         Assert.Equal(1, Delta(before, after, "promote", "not_found"));
         Assert.Equal(1, Delta(before, after, "rollback", "conflict"));
         Assert.Equal(1, Delta(before, after, "get", "not_found"));
+    }
+
+    [Fact]
+    public async Task ModelShowsEachVersionsScoresAndTheShadowsAgreement()
+    {
+        var name = FreshName();
+        Assert.Equal(HttpStatusCode.Created, (await UploadAsync(name, TestConstantCodec.Artifact(0.2))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await UploadAsync(name, TestConstantCodec.Artifact(0.3))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await UploadAsync(name, TestConstantCodec.Artifact(0.4))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(name, "promote", """{"version":1,"stage":"production","who":"bob","reason":"release"}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(name, "promote", """{"version":2,"stage":"shadow","who":"bob","reason":"try"}""")).StatusCode);
+        var refusedBefore = (await Api.GetFromJsonAsync<JsonElement>("/api/v1/models")).GetProperty("refusedScoreReports").GetInt64();
+
+        // What the silos' service grains will send every few seconds: production's scores, the shadow's with agreement.
+        var registry = silo.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey);
+        await registry.ReportScoresAsync(
+        [
+            new ModelScoreReport(name, 1, 100, Bins((0, 90), (19, 10)), 0, 0),
+            new ModelScoreReport(name, 2, 100, Bins((0, 80), (10, 20)), 100, 85),
+            new ModelScoreReport(name, 2, 50, Bins((0, 50)), 50, 50),
+            new ModelScoreReport(name, 2, 5, Bins((0, 6)), 0, 0), // more scores than windows: refused
+        ]);
+
+        var detail = await Api.GetFromJsonAsync<JsonElement>($"/api/v1/models/{name}");
+
+        Assert.False(detail.TryGetProperty("scores", out _));
+        var versions = detail.GetProperty("versions");
+        var production = versions[0].GetProperty("scores");
+        Assert.Equal((100, 0.05, 1.0), (production.GetProperty("windows").GetInt64(), production.GetProperty("p50").GetDouble(), production.GetProperty("p99").GetDouble()));
+        Assert.Equal(JsonValueKind.Null, production.GetProperty("agreement").ValueKind);
+        var shadow = versions[1].GetProperty("scores");
+        Assert.Equal(150, shadow.GetProperty("windows").GetInt64());
+        var agreement = shadow.GetProperty("agreement");
+        Assert.Equal((150, 135, 0.9), (agreement.GetProperty("compared").GetInt64(), agreement.GetProperty("agreed").GetInt64(), agreement.GetProperty("share").GetDouble()));
+        var drift = shadow.GetProperty("drift");
+        Assert.Equal((0.25, false), (drift.GetProperty("bound").GetDouble(), drift.GetProperty("retrainRecommended").GetBoolean()));
+        Assert.Equal(JsonValueKind.Null, versions[2].GetProperty("scores").ValueKind);
+        Assert.Equal(refusedBefore + 1, (await Api.GetFromJsonAsync<JsonElement>("/api/v1/models")).GetProperty("refusedScoreReports").GetInt64());
+    }
+
+    private static long[] Bins(params (int Bin, long Count)[] counts)
+    {
+        var bins = new long[ModelScoreReport.Bins];
+        foreach (var (bin, count) in counts)
+        {
+            bins[bin] = count;
+        }
+
+        return bins;
     }
 
     private static string FreshName() => "api-" + Guid.NewGuid().ToString("N")[..10];

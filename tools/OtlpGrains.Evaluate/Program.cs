@@ -1,6 +1,10 @@
-// Evaluation commands over the data sets in ../shared/data.
+// Evaluation commands over the data sets in ../shared/data, and training against a running cluster.
 using OtlpGrains.Evaluate;
+using OtlpGrains.Evaluate.Training;
 
-return args is ["nab", .. var rest]
-    ? NabCommand.Run(rest, Console.Out, Console.Error)
-    : Usage.Fail(Console.Error, "expected a command");
+return args switch
+{
+    ["nab", .. var rest] => NabCommand.Run(rest, Console.Out, Console.Error),
+    ["train", .. var rest] => TrainCommand.Run(rest, Console.Out, Console.Error),
+    _ => Usage.Fail(Console.Error, "expected a command"),
+};

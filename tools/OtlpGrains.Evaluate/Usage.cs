@@ -3,7 +3,8 @@ namespace OtlpGrains.Evaluate;
 /// <summary>The command line's help, printed with the reason whenever the arguments are wrong.</summary>
 internal static class Usage
 {
-    public const string Text = "usage: OtlpGrains.Evaluate nab <nab-dir> [--detector NAME] [--out DIR]";
+    public const string Text = "usage: OtlpGrains.Evaluate nab <nab-dir> [--detector NAME] [--out DIR]\n" +
+        "       OtlpGrains.Evaluate " + Training.TrainRequest.Usage;
 
     public static int Fail(TextWriter error, string reason)
     {

@@ -15,7 +15,7 @@ public sealed class BaselineCodec : IModelCodec
         }
 
         BaselineOptions o = baseline.Options;
-        return ArtifactEnvelope.Write(Kind, baseline.Schema, writer =>
+        return ChecksummedArtifact.Write(Kind, baseline.Schema, writer =>
         {
             writer.Write(o.RecentWindows);
             writer.Write(o.WarmUpWindows);
@@ -35,7 +35,7 @@ public sealed class BaselineCodec : IModelCodec
     }
 
     public IAnomalyModel Load(ReadOnlyMemory<byte> artifact) =>
-        ArtifactEnvelope.Read(artifact, Kind, (schema, reader) =>
+        ChecksummedArtifact.Read(Kind, artifact, (schema, reader) =>
         {
             var options = new BaselineOptions
             {

@@ -18,7 +18,7 @@ public sealed class IsolationForestCodec : IModelCodec
         }
 
         IsolationForestOptions o = forest.Options;
-        return ArtifactEnvelope.Write(Kind, forest.Schema, writer =>
+        return ChecksummedArtifact.Write(Kind, forest.Schema, writer =>
         {
             writer.Write(o.Trees);
             writer.Write(o.SampleSize);
@@ -35,7 +35,7 @@ public sealed class IsolationForestCodec : IModelCodec
     }
 
     public IAnomalyModel Load(ReadOnlyMemory<byte> artifact) =>
-        ArtifactEnvelope.Read(artifact, Kind, (schema, reader) => new IsolationForestModel(schema, new IsolationForestOptions
+        ChecksummedArtifact.Read(Kind, artifact, (schema, reader) => new IsolationForestModel(schema, new IsolationForestOptions
         {
             Trees = reader.ReadInt32(),
             SampleSize = reader.ReadInt32(),

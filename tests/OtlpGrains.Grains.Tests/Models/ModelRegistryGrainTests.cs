@@ -65,7 +65,7 @@ public sealed class ModelRegistryGrainTests(ModelClusterFixture fixture)
         {
             (Upload(name, 0.2) with { Artifact = corrupt }, RegistryRefusalKind.Invalid, "corrupt test-constant artifact"),
             (Upload(name, 0.2) with { Artifact = good[..^4] }, RegistryRefusalKind.Invalid, "corrupt test-constant artifact"),
-            (Upload(name, 0.2) with { Kind = "lstm-ae" }, RegistryRefusalKind.Invalid, "unknown model kind 'lstm-ae'"),
+            (Upload(name, 0.2) with { Kind = "no-such-kind" }, RegistryRefusalKind.Invalid, "unknown model kind 'no-such-kind'"),
             (Upload(name, 0.2, FeatureSchema.Univariate), RegistryRefusalKind.Invalid, "feature schema mismatch"),
             (Upload(name, 0.2) with { ClaimedSha256 = new string('f', 64) }, RegistryRefusalKind.Invalid, "sha256 mismatch"),
             (Upload(name, 0.2) with { Artifact = new byte[ModelClusterFixture.MaxArtifactBytes + 1] }, RegistryRefusalKind.TooLarge, "artifact is"),
@@ -134,6 +134,44 @@ public sealed class ModelRegistryGrainTests(ModelClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ScoreReportsAreKeptAcrossDeactivationAndDriftIsAnnouncedOnce()
+    {
+        var name = ModelClusterFixture.FreshName();
+        await Registry.RegisterAsync(Upload(name, 0.1));
+        await Registry.PromoteAsync(name, 1, ModelStage.Production, "bob", "release");
+        var received = new ConcurrentQueue<RetrainRecommended>();
+        var subscription = await fixture.Cluster.Client.GetStreamProvider(StreamNames.Provider)
+            .GetStream<RetrainRecommended>(StreamId.Create(StreamNames.Models, StreamNames.RetrainKey(name)))
+            .SubscribeAsync((recommendation, _) =>
+            {
+                received.Enqueue(recommendation);
+                return Task.CompletedTask;
+            });
+        var refusedBefore = (await Registry.GetCountsAsync()).RefusedScoreReports;
+
+        // The reference (1,000 calm scores), a calm period, then a shifted one, one malformed report on the way.
+        await Registry.ReportScoresAsync([Scores(name, 0, 500), Scores(name, 0, 500), Scores(name, 0, 10) with { Windows = 3 }]);
+        await Registry.ReportScoresAsync([Scores(name, 0, 1000)]);
+        await Registry.ReportScoresAsync([Scores(name, 12, 1000)]);
+        await Registry.ReportScoresAsync([Scores(name, 12, 1000)]);
+
+        // Deactivation writes the reports (the flush timer would, within a minute); the new activation reads them.
+        await Registry.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        var detail = await Registry.GetAsync(name);
+        var scores = Assert.Single(detail!.Scores);
+        Assert.Equal((1, 4000L), (scores.Version, scores.Windows));
+        Assert.Equal((1000L, 1000L, true, 1), (scores.Drift.ReferenceWindows, scores.Drift.RecentWindows, scores.Drift.RetrainRecommended, scores.Drift.Recommendations));
+        Assert.Contains(detail.Audit, e => e.Action == AuditAction.RetrainRecommended && e.Version == 1);
+        Assert.Equal(refusedBefore + 1, (await Registry.GetCountsAsync()).RefusedScoreReports);
+
+        var events = await ClusterFixture.EventuallyAsync(() => Task.FromResult(received.ToArray()), e => e.Length >= 1);
+        await subscription.UnsubscribeAsync();
+        var recommendation = Assert.Single(events);
+        Assert.Equal((name, 1, 0.25), (recommendation.Model, recommendation.Version, recommendation.Bound));
+        Assert.Equal(scores.Drift.Psi, recommendation.Psi);
+    }
+
+    [Fact]
     public async Task EachSiloLoadsAVersionOnceAndSharesTheInstance()
     {
         var name = ModelClusterFixture.FreshName();
@@ -151,6 +189,14 @@ public sealed class ModelRegistryGrainTests(ModelClusterFixture fixture)
             var missing = await Assert.ThrowsAsync<ModelArtifactException>(() => cache.GetAsync(name, 2));
             Assert.Contains("no artifact is stored", missing.Message, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>A report of <paramref name="windows"/> scores, all in one bin.</summary>
+    private static ModelScoreReport Scores(string name, int bin, long windows)
+    {
+        var bins = new long[ModelScoreReport.Bins];
+        bins[bin] = windows;
+        return new ModelScoreReport(name, 1, windows, bins, 0, 0);
     }
 
     /// <summary>A version's facts by value (the record compares its schema and metrics by reference).</summary>

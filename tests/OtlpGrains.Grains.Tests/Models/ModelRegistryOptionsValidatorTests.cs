@@ -30,4 +30,19 @@ public sealed class ModelRegistryOptionsValidatorTests
         var failure = Assert.Single(result.Failures!);
         Assert.StartsWith(option + " ", failure, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(0, 1000, 0.25, "OtlpGrains:Models:ScoresFlushSeconds")]
+    [InlineData(60, 5, 0.25, "OtlpGrains:Models:DriftReferenceWindows")]
+    [InlineData(60, 1000, 0.0, "OtlpGrains:Models:DriftPsiBound")]
+    [InlineData(60, 1000, double.NaN, "OtlpGrains:Models:DriftPsiBound")]
+    public void InvalidScoreSettingFailsNamingTheOption(int flushSeconds, int referenceWindows, double bound, string option)
+    {
+        var options = new ModelRegistryOptions { ScoresFlushSeconds = flushSeconds, DriftReferenceWindows = referenceWindows, DriftPsiBound = bound };
+
+        var result = new ModelRegistryOptionsValidator().Validate(null, options);
+
+        var failure = Assert.Single(result.Failures!);
+        Assert.StartsWith(option + " ", failure, StringComparison.Ordinal);
+    }
 }
