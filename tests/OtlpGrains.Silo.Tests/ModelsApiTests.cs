@@ -66,7 +66,7 @@ public sealed class ModelsApiTests(ModelsApiSilo silo) : IClassFixture<ModelsApi
         var corrupt = (byte[])good.Clone();
         corrupt[0] = (byte)'X';
         await ExpectAsync(UploadAsync(name, corrupt), HttpStatusCode.BadRequest, "corrupt test-constant artifact: not a test-constant artifact (bad magic)");
-        await ExpectAsync(UploadAsync(name, good, kind: "lstm-ae"), HttpStatusCode.BadRequest, "unknown model kind 'lstm-ae'");
+        await ExpectAsync(UploadAsync(name, good, kind: "no-such-kind"), HttpStatusCode.BadRequest, "unknown model kind 'no-such-kind'");
         await ExpectAsync(UploadAsync(name, TestConstantCodec.Artifact(0.5, FeatureSchema.Univariate)), HttpStatusCode.BadRequest, "feature schema mismatch");
         await ExpectAsync(UploadAsync(name, good, schema: "{not json"), HttpStatusCode.BadRequest, "bad JSON in schema or metrics");
         await ExpectAsync(UploadAsync(name, good, sha256: new string('0', 64)), HttpStatusCode.BadRequest, "sha256 mismatch");

@@ -65,7 +65,7 @@ public sealed class ModelRegistryGrainTests(ModelClusterFixture fixture)
         {
             (Upload(name, 0.2) with { Artifact = corrupt }, RegistryRefusalKind.Invalid, "corrupt test-constant artifact"),
             (Upload(name, 0.2) with { Artifact = good[..^4] }, RegistryRefusalKind.Invalid, "corrupt test-constant artifact"),
-            (Upload(name, 0.2) with { Kind = "lstm-ae" }, RegistryRefusalKind.Invalid, "unknown model kind 'lstm-ae'"),
+            (Upload(name, 0.2) with { Kind = "no-such-kind" }, RegistryRefusalKind.Invalid, "unknown model kind 'no-such-kind'"),
             (Upload(name, 0.2, FeatureSchema.Univariate), RegistryRefusalKind.Invalid, "feature schema mismatch"),
             (Upload(name, 0.2) with { ClaimedSha256 = new string('f', 64) }, RegistryRefusalKind.Invalid, "sha256 mismatch"),
             (Upload(name, 0.2) with { Artifact = new byte[ModelClusterFixture.MaxArtifactBytes + 1] }, RegistryRefusalKind.TooLarge, "artifact is"),
