@@ -6,6 +6,7 @@ using OtlpGrains.Models.Detection.Baseline;
 using OtlpGrains.Models.Detection.Thresholds;
 using OtlpGrains.Models.Services;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace OtlpGrains.Models.Tests.Detection;
 
@@ -14,7 +15,7 @@ namespace OtlpGrains.Models.Tests.Detection;
 /// serializer unchanged, and switches versions at a window boundary (promotion takes the shadow's warm slot,
 /// rollback the previous one).
 /// </summary>
-public sealed class ServiceDetectionTests : IDisposable
+public sealed class ServiceDetectionTests(ITestOutputHelper output) : IDisposable
 {
     private const string Service = "checkout";
     private const int Onset = (3 * SyntheticRed.WindowsPerDay) + 40;
@@ -143,6 +144,39 @@ public sealed class ServiceDetectionTests : IDisposable
         Assert.True(double.IsNaN(freshOutcome.Verdict.Threshold));
         Assert.Equal(Version2.Ref, beforeRollback.Status().Model);
         Assert.Equal([Version1.Ref, Version2.Ref, Version1.Ref], withShadow.Spans.Runs.Select(r => r.Model));
+    }
+
+    [Fact]
+    public void SerializedDetectionIsBounded()
+    {
+        // The largest a service's detection gets: production, shadow and previous slots on the spans, ten metric
+        // series, and the full ring of events. Bounded by the detectors' rings and the threshold's 2000 scores.
+        var serializer = _services.GetRequiredService<Serializer>();
+        var detection = new ServiceDetection();
+        var red = new SyntheticRed(seed: 2);
+        string[] series = [.. Enumerable.Range(0, 10).Select(i => $"metric.{i}")];
+        for (int w = 0; w < 2500; w++)
+        {
+            var lineup = w < 1200 ? new DetectionLineup(Version1, Version2) : new DetectionLineup(Version2, Builtin);
+            var spans = new ClosedWindow(WindowSignal.Spans, SyntheticRed.StartOf(w), SyntheticRed.StartOf(w + 1), FeatureSchema.Red.Signals, red.Window(w));
+            var metrics = new ClosedWindow(WindowSignal.Metrics, SyntheticRed.StartOf(w), SyntheticRed.StartOf(w + 1), series, [.. series.Select((_, i) => (double)((w * (i + 1)) % 17))]);
+            detection.Score(Service, [spans, metrics], s => s == WindowSignal.Spans ? lineup : Metrics, _ => SyntheticRed.StartOf(w + 1), SpotOptions.Default);
+        }
+
+        int bytes = serializer.SerializeToArray(detection).Length;
+        output.WriteLine($"serialized detection at its largest: {bytes} bytes");
+        Assert.InRange(bytes, 20_000, 256 * 1024);
+
+        // The common case: one version on the spans, no metrics.
+        var plain = new ServiceDetection();
+        for (int w = 0; w < 2500; w++)
+        {
+            Score(plain, new ClosedWindow(WindowSignal.Spans, SyntheticRed.StartOf(w), SyntheticRed.StartOf(w + 1), FeatureSchema.Red.Signals, red.Window(2500 + w)), new DetectionLineup(Builtin, null));
+        }
+
+        int plainBytes = serializer.SerializeToArray(plain).Length;
+        output.WriteLine($"serialized detection, spans only, one version: {plainBytes} bytes");
+        Assert.InRange(plainBytes, 10_000, bytes / 2);
     }
 
     [Fact]
