@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Detection.Baseline;
 using Xunit;
 
 namespace OtlpGrains.Silo.Tests;
@@ -94,6 +96,57 @@ public sealed class AnomalyEndToEndTests
         var badSince = await http.GetAsync(new Uri("/api/v1/anomalies?since=yesterday", UriKind.Relative));
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, badSince.StatusCode);
         Assert.Contains("RFC 3339", await badSince.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task VersionPromotedThroughTheApiScoresTheServices()
+    {
+        // The periodic registry check is off (an hour), so the switch can only come from the models stream.
+        int[] ports = FreePorts.Take(5);
+        await using var silo = SiloProcess.StartInMemory(ports, new Dictionary<string, string> { ["OtlpGrains__Anomaly__RefreshSeconds"] = "3600" });
+        await silo.WaitReadyAsync(TimeSpan.FromSeconds(90));
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.ApiPort}") };
+
+        byte[] artifact = new BaselineCodec().Save(new BaselineModel(FeatureSchema.Red, new BaselineOptions { RecentWindows = 48 }));
+        using (var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(artifact), "artifact", "red.ogma" },
+            { new StringContent(BaselineModel.KindName), "kind" },
+            { new StringContent("2026-11-01T00:00:00Z"), "trainingFrom" },
+            { new StringContent("2026-11-08T00:00:00Z"), "trainingTo" },
+            { new StringContent("test"), "who" },
+            { new StringContent("end to end"), "reason" },
+        })
+        {
+            using var uploaded = await http.PostAsync(new Uri("/api/v1/models/red/versions", UriKind.Relative), form);
+            Assert.True(uploaded.IsSuccessStatusCode, await uploaded.Content.ReadAsStringAsync());
+        }
+
+        using var promoted = await http.PostAsync(
+            new Uri("/api/v1/models/red/promote", UriKind.Relative),
+            new StringContent("""{"version":1,"stage":"production","who":"test","reason":"end to end"}""", Encoding.UTF8, "application/json"));
+        Assert.True(promoted.IsSuccessStatusCode, await promoted.Content.ReadAsStringAsync());
+
+        string runId = "promoted" + Guid.NewGuid().ToString("N")[..6];
+        await RunLoadToolAsync(
+            "--endpoint", $"http://127.0.0.1:{silo.GrpcPort}",
+            "--api", $"http://127.0.0.1:{silo.ApiPort}",
+            "--streams", "1",
+            "--rate", "10",
+            "--duration", "60",
+            "--services", "3",
+            "--run-id", runId,
+            "--event-start", "600",
+            "--speed", "40");
+
+        using var services = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/v1/services", UriKind.Relative)));
+        var models = services.RootElement.GetProperty("services").EnumerateArray()
+            .Where(s => s.GetProperty("name").GetString()!.StartsWith($"load-{runId}-", StringComparison.Ordinal))
+            .Select(s => s.GetProperty("model"))
+            .Select(m => (m.GetProperty("name").GetString(), m.GetProperty("version").GetInt32()))
+            .ToArray();
+        Assert.Equal(3, models.Length);
+        Assert.All(models, m => Assert.Equal(("red", 1), m));
     }
 
     private static async Task<string> RunLoadToolAsync(params string[] arguments)
