@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Serialization;
 using Orleans.Storage;
+using OtlpGrains.Grains.Anomalies;
 using OtlpGrains.Grains.Models;
 using OtlpGrains.Grains.Services;
 using OtlpGrains.Models.Services;
@@ -31,6 +32,7 @@ public static class GrainsSiloBuilderExtensions
         services.AddSingleton<EdgeCallBuffer>();
         services.AddHostedService(sp => sp.GetRequiredService<EdgeCallBuffer>());
         silo.AddModelRegistry();
+        silo.AddAnomalyScoring();
         return silo;
     }
 

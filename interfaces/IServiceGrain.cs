@@ -49,4 +49,15 @@ public interface IServiceGrain : IGrainWithStringKey
     /// <summary>Recent p99 latency (ms) of an operation, or null when it has too little data to judge.</summary>
     [Alias("GetOperationP99")]
     ValueTask<double?> GetOperationP99Async(string operation);
+
+    /// <summary>
+    /// The anomaly events of this service kept for the API (the last <c>ServiceDetection.KeptEvents</c>), newest
+    /// first, those whose window ends after <paramref name="since"/> when given.
+    /// </summary>
+    [Alias("GetAnomalies")]
+    ValueTask<AnomalyEvent[]> GetAnomaliesAsync(DateTimeOffset? since);
+
+    /// <summary>The last runs of windows each model version scored, per signal, oldest first.</summary>
+    [Alias("GetAnomalyScoring")]
+    ValueTask<AnomalyScoring[]> GetAnomalyScoringAsync();
 }

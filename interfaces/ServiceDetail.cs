@@ -1,6 +1,9 @@
 namespace OtlpGrains.Interfaces;
 
-/// <summary>One service over a time range: totals, a series of windows, operations, edges, logs and metrics.</summary>
+/// <summary>
+/// One service over a time range: totals, a series of windows, operations, edges, logs and metrics, and (as in
+/// <see cref="ServiceSummary"/>) the detection's verdict on the last closed span window.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("otlpgrains.ServiceDetail")]
 public sealed record ServiceDetail(
     [property: Id(0)] string Name,
@@ -15,4 +18,7 @@ public sealed record ServiceDetail(
     [property: Id(9)] EdgeStats[] Downstream,
     [property: Id(10)] LogSummary Logs,
     [property: Id(11)] MetricSeries[] Metrics,
-    [property: Id(12)] ServiceTotals Totals);
+    [property: Id(12)] ServiceTotals Totals,
+    [property: Id(13)] double AnomalyScore = 0,
+    [property: Id(14)] string Status = "ok",
+    [property: Id(15)] AnomalyModelRef? Model = null);

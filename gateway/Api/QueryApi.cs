@@ -28,7 +28,7 @@ internal static class QueryApi
     private static async Task<IResult> ListServicesAsync(ServiceDirectory directory)
     {
         var summaries = await directory.SummariesAsync();
-        return Results.Json(new { services = summaries }, Json);
+        return Results.Json(new { services = summaries.Select(s => s with { Model = s.Model ?? AnomalyModelRef.Builtin }) }, Json);
     }
 
     private const string WindowsSuffix = "/windows";
@@ -74,6 +74,9 @@ internal static class QueryApi
             detail.Logs,
             detail.Metrics,
             detail.Totals,
+            detail.AnomalyScore,
+            detail.Status,
+            Model = detail.Model ?? AnomalyModelRef.Builtin,
         }, Json);
     }
 

@@ -88,6 +88,7 @@ public static class GatewayHostingExtensions
         var group = app.MapGroup(string.Empty).WithMetadata(apiPort);
         QueryApi.Map(group);
         ModelsApi.Map(group);
+        AnomaliesApi.Map(group);
         group.MapGet("/metrics", PrometheusEndpoint.RenderAsync);
         group.MapGet("/healthz", () => Results.Text("ok\n"));
         group.MapGet("/readyz", ReadyAsync);

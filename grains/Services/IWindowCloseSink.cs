@@ -4,7 +4,8 @@ namespace OtlpGrains.Grains.Services;
 
 /// <summary>
 /// Takes the windows a service grain closed: one instance per silo (registered in DI), called inside the grain's
-/// turn after each batch that closed windows, and after a replay. The detectors are wired in here.
+/// turn after each batch that closed windows (and during a replay), after the grain scored them itself
+/// (<c>ServiceDetection</c>, whose state is part of the grain's checkpoint). For other consumers of closed windows.
 /// </summary>
 /// <remarks>
 /// Each window is given once per activation history: a window closed before the last checkpoint is never given

@@ -1,3 +1,4 @@
+using OtlpGrains.Models.Detection;
 using OtlpGrains.Models.Services;
 
 namespace OtlpGrains.Grains.Services;
@@ -24,4 +25,8 @@ public sealed class ServiceCheckpoint
 
     [Id(2)]
     public RecentBatchIds? RecentBatchIds { get; set; }
+
+    /// <summary>The detectors' states and thresholds, as of the same batch as <see cref="Statistics"/>.</summary>
+    [Id(3)]
+    public ServiceDetection? Detection { get; set; }
 }

@@ -1,15 +1,21 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Streams;
+using OtlpGrains.Grains.Anomalies;
 using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Detection;
+using OtlpGrains.Models.Detection.Thresholds;
 using OtlpGrains.Models.Services;
 
 namespace OtlpGrains.Grains.Services;
 
 /// <summary>
 /// A service's rolling state. The arithmetic lives in <see cref="ServiceStatistics"/>; the grain registers the
-/// service in the catalog, skips batches it already took, hands the windows each batch closed to the
-/// <see cref="IWindowCloseSink"/>, and - with durable storage - logs each batch before counting it, checkpoints its
-/// state with the log position, and replays the log after a crash.
+/// service in the catalog, skips batches it already took, scores the windows each batch closed
+/// (<see cref="ServiceDetection"/>, with the versions <see cref="ScoringModels"/> names), publishes the anomalies on
+/// the <c>anomalies</c> stream, hands the windows to the <see cref="IWindowCloseSink"/>, and - with durable storage -
+/// logs each batch before counting it, checkpoints its state and detection with the log position, and replays the
+/// log after a crash (scoring the replayed windows again, batch by batch, as the lost process did).
 /// </summary>
 // Always active: in memory mode the state lives only here; in durable mode reactivating costs a replay.
 [CollectionAgeLimit(AlwaysActive = true)]
@@ -17,6 +23,8 @@ internal sealed partial class ServiceGrain(
     [PersistentState(ServiceCheckpoint.StateName, StorageNames.Services)] IPersistentState<ServiceCheckpoint> checkpoint,
     IServiceBatchLog log,
     IWindowCloseSink sink,
+    ScoringModels models,
+    ModelScoreReporter reporter,
     IOptions<ServiceWindowOptions> options,
     TimeProvider time,
     ILogger<ServiceGrain> logger) : Grain, IServiceGrain, IRemindable
@@ -25,6 +33,7 @@ internal sealed partial class ServiceGrain(
     private const int ReplayPage = 500;
 
     private ServiceStatistics _statistics = null!;
+    private ServiceDetection _detection = null!;
     private RecentBatchIds _recent = null!;
     private long _applied;
     private long _checkpointed;
@@ -38,14 +47,19 @@ internal sealed partial class ServiceGrain(
         {
             restored.AttachClock(time);
             _statistics = restored;
+            _detection = checkpoint.State.Detection ?? new ServiceDetection();
             _recent = checkpoint.State.RecentBatchIds ?? new RecentBatchIds();
             _applied = _checkpointed = checkpoint.State.AppliedSequence;
         }
         else
         {
             _statistics = new ServiceStatistics(options.Value, time);
+            _detection = new ServiceDetection();
             _recent = new RecentBatchIds();
         }
+
+        // The first windows are scored with the registry's production version, not the built-in one, when it has one.
+        await models.WhenAskedAsync();
 
         if (log.IsDurable)
         {
@@ -89,10 +103,22 @@ internal sealed partial class ServiceGrain(
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<ServiceSummary> GetSummaryAsync() => ValueTask.FromResult(_statistics.Summary(Name));
+    public ValueTask<ServiceSummary> GetSummaryAsync()
+    {
+        AnomalyStatus status = _detection.Status();
+        return ValueTask.FromResult(_statistics.Summary(Name) with { AnomalyScore = status.Score, Status = status.Status, Model = status.Model });
+    }
 
-    public ValueTask<ServiceDetail> GetDetailAsync(DateTimeOffset? rangeStart, DateTimeOffset? rangeEnd) =>
-        ValueTask.FromResult(_statistics.Detail(Name, rangeStart, rangeEnd));
+    public ValueTask<ServiceDetail> GetDetailAsync(DateTimeOffset? rangeStart, DateTimeOffset? rangeEnd)
+    {
+        AnomalyStatus status = _detection.Status();
+        return ValueTask.FromResult(_statistics.Detail(Name, rangeStart, rangeEnd) with { AnomalyScore = status.Score, Status = status.Status, Model = status.Model });
+    }
+
+    public ValueTask<AnomalyEvent[]> GetAnomaliesAsync(DateTimeOffset? since) => ValueTask.FromResult(_detection.EventsSince(since));
+
+    public ValueTask<AnomalyScoring[]> GetAnomalyScoringAsync() =>
+        ValueTask.FromResult<AnomalyScoring[]>([.. _detection.Spans.Runs, .. _detection.Metrics.Runs]);
 
     public ValueTask<WindowSnapshot[]> GetWindowsAsync(DateTimeOffset? rangeStart, DateTimeOffset? rangeEnd) =>
         ValueTask.FromResult(_statistics.Windows(rangeStart, rangeEnd));
@@ -182,9 +208,11 @@ internal sealed partial class ServiceGrain(
                 Apply(batch);
                 _applied = sequence;
                 replayed++;
-            }
 
-            await HandOverClosedWindowsAsync();
+                // Batch by batch, as when the batches came in: a window's detectedAt is the watermark of the batch
+                // that closed it, so the replayed events equal the lost ones.
+                await HandOverClosedWindowsAsync();
+            }
 
             if (page.Count < ReplayPage)
             {
@@ -206,6 +234,7 @@ internal sealed partial class ServiceGrain(
             return;
         }
 
+        await ScoreAsync(closed);
         try
         {
             await sink.WindowsClosedAsync(Name, closed);
@@ -218,6 +247,45 @@ internal sealed partial class ServiceGrain(
         }
     }
 
+    /// <summary>
+    /// Scores the closed windows in this turn, after the batch is applied (per window, never per span), reports the
+    /// outcomes to the silo's reporter and publishes the anomalies.
+    /// </summary>
+    private async ValueTask ScoreAsync(IReadOnlyList<ClosedWindow> closed)
+    {
+        var watermarks = _statistics.Watermarks;
+        DetectionResult result = _detection.Score(
+            Name,
+            closed,
+            models.LineupOf,
+            signal => (signal == WindowSignal.Spans ? watermarks.Spans : watermarks.Metrics) ?? closed[^1].EndUnixNano,
+            SpotOptions.Default);
+        if (result.Outcomes.Count > 0)
+        {
+            reporter.Add(result.Outcomes);
+        }
+
+        if (result.Events.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var stream = this.GetStreamProvider(StreamNames.Provider).GetStream<AnomalyEvent>(StreamId.Create(StreamNames.Anomalies, Name));
+            foreach (AnomalyEvent anomaly in result.Events)
+            {
+                await stream.OnNextAsync(anomaly);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The events are kept in the grain for the API; the stream only misses them, as its subscribers would
+            // on a silo loss. Failing the batch would make the sender retry a batch that is then skipped.
+            LogPublishFailed(logger, Name, result.Events.Count, exception.Message);
+        }
+    }
+
     private async Task CheckpointAsync(CancellationToken cancellationToken)
     {
         if (_applied == _checkpointed && checkpoint.RecordExists)
@@ -225,7 +293,7 @@ internal sealed partial class ServiceGrain(
             return;
         }
 
-        checkpoint.State = new ServiceCheckpoint { Statistics = _statistics, AppliedSequence = _applied, RecentBatchIds = _recent };
+        checkpoint.State = new ServiceCheckpoint { Statistics = _statistics, AppliedSequence = _applied, RecentBatchIds = _recent, Detection = _detection };
         await checkpoint.WriteStateAsync(cancellationToken);
         _checkpointed = _applied;
     }
@@ -238,6 +306,9 @@ internal sealed partial class ServiceGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Service {Service} could not hand {Count} closed windows to the sink: {Reason}")]
     private static partial void LogSinkFailed(ILogger logger, string service, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Service {Service} could not publish {Count} anomaly events on the anomalies stream: {Reason}")]
+    private static partial void LogPublishFailed(ILogger logger, string service, int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Service {Service} pruned {Count} applied batches from its log")]
     private static partial void LogPruned(ILogger logger, string service, long count);

@@ -42,4 +42,8 @@ internal sealed class FakeServiceGrain(FakeGrainFactory factory) : IServiceGrain
     public ValueTask<EdgeStats[]> GetDownstreamAsync() => throw new NotSupportedException();
 
     public ValueTask<double?> GetOperationP99Async(string operation) => throw new NotSupportedException();
+
+    public ValueTask<AnomalyEvent[]> GetAnomaliesAsync(DateTimeOffset? since) => throw new NotSupportedException();
+
+    public ValueTask<AnomalyScoring[]> GetAnomalyScoringAsync() => throw new NotSupportedException();
 }

@@ -36,7 +36,26 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static SiloProcess Start(string connectionString, string clusterId, int[] ports)
+    public static SiloProcess Start(string connectionString, string clusterId, int[] ports) => Launch(ports, new Dictionary<string, string>
+    {
+        ["OtlpGrains__Storage__Provider"] = "postgres",
+        ["OtlpGrains__Storage__ConnectionString"] = connectionString,
+        ["OtlpGrains__Cluster__ClusterId"] = clusterId,
+    });
+
+    /// <summary>A single silo in memory mode (localhost clustering, memory storage), with extra settings.</summary>
+    public static SiloProcess StartInMemory(int[] ports, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var env = new Dictionary<string, string> { ["OtlpGrains__Storage__Provider"] = "memory" };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            env[key] = value;
+        }
+
+        return Launch(ports, env);
+    }
+
+    private static SiloProcess Launch(int[] ports, IReadOnlyDictionary<string, string> settings)
     {
         var silo = Path.Combine(AppContext.BaseDirectory, "OtlpGrains.Silo.dll");
         var start = new ProcessStartInfo("dotnet", [silo])
@@ -46,9 +65,11 @@ internal sealed class SiloProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         var env = start.Environment;
-        env["OtlpGrains__Storage__Provider"] = "postgres";
-        env["OtlpGrains__Storage__ConnectionString"] = connectionString;
-        env["OtlpGrains__Cluster__ClusterId"] = clusterId;
+        foreach (var (key, value) in settings)
+        {
+            env[key] = value;
+        }
+
         env["OtlpGrains__Otlp__GrpcPort"] = ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture);
         env["OtlpGrains__Otlp__HttpPort"] = ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture);
         env["OtlpGrains__Api__Port"] = ports[2].ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -1,0 +1,61 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using OtlpGrains.Interfaces;
+
+namespace OtlpGrains.Gateway.Api;
+
+/// <summary>
+/// <c>GET /api/v1/anomalies?since=&amp;service=</c>: the anomaly events the service grains keep, newest first, those
+/// whose window ends after <c>since</c> (RFC 3339), of one service or of every service in the catalog.
+/// </summary>
+internal static class AnomaliesApi
+{
+    public static void Map(IEndpointRouteBuilder routes) => routes.MapGet("/api/v1/anomalies", ListAsync);
+
+    private static async Task<IResult> ListAsync(string? since, string? service, ServiceDirectory directory)
+    {
+        DateTimeOffset? after = null;
+        if (!string.IsNullOrEmpty(since))
+        {
+            if (!DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+            {
+                return Results.Json(new { error = $"since must be an RFC 3339 time, e.g. 2026-01-02T15:04:05Z, not '{since}'" }, QueryApi.Json, statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            after = parsed;
+        }
+
+        string[] names = await directory.NamesAsync();
+        if (!string.IsNullOrEmpty(service))
+        {
+            if (!names.Contains(service, StringComparer.Ordinal))
+            {
+                return Results.Json(new { error = $"service '{service}' has not been seen" }, QueryApi.Json, statusCode: StatusCodes.Status404NotFound);
+            }
+
+            names = [service];
+        }
+
+        var perService = await Task.WhenAll(names.Select(n => directory.Service(n).GetAnomaliesAsync(after).AsTask()));
+        var anomalies = perService.SelectMany(a => a)
+            .OrderByDescending(a => a.WindowEnd)
+            .ThenBy(a => a.Service, StringComparer.Ordinal)
+            .Select(a => new
+            {
+                a.Id,
+                a.Service,
+                a.Signal,
+                a.Signals,
+                a.Score,
+                a.Severity,
+                a.Threshold,
+                a.WindowStart,
+                a.WindowEnd,
+                a.DetectedAt,
+                Model = new { a.Model.Name, a.Model.Version },
+            });
+        return Results.Json(new { anomalies }, QueryApi.Json);
+    }
+}

@@ -1,0 +1,38 @@
+namespace OtlpGrains.Interfaces;
+
+/// <summary>
+/// A closed window that a service's adaptive threshold judged anomalous. Published on stream provider
+/// <see cref="StreamNames.Provider"/>, namespace <see cref="StreamNames.Anomalies"/>, keyed by service name, and
+/// kept (the last few) by the service grain for the API.
+/// </summary>
+/// <param name="Id">
+/// <c>service/signal/windowStartUnixNano</c>: the same window gives the same id, so that a consumer drops the
+/// duplicates a crash and replay may publish again.
+/// </param>
+/// <param name="Service">The service.</param>
+/// <param name="Signal">The window's signal: <c>spans</c> (RED) or <c>metrics</c>.</param>
+/// <param name="Signals">The signals that drove the verdict, strongest first (<c>errorRatio</c>, <c>p99</c>, a metric series).</param>
+/// <param name="Score">The window's anomaly score in [0, 1].</param>
+/// <param name="Severity"><c>warning</c> or <c>critical</c>.</param>
+/// <param name="Threshold">The threshold the score crossed (critical for critical, else warning).</param>
+/// <param name="WindowStart">Event-time start of the window.</param>
+/// <param name="WindowEnd">Event-time end of the window.</param>
+/// <param name="DetectedAt">The signal's watermark (event time) when the window closed, so a replay gives the same value.</param>
+/// <param name="Model">The model version that scored the window.</param>
+[GenerateSerializer, Immutable, Alias("otlpgrains.AnomalyEvent")]
+public sealed record AnomalyEvent(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Service,
+    [property: Id(2)] string Signal,
+    [property: Id(3)] string[] Signals,
+    [property: Id(4)] double Score,
+    [property: Id(5)] string Severity,
+    [property: Id(6)] double Threshold,
+    [property: Id(7)] DateTimeOffset WindowStart,
+    [property: Id(8)] DateTimeOffset WindowEnd,
+    [property: Id(9)] DateTimeOffset DetectedAt,
+    [property: Id(10)] AnomalyModelRef Model)
+{
+    /// <summary>The deterministic id of a window's event.</summary>
+    public static string IdOf(string service, string signal, long windowStartUnixNano) => $"{service}/{signal}/{windowStartUnixNano}";
+}

@@ -1,0 +1,150 @@
+using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Detection.Thresholds;
+using OtlpGrains.Models.Services;
+using OtlpGrains.Models.Statistics;
+
+namespace OtlpGrains.Models.Detection;
+
+/// <summary>
+/// A service's anomaly detection, kept in the service grain's checkpoint with its windows: one
+/// <see cref="SignalDetection"/> for the span signal (RED) and one for the metrics signal, and the last
+/// <see cref="KeptEvents"/> anomaly events. Scoring is deterministic: the same closed windows with the same lineups
+/// give the same scores, verdicts and event ids, so a restored checkpoint and a replay give what the lost process
+/// would have given.
+/// </summary>
+[GenerateSerializer, Alias("otlpgrains.ServiceDetection")]
+public sealed class ServiceDetection
+{
+    /// <summary>Anomaly events kept for the API, across signals; older ones are dropped (they stay on the stream).</summary>
+    public const int KeptEvents = 100;
+
+    /// <summary>The schema of the metrics signal: no fixed signals, every metric series of the service follows.</summary>
+    public static FeatureSchema MetricsSchema { get; } = new("metrics.v1", [], OpenEnded: true);
+
+    [Id(0)] private SignalDetection _spans = new();
+    [Id(1)] private SignalDetection _metrics = new();
+    [Id(2)] private List<AnomalyEvent> _events = [];
+
+    /// <summary>The span signal's detection: its last verdict is the service's status.</summary>
+    public SignalDetection Spans => _spans;
+
+    /// <summary>The metrics signal's detection.</summary>
+    public SignalDetection Metrics => _metrics;
+
+    /// <summary>The kept events, oldest first.</summary>
+    public IReadOnlyList<AnomalyEvent> Events => _events;
+
+    /// <summary>The name of a signal in events and runs.</summary>
+    public static string SignalName(WindowSignal signal) => signal switch
+    {
+        WindowSignal.Spans => "spans",
+        WindowSignal.Metrics => "metrics",
+        _ => "logs",
+    };
+
+    /// <summary>
+    /// Scores each closed window of a scored signal (spans, metrics; log windows are not scored) in order, and
+    /// returns what each version made of it and the anomaly events it raised.
+    /// </summary>
+    /// <param name="service">The service, for the events.</param>
+    /// <param name="windows">The windows that closed, in the order they closed.</param>
+    /// <param name="lineupOf">The versions to score a signal with now (asked once per scored window).</param>
+    /// <param name="detectedAtUnixNano">The signal's watermark when these windows closed.</param>
+    /// <param name="options">The adaptive threshold's options.</param>
+    public DetectionResult Score(
+        string service,
+        IReadOnlyList<ClosedWindow> windows,
+        Func<WindowSignal, DetectionLineup> lineupOf,
+        Func<WindowSignal, long> detectedAtUnixNano,
+        SpotOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        ArgumentNullException.ThrowIfNull(lineupOf);
+        ArgumentNullException.ThrowIfNull(detectedAtUnixNano);
+        var outcomes = new List<SignalOutcome>(windows.Count);
+        List<AnomalyEvent>? raised = null;
+        foreach (ClosedWindow window in windows)
+        {
+            SignalDetection? detection = window.Signal switch
+            {
+                WindowSignal.Spans => _spans,
+                WindowSignal.Metrics => _metrics,
+                _ => null,
+            };
+            if (detection is null)
+            {
+                continue;
+            }
+
+            string signal = SignalName(window.Signal);
+            SignalOutcome outcome = detection.Score(signal, window, lineupOf(window.Signal), options);
+            outcomes.Add(outcome);
+            if (outcome.Verdict.IsAnomalous)
+            {
+                var anomaly = ToEvent(service, signal, window, outcome, detectedAtUnixNano(window.Signal));
+                Keep(anomaly);
+                (raised ??= []).Add(anomaly);
+            }
+        }
+
+        return new DetectionResult(outcomes, raised ?? []);
+    }
+
+    /// <summary>The kept events whose window ends after <paramref name="since"/> (all when null), newest first.</summary>
+    public AnomalyEvent[] EventsSince(DateTimeOffset? since)
+    {
+        var selected = new List<AnomalyEvent>();
+        for (int i = _events.Count - 1; i >= 0; i--)
+        {
+            if (since is null || _events[i].WindowEnd > since)
+            {
+                selected.Add(_events[i]);
+            }
+        }
+
+        return [.. selected];
+    }
+
+    /// <summary>The service's status: the verdict on its last closed span window.</summary>
+    public AnomalyStatus Status() => new(
+        _spans.LastScore,
+        _spans.LastSeverity switch
+        {
+            AnomalySeverity.Critical => "critical",
+            AnomalySeverity.Warning => "warning",
+            _ => "ok",
+        },
+        _spans.Model ?? AnomalyModelRef.Builtin);
+
+    private void Keep(AnomalyEvent anomaly)
+    {
+        // A replay after a crash scores windows the lost process had already scored: their events are kept once.
+        if (_events.Count > 0 && _events.Exists(e => e.Id == anomaly.Id))
+        {
+            return;
+        }
+
+        if (_events.Count == KeptEvents)
+        {
+            _events.RemoveAt(0);
+        }
+
+        _events.Add(anomaly);
+    }
+
+    private static AnomalyEvent ToEvent(string service, string signal, ClosedWindow window, SignalOutcome outcome, long detectedAtUnixNano) => new(
+        AnomalyEvent.IdOf(service, signal, window.StartUnixNano),
+        service,
+        signal,
+        outcome.Verdict.Signals,
+        outcome.Verdict.Score,
+        outcome.Verdict.Severity == AnomalySeverity.Critical ? "critical" : "warning",
+        outcome.Verdict.Threshold,
+        UnixNanos.ToDateTimeOffset(window.StartUnixNano),
+        UnixNanos.ToDateTimeOffset(window.EndUnixNano),
+        UnixNanos.ToDateTimeOffset(detectedAtUnixNano),
+        outcome.Model);
+}
+
+/// <summary>What a batch of closed windows gave: one outcome per scored window, and the anomaly events raised.</summary>
+public sealed record DetectionResult(IReadOnlyList<SignalOutcome> Outcomes, IReadOnlyList<AnomalyEvent> Events);

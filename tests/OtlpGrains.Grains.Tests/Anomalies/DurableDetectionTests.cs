@@ -1,0 +1,81 @@
+using OtlpGrains.Interfaces;
+using Xunit;
+
+namespace OtlpGrains.Grains.Tests.Anomalies;
+
+/// <summary>
+/// A service grain that loses its state since the last checkpoint (as when its silo is killed) restores its
+/// detection with its windows and replays its log: it ends with the same scores, events and runs as a twin service
+/// that never lost anything, each window scored once in its history.
+/// </summary>
+public sealed class DurableDetectionTests(DurableServiceFixture fixture) : IClassFixture<DurableServiceFixture>
+{
+    private const long Second = 1_000_000_000;
+    private const long Width = 10 * Second;
+
+    [Fact]
+    public async Task ARestoredAndReplayedGrainScoresLikeItsTwin()
+    {
+        var crashed = fixture.Grains.GetGrain<IServiceGrain>($"crashed-{Guid.NewGuid():N}");
+        var twin = fixture.Grains.GetGrain<IServiceGrain>($"twin-{Guid.NewGuid():N}");
+        long origin = (DateTimeOffset.UtcNow.AddHours(-3).ToUnixTimeSeconds() / 10 * 10) * Second;
+        var random = new Random(3);
+        ServiceSpanBatch[] batches = [.. Enumerable.Range(0, 800).Select(w => Batch(origin + (w * Width), random, w is >= 720 and <= 722 ? 0.6 : 0.02))];
+
+        async Task FeedAsync(int from, int to)
+        {
+            for (int w = from; w < to; w++)
+            {
+                await crashed.IngestSpansAsync(batches[w]);
+                await twin.IngestSpansAsync(batches[w]);
+            }
+        }
+
+        await FeedAsync(0, 600);
+
+        // The log fails once: the grain deactivates and checkpoints windows and detection on the way out.
+        FlakyBatchLog.FailNextAppend = true;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => crashed.IngestSpansAsync(Batch(origin, random, 0)).AsTask());
+        await FeedAsync(600, 650);
+
+        // The storage refuses writes: what came after the checkpoint lives only in the log, and is replayed.
+        FreezableGrainStorage.Frozen = true;
+        try
+        {
+            FlakyBatchLog.FailNextAppend = true;
+            await Assert.ThrowsAsync<InvalidOperationException>(() => crashed.IngestSpansAsync(Batch(origin, random, 0)).AsTask());
+            await FeedAsync(650, 800);
+        }
+        finally
+        {
+            FreezableGrainStorage.Frozen = false;
+        }
+
+        AnomalyEvent[] expected = await twin.GetAnomaliesAsync(null);
+        AnomalyEvent[] actual = await crashed.GetAnomaliesAsync(null);
+        Assert.Contains(expected, e => e.Signals.Contains("errorRatio"));
+        Assert.Equal(
+            expected.Select(e => (e.Signal, e.WindowStart, e.Score, e.Severity, e.Threshold, e.DetectedAt, e.Model)),
+            actual.Select(e => (e.Signal, e.WindowStart, e.Score, e.Severity, e.Threshold, e.DetectedAt, e.Model)));
+
+        AnomalyScoring[] expectedRuns = await twin.GetAnomalyScoringAsync();
+        AnomalyScoring[] actualRuns = await crashed.GetAnomalyScoringAsync();
+        Assert.Equal(expectedRuns.Select(r => (r.Signal, r.Windows, r.FirstWindowStart, r.LastWindowStart)), actualRuns.Select(r => (r.Signal, r.Windows, r.FirstWindowStart, r.LastWindowStart)));
+        Assert.InRange(actualRuns.Single(r => r.Signal == "spans").Windows, 795, 800);
+
+        ServiceSummary twinSummary = await twin.GetSummaryAsync();
+        ServiceSummary crashedSummary = await crashed.GetSummaryAsync();
+        Assert.Equal((twinSummary.AnomalyScore, twinSummary.Status), (crashedSummary.AnomalyScore, crashedSummary.Status));
+    }
+
+    // 200 requests in the window starting at the given time, each failed with the given probability.
+    private static ServiceSpanBatch Batch(long windowStart, Random random, double errorRate) => new(
+        Guid.NewGuid(),
+        ["GET /a"],
+        [.. Enumerable.Range(0, 200).Select(i => new ServiceSpan(
+            windowStart + ((i + 1) * (Width / 210)),
+            (long)((20 + (5 * (random.NextDouble() + random.NextDouble() + random.NextDouble()))) * 1_000_000),
+            0,
+            SpanKindCode.Server,
+            random.NextDouble() < errorRate ? SpanRole.Request | SpanRole.Error : SpanRole.Request))]);
+}
