@@ -6,7 +6,8 @@ namespace OtlpGrains.Models.Detection.Baseline;
 /// The default detector of every service: a robust, seasonal streaming baseline per signal
 /// (<see cref="SignalBaseline"/>). A signal's score maps its surprise s (nats) to s / (s + h), with h
 /// <see cref="BaselineOptions.HalfScoreSurprise"/>; the window's score is that of its most surprising signal, less
-/// ln(signals) for having looked at several.
+/// ln(signals) for having looked at several. In a RED window only rises of the error ratio and the latencies count
+/// (<see cref="SignalDirections"/>).
 /// </summary>
 public sealed class BaselineModel : IAnomalyModel
 {
@@ -46,7 +47,7 @@ public sealed class BaselineModel : IAnomalyModel
         int judged = 0;
         for (int i = 0; i < followed; i++)
         {
-            double surprise = signals[i].Observe(windowStartUnixNano, values[i], Options);
+            double surprise = signals[i].Observe(windowStartUnixNano, values[i], SignalDirections.Of(Schema, i), Options);
             if (double.IsNaN(surprise))
             {
                 continue;

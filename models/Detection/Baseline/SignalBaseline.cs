@@ -56,9 +56,9 @@ public sealed class SignalBaseline
 
     /// <summary>
     /// The surprise of <paramref name="value"/> in nats after suppression (NaN while warming up or when the value is
-    /// missing), then learns it.
+    /// missing), then learns it. With <see cref="SignalDirection.Up"/> only departures upwards are surprising.
     /// </summary>
-    public double Observe(long windowStartUnixNano, double value, BaselineOptions options)
+    public double Observe(long windowStartUnixNano, double value, SignalDirection direction, BaselineOptions options)
     {
         if (!double.IsFinite(value))
         {
@@ -76,8 +76,8 @@ public sealed class SignalBaseline
                             _season.DaysSeen >= options.SeasonMinDays && _seasonError < SeasonAdvantage * _levelError;
             double floor = ScaleFloor(level);
             surprise = seasonal
-                ? TestSurprise(_residuals, _residualSteps, value - expected, floor, options)
-                : TestSurprise(_values, _valueSteps, value, floor, options);
+                ? TestSurprise(_residuals, _residualSteps, value - expected, floor, direction, options)
+                : TestSurprise(_values, _valueSteps, value, floor, direction, options);
         }
 
         Learn(windowStartUnixNano, bin, value, level, expected);
@@ -89,7 +89,7 @@ public sealed class SignalBaseline
         // Only what exceeds the memories counts: the recent one (an incident's later windows) and a multiple of the
         // rough one (the roughest windows of this signal's normal life). Both then decay with their half-lives. A value
         // outside the signal's range is news however rough the signal is, so novelty is added past the memories.
-        double novelty = Novelty(windowStartUnixNano, value, level, options);
+        double novelty = Novelty(windowStartUnixNano, value, level, direction, options);
         double reported = Math.Max(0, surprise - Math.Max(_recentMemory, options.RoughnessWeight * _roughMemory)) + novelty;
         _recentMemory = Math.Max(surprise, _recentMemory * Math.Pow(2, -1 / options.SuppressionHalfLife));
         _roughMemory = Math.Max(surprise, _roughMemory * Math.Pow(2, -1 / options.RoughnessHalfLife));
@@ -98,7 +98,7 @@ public sealed class SignalBaseline
 
     // Surprise, in nats, of a value outside the range seen so far: proportional to how far outside, as a fraction of
     // the range. The range forgets slowly (toward the recent level) so that a long-gone incident stops widening it.
-    private double Novelty(long windowStartUnixNano, double value, double level, BaselineOptions options)
+    private double Novelty(long windowStartUnixNano, double value, double level, SignalDirection direction, BaselineOptions options)
     {
         if (_firstWindow == long.MinValue)
         {
@@ -115,7 +115,8 @@ public sealed class SignalBaseline
         }
 
         double range = Math.Max(_high - _low, ScaleFloor(level));
-        double novelty = options.NoveltyWeight * Math.Max(0, Math.Max(value - _high, _low - value)) / range;
+        double below = direction == SignalDirection.Up ? 0 : _low - value;
+        double novelty = options.NoveltyWeight * Math.Max(0, Math.Max(value - _high, below)) / range;
         double decay = 1 - Math.Pow(2, -1 / options.RangeHalfLife);
         _high = Math.Max(_high - (decay * (_high - level)), value);
         _low = Math.Min(_low + (decay * (level - _low)), value);
@@ -123,7 +124,7 @@ public sealed class SignalBaseline
     }
 
     // The strongest of the three tests on a series' recent windows and steps and its new `value`, in nats.
-    private double TestSurprise(RecentWindow series, RecentWindow steps, double value, double floor, BaselineOptions options)
+    private double TestSurprise(RecentWindow series, RecentWindow steps, double value, double floor, SignalDirection direction, BaselineOptions options)
     {
         double level = series.Median();
         double spread = RobustStatistics.MadToSigma * series.MedianAbsoluteDeviation(level);
@@ -143,7 +144,9 @@ public sealed class SignalBaseline
         double shortLevel = RobustStatistics.Median(newest);
         double zShift = (shortLevel - level) / (spread * MeanAbsToSigma / Math.Sqrt(shortCount));
 
-        double z = Math.Max(Math.Abs(zValue), Math.Max(Math.Abs(zStep), Math.Abs(zShift)));
+        double z = direction == SignalDirection.Up
+            ? Math.Max(0, Math.Max(zValue, Math.Max(zStep, zShift)))
+            : Math.Max(Math.Abs(zValue), Math.Max(Math.Abs(zStep), Math.Abs(zShift)));
         return Math.Max(0, GaussianTail.Surprise(z) - TestsCorrection);
     }
 

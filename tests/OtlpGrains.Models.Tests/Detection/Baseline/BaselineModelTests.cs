@@ -24,6 +24,31 @@ public sealed class BaselineModelTests
         Assert.True(double.IsNaN(score.SignalScores[7]) && double.IsNaN(score.SignalScores[8]));
     }
 
+    [Theory]
+    [InlineData(0, -60, true)] // traffic drops: news
+    [InlineData(0, 60, true)] // traffic spikes: news
+    [InlineData(1, 0.4, true)] // errors rise
+    [InlineData(1, -0.04, false)] // errors fall: good news
+    [InlineData(3, 150, true)] // p95 rises
+    [InlineData(3, -40, false)] // p95 falls: good news
+    public void RedWindowsJudgeErrorsAndLatencyUpwardsOnlyAndTheRateBothWays(int signal, double change, bool flagged)
+    {
+        var model = new BaselineModel(FeatureSchema.Red, BaselineOptions.Default);
+        DetectorState state = model.NewState();
+        var random = new Random(3);
+        double[] Normal() => [100 + (4 * random.NextDouble()), 0.05 + (0.01 * random.NextDouble()), 20 + random.NextDouble(), 50 + (2 * random.NextDouble()), 80 + (3 * random.NextDouble())];
+        for (int w = 0; w < 300; w++)
+        {
+            model.Score(state, w * Minute, Normal());
+        }
+
+        double[] changed = Normal();
+        changed[signal] += change;
+        AnomalyScore score = model.Score(state, 300 * Minute, changed);
+
+        Assert.Equal(flagged, score.SignalScores[signal] > 0.5);
+    }
+
     [Fact]
     public void ClosedSchemaIgnoresExtraValues()
     {
