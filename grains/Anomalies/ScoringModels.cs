@@ -14,8 +14,8 @@ namespace OtlpGrains.Grains.Anomalies;
 /// The model versions this silo's service grains score with: for the span signal, the production (and shadow)
 /// version of the model <see cref="AnomalyOptions.Model"/>, loaded once per silo through <see cref="ModelCache"/>
 /// and shared; for the metrics signal, the built-in open-ended baseline. One subscription per silo to the model's
-/// <c>models</c> stream announces changes; the registry is asked at start, on every announcement and every
-/// <see cref="AnomalyOptions.RefreshSeconds"/> (the stream is not durable). A version that cannot be loaded or does
+/// <c>models</c> stream announces changes; the registry is asked when the first service grain activates, on every
+/// announcement and every <see cref="AnomalyOptions.RefreshSeconds"/> (the stream is not durable). A version that cannot be loaded or does
 /// not read RED windows is not used: the lineup stays as it was.
 /// </summary>
 internal sealed partial class ScoringModels(
@@ -55,16 +55,16 @@ internal sealed partial class ScoringModels(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await WhenAskedAsync();
+        // The first question waits for the first service grain (WhenAskedAsync): a silo that hosts none asks nothing.
+        await SubscribeAsync();
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.RefreshSeconds), time);
         try
         {
-            do
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 await SubscribeAsync();
                 await RefreshAsync(stoppingToken);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -28,12 +28,16 @@ public sealed class DetectorSlot
     /// <summary>True when <paramref name="choice"/> is this slot's version and kind, so its state can go on.</summary>
     public bool Serves(DetectorChoice choice) => choice.Ref == Model && choice.Model.Kind == State.Kind;
 
-    /// <summary>Scores <paramref name="window"/> with <paramref name="model"/>, judges it, and lets state and threshold learn.</summary>
-    public AnomalyVerdict Judge(IAnomalyModel model, ClosedWindow window, SpotOptions options)
+    /// <summary>
+    /// Scores <paramref name="window"/> with <paramref name="model"/>, judges it, and lets state and threshold learn.
+    /// <paramref name="hasOpinion"/> is false when the model had no opinion on any signal (still warming up).
+    /// </summary>
+    public AnomalyVerdict Judge(IAnomalyModel model, ClosedWindow window, SpotOptions options, out bool hasOpinion)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(window);
         AnomalyScore score = model.Score(State, window.StartUnixNano, window.Features);
+        hasOpinion = Array.Exists(score.SignalScores, s => !double.IsNaN(s));
         int named = model.Schema.Signals.Length;
         // Values past the schema's named signals (a service's metric series) are named by the window itself.
         IReadOnlyList<string>? extra = window.Names.Count > named ? [.. window.Names.Skip(named)] : null;

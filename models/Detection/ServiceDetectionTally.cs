@@ -4,8 +4,10 @@ namespace OtlpGrains.Models.Detection;
 
 /// <summary>
 /// What a silo's service grains scored with registry versions since the last report: per version, windows, score
-/// bins and, for a shadow, how many verdicts were compared with production's and how many agreed. The built-in
-/// model (version 0) is not a registry version and is not counted. Thread-safe: every grain of the silo adds to it.
+/// bins and, for a shadow, how many verdicts were compared with production's and how many agreed. A window scored
+/// with no opinion (a model warming up) counts as a window but goes into no bin, so that warm-up zeros do not read
+/// as the version's score distribution. The built-in model (version 0) is not a registry version and is not
+/// counted. Thread-safe: every grain of the silo adds to it.
 /// </summary>
 public sealed class ServiceDetectionTally
 {
@@ -22,12 +24,12 @@ public sealed class ServiceDetectionTally
             {
                 if (outcome.Model.Version > 0)
                 {
-                    CountsOf(outcome.Model).Add(outcome.Verdict.Score, compared: false, agreed: false);
+                    CountsOf(outcome.Model).Add(outcome.Verdict.Score, outcome.HasOpinion, compared: false, agreed: false);
                 }
 
                 if (outcome.Shadow is { } shadow && shadow.Model.Version > 0)
                 {
-                    CountsOf(shadow.Model).Add(shadow.Score, compared: true, shadow.Agreed);
+                    CountsOf(shadow.Model).Add(shadow.Score, shadow.HasOpinion, compared: true, shadow.Agreed);
                 }
             }
         }
@@ -76,10 +78,14 @@ public sealed class ServiceDetectionTally
         private long _compared;
         private long _agreed;
 
-        public void Add(double score, bool compared, bool agreed)
+        public void Add(double score, bool binned, bool compared, bool agreed)
         {
             _windows++;
-            _bins[ModelScoreReport.BinOf(score)]++;
+            if (binned)
+            {
+                _bins[ModelScoreReport.BinOf(score)]++;
+            }
+
             _compared += compared ? 1 : 0;
             _agreed += agreed ? 1 : 0;
         }

@@ -50,7 +50,7 @@ public sealed class SignalDetection
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(lineup);
         SwitchTo(lineup);
-        AnomalyVerdict verdict = _production!.Judge(lineup.Production.Model, window, options);
+        AnomalyVerdict verdict = _production!.Judge(lineup.Production.Model, window, options, out bool hasOpinion);
         _lastScore = verdict.Score;
         _lastSeverity = verdict.Severity;
         Record(signal, window);
@@ -58,11 +58,11 @@ public sealed class SignalDetection
         ShadowOutcome? shadow = null;
         if (lineup.Shadow is { } shadowChoice && _shadow is { } shadowSlot)
         {
-            AnomalyVerdict shadowVerdict = shadowSlot.Judge(shadowChoice.Model, window, options);
-            shadow = new ShadowOutcome(shadowSlot.Model, shadowVerdict.Score, shadowVerdict.IsAnomalous == verdict.IsAnomalous);
+            AnomalyVerdict shadowVerdict = shadowSlot.Judge(shadowChoice.Model, window, options, out bool shadowHasOpinion);
+            shadow = new ShadowOutcome(shadowSlot.Model, shadowVerdict.Score, shadowHasOpinion, shadowVerdict.IsAnomalous == verdict.IsAnomalous);
         }
 
-        return new SignalOutcome(_production.Model, verdict, shadow);
+        return new SignalOutcome(_production.Model, verdict, hasOpinion, shadow);
     }
 
     private void SwitchTo(DetectionLineup lineup)
@@ -115,8 +115,14 @@ public sealed class SignalDetection
     }
 }
 
-/// <summary>What one version made of a window: the version, its verdict and, with a shadow, the shadow's.</summary>
-public sealed record SignalOutcome(AnomalyModelRef Model, AnomalyVerdict Verdict, ShadowOutcome? Shadow);
+/// <summary>
+/// What one version made of a window: the version, its verdict, whether it had an opinion on any signal (not while
+/// warming up) and, with a shadow, the shadow's.
+/// </summary>
+public sealed record SignalOutcome(AnomalyModelRef Model, AnomalyVerdict Verdict, bool HasOpinion, ShadowOutcome? Shadow);
 
-/// <summary>The shadow's score of a window and whether its verdict agreed with production's (both anomalous or both not).</summary>
-public sealed record ShadowOutcome(AnomalyModelRef Model, double Score, bool Agreed);
+/// <summary>
+/// The shadow's score of a window, whether it had an opinion, and whether its verdict agreed with production's (both
+/// anomalous or both not).
+/// </summary>
+public sealed record ShadowOutcome(AnomalyModelRef Model, double Score, bool HasOpinion, bool Agreed);

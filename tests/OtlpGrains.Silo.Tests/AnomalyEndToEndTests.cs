@@ -101,11 +101,21 @@ public sealed class AnomalyEndToEndTests
     [Fact]
     public async Task VersionPromotedThroughTheApiScoresTheServices()
     {
-        // The periodic registry check is off (an hour), so the switch can only come from the models stream.
+        // The periodic registry check is off (an hour) and the silo asked the registry before the promotion, so the
+        // switch can only come from the models stream.
         int[] ports = FreePorts.Take(5);
         await using var silo = SiloProcess.StartInMemory(ports, new Dictionary<string, string> { ["OtlpGrains__Anomaly__RefreshSeconds"] = "3600" });
         await silo.WaitReadyAsync(TimeSpan.FromSeconds(90));
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.ApiPort}") };
+
+        // A first, short load: its services make the silo ask the registry once (no production version yet).
+        await RunLoadToolAsync(
+            "--endpoint", $"http://127.0.0.1:{silo.GrpcPort}",
+            "--api", $"http://127.0.0.1:{silo.ApiPort}",
+            "--streams", "1",
+            "--requests", "5",
+            "--services", "2",
+            "--run-id", "before" + Guid.NewGuid().ToString("N")[..6]);
 
         byte[] artifact = new BaselineCodec().Save(new BaselineModel(FeatureSchema.Red, new BaselineOptions { RecentWindows = 48 }));
         using (var form = new MultipartFormDataContent

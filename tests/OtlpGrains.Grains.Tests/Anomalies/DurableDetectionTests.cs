@@ -8,7 +8,8 @@ namespace OtlpGrains.Grains.Tests.Anomalies;
 /// detection with its windows and replays its log: it ends with the same scores, events and runs as a twin service
 /// that never lost anything, each window scored once in its history.
 /// </summary>
-public sealed class DurableDetectionTests(DurableServiceFixture fixture) : IClassFixture<DurableServiceFixture>
+[Collection(DurableDetectionCollection.Name)]
+public sealed class DurableDetectionTests(DurableServiceFixture fixture)
 {
     private const long Second = 1_000_000_000;
     private const long Width = 10 * Second;
@@ -78,4 +79,14 @@ public sealed class DurableDetectionTests(DurableServiceFixture fixture) : IClas
             0,
             SpanKindCode.Server,
             random.NextDouble() < errorRate ? SpanRole.Request | SpanRole.Error : SpanRole.Request))]);
+}
+
+/// <summary>
+/// Run alone: the crash doubles (<see cref="FlakyBatchLog"/>, <see cref="FreezableGrainStorage"/>) are process-wide
+/// switches, which must not flip under <see cref="DurableWindowCloseTests"/> running at the same time.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class DurableDetectionCollection : ICollectionFixture<DurableServiceFixture>
+{
+    public const string Name = "durable-detection";
 }

@@ -17,19 +17,22 @@ public sealed class ServiceDetectionTallyTests
         var tally = new ServiceDetectionTally();
         tally.Add(
         [
-            Outcome(V1, 0.12, anomalous: false, new ShadowOutcome(V2, 0.31, Agreed: true)),
-            Outcome(V1, 0.97, anomalous: true, new ShadowOutcome(V2, 0.40, Agreed: false)),
+            Outcome(V1, 0.12, anomalous: false, new ShadowOutcome(V2, 0.31, HasOpinion: true, Agreed: true)),
+            Outcome(V1, 0.97, anomalous: true, new ShadowOutcome(V2, 0.40, HasOpinion: true, Agreed: false)),
             Outcome(AnomalyModelRef.Builtin, 0.5, anomalous: false, null),
+            Outcome(V1, 0, anomalous: false, new ShadowOutcome(V2, 0, HasOpinion: false, Agreed: true), hasOpinion: false),
         ]);
 
         ModelScoreReport[] reports = tally.Take();
         Assert.Equal(2, reports.Length);
         ModelScoreReport v1 = reports[0];
         ModelScoreReport v2 = reports[1];
-        Assert.Equal((1, 2L, 0L, 0L), (v1.Version, v1.Windows, v1.ComparedWithProduction, v1.AgreedWithProduction));
+        // The warm-up window counts as a window but is in no bin.
+        Assert.Equal((1, 3L, 0L, 0L), (v1.Version, v1.Windows, v1.ComparedWithProduction, v1.AgreedWithProduction));
         Assert.Equal(1, v1.ScoreBins[ModelScoreReport.BinOf(0.12)]);
         Assert.Equal(1, v1.ScoreBins[ModelScoreReport.BinOf(0.97)]);
-        Assert.Equal((2, 2L, 2L, 1L), (v2.Version, v2.Windows, v2.ComparedWithProduction, v2.AgreedWithProduction));
+        Assert.Equal(2, v1.ScoreBins.Sum());
+        Assert.Equal((2, 3L, 3L, 2L), (v2.Version, v2.Windows, v2.ComparedWithProduction, v2.AgreedWithProduction));
         Assert.Equal(2, v2.ScoreBins.Sum());
         Assert.Empty(tally.Take());
     }
@@ -38,7 +41,7 @@ public sealed class ServiceDetectionTallyTests
     public void ReturnedReportsGoWithTheNextTake()
     {
         var tally = new ServiceDetectionTally();
-        tally.Add([Outcome(V1, 0.1, anomalous: false, new ShadowOutcome(V2, 0.1, Agreed: true))]);
+        tally.Add([Outcome(V1, 0.1, anomalous: false, new ShadowOutcome(V2, 0.1, HasOpinion: true, Agreed: true))]);
         ModelScoreReport[] failed = tally.Take();
         tally.Add([Outcome(V1, 0.9, anomalous: true, null)]);
         tally.Return(failed);
@@ -48,8 +51,9 @@ public sealed class ServiceDetectionTallyTests
         Assert.Equal((1L, 1L, 1L), (next[1].Windows, next[1].ComparedWithProduction, next[1].AgreedWithProduction));
     }
 
-    private static SignalOutcome Outcome(AnomalyModelRef model, double score, bool anomalous, ShadowOutcome? shadow) => new(
+    private static SignalOutcome Outcome(AnomalyModelRef model, double score, bool anomalous, ShadowOutcome? shadow, bool hasOpinion = true) => new(
         model,
         new AnomalyVerdict(anomalous ? AnomalySeverity.Critical : AnomalySeverity.None, score, 0.9, []),
+        hasOpinion,
         shadow);
 }
