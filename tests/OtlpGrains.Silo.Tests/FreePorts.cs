@@ -1,26 +1,57 @@
-using Xunit;
 using System.Net;
 using System.Net.Sockets;
 
 namespace OtlpGrains.Silo.Tests;
 
-/// <summary>Finds loopback TCP ports nobody listens on, so test hosts never collide with a running silo.</summary>
+/// <summary>
+/// Finds loopback TCP ports nobody listens on, so test hosts never collide with a running silo. The ports come from
+/// below the kernel's ephemeral range (32768-60999 on Linux): a port the kernel hands out (port 0) may be taken as
+/// the source port of some outgoing connection - a silo starting beside it dialling PostgreSQL or another silo -
+/// before the host under test binds it, which made a silo fail to start now and then.
+/// </summary>
 internal static class FreePorts
 {
+    private const int First = 20_000;
+    private const int Last = 32_000;
+
+    // A random start per test process, so that test assemblies running side by side rarely probe the same ports.
+    private static int _next = Random.Shared.Next(First, Last);
+
     public static int[] Take(int count)
     {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
-        foreach (var listener in listeners)
+        var ports = new List<int>(count);
+        for (int tries = 0; ports.Count < count; tries++)
         {
-            listener.Start();
+            if (tries > Last - First)
+            {
+                throw new InvalidOperationException($"no {count} free loopback ports in {First}-{Last}");
+            }
+
+            int port = First + ((Interlocked.Increment(ref _next) - First) % (Last - First));
+            if (IsFree(port))
+            {
+                ports.Add(port);
+            }
         }
 
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        foreach (var listener in listeners)
+        return [.. ports];
+    }
+
+    private static bool IsFree(int port)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, port);
+        try
+        {
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+        finally
         {
             listener.Stop();
         }
-
-        return ports;
     }
 }
