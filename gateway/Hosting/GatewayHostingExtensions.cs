@@ -98,7 +98,7 @@ public static class GatewayHostingExtensions
         {
             logger.LogInformation("OTLP/gRPC  on http://{Address}:{Port} (HTTP/2 only; TraceService, MetricsService, LogsService)", otlp.ListenAddress, otlp.GrpcPort);
             logger.LogInformation("OTLP/HTTP  on http://{Address}:{Port}/v1/traces, /v1/metrics, /v1/logs (protobuf or JSON, gzip)", otlp.ListenAddress, otlp.HttpPort);
-            logger.LogInformation("Query API  on http://{Address}:{Port}/api/v1/services, /api/v1/graph, /api/v1/traces/{{traceId}}, /api/v1/models", api.ListenAddress, api.Port);
+            logger.LogInformation("Query API  on http://{Address}:{Port}/api/v1/services, /api/v1/graph, /api/v1/traces/{{traceId}}, /api/v1/anomalies, /api/v1/models", api.ListenAddress, api.Port);
             logger.LogInformation("Metrics    on http://{Address}:{Port}/metrics; health on /healthz and /readyz", api.ListenAddress, api.Port);
         });
         return app;
