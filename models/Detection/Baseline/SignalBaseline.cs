@@ -144,8 +144,10 @@ public sealed class SignalBaseline
         double shortLevel = RobustStatistics.Median(newest);
         double zShift = (shortLevel - level) / (spread * MeanAbsToSigma / Math.Sqrt(shortCount));
 
+        // Upwards only: a value at or below its typical level is no news, even when it got there by a step up (the
+        // return from a dip).
         double z = direction == SignalDirection.Up
-            ? Math.Max(0, Math.Max(zValue, Math.Max(zStep, zShift)))
+            ? (zValue <= 0 ? 0 : Math.Max(zValue, Math.Max(zStep, zShift)))
             : Math.Max(Math.Abs(zValue), Math.Max(Math.Abs(zStep), Math.Abs(zShift)));
         return Math.Max(0, GaussianTail.Surprise(z) - TestsCorrection);
     }

@@ -50,6 +50,27 @@ public sealed class BaselineModelTests
     }
 
     [Fact]
+    public void ARedLatencyComingBackFromADipIsNoNews()
+    {
+        var model = new BaselineModel(FeatureSchema.Red, BaselineOptions.Default);
+        DetectorState state = model.NewState();
+        var random = new Random(5);
+        double[] Normal(double p95) => [100 + (4 * random.NextDouble()), 0.05, 20 + random.NextDouble(), p95, 80 + (3 * random.NextDouble())];
+        for (int w = 0; w < 300; w++)
+        {
+            model.Score(state, w * Minute, Normal(50 + (2 * random.NextDouble())));
+        }
+
+        AnomalyScore dip = model.Score(state, 300 * Minute, Normal(10));
+        AnomalyScore back = model.Score(state, 301 * Minute, Normal(51));
+        AnomalyScore rise = model.Score(state, 302 * Minute, Normal(150));
+
+        Assert.True(dip.SignalScores[3] < 0.5, $"dip scored {dip.SignalScores[3]}");
+        Assert.True(back.SignalScores[3] < 0.5, $"the step back up scored {back.SignalScores[3]}");
+        Assert.True(rise.SignalScores[3] > 0.5, $"a real rise scored {rise.SignalScores[3]}");
+    }
+
+    [Fact]
     public void ClosedSchemaIgnoresExtraValues()
     {
         var model = new BaselineModel(FeatureSchema.Univariate, BaselineOptions.Default);
