@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OtlpGrains.Interfaces;
@@ -16,7 +15,7 @@ internal sealed partial class ModelScoreReporter(
     IGrainFactory grains,
     IOptions<AnomalyOptions> options,
     TimeProvider time,
-    ILogger<ModelScoreReporter> logger) : BackgroundService
+    ILogger<ModelScoreReporter> logger) : PeriodicFlushService(TimeSpan.FromSeconds(options.Value.ReportSeconds), time)
 {
     private readonly ServiceDetectionTally _tally = new();
 
@@ -24,7 +23,7 @@ internal sealed partial class ModelScoreReporter(
     public void Add(IReadOnlyList<SignalOutcome> outcomes) => _tally.Add(outcomes);
 
     /// <summary>Sends what was collected since the last report, if anything.</summary>
-    public async Task FlushAsync()
+    public override async Task FlushAsync()
     {
         ModelScoreReport[] reports = _tally.Take();
         if (reports.Length == 0)
@@ -41,27 +40,6 @@ internal sealed partial class ModelScoreReporter(
             LogReportFailed(reports.Length, exception.Message);
             _tally.Return(reports);
         }
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.ReportSeconds), time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await FlushAsync();
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        await FlushAsync();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report {Count} model versions' scores to the registry ({Reason}); they go with the next report")]

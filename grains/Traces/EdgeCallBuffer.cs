@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OtlpGrains.Interfaces;
 
@@ -9,7 +8,7 @@ namespace OtlpGrains.Grains.Traces;
 /// once a second: one call per service per flush instead of one per trace. Bounded: beyond
 /// <see cref="MaxPending"/> waiting calls, new ones are dropped and counted.
 /// </summary>
-internal sealed partial class EdgeCallBuffer(IGrainFactory grains, TimeProvider time, ILogger<EdgeCallBuffer> logger) : BackgroundService
+internal sealed partial class EdgeCallBuffer(IGrainFactory grains, TimeProvider time, ILogger<EdgeCallBuffer> logger) : PeriodicFlushService(FlushInterval, time)
 {
     public const int MaxPending = 1_000_000;
     private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
@@ -52,7 +51,7 @@ internal sealed partial class EdgeCallBuffer(IGrainFactory grains, TimeProvider 
     }
 
     /// <summary>Sends everything waiting; calls a grain refused stay for the next flush.</summary>
-    public async Task FlushAsync()
+    public override async Task FlushAsync()
     {
         Dictionary<string, List<EdgeCall>> batch;
         lock (_gate)
@@ -80,28 +79,6 @@ internal sealed partial class EdgeCallBuffer(IGrainFactory grains, TimeProvider 
             }
         });
         await Task.WhenAll(sends);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(FlushInterval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await FlushAsync();
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: StopAsync flushes what is left.
-        }
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        await FlushAsync();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not hand {Count} edge calls to service {Service}, will retry: {Reason}")]

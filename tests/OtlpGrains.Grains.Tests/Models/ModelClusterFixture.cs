@@ -12,7 +12,7 @@ namespace OtlpGrains.Grains.Tests.Models;
 /// <summary>
 /// A two-silo test cluster for the model registry: the grains as the silo host registers them, plus memory streams
 /// (provider <c>streams</c> with its <c>PubSubStore</c>, on the silos and the test's client) and the test-only codec.
-/// Kept apart from <see cref="ClusterFixture"/> until the silo configures streams itself.
+/// Kept apart from <see cref="ClusterFixture"/> for its small artifact limit.
 /// </summary>
 public sealed class ModelClusterFixture : IAsyncLifetime
 {
@@ -50,7 +50,7 @@ public sealed class ModelClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(StorageNames.Services);
             silo.AddMemoryGrainStorage(StorageNames.Models);
             silo.AddMemoryGrainStorage(StorageNames.PubSub);
-            silo.AddMemoryStreams(StreamNames.Provider);
+            silo.AddOtlpGrainsStreams();
             silo.AddBoundedMemoryTraceStore();
             silo.AddOtlpGrains();
             silo.Services.AddSingleton<IModelCodec, TestConstantCodec>();
