@@ -1,7 +1,9 @@
 namespace OtlpGrains.Interfaces;
 
 /// <summary>
-/// A closed window that a service's adaptive threshold judged anomalous. Published on stream provider
+/// A closed window that a service's adaptive thresholds judged anomalous, or that continues an anomaly whose signals
+/// have not come back yet (<see cref="Held"/>): every window of an anomaly is an event, with the same
+/// <see cref="Onset"/>, so a consumer sees it last and then end. Published on stream provider
 /// <see cref="StreamNames.Provider"/>, namespace <see cref="StreamNames.Anomalies"/>, keyed by service name, and
 /// kept (the last few) by the service grain for the API.
 /// </summary>
@@ -33,6 +35,12 @@ public sealed record AnomalyEvent(
     [property: Id(9)] DateTimeOffset DetectedAt,
     [property: Id(10)] AnomalyModelRef Model)
 {
+    /// <summary>Event-time start of the anomaly's first window; the same for every window of one anomaly.</summary>
+    [Id(11)] public DateTimeOffset Onset { get; init; }
+
+    /// <summary>True when the window crossed no threshold itself but its anomaly's signals had not come back.</summary>
+    [Id(12)] public bool Held { get; init; }
+
     /// <summary>The deterministic id of a window's event.</summary>
     public static string IdOf(string service, string signal, long windowStartUnixNano) => $"{service}/{signal}/{windowStartUnixNano}";
 }

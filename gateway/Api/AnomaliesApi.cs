@@ -54,6 +54,8 @@ internal static class AnomaliesApi
                 a.WindowStart,
                 a.WindowEnd,
                 a.DetectedAt,
+                a.Onset,
+                a.Held,
                 Model = new { a.Model.Name, a.Model.Version },
             });
         return Results.Json(new { anomalies }, QueryApi.Json);

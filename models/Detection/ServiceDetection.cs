@@ -143,7 +143,11 @@ public sealed class ServiceDetection
         UnixNanos.ToDateTimeOffset(window.StartUnixNano),
         UnixNanos.ToDateTimeOffset(window.EndUnixNano),
         UnixNanos.ToDateTimeOffset(detectedAtUnixNano),
-        outcome.Model);
+        outcome.Model)
+    {
+        Onset = UnixNanos.ToDateTimeOffset(outcome.Verdict.OnsetUnixNano),
+        Held = outcome.Verdict.Held,
+    };
 }
 
 /// <summary>What a batch of closed windows gave: one outcome per scored window, and the anomaly events raised.</summary>

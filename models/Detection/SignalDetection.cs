@@ -8,7 +8,8 @@ namespace OtlpGrains.Models.Detection;
 /// <summary>
 /// The detection of one signal of one service: the production slot whose verdicts count, the shadow slot scored
 /// beside it, the slot production had before its last switch (so a rollback finds its state and threshold warm),
-/// the last verdict, and the last runs of windows each version scored.
+/// the last verdict, the hold that keeps an anomaly open while its signals have not come back (it follows the
+/// signal's values, whichever version scores them), and the last runs of windows each version scored.
 /// </summary>
 /// <remarks>
 /// A switch happens at a window boundary, when the lineup names another version than the slot holds. The new
@@ -28,6 +29,7 @@ public sealed class SignalDetection
     [Id(3)] private double _lastScore;
     [Id(4)] private AnomalySeverity _lastSeverity;
     [Id(5)] private List<AnomalyScoring> _runs = [];
+    [Id(6)] private AnomalyHold _hold = new();
 
     /// <summary>The version that scored the last window, or null before the first.</summary>
     public AnomalyModelRef? Model => _production?.Model;
@@ -51,6 +53,7 @@ public sealed class SignalDetection
         ArgumentNullException.ThrowIfNull(lineup);
         SwitchTo(lineup);
         AnomalyVerdict verdict = _production!.Judge(lineup.Production.Model, window, options, out bool hasOpinion);
+        verdict = _hold.Apply(verdict, window.StartUnixNano, window.Features, options);
         _lastScore = verdict.Score;
         _lastSeverity = verdict.Severity;
         Record(signal, window);

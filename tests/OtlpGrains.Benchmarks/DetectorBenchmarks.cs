@@ -30,7 +30,7 @@ public class DetectorBenchmarks
     private IsolationForestModel _forest = null!;
     private DetectorState _baselineState = null!;
     private DetectorState _forestState = null!;
-    private SpotThreshold _threshold = null!;
+    private SignalThresholds _threshold = null!;
     private AnomalyScore[] _scores = [];
     private long _window;
 
@@ -42,7 +42,7 @@ public class DetectorBenchmarks
         _forest = new IsolationForestModel(FeatureSchema.Red, IsolationForestOptions.Default);
         _baselineState = _baseline.NewState();
         _forestState = _forest.NewState();
-        _threshold = new SpotThreshold();
+        _threshold = new SignalThresholds();
 
         // Four days of 10 s windows: past every warm-up, with a daily rhythm in the profile.
         for (int w = 0; w < WarmUpWindows; w++)
@@ -50,7 +50,7 @@ public class DetectorBenchmarks
             double[] vector = Vector(w, random);
             _baseline.Score(_baselineState, w * WindowNanos, vector);
             AnomalyScore score = _forest.Score(_forestState, w * WindowNanos, vector);
-            _threshold.Observe(score.Score, SpotOptions.Default);
+            AnomalyVerdict.Judge(_threshold, score, FeatureSchema.Red, null, SpotOptions.Default);
         }
 
         _window = WarmUpWindows;

@@ -5,8 +5,8 @@ namespace OtlpGrains.Models.Detection.Baseline;
 /// <summary>
 /// The default detector of every service: a robust, seasonal streaming baseline per signal
 /// (<see cref="SignalBaseline"/>). A signal's score maps its surprise s (nats) to s / (s + h), with h
-/// <see cref="BaselineOptions.HalfScoreSurprise"/>; the window's score is that of its most surprising signal, less
-/// ln(signals) for having looked at several. In a RED window only rises of the error ratio and the latencies count
+/// <see cref="BaselineOptions.HalfScoreSurprise"/>, after taking ln(signals judged) off every signal's surprise for
+/// having looked at several; the window's score is that of its most surprising signal. In a RED window only rises of the error ratio and the latencies count
 /// (<see cref="SignalDirections"/>).
 /// </summary>
 public sealed class BaselineModel : IAnomalyModel
@@ -54,7 +54,7 @@ public sealed class BaselineModel : IAnomalyModel
             }
 
             judged++;
-            scores[i] = ToScore(surprise);
+            scores[i] = surprise;
             strongest = double.IsNaN(strongest) ? surprise : Math.Max(strongest, surprise);
         }
 
@@ -63,7 +63,16 @@ public sealed class BaselineModel : IAnomalyModel
             return new AnomalyScore(0, scores);
         }
 
-        return new AnomalyScore(ToScore(Math.Max(0, strongest - Math.Log(judged))), scores);
+        // Each signal's surprise, and so the window's, less ln(signals judged): having looked at several signals, the
+        // most surprising of them is that much less surprising (a Bonferroni correction in nats). Every signal is then
+        // judged against its own threshold on this corrected score.
+        double looked = Math.Log(judged);
+        for (int i = 0; i < followed; i++)
+        {
+            scores[i] = double.IsNaN(scores[i]) ? double.NaN : ToScore(Math.Max(0, scores[i] - looked));
+        }
+
+        return new AnomalyScore(ToScore(Math.Max(0, strongest - looked)), scores);
     }
 
     private double ToScore(double surprise) => surprise / (surprise + Options.HalfScoreSurprise);

@@ -32,14 +32,20 @@ public sealed record SpotOptions
     /// <summary>Excesses needed before the Pareto fit is trusted; with fewer, the highest normal score in the history is the bar. Default: 10.</summary>
     [Id(5)] public int MinPeaks { get; init; } = 10;
 
-    /// <summary>The warning threshold never drops below this, so a service that always scores 0 does not page on noise. Default: 0.2.</summary>
+    /// <summary>The warning threshold never drops below this, so a service that always scores 0 does not page on noise. Default: 0.5.</summary>
     [Id(6)] public double MinimumWarning { get; init; } = 0.5;
 
-    /// <summary>The critical threshold never drops below this. Default: 0.5.</summary>
+    /// <summary>The critical threshold never drops below this. Default: 0.75.</summary>
     [Id(7)] public double MinimumCritical { get; init; } = 0.75;
 
     /// <summary>Neither threshold rises above this, so even the noisiest service pages on a near-certain anomaly. Default: 0.995.</summary>
     [Id(8)] public double MaximumThreshold { get; init; } = 0.995;
+
+    /// <summary>
+    /// Windows an anomaly is held open after its onset while its signals stay away from their levels (see
+    /// <see cref="AnomalyHold"/>); 0 holds none. Default: 360 (an hour of 10 s windows).
+    /// </summary>
+    [Id(10)] public int HoldWindows { get; init; } = 360;
 
     /// <summary>The defaults.</summary>
     public static SpotOptions Default { get; } = new();
@@ -56,6 +62,7 @@ public sealed record SpotOptions
         Require(MinPeaks >= 3 && MinPeaks <= HistoryWindows, $"MinPeaks must be in [3, HistoryWindows], got {MinPeaks}");
         Require(MinimumWarning is >= 0 and < 1, $"MinimumWarning must be in [0, 1), got {MinimumWarning}");
         Require(MinimumCritical >= MinimumWarning && MinimumCritical < 1, $"MinimumCritical must be in [MinimumWarning, 1), got {MinimumCritical}");
+        Require(HoldWindows is >= 0 and <= 1_000_000, $"HoldWindows must be in [0, 1000000], got {HoldWindows}");
         Require(MaximumThreshold > MinimumCritical && MaximumThreshold <= 1, $"MaximumThreshold must be in (MinimumCritical, 1], got {MaximumThreshold}");
     }
 

@@ -8,12 +8,14 @@ namespace OtlpGrains.Models.Detection.Thresholds;
 /// <see cref="SpotOptions.RecalibrationWindows"/> normal windows, so a noisy service's thresholds rise until it stops
 /// paging, a quiet service's stay low enough to catch a modest score, and both follow the service when its life
 /// changes (a fixed t, as in the original SPOT, would keep a start-up transient's thresholds for ever). Scores judged
-/// anomalous are not learned. Bounded: one ring of scores.
+/// anomalous are not learned. Bounded: one ring of scores, each kept in 16 bits (steps of 1.5e-5 on [0, 1]: a service
+/// holds one ring per signal, see <see cref="SignalThresholds"/>, and most normal scores are 0, a single byte in the
+/// serializer's varints).
 /// </summary>
 [GenerateSerializer, Alias("otlpgrains.thresholds.SpotThreshold")]
 public sealed class SpotThreshold
 {
-    [Id(0)] private double[] _history = [];
+    [Id(7)] private ushort[] _history = [];
     [Id(1)] private int _next;
     [Id(2)] private int _count;
     [Id(3)] private int _sinceCalibration;
@@ -56,12 +58,12 @@ public sealed class SpotThreshold
 
         if (_history.Length != options.HistoryWindows)
         {
-            _history = new double[options.HistoryWindows];
+            _history = new ushort[options.HistoryWindows];
             _next = 0;
             _count = 0;
         }
 
-        _history[_next] = score;
+        _history[_next] = (ushort)Math.Round(Math.Clamp(score, 0, 1) * ushort.MaxValue);
         _next = (_next + 1) % _history.Length;
         _count = Math.Min(_count + 1, _history.Length);
         _sinceCalibration++;
@@ -82,7 +84,11 @@ public sealed class SpotThreshold
         }
 
         Span<double> sorted = _sorted.AsSpan(0, _count);
-        _history.AsSpan(0, _count).CopyTo(sorted);
+        for (int i = 0; i < _count; i++)
+        {
+            sorted[i] = _history[i] / (double)ushort.MaxValue;
+        }
+
         sorted.Sort();
         double t = sorted[Math.Min(_count - 1, (int)(options.PeakQuantile * _count))];
         int peaks = 0;

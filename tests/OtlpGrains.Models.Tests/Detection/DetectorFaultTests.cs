@@ -44,7 +44,7 @@ public sealed class DetectorFaultTests
     {
         IAnomalyModel model = Create(detector);
         DetectorState state = model.NewState();
-        var threshold = new SpotThreshold();
+        var threshold = new SignalThresholds();
         var service = new SyntheticRed(seed: 17 + fault, (Fault)fault, Onset);
         var falseAlarms = new List<int>();
         AnomalyVerdict? caught = null;
@@ -80,7 +80,7 @@ public sealed class DetectorFaultTests
     {
         IAnomalyModel model = Create(detector);
         DetectorState state = model.NewState();
-        var threshold = new SpotThreshold();
+        var threshold = new SignalThresholds();
         var service = new SyntheticRed(seed: 99);
         var alarms = new List<int>();
         for (int w = 0; w < 6 * SyntheticRed.WindowsPerDay; w++)

@@ -29,7 +29,7 @@ public sealed class DetectorSnapshotTests : IDisposable
         var serializer = _services.GetRequiredService<Serializer>();
         IAnomalyModel model = DetectorFaultTests.Create(detector);
         DetectorState original = model.NewState();
-        var threshold = new SpotThreshold();
+        var threshold = new SignalThresholds();
         var service = new SyntheticRed(seed: 5, Fault.LevelShift, Onset);
 
         // Snapshot well after every warm-up (seasonal profile, forest, threshold), before the fault.
@@ -41,7 +41,7 @@ public sealed class DetectorSnapshotTests : IDisposable
         }
 
         DetectorState restored = serializer.Deserialize<DetectorState>(serializer.SerializeToArray(original))!;
-        SpotThreshold restoredThreshold = serializer.Deserialize<SpotThreshold>(serializer.SerializeToArray(threshold))!;
+        SignalThresholds restoredThreshold = serializer.Deserialize<SignalThresholds>(serializer.SerializeToArray(threshold))!;
         Assert.NotSame(original, restored);
         Assert.Equal(detector, restored.Kind);
 

@@ -55,6 +55,37 @@ public sealed class ServiceDetectionTests(ITestOutputHelper output) : IDisposabl
     }
 
     [Fact]
+    public void ALastingFaultKeepsTheServiceRedUntilItEnds()
+    {
+        // Half the requests fail for 60 windows. The baseline scores the onset; the hold keeps the service critical,
+        // one event per window with the onset's start, until the error ratio comes back.
+        var detection = new ServiceDetection();
+        var red = new SyntheticRed(seed: 8);
+        const int faultWindows = 60;
+        var events = new List<AnomalyEvent>();
+        for (int w = 0; w < Onset + faultWindows + 5; w++)
+        {
+            double[] values = red.Window(w);
+            bool faulty = w >= Onset && w < Onset + faultWindows;
+            values[1] = faulty ? 0.5 : values[1];
+            var window = new ClosedWindow(WindowSignal.Spans, SyntheticRed.StartOf(w), SyntheticRed.StartOf(w + 1), FeatureSchema.Red.Signals, values);
+            events.AddRange(Score(detection, window, new DetectionLineup(Builtin, null)).Events);
+            if (faulty)
+            {
+                Assert.Equal("critical", detection.Status().Status);
+            }
+        }
+
+        Assert.Equal("ok", detection.Status().Status);
+        Assert.Equal(faultWindows, events.Count);
+        Assert.All(events, e => Assert.Equal(StartOf(Onset), e.Onset));
+        Assert.All(events, e => Assert.Equal("errorRatio", e.Signals[0]));
+        Assert.False(events[0].Held);
+        Assert.True(events[^1].Held);
+        Assert.Equal(StartOf(Onset + faultWindows - 1), events[^1].WindowStart);
+    }
+
+    [Fact]
     public void RestoredDetectionScoresLikeTheOriginal()
     {
         var serializer = _services.GetRequiredService<Serializer>();

@@ -81,32 +81,6 @@ public sealed class SpotThresholdTests
     }
 
     [Fact]
-    public void VerdictNamesTheDrivingSignalsStrongestFirst()
-    {
-        var threshold = new SpotThreshold();
-        for (int w = 0; w < 600; w++)
-        {
-            threshold.Observe(0, SpotOptions.Default);
-        }
-
-        // Seven values: the RED five, then two metric series the caller names.
-        var score = new AnomalyScore(0.9, [0.1, double.NaN, 0.2, 0.7, 0.85, 0.05, 0.95]);
-        AnomalyVerdict verdict = AnomalyVerdict.Judge(threshold, score, FeatureSchema.Red, ["queue.depth", "gc.pause"], SpotOptions.Default);
-        Assert.True(verdict.IsAnomalous);
-        Assert.Equal(AnomalySeverity.Critical, verdict.Severity);
-        Assert.Equal(["gc.pause", "p99", "p95"], verdict.Signals);
-        Assert.Equal(threshold.Critical, verdict.Threshold);
-
-        // No signal over the warning threshold on its own: the strongest one is named; past the names, signal{i}.
-        var faint = new AnomalyScore(0.6, [0.1, 0.2, 0.3, 0.2, 0.1, 0.45, 0.2, 0.1]);
-        AnomalyVerdict warning = AnomalyVerdict.Judge(threshold, faint, FeatureSchema.Red, ["queue.depth"], SpotOptions.Default);
-        Assert.Equal(AnomalySeverity.Warning, warning.Severity);
-        Assert.Equal(["queue.depth"], warning.Signals);
-        var unnamed = new AnomalyScore(0.6, [0.1, 0.2, 0.3, 0.2, 0.1, 0.2, 0.2, 0.45]);
-        Assert.Equal(["signal7"], AnomalyVerdict.Judge(threshold, unnamed, FeatureSchema.Red, ["queue.depth"], SpotOptions.Default).Signals);
-    }
-
-    [Fact]
     public void RefusesBadOptionsWithOneLine()
     {
         var error = Assert.Throws<ArgumentException>(() => (SpotOptions.Default with { CriticalRisk = 0.01 }).Validate());
