@@ -57,6 +57,13 @@ public interface IServiceGrain : IGrainWithStringKey
     [Alias("GetAnomalies")]
     ValueTask<AnomalyEvent[]> GetAnomaliesAsync(DateTimeOffset? since);
 
+    /// <summary>
+    /// The service's retained log records that match <paramref name="query"/>, newest first (an in-memory ring of the
+    /// last records; see <c>RecentLogs</c>).
+    /// </summary>
+    [Alias("GetLogs")]
+    ValueTask<LogLine[]> GetLogsAsync(LogQuery query);
+
     /// <summary>The last runs of windows each model version scored, per signal, oldest first.</summary>
     [Alias("GetAnomalyScoring")]
     ValueTask<AnomalyScoring[]> GetAnomalyScoringAsync();

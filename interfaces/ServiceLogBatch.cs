@@ -4,4 +4,4 @@ namespace OtlpGrains.Interfaces;
 [GenerateSerializer, Immutable, Alias("otlpgrains.ServiceLogBatch")]
 public sealed record ServiceLogBatch(
     [property: Id(0)] Guid BatchId,
-    [property: Id(1)] LogStamp[] Logs);
+    [property: Id(1)] LogLine[] Logs);

@@ -9,8 +9,8 @@ using OtlpGrains.Interfaces;
 namespace OtlpGrains.Gateway.Api;
 
 /// <summary>
-/// The JSON query API under <c>/api/v1</c>: services, one service, one service's mergeable windows, the service
-/// graph, kept traces.
+/// The JSON query API under <c>/api/v1</c>: services, one service, one service's mergeable windows and recent log
+/// records, the service graph, kept traces.
 /// </summary>
 internal static class QueryApi
 {
@@ -35,7 +35,7 @@ internal static class QueryApi
 
     // Service names may hold '/' (namespace/name), so the route is a catch-all and ".../windows" is told apart here:
     // a known service of that full name wins over the windows of its prefix.
-    private static async Task<IResult> GetServiceAsync(string name, string? from, string? to, ServiceDirectory directory)
+    private static async Task<IResult> GetServiceAsync(string name, string? from, string? to, HttpRequest request, ServiceDirectory directory)
     {
         if (!TryParseTime(from, out var rangeStart) || !TryParseTime(to, out var rangeEnd))
         {
@@ -50,10 +50,17 @@ internal static class QueryApi
         var (services, edges) = await directory.GraphAsync();
         if (!services.Contains(name, StringComparer.Ordinal))
         {
-            var prefix = name.EndsWith(WindowsSuffix, StringComparison.Ordinal) ? name[..^WindowsSuffix.Length] : null;
-            return prefix is not null && services.Contains(prefix, StringComparer.Ordinal)
-                ? await GetWindowsAsync(prefix, rangeStart, rangeEnd, directory)
-                : Error(StatusCodes.Status404NotFound, $"service '{name}' has not been seen");
+            if (name.EndsWith(WindowsSuffix, StringComparison.Ordinal) && services.Contains(name[..^WindowsSuffix.Length], StringComparer.Ordinal))
+            {
+                return await GetWindowsAsync(name[..^WindowsSuffix.Length], rangeStart, rangeEnd, directory);
+            }
+
+            if (name.EndsWith(LogsApi.Suffix, StringComparison.Ordinal) && services.Contains(name[..^LogsApi.Suffix.Length], StringComparer.Ordinal))
+            {
+                return await LogsApi.GetLogsAsync(name[..^LogsApi.Suffix.Length], rangeStart, rangeEnd, request.Query, directory);
+            }
+
+            return Error(StatusCodes.Status404NotFound, $"service '{name}' has not been seen");
         }
 
         var detail = await directory.Service(name).GetDetailAsync(rangeStart, rangeEnd);
@@ -129,7 +136,7 @@ internal static class QueryApi
             : Results.Json(view, Json);
     }
 
-    private static IResult Error(int status, string reason) => Results.Json(new { error = reason }, Json, statusCode: status);
+    internal static IResult Error(int status, string reason) => Results.Json(new { error = reason }, Json, statusCode: status);
 
     private static bool TryParseTime(string? text, out DateTimeOffset? value)
     {

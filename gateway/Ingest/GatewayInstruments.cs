@@ -17,12 +17,18 @@ internal sealed class GatewayInstruments(InFlightLimiter limiter)
     private readonly long[] _invalidItems = new long[3];
     private readonly long[] _refused = new long[3 * 6];
     private readonly long[] _inFlight = new long[3];
+    private readonly long[] _cutItems = new long[3];
 
     public void Request(Signal signal) => Interlocked.Increment(ref _requests[(int)signal]);
 
     public void Accepted(Signal signal, long items) => Interlocked.Add(ref _acceptedItems[(int)signal], items);
 
     public void Invalid(Signal signal, long items) => Interlocked.Add(ref _invalidItems[(int)signal], items);
+
+    /// <summary>Items accepted with part of them cut to the carried limits (a log body or attribute too long).</summary>
+    public void Cut(Signal signal, long items) => Interlocked.Add(ref _cutItems[(int)signal], items);
+
+    public long CutItems(Signal signal) => Interlocked.Read(ref _cutItems[(int)signal]);
 
     public void Refused(Signal signal, RefusalReason reason) =>
         Interlocked.Increment(ref _refused[((int)signal * 6) + (int)reason]);
@@ -42,6 +48,7 @@ internal sealed class GatewayInstruments(InFlightLimiter limiter)
         PerSignal(text, "otlpgrains_gateway_requests_total", "counter", "OTLP export requests received.", _requests);
         PerSignal(text, "otlpgrains_gateway_accepted_items_total", "counter", "Spans, data points or log records accepted by the grains.", _acceptedItems);
         PerSignal(text, "otlpgrains_gateway_invalid_items_total", "counter", "Items rejected as invalid (bad ids, empty metric names).", _invalidItems);
+        PerSignal(text, "otlpgrains_gateway_cut_items_total", "counter", "Items accepted with a part cut to the carried limits (log bodies over 8 KiB, attributes).", _cutItems);
 
         text.Append("# HELP otlpgrains_gateway_refused_requests_total Export requests refused whole, by reason.\n");
         text.Append("# TYPE otlpgrains_gateway_refused_requests_total counter\n");

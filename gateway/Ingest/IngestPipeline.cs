@@ -65,6 +65,7 @@ internal sealed partial class IngestPipeline(
     {
         var received = (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
         var plan = LogRequestSplitter.Split(request, batchId, received);
+        instruments.Cut(Signal.Logs, plan.Cut);
         return DispatchAsync(Signal.Logs, plan.Accepted, plan.Rejected, plan.RejectReason, "log records", plan, static (grains, plan) =>
             [.. plan.Services.Select(s => grains.GetGrain<IServiceGrain>(s.Key).IngestLogsAsync(s.Value).AsTask())],
             cancellationToken);

@@ -3,13 +3,16 @@ using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Gateway.Ingest;
 
-/// <summary>Reduces a logs export request to event time and severity per record, one batch per service.</summary>
+/// <summary>
+/// Splits a logs export request into one batch of <see cref="LogLine"/>s per service, refusing records with bad ids
+/// and counting the records that were cut to <see cref="LogLimits"/>.
+/// </summary>
 internal static class LogRequestSplitter
 {
     public static SignalIngestPlan<ServiceLogBatch> Split(ExportLogsServiceRequest request, Guid batchId, long receivedUnixNano)
     {
-        var services = new Dictionary<string, List<LogStamp>>(StringComparer.Ordinal);
-        int accepted = 0, rejected = 0;
+        var services = new Dictionary<string, List<LogLine>>(StringComparer.Ordinal);
+        int accepted = 0, rejected = 0, cut = 0;
         string? reason = null;
         foreach (var resourceLogs in request.ResourceLogs)
         {
@@ -43,8 +46,8 @@ internal static class LogRequestSplitter
                     var time = record.TimeUnixNano != 0 ? record.TimeUnixNano
                         : record.ObservedTimeUnixNano != 0 ? record.ObservedTimeUnixNano
                         : (ulong)receivedUnixNano;
-                    var severity = (int)record.SeverityNumber is >= 0 and <= 24 ? (byte)record.SeverityNumber : (byte)0;
-                    stamps.Add(new LogStamp((long)time, severity));
+                    stamps.Add(LogLineReader.Read(record, (long)time, out bool wasCut));
+                    cut += wasCut ? 1 : 0;
                     accepted++;
                 }
             }
@@ -57,6 +60,6 @@ internal static class LogRequestSplitter
             batches[i++] = new(name, new ServiceLogBatch(batchId, [.. stamps]));
         }
 
-        return new SignalIngestPlan<ServiceLogBatch>(batches, accepted, rejected, reason);
+        return new SignalIngestPlan<ServiceLogBatch>(batches, accepted, rejected, reason) { Cut = cut };
     }
 }

@@ -1,8 +1,14 @@
 namespace OtlpGrains.Gateway.Ingest;
 
-/// <summary>A metrics or logs export request split into one batch per service, plus what was rejected.</summary>
+/// <summary>
+/// A metrics or logs export request split into one batch per service, plus what was rejected and how many accepted
+/// items were cut to the carried limits (log bodies and attributes).
+/// </summary>
 internal sealed record SignalIngestPlan<TBatch>(
     KeyValuePair<string, TBatch>[] Services,
     int Accepted,
     int Rejected,
-    string? RejectReason);
+    string? RejectReason)
+{
+    public int Cut { get; init; }
+}

@@ -35,6 +35,9 @@ internal sealed partial class ServiceGrain(
     private ServiceStatistics _statistics = null!;
     private ServiceDetection _detection = null!;
     private RecentBatchIds _recent = null!;
+
+    // Not in the checkpoint: the API's window on the latest records, refilled by what arrives (and by a replay).
+    private readonly RecentLogs _recentLogs = new();
     private long _applied;
     private long _checkpointed;
 
@@ -123,6 +126,8 @@ internal sealed partial class ServiceGrain(
     public ValueTask<WindowSnapshot[]> GetWindowsAsync(DateTimeOffset? rangeStart, DateTimeOffset? rangeEnd) =>
         ValueTask.FromResult(_statistics.Windows(rangeStart, rangeEnd));
 
+    public ValueTask<LogLine[]> GetLogsAsync(LogQuery query) => ValueTask.FromResult(_recentLogs.Find(query));
+
     public ValueTask<ServiceTotals> GetTotalsAsync() => ValueTask.FromResult(_statistics.Totals);
 
     public ValueTask<EdgeStats[]> GetDownstreamAsync() => ValueTask.FromResult(_statistics.Downstream(Name));
@@ -193,6 +198,7 @@ internal sealed partial class ServiceGrain(
         else if (batch.Logs is { } logs)
         {
             _statistics.AddLogs(logs);
+            _recentLogs.Add(logs.Logs);
         }
     }
 

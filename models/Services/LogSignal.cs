@@ -22,7 +22,7 @@ internal sealed class LogSignal
     public void Add(ServiceLogBatch batch, long nowUnixNano, ServiceCounters counters)
     {
         counters.CountLogs(batch.Logs.Length);
-        foreach (ref readonly LogStamp log in batch.Logs.AsSpan())
+        foreach (ref readonly LogLine log in batch.Logs.AsSpan())
         {
             LogWindow? window = _windows.Place(log.TimeUnixNano, nowUnixNano);
             if (window is not null)

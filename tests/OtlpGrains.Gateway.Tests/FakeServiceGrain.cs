@@ -46,4 +46,6 @@ internal sealed class FakeServiceGrain(FakeGrainFactory factory) : IServiceGrain
     public ValueTask<AnomalyEvent[]> GetAnomaliesAsync(DateTimeOffset? since) => throw new NotSupportedException();
 
     public ValueTask<AnomalyScoring[]> GetAnomalyScoringAsync() => throw new NotSupportedException();
+
+    public ValueTask<LogLine[]> GetLogsAsync(LogQuery query) => throw new NotSupportedException();
 }

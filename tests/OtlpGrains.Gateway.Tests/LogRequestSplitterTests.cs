@@ -37,8 +37,8 @@ public sealed class LogRequestSplitterTests
         Assert.Equal(["api", "worker"], plan.Services.Select(s => s.Key).Order(StringComparer.Ordinal));
         var api = plan.Services.Single(s => s.Key == "api").Value;
         Assert.Equal(BatchId, api.BatchId);
-        Assert.Equal([new LogStamp((long)Time, 9), new LogStamp((long)Time + 1, 18), new LogStamp((long)Time + 3, 0)], api.Logs);
-        Assert.Equal([new LogStamp((long)Time + 2, 24)], plan.Services.Single(s => s.Key == "worker").Value.Logs);
+        Assert.Equal([Hello((long)Time, 9), Hello((long)Time + 1, 18), Hello((long)Time + 3, 0)], api.Logs);
+        Assert.Equal([Hello((long)Time + 2, 24)], plan.Services.Single(s => s.Key == "worker").Value.Logs);
     }
 
     [Theory]
@@ -52,7 +52,7 @@ public sealed class LogRequestSplitterTests
 
         var plan = LogRequestSplitter.Split(Request("svc", record), BatchId, Received);
 
-        Assert.Equal(new LogStamp(expected, 13), Assert.Single(Assert.Single(plan.Services).Value.Logs));
+        Assert.Equal(Hello(expected, 13), Assert.Single(Assert.Single(plan.Services).Value.Logs));
     }
 
     [Theory]
@@ -117,6 +117,21 @@ public sealed class LogRequestSplitterTests
         Assert.Equal(2, plan.Rejected);
         Assert.StartsWith("log span id", plan.RejectReason, StringComparison.Ordinal);
         Assert.Empty(plan.Services);
+    }
+
+    private static LogLine Hello(long time, byte severity) => new(time, severity) { Body = "hello" };
+
+    [Fact]
+    public void CountsTheRecordsCut()
+    {
+        var longBody = Log(Time, SeverityNumber.Info);
+        longBody.Body.StringValue = new string('y', LogLimits.MaxBodyChars + 1);
+
+        var plan = LogRequestSplitter.Split(Request("svc", Log(Time, SeverityNumber.Info), longBody), BatchId, Received);
+
+        Assert.Equal(2, plan.Accepted);
+        Assert.Equal(1, plan.Cut);
+        Assert.Equal(LogLimits.MaxBodyChars, Assert.Single(plan.Services).Value.Logs[1].Body.Length);
     }
 
     private static LogRecord Log(ulong time, SeverityNumber severity) => new()

@@ -115,7 +115,7 @@ public sealed class ServiceStatisticsTests
 
         statistics.AddLogs(new ServiceLogBatch(
             Guid.NewGuid(),
-            [.. severities.Select(s => new LogStamp(T0 + (5 * Second), s))]));
+            [.. severities.Select(s => new LogLine(T0 + (5 * Second), s))]));
 
         LogSummary logs = statistics.Detail(Name, null, null).Logs;
         Assert.Equal(11, logs.Total);
@@ -129,9 +129,9 @@ public sealed class ServiceStatisticsTests
     public void LateLogsCountInTotalsOnly()
     {
         ServiceStatistics statistics = Create();
-        statistics.AddLogs(new ServiceLogBatch(Guid.NewGuid(), [new LogStamp(T0 + (50 * Second), 9)]));
+        statistics.AddLogs(new ServiceLogBatch(Guid.NewGuid(), [new LogLine(T0 + (50 * Second), 9)]));
 
-        statistics.AddLogs(new ServiceLogBatch(Guid.NewGuid(), [new LogStamp(T0 + (5 * Second), 17)]));
+        statistics.AddLogs(new ServiceLogBatch(Guid.NewGuid(), [new LogLine(T0 + (5 * Second), 17)]));
 
         Assert.Equal(2, statistics.Totals.Logs);
         LogSummary logs = statistics.Detail(Name, null, null).Logs;
@@ -269,7 +269,7 @@ public sealed class ServiceStatisticsTests
     {
         ServiceStatistics statistics = Create();
         statistics.AddSpans(HandMadeBatch());
-        statistics.AddLogs(new ServiceLogBatch(Guid.NewGuid(), [new LogStamp(T0 + (1 * Second), 9), new LogStamp(T0 + (15 * Second), 13)]));
+        statistics.AddLogs(new ServiceLogBatch(Guid.NewGuid(), [new LogLine(T0 + (1 * Second), 9), new LogLine(T0 + (15 * Second), 13)]));
 
         ServiceDetail detail = statistics.Detail(Name, Start.AddSeconds(15), Start.AddSeconds(20));
 

@@ -50,7 +50,7 @@ public sealed class StatisticsSerializationTests : IDisposable
             ]));
         statistics.AddEdgeCalls([new EdgeCall("redis", true, T0 + (2 * Second), 1_000_000, false)]);
         statistics.AddMetrics(new ServiceMetricBatch(Guid.NewGuid(), ["cpu"], [new MetricPoint(0, MetricKind.Gauge, T0, 0.5, 1)]));
-        statistics.AddLogs(new ServiceLogBatch(Guid.NewGuid(), [new LogStamp(T0 + (3 * Second), 17)]));
+        statistics.AddLogs(new ServiceLogBatch(Guid.NewGuid(), [new LogLine(T0 + (3 * Second), 17)]));
 
         ServiceStatistics copy = RoundTrip(statistics);
 
