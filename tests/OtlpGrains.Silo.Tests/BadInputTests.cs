@@ -8,8 +8,10 @@ using System.Text.Json;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
+using OpenTelemetry.Proto.Collector.Logs.V1;
 using OpenTelemetry.Proto.Collector.Trace.V1;
 using OpenTelemetry.Proto.Common.V1;
+using OpenTelemetry.Proto.Logs.V1;
 using OpenTelemetry.Proto.Resource.V1;
 using OpenTelemetry.Proto.Trace.V1;
 
@@ -117,6 +119,54 @@ public sealed class BadInputTests(SiloFixture silo) : IDisposable
     }
 
     [Fact]
+    public async Task BadLogRecordsAreRefusedOrCutAndCounted()
+    {
+        var service = $"bad-logs-{Guid.NewGuid():N}"[..20];
+        long cutBefore = await CounterAsync("otlpgrains_gateway_cut_items_total{signal=\"logs\"}");
+
+        // A record with a 15-byte trace id is refused (partial success); one with a 20,000-character body is kept,
+        // cut to 8 KiB, and counted; one with no body at all is kept as an empty line.
+        var request = LogRequest(service,
+            new LogRecord { Body = new AnyValue { StringValue = "bad id" }, TraceId = ByteString.CopyFrom(new byte[15]) },
+            new LogRecord { Body = new AnyValue { StringValue = new string('z', 20_000) }, SeverityNumber = SeverityNumber.Error },
+            new LogRecord { SeverityNumber = SeverityNumber.Info });
+        var partial = await _otlp.PostAsync("/v1/logs", Protobuf(request));
+        Assert.Equal(HttpStatusCode.OK, partial.StatusCode);
+        var answer = ExportLogsServiceResponse.Parser.ParseFrom(await partial.Content.ReadAsByteArrayAsync());
+        Assert.Equal(1, answer.PartialSuccess.RejectedLogRecords);
+        Assert.Contains("trace id", answer.PartialSuccess.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(cutBefore + 1, await CounterAsync("otlpgrains_gateway_cut_items_total{signal=\"logs\"}"));
+
+        var logs = await SiloFixture.EventuallyAsync(
+            () => silo.Api.GetFromJsonAsync<JsonElement>($"/api/v1/services/{service}/logs"),
+            d => d.GetProperty("records").GetArrayLength() == 2);
+        var bodies = logs.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("body").GetString()!).ToArray();
+        Assert.Equal(["", new string('z', 8192)], bodies);
+
+        // Invalid UTF-8 in a body: the protobuf string is refused whole as malformed, and nothing changes.
+        var invalid = LogRequest(service, new LogRecord { Body = new AnyValue { StringValue = "@@@@" } }).ToByteArray();
+        int at = invalid.AsSpan().IndexOf("@@@@"u8);
+        invalid[at] = 0xFF;
+        invalid[at + 1] = 0xFE;
+        var refused = await _otlp.PostAsync("/v1/logs", new ByteArrayContent(invalid) { Headers = { ContentType = new MediaTypeHeaderValue("application/x-protobuf") } });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var after = await silo.Api.GetFromJsonAsync<JsonElement>($"/api/v1/services/{service}/logs");
+        Assert.Equal(2, after.GetProperty("records").GetArrayLength());
+    }
+
+    private static ExportLogsServiceRequest LogRequest(string service, params LogRecord[] records) => new()
+    {
+        ResourceLogs =
+        {
+            new ResourceLogs
+            {
+                Resource = new Resource { Attributes = { new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = service } } } },
+                ScopeLogs = { new ScopeLogs { LogRecords = { records } } },
+            },
+        },
+    };
+
+    [Fact]
     public async Task GrpcRefusalsUseOtlpStatusCodes()
     {
         var client = new TraceService.TraceServiceClient(_channel);
@@ -175,10 +225,13 @@ public sealed class BadInputTests(SiloFixture silo) : IDisposable
         return doc.GetProperty("services").EnumerateArray().Sum(s => s.GetProperty("spans").GetInt64());
     }
 
-    private async Task<long> RefusedCounterAsync(string reason)
+    private Task<long> RefusedCounterAsync(string reason) =>
+        CounterAsync($"otlpgrains_gateway_refused_requests_total{{signal=\"traces\",reason=\"{reason}\"}}");
+
+    private async Task<long> CounterAsync(string series)
     {
         var text = await silo.Api.GetStringAsync("/metrics");
-        var prefix = $"otlpgrains_gateway_refused_requests_total{{signal=\"traces\",reason=\"{reason}\"}} ";
+        var prefix = series + " ";
         var line = text.Split('\n').Single(l => l.StartsWith(prefix, StringComparison.Ordinal));
         return long.Parse(line[prefix.Length..], System.Globalization.CultureInfo.InvariantCulture);
     }

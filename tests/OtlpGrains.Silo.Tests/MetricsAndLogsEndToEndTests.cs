@@ -1,4 +1,5 @@
 using Xunit;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -74,6 +75,57 @@ public sealed partial class MetricsAndLogsEndToEndTests(SiloFixture silo)
         Assert.Equal(3, bySeverity.GetProperty("INFO").GetInt64());
         Assert.Equal(1, bySeverity.GetProperty("WARN").GetInt64());
         Assert.Equal(2, bySeverity.GetProperty("ERROR").GetInt64());
+    }
+
+    [Fact]
+    public async Task SdkLogsKeepTheirBodiesAndTraces()
+    {
+        var service = $"e2e-bodies-{Guid.NewGuid():N}"[..24];
+        using var source = new ActivitySource($"{service}.source");
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == source.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        ActivityTraceId traceId;
+        ActivitySpanId spanId;
+        using (var factory = LoggerFactory.Create(logging => logging.AddOpenTelemetry(o =>
+        {
+            o.IncludeFormattedMessage = true;
+            o.SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService(service));
+            o.AddOtlpExporter(e => { e.Protocol = OtlpExportProtocol.Grpc; e.Endpoint = silo.GrpcEndpoint; });
+        })))
+        {
+            var logger = factory.CreateLogger("checkout");
+            LogPlaced(logger, 41);
+            using (var activity = source.StartActivity("pay")!)
+            {
+                traceId = activity.TraceId;
+                spanId = activity.SpanId;
+                LogFailed(logger, "card declined");
+            }
+        }
+
+        var all = await SiloFixture.EventuallyAsync(
+            () => silo.Api.GetFromJsonAsync<JsonElement>($"/api/v1/services/{service}/logs"),
+            d => d.GetProperty("records").GetArrayLength() == 2);
+        var records = all.GetProperty("records").EnumerateArray().ToArray();
+        Assert.Equal("payment failed: card declined", records[0].GetProperty("body").GetString());
+        Assert.Equal(17, records[0].GetProperty("severityNumber").GetInt32());
+        Assert.Equal(traceId.ToHexString(), records[0].GetProperty("traceId").GetString());
+        Assert.Equal(spanId.ToHexString(), records[0].GetProperty("spanId").GetString());
+        Assert.Equal("order 41 placed", records[1].GetProperty("body").GetString());
+        Assert.Equal(JsonValueKind.Null, records[1].GetProperty("traceId").ValueKind);
+
+        var ofTrace = await silo.Api.GetFromJsonAsync<JsonElement>($"/api/v1/services/{service}/logs?traceId={traceId.ToHexString()}");
+        Assert.Equal("payment failed: card declined", ofTrace.GetProperty("records").EnumerateArray().Single().GetProperty("body").GetString());
+
+        var bad = await silo.Api.GetAsync(new Uri($"/api/v1/services/{service}/logs?traceId=xyz", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("traceId", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var badLimit = await silo.Api.GetAsync(new Uri($"/api/v1/services/{service}/logs?limit=0", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, badLimit.StatusCode);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "order {Number} placed")]
