@@ -11,6 +11,13 @@ public interface ITraceGrain : IGrainWithStringKey
     [Alias("AddSpans")]
     ValueTask AddSpansAsync(TraceSpanBatch batch);
 
+    /// <summary>
+    /// Marks the trace as one with an error log record (severity ERROR or worse), which tail sampling keeps. A mark
+    /// that arrives after the trace completed and was dropped cannot bring it back.
+    /// </summary>
+    [Alias("MarkErrorLog")]
+    ValueTask MarkErrorLogAsync();
+
     /// <summary>The assembled trace if it was kept; null otherwise (not kept, or not complete yet).</summary>
     [Alias("GetKept")]
     ValueTask<TraceView?> GetKeptAsync();

@@ -67,7 +67,10 @@ internal sealed partial class IngestPipeline(
         var plan = LogRequestSplitter.Split(request, batchId, received);
         instruments.Cut(Signal.Logs, plan.Cut);
         return DispatchAsync(Signal.Logs, plan.Accepted, plan.Rejected, plan.RejectReason, "log records", plan, static (grains, plan) =>
-            [.. plan.Services.Select(s => grains.GetGrain<IServiceGrain>(s.Key).IngestLogsAsync(s.Value).AsTask())],
+            [
+                .. plan.Services.Select(s => grains.GetGrain<IServiceGrain>(s.Key).IngestLogsAsync(s.Value).AsTask()),
+                .. plan.ErrorTraces.Select(t => grains.GetGrain<ITraceGrain>(t).MarkErrorLogAsync().AsTask()),
+            ],
             cancellationToken);
     }
 

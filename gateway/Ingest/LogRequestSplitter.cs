@@ -5,14 +5,19 @@ namespace OtlpGrains.Gateway.Ingest;
 
 /// <summary>
 /// Splits a logs export request into one batch of <see cref="LogLine"/>s per service, refusing records with bad ids
-/// and counting the records that were cut to <see cref="LogLimits"/>.
+/// and counting the records that were cut to <see cref="LogLimits"/>. The traces of error records are listed, so
+/// that their trace grains keep them.
 /// </summary>
 internal static class LogRequestSplitter
 {
+    // OTLP's SEVERITY_NUMBER_ERROR: ERROR to FATAL4 mark their trace for tail sampling.
+    private const int ErrorSeverity = 17;
+
     public static SignalIngestPlan<ServiceLogBatch> Split(ExportLogsServiceRequest request, Guid batchId, long receivedUnixNano)
     {
         var services = new Dictionary<string, List<LogLine>>(StringComparer.Ordinal);
         int accepted = 0, rejected = 0, cut = 0;
+        HashSet<TraceKey>? errorTraces = null;
         string? reason = null;
         foreach (var resourceLogs in request.ResourceLogs)
         {
@@ -46,7 +51,13 @@ internal static class LogRequestSplitter
                     var time = record.TimeUnixNano != 0 ? record.TimeUnixNano
                         : record.ObservedTimeUnixNano != 0 ? record.ObservedTimeUnixNano
                         : (ulong)receivedUnixNano;
-                    stamps.Add(LogLineReader.Read(record, (long)time, out bool wasCut));
+                    LogLine line = LogLineReader.Read(record, (long)time, out bool wasCut);
+                    stamps.Add(line);
+                    if (line.HasTrace && line.SeverityNumber >= ErrorSeverity)
+                    {
+                        (errorTraces ??= []).Add(new TraceKey(line.TraceIdHigh, line.TraceIdLow));
+                    }
+
                     cut += wasCut ? 1 : 0;
                     accepted++;
                 }
@@ -60,6 +71,10 @@ internal static class LogRequestSplitter
             batches[i++] = new(name, new ServiceLogBatch(batchId, [.. stamps]));
         }
 
-        return new SignalIngestPlan<ServiceLogBatch>(batches, accepted, rejected, reason) { Cut = cut };
+        return new SignalIngestPlan<ServiceLogBatch>(batches, accepted, rejected, reason)
+        {
+            Cut = cut,
+            ErrorTraces = errorTraces is null ? [] : [.. errorTraces.Select(t => t.ToHex())],
+        };
     }
 }

@@ -11,4 +11,7 @@ internal sealed record SignalIngestPlan<TBatch>(
     string? RejectReason)
 {
     public int Cut { get; init; }
+
+    /// <summary>Logs: the trace ids (32 hex) of records with severity ERROR or worse, each once.</summary>
+    public string[] ErrorTraces { get; init; } = [];
 }

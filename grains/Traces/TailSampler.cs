@@ -11,6 +11,9 @@ public sealed class TailSampler
     /// <summary>Kept because a span failed.</summary>
     public const string Error = "error";
 
+    /// <summary>Kept because a log record of the trace had severity ERROR or worse.</summary>
+    public const string ErrorLog = "error_log";
+
     /// <summary>Kept because the root span took longer than its operation's recent p99.</summary>
     public const string Slow = "slow";
 
@@ -34,15 +37,20 @@ public sealed class TailSampler
     }
 
     /// <summary>
-    /// Returns why to keep the trace (<see cref="Error"/>, <see cref="Slow"/> or <see cref="Sampled"/>, checked in
-    /// that order) or null to drop it. A null <paramref name="rootOperationP99Ms"/> means the p99 is unknown, so
+    /// Returns why to keep the trace (<see cref="Error"/>, <see cref="ErrorLog"/>, <see cref="Slow"/> or
+    /// <see cref="Sampled"/>, checked in that order) or null to drop it. A null <paramref name="rootOperationP99Ms"/> means the p99 is unknown, so
     /// the trace is never slow.
     /// </summary>
-    public string? Decide(TraceAssembler trace, double? rootOperationP99Ms)
+    public string? Decide(TraceAssembler trace, double? rootOperationP99Ms, bool hasErrorLog = false)
     {
         if (trace.HasError)
         {
             return Error;
+        }
+
+        if (hasErrorLog)
+        {
+            return ErrorLog;
         }
 
         if (rootOperationP99Ms is { } p99 && trace.Root is { } root

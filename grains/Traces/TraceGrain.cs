@@ -22,6 +22,7 @@ internal sealed class TraceGrain(
     private TraceAssembler? _assembler;
     private IGrainTimer? _idleTimer;
     private TraceView? _kept;
+    private bool _errorLog;
 
     private IGrainStorage Storage => ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.KeptTraces);
 
@@ -29,6 +30,21 @@ internal sealed class TraceGrain(
     {
         _assembler ??= new TraceAssembler(options.Value.MaxSpans);
         _assembler.Add(batch.Spans);
+        RestartIdleTimer();
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask MarkErrorLogAsync()
+    {
+        // The log may come before the trace's spans: the activation waits for them like for any span.
+        _errorLog = true;
+        _assembler ??= new TraceAssembler(options.Value.MaxSpans);
+        RestartIdleTimer();
+        return ValueTask.CompletedTask;
+    }
+
+    private void RestartIdleTimer()
+    {
         if (_idleTimer is null)
         {
             _idleTimer = this.RegisterGrainTimer(CompleteAsync, new GrainTimerCreationOptions(_idle, Timeout.InfiniteTimeSpan));
@@ -37,8 +53,6 @@ internal sealed class TraceGrain(
         {
             _idleTimer.Change(_idle, Timeout.InfiniteTimeSpan);
         }
-
-        return ValueTask.CompletedTask;
     }
 
     public async ValueTask<TraceView?> GetKeptAsync()
@@ -69,6 +83,13 @@ internal sealed class TraceGrain(
 
         _idleTimer?.Dispose();
         _idleTimer = null;
+        if (trace.Count == 0)
+        {
+            // Only an error-log mark came, and no span in the idle time: nothing to keep.
+            _assembler = null;
+            DeactivateOnIdle();
+            return;
+        }
 
         edges.Add(trace.DrainEdgeCalls(final: true));
 
@@ -78,7 +99,7 @@ internal sealed class TraceGrain(
             rootP99 = await p99s.GetAsync(root.Service, root.Name);
         }
 
-        var reason = sampler.Decide(trace, rootP99);
+        var reason = sampler.Decide(trace, rootP99, _errorLog);
         if (reason is not null)
         {
             // Spans that straggle in after a completion start a new activation holding only them; the view kept

@@ -2,7 +2,7 @@ using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Gateway.Tests;
 
-/// <summary>Records the batches the gateway hands to one trace.</summary>
+/// <summary>Records the batches and error-log marks the gateway hands to one trace.</summary>
 internal sealed class FakeTraceGrain(FakeGrainFactory factory) : ITraceGrain
 {
     public List<TraceSpanBatch> Batches { get; } = [];
@@ -10,6 +10,14 @@ internal sealed class FakeTraceGrain(FakeGrainFactory factory) : ITraceGrain
     public ValueTask AddSpansAsync(TraceSpanBatch batch)
     {
         Batches.Add(batch);
+        return factory.Call();
+    }
+
+    public int ErrorLogMarks { get; private set; }
+
+    public ValueTask MarkErrorLogAsync()
+    {
+        ErrorLogMarks++;
         return factory.Call();
     }
 

@@ -296,6 +296,33 @@ public sealed class IngestPipelineTests
     }
 
     [Fact]
+    public async Task ErrorLogsMarkTheirTraceOncePerRequest()
+    {
+        var gateway = new GatewayUnderTest();
+        byte[] failing = [.. Enumerable.Range(1, 16).Select(i => (byte)i)];
+        byte[] fine = [.. Enumerable.Range(101, 16).Select(i => (byte)i)];
+        var request = new ExportLogsServiceRequest
+        {
+            ResourceLogs =
+            {
+                LogsOf("a",
+                    new LogRecord { TraceId = ByteString.CopyFrom(failing), SeverityNumber = SeverityNumber.Error },
+                    new LogRecord { TraceId = ByteString.CopyFrom(failing), SeverityNumber = SeverityNumber.Fatal },
+                    new LogRecord { TraceId = ByteString.CopyFrom(fine), SeverityNumber = SeverityNumber.Warn4 },
+                    new LogRecord { SeverityNumber = SeverityNumber.Error }),
+            },
+        };
+
+        var outcome = await gateway.Pipeline.IngestLogsAsync(request, CancellationToken.None);
+
+        Assert.Equal(IngestStatus.Accepted, outcome.Status);
+        var marked = Assert.Single(gateway.Grains.Traces);
+        Assert.Equal(Convert.ToHexStringLower(failing), marked.Key);
+        Assert.Equal(1, marked.Value.ErrorLogMarks);
+        Assert.Equal(2, gateway.Grains.Calls);
+    }
+
+    [Fact]
     public async Task LogWithoutTimesGetsTheReceiveTime()
     {
         var now = new DateTimeOffset(2025, 3, 4, 5, 6, 7, TimeSpan.Zero).AddTicks(1234);

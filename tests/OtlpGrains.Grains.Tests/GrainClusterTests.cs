@@ -95,6 +95,28 @@ public sealed class GrainClusterTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ATraceWithAnErrorLogIsKept()
+    {
+        // No span failed, but the service logged an error in the trace (the mark may come before the spans).
+        var service = $"{Guid.NewGuid():N}-logged";
+        var trace = fixture.Grains.GetGrain<ITraceGrain>(Guid.NewGuid().ToString("N"));
+        await trace.MarkErrorLogAsync();
+        await trace.AddSpansAsync(new TraceSpanBatch(Guid.NewGuid(),
+        [
+            new TraceSpan(1, 0, service, "GET /", SpanKindCode.Server, Now - 1_000_000, Now, 0, false, null),
+        ]));
+
+        var kept = await ClusterFixture.EventuallyAsync(() => trace.GetKeptAsync().AsTask(), v => v is not null);
+        Assert.Equal("error_log", kept?.KeptBecause);
+
+        // A mark with no span at all keeps nothing.
+        var lonely = fixture.Grains.GetGrain<ITraceGrain>(Guid.NewGuid().ToString("N"));
+        await lonely.MarkErrorLogAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Null(await lonely.GetKeptAsync());
+    }
+
+    [Fact]
     public async Task SpansArrivingAfterCompletionDoNotReplaceTheKeptTrace()
     {
         var service = $"{Guid.NewGuid():N}-late";

@@ -23,6 +23,16 @@ public sealed class TailSamplerTests
     }
 
     [Fact]
+    public void ErrorLogKeepsATraceWhoseSpansSucceeded()
+    {
+        var sampler = new TailSampler(Options, () => 0.99);
+
+        Assert.Equal("error_log", sampler.Decide(Trace(100), rootOperationP99Ms: 1000, hasErrorLog: true));
+        Assert.Equal("error", sampler.Decide(Trace(100, error: true), rootOperationP99Ms: 1000, hasErrorLog: true));
+        Assert.Null(sampler.Decide(Trace(100), rootOperationP99Ms: 1000));
+    }
+
+    [Fact]
     public void SlowWhenRootTakesLongerThanItsP99()
     {
         var draws = 0;
