@@ -9,8 +9,8 @@ namespace OtlpGrains.Models.Logs;
 /// </summary>
 /// <remarks>
 /// Two rules change the token count so that one event keeps one length: a unit word after a number joins it
-/// (<c>0 bytes</c>, <c>1.15 KB</c>, <c>3 sec</c>), and a parenthesised value right after a value restates it
-/// (<c>1178 bytes (1.15 KB)</c>, <c>10.0.0.1 (10.0.0.1)</c>). One scan per character, no allocation per line.
+/// (<c>0 bytes</c>, <c>1.15 KB</c>, <c>3 sec</c>), and a parenthesised quantity right after a quantity restates it
+/// (<c>1178 bytes (1.15 KB)</c>). One scan per character, no allocation per line.
 /// </remarks>
 public static class LogMasker
 {
@@ -34,6 +34,7 @@ public static class LogMasker
 
             if (i == body.Length)
             {
+                LogDates.Collapse(line);
                 return;
             }
 
@@ -42,6 +43,7 @@ public static class LogMasker
                 line.BeginToken();
                 line.Append(Wildcard);
                 line.EndToken();
+                LogDates.Collapse(line);
                 return;
             }
 
@@ -90,6 +92,7 @@ public static class LogMasker
                 line.BeginToken();
                 line.Append(raw[core..]);
                 line.FoldOpenIntoPrevious(0);
+                line.MarkQuantity();
                 FoldRestatement(line);
                 return;
             }
@@ -109,10 +112,14 @@ public static class LogMasker
         FoldRestatement(line);
     }
 
-    /// <summary>A last token <c>(&lt;*&gt;)</c> after a value restates that value: it keeps only its trailing punctuation.</summary>
+    /// <summary>
+    /// A last token <c>(&lt;*&gt;)</c> after a quantity restates it in other units (<c>1178 bytes (1.15 KB)</c>): it
+    /// keeps only its trailing punctuation. Other values in parentheses after a value (a host name after its address)
+    /// stay, as they are often empty or absent.
+    /// </summary>
     private static void FoldRestatement(MaskedLine line)
     {
-        if (line.Count < 2 || !line.Token(line.Count - 2).EndsWith(Wildcard, StringComparison.Ordinal))
+        if (line.Count < 2 || !line.IsQuantity(line.Count - 2))
         {
             return;
         }

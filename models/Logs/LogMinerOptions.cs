@@ -29,11 +29,17 @@ public sealed record LogMinerOptions
     /// <summary>Tokens of a line; the rest of a longer line becomes one last wildcard. Default: 64.</summary>
     [Id(4)] public int MaxTokens { get; init; } = 64;
 
-    /// <summary>Characters of one token; a longer token is a wildcard. Default: 128.</summary>
-    [Id(5)] public int MaxTokenChars { get; init; } = 128;
+    /// <summary>Characters of one token; a longer token is a wildcard. Default: 512.</summary>
+    [Id(5)] public int MaxTokenChars { get; init; } = 512;
 
     /// <summary>Characters of all template texts together; beyond, new lines go to <c>other</c>. Default: 262144 (512 KB of text).</summary>
     [Id(6)] public int MaxTemplateChars { get; init; } = 262_144;
+
+    /// <summary>
+    /// Lines after which a template's remaining literal tokens are settled: a line that differs in one of them starts
+    /// a new template instead of turning a word that has held for that many lines into a wildcard. Default: 8.
+    /// </summary>
+    [Id(7)] public int SettleAfter { get; init; } = 8;
 
     /// <summary>Throws with a one-line reason when a value is out of range.</summary>
     public void Validate()
@@ -44,6 +50,7 @@ public sealed record LogMinerOptions
         Check(MaxChildren is >= 1 and <= 10_000, nameof(MaxChildren), "between 1 and 10000");
         Check(MaxTokens is >= 1 and <= 1024, nameof(MaxTokens), "between 1 and 1024");
         Check(MaxTokenChars is >= 3 and <= 65_536, nameof(MaxTokenChars), "between 3 and 65536");
+        Check(SettleAfter >= 1, nameof(SettleAfter), "at least 1");
         Check(MaxTemplateChars >= 1024, nameof(MaxTemplateChars), "at least 1024");
     }
 

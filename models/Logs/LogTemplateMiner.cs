@@ -111,6 +111,7 @@ public sealed class LogTemplateMiner
         {
             LogTemplate template = _templates[id - 1];
             int same = 0, wildcards = 0;
+            bool settled = template.Count >= _options.SettleAfter, refused = false;
             string[] tokens = template.Tokens;
             for (int i = 0; i < tokens.Length; i++)
             {
@@ -123,6 +124,16 @@ public sealed class LogTemplateMiner
                 {
                     same++;
                 }
+                else if (settled && !token.Contains(LogMasker.Wildcard, StringComparison.Ordinal) && !TemplateToken.KeepsStructure(token, line.Token(i)))
+                {
+                    refused = true;
+                    break;
+                }
+            }
+
+            if (refused)
+            {
+                continue;
             }
 
             double similarity = tokens.Length == 0 ? 1 : (double)same / tokens.Length;

@@ -9,6 +9,7 @@ public sealed class MaskedLine
     private char[] _chars = new char[512];
     private int[] _starts = new int[64];
     private int[] _lengths = new int[64];
+    private bool[] _quantities = new bool[64];
     private int _length;
 
     /// <summary>Tokens of the line.</summary>
@@ -33,9 +34,11 @@ public sealed class MaskedLine
         {
             Array.Resize(ref _starts, Count * 2);
             Array.Resize(ref _lengths, Count * 2);
+            Array.Resize(ref _quantities, Count * 2);
         }
 
         _starts[Count] = _length;
+        _quantities[Count] = false;
     }
 
     /// <summary>Characters written to the open token so far.</summary>
@@ -91,6 +94,40 @@ public sealed class MaskedLine
         Count--;
         FoldOpenIntoPrevious(keepFrom);
     }
+
+    /// <summary>
+    /// Replaces tokens <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> - 1 by one token
+    /// <paramref name="text"/>, no longer than they were together.
+    /// </summary>
+    internal void ReplaceRun(int first, int count, ReadOnlySpan<char> text)
+    {
+        int start = _starts[first];
+        int end = _starts[first + count - 1] + _lengths[first + count - 1];
+        if (text.Length > end - start)
+        {
+            throw new ArgumentException("the replacement is longer than the run", nameof(text));
+        }
+
+        text.CopyTo(_chars.AsSpan(start));
+        int shift = end - start - text.Length;
+        _chars.AsSpan(end, _length - end).CopyTo(_chars.AsSpan(end - shift));
+        _length -= shift;
+        _lengths[first] = text.Length;
+        int removed = count - 1;
+        for (int i = first + 1; i + removed < Count; i++)
+        {
+            _starts[i] = _starts[i + removed] - shift;
+            _lengths[i] = _lengths[i + removed];
+            _quantities[i] = _quantities[i + removed];
+        }
+
+        Count -= removed;
+    }
+
+    /// <summary>Marks the last closed token as a number with its unit (<c>0 bytes</c>, <c>1.15 KB</c>).</summary>
+    internal void MarkQuantity() => _quantities[Count - 1] = true;
+
+    internal bool IsQuantity(int index) => _quantities[index];
 
     /// <summary>Drops the last <paramref name="count"/> characters written to the open token.</summary>
     internal void TrimOpen(int count) => _length -= count;

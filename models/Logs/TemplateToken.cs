@@ -33,6 +33,18 @@ internal static class TemplateToken
     /// </summary>
     public static string Generalise(string template, ReadOnlySpan<char> token)
     {
+        var (prefix, suffix) = Common(template, token);
+        return prefix == 0 && suffix == 0
+            ? LogMasker.Wildcard
+            : string.Concat(template.AsSpan(0, prefix), LogMasker.Wildcard, template.AsSpan(template.Length - suffix));
+    }
+
+    /// <summary>Whether generalising keeps some constant structure, a key or a bracket, around the wildcard.</summary>
+    public static bool KeepsStructure(string template, ReadOnlySpan<char> token) => Common(template, token) != (0, 0);
+
+    /// <summary>The lengths of the constant prefix and suffix that <see cref="Generalise"/> keeps.</summary>
+    private static (int Prefix, int Suffix) Common(string template, ReadOnlySpan<char> token)
+    {
         int first = template.IndexOf(LogMasker.Wildcard, StringComparison.Ordinal);
         ReadOnlySpan<char> prefixSource = first < 0 ? template : template.AsSpan(0, first);
         int afterLast = first < 0 ? 0 : template.LastIndexOf(LogMasker.Wildcard, StringComparison.Ordinal) + LogMasker.Wildcard.Length;
@@ -61,8 +73,6 @@ internal static class TemplateToken
             suffix--;
         }
 
-        return prefix == 0 && suffix == 0
-            ? LogMasker.Wildcard
-            : string.Concat(prefixSource[..prefix], LogMasker.Wildcard, suffixSource[^suffix..]);
+        return (prefix, suffix);
     }
 }
