@@ -229,6 +229,8 @@ public static class LogMasker
         (core.Length > 1 && core[0] == '/' && core[1] != '/' && !char.IsWhiteSpace(core[1]))
         || (core.Length > 2 && char.IsAsciiLetter(core[0]) && core[1] == ':' && core[2] == '\\');
 
+    private static readonly System.Buffers.SearchValues<char> PartSeparators = System.Buffers.SearchValues.Create("-#.");
+
     private static void MaskWord(ReadOnlySpan<char> word, MaskedLine line)
     {
         int end = word.Length;
@@ -245,23 +247,23 @@ public static class LogMasker
             return;
         }
 
-        if (core.IndexOfAny('-', '#') <= 0)
+        if (core.IndexOfAny(PartSeparators) <= 0)
         {
             line.Append(word);
             return;
         }
 
-        // node-42, CentOS-4, BP-1347-10.1.2.3-1444: the name stays, the numbered parts are one value.
+        // node-42, CentOS-4, core.2275, BP-1347-10.1.2.3-1444: the name stays, the numbered parts are one value.
         int k = 0;
         while (k < core.Length)
         {
-            int stop = core[k..].IndexOfAny('-', '#');
+            int stop = core[k..].IndexOfAny(PartSeparators);
             stop = stop < 0 ? core.Length : k + stop;
             ReadOnlySpan<char> part = core[k..stop];
             if (part.Length > 0 && LogTokenShapes.IsVariableWord(part))
             {
                 ReadOnlySpan<char> open = line.Open;
-                if (open.Length > Wildcard.Length && open[^1] is '-' or '#' && open[..^1].EndsWith(Wildcard, StringComparison.Ordinal))
+                if (open.Length > Wildcard.Length && open[^1] is '-' or '#' or '.' && open[..^1].EndsWith(Wildcard, StringComparison.Ordinal))
                 {
                     line.TrimOpen(1);
                 }

@@ -46,6 +46,12 @@ internal static class LogTokenShapes
             return true;
         }
 
+        // A version: v6.1.7601.
+        if (word.Length > 2 && word[0] is 'v' or 'V' && char.IsAsciiDigit(word[1]) && word.Contains('.'))
+        {
+            return true;
+        }
+
         int digits = 0, letters = 0, run = 0, longestRun = 0, switches = 0;
         bool hexOnly = true;
         int previousClass = 0; // 1 letter, 2 digit
@@ -105,14 +111,18 @@ internal static class LogTokenShapes
         return IsIPv4(run, allowPort: true) || IsColonHex(run) || IsHostPort(run) || IsUuid(run);
     }
 
-    /// <summary>A unit that follows a number as its own word: <c>10 KB</c>, <c>3 ms</c>, <c>0 bytes</c>.</summary>
+    /// <summary>
+    /// A unit that follows a number as its own word and belongs to it: sizes (<c>10 KB</c>, <c>0 bytes</c>) and the
+    /// symbols of time (<c>3 sec</c>, <c>&lt;1 sec</c>), as if written <c>10KB</c>. Spelled-out time words stay text
+    /// (<c>&lt;*&gt; seconds</c>): messages name them as part of their prose.
+    /// </summary>
     public static bool IsUnit(ReadOnlySpan<char> word) =>
         word.Length is > 0 and <= 7 && AnyOf(Units, word);
 
     private static readonly string[] Units =
     [
         "B", "KB", "MB", "GB", "TB", "KIB", "MIB", "GIB", "TIB", "BYTE", "BYTES",
-        "NS", "US", "MS", "S", "SEC", "SECS", "SECOND", "SECONDS", "MIN", "MINS", "MINUTE", "MINUTES", "H", "HOURS",
+        "NS", "US", "MS", "S", "SEC", "SECS", "MIN", "MINS", "H", "HR", "HRS",
     ];
 
     private static bool AnyOf(string[] words, ReadOnlySpan<char> word)
@@ -203,18 +213,33 @@ internal static class LogTokenShapes
         }
 
         ReadOnlySpan<char> host = run[..colon];
-        int dot = host.LastIndexOf('.');
-        if (dot <= 0 || dot == host.Length - 1)
+        int slash = host.IndexOf('/');
+        if (slash > 0 && IsIPv4(host[(slash + 1)..], allowPort: false))
         {
-            return false;
+            host = host[..slash]; // Java's InetSocketAddress: name/address:port
         }
 
+        bool numbered = false;
         foreach (char c in host)
         {
             if (!char.IsAsciiLetterOrDigit(c) && c is not '.' and not '-')
             {
                 return false;
             }
+
+            numbered |= c == '-' || char.IsAsciiDigit(c);
+        }
+
+        int dot = host.LastIndexOf('.');
+        if (dot < 0)
+        {
+            // One label: a machine name such as msra-sa-41:8030, but not a key such as uid:1000.
+            return numbered && char.IsAsciiLetter(host[0]);
+        }
+
+        if (dot == 0 || dot == host.Length - 1)
+        {
+            return false;
         }
 
         ReadOnlySpan<char> last = host[(dot + 1)..];
