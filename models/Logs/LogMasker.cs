@@ -229,8 +229,6 @@ public static class LogMasker
         (core.Length > 1 && core[0] == '/' && core[1] != '/' && !char.IsWhiteSpace(core[1]))
         || (core.Length > 2 && char.IsAsciiLetter(core[0]) && core[1] == ':' && core[2] == '\\');
 
-    private static readonly System.Buffers.SearchValues<char> PartSeparators = System.Buffers.SearchValues.Create("-#.");
-
     private static void MaskWord(ReadOnlySpan<char> word, MaskedLine line)
     {
         int end = word.Length;
@@ -240,14 +238,15 @@ public static class LogMasker
         }
 
         ReadOnlySpan<char> core = word[..end];
-        if (LogTokenShapes.IsVariableWord(core))
+        int separator = NextSeparator(core, 0);
+        if (LogTokenShapes.IsVariableWord(core, longDigitRuns: separator < 0))
         {
             line.Append(Wildcard);
             line.Append(word[end..]);
             return;
         }
 
-        if (core.IndexOfAny(PartSeparators) <= 0)
+        if (separator <= 0)
         {
             line.Append(word);
             return;
@@ -257,8 +256,8 @@ public static class LogMasker
         int k = 0;
         while (k < core.Length)
         {
-            int stop = core[k..].IndexOfAny(PartSeparators);
-            stop = stop < 0 ? core.Length : k + stop;
+            int stop = NextSeparator(core, k);
+            stop = stop < 0 ? core.Length : stop;
             ReadOnlySpan<char> part = core[k..stop];
             if (part.Length > 0 && LogTokenShapes.IsVariableWord(part))
             {
@@ -286,5 +285,22 @@ public static class LogMasker
         }
 
         line.Append(word[end..]);
+    }
+
+    /// <summary>
+    /// The next part separator (<c>-</c>, <c>#</c>, <c>.</c>) from <paramref name="from"/>, or -1. A dash after an
+    /// underscore is a minus sign (<c>blk_-123</c>), not a separator.
+    /// </summary>
+    private static int NextSeparator(ReadOnlySpan<char> word, int from)
+    {
+        for (int i = from; i < word.Length; i++)
+        {
+            if (word[i] is '#' or '.' || (word[i] == '-' && (i == 0 || word[i - 1] != '_')))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }

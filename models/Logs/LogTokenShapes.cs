@@ -28,7 +28,11 @@ internal static class LogTokenShapes
     /// letters and digits back and forth (<c>jA9J1UvC004306</c>), or a boolean or null. Words such as <c>eth1</c>,
     /// <c>ssh2</c> or <c>e820</c> stay: they name things and are usually constant; the miner generalises them if they vary.
     /// </summary>
-    public static bool IsVariableWord(ReadOnlySpan<char> word)
+    /// <param name="longDigitRuns">
+    /// Whether a long digit run makes the word a value; off for a word of several parts, whose parts are judged one
+    /// by one (<c>core.25350</c> keeps <c>core.</c>).
+    /// </param>
+    public static bool IsVariableWord(ReadOnlySpan<char> word, bool longDigitRuns = true)
     {
         if (word.IsEmpty)
         {
@@ -81,7 +85,7 @@ internal static class LogTokenShapes
             }
         }
 
-        return longestRun >= 5
+        return (longDigitRuns && longestRun >= 5)
             || switches >= 3
             || (hexOnly && word.Length >= 8)
             || (hexOnly && digits > 0 && letters > 0 && word.Length >= 6);
