@@ -40,7 +40,7 @@ internal static class LoghubCommand
             foreach (LoghubSystem system in systems)
             {
                 long started = Stopwatch.GetTimestamp();
-                LoghubRun run = LoghubRun.Parse(system, ExperimentOptions());
+                LoghubRun run = LoghubRun.Parse(system, LogMinerOptions.Default);
                 runs.Add(run);
                 output.WriteLine(FormattableString.Invariant($"LOGHUB {system.Name} GA={run.GroupingAccuracy:F3} PA={run.ParsingAccuracy:F3}"));
                 error.WriteLine(FormattableString.Invariant(
@@ -60,16 +60,6 @@ internal static class LoghubCommand
             error.WriteLine($"error: {e.Message}");
             return 1;
         }
-    }
-
-    // TEMP: experiment knobs, removed before the branch is handed over.
-    private static LogMinerOptions ExperimentOptions()
-    {
-        LogMinerOptions o = LogMinerOptions.Default;
-        if (Environment.GetEnvironmentVariable("LM_SIM") is string sim) { o = o with { Similarity = double.Parse(sim, CultureInfo.InvariantCulture) }; }
-        if (Environment.GetEnvironmentVariable("LM_SETTLE") is string settle) { o = o with { SettleAfter = int.Parse(settle, CultureInfo.InvariantCulture) }; }
-        if (Environment.GetEnvironmentVariable("LM_ROUTE") is string route) { o = o with { RouteTokens = int.Parse(route, CultureInfo.InvariantCulture) }; }
-        return o;
     }
 
     private static void PrintMisses(LoghubSystem system, LoghubRun run, int count, TextWriter error)
