@@ -12,21 +12,31 @@ internal sealed class LogParseTree
 
     public LogParseTree(int maxChildren) => _maxChildren = maxChildren;
 
-    /// <summary>The leaf a line with these route keys may match in, or null when the tree has none.</summary>
-    public List<int>? Leaf(int length, MaskedLine line, int routeTokens)
+    /// <summary>
+    /// The leaf a line with these route keys may match in, or null when the tree has none. <paramref name="overflowed"/>
+    /// has bit <c>i</c> set when token <c>i</c> took the wildcard child of a full node: so many values have been seen
+    /// there that the position is a variable.
+    /// </summary>
+    public List<int>? Leaf(MaskedLine line, int routeTokens, out int overflowed)
     {
-        if (!_byLength.TryGetValue(length, out Node? node))
+        overflowed = 0;
+        if (!_byLength.TryGetValue(line.Count, out Node? node))
         {
             return null;
         }
 
-        int depth = Math.Min(routeTokens, length);
+        int depth = Math.Min(routeTokens, line.Count);
         for (int level = 0; level < depth; level++)
         {
             ReadOnlySpan<char> key = RouteKey(line.Token(level));
-            if (!node.Lookup.TryGetValue(key, out Node? child) && !node.Children.TryGetValue(LogMasker.Wildcard, out child))
+            if (!node.Lookup.TryGetValue(key, out Node? child))
             {
-                return null;
+                if (node.Children.Count < _maxChildren || !node.Children.TryGetValue(LogMasker.Wildcard, out child))
+                {
+                    return null;
+                }
+
+                overflowed |= 1 << level;
             }
 
             node = child;

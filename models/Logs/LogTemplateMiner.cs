@@ -64,8 +64,8 @@ public sealed class LogTemplateMiner
     private int Match(MaskedLine line)
     {
         LogParseTree tree = _tree ??= Rebuild();
-        List<int>? leaf = tree.Leaf(line.Count, line, _options.RouteTokens);
-        LogTemplate? best = leaf is null ? null : Closest(leaf, line);
+        List<int>? leaf = tree.Leaf(line, _options.RouteTokens, out int overflowed);
+        LogTemplate? best = leaf is null ? null : Closest(leaf, line, overflowed);
         if (best is not null)
         {
             Generalise(best, line);
@@ -101,8 +101,10 @@ public sealed class LogTemplateMiner
     /// <summary>
     /// The template of the leaf with the largest share of exactly matching positions, if that share reaches
     /// <see cref="LogMinerOptions.Similarity"/>; ties go to the template with more wildcards, then the older one.
+    /// Positions whose tree node overflowed (<paramref name="overflowed"/>) count as matching: they hold a variable,
+    /// and a flood of unique words there must not make a template per line.
     /// </summary>
-    private LogTemplate? Closest(List<int> leaf, MaskedLine line)
+    private LogTemplate? Closest(List<int> leaf, MaskedLine line, int overflowed)
     {
         LogTemplate? best = null;
         double bestSimilarity = -1;
@@ -116,7 +118,12 @@ public sealed class LogTemplateMiner
             for (int i = 0; i < tokens.Length; i++)
             {
                 string token = tokens[i];
-                if (token == LogMasker.Wildcard)
+                if (i < 31 && (overflowed & (1 << i)) != 0)
+                {
+                    same++;
+                    wildcards += token == LogMasker.Wildcard ? 1 : 0;
+                }
+                else if (token == LogMasker.Wildcard)
                 {
                     wildcards++;
                 }
