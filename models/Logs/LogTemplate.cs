@@ -24,8 +24,17 @@ public sealed class LogTemplate
 
     [Id(3)] internal string[] Route { get; private set; }
 
+    [NonSerialized] private string? _text;
+
     /// <summary>The text: tokens joined by single spaces, <c>&lt;*&gt;</c> for the variables.</summary>
-    public string Text => string.Join(' ', Tokens);
+    public string Text => _text ??= string.Join(' ', Tokens);
+
+    /// <summary>Sets token <paramref name="index"/> to a more general one.</summary>
+    internal void Generalise(int index, string token)
+    {
+        Tokens[index] = token;
+        _text = null;
+    }
 
     /// <summary>Characters this template counts against <see cref="LogMinerOptions.MaxTemplateChars"/>.</summary>
     internal int Chars

@@ -165,7 +165,7 @@ public sealed class LogTemplateMiner
             {
                 string general = TemplateToken.Generalise(token, line.Token(i));
                 _templateChars += general.Length - token.Length;
-                tokens[i] = general;
+                template.Generalise(i, general);
             }
         }
     }
