@@ -5,6 +5,7 @@ using OtlpGrains.Evaluate.Training;
 return args switch
 {
     ["nab", .. var rest] => NabCommand.Run(rest, Console.Out, Console.Error),
+    ["loghub", .. var rest] => LoghubCommand.Run(rest, Console.Out, Console.Error),
     ["train", .. var rest] => TrainCommand.Run(rest, Console.Out, Console.Error),
     _ => Usage.Fail(Console.Error, "expected a command"),
 };

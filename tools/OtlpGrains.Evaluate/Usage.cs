@@ -4,6 +4,7 @@ namespace OtlpGrains.Evaluate;
 internal static class Usage
 {
     public const string Text = "usage: OtlpGrains.Evaluate nab <nab-dir> [--detector NAME] [--out DIR]\n" +
+        "       OtlpGrains.Evaluate loghub <loghub-dir> [--misses N]\n" +
         "       OtlpGrains.Evaluate " + Training.TrainRequest.Usage;
 
     public static int Fail(TextWriter error, string reason)
