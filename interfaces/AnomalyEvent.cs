@@ -12,7 +12,7 @@ namespace OtlpGrains.Interfaces;
 /// duplicates a crash and replay may publish again.
 /// </param>
 /// <param name="Service">The service.</param>
-/// <param name="Signal">The window's signal: <c>spans</c> (RED) or <c>metrics</c>.</param>
+/// <param name="Signal">The window's signal: <c>spans</c> (RED), <c>metrics</c> or <c>logs</c>.</param>
 /// <param name="Signals">The signals that drove the verdict, strongest first (<c>errorRatio</c>, <c>p99</c>, a metric series).</param>
 /// <param name="Score">The window's anomaly score in [0, 1].</param>
 /// <param name="Severity"><c>warning</c> or <c>critical</c>.</param>
@@ -40,6 +40,9 @@ public sealed record AnomalyEvent(
 
     /// <summary>True when the window crossed no threshold itself but its anomaly's signals had not come back.</summary>
     [Id(12)] public bool Held { get; init; }
+
+    /// <summary>For a <c>logs</c> event, the templates that drove it, strongest first; empty otherwise.</summary>
+    [Id(13)] public LogTemplateRef[] Templates { get; init; } = [];
 
     /// <summary>The deterministic id of a window's event.</summary>
     public static string IdOf(string service, string signal, long windowStartUnixNano) => $"{service}/{signal}/{windowStartUnixNano}";

@@ -62,7 +62,14 @@ public interface IServiceGrain : IGrainWithStringKey
     /// last records; see <c>RecentLogs</c>).
     /// </summary>
     [Alias("GetLogs")]
-    ValueTask<LogLine[]> GetLogsAsync(LogQuery query);
+    ValueTask<RetainedLog[]> GetLogsAsync(LogQuery query);
+
+    /// <summary>
+    /// The service's log templates with records in the log windows overlapping [rangeStart, rangeEnd) (null bounds:
+    /// everything retained), highest score first, then most records.
+    /// </summary>
+    [Alias("GetLogTemplates")]
+    ValueTask<LogTemplateSummary[]> GetLogTemplatesAsync(DateTimeOffset? rangeStart, DateTimeOffset? rangeEnd);
 
     /// <summary>The last runs of windows each model version scored, per signal, oldest first.</summary>
     [Alias("GetAnomalyScoring")]

@@ -56,6 +56,7 @@ internal static class AnomaliesApi
                 a.DetectedAt,
                 a.Onset,
                 a.Held,
+                templates = a.Templates.Select(t => new { t.Id, template = t.Text, t.Severity, t.Count, t.New }),
                 Model = new { a.Model.Name, a.Model.Version },
             });
         return Results.Json(new { anomalies }, QueryApi.Json);

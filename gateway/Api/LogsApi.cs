@@ -6,13 +6,42 @@ using OtlpGrains.Models.Statistics;
 namespace OtlpGrains.Gateway.Api;
 
 /// <summary>
-/// <c>GET /api/v1/services/{name}/logs?from=&amp;to=&amp;traceId=&amp;limit=</c>: the service's retained log
-/// records (the last <c>RecentLogs.MaxRecords</c>, in memory), newest first. A bad <c>traceId</c> or <c>limit</c>
-/// answers 400 with the reason.
+/// <c>GET /api/v1/services/{name}/logs?from=&amp;to=&amp;template=&amp;traceId=&amp;limit=</c>: the service's retained
+/// log records (the last <c>RecentLogs.MaxRecords</c>, in memory), newest first; and
+/// <c>GET /api/v1/services/{name}/logs/templates?from=&amp;to=</c>: its log templates with their counts, scores and
+/// exemplars. A bad parameter answers 400 with the reason.
 /// </summary>
 internal static class LogsApi
 {
     public const string Suffix = "/logs";
+
+    public const string TemplatesSuffix = "/logs/templates";
+
+    public static async Task<IResult> GetTemplatesAsync(string service, DateTimeOffset? from, DateTimeOffset? to, ServiceDirectory directory)
+    {
+        LogTemplateSummary[] templates = await directory.Service(service).GetLogTemplatesAsync(from, to);
+        return Results.Json(new
+        {
+            service,
+            templates = templates.Select(t => new
+            {
+                t.Id,
+                template = t.Template,
+                t.Count,
+                t.FirstSeen,
+                t.LastSeen,
+                t.Severity,
+                t.Score,
+                exemplars = t.Exemplars.Select(e => new
+                {
+                    time = UnixNanos.ToDateTimeOffset(e.TimeUnixNano),
+                    body = e.Body,
+                    traceId = TraceIdOf(e),
+                    spanId = SpanIdOf(e),
+                }),
+            }),
+        }, QueryApi.Json);
+    }
 
     public static async Task<IResult> GetLogsAsync(
         string service, DateTimeOffset? from, DateTimeOffset? to, IQueryCollection query, ServiceDirectory directory)
@@ -32,18 +61,37 @@ internal static class LogsApi
             return QueryApi.Error(StatusCodes.Status400BadRequest, $"limit must be an integer in [1, {LogQuery.MaxLimit}]");
         }
 
-        LogLine[] lines = await directory.Service(service).GetLogsAsync(new LogQuery(from, to, traceHigh, traceLow, limit));
-        return Results.Json(new { service, records = lines.Select(View) }, QueryApi.Json);
+        string? templateText = query["template"];
+        int? template = null;
+        if (!string.IsNullOrEmpty(templateText))
+        {
+            if (!int.TryParse(templateText, NumberStyles.None, CultureInfo.InvariantCulture, out int id))
+            {
+                return QueryApi.Error(StatusCodes.Status400BadRequest, "template must be a template id (a non-negative integer)");
+            }
+
+            template = id;
+        }
+
+        RetainedLog[] records = await directory.Service(service).GetLogsAsync(new LogQuery(from, to, traceHigh, traceLow, limit) { Template = template });
+        return Results.Json(new { service, records = records.Select(View) }, QueryApi.Json);
     }
 
-    private static object View(LogLine line) => new
+    private static string? TraceIdOf(LogLine line) => line.HasTrace ? $"{line.TraceIdHigh:x16}{line.TraceIdLow:x16}" : null;
+
+    private static string? SpanIdOf(LogLine line) => line.SpanId != 0 ? $"{line.SpanId:x16}" : null;
+
+    private static object View(RetainedLog record) => View(record.Line, record.Template);
+
+    private static object View(LogLine line, int template) => new
     {
         time = UnixNanos.ToDateTimeOffset(line.TimeUnixNano),
         severityNumber = line.SeverityNumber,
         severityText = line.SeverityText,
         body = line.Body,
-        traceId = line.HasTrace ? $"{line.TraceIdHigh:x16}{line.TraceIdLow:x16}" : null,
-        spanId = line.SpanId != 0 ? $"{line.SpanId:x16}" : null,
+        template,
+        traceId = TraceIdOf(line),
+        spanId = SpanIdOf(line),
         attributes = line.Attributes?.DistinctBy(a => a.Key, StringComparer.Ordinal).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal),
     };
 

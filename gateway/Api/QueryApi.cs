@@ -55,6 +55,11 @@ internal static class QueryApi
                 return await GetWindowsAsync(name[..^WindowsSuffix.Length], rangeStart, rangeEnd, directory);
             }
 
+            if (name.EndsWith(LogsApi.TemplatesSuffix, StringComparison.Ordinal) && services.Contains(name[..^LogsApi.TemplatesSuffix.Length], StringComparer.Ordinal))
+            {
+                return await LogsApi.GetTemplatesAsync(name[..^LogsApi.TemplatesSuffix.Length], rangeStart, rangeEnd, directory);
+            }
+
             if (name.EndsWith(LogsApi.Suffix, StringComparison.Ordinal) && services.Contains(name[..^LogsApi.Suffix.Length], StringComparer.Ordinal))
             {
                 return await LogsApi.GetLogsAsync(name[..^LogsApi.Suffix.Length], rangeStart, rangeEnd, request.Query, directory);

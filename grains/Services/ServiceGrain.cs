@@ -5,6 +5,7 @@ using OtlpGrains.Grains.Anomalies;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Detection;
 using OtlpGrains.Models.Detection.Thresholds;
+using OtlpGrains.Models.Logs;
 using OtlpGrains.Models.Services;
 
 namespace OtlpGrains.Grains.Services;
@@ -38,6 +39,7 @@ internal sealed partial class ServiceGrain(
 
     // Not in the checkpoint: the API's window on the latest records, refilled by what arrives (and by a replay).
     private readonly RecentLogs _recentLogs = new();
+    private readonly TemplateExemplars _exemplars = new();
     private long _applied;
     private long _checkpointed;
 
@@ -126,7 +128,10 @@ internal sealed partial class ServiceGrain(
     public ValueTask<WindowSnapshot[]> GetWindowsAsync(DateTimeOffset? rangeStart, DateTimeOffset? rangeEnd) =>
         ValueTask.FromResult(_statistics.Windows(rangeStart, rangeEnd));
 
-    public ValueTask<LogLine[]> GetLogsAsync(LogQuery query) => ValueTask.FromResult(_recentLogs.Find(query));
+    public ValueTask<RetainedLog[]> GetLogsAsync(LogQuery query) => ValueTask.FromResult(_recentLogs.Find(query));
+
+    public ValueTask<LogTemplateSummary[]> GetLogTemplatesAsync(DateTimeOffset? rangeStart, DateTimeOffset? rangeEnd) =>
+        ValueTask.FromResult(LogTemplatesView.Build(_statistics, _detection.Logs, _exemplars, rangeStart, rangeEnd));
 
     public ValueTask<ServiceTotals> GetTotalsAsync() => ValueTask.FromResult(_statistics.Totals);
 
@@ -197,8 +202,9 @@ internal sealed partial class ServiceGrain(
         }
         else if (batch.Logs is { } logs)
         {
-            _statistics.AddLogs(logs);
-            _recentLogs.Add(logs.Logs);
+            int[] templates = _statistics.AddLogs(logs);
+            _recentLogs.Add(logs.Logs, templates);
+            _exemplars.Add(logs.Logs, templates);
         }
     }
 
@@ -264,8 +270,14 @@ internal sealed partial class ServiceGrain(
             Name,
             closed,
             models.LineupOf,
-            signal => (signal == WindowSignal.Spans ? watermarks.Spans : watermarks.Metrics) ?? closed[^1].EndUnixNano,
-            SpotOptions.Default);
+            signal => signal switch
+            {
+                WindowSignal.Spans => watermarks.Spans,
+                WindowSignal.Metrics => watermarks.Metrics,
+                _ => watermarks.Logs,
+            } ?? closed[^1].EndUnixNano,
+            SpotOptions.Default,
+            _statistics.Templates.Info);
         if (result.Outcomes.Count > 0)
         {
             reporter.Add(result.Outcomes);

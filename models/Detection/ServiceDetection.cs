@@ -1,5 +1,6 @@
 using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Detection.Thresholds;
+using OtlpGrains.Models.Logs;
 using OtlpGrains.Models.Services;
 using OtlpGrains.Models.Statistics;
 
@@ -18,18 +19,25 @@ public sealed class ServiceDetection
     /// <summary>Anomaly events kept for the API, across signals; older ones are dropped (they stay on the stream).</summary>
     public const int KeptEvents = 100;
 
+    /// <summary>The model named on log events: the built-in template-frequency scoring, not a registry version.</summary>
+    public static AnomalyModelRef LogModel { get; } = new("log-templates", 0);
+
     /// <summary>The schema of the metrics signal: no fixed signals, every metric series of the service follows.</summary>
     public static FeatureSchema MetricsSchema { get; } = new("metrics.v1", [], OpenEnded: true);
 
     [Id(0)] private SignalDetection _spans = new();
     [Id(1)] private SignalDetection _metrics = new();
     [Id(2)] private List<AnomalyEvent> _events = [];
+    [Id(3)] private LogDetection _logs = new();
 
     /// <summary>The span signal's detection: its last verdict is the service's status.</summary>
     public SignalDetection Spans => _spans;
 
     /// <summary>The metrics signal's detection.</summary>
     public SignalDetection Metrics => _metrics;
+
+    /// <summary>The log signal's detection (template frequencies).</summary>
+    public LogDetection Logs => _logs;
 
     /// <summary>The kept events, oldest first.</summary>
     public IReadOnlyList<AnomalyEvent> Events => _events;
@@ -43,20 +51,23 @@ public sealed class ServiceDetection
     };
 
     /// <summary>
-    /// Scores each closed window of a scored signal (spans, metrics; log windows are not scored) in order, and
-    /// returns what each version made of it and the anomaly events it raised.
+    /// Scores each closed window in order, and returns what each version made of the span and metric windows and the
+    /// anomaly events raised. Log windows are scored by their templates' frequencies when <paramref name="templates"/>
+    /// is given.
     /// </summary>
     /// <param name="service">The service, for the events.</param>
     /// <param name="windows">The windows that closed, in the order they closed.</param>
     /// <param name="lineupOf">The versions to score a signal with now (asked once per scored window).</param>
     /// <param name="detectedAtUnixNano">The signal's watermark when these windows closed.</param>
     /// <param name="options">The adaptive threshold's options.</param>
+    /// <param name="templates">The service's log templates by id, for the log windows.</param>
     public DetectionResult Score(
         string service,
         IReadOnlyList<ClosedWindow> windows,
         Func<WindowSignal, DetectionLineup> lineupOf,
         Func<WindowSignal, long> detectedAtUnixNano,
-        SpotOptions options)
+        SpotOptions options,
+        Func<int, TemplateInfo>? templates = null)
     {
         ArgumentNullException.ThrowIfNull(windows);
         ArgumentNullException.ThrowIfNull(lineupOf);
@@ -73,6 +84,12 @@ public sealed class ServiceDetection
             };
             if (detection is null)
             {
+                if (window.Signal == WindowSignal.Logs && templates is not null &&
+                    ScoreLogs(service, window, templates, detectedAtUnixNano(window.Signal), options) is { } logAnomaly)
+                {
+                    (raised ??= []).Add(logAnomaly);
+                }
+
                 continue;
             }
 
@@ -115,6 +132,34 @@ public sealed class ServiceDetection
             _ => "ok",
         },
         _spans.Model ?? AnomalyModelRef.Builtin);
+
+    private AnomalyEvent? ScoreLogs(string service, ClosedWindow window, Func<int, TemplateInfo> templates, long detectedAtUnixNano, SpotOptions options)
+    {
+        (AnomalyVerdict verdict, LogTemplateRef[] drivers) = _logs.Score(window, templates, options);
+        if (!verdict.IsAnomalous)
+        {
+            return null;
+        }
+
+        var anomaly = new AnomalyEvent(
+            AnomalyEvent.IdOf(service, "logs", window.StartUnixNano),
+            service,
+            "logs",
+            verdict.Signals,
+            verdict.Score,
+            verdict.Severity == AnomalySeverity.Critical ? "critical" : "warning",
+            verdict.Threshold,
+            UnixNanos.ToDateTimeOffset(window.StartUnixNano),
+            UnixNanos.ToDateTimeOffset(window.EndUnixNano),
+            UnixNanos.ToDateTimeOffset(detectedAtUnixNano),
+            LogModel)
+        {
+            Onset = UnixNanos.ToDateTimeOffset(window.StartUnixNano),
+            Templates = drivers,
+        };
+        Keep(anomaly);
+        return anomaly;
+    }
 
     private void Keep(AnomalyEvent anomaly)
     {

@@ -24,4 +24,8 @@ public sealed record ClosedWindow(
     [property: Id(1)] long StartUnixNano,
     [property: Id(2)] long EndUnixNano,
     [property: Id(3)] IReadOnlyList<string> Names,
-    [property: Id(4)] double[] Features);
+    [property: Id(4)] double[] Features)
+{
+    /// <summary>Log windows: records per template id, by id; empty for the other signals.</summary>
+    [Id(5)] public KeyValuePair<int, long>[] Templates { get; init; } = [];
+}

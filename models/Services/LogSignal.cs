@@ -3,7 +3,7 @@ using OtlpGrains.Models.Statistics;
 
 namespace OtlpGrains.Models.Services;
 
-/// <summary>A service's log records: windows of counts by severity, which close into those counts.</summary>
+/// <summary>A service's log records: windows of counts by severity and template, which close into those counts.</summary>
 [GenerateSerializer, Alias("otlpgrains.LogSignal")]
 internal sealed class LogSignal
 {
@@ -18,16 +18,21 @@ internal sealed class LogSignal
 
     public SignalWindows<LogWindow> Windows => _windows;
 
-    /// <summary>Counts log records in the totals and, by severity, in the window of their event time.</summary>
-    public void Add(ServiceLogBatch batch, long nowUnixNano, ServiceCounters counters)
+    /// <summary>
+    /// Counts log records in the totals and, by severity and by template (<paramref name="templates"/>, one id per
+    /// record), in the window of their event time.
+    /// </summary>
+    public void Add(ServiceLogBatch batch, ReadOnlySpan<int> templates, long nowUnixNano, ServiceCounters counters)
     {
         counters.CountLogs(batch.Logs.Length);
-        foreach (ref readonly LogLine log in batch.Logs.AsSpan())
+        ReadOnlySpan<LogLine> logs = batch.Logs;
+        for (int i = 0; i < logs.Length; i++)
         {
-            LogWindow? window = _windows.Place(log.TimeUnixNano, nowUnixNano);
+            LogWindow? window = _windows.Place(logs[i].TimeUnixNano, nowUnixNano);
             if (window is not null)
             {
-                window.BySeverity[LogSeverity.IndexOf(log.SeverityNumber)]++;
+                window.BySeverity[LogSeverity.IndexOf(logs[i].SeverityNumber)]++;
+                window.CountTemplate(templates[i]);
             }
         }
     }
@@ -42,7 +47,10 @@ internal sealed class LogSignal
                 window.StartUnixNano,
                 window.EndUnixNano,
                 LogSeverity.Names,
-                Array.ConvertAll(window.Bucket.BySeverity, count => (double)count)));
+                Array.ConvertAll(window.Bucket.BySeverity, count => (double)count))
+            {
+                Templates = [.. window.Bucket.ByTemplate.OrderBy(t => t.Key)],
+            });
         }
     }
 }

@@ -18,6 +18,7 @@ public sealed class RecentLogs
     public const long MaxBodyChars = 1_000_000;
 
     private readonly LogLine[] _ring = new LogLine[MaxRecords];
+    private readonly int[] _templates = new int[MaxRecords];
     private int _oldest;
     private int _count;
     private long _bodyChars;
@@ -28,17 +29,23 @@ public sealed class RecentLogs
     /// <summary>Body characters held now.</summary>
     public long BodyChars => _bodyChars;
 
-    /// <summary>Keeps <paramref name="lines"/>, giving up the oldest records past either bound.</summary>
-    public void Add(ReadOnlySpan<LogLine> lines)
+    /// <summary>
+    /// Keeps <paramref name="lines"/> with their template ids (<paramref name="templates"/>, one per line), giving up
+    /// the oldest records past either bound.
+    /// </summary>
+    public void Add(ReadOnlySpan<LogLine> lines, ReadOnlySpan<int> templates)
     {
-        foreach (ref readonly LogLine line in lines)
+        for (int i = 0; i < lines.Length; i++)
         {
+            ref readonly LogLine line = ref lines[i];
             if (_count == MaxRecords)
             {
                 DropOldest();
             }
 
-            _ring[(_oldest + _count) % MaxRecords] = line;
+            int slot = (_oldest + _count) % MaxRecords;
+            _ring[slot] = line;
+            _templates[slot] = templates[i];
             _count++;
             _bodyChars += line.Body.Length;
             while (_bodyChars > MaxBodyChars && _count > 1)
@@ -48,22 +55,24 @@ public sealed class RecentLogs
         }
     }
 
-    /// <summary>The records that match <paramref name="query"/>, newest (by arrival) first.</summary>
-    public LogLine[] Find(LogQuery query)
+    /// <summary>The records that match <paramref name="query"/>, newest (by arrival) first, with their template ids.</summary>
+    public RetainedLog[] Find(LogQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
         long from = UnixNanos.FromOptional(query.From, long.MinValue);
         long to = UnixNanos.FromOptional(query.To, long.MaxValue);
         bool anyTrace = (query.TraceIdHigh | query.TraceIdLow) == 0;
         int limit = Math.Clamp(query.Limit, 0, LogQuery.MaxLimit);
-        var found = new List<LogLine>(Math.Min(limit, _count));
+        var found = new List<RetainedLog>(Math.Min(limit, _count));
         for (int i = _count - 1; i >= 0 && found.Count < limit; i--)
         {
-            ref readonly LogLine line = ref _ring[(_oldest + i) % MaxRecords];
+            int slot = (_oldest + i) % MaxRecords;
+            ref readonly LogLine line = ref _ring[slot];
             if (line.TimeUnixNano >= from && line.TimeUnixNano < to &&
+                (query.Template is not { } template || _templates[slot] == template) &&
                 (anyTrace || (line.TraceIdHigh == query.TraceIdHigh && line.TraceIdLow == query.TraceIdLow)))
             {
-                found.Add(line);
+                found.Add(new RetainedLog(line, _templates[slot]));
             }
         }
 

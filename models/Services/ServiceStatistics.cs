@@ -1,4 +1,5 @@
 using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Logs;
 using OtlpGrains.Models.Statistics;
 
 namespace OtlpGrains.Models.Services;
@@ -47,6 +48,9 @@ public sealed class ServiceStatistics
 
     [Id(6)]
     private readonly long _p99LookbackNanos;
+
+    [Id(7)]
+    private readonly TemplateCatalog _templates = new(LogMinerOptions.Default);
 
     public ServiceStatistics(ServiceWindowOptions options, TimeProvider time)
     {
@@ -119,12 +123,36 @@ public sealed class ServiceStatistics
         _metrics.TakeClosed(Closed);
     }
 
-    /// <summary>Counts log records in the totals and, by severity, in the log window of their event time.</summary>
-    public void AddLogs(ServiceLogBatch batch)
+    /// <summary>
+    /// Gives each log record its template, and counts the records in the totals and, by severity and template, in
+    /// the log window of their event time. Returns the template id of each record.
+    /// </summary>
+    public int[] AddLogs(ServiceLogBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        _logs.Add(batch, NowUnixNano(), _counters);
+        var ids = new int[batch.Logs.Length];
+        _templates.Learn(batch.Logs, ids);
+        _logs.Add(batch, ids, NowUnixNano(), _counters);
         _logs.TakeClosed(Closed);
+        return ids;
+    }
+
+    /// <summary>The service's log templates.</summary>
+    public TemplateCatalog Templates => _templates;
+
+    /// <summary>Records per template id over the log windows overlapping [from, to); null bounds mean everything retained.</summary>
+    public Dictionary<int, long> TemplateCounts(DateTimeOffset? from, DateTimeOffset? to)
+    {
+        var counts = new Dictionary<int, long>();
+        foreach (TimeWindow<LogWindow> window in _logs.Windows.Windows.Range(UnixNanos.FromOptional(from, long.MinValue), UnixNanos.FromOptional(to, long.MaxValue)))
+        {
+            foreach ((int id, long count) in window.Bucket.ByTemplate)
+            {
+                counts[id] = counts.GetValueOrDefault(id) + count;
+            }
+        }
+
+        return counts;
     }
 
     /// <summary>The windows that closed since the last call, in the order they closed; each window is given once.</summary>

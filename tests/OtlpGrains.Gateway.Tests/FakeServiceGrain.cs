@@ -47,5 +47,7 @@ internal sealed class FakeServiceGrain(FakeGrainFactory factory) : IServiceGrain
 
     public ValueTask<AnomalyScoring[]> GetAnomalyScoringAsync() => throw new NotSupportedException();
 
-    public ValueTask<LogLine[]> GetLogsAsync(LogQuery query) => throw new NotSupportedException();
+    public ValueTask<RetainedLog[]> GetLogsAsync(LogQuery query) => throw new NotSupportedException();
+
+    public ValueTask<LogTemplateSummary[]> GetLogTemplatesAsync(DateTimeOffset? rangeStart, DateTimeOffset? rangeEnd) => throw new NotSupportedException();
 }

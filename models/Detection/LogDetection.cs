@@ -1,0 +1,77 @@
+using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Detection.Thresholds;
+using OtlpGrains.Models.Logs;
+using OtlpGrains.Models.Services;
+
+namespace OtlpGrains.Models.Detection;
+
+/// <summary>
+/// A service's log anomaly detection. Each closed log window scores every template in it by the surprise of its
+/// count against the template's own usual frequency (<see cref="TemplateFrequency"/>); a template new in this window
+/// is judged as one that had been at zero, so a new template that arrives in numbers is surprising and a lone line
+/// is not. The window's score is its strongest alerting template's (WARN or worse: a surge of INFO lines is not paged
+/// on), less ln(templates judged), and goes through the service's adaptive threshold like a RED score. The last
+/// score of each template is kept for the API. Bounded by the service's templates.
+/// </summary>
+[GenerateSerializer, Alias("otlpgrains.LogDetection")]
+public sealed class LogDetection
+{
+    /// <summary>OTLP severity number from which a template can raise an event (WARN).</summary>
+    public const byte AlertingSeverity = 13;
+
+    private const double HalfScoreSurprise = 13.8;
+
+    [Id(0)] private readonly TemplateFrequency _frequency = new();
+    [Id(1)] private readonly SpotThreshold _threshold = new();
+    [Id(2)] private readonly Dictionary<int, double> _lastScores = [];
+
+    /// <summary>The score of each template in the last window it appeared in.</summary>
+    public IReadOnlyDictionary<int, double> LastScores => _lastScores;
+
+    /// <summary>The adaptive threshold on the windows' scores.</summary>
+    public SpotThreshold Threshold => _threshold;
+
+    /// <summary>
+    /// Scores one closed log window, judges it, and learns its counts. Returns the verdict and, when anomalous, the
+    /// templates that crossed the threshold, strongest first.
+    /// </summary>
+    public (AnomalyVerdict Verdict, LogTemplateRef[] Templates) Score(ClosedWindow window, Func<int, TemplateInfo> templates, SpotOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(templates);
+        var alerting = new List<(double Score, TemplateInfo Info, long Count)>();
+        foreach ((int id, long count) in window.Templates)
+        {
+            TemplateInfo info = templates(id);
+            double surprise = _frequency.Surprise(id, count);
+            _lastScores[id] = ToScore(surprise);
+            if (info.MaxSeverity >= AlertingSeverity)
+            {
+                alerting.Add((surprise, info, count));
+            }
+        }
+
+        double looked = Math.Log(Math.Max(1, alerting.Count));
+        double score = alerting.Count == 0 ? 0 : ToScore(Math.Max(0, alerting.Max(a => a.Score) - looked));
+        AnomalySeverity severity = _threshold.Observe(score, options);
+        _frequency.Learn(window.Templates);
+        double inForce = severity == AnomalySeverity.Critical ? _threshold.Critical : _threshold.Warning;
+        if (severity == AnomalySeverity.None)
+        {
+            return (new AnomalyVerdict(severity, score, inForce, []), []);
+        }
+
+        LogTemplateRef[] drivers = [.. alerting
+            .Where(a => ToScore(Math.Max(0, a.Score - looked)) > _threshold.Warning)
+            .OrderByDescending(a => a.Score)
+            .Select(a => new LogTemplateRef(
+                a.Info.Id,
+                a.Info.Text,
+                LogSeverity.Names[LogSeverity.IndexOf(a.Info.MaxSeverity)],
+                a.Count,
+                a.Info.FirstSeenUnixNano >= window.StartUnixNano))];
+        return (new AnomalyVerdict(severity, score, inForce, [.. drivers.Select(d => $"template {d.Id}")]), drivers);
+    }
+
+    private static double ToScore(double surprise) => surprise / (surprise + HalfScoreSurprise);
+}

@@ -1,0 +1,154 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Serialization;
+using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Detection;
+using OtlpGrains.Models.Detection.Baseline;
+using OtlpGrains.Models.Detection.Thresholds;
+using OtlpGrains.Models.Logs;
+using OtlpGrains.Models.Services;
+using Xunit;
+
+namespace OtlpGrains.Models.Tests.Logs;
+
+/// <summary>
+/// Log records flow through a service's statistics (templates, windows) into its detection: a new ERROR template
+/// that arrives in numbers raises a <c>logs</c> event naming it, and the ordinary life of a service raises none.
+/// </summary>
+public sealed class LogDetectionTests : IDisposable
+{
+    private const long Second = 1_000_000_000;
+    private const long T0 = 1_700_000_000 * Second;
+    private const int Surge = 650;
+
+    private static readonly DetectionLineup Lineup = new(new DetectorChoice(AnomalyModelRef.Builtin, new BaselineModel(FeatureSchema.Red, BaselineOptions.Default)), null);
+
+    private readonly ServiceProvider _services = new ServiceCollection().AddSerializer().BuildServiceProvider();
+
+    public void Dispose() => _services.Dispose();
+
+    [Fact]
+    public void ASurgeOfANewErrorTemplateRaisesALogEventNamingIt()
+    {
+        var (statistics, detection) = Create();
+        var random = new Random(4);
+        var events = new List<(int Window, AnomalyEvent Event)>();
+        for (int w = 0; w < Surge + 3; w++)
+        {
+            var lines = Ordinary(w, random);
+            if (w == Surge)
+            {
+                lines.AddRange(Enumerable.Range(0, 40).Select(i => Line(w, 17, $"database connection refused to 10.0.0.{i % 7}:5432 after {i * 3} ms")));
+            }
+
+            events.AddRange(Feed(statistics, detection, lines).Select(e => (w, e)));
+        }
+
+        Assert.True(detection.Logs.Threshold.IsCalibrated);
+        var (window, anomaly) = Assert.Single(events);
+        Assert.Equal(Surge + 2, window); // the surge's window closes once records pass its end by the close delay
+        Assert.Equal("logs", anomaly.Signal);
+        Assert.Equal("critical", anomaly.Severity);
+        LogTemplateRef template = anomaly.Templates[0];
+        Assert.Equal("database connection refused to <*> after <*>", template.Text); // "12 ms" is one duration
+        Assert.Equal("ERROR", template.Severity);
+        Assert.Equal(40, template.Count);
+        Assert.True(template.New);
+        Assert.Equal([$"template {template.Id}"], anomaly.Signals);
+        Assert.Equal(ServiceDetection.LogModel, anomaly.Model);
+    }
+
+    [Fact]
+    public void TemplatesKeepTheirIdsThroughACheckpoint()
+    {
+        var (statistics, detection) = Create();
+        var random = new Random(5);
+        for (int w = 0; w < 30; w++)
+        {
+            Feed(statistics, detection, Ordinary(w, random));
+        }
+
+        var serializer = _services.GetRequiredService<Serializer>();
+        ServiceStatistics restored = serializer.Deserialize<ServiceStatistics>(serializer.SerializeToArray(statistics))!;
+        restored.AttachClock(new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_700_100_000)));
+        LogLine[] next = [Line(31, 9, "user 77 logged in from 10.1.2.3"), Line(31, 17, "payment 123 declined by issuer"), Line(31, 13, "cache miss for key k-999")];
+        Assert.Equal(statistics.AddLogs(Batch(next)), restored.AddLogs(Batch(next)));
+        Assert.Equal(statistics.Templates.Count, restored.Templates.Count);
+        for (int id = 0; id < statistics.Templates.Count; id++)
+        {
+            Assert.Equal(statistics.Templates.Info(id), restored.Templates.Info(id));
+        }
+    }
+
+    [Fact]
+    public void TheTemplateViewCountsTheRangeAndCarriesExemplarsWithTraces()
+    {
+        var (statistics, detection) = Create();
+        var exemplars = new TemplateExemplars();
+        LogLine[] lines =
+        [
+            Line(0, 17, "payment 1 declined by issuer") with { TraceIdHigh = 1, TraceIdLow = 2, SpanId = 3 },
+            Line(0, 17, "payment 2 declined by issuer"),
+            Line(1, 17, "payment 3 declined by issuer"),
+            Line(1, 17, "payment 4 declined by issuer"),
+            Line(2, 9, "user 5 logged in from 10.0.0.1"),
+        ];
+        int[] ids = statistics.AddLogs(Batch(lines));
+        exemplars.Add(lines, ids);
+        Feed(statistics, detection, [Line(40, 9, "user 6 logged in from 10.0.0.2")]);
+
+        LogTemplateSummary[] view = LogTemplatesView.Build(statistics, detection.Logs, exemplars, null, null);
+        LogTemplateSummary declined = view.Single(t => t.Template == "payment <*> declined by issuer");
+        Assert.Equal(4, declined.Count);
+        Assert.Equal("ERROR", declined.Severity);
+        Assert.Equal(TemplateExemplars.PerTemplate, declined.Exemplars.Length);
+        Assert.Contains(declined.Exemplars, e => e.HasTrace && e.SpanId == 3); // the record with a trace stays
+        Assert.Equal("payment 4 declined by issuer", declined.Exemplars[0].Body);
+        Assert.Equal(2, view.Single(t => t.Template.StartsWith("user", StringComparison.Ordinal)).Count);
+
+        // Only the first window: [0, 10 s).
+        var first = LogTemplatesView.Build(statistics, detection.Logs, exemplars, DateTimeOffset.FromUnixTimeSeconds(1_700_000_000), DateTimeOffset.FromUnixTimeSeconds(1_700_000_010));
+        Assert.Equal(2, Assert.Single(first).Count);
+        Assert.Equal(declined.Id, first[0].Id);
+    }
+
+    private static (ServiceStatistics, ServiceDetection) Create() => (
+        new ServiceStatistics(
+            new ServiceWindowOptions { BucketSeconds = 10, RetentionSeconds = 3600, AllowedLatenessSeconds = 20, CloseDelaySeconds = 5, MaxFutureSkewSeconds = 100_000 },
+            new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_700_100_000))),
+        new ServiceDetection());
+
+    // A service's ordinary life: logins every window in varying numbers, a cache miss warning now and then.
+    private static List<LogLine> Ordinary(int w, Random random)
+    {
+        var lines = new List<LogLine>();
+        for (int i = random.Next(5, 15); i > 0; i--)
+        {
+            lines.Add(Line(w, 9, $"user {random.Next(1000)} logged in from 10.0.{random.Next(255)}.{random.Next(255)}"));
+        }
+
+        for (int i = random.Next(0, 4) == 0 ? random.Next(1, 4) : 0; i > 0; i--)
+        {
+            lines.Add(Line(w, 13, $"cache miss for key k-{random.Next(100_000)}"));
+        }
+
+        return lines;
+    }
+
+    private static List<AnomalyEvent> Feed(ServiceStatistics statistics, ServiceDetection detection, List<LogLine> lines)
+    {
+        statistics.AddLogs(Batch([.. lines]));
+        IReadOnlyList<ClosedWindow> closed = statistics.TakeClosedWindows();
+        if (closed.Count == 0)
+        {
+            return [];
+        }
+
+        return [.. detection.Score("checkout", closed, _ => Lineup, _ => closed[^1].EndUnixNano, SpotOptions.Default, statistics.Templates.Info).Events];
+    }
+
+    private static ServiceLogBatch Batch(LogLine[] lines) => new(Guid.NewGuid(), lines);
+
+    private static LogLine Line(int window, byte severity, string body) =>
+        new(T0 + (window * 10 * Second) + Second, severity) { Body = body };
+}
