@@ -105,18 +105,38 @@ public sealed partial class MetricsAndLogsEndToEndTests(SiloFixture silo)
                 spanId = activity.SpanId;
                 LogFailed(logger, "card declined");
             }
+
+            LogPlaced(logger, 42);
+            LogPlaced(logger, 43);
         }
 
         var all = await SiloFixture.EventuallyAsync(
             () => silo.Api.GetFromJsonAsync<JsonElement>($"/api/v1/services/{service}/logs"),
-            d => d.GetProperty("records").GetArrayLength() == 2);
-        var records = all.GetProperty("records").EnumerateArray().ToArray();
-        Assert.Equal("payment failed: card declined", records[0].GetProperty("body").GetString());
-        Assert.Equal(17, records[0].GetProperty("severityNumber").GetInt32());
-        Assert.Equal(traceId.ToHexString(), records[0].GetProperty("traceId").GetString());
-        Assert.Equal(spanId.ToHexString(), records[0].GetProperty("spanId").GetString());
-        Assert.Equal("order 41 placed", records[1].GetProperty("body").GetString());
-        Assert.Equal(JsonValueKind.Null, records[1].GetProperty("traceId").ValueKind);
+            d => d.GetProperty("records").GetArrayLength() == 4);
+        var records = all.GetProperty("records").EnumerateArray().Reverse().ToArray();
+        Assert.Equal("order 41 placed", records[0].GetProperty("body").GetString());
+        Assert.Equal(JsonValueKind.Null, records[0].GetProperty("traceId").ValueKind);
+        Assert.Equal("payment failed: card declined", records[1].GetProperty("body").GetString());
+        Assert.Equal(17, records[1].GetProperty("severityNumber").GetInt32());
+        Assert.Equal(traceId.ToHexString(), records[1].GetProperty("traceId").GetString());
+        Assert.Equal(spanId.ToHexString(), records[1].GetProperty("spanId").GetString());
+
+        // The miner put the orders under one template, and the failure under another, with its trace as exemplar.
+        int placed = records[0].GetProperty("template").GetInt32();
+        Assert.Equal(placed, records[3].GetProperty("template").GetInt32());
+        var ofPlaced = await silo.Api.GetFromJsonAsync<JsonElement>($"/api/v1/services/{service}/logs?template={placed}");
+        Assert.Equal(3, ofPlaced.GetProperty("records").GetArrayLength());
+        var templates = await SiloFixture.EventuallyAsync(
+            () => silo.Api.GetFromJsonAsync<JsonElement>($"/api/v1/services/{service}/logs/templates"),
+            d => d.GetProperty("templates").GetArrayLength() == 2);
+        var byText = templates.GetProperty("templates").EnumerateArray().ToDictionary(t => t.GetProperty("template").GetString()!);
+        Assert.Equal(3, byText["order <*> placed"].GetProperty("count").GetInt64());
+        Assert.Equal("INFO", byText["order <*> placed"].GetProperty("severity").GetString());
+        var failed = byText["payment failed: card declined"];
+        Assert.Equal("ERROR", failed.GetProperty("severity").GetString());
+        var exemplar = failed.GetProperty("exemplars").EnumerateArray().Single();
+        Assert.Equal(traceId.ToHexString(), exemplar.GetProperty("traceId").GetString());
+        Assert.Equal("payment failed: card declined", exemplar.GetProperty("body").GetString());
 
         var ofTrace = await silo.Api.GetFromJsonAsync<JsonElement>($"/api/v1/services/{service}/logs?traceId={traceId.ToHexString()}");
         Assert.Equal("payment failed: card declined", ofTrace.GetProperty("records").EnumerateArray().Single().GetProperty("body").GetString());
