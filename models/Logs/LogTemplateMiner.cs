@@ -66,6 +66,11 @@ public sealed class LogTemplateMiner
         LogParseTree tree = _tree ??= Rebuild();
         List<int>? leaf = tree.Leaf(line, _options.RouteTokens, out int overflowed);
         LogTemplate? best = leaf is null ? null : Closest(leaf, line, overflowed);
+        if (best is null && _options.RouteTokens >= 2 && tree.Cousins(line) is { Count: > 0 } cousins)
+        {
+            best = SameButSecond(cousins, line);
+        }
+
         if (best is not null)
         {
             Generalise(best, line);
@@ -153,6 +158,36 @@ public sealed class LogTemplateMiner
         }
 
         return bestSimilarity >= _options.Similarity ? best : null;
+    }
+
+    /// <summary>
+    /// The oldest template elsewhere under the line's first token that the line matches everywhere but in its second
+    /// token, with at least two words matching after it: a variable in the second token (<c>user alice logged in</c>)
+    /// routed the line to a branch of its own. The second token follows the settle rule of <see cref="Closest"/>.
+    /// </summary>
+    private LogTemplate? SameButSecond(List<int> cousins, MaskedLine line)
+    {
+        foreach (int id in cousins)
+        {
+            LogTemplate template = _templates[id - 1];
+            string[] tokens = template.Tokens;
+            bool all = TemplateToken.Matches(tokens[1], line.Token(1))
+                || template.Count < _options.SettleAfter
+                || TemplateToken.KeepsStructure(tokens[1], line.Token(1));
+            int words = 0;
+            for (int i = 0; all && i < tokens.Length; i++)
+            {
+                all = i == 1 || tokens[i] == LogMasker.Wildcard || TemplateToken.Matches(tokens[i], line.Token(i));
+                words += i >= 2 && all && !tokens[i].Contains(LogMasker.Wildcard, StringComparison.Ordinal) ? 1 : 0;
+            }
+
+            if (all && words >= 2)
+            {
+                return template;
+            }
+        }
+
+        return null;
     }
 
     private void Generalise(LogTemplate template, MaskedLine line)

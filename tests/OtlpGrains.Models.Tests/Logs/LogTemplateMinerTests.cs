@@ -33,6 +33,23 @@ public sealed class LogTemplateMinerTests : IDisposable
     }
 
     [Fact]
+    public void AVariableSecondTokenStillFindsItsTemplate()
+    {
+        var miner = new LogTemplateMiner(LogMinerOptions.Default);
+        int id = miner.Match("user alice logged in");
+        foreach (string name in new[] { "bob", "carol", "dave", "erin" })
+        {
+            Assert.Equal(id, miner.Match($"user {name} logged in"));
+        }
+
+        Assert.Equal("user <*> logged in", miner.Template(id));
+
+        // Short lines need two matching words after the second token: these are two events.
+        int begin = miner.Match("layout begin");
+        Assert.NotEqual(begin, miner.Match("layout end"));
+    }
+
+    [Fact]
     public void GeneralisationKeepsKeysAndBrackets()
     {
         var miner = new LogTemplateMiner(LogMinerOptions.Default);
