@@ -117,7 +117,7 @@ public sealed class LogTemplateMiner
         foreach (int id in leaf)
         {
             LogTemplate template = _templates[id - 1];
-            int same = 0, wildcards = 0;
+            int same = 0, wildcards = 0, agreed = 0;
             bool settled = template.Count >= _options.SettleAfter, refused = false;
             string[] tokens = template.Tokens;
             for (int i = 0; i < tokens.Length; i++)
@@ -131,6 +131,7 @@ public sealed class LogTemplateMiner
                 else if (token == LogMasker.Wildcard)
                 {
                     wildcards++;
+                    agreed += line.Token(i).Contains(LogMasker.Wildcard, StringComparison.Ordinal) ? 1 : 0;
                 }
                 else if (TemplateToken.Matches(token, line.Token(i)))
                 {
@@ -148,7 +149,10 @@ public sealed class LogTemplateMiner
                 continue;
             }
 
-            double similarity = tokens.Length == 0 ? 1 : (double)same / tokens.Length;
+            // A line that matches every literal and has masked values wherever the template has wildcards is the
+            // template's own shape: it joins however many wildcards there are (else a body that masks to "<*>" alone
+            // would start a template per line).
+            double similarity = tokens.Length == 0 || same + agreed == tokens.Length ? 1 : (double)same / tokens.Length;
             if (similarity > bestSimilarity || (similarity == bestSimilarity && wildcards > bestWildcards))
             {
                 best = template;

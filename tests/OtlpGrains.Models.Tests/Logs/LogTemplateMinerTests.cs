@@ -107,6 +107,22 @@ public sealed class LogTemplateMinerTests : IDisposable
     }
 
     [Fact]
+    public void BodiesThatAreOnlyValuesShareATemplatePerShape()
+    {
+        var miner = new LogTemplateMiner(LogMinerOptions.Default);
+        var random = new Random(5);
+        var ids = new HashSet<int>();
+        for (int i = 0; i < 1000; i++)
+        {
+            ids.Add(miner.Match(random.Next().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            ids.Add(miner.Match($"{random.NextDouble()} {Guid.NewGuid()} 10.0.{random.Next(256)}.{random.Next(256)}"));
+        }
+
+        Assert.Equal(2, ids.Count);
+        Assert.Equal(["<*>", "<*> <*> <*>"], ids.Order().Select(miner.Template));
+    }
+
+    [Fact]
     public void AFloodOfUniqueLeadingWordsStaysBounded()
     {
         var options = LogMinerOptions.Default with { MaxChildren = 20 };
