@@ -47,11 +47,20 @@ public sealed class LogTemplateMiner
     public IReadOnlyList<LogTemplate> Templates => _templates;
 
     /// <summary>The id of the template <paramref name="body"/> belongs to, learning the line on the way.</summary>
-    public int Match(ReadOnlySpan<char> body)
+    public int Match(ReadOnlySpan<char> body) => Match(body, out _);
+
+    /// <summary>
+    /// The id of the template <paramref name="body"/> belongs to; <paramref name="created"/> tells whether this line
+    /// started it (a new template, for the window's "new templates").
+    /// </summary>
+    public int Match(ReadOnlySpan<char> body, out bool created)
     {
         _line ??= new MaskedLine();
         LogMasker.Mask(body, _line, _options.MaxTokens, _options.MaxTokenChars);
-        return Match(_line);
+        int before = _templates.Count;
+        int id = Match(_line);
+        created = _templates.Count > before;
+        return id;
     }
 
     /// <summary>The text of template <paramref name="id"/> (<see cref="OtherText"/> for <see cref="OtherId"/>).</summary>

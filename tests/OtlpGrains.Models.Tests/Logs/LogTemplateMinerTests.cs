@@ -24,12 +24,16 @@ public sealed class LogTemplateMinerTests : IDisposable
         Assert.Equal(first, miner.Match("Accepted password for bob from 10.0.0.9 port 51000 ssh2"));
         Assert.Equal("Accepted password for <*> from <*> port <*> ssh2", miner.Template(first));
 
-        int second = miner.Match("Connection closed by 10.0.0.1 [preauth]");
+        int second = miner.Match("Connection closed by 10.0.0.1 [preauth]", out bool created);
         Assert.Equal(2, second);
+        Assert.True(created);
+        Assert.Equal(second, miner.Match("Connection closed by 10.0.0.7 [preauth]", out created));
+        Assert.False(created);
         Assert.Equal(second, miner.Match("Connection closed by 192.168.1.20 [preauth]"));
         Assert.Equal(first, miner.Match("Accepted password for carol from 10.0.0.3 port 22 ssh2"));
         Assert.Equal(2, miner.Count);
         Assert.Equal(3, miner.Templates[0].Count);
+        Assert.Equal(3, miner.Templates[1].Count);
     }
 
     [Fact]
