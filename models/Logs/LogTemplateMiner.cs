@@ -180,9 +180,15 @@ public sealed class LogTemplateMiner
     /// </summary>
     private LogTemplate? SameButSecond(List<int> cousins, MaskedLine line)
     {
+        LogTemplate? oldest = null;
         foreach (int id in cousins)
         {
             LogTemplate template = _templates[id - 1];
+            if (oldest is not null && id > oldest.Id)
+            {
+                continue;
+            }
+
             string[] tokens = template.Tokens;
             bool all = TemplateToken.Matches(tokens[1], line.Token(1))
                 || template.Count < _options.SettleAfter
@@ -196,11 +202,11 @@ public sealed class LogTemplateMiner
 
             if (all && words >= 2)
             {
-                return template;
+                oldest = template;
             }
         }
 
-        return null;
+        return oldest;
     }
 
     private void Generalise(LogTemplate template, MaskedLine line)
