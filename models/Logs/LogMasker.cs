@@ -17,6 +17,9 @@ public static class LogMasker
     /// <summary>The wildcard of masked values and generalised template positions.</summary>
     public const string Wildcard = "<*>";
 
+    // A quoted value longer than this is text, not a value: its words are masked one by one.
+    private const int MaxQuotedChars = 256;
+
     /// <summary>Masks <paramref name="body"/> into <paramref name="line"/> (cleared first).</summary>
     /// <param name="maxTokens">Tokens kept; the rest of a longer line becomes one last <c>&lt;*&gt;</c>.</param>
     /// <param name="maxTokenChars">A longer token (a blob, a stack of ids) is one <c>&lt;*&gt;</c>.</param>
@@ -62,7 +65,9 @@ public static class LogMasker
             char c = body[i];
             if (c is '"' or '\'' && i > start && body[i - 1] == '=')
             {
-                int close = body[(i + 1)..].IndexOf(c);
+                // Bounded look-ahead: a body full of unclosed quotes must not cost a scan to its end per quote.
+                ReadOnlySpan<char> ahead = body[(i + 1)..];
+                int close = ahead[..Math.Min(ahead.Length, MaxQuotedChars)].IndexOf(c);
                 if (close >= 0)
                 {
                     i += close + 2;

@@ -45,6 +45,34 @@ internal sealed class LogParseTree
         return node.Templates;
     }
 
+    /// <summary>
+    /// Every template filed under the line's first token, whatever its later tokens: where a line finds no template in
+    /// its own leaf, a variable in its second token (<c>user alice logged in</c>) may have sent it to a new branch.
+    /// </summary>
+    public List<int>? Cousins(MaskedLine line)
+    {
+        if (line.Count < 2 || !_byLength.TryGetValue(line.Count, out Node? node)
+            || !node.Lookup.TryGetValue(RouteKey(line.Token(0)), out Node? first))
+        {
+            return null;
+        }
+
+        _cousins.Clear();
+        Collect(first, _cousins);
+        return _cousins;
+    }
+
+    private readonly List<int> _cousins = [];
+
+    private static void Collect(Node node, List<int> into)
+    {
+        into.AddRange(node.Templates);
+        foreach (Node child in node.Children.Values)
+        {
+            Collect(child, into);
+        }
+    }
+
     /// <summary>The route a new template of this line is filed under: its keys, a wildcard where a node is full.</summary>
     public string[] RouteFor(MaskedLine line, int routeTokens)
     {

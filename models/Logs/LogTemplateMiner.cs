@@ -47,11 +47,20 @@ public sealed class LogTemplateMiner
     public IReadOnlyList<LogTemplate> Templates => _templates;
 
     /// <summary>The id of the template <paramref name="body"/> belongs to, learning the line on the way.</summary>
-    public int Match(ReadOnlySpan<char> body)
+    public int Match(ReadOnlySpan<char> body) => Match(body, out _);
+
+    /// <summary>
+    /// The id of the template <paramref name="body"/> belongs to; <paramref name="created"/> tells whether this line
+    /// started it (a new template, for the window's "new templates").
+    /// </summary>
+    public int Match(ReadOnlySpan<char> body, out bool created)
     {
         _line ??= new MaskedLine();
         LogMasker.Mask(body, _line, _options.MaxTokens, _options.MaxTokenChars);
-        return Match(_line);
+        int before = _templates.Count;
+        int id = Match(_line);
+        created = _templates.Count > before;
+        return id;
     }
 
     /// <summary>The text of template <paramref name="id"/> (<see cref="OtherText"/> for <see cref="OtherId"/>).</summary>
@@ -66,6 +75,11 @@ public sealed class LogTemplateMiner
         LogParseTree tree = _tree ??= Rebuild();
         List<int>? leaf = tree.Leaf(line, _options.RouteTokens, out int overflowed);
         LogTemplate? best = leaf is null ? null : Closest(leaf, line, overflowed);
+        if (best is null && _options.RouteTokens >= 2 && tree.Cousins(line) is { Count: > 0 } cousins)
+        {
+            best = SameButSecond(cousins, line);
+        }
+
         if (best is not null)
         {
             Generalise(best, line);
@@ -112,7 +126,7 @@ public sealed class LogTemplateMiner
         foreach (int id in leaf)
         {
             LogTemplate template = _templates[id - 1];
-            int same = 0, wildcards = 0;
+            int same = 0, wildcards = 0, agreed = 0;
             bool settled = template.Count >= _options.SettleAfter, refused = false;
             string[] tokens = template.Tokens;
             for (int i = 0; i < tokens.Length; i++)
@@ -126,6 +140,7 @@ public sealed class LogTemplateMiner
                 else if (token == LogMasker.Wildcard)
                 {
                     wildcards++;
+                    agreed += line.Token(i).Contains(LogMasker.Wildcard, StringComparison.Ordinal) ? 1 : 0;
                 }
                 else if (TemplateToken.Matches(token, line.Token(i)))
                 {
@@ -143,7 +158,10 @@ public sealed class LogTemplateMiner
                 continue;
             }
 
-            double similarity = tokens.Length == 0 ? 1 : (double)same / tokens.Length;
+            // A line that matches every literal and has masked values wherever the template has wildcards is the
+            // template's own shape: it joins however many wildcards there are (else a body that masks to "<*>" alone
+            // would start a template per line).
+            double similarity = tokens.Length == 0 || same + agreed == tokens.Length ? 1 : (double)same / tokens.Length;
             if (similarity > bestSimilarity || (similarity == bestSimilarity && wildcards > bestWildcards))
             {
                 best = template;
@@ -153,6 +171,42 @@ public sealed class LogTemplateMiner
         }
 
         return bestSimilarity >= _options.Similarity ? best : null;
+    }
+
+    /// <summary>
+    /// The oldest template elsewhere under the line's first token that the line matches everywhere but in its second
+    /// token, with at least two words matching after it: a variable in the second token (<c>user alice logged in</c>)
+    /// routed the line to a branch of its own. The second token follows the settle rule of <see cref="Closest"/>.
+    /// </summary>
+    private LogTemplate? SameButSecond(List<int> cousins, MaskedLine line)
+    {
+        LogTemplate? oldest = null;
+        foreach (int id in cousins)
+        {
+            LogTemplate template = _templates[id - 1];
+            if (oldest is not null && id > oldest.Id)
+            {
+                continue;
+            }
+
+            string[] tokens = template.Tokens;
+            bool all = TemplateToken.Matches(tokens[1], line.Token(1))
+                || template.Count < _options.SettleAfter
+                || TemplateToken.KeepsStructure(tokens[1], line.Token(1));
+            int words = 0;
+            for (int i = 0; all && i < tokens.Length; i++)
+            {
+                all = i == 1 || tokens[i] == LogMasker.Wildcard || TemplateToken.Matches(tokens[i], line.Token(i));
+                words += i >= 2 && all && !tokens[i].Contains(LogMasker.Wildcard, StringComparison.Ordinal) ? 1 : 0;
+            }
+
+            if (all && words >= 2)
+            {
+                oldest = template;
+            }
+        }
+
+        return oldest;
     }
 
     private void Generalise(LogTemplate template, MaskedLine line)

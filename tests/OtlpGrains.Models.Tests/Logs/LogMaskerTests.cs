@@ -45,6 +45,17 @@ public sealed class LogMaskerTests
     }
 
     [Fact]
+    public void AQuotedValueIsOneTokenOnlyWhenItCloses()
+    {
+        var line = new MaskedLine();
+        LogMasker.Mask("tag=\"a b c\" x=\"open and never closed", line, maxTokens: 64, maxTokenChars: 512);
+        Assert.Equal("tag=\"<*>\" x=\"open and never closed", line.ToString());
+
+        LogMasker.Mask("msg=\"" + string.Join(' ', Enumerable.Repeat("word", 100)) + "\" end", line, maxTokens: 200, maxTokenChars: 512);
+        Assert.Equal(101, line.Count); // too long to be one value: its 100 words stay words, then "end"
+    }
+
+    [Fact]
     public void EmptyAndBlankBodiesHaveNoTokens()
     {
         var line = new MaskedLine();

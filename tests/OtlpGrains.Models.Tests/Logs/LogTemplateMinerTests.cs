@@ -24,12 +24,33 @@ public sealed class LogTemplateMinerTests : IDisposable
         Assert.Equal(first, miner.Match("Accepted password for bob from 10.0.0.9 port 51000 ssh2"));
         Assert.Equal("Accepted password for <*> from <*> port <*> ssh2", miner.Template(first));
 
-        int second = miner.Match("Connection closed by 10.0.0.1 [preauth]");
+        int second = miner.Match("Connection closed by 10.0.0.1 [preauth]", out bool created);
         Assert.Equal(2, second);
+        Assert.True(created);
+        Assert.Equal(second, miner.Match("Connection closed by 10.0.0.7 [preauth]", out created));
+        Assert.False(created);
         Assert.Equal(second, miner.Match("Connection closed by 192.168.1.20 [preauth]"));
         Assert.Equal(first, miner.Match("Accepted password for carol from 10.0.0.3 port 22 ssh2"));
         Assert.Equal(2, miner.Count);
         Assert.Equal(3, miner.Templates[0].Count);
+        Assert.Equal(3, miner.Templates[1].Count);
+    }
+
+    [Fact]
+    public void AVariableSecondTokenStillFindsItsTemplate()
+    {
+        var miner = new LogTemplateMiner(LogMinerOptions.Default);
+        int id = miner.Match("user alice logged in");
+        foreach (string name in new[] { "bob", "carol", "dave", "erin" })
+        {
+            Assert.Equal(id, miner.Match($"user {name} logged in"));
+        }
+
+        Assert.Equal("user <*> logged in", miner.Template(id));
+
+        // Short lines need two matching words after the second token: these are two events.
+        int begin = miner.Match("layout begin");
+        Assert.NotEqual(begin, miner.Match("layout end"));
     }
 
     [Fact]
@@ -87,6 +108,22 @@ public sealed class LogTemplateMinerTests : IDisposable
 
         Assert.Single(ids);
         Assert.Equal("request <*> for user <*> served in <*>", miner.Template(ids.Single()));
+    }
+
+    [Fact]
+    public void BodiesThatAreOnlyValuesShareATemplatePerShape()
+    {
+        var miner = new LogTemplateMiner(LogMinerOptions.Default);
+        var random = new Random(5);
+        var ids = new HashSet<int>();
+        for (int i = 0; i < 1000; i++)
+        {
+            ids.Add(miner.Match(random.Next().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            ids.Add(miner.Match($"{random.NextDouble()} {Guid.NewGuid()} 10.0.{random.Next(256)}.{random.Next(256)}"));
+        }
+
+        Assert.Equal(2, ids.Count);
+        Assert.Equal(["<*>", "<*> <*> <*>"], ids.Order().Select(miner.Template));
     }
 
     [Fact]
