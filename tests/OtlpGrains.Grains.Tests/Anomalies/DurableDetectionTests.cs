@@ -32,25 +32,7 @@ public sealed class DurableDetectionTests(DurableServiceFixture fixture)
             }
         }
 
-        await FeedAsync(0, 600);
-
-        // The log fails once: the grain deactivates and checkpoints windows and detection on the way out.
-        FlakyBatchLog.FailNextAppend = true;
-        await Assert.ThrowsAsync<InvalidOperationException>(() => crashed.IngestSpansAsync(Batch(origin, random, 0)).AsTask());
-        await FeedAsync(600, 650);
-
-        // The storage refuses writes: what came after the checkpoint lives only in the log, and is replayed.
-        FreezableGrainStorage.Frozen = true;
-        try
-        {
-            FlakyBatchLog.FailNextAppend = true;
-            await Assert.ThrowsAsync<InvalidOperationException>(() => crashed.IngestSpansAsync(Batch(origin, random, 0)).AsTask());
-            await FeedAsync(650, 800);
-        }
-        finally
-        {
-            FreezableGrainStorage.Frozen = false;
-        }
+        await CrashReplay.RunAsync(FeedAsync, () => crashed.IngestSpansAsync(Batch(origin, random, 0)).AsTask(), 600, 650, 800);
 
         AnomalyEvent[] expected = await twin.GetAnomaliesAsync(null);
         AnomalyEvent[] actual = await crashed.GetAnomaliesAsync(null);

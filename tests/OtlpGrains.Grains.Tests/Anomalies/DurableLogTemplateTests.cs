@@ -33,21 +33,7 @@ public sealed class DurableLogTemplateTests(DurableServiceFixture fixture)
             }
         }
 
-        await FeedAsync(0, 300);
-        FlakyBatchLog.FailNextAppend = true;
-        await Assert.ThrowsAsync<InvalidOperationException>(() => crashed.IngestLogsAsync(Batch(origin, random, false)).AsTask());
-        await FeedAsync(300, 500);
-        FreezableGrainStorage.Frozen = true;
-        try
-        {
-            FlakyBatchLog.FailNextAppend = true;
-            await Assert.ThrowsAsync<InvalidOperationException>(() => crashed.IngestLogsAsync(Batch(origin, random, false)).AsTask());
-            await FeedAsync(500, 700);
-        }
-        finally
-        {
-            FreezableGrainStorage.Frozen = false;
-        }
+        await CrashReplay.RunAsync(FeedAsync, () => crashed.IngestLogsAsync(Batch(origin, random, false)).AsTask(), 300, 500, 700);
 
         AnomalyEvent surge = Assert.Single(await twin.GetAnomaliesAsync(null), e => e.Signal == "logs");
         LogTemplateRef template = surge.Templates[0];
