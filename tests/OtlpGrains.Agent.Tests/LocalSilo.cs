@@ -123,22 +123,9 @@ public sealed class LocalSilo : IAsyncDisposable
     public static (long Requests, long Errors) Counts(JsonElement? operation) =>
         operation is { } o ? (o.GetProperty("requests").GetInt64(), o.GetProperty("errors").GetInt64()) : (-1, -1);
 
-    public static int FreePort() => FreePorts(1)[0];
+    // Ports from below the kernel's ephemeral range (see FreePorts): a kernel-chosen port could be taken as some
+    // outgoing connection's source port before the silo binds it.
+    public static int FreePort() => Silo.Tests.FreePorts.Take(1)[0];
 
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
-        foreach (var listener in listeners)
-        {
-            listener.Start();
-        }
-
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        foreach (var listener in listeners)
-        {
-            listener.Stop();
-        }
-
-        return ports;
-    }
+    private static int[] FreePorts(int count) => Silo.Tests.FreePorts.Take(count);
 }
