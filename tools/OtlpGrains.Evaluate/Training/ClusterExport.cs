@@ -6,7 +6,7 @@ namespace OtlpGrains.Evaluate.Training;
 /// <summary>
 /// Reads a running cluster's windows through its query API: <c>/api/v1/services</c>, then each service's
 /// <c>/windows?from=&amp;to=</c>, turned into <see cref="RedWindow"/> series ordered by start (one per service with
-/// windows).
+/// windows), with the windows the API leaves out (nothing happened) filled in as the grain scores them.
 /// </summary>
 internal static class ClusterExport
 {
@@ -25,7 +25,7 @@ internal static class ClusterExport
             // Service names may hold '/', which the API's route takes as part of the name: escape the rest only.
             var path = $"/api/v1/services/{string.Join('/', service!.Split('/').Select(Uri.EscapeDataString))}/windows" + (range.Length > 0 ? "?" + range : string.Empty);
             var windows = await GetAsync<WindowList>(api, path, cancellationToken);
-            var red = (windows.Windows ?? []).Select(RedWindow.From).OrderBy(w => w.Start).ToArray();
+            var red = RedWindow.FillGaps([.. (windows.Windows ?? []).Select(RedWindow.From).OrderBy(w => w.Start)]);
             if (red.Length > 0)
             {
                 series.Add(new ServiceSeries(service, red));

@@ -10,6 +10,34 @@ namespace OtlpGrains.Evaluate.Training;
 /// </summary>
 internal sealed record RedWindow(DateTimeOffset Start, DateTimeOffset End, double[] Values)
 {
+    /// <summary>
+    /// The series with the windows between two exported ones filled in: the API lists windows that saw requests, but
+    /// the service grain scores every window, an idle one as rate 0, error ratio 0 and no latency, so training must
+    /// see the same.
+    /// </summary>
+    public static RedWindow[] FillGaps(RedWindow[] ordered)
+    {
+        ArgumentNullException.ThrowIfNull(ordered);
+        if (ordered.Length < 2)
+        {
+            return ordered;
+        }
+
+        TimeSpan width = ordered[0].End - ordered[0].Start;
+        var filled = new List<RedWindow>(ordered.Length);
+        foreach (RedWindow window in ordered)
+        {
+            for (DateTimeOffset start = filled.Count == 0 ? window.Start : filled[^1].End; start < window.Start; start += width)
+            {
+                filled.Add(new RedWindow(start, start + width, [0, 0, double.NaN, double.NaN, double.NaN]));
+            }
+
+            filled.Add(window);
+        }
+
+        return [.. filled];
+    }
+
     public static RedWindow From(ExportedWindow window)
     {
         ArgumentNullException.ThrowIfNull(window);
