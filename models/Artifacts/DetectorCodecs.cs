@@ -1,4 +1,5 @@
 using OtlpGrains.Models.Detection.Baseline;
+using OtlpGrains.Models.Detection.Context;
 using OtlpGrains.Models.Detection.IsolationForest;
 using OtlpGrains.Models.Detection.MlNet;
 using OtlpGrains.Models.Detection.Torch;
@@ -12,6 +13,7 @@ public static class DetectorCodecs
     public static IReadOnlyList<IModelCodec> Create() =>
     [
         new BaselineCodec(),
+        new ContextCodec(),
         new IsolationForestCodec(),
         new MlNetPcaCodec(),
         new TorchSequenceCodec(TorchSequenceModel.LstmKind),
