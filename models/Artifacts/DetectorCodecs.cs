@@ -1,5 +1,6 @@
 using OtlpGrains.Models.Detection.Baseline;
 using OtlpGrains.Models.Detection.Context;
+using OtlpGrains.Models.Detection.Corroborated;
 using OtlpGrains.Models.Detection.IsolationForest;
 using OtlpGrains.Models.Detection.MlNet;
 using OtlpGrains.Models.Detection.Torch;
@@ -14,6 +15,7 @@ public static class DetectorCodecs
     [
         new BaselineCodec(),
         new ContextCodec(),
+        new CorroboratedCodec(),
         new IsolationForestCodec(),
         new MlNetPcaCodec(),
         new TorchSequenceCodec(TorchSequenceModel.LstmKind),

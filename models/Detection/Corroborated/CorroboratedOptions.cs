@@ -1,0 +1,38 @@
+using OtlpGrains.Models.Detection.Baseline;
+using OtlpGrains.Models.Detection.Context;
+
+namespace OtlpGrains.Models.Detection.Corroborated;
+
+/// <summary>The parameters of a <c>baseline-context</c> model: those of its two parts and the weight of the context's word.</summary>
+[GenerateSerializer, Immutable, Alias("otlpgrains.CorroboratedOptions")]
+public sealed record CorroboratedOptions
+{
+    /// <summary>The statistical part. Default: <see cref="BaselineOptions.Default"/>.</summary>
+    [Id(0)] public BaselineOptions Baseline { get; init; } = BaselineOptions.Default;
+
+    /// <summary>The contextual part. Default: <see cref="ContextOptions.Default"/>.</summary>
+    [Id(1)] public ContextOptions Context { get; init; } = ContextOptions.Default;
+
+    /// <summary>
+    /// Weight of the context's novelty against the baseline's score (weight 1). Small on purpose: a contextual alarm
+    /// alone lifts the score by at most w / (1 + w), enough to carry a window the baseline already finds somewhat
+    /// surprising over the line, not enough to page on a novel shape the baseline finds ordinary. Default: 0.1.
+    /// </summary>
+    [Id(2)] public double ContextWeight { get; init; } = 0.1;
+
+    /// <summary>The defaults: the configuration every service gets.</summary>
+    public static CorroboratedOptions Default { get; } = new();
+
+    /// <summary>Throws <see cref="ArgumentException"/> with one line naming the first bad value.</summary>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Baseline);
+        ArgumentNullException.ThrowIfNull(Context);
+        Baseline.Validate();
+        Context.Validate();
+        if (ContextWeight is not (>= 0 and <= 100))
+        {
+            throw new ArgumentException($"ContextWeight must be in [0, 100], got {ContextWeight}");
+        }
+    }
+}
