@@ -2,10 +2,10 @@ namespace OtlpGrains.Models.Detection.Context;
 
 /// <summary>
 /// One service's contextual memories, one per signal of its vector, growing with the vector up to
-/// <see cref="ContextOptions.MaxSignals"/>. Each signal keeps its warm-up values until its bins are fixed
-/// (8 bytes each), its last <see cref="ContextOptions.MaxOrder"/> bins and a table of
-/// <see cref="ContextOptions.TableCapacity"/> slots of 12 bytes: about 50 KB per signal with the defaults, 250 KB for
-/// a RED vector.
+/// <see cref="ContextOptions.MaxSignals"/>. Each signal keeps its last <see cref="ContextOptions.HistoryWindows"/>
+/// values (8 bytes each, to relearn when its bins are recut), its last <see cref="ContextOptions.MaxOrder"/> bins and
+/// a table of <see cref="ContextOptions.TableCapacity"/> slots of 12 bytes: about 64 KB per signal in memory with the
+/// defaults; a RED vector serializes to about 240 KB.
 /// </summary>
 [GenerateSerializer, Alias("otlpgrains.context.ContextState")]
 public sealed class ContextState : DetectorState

@@ -5,7 +5,7 @@ namespace OtlpGrains.Models.Detection.Corroborated;
 
 /// <summary>
 /// One service's state for a <c>baseline-context</c> model: a baseline state and a context state side by side
-/// (about 4.7 KB + 64 KB per signal with the defaults, 350 KB for a RED vector).
+/// (about 4.7 KB + 64 KB per signal in memory with the defaults; a RED vector serializes to about 270 KB).
 /// </summary>
 [GenerateSerializer, Alias("otlpgrains.corroborated.CorroboratedState")]
 public sealed class CorroboratedState : DetectorState
