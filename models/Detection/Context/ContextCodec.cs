@@ -25,6 +25,8 @@ public sealed class ContextCodec : IModelCodec
             writer.Write(o.RestWindows);
             writer.Write(o.MaxSignals);
             writer.Write(o.HistoryWindows);
+            writer.Write(o.Resolutions);
+            writer.Write(o.ResolutionStep);
         });
     }
 
@@ -41,6 +43,8 @@ public sealed class ContextCodec : IModelCodec
                 RestWindows = reader.ReadInt32(),
                 MaxSignals = reader.ReadInt32(),
                 HistoryWindows = reader.ReadInt32(),
+                Resolutions = reader.ReadInt32(),
+                ResolutionStep = reader.ReadDouble(),
             };
 
             // Validate throws ArgumentException, which the envelope reports as a malformed artifact.

@@ -3,9 +3,9 @@ namespace OtlpGrains.Models.Detection.Context;
 /// <summary>
 /// One service's contextual memories, one per signal of its vector, growing with the vector up to
 /// <see cref="ContextOptions.MaxSignals"/>. Each signal keeps its last <see cref="ContextOptions.HistoryWindows"/>
-/// values (8 bytes each, to relearn when its bins are recut), its last <see cref="ContextOptions.MaxOrder"/> bins and
-/// a table of <see cref="ContextOptions.TableCapacity"/> slots of 12 bytes: about 64 KB per signal in memory with the
-/// defaults; a RED vector serializes to about 240 KB.
+/// values (8 bytes each, to relearn when its bins are recut) and, per resolution, its last
+/// <see cref="ContextOptions.MaxOrder"/> bins and a table of <see cref="ContextOptions.TableCapacity"/> slots of 12
+/// bytes: about 40 KB per signal in memory with the defaults (one resolution), 88 KB with three.
 /// </summary>
 [GenerateSerializer, Alias("otlpgrains.context.ContextState")]
 public sealed class ContextState : DetectorState

@@ -10,8 +10,11 @@ public sealed record CorroboratedOptions
     /// <summary>The statistical part. Default: <see cref="BaselineOptions.Default"/>.</summary>
     [Id(0)] public BaselineOptions Baseline { get; init; } = BaselineOptions.Default;
 
-    /// <summary>The contextual part. Default: <see cref="ContextOptions.Default"/>.</summary>
-    [Id(1)] public ContextOptions Context { get; init; } = ContextOptions.Default;
+    /// <summary>
+    /// The contextual part. Default: <see cref="ContextOptions.Default"/> at three resolutions (5, 8 and 12 bins): their
+    /// mean novelty is graded finely enough for the fusion to weigh it against the baseline's score.
+    /// </summary>
+    [Id(1)] public ContextOptions Context { get; init; } = ContextOptions.Default with { Resolutions = 3 };
 
     /// <summary>
     /// Weight of the context's novelty against the baseline's score (weight 1). Small on purpose: a contextual alarm

@@ -5,7 +5,7 @@ namespace OtlpGrains.Models.Detection.Corroborated;
 
 /// <summary>
 /// One service's state for a <c>baseline-context</c> model: a baseline state and a context state side by side
-/// (about 4.7 KB + 64 KB per signal in memory with the defaults; a RED vector serializes to about 270 KB).
+/// (about 4.7 KB + 16 KB of recent values + 3 × 24 KB of context tables per signal in memory with the defaults).
 /// </summary>
 [GenerateSerializer, Alias("otlpgrains.corroborated.CorroboratedState")]
 public sealed class CorroboratedState : DetectorState

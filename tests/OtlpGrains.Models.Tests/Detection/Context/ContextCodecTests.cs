@@ -23,6 +23,8 @@ public sealed class ContextCodecTests
         RestWindows = 40,
         MaxSignals = 12,
         HistoryWindows = 1000,
+        Resolutions = 2,
+        ResolutionStep = 1.25,
     });
 
     [Fact]

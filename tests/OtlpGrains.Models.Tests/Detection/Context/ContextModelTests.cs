@@ -93,6 +93,30 @@ public sealed class ContextModelTests
     }
 
     [Fact]
+    public void SeveralResolutionsScoreTheMeanOfEachAlone()
+    {
+        var options = ContextOptions.Default with { Resolutions = 3, RestWindows = 20 };
+        Assert.Equal([5, 8, 12], options.ResolutionBins());
+        var several = new ContextModel(FeatureSchema.Univariate, options);
+        ContextModel[] alone = [.. options.ResolutionBins().Select(b => new ContextModel(FeatureSchema.Univariate, options with { Resolutions = 1, Bins = b }))];
+        DetectorState state = several.NewState();
+        DetectorState[] states = [.. alone.Select(m => m.NewState())];
+
+        // A rhythm, then a wider one that grows the range twice and breaks the pattern.
+        static double Series(int t) => t < 800 ? Sawtooth(t) : 10 + (1.7 * (t % 13));
+        bool graded = false;
+        for (int t = 0; t < 1200; t++)
+        {
+            double expected = alone.Select((m, i) => m.Score(states[i], t, [Series(t)]).Score).Average();
+            double actual = several.Score(state, t, [Series(t)]).Score;
+            Assert.Equal(expected, actual, 12);
+            graded |= actual is > 0 and < 1 && actual != 0.5;
+        }
+
+        Assert.True(graded, "the resolutions never disagreed");
+    }
+
+    [Fact]
     public void MissingValuesHaveNoOpinionAndAreNotLearned()
     {
         DetectorState a = Model.NewState();
@@ -165,9 +189,11 @@ public sealed class ContextModelTests
     [InlineData(150, 1, 4, 4096, "Bins")]
     [InlineData(150, 8, 0, 4096, "MaxOrder")]
     [InlineData(150, 8, 4, 3000, "TableCapacity")]
-    public void RefusesBadOptionsWithOneLine(int warmUp, int bins, int order, int capacity, string named)
+    [InlineData(150, 2, 4, 4096, "Bins and ResolutionStep", 3)]
+    [InlineData(150, 8, 4, 4096, "Resolutions", 10)]
+    public void RefusesBadOptionsWithOneLine(int warmUp, int bins, int order, int capacity, string named, int resolutions = 1)
     {
-        var options = new ContextOptions { WarmUpWindows = warmUp, Bins = bins, MaxOrder = order, TableCapacity = capacity };
+        var options = new ContextOptions { WarmUpWindows = warmUp, Bins = bins, MaxOrder = order, TableCapacity = capacity, Resolutions = resolutions };
         var error = Assert.Throws<ArgumentException>(() => new ContextModel(FeatureSchema.Univariate, options));
         Assert.StartsWith(named, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
