@@ -5,7 +5,7 @@ using OtlpGrains.Models.Detection.Context;
 namespace OtlpGrains.Models.Detection.Corroborated;
 
 /// <summary>
-/// Artifacts of <c>baseline-context</c> models: the context weight and the artifacts of the two parts, each whole
+/// Artifacts of <c>baseline-context</c> models: the context weight, the alarm and rest, and the artifacts of the two parts, each whole
 /// (with its own schema and checksum) and length-prefixed, so that each part's codec reads its own.
 /// </summary>
 public sealed class CorroboratedCodec : IModelCodec
@@ -27,6 +27,8 @@ public sealed class CorroboratedCodec : IModelCodec
         return ChecksummedArtifact.Write(Kind, corroborated.Schema, writer =>
         {
             writer.Write(corroborated.Options.ContextWeight);
+            writer.Write(corroborated.Options.AlarmScore);
+            writer.Write(corroborated.Options.RestWindows);
             writer.Write(baseline.Length);
             writer.Write(baseline);
             writer.Write(context.Length);
@@ -38,6 +40,8 @@ public sealed class CorroboratedCodec : IModelCodec
         ChecksummedArtifact.Read(Kind, artifact, (schema, reader) =>
         {
             double weight = reader.ReadDouble();
+            double alarm = reader.ReadDouble();
+            int rest = reader.ReadInt32();
             var baseline = (BaselineModel)_baseline.Load(Part(reader, "baseline"));
             var context = (ContextModel)_context.Load(Part(reader, "context"));
             if (!SameSchema(baseline, schema) || !SameSchema(context, schema))
@@ -46,7 +50,14 @@ public sealed class CorroboratedCodec : IModelCodec
             }
 
             // Validate throws ArgumentException, which the envelope reports as a malformed artifact.
-            return new CorroboratedModel(schema, new CorroboratedOptions { Baseline = baseline.Options, Context = context.Options, ContextWeight = weight });
+            return new CorroboratedModel(schema, new CorroboratedOptions
+            {
+                Baseline = baseline.Options,
+                Context = context.Options,
+                ContextWeight = weight,
+                AlarmScore = alarm,
+                RestWindows = rest,
+            });
         });
 
     private static bool SameSchema(IAnomalyModel part, Interfaces.FeatureSchema schema) =>

@@ -9,7 +9,9 @@ namespace OtlpGrains.Models.Detection.Corroborated;
 /// is (b + w·c) / (1 + w), with b the baseline's score, c the context's and w
 /// <see cref="CorroboratedOptions.ContextWeight"/>. The two look at different things: the baseline at how far a
 /// value lies from the recent level and scale (seasonally), the context at whether the shape the value completes has
-/// been seen. Either alone can alarm; a window that both find unusual is carried highest.
+/// been seen. Either alone can alarm; a window that both find unusual is carried highest. After a window reaches
+/// <see cref="CorroboratedOptions.AlarmScore"/>, the next <see cref="CorroboratedOptions.RestWindows"/> windows score
+/// 0 (their signal scores are still given): an incident is reported once, at its onset.
 /// </summary>
 public sealed class CorroboratedModel : IAnomalyModel
 {
@@ -59,7 +61,19 @@ public sealed class CorroboratedModel : IAnomalyModel
                 : (Known(bi) + (w * Known(ci))) / (1 + w);
         }
 
-        return new AnomalyScore((b.Score + (w * c.Score)) / (1 + w), scores);
+        double score = (b.Score + (w * c.Score)) / (1 + w);
+        if (both.RestLeft > 0)
+        {
+            both.RestLeft--;
+            return new AnomalyScore(0, scores);
+        }
+
+        if (score >= Options.AlarmScore)
+        {
+            both.RestLeft = Options.RestWindows;
+        }
+
+        return new AnomalyScore(score, scores);
     }
 
     private static double Known(double score) => double.IsNaN(score) ? 0 : score;

@@ -23,6 +23,18 @@ public sealed record CorroboratedOptions
     /// </summary>
     [Id(2)] public double ContextWeight { get; init; } = 0.1;
 
+    /// <summary>
+    /// A window whose fused score reaches this alarms and starts a rest. Default: 0.1 (about what a full contextual
+    /// alarm alone scores, 0.1 / 1.1, or a baseline surprise of 1.5 nats above its memory).
+    /// </summary>
+    [Id(3)] public double AlarmScore { get; init; } = 0.1;
+
+    /// <summary>
+    /// Windows after an alarm whose score is 0 (both parts keep learning, and the signal scores are still reported):
+    /// an incident is reported at its onset, once, whichever part saw it first. 0 turns the rest off. Default: 30.
+    /// </summary>
+    [Id(4)] public int RestWindows { get; init; } = 30;
+
     /// <summary>The defaults: the configuration every service gets.</summary>
     public static CorroboratedOptions Default { get; } = new();
 
@@ -36,6 +48,16 @@ public sealed record CorroboratedOptions
         if (ContextWeight is not (>= 0 and <= 100))
         {
             throw new ArgumentException($"ContextWeight must be in [0, 100], got {ContextWeight}");
+        }
+
+        if (AlarmScore is not (> 0 and <= 1))
+        {
+            throw new ArgumentException($"AlarmScore must be in (0, 1], got {AlarmScore}");
+        }
+
+        if (RestWindows is < 0 or > 1_000_000)
+        {
+            throw new ArgumentException($"RestWindows must be in [0, 1000000], got {RestWindows}");
         }
     }
 }

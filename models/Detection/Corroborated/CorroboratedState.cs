@@ -20,5 +20,8 @@ public sealed class CorroboratedState : DetectorState
 
     [Id(1)] internal ContextState Context { get; private set; }
 
+    /// <summary>Windows left in the rest after the last alarm.</summary>
+    [Id(2)] internal int RestLeft { get; set; }
+
     public override string Kind => CorroboratedModel.KindName;
 }

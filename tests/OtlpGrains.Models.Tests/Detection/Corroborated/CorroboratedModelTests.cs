@@ -20,7 +20,8 @@ public sealed class CorroboratedModelTests : IDisposable
     [Fact]
     public void ScoresTheWeightedMeanOfItsPartsPerSignalAndWindow()
     {
-        var options = CorroboratedOptions.Default with { ContextWeight = 0.25 };
+        // No rest: this is about the fusion itself.
+        var options = CorroboratedOptions.Default with { ContextWeight = 0.25, RestWindows = 0 };
         var fused = new CorroboratedModel(FeatureSchema.Red, options);
         var baseline = new BaselineModel(FeatureSchema.Red, options.Baseline);
         var context = new ContextModel(FeatureSchema.Red, options.Context);
@@ -49,6 +50,35 @@ public sealed class CorroboratedModelTests : IDisposable
         }
 
         Assert.True(bothSpoke, "no window where both parts had something to say");
+    }
+
+    [Fact]
+    public void RestsAfterAnAlarmWhileItsSignalsStillSpeak()
+    {
+        var options = CorroboratedOptions.Default with { RestWindows = 10 };
+        var model = new CorroboratedModel(FeatureSchema.Univariate, options);
+        var unrested = new CorroboratedModel(FeatureSchema.Univariate, options with { RestWindows = 0 });
+        DetectorState state = model.NewState();
+        DetectorState free = unrested.NewState();
+        double Sawtooth(int t) => 10 + (t % 20) + (0.2 * Math.Sin(t * 1.7));
+        for (int t = 0; t < 2000; t++)
+        {
+            Assert.Equal(unrested.Score(free, t, [Sawtooth(t)]).Score, model.Score(state, t, [Sawtooth(t)]).Score);
+        }
+
+        AnomalyScore alarm = model.Score(state, 2000, [500.0]);
+        unrested.Score(free, 2000, [500.0]);
+        Assert.True(alarm.Score >= options.AlarmScore, $"a value 25 ranges out scored {alarm.Score}");
+        for (int t = 2001; t <= 2010; t++)
+        {
+            double value = t == 2005 ? 5000.0 : Sawtooth(t);
+            AnomalyScore resting = model.Score(state, t, [value]);
+            AnomalyScore open = unrested.Score(free, t, [value]);
+            Assert.Equal(0, resting.Score);
+            Assert.Equal(open.SignalScores, resting.SignalScores);
+        }
+
+        Assert.True(model.Score(state, 2011, [50_000.0]).Score >= options.AlarmScore, "no alarm after the rest");
     }
 
     [Fact]
@@ -107,6 +137,8 @@ public sealed class CorroboratedModelTests : IDisposable
             Baseline = BaselineOptions.Default with { RecentWindows = 48, NoveltyWeight = 70 },
             Context = ContextOptions.Default with { Bins = 6, RestWindows = 40 },
             ContextWeight = 0.3,
+            AlarmScore = 0.2,
+            RestWindows = 12,
         });
         var codec = new CorroboratedCodec();
         byte[] artifact = codec.Save(model);
@@ -130,11 +162,15 @@ public sealed class CorroboratedModelTests : IDisposable
         Assert.Throws<ArgumentException>(() => codec.Save(new ContextModel(FeatureSchema.Red, ContextOptions.Default)));
     }
 
-    [Fact]
-    public void RefusesANegativeWeightWithOneLine()
+    [Theory]
+    [InlineData(-1, 0.1, 30, "ContextWeight")]
+    [InlineData(0.1, 0, 30, "AlarmScore")]
+    [InlineData(0.1, 0.1, -1, "RestWindows")]
+    public void RefusesBadOptionsWithOneLine(double weight, double alarm, int rest, string named)
     {
-        var error = Assert.Throws<ArgumentException>(() => new CorroboratedModel(FeatureSchema.Red, CorroboratedOptions.Default with { ContextWeight = -1 }));
-        Assert.StartsWith("ContextWeight", error.Message, StringComparison.Ordinal);
+        var options = CorroboratedOptions.Default with { ContextWeight = weight, AlarmScore = alarm, RestWindows = rest };
+        var error = Assert.Throws<ArgumentException>(() => new CorroboratedModel(FeatureSchema.Red, options));
+        Assert.StartsWith(named, error.Message, StringComparison.Ordinal);
     }
 
     private static string Refused(CorroboratedCodec codec, byte[] bytes)
