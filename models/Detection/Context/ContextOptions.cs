@@ -10,8 +10,8 @@ namespace OtlpGrains.Models.Detection.Context;
 public sealed record ContextOptions
 {
     /// <summary>
-    /// Windows a signal only collects before its bins are fixed: their range, divided into <see cref="Bins"/>, is the
-    /// bin width from then on, and they are then learned as the first contexts. Default: 150.
+    /// Windows a signal only collects before its bins are set: their range, divided into <see cref="Bins"/>, gives the
+    /// first bins (recut whenever the range grows), and they are then learned as the first contexts. Default: 150.
     /// </summary>
     [Id(0)] public int WarmUpWindows { get; init; } = 150;
 
