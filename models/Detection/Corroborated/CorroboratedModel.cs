@@ -11,7 +11,8 @@ namespace OtlpGrains.Models.Detection.Corroborated;
 /// value lies from the recent level and scale (seasonally), the context at whether the shape the value completes has
 /// been seen. Either alone can alarm; a window that both find unusual is carried highest. After a window reaches
 /// <see cref="CorroboratedOptions.AlarmScore"/>, the next <see cref="CorroboratedOptions.RestWindows"/> windows score
-/// 0 (their signal scores are still given): an incident is reported once, at its onset.
+/// 0 unless they score higher still (their signal scores are always given): an incident is reported at its onset and
+/// again only as it grows.
 /// </summary>
 public sealed class CorroboratedModel : IAnomalyModel
 {
@@ -65,12 +66,18 @@ public sealed class CorroboratedModel : IAnomalyModel
         if (both.RestLeft > 0)
         {
             both.RestLeft--;
-            return new AnomalyScore(0, scores);
+            // Only a window stronger than the one that started the rest breaks through it: a service's own threshold
+            // may not have flagged that one, and an incident that grows must still reach it.
+            if (score <= both.RestScore)
+            {
+                return new AnomalyScore(0, scores);
+            }
         }
 
         if (score >= Options.AlarmScore)
         {
             both.RestLeft = Options.RestWindows;
+            both.RestScore = score;
         }
 
         return new AnomalyScore(score, scores);

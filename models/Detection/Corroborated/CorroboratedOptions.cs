@@ -30,8 +30,9 @@ public sealed record CorroboratedOptions
     [Id(3)] public double AlarmScore { get; init; } = 0.1;
 
     /// <summary>
-    /// Windows after an alarm whose score is 0 (both parts keep learning, and the signal scores are still reported):
-    /// an incident is reported at its onset, once, whichever part saw it first. 0 turns the rest off. Default: 30.
+    /// Windows after an alarm that score 0 unless they score higher than the alarm did (both parts keep learning, and
+    /// the signal scores are still reported): an incident is reported at its onset, whichever part saw it first, and
+    /// again only as it grows. 0 turns the rest off. Default: 30.
     /// </summary>
     [Id(4)] public int RestWindows { get; init; } = 30;
 

@@ -23,5 +23,8 @@ public sealed class CorroboratedState : DetectorState
     /// <summary>Windows left in the rest after the last alarm.</summary>
     [Id(2)] internal int RestLeft { get; set; }
 
+    /// <summary>The score of the window that started the rest: only a stronger one breaks through it.</summary>
+    [Id(3)] internal double RestScore { get; set; }
+
     public override string Kind => CorroboratedModel.KindName;
 }
