@@ -1,4 +1,6 @@
 using OtlpGrains.Models.Detection.Baseline;
+using OtlpGrains.Models.Detection.Context;
+using OtlpGrains.Models.Detection.Corroborated;
 using OtlpGrains.Models.Detection.IsolationForest;
 using OtlpGrains.Models.Detection.MlNet;
 using OtlpGrains.Models.Detection.Torch;
@@ -12,6 +14,8 @@ public static class DetectorCodecs
     public static IReadOnlyList<IModelCodec> Create() =>
     [
         new BaselineCodec(),
+        new ContextCodec(),
+        new CorroboratedCodec(),
         new IsolationForestCodec(),
         new MlNetPcaCodec(),
         new TorchSequenceCodec(TorchSequenceModel.LstmKind),

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using OtlpGrains.Models.Detection;
 using OtlpGrains.Models.Detection.Baseline;
+using OtlpGrains.Models.Detection.Context;
+using OtlpGrains.Models.Detection.Corroborated;
 using OtlpGrains.Models.Detection.IsolationForest;
 using OtlpGrains.Models.Detection.Thresholds;
 using OtlpGrains.Interfaces;
@@ -30,6 +32,10 @@ public class DetectorBenchmarks
     private IsolationForestModel _forest = null!;
     private DetectorState _baselineState = null!;
     private DetectorState _forestState = null!;
+    private ContextModel _context = null!;
+    private DetectorState _contextState = null!;
+    private CorroboratedModel _corroborated = null!;
+    private DetectorState _corroboratedState = null!;
     private SignalThresholds _threshold = null!;
     private AnomalyScore[] _scores = [];
     private long _window;
@@ -42,6 +48,10 @@ public class DetectorBenchmarks
         _forest = new IsolationForestModel(FeatureSchema.Red, IsolationForestOptions.Default);
         _baselineState = _baseline.NewState();
         _forestState = _forest.NewState();
+        _context = new ContextModel(FeatureSchema.Red, ContextOptions.Default);
+        _contextState = _context.NewState();
+        _corroborated = new CorroboratedModel(FeatureSchema.Red, CorroboratedOptions.Default);
+        _corroboratedState = _corroborated.NewState();
         _threshold = new SignalThresholds();
 
         // Four days of 10 s windows: past every warm-up, with a daily rhythm in the profile.
@@ -49,6 +59,8 @@ public class DetectorBenchmarks
         {
             double[] vector = Vector(w, random);
             _baseline.Score(_baselineState, w * WindowNanos, vector);
+            _context.Score(_contextState, w * WindowNanos, vector);
+            _corroborated.Score(_corroboratedState, w * WindowNanos, vector);
             AnomalyScore score = _forest.Score(_forestState, w * WindowNanos, vector);
             AnomalyVerdict.Judge(_threshold, score, FeatureSchema.Red, null, SpotOptions.Default);
         }
@@ -64,7 +76,8 @@ public class DetectorBenchmarks
         var serializer = services.GetRequiredService<Serializer>();
         Console.WriteLine(
             $"// state bytes (Orleans serializer): baseline {serializer.SerializeToArray(_baselineState).Length}, " +
-            $"iforest {serializer.SerializeToArray(_forestState).Length}, spot {serializer.SerializeToArray(_threshold).Length}");
+            $"iforest {serializer.SerializeToArray(_forestState).Length}, spot {serializer.SerializeToArray(_threshold).Length}, " +
+            $"context {serializer.SerializeToArray(_contextState).Length}, baseline-context {serializer.SerializeToArray(_corroboratedState).Length}");
     }
 
     [Benchmark(OperationsPerInvoke = Windows, Baseline = true)]
@@ -72,6 +85,12 @@ public class DetectorBenchmarks
 
     [Benchmark(OperationsPerInvoke = Windows)]
     public double IsolationForest() => Run(_forest, _forestState);
+
+    [Benchmark(OperationsPerInvoke = Windows)]
+    public double Context() => Run(_context, _contextState);
+
+    [Benchmark(OperationsPerInvoke = Windows)]
+    public double BaselineContext() => Run(_corroborated, _corroboratedState);
 
     [Benchmark(OperationsPerInvoke = Windows)]
     public int AdaptiveThreshold()

@@ -1,6 +1,8 @@
 using OtlpGrains.Models.Detection;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Detection.Baseline;
+using OtlpGrains.Models.Detection.Context;
+using OtlpGrains.Models.Detection.Corroborated;
 using OtlpGrains.Models.Detection.IsolationForest;
 using OtlpGrains.Models.Detection.MlNet;
 using OtlpGrains.Models.Detection.Torch;
@@ -20,6 +22,8 @@ internal static class NabDetectors
     [
         new("windowed-gaussian", () => new WindowedGaussianModel()),
         new(BaselineModel.KindName, () => new BaselineModel(FeatureSchema.Univariate, BaselineOptions.Default)),
+        new(ContextModel.KindName, () => new ContextModel(FeatureSchema.Univariate, ContextOptions.Default)),
+        new(CorroboratedModel.KindName, () => new CorroboratedModel(FeatureSchema.Univariate, CorroboratedOptions.Default)),
         new(IsolationForestModel.KindName, () => new IsolationForestModel(FeatureSchema.Univariate, IsolationForestOptions.Default)),
         ProbationTrained.Detector(TorchSequenceModel.LstmKind),
         ProbationTrained.Detector(TorchSequenceModel.TransformerKind),
