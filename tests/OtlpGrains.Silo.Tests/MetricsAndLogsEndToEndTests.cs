@@ -148,6 +148,67 @@ public sealed partial class MetricsAndLogsEndToEndTests(SiloFixture silo)
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, badLimit.StatusCode);
     }
 
+    [Fact]
+    public async Task ASurgeOfANewErrorTemplateFromTheSdkIsALogAnomaly()
+    {
+        // Seven hundred 10 s windows of history (a processor stamps each record with the window being replayed,
+        // since the SDK stamps the wall clock), then forty payments fail in one window.
+        var service = $"e2e-surge-{Guid.NewGuid():N}"[..24];
+        long origin = (DateTimeOffset.UtcNow.AddHours(-3).ToUnixTimeSeconds() / 10 * 10) * 1000;
+        var clock = new ReplayClock();
+        using (var factory = LoggerFactory.Create(logging => logging.AddOpenTelemetry(o =>
+        {
+            o.IncludeFormattedMessage = true;
+            o.SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService(service));
+            o.AddProcessor(clock);
+            o.AddOtlpExporter((e, processor) =>
+            {
+                e.Protocol = OtlpExportProtocol.Grpc;
+                e.Endpoint = silo.GrpcEndpoint;
+                processor.BatchExportProcessorOptions = new BatchExportLogRecordProcessorOptions { MaxQueueSize = 100_000, MaxExportBatchSize = 2048, ScheduledDelayMilliseconds = 100 };
+            });
+        })))
+        {
+            var logger = factory.CreateLogger("checkout");
+            var random = new Random(2);
+            for (int w = 0; w < 700; w++)
+            {
+                clock.Now = DateTimeOffset.FromUnixTimeMilliseconds(origin + (w * 10_000) + 1_000).UtcDateTime;
+                for (int i = random.Next(3, 8); i > 0; i--)
+                {
+                    LogPlaced(logger, random.Next(100_000));
+                }
+
+                for (int i = 0; w == 650 && i < 40; i++)
+                {
+                    LogDeclined(logger, random.Next(100_000), "issuer unavailable");
+                }
+            }
+        }
+
+        var anomalies = await SiloFixture.EventuallyAsync(
+            () => silo.Api.GetFromJsonAsync<JsonElement>($"/api/v1/anomalies?service={service}"),
+            d => d.GetProperty("anomalies").GetArrayLength() > 0);
+        var anomaly = anomalies.GetProperty("anomalies").EnumerateArray().Single();
+        Assert.Equal("logs", anomaly.GetProperty("signal").GetString());
+        var template = anomaly.GetProperty("templates").EnumerateArray().First();
+        Assert.Equal("card <*> declined: issuer unavailable", template.GetProperty("template").GetString());
+        Assert.Equal("ERROR", template.GetProperty("severity").GetString());
+        Assert.True(template.GetProperty("new").GetBoolean());
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(origin + (650 * 10_000)), anomaly.GetProperty("windowStart").GetDateTimeOffset());
+    }
+
+    /// <summary>Stamps each record with the event time being replayed.</summary>
+    private sealed class ReplayClock : BaseProcessor<LogRecord>
+    {
+        public DateTime Now { get; set; }
+
+        public override void OnEnd(LogRecord data) => data.Timestamp = Now;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "card {Card} declined: {Reason}")]
+    private static partial void LogDeclined(ILogger logger, int card, string reason);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "order {Number} placed")]
     private static partial void LogPlaced(ILogger logger, int number);
 
