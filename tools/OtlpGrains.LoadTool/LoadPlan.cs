@@ -17,11 +17,14 @@ internal static class LoadPlan
     public static IReadOnlyList<TraceTemplate> BuildTemplates(LoadOptions options, FaultPlan? fault = null)
     {
         int tracesPerRequest = Math.Max(1, options.SpansPerRequest / options.SpansPerTrace);
-        int count = Math.Max(MinTemplates, (options.Services + tracesPerRequest - 1) / tracesPerRequest);
-        return Enumerable.Range(0, count)
+        return Enumerable.Range(0, TemplateCount(options.Services, tracesPerRequest))
             .Select(template => TraceTemplate.Build(options, template * tracesPerRequest, tracesPerRequest, fault))
             .ToArray();
     }
+
+    /// <summary>How many templates a run sends: at least ten, and enough that every service appears when each covers <paramref name="servicesPerTemplate"/>.</summary>
+    public static int TemplateCount(int services, int servicesPerTemplate) =>
+        Math.Max(MinTemplates, (services + servicesPerTemplate - 1) / servicesPerTemplate);
 
     /// <summary>Stamps every template twice and checks that the results parse with fresh, distinct trace ids.</summary>
     public static bool DryRun(IReadOnlyList<TraceTemplate> templates, LoadOptions options)

@@ -7,14 +7,11 @@ namespace OtlpGrains.LoadTool;
 /// <summary>The log templates of a run and their offline self-check (<c>--signal logs --dry-run</c>).</summary>
 internal static class LogPlan
 {
-    private const int MinTemplates = 10;
-
     /// <summary>Enough templates that every service has records, and at least ten so that the sent lines vary.</summary>
     public static IReadOnlyList<LogRequestTemplate> BuildTemplates(LoadOptions options)
     {
         int perRequest = options.RecordsPerRequest;
-        int count = Math.Max(MinTemplates, (options.Services + perRequest - 1) / perRequest);
-        return Enumerable.Range(0, count)
+        return Enumerable.Range(0, LoadPlan.TemplateCount(options.Services, perRequest))
             .Select(template => LogRequestTemplate.Build(options, template * perRequest, perRequest))
             .ToArray();
     }

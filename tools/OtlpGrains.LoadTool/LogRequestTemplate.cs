@@ -9,10 +9,11 @@ namespace OtlpGrains.LoadTool;
 
 /// <summary>
 /// One logs export request, encoded once; each send copies the bytes and overwrites every record's time and
-/// observed time and every trace id in place (<see cref="PlaceholderStamp"/>). The bodies were drawn when the
+/// observed time and every trace id in place, so that the last record is observed at the send time. Counts records
+/// per service. The bodies were drawn when the
 /// template was built, so they repeat from send to send of one template but differ between templates.
 /// </summary>
-internal sealed class LogRequestTemplate : IRequestTemplate
+internal sealed class LogRequestTemplate : RequestTemplate
 {
     /// <summary>Records that carry a trace id, besides the ERROR ones that always do: about half of them.</summary>
     private const double TracedShare = 0.49;
@@ -26,27 +27,14 @@ internal sealed class LogRequestTemplate : IRequestTemplate
     /// <summary>How long after its event the collector observed a record.</summary>
     private const ulong ObservedDelayNanos = 2_000_000;
 
-    private readonly PlaceholderStamp _stamp;
-
     private LogRequestTemplate(byte[] encoded, int recordCount, int tracedCount, long[] recordsPerService, PlaceholderStamp stamp)
+        : base(encoded, recordCount, recordsPerService, stamp)
     {
-        Encoded = encoded;
-        ItemCount = recordCount;
         TracedCount = tracedCount;
-        ExpectedPerService = recordsPerService;
-        _stamp = stamp;
     }
-
-    public byte[] Encoded { get; }
-
-    /// <summary>Log records in the request.</summary>
-    public int ItemCount { get; }
 
     /// <summary>Records that carry a trace id and span id.</summary>
     public int TracedCount { get; }
-
-    /// <summary>Log records, by service index.</summary>
-    public long[] ExpectedPerService { get; }
 
     /// <summary>
     /// Builds a request of <paramref name="recordCount"/> records numbered from <paramref name="firstRecord"/>; record
@@ -126,9 +114,6 @@ internal sealed class LogRequestTemplate : IRequestTemplate
         var stamp = PlaceholderStamp.Locate(encoded, traceIdPlaceholders, recordsPerTrace, timePlaceholders, spanNanos);
         return new LogRequestTemplate(encoded, recordCount, traced, recordsPerService, stamp);
     }
-
-    /// <summary>Fresh random trace ids, and times that put the last record's observed time at <paramref name="nowUnixNano"/>.</summary>
-    public void Stamp(Span<byte> destination, Random random, ulong nowUnixNano) => _stamp.Stamp(Encoded, destination, random, nowUnixNano);
 
     private static ByteString SpanId(int record)
     {

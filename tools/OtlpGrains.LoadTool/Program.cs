@@ -25,8 +25,8 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 LoadSignal signal = LoadSignal.Of(options.Signal);
-IReadOnlyList<IRequestTemplate> templates;
-(FaultPlan, IReadOnlyList<IRequestTemplate>)? fault = null;
+IReadOnlyList<RequestTemplate> templates;
+(FaultPlan, IReadOnlyList<RequestTemplate>)? fault = null;
 bool dryRunOk;
 if (options.Signal == SignalKind.Logs)
 {

@@ -11,8 +11,8 @@ namespace OtlpGrains.LoadTool;
 internal sealed class RequestSender(
     CallInvoker invoker,
     LoadSignal signal,
-    IReadOnlyList<IRequestTemplate> templates,
-    (FaultPlan Plan, IReadOnlyList<IRequestTemplate> Templates)? fault,
+    IReadOnlyList<RequestTemplate> templates,
+    (FaultPlan Plan, IReadOnlyList<RequestTemplate> Templates)? fault,
     int services,
     EventClock clock,
     RequestPacer pacer,
@@ -57,9 +57,9 @@ internal sealed class RequestSender(
             }
 
             bool faulty = fault is { } f && clock.Elapsed >= f.Plan.After;
-            IReadOnlyList<IRequestTemplate> set = faulty ? fault!.Value.Templates : templates;
+            IReadOnlyList<RequestTemplate> set = faulty ? fault!.Value.Templates : templates;
             int index = next++ % set.Count;
-            IRequestTemplate template = set[index];
+            RequestTemplate template = set[index];
             byte[] body = faulty ? faultBuffers[index] : buffers[index];
             template.Stamp(body, random, clock.NowUnixNano());
             await SendAsync(template, body, stats, random, abort);
@@ -69,7 +69,7 @@ internal sealed class RequestSender(
         return stats;
     }
 
-    private async Task SendAsync(IRequestTemplate template, byte[] body, SenderStats stats, Random random, CancellationToken abort)
+    private async Task SendAsync(RequestTemplate template, byte[] body, SenderStats stats, Random random, CancellationToken abort)
     {
         long started = Stopwatch.GetTimestamp();
         for (int attempt = 0; ; attempt++)

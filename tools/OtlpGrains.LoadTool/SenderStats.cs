@@ -26,13 +26,13 @@ internal sealed class SenderStats(int services)
 
     public string? LastFailure { get; private set; }
 
-    /// <summary>What fully acknowledged requests make the cluster count, by service index (<see cref="IRequestTemplate.ExpectedPerService"/>).</summary>
+    /// <summary>What fully acknowledged requests make the cluster count, by service index (<see cref="RequestTemplate.ExpectedPerService"/>).</summary>
     public long[] ExpectedPerService { get; } = new long[services];
 
     /// <summary>Time from the first attempt to the acknowledgement, in <see cref="System.Diagnostics.Stopwatch"/> ticks.</summary>
     public IReadOnlyList<long> LatencyTicks => _latencyTicks;
 
-    public void Acknowledged(IRequestTemplate template, long rejectedItems, long latencyTicks)
+    public void Acknowledged(RequestTemplate template, long rejectedItems, long latencyTicks)
     {
         Requests++;
         AcknowledgedItems += template.ItemCount - rejectedItems;

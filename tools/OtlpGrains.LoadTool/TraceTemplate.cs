@@ -9,30 +9,18 @@ namespace OtlpGrains.LoadTool;
 
 /// <summary>
 /// One trace export request, encoded once; each send copies the bytes and overwrites the trace id of every trace and
-/// the start/end time of every span in place (<see cref="PlaceholderStamp"/>).
+/// the start/end time of every span in place, so that the end of the longest trace is the send time. Counts request
+/// spans (SERVER, CONSUMER or root) per service.
 /// </summary>
-internal sealed class TraceTemplate : IRequestTemplate
+internal sealed class TraceTemplate : RequestTemplate
 {
-    private readonly PlaceholderStamp _stamp;
-
     private TraceTemplate(byte[] encoded, int spanCount, int traceCount, long[] requestsPerService, PlaceholderStamp stamp)
+        : base(encoded, spanCount, requestsPerService, stamp)
     {
-        Encoded = encoded;
-        ItemCount = spanCount;
         TraceCount = traceCount;
-        ExpectedPerService = requestsPerService;
-        _stamp = stamp;
     }
 
-    public byte[] Encoded { get; }
-
-    /// <summary>Spans in the request.</summary>
-    public int ItemCount { get; }
-
     public int TraceCount { get; }
-
-    /// <summary>Spans that count as requests (SERVER, CONSUMER or root), by service index.</summary>
-    public long[] ExpectedPerService { get; }
 
     /// <summary>
     /// Builds a request of <paramref name="traceCount"/> traces numbered from <paramref name="firstTrace"/>; trace
@@ -113,9 +101,6 @@ internal sealed class TraceTemplate : IRequestTemplate
         var stamp = PlaceholderStamp.Locate(encoded, traceIdPlaceholders, spansPerTrace, timePlaceholders, traceSpanNanos);
         return new TraceTemplate(encoded, spanCount, traceCount, requestsPerService, stamp);
     }
-
-    /// <summary>Fresh random trace ids, and times that put the end of the longest trace at <paramref name="nowUnixNano"/>.</summary>
-    public void Stamp(Span<byte> destination, Random random, ulong nowUnixNano) => _stamp.Stamp(Encoded, destination, random, nowUnixNano);
 
     private static ByteString SpanId(int trace, int span)
     {
