@@ -41,14 +41,15 @@ else
 {
     IReadOnlyList<TraceTemplate> traceTemplates = LoadPlan.BuildTemplates(options);
     templates = traceTemplates;
-    IReadOnlyList<TraceTemplate>? faultTemplates = options.Fault is { } plan ? LoadPlan.BuildTemplates(options, plan) : null;
-    fault = options.Fault is { } faultPlan ? (faultPlan, faultTemplates!) : null;
     Console.WriteLine(
         $"run {options.RunId}: {options.Services} services ({options.ServicePrefix}NN), {traceTemplates[0].ItemCount} spans per request " +
         $"({traceTemplates[0].TraceCount} traces of {options.SpansPerTrace}), {templates.Count} templates");
-    if (options.Fault is { } announced)
+    IReadOnlyList<TraceTemplate>? faultTemplates = null;
+    if (options.Fault is { } plan)
     {
-        Console.WriteLine($"fault: {announced.Describe(options)}");
+        faultTemplates = LoadPlan.BuildTemplates(options, plan);
+        fault = (plan, faultTemplates);
+        Console.WriteLine($"fault: {plan.Describe(options)}");
     }
 
     dryRunOk = options.DryRun && LoadPlan.DryRun(traceTemplates, options) && (faultTemplates is null || LoadPlan.DryRun(faultTemplates, options));
