@@ -5,8 +5,9 @@ namespace OtlpGrains.LoadTool;
 
 /// <summary>
 /// One concurrent sender of any signal: stamps a template into its own buffer and exports the raw bytes over
-/// OTLP/gRPC, one unary call at a time, retrying throttling (RESOURCE_EXHAUSTED, UNAVAILABLE) with the same bytes. Once the event
-/// clock passes the fault's start, it sends the fault's templates instead.
+/// OTLP/gRPC (the signal's Export method), one unary call at a time, retrying throttling (RESOURCE_EXHAUSTED,
+/// UNAVAILABLE) with the same bytes. Once the event clock passes the fault's start, it sends the fault's templates
+/// instead.
 /// </summary>
 internal sealed class RequestSender(
     CallInvoker invoker,
