@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -29,7 +28,7 @@ public sealed class AnomalyEndToEndTests
         await silo.WaitReadyAsync(TimeSpan.FromSeconds(90));
 
         string runId = "anomaly" + Guid.NewGuid().ToString("N")[..6];
-        string output = await RunLoadToolAsync(
+        string output = await LoadToolProcess.RunOkAsync(
             "--endpoint", $"http://127.0.0.1:{silo.GrpcPort}",
             "--api", $"http://127.0.0.1:{silo.ApiPort}",
             "--streams", "2",
@@ -111,7 +110,7 @@ public sealed class AnomalyEndToEndTests
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.ApiPort}") };
 
         // A first, short load: its services make the silo ask the registry once (no production version yet).
-        await RunLoadToolAsync(
+        await LoadToolProcess.RunOkAsync(
             "--endpoint", $"http://127.0.0.1:{silo.GrpcPort}",
             "--api", $"http://127.0.0.1:{silo.ApiPort}",
             "--streams", "1",
@@ -140,7 +139,7 @@ public sealed class AnomalyEndToEndTests
         Assert.True(promoted.IsSuccessStatusCode, await promoted.Content.ReadAsStringAsync());
 
         string runId = "promoted" + Guid.NewGuid().ToString("N")[..6];
-        await RunLoadToolAsync(
+        await LoadToolProcess.RunOkAsync(
             "--endpoint", $"http://127.0.0.1:{silo.GrpcPort}",
             "--api", $"http://127.0.0.1:{silo.ApiPort}",
             "--streams", "1",
@@ -159,32 +158,5 @@ public sealed class AnomalyEndToEndTests
             .ToArray();
         Assert.Equal(3, models.Length);
         Assert.All(models, m => Assert.Equal(("red", 1), m));
-    }
-
-    private static async Task<string> RunLoadToolAsync(params string[] arguments)
-    {
-        var tool = Path.Combine(AppContext.BaseDirectory, "loadtool", "OtlpGrains.LoadTool.dll");
-        var start = new ProcessStartInfo("dotnet", [tool, .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the load tool");
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(cancel.Token);
-        string text;
-        lock (output)
-        {
-            text = output.ToString();
-        }
-
-        Assert.True(process.ExitCode == 0, $"load tool exited with {process.ExitCode}:\n{text}");
-        return text;
     }
 }

@@ -6,11 +6,12 @@ namespace OtlpGrains.LoadTool;
 internal sealed record LoadOptions
 {
     public const string Usage = """
-        OtlpGrains load tool: sends OTLP/gRPC trace exports, then checks that the cluster counted every
-        acknowledged request span exactly once.
+        OtlpGrains load tool: sends OTLP/gRPC trace or log exports, then checks that the cluster counted every
+        acknowledged request span (traces) or log record (logs) exactly once.
 
         Usage: OtlpGrains.LoadTool [options]
 
+          --signal traces|logs    what to send (default traces)
           --endpoint URL          OTLP/gRPC endpoint (default http://127.0.0.1:4317)
           --api URL               query API base address (default http://127.0.0.1:8080)
           --streams N             concurrent senders (default 8)
@@ -19,13 +20,14 @@ internal sealed record LoadOptions
           --services N            distinct services (default 20)
           --spans-per-trace N     spans in each trace (default 8)
           --spans-per-request N   spans in each export request (default 512)
+          --records-per-request N logs: log records in each export request (default 500)
           --run-id ID             tags the service names load-{ID}-svc-NN (default: random)
           --settle SECONDS        how long to wait for the cluster's counts to match (default 30)
           --rate N                requests per second across all streams (default: as fast as acknowledged)
           --event-start SECONDS   event time starts this many seconds before now (default 0: the wall clock)
           --speed X               event seconds per wall second (default 1); sending stops where event time
                                   would pass the wall clock
-          --fault KIND            inject a fault: latency or errors (default: none)
+          --fault KIND            traces: inject a fault, latency or errors (default: none)
           --fault-service N       index of the faulty service, 0-based (default 0)
           --fault-after SECONDS   event time from the start of the run to the fault (default 60)
           --fault-factor X        latency fault: server spans take X times as long (default 10)
@@ -33,15 +35,18 @@ internal sealed record LoadOptions
           --dry-run               build and stamp requests, check them offline, send nothing
           --help                  this text
 
-        Exit code: 0 when every service's request count matches, 1 otherwise, 2 for usage errors.
+        Exit code: 0 when every service's count matches, 1 otherwise, 2 for usage errors.
         """;
 
     private static readonly HashSet<string> ValueOptions =
     [
         "--endpoint", "--api", "--streams", "--duration", "--requests", "--services", "--spans-per-trace",
         "--spans-per-request", "--run-id", "--settle", "--rate", "--event-start", "--speed", "--fault", "--fault-service",
-        "--fault-after", "--fault-factor", "--fault-error-ratio",
+        "--fault-after", "--fault-factor", "--fault-error-ratio", "--signal", "--records-per-request",
     ];
+
+    /// <summary>Options that shape traces only.</summary>
+    private static readonly string[] TraceOnlyOptions = ["--spans-per-trace", "--spans-per-request", "--fault"];
 
     public Uri Endpoint { get; init; } = new("http://127.0.0.1:4317");
 
@@ -59,6 +64,10 @@ internal sealed record LoadOptions
     public int SpansPerTrace { get; init; } = 8;
 
     public int SpansPerRequest { get; init; } = 512;
+
+    public SignalKind Signal { get; init; } = SignalKind.Traces;
+
+    public int RecordsPerRequest { get; init; } = 500;
 
     public string RunId { get; init; } = Convert.ToHexStringLower(BitConverter.GetBytes(Random.Shared.Next()))[..6];
 
@@ -92,6 +101,7 @@ internal sealed record LoadOptions
         bool durationGiven = false;
         bool faultKindGiven = false;
         bool faultDetailGiven = false;
+        var given = new HashSet<string>(StringComparer.Ordinal);
         error = null;
         for (int i = 0; i < args.Length; i++)
         {
@@ -159,6 +169,12 @@ internal sealed record LoadOptions
                 case "--spans-per-request" when TryCount(value, out long spansPerRequest) && spansPerRequest <= 100_000:
                     options = options with { SpansPerRequest = (int)spansPerRequest };
                     break;
+                case "--records-per-request" when TryCount(value, out long recordsPerRequest) && recordsPerRequest <= 100_000:
+                    options = options with { RecordsPerRequest = (int)recordsPerRequest };
+                    break;
+                case "--signal" when Enum.TryParse(value, ignoreCase: true, out SignalKind signal) && !int.TryParse(value, out _):
+                    options = options with { Signal = signal };
+                    break;
                 case "--run-id" when value.Length is > 0 and <= 32 && value.All(char.IsAsciiLetterOrDigit):
                     options = options with { RunId = value };
                     break;
@@ -199,6 +215,19 @@ internal sealed record LoadOptions
             }
 
             faultKindGiven |= name == "--fault";
+            given.Add(name);
+        }
+
+        if (options.Signal == SignalKind.Logs && TraceOnlyOptions.FirstOrDefault(given.Contains) is { } traceOnly)
+        {
+            error = $"{traceOnly} is for --signal traces";
+            return null;
+        }
+
+        if (options.Signal == SignalKind.Traces && given.Contains("--records-per-request"))
+        {
+            error = "--records-per-request is for --signal logs";
+            return null;
         }
 
         if (faultDetailGiven && !faultKindGiven)

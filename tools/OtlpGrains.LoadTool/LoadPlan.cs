@@ -17,11 +17,14 @@ internal static class LoadPlan
     public static IReadOnlyList<TraceTemplate> BuildTemplates(LoadOptions options, FaultPlan? fault = null)
     {
         int tracesPerRequest = Math.Max(1, options.SpansPerRequest / options.SpansPerTrace);
-        int count = Math.Max(MinTemplates, (options.Services + tracesPerRequest - 1) / tracesPerRequest);
-        return Enumerable.Range(0, count)
+        return Enumerable.Range(0, TemplateCount(options.Services, tracesPerRequest))
             .Select(template => TraceTemplate.Build(options, template * tracesPerRequest, tracesPerRequest, fault))
             .ToArray();
     }
+
+    /// <summary>How many templates a run sends: at least ten, and enough that every service appears when each covers <paramref name="servicesPerTemplate"/>.</summary>
+    public static int TemplateCount(int services, int servicesPerTemplate) =>
+        Math.Max(MinTemplates, (services + servicesPerTemplate - 1) / servicesPerTemplate);
 
     /// <summary>Stamps every template twice and checks that the results parse with fresh, distinct trace ids.</summary>
     public static bool DryRun(IReadOnlyList<TraceTemplate> templates, LoadOptions options)
@@ -46,9 +49,9 @@ internal static class LoadPlan
                     services.Add(resource.Resource.Attributes.Single(a => a.Key == "service.name").Value.StringValue);
                 }
 
-                if (spans.Length != template.SpanCount)
+                if (spans.Length != template.ItemCount)
                 {
-                    problems.Add($"{spans.Length} spans, expected {template.SpanCount}");
+                    problems.Add($"{spans.Length} spans, expected {template.ItemCount}");
                 }
 
                 if (spans.Any(span => span.StartTimeUnixNano > span.EndTimeUnixNano || span.EndTimeUnixNano > now || span.TraceId.Length != 16))
@@ -71,13 +74,19 @@ internal static class LoadPlan
             }
         }
 
-        long[] requests = templates.Aggregate(new long[options.Services], (sum, t) => [.. sum.Zip(t.RequestsPerService, (a, b) => a + b)]);
+        long[] requests = templates.Aggregate(new long[options.Services], (sum, t) => [.. sum.Zip(t.ExpectedPerService, (a, b) => a + b)]);
         Console.WriteLine(
             $"dry run: {stamped} requests stamped, {traceIds.Count} distinct trace ids, {services.Count} services, " +
             $"request spans per template pass: {string.Join(' ', requests.Select(r => r.ToString(CultureInfo.InvariantCulture)))}");
-        if (services.Count != options.Services)
+        return Conclude(problems, services.Count, options);
+    }
+
+    /// <summary>The end of a dry run of either signal: every service must appear; prints the problems found and the verdict.</summary>
+    public static bool Conclude(List<string> problems, int servicesSeen, LoadOptions options)
+    {
+        if (servicesSeen != options.Services)
         {
-            problems.Add($"{services.Count} services appear, expected {options.Services}");
+            problems.Add($"{servicesSeen} services appear, expected {options.Services}");
         }
 
         foreach (string problem in problems.Distinct().Take(10))
@@ -89,21 +98,21 @@ internal static class LoadPlan
         return problems.Count == 0;
     }
 
-    public static void PrintReport(SenderStats stats, TimeSpan elapsed)
+    public static void PrintReport(SenderStats stats, LoadSignal signal, TimeSpan elapsed)
     {
         double seconds = Math.Max(elapsed.TotalSeconds, 1e-9);
         long[] latencies = [.. stats.LatencyTicks.Order()];
         Console.WriteLine();
         Console.WriteLine($"duration          {elapsed.TotalSeconds:0.00} s");
         Console.WriteLine($"requests          {stats.Requests} acknowledged, {stats.Requests / seconds:0.0}/s");
-        Console.WriteLine($"spans             {stats.AcknowledgedSpans} acknowledged, {stats.AcknowledgedSpans / seconds:0}/s, {stats.RejectedSpans} rejected");
+        Console.WriteLine($"{signal.Items,-17} {stats.AcknowledgedItems} acknowledged, {stats.AcknowledgedItems / seconds:0}/s, {stats.RejectedItems} rejected");
         Console.WriteLine($"retries           {stats.Retries}");
         Console.WriteLine($"failures          {stats.Failures}{FailureDetail(stats)}");
         Console.WriteLine($"latency p50/p99   {Percentile(latencies, 0.50):0.00} / {Percentile(latencies, 0.99):0.00} ms");
         if (stats.PartiallyRejectedRequests > 0)
         {
             Console.WriteLine(
-                $"warning: {stats.PartiallyRejectedRequests} requests were partly rejected; their request spans are left out " +
+                $"warning: {stats.PartiallyRejectedRequests} requests were partly rejected; their {signal.Counted} are left out " +
                 "of the expected counts, so the check below cannot match exactly");
         }
 

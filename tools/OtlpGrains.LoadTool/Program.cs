@@ -24,21 +24,40 @@ Console.CancelKeyPress += (_, e) =>
     abort.Cancel();
 };
 
-IReadOnlyList<TraceTemplate> templates = LoadPlan.BuildTemplates(options);
-(FaultPlan, IReadOnlyList<TraceTemplate>)? fault = options.Fault is { } plan ? (plan, LoadPlan.BuildTemplates(options, plan)) : null;
-int spansPerRequest = templates[0].SpanCount;
-Console.WriteLine(
-    $"run {options.RunId}: {options.Services} services ({options.ServicePrefix}NN), {spansPerRequest} spans per request " +
-    $"({templates[0].TraceCount} traces of {options.SpansPerTrace}), {templates.Count} templates");
-if (options.Fault is { } announced)
+LoadSignal signal = LoadSignal.Of(options.Signal);
+IReadOnlyList<RequestTemplate> templates;
+(FaultPlan, IReadOnlyList<RequestTemplate>)? fault = null;
+bool dryRunOk;
+if (options.Signal == SignalKind.Logs)
 {
-    Console.WriteLine($"fault: {announced.Describe(options)}");
+    IReadOnlyList<LogRequestTemplate> logTemplates = LogPlan.BuildTemplates(options);
+    templates = logTemplates;
+    Console.WriteLine(
+        $"run {options.RunId}: {options.Services} services ({options.ServicePrefix}NN), {options.RecordsPerRequest} log records per request " +
+        $"({LogMessageShapes.All.Count} message shapes, about half traced), {templates.Count} templates");
+    dryRunOk = options.DryRun && LogPlan.DryRun(logTemplates, options);
+}
+else
+{
+    IReadOnlyList<TraceTemplate> traceTemplates = LoadPlan.BuildTemplates(options);
+    templates = traceTemplates;
+    Console.WriteLine(
+        $"run {options.RunId}: {options.Services} services ({options.ServicePrefix}NN), {traceTemplates[0].ItemCount} spans per request " +
+        $"({traceTemplates[0].TraceCount} traces of {options.SpansPerTrace}), {templates.Count} templates");
+    IReadOnlyList<TraceTemplate>? faultTemplates = null;
+    if (options.Fault is { } plan)
+    {
+        faultTemplates = LoadPlan.BuildTemplates(options, plan);
+        fault = (plan, faultTemplates);
+        Console.WriteLine($"fault: {plan.Describe(options)}");
+    }
+
+    dryRunOk = options.DryRun && LoadPlan.DryRun(traceTemplates, options) && (faultTemplates is null || LoadPlan.DryRun(faultTemplates, options));
 }
 
 if (options.DryRun)
 {
-    bool ok = LoadPlan.DryRun(templates, options);
-    return ok && (fault is not { } faulty || LoadPlan.DryRun(faulty.Item2, options)) ? 0 : 1;
+    return dryRunOk ? 0 : 1;
 }
 
 Console.WriteLine(
@@ -51,8 +70,8 @@ using GrpcChannel channel = GrpcChannel.ForAddress(options.Endpoint, new GrpcCha
     HttpVersion = HttpVersion.Version20,
 });
 var clock = new EventClock(TimeProvider.System, options.EventStart, options.Speed);
-var sender = new TraceSender(
-    channel.CreateCallInvoker(), templates, fault, options.Services, clock, new RequestPacer(options.Rate), TimeProvider.System);
+var sender = new RequestSender(
+    channel.CreateCallInvoker(), signal, templates, fault, options.Services, clock, new RequestPacer(options.Rate), TimeProvider.System);
 var budget = new RequestBudget(options.Requests, options.Duration);
 long started = Stopwatch.GetTimestamp();
 Task<SenderStats>[] streams = Enumerable.Range(0, options.Streams)
@@ -75,7 +94,7 @@ foreach (Task<SenderStats> stream in streams)
     stats.Add(await stream);
 }
 
-LoadPlan.PrintReport(stats, elapsed);
+LoadPlan.PrintReport(stats, signal, elapsed);
 if (sender.CaughtUpWithWallClock)
 {
     Console.WriteLine("note: event time reached the wall clock, so sending stopped early (--event-start, --speed)");
@@ -87,6 +106,6 @@ if (abort.IsCancellationRequested)
     return 1;
 }
 
-bool matched = await ServiceCheck.RunAsync(options, stats.ExpectedRequests, TimeProvider.System, abort.Token);
+bool matched = await ServiceCheck.RunAsync(options, signal, stats.ExpectedPerService, TimeProvider.System, abort.Token);
 // A run that acknowledged nothing tested nothing, even if every count is zero as expected.
 return matched && stats.Requests > 0 && stats.PartiallyRejectedRequests == 0 ? 0 : 1;

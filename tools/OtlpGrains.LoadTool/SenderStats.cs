@@ -10,12 +10,12 @@ internal sealed class SenderStats(int services)
     /// <summary>Requests acknowledged with OK.</summary>
     public long Requests { get; private set; }
 
-    /// <summary>Spans in acknowledged requests minus the spans the server said it rejected.</summary>
-    public long AcknowledgedSpans { get; private set; }
+    /// <summary>Items (spans, records) in acknowledged requests minus the items the server said it rejected.</summary>
+    public long AcknowledgedItems { get; private set; }
 
-    public long RejectedSpans { get; private set; }
+    public long RejectedItems { get; private set; }
 
-    /// <summary>Acknowledged requests that rejected some spans: which services lost them is unknown.</summary>
+    /// <summary>Acknowledged requests that rejected some items: which services lost them is unknown.</summary>
     public long PartiallyRejectedRequests { get; private set; }
 
     public long Retries { get; private set; }
@@ -26,27 +26,27 @@ internal sealed class SenderStats(int services)
 
     public string? LastFailure { get; private set; }
 
-    /// <summary>Request spans (SERVER, CONSUMER or root) of fully acknowledged requests, by service index.</summary>
-    public long[] ExpectedRequests { get; } = new long[services];
+    /// <summary>What fully acknowledged requests make the cluster count, by service index (<see cref="RequestTemplate.ExpectedPerService"/>).</summary>
+    public long[] ExpectedPerService { get; } = new long[services];
 
     /// <summary>Time from the first attempt to the acknowledgement, in <see cref="System.Diagnostics.Stopwatch"/> ticks.</summary>
     public IReadOnlyList<long> LatencyTicks => _latencyTicks;
 
-    public void Acknowledged(TraceTemplate template, long rejectedSpans, long latencyTicks)
+    public void Acknowledged(RequestTemplate template, long rejectedItems, long latencyTicks)
     {
         Requests++;
-        AcknowledgedSpans += template.SpanCount - rejectedSpans;
+        AcknowledgedItems += template.ItemCount - rejectedItems;
         _latencyTicks.Add(latencyTicks);
-        if (rejectedSpans > 0)
+        if (rejectedItems > 0)
         {
-            RejectedSpans += rejectedSpans;
+            RejectedItems += rejectedItems;
             PartiallyRejectedRequests++;
             return;
         }
 
-        for (int i = 0; i < ExpectedRequests.Length; i++)
+        for (int i = 0; i < ExpectedPerService.Length; i++)
         {
-            ExpectedRequests[i] += template.RequestsPerService[i];
+            ExpectedPerService[i] += template.ExpectedPerService[i];
         }
     }
 
@@ -62,8 +62,8 @@ internal sealed class SenderStats(int services)
     public void Add(SenderStats other)
     {
         Requests += other.Requests;
-        AcknowledgedSpans += other.AcknowledgedSpans;
-        RejectedSpans += other.RejectedSpans;
+        AcknowledgedItems += other.AcknowledgedItems;
+        RejectedItems += other.RejectedItems;
         PartiallyRejectedRequests += other.PartiallyRejectedRequests;
         Retries += other.Retries;
         Failures += other.Failures;
@@ -73,9 +73,9 @@ internal sealed class SenderStats(int services)
         }
 
         LastFailure = other.LastFailure ?? LastFailure;
-        for (int i = 0; i < ExpectedRequests.Length; i++)
+        for (int i = 0; i < ExpectedPerService.Length; i++)
         {
-            ExpectedRequests[i] += other.ExpectedRequests[i];
+            ExpectedPerService[i] += other.ExpectedPerService[i];
         }
 
         _latencyTicks.AddRange(other._latencyTicks);

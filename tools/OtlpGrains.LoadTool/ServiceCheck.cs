@@ -5,15 +5,15 @@ using System.Text.Json;
 namespace OtlpGrains.LoadTool;
 
 /// <summary>
-/// Polls the query API until every service of the run reports exactly the request count the acknowledged exports
-/// imply (the exactly-once check), then prints expected against seen.
+/// Polls the query API until every service of the run reports exactly the count the acknowledged exports imply
+/// (request spans for traces, log records for logs: the exactly-once check), then prints expected against seen.
 /// </summary>
 internal static class ServiceCheck
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>True when every service's count matched within <see cref="LoadOptions.Settle"/>.</summary>
-    public static async Task<bool> RunAsync(LoadOptions options, long[] expected, TimeProvider time, CancellationToken ct)
+    public static async Task<bool> RunAsync(LoadOptions options, LoadSignal signal, long[] expected, TimeProvider time, CancellationToken ct)
     {
         using var http = new HttpClient { BaseAddress = options.Api, Timeout = TimeSpan.FromSeconds(10) };
         DateTimeOffset deadline = time.GetUtcNow() + options.Settle;
@@ -23,7 +23,7 @@ internal static class ServiceCheck
         {
             try
             {
-                seen = await FetchAsync(http, options.ServicePrefix, ct);
+                seen = await signal.FetchCountsAsync(http, options, ct);
                 lastError = null;
             }
             catch (Exception ex) when (ex is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException
@@ -46,11 +46,13 @@ internal static class ServiceCheck
             await Task.Delay(PollInterval, time, ct);
         }
 
-        return Print(options, expected, seen, lastError);
+        return Print(options, signal, expected, seen, lastError);
     }
 
-    private static async Task<Dictionary<string, long>> FetchAsync(HttpClient http, string prefix, CancellationToken ct)
+    /// <summary>Request spans since first seen, for every service of the run, from one <c>/api/v1/services</c>.</summary>
+    public static async Task<Dictionary<string, long>> FetchRequestsAsync(HttpClient http, LoadOptions options, CancellationToken ct)
     {
+        string prefix = options.ServicePrefix;
         using JsonDocument document = await http.GetFromJsonAsync<JsonDocument>("api/v1/services", ct)
             ?? throw new JsonException("empty response");
         var seen = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -61,6 +63,30 @@ internal static class ServiceCheck
             {
                 seen[name] = service.GetProperty("requests").GetInt64();
             }
+        }
+
+        return seen;
+    }
+
+    /// <summary>
+    /// Log records since first seen (<c>totals.logs</c> of <c>/api/v1/services/{name}</c>; <c>logs.total</c> counts only
+    /// what the retained windows placed), per service of the run; a service not seen yet is left out.
+    /// </summary>
+    public static async Task<Dictionary<string, long>> FetchLogTotalsAsync(HttpClient http, LoadOptions options, CancellationToken ct)
+    {
+        var seen = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (int i = 0; i < options.Services; i++)
+        {
+            string name = options.ServiceName(i);
+            using HttpResponseMessage response = await http.GetAsync(new Uri($"api/v1/services/{Uri.EscapeDataString(name)}", UriKind.Relative), ct);
+            if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                continue;
+            }
+
+            response.EnsureSuccessStatusCode();
+            using JsonDocument document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct), cancellationToken: ct);
+            seen[name] = document.RootElement.GetProperty("totals").GetProperty("logs").GetInt64();
         }
 
         return seen;
@@ -79,9 +105,10 @@ internal static class ServiceCheck
         return true;
     }
 
-    private static bool Print(LoadOptions options, long[] expected, Dictionary<string, long> seen, string? lastError)
+    private static bool Print(LoadOptions options, LoadSignal signal, long[] expected, Dictionary<string, long> seen, string? lastError)
     {
         Console.WriteLine();
+        Console.WriteLine($"exactly-once check: {signal.Counted} per service");
         Console.WriteLine($"{"service",-36} {"expected",12} {"seen",12}  result");
         bool all = lastError is null;
         for (int i = 0; i < expected.Length; i++)

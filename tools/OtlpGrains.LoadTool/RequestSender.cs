@@ -1,19 +1,19 @@
 using System.Diagnostics;
-using Google.Protobuf;
 using Grpc.Core;
-using OpenTelemetry.Proto.Collector.Trace.V1;
 
 namespace OtlpGrains.LoadTool;
 
 /// <summary>
-/// One concurrent sender: stamps a template into its own buffer and exports the raw bytes over OTLP/gRPC, one
-/// unary call at a time, retrying throttling (RESOURCE_EXHAUSTED, UNAVAILABLE) with the same bytes. Once the event
-/// clock passes the fault's start, it sends the fault's templates instead.
+/// One concurrent sender of any signal: stamps a template into its own buffer and exports the raw bytes over
+/// OTLP/gRPC (the signal's Export method), one unary call at a time, retrying throttling (RESOURCE_EXHAUSTED,
+/// UNAVAILABLE) with the same bytes. Once the event clock passes the fault's start, it sends the fault's templates
+/// instead.
 /// </summary>
-internal sealed class TraceSender(
+internal sealed class RequestSender(
     CallInvoker invoker,
-    IReadOnlyList<TraceTemplate> templates,
-    (FaultPlan Plan, IReadOnlyList<TraceTemplate> Templates)? fault,
+    LoadSignal signal,
+    IReadOnlyList<RequestTemplate> templates,
+    (FaultPlan Plan, IReadOnlyList<RequestTemplate> Templates)? fault,
     int services,
     EventClock clock,
     RequestPacer pacer,
@@ -22,14 +22,6 @@ internal sealed class TraceSender(
     private const int MaxRetries = 10;
 
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
-
-    /// <summary>The bytes are already an encoded ExportTraceServiceRequest: the marshaller passes them through.</summary>
-    private static readonly Method<byte[], ExportTraceServiceResponse> Export = new(
-        MethodType.Unary,
-        "opentelemetry.proto.collector.trace.v1.TraceService",
-        "Export",
-        Marshallers.Create(static (byte[] body) => body, static body => body),
-        Marshallers.Create(static (ExportTraceServiceResponse response) => response.ToByteArray(), ExportTraceServiceResponse.Parser.ParseFrom));
 
     private long _sent;
     private int _caughtUp;
@@ -66,9 +58,9 @@ internal sealed class TraceSender(
             }
 
             bool faulty = fault is { } f && clock.Elapsed >= f.Plan.After;
-            IReadOnlyList<TraceTemplate> set = faulty ? fault!.Value.Templates : templates;
+            IReadOnlyList<RequestTemplate> set = faulty ? fault!.Value.Templates : templates;
             int index = next++ % set.Count;
-            TraceTemplate template = set[index];
+            RequestTemplate template = set[index];
             byte[] body = faulty ? faultBuffers[index] : buffers[index];
             template.Stamp(body, random, clock.NowUnixNano());
             await SendAsync(template, body, stats, random, abort);
@@ -78,7 +70,7 @@ internal sealed class TraceSender(
         return stats;
     }
 
-    private async Task SendAsync(TraceTemplate template, byte[] body, SenderStats stats, Random random, CancellationToken abort)
+    private async Task SendAsync(RequestTemplate template, byte[] body, SenderStats stats, Random random, CancellationToken abort)
     {
         long started = Stopwatch.GetTimestamp();
         for (int attempt = 0; ; attempt++)
@@ -86,9 +78,9 @@ internal sealed class TraceSender(
             try
             {
                 var options = new CallOptions(deadline: time.GetUtcNow().UtcDateTime + CallTimeout, cancellationToken: abort);
-                using AsyncUnaryCall<ExportTraceServiceResponse> call = invoker.AsyncUnaryCall(Export, null, options, body);
-                ExportTraceServiceResponse response = await call;
-                stats.Acknowledged(template, response.PartialSuccess?.RejectedSpans ?? 0, Stopwatch.GetTimestamp() - started);
+                using AsyncUnaryCall<ExportAnswer> call = invoker.AsyncUnaryCall(signal.Export, null, options, body);
+                ExportAnswer answer = await call;
+                stats.Acknowledged(template, answer.Rejected, Stopwatch.GetTimestamp() - started);
                 return;
             }
             catch (RpcException ex) when (IsThrottling(ex.StatusCode) && attempt < MaxRetries && !abort.IsCancellationRequested)

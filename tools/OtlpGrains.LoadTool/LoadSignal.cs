@@ -1,0 +1,68 @@
+using Grpc.Core;
+using OpenTelemetry.Proto.Collector.Logs.V1;
+using OpenTelemetry.Proto.Collector.Trace.V1;
+
+namespace OtlpGrains.LoadTool;
+
+/// <summary>Which OTLP signal a run sends (<c>--signal</c>).</summary>
+internal enum SignalKind
+{
+    Traces,
+    Logs,
+}
+
+/// <summary>
+/// What differs between the signals the tool sends: the gRPC method, how its answer says what it rejected, what
+/// an item is called, and what the exactly-once check reads back per service.
+/// </summary>
+internal sealed class LoadSignal
+{
+    public static readonly LoadSignal Traces = new(
+        "spans",
+        "request spans",
+        ExportMethod("opentelemetry.proto.collector.trace.v1.TraceService", static body => ExportTraceServiceResponse.Parser.ParseFrom(body).PartialSuccess?.RejectedSpans ?? 0),
+        ServiceCheck.FetchRequestsAsync);
+
+    public static readonly LoadSignal Logs = new(
+        "records",
+        "log records",
+        ExportMethod("opentelemetry.proto.collector.logs.v1.LogsService", static body => ExportLogsServiceResponse.Parser.ParseFrom(body).PartialSuccess?.RejectedLogRecords ?? 0),
+        ServiceCheck.FetchLogTotalsAsync);
+
+    private LoadSignal(
+        string items,
+        string counted,
+        Method<byte[], ExportAnswer> export,
+        Func<HttpClient, LoadOptions, CancellationToken, Task<Dictionary<string, long>>> fetchCounts)
+    {
+        Items = items;
+        Counted = counted;
+        Export = export;
+        FetchCountsAsync = fetchCounts;
+    }
+
+    /// <summary>What one item of a request is called in the report (spans, records).</summary>
+    public string Items { get; }
+
+    /// <summary>What the exactly-once check compares per service.</summary>
+    public string Counted { get; }
+
+    /// <summary>The unary Export call: the request is already encoded bytes; the answer is read down to its rejected count.</summary>
+    public Method<byte[], ExportAnswer> Export { get; }
+
+    /// <summary>Reads the cluster's count per service name of the run, to compare with the acknowledged items.</summary>
+    public Func<HttpClient, LoadOptions, CancellationToken, Task<Dictionary<string, long>>> FetchCountsAsync { get; }
+
+    public static LoadSignal Of(SignalKind kind) => kind == SignalKind.Logs ? Logs : Traces;
+
+    private static Method<byte[], ExportAnswer> ExportMethod(string service, Func<byte[], long> rejected) => new(
+        MethodType.Unary,
+        service,
+        "Export",
+        Marshallers.Create(static (byte[] body) => body, static body => body),
+        // The tool never sends an answer, only reads one.
+        Marshallers.Create<ExportAnswer>(static _ => throw new NotSupportedException("answers are only read"), body => new ExportAnswer(rejected(body))));
+}
+
+/// <summary>An export's answer, read down to what the tool needs: how many items the partial success rejected.</summary>
+internal sealed record ExportAnswer(long Rejected);
