@@ -1,0 +1,109 @@
+using OtlpGrains.Interfaces;
+
+namespace OtlpGrains.Models.Incidents;
+
+/// <summary>
+/// One incident: the anomalies of connected services that overlap in event time. It starts at the earliest onset
+/// of its anomalies, was detected at the end of the window of its first event, and resolves once its anomalies have
+/// been quiet for <see cref="IncidentOptions.ResolveAfter"/> of event time. All times are event time.
+/// </summary>
+[GenerateSerializer, Alias("otlpgrains.incidents.Incident")]
+public sealed class Incident
+{
+    [Id(0)] private readonly List<IncidentService> _services = [];
+
+    public Incident(string id, long detectedUnixNano)
+    {
+        Id = id;
+        DetectedUnixNano = detectedUnixNano;
+        StartedUnixNano = long.MaxValue;
+    }
+
+    [Id(1)] public string Id { get; private set; }
+
+    /// <summary>The earliest onset of its anomalies.</summary>
+    [Id(2)] public long StartedUnixNano { get; private set; }
+
+    /// <summary>The end of the window of its first anomaly event: when it could first be known.</summary>
+    [Id(3)] public long DetectedUnixNano { get; private set; }
+
+    /// <summary>The end of its latest anomalous window.</summary>
+    [Id(4)] public long LastAnomalyEndUnixNano { get; private set; } = long.MinValue;
+
+    /// <summary>When it resolved, or null while open.</summary>
+    [Id(5)] public long? ResolvedUnixNano { get; private set; }
+
+    /// <summary>Events taken in.</summary>
+    [Id(6)] public int Events { get; private set; }
+
+    public bool IsOpen => ResolvedUnixNano is null;
+
+    /// <summary>The anomalous services, in the order they joined.</summary>
+    public IReadOnlyList<IncidentService> Services => _services;
+
+    public bool Touches(string service) => _services.Exists(s => s.Name == service);
+
+    /// <summary>Takes an anomaly event in; false when the service is new and the incident already holds the most it keeps.</summary>
+    public bool Add(AnomalyEvent anomaly, long onsetUnixNano, long windowEndUnixNano, int maxServices)
+    {
+        ArgumentNullException.ThrowIfNull(anomaly);
+        IncidentService? service = _services.Find(s => s.Name == anomaly.Service);
+        if (service is null)
+        {
+            if (_services.Count >= maxServices)
+            {
+                return false;
+            }
+
+            service = new IncidentService(anomaly.Service, onsetUnixNano);
+            _services.Add(service);
+        }
+
+        service.Add(anomaly, onsetUnixNano, windowEndUnixNano);
+        StartedUnixNano = Math.Min(StartedUnixNano, onsetUnixNano);
+        LastAnomalyEndUnixNano = Math.Max(LastAnomalyEndUnixNano, windowEndUnixNano);
+        Events++;
+        return true;
+    }
+
+    public void Resolve(long atUnixNano) => ResolvedUnixNano = atUnixNano;
+}
+
+/// <summary>One service's part in an incident: its first onset, last anomalous window, driving signals, strongest score and severity.</summary>
+[GenerateSerializer, Alias("otlpgrains.incidents.IncidentService")]
+public sealed class IncidentService(string name, long firstOnsetUnixNano)
+{
+    [Id(0)] private readonly List<string> _signals = [];
+
+    [Id(1)] public string Name { get; private set; } = name;
+
+    [Id(2)] public long FirstOnsetUnixNano { get; private set; } = firstOnsetUnixNano;
+
+    [Id(3)] public long LastAnomalyEndUnixNano { get; private set; } = long.MinValue;
+
+    [Id(4)] public double MaxScore { get; private set; }
+
+    /// <summary><c>warning</c> or <c>critical</c>, the most severe seen.</summary>
+    [Id(5)] public string Severity { get; private set; } = "warning";
+
+    [Id(6)] public int Events { get; private set; }
+
+    /// <summary>The signals that drove its events (<c>errorRatio</c>, <c>p99</c>, <c>template 7</c>), first seen first.</summary>
+    public IReadOnlyList<string> Signals => _signals;
+
+    public void Add(AnomalyEvent anomaly, long onsetUnixNano, long windowEndUnixNano)
+    {
+        FirstOnsetUnixNano = Math.Min(FirstOnsetUnixNano, onsetUnixNano);
+        LastAnomalyEndUnixNano = Math.Max(LastAnomalyEndUnixNano, windowEndUnixNano);
+        MaxScore = Math.Max(MaxScore, anomaly.Score);
+        Severity = anomaly.Severity == "critical" ? "critical" : Severity;
+        Events++;
+        foreach (string signal in anomaly.Signals)
+        {
+            if (_signals.Count < 16 && !_signals.Contains(signal))
+            {
+                _signals.Add(signal);
+            }
+        }
+    }
+}

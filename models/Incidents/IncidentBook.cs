@@ -1,0 +1,138 @@
+using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Statistics;
+
+namespace OtlpGrains.Models.Incidents;
+
+/// <summary>
+/// Groups anomaly events into incidents. An event joins an open incident when it overlaps the incident in event
+/// time (its window starts at most <see cref="IncidentOptions.JoinGap"/> after the incident's last anomalous window
+/// ended) and its service is in the incident or connected to one of its services (the caller's graph decides);
+/// otherwise it opens a new incident. Events already taken (a replay after a crash publishes again) are ignored by
+/// id. An incident resolves once the watermark passes its last anomalous window by
+/// <see cref="IncidentOptions.ResolveAfter"/>. Bounded: open and resolved incidents, and the ids remembered.
+/// </summary>
+[GenerateSerializer, Alias("otlpgrains.incidents.IncidentBook")]
+public sealed class IncidentBook
+{
+    // Event ids remembered to drop duplicates.
+    private const int RememberedEvents = 4096;
+
+    [Id(0)] private readonly List<Incident> _open = [];
+    [Id(1)] private readonly List<Incident> _resolved = [];
+    [Id(2)] private readonly Queue<string> _recentIds = new();
+    [Id(3)] private readonly HashSet<string> _recent = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<Incident> Open => _open;
+
+    /// <summary>Resolved incidents, oldest first.</summary>
+    public IReadOnlyList<Incident> Resolved => _resolved;
+
+    /// <summary>
+    /// Takes one anomaly event in. Returns the incident it opened or joined (with <paramref name="opened"/>), or
+    /// null for a duplicate or an event the bounds leave out.
+    /// </summary>
+    public Incident? Add(AnomalyEvent anomaly, Func<string, string, bool> connected, IncidentOptions options, out bool opened)
+    {
+        ArgumentNullException.ThrowIfNull(anomaly);
+        ArgumentNullException.ThrowIfNull(connected);
+        ArgumentNullException.ThrowIfNull(options);
+        opened = false;
+        if (!Remember(anomaly.Id))
+        {
+            return null;
+        }
+
+        long start = UnixNanos.FromDateTimeOffset(anomaly.WindowStart);
+        long end = UnixNanos.FromDateTimeOffset(anomaly.WindowEnd);
+        long onset = anomaly.Onset == default ? start : Math.Min(start, UnixNanos.FromDateTimeOffset(anomaly.Onset));
+        long gap = options.JoinGap.Ticks * 100;
+        Incident? joined = null;
+        foreach (Incident incident in _open)
+        {
+            bool overlaps = start <= incident.LastAnomalyEndUnixNano + gap && end >= incident.StartedUnixNano - gap;
+            if (overlaps && (incident.Touches(anomaly.Service) || incident.Services.Any(s => connected(s.Name, anomaly.Service))))
+            {
+                // The incident this service is already in wins; else the earliest.
+                if (joined is null || (incident.Touches(anomaly.Service) && !joined.Touches(anomaly.Service)))
+                {
+                    joined = incident;
+                }
+            }
+        }
+
+        if (joined is null)
+        {
+            if (_open.Count >= options.MaxOpen)
+            {
+                Close(_open[0], end, options);
+            }
+
+            joined = new Incident(IdOf(anomaly.Service, onset), end);
+            _open.Add(joined);
+            opened = true;
+        }
+
+        return joined.Add(anomaly, onset, end, options.MaxServices) ? joined : null;
+    }
+
+    /// <summary>Resolves the open incidents whose anomalies have been quiet long enough by <paramref name="watermarkUnixNano"/>.</summary>
+    public List<Incident> Advance(long watermarkUnixNano, IncidentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        long quiet = options.ResolveAfter.Ticks * 100;
+        var resolved = new List<Incident>();
+        foreach (Incident incident in _open.ToArray())
+        {
+            if (watermarkUnixNano >= incident.LastAnomalyEndUnixNano + quiet)
+            {
+                Close(incident, incident.LastAnomalyEndUnixNano + quiet, options);
+                resolved.Add(incident);
+            }
+        }
+
+        return resolved;
+    }
+
+    /// <summary>The incident of that id, open or kept.</summary>
+    public Incident? Find(string id) => _open.Find(i => i.Id == id) ?? _resolved.Find(i => i.Id == id);
+
+    /// <summary>A readable, deterministic id: the onset (UTC, to the second) and a hash of the first service.</summary>
+    public static string IdOf(string service, long onsetUnixNano)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ulong hash = 14695981039346656037UL;
+        foreach (char c in service)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return $"inc-{UnixNanos.ToDateTimeOffset(onsetUnixNano):yyyyMMdd'T'HHmmss}-{hash & 0xFFFFFFFF:x8}";
+    }
+
+    private void Close(Incident incident, long atUnixNano, IncidentOptions options)
+    {
+        incident.Resolve(atUnixNano);
+        _open.Remove(incident);
+        _resolved.Add(incident);
+        while (_resolved.Count > options.KeptResolved)
+        {
+            _resolved.RemoveAt(0);
+        }
+    }
+
+    private bool Remember(string id)
+    {
+        if (!_recent.Add(id))
+        {
+            return false;
+        }
+
+        _recentIds.Enqueue(id);
+        while (_recentIds.Count > RememberedEvents)
+        {
+            _recent.Remove(_recentIds.Dequeue());
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,123 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Incidents;
+using OtlpGrains.Models.Statistics;
+using Xunit;
+
+namespace OtlpGrains.Models.Tests.Incidents;
+
+public sealed class IncidentBookTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 4, 12, 0, 0, TimeSpan.Zero);
+
+    // frontend -> checkout -> payment; search stands alone.
+    private static readonly (string Client, string Server)[] Edges = [("frontend", "checkout"), ("checkout", "payment")];
+
+    private readonly ServiceProvider _services = new ServiceCollection().AddSerializer().BuildServiceProvider();
+
+    public void Dispose() => _services.Dispose();
+
+    [Fact]
+    public void OverlappingAnomaliesOfConnectedServicesAreOneIncident()
+    {
+        var book = new IncidentBook();
+        Incident first = Add(book, Event("payment", 0, "p99"), out bool opened)!;
+        Assert.True(opened);
+        Incident joined = Add(book, Event("checkout", 1, "p99"), out opened)!;
+        Assert.False(opened);
+        Assert.Same(first, joined);
+        Add(book, Event("frontend", 2, "errorRatio"), out _);
+
+        // An unconnected service at the same time is another incident.
+        Incident other = Add(book, Event("search", 1, "rate"), out opened)!;
+        Assert.True(opened);
+        Assert.NotSame(first, other);
+
+        Assert.Equal(["payment", "checkout", "frontend"], first.Services.Select(s => s.Name));
+        Assert.Equal(Nanos(T0), first.StartedUnixNano);
+        Assert.Equal(Nanos(T0.AddSeconds(10)), first.DetectedUnixNano);
+        Assert.Equal(2, book.Open.Count);
+        Assert.Equal(IncidentBook.IdOf("payment", Nanos(T0)), first.Id);
+        Assert.StartsWith("inc-20261204T120000-", first.Id, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnomaliesFarApartAreSeparateIncidents()
+    {
+        var book = new IncidentBook();
+        Incident early = Add(book, Event("payment", 0, "p99"), out _)!;
+        Incident late = Add(book, Event("checkout", 30, "p99"), out bool opened)!; // 5 minutes later
+        Assert.True(opened);
+        Assert.NotSame(early, late);
+    }
+
+    [Fact]
+    public void ResolvesOnceItsAnomaliesAreQuietAndStaysOpenWhileTheyAreHeld()
+    {
+        var book = new IncidentBook();
+        Incident incident = Add(book, Event("payment", 0, "errorRatio"), out _)!;
+        for (int w = 1; w < 20; w++)
+        {
+            Add(book, Event("payment", w, "errorRatio", held: true), out _);
+            Assert.Empty(book.Advance(Nanos(T0.AddSeconds((10 * w) + 15)), IncidentOptions.Default));
+        }
+
+        Assert.True(incident.IsOpen);
+        Assert.Empty(book.Advance(Nanos(T0.AddSeconds(200 + 59)), IncidentOptions.Default));
+        Incident resolved = Assert.Single(book.Advance(Nanos(T0.AddSeconds(200 + 60)), IncidentOptions.Default));
+        Assert.Same(incident, resolved);
+        Assert.Equal(Nanos(T0.AddSeconds(260)), resolved.ResolvedUnixNano);
+        Assert.Empty(book.Open);
+        Assert.Same(incident, book.Find(incident.Id));
+        Assert.Equal(20, incident.Events);
+    }
+
+    [Fact]
+    public void ADuplicateEventIsTakenOnce()
+    {
+        var book = new IncidentBook();
+        AnomalyEvent anomaly = Event("payment", 0, "p99");
+        Assert.NotNull(Add(book, anomaly, out _));
+        Assert.Null(Add(book, anomaly, out bool opened));
+        Assert.False(opened);
+        Assert.Equal(1, book.Open[0].Events);
+    }
+
+    [Fact]
+    public void SurvivesTheSerializer()
+    {
+        var book = new IncidentBook();
+        Add(book, Event("payment", 0, "p99"), out _);
+        Add(book, Event("checkout", 1, "errorRatio"), out _);
+        var serializer = _services.GetRequiredService<Serializer>();
+        IncidentBook restored = serializer.Deserialize<IncidentBook>(serializer.SerializeToArray(book))!;
+
+        Incident incident = Assert.Single(restored.Open);
+        Assert.Equal(book.Open[0].Id, incident.Id);
+        Assert.Equal(["payment", "checkout"], incident.Services.Select(s => s.Name));
+        Assert.Equal(["errorRatio"], incident.Services[1].Signals);
+        Assert.Null(Add(restored, Event("checkout", 1, "errorRatio"), out _)); // remembered as taken
+        Assert.Same(incident, Add(restored, Event("frontend", 2, "p99"), out _));
+    }
+
+    private static Incident? Add(IncidentBook book, AnomalyEvent anomaly, out bool opened) =>
+        book.Add(anomaly, Connected, IncidentOptions.Default, out opened);
+
+    private static bool Connected(string a, string b) =>
+        Edges.Any(e => (e.Client == a && e.Server == b) || (e.Client == b && e.Server == a));
+
+    private static AnomalyEvent Event(string service, int window, string signal, bool held = false)
+    {
+        DateTimeOffset start = T0.AddSeconds(10 * window);
+        return new AnomalyEvent(
+            AnomalyEvent.IdOf(service, "spans", Nanos(start)), service, "spans", [signal], 0.9, "critical", 0.75,
+            start, start.AddSeconds(10), start.AddSeconds(15), AnomalyModelRef.Builtin)
+        {
+            Onset = held ? T0 : start,
+            Held = held,
+        };
+    }
+
+    private static long Nanos(DateTimeOffset time) => UnixNanos.FromDateTimeOffset(time);
+}
