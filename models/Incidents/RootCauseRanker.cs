@@ -1,0 +1,137 @@
+using System.Globalization;
+using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Statistics;
+
+namespace OtlpGrains.Models.Incidents;
+
+/// <summary>
+/// Ranks an incident's anomalous services as root causes with a transparent rule over the service graph: a fault
+/// shows where the anomaly bottoms out. A service is explained by an anomalous callee when that callee's own
+/// anomaly can travel up a call (errors, latency or an error log template, not a mere change of traffic, which is
+/// what a failing caller does to its callees). Each service's score is its strongest anomaly score, plus one when no
+/// anomalous callee explains it, plus half the share of the incident's other services it explains (its callers, up
+/// the graph), plus a quarter when its onset is the incident's earliest; a service whose anomaly is only its traffic
+/// gets neither graph term and loses a half. Each score comes with the evidence that made it, in words.
+/// </summary>
+public static class RootCauseRanker
+{
+    private static readonly string[] Travelling = ["errorRatio", "p50", "p95", "p99"];
+
+    /// <summary>
+    /// The incident's services ranked best first. <paramref name="callees"/> gives a service's direct callees (its
+    /// outgoing edges) in the service graph.
+    /// </summary>
+    public static RootCause[] Rank(Incident incident, Func<string, IReadOnlyCollection<string>> callees)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        ArgumentNullException.ThrowIfNull(callees);
+        var anomalous = incident.Services.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        long earliest = incident.Services.Count == 0 ? 0 : incident.Services.Min(s => s.FirstOnsetUnixNano);
+        var causes = new List<RootCause>(incident.Services.Count);
+        foreach (IncidentService service in incident.Services)
+        {
+            var evidence = new List<Evidence>
+            {
+                new("anomaly", $"{string.Join(", ", service.Signals)} anomalous ({service.Severity}, score {Format(service.MaxScore)}) from {Time(service.FirstOnsetUnixNano)}", service.MaxScore, null),
+            };
+            double score = service.MaxScore;
+
+            if (!Travels(service))
+            {
+                // A traffic change alone cannot travel up a call: it explains none of the others.
+                score -= 0.5;
+                evidence.Add(new("anomaly", "only its traffic changed, which a failing caller can cause", null, null));
+            }
+            else
+            {
+                score += CallGraphScore(service, incident, anomalous, callees, evidence);
+            }
+
+            if (service.FirstOnsetUnixNano == earliest)
+            {
+                score += 0.25;
+                evidence.Add(new("onset", $"its anomaly began first, at {Time(service.FirstOnsetUnixNano)}", null, null));
+            }
+
+            causes.Add(new RootCause(service.Name, null, Math.Round(score, 4), [.. evidence]));
+        }
+
+        return [.. causes.OrderByDescending(c => c.Score).ThenBy(c => c.Service, StringComparer.Ordinal)];
+    }
+
+    // One when no anomalous callee explains the service, plus half the share of the others it explains.
+    private static double CallGraphScore(
+        IncidentService service, Incident incident, Dictionary<string, IncidentService> anomalous, Func<string, IReadOnlyCollection<string>> callees, List<Evidence> evidence)
+    {
+        double score = 0;
+        string[] explaining = [.. callees(service.Name).Where(c => anomalous.TryGetValue(c, out var callee) && Travels(callee)).Order(StringComparer.Ordinal)];
+        if (explaining.Length == 0)
+        {
+            score += 1;
+            int calleeCount = callees(service.Name).Count;
+            evidence.Add(new("callees", calleeCount == 0
+                ? "calls no other service: the anomaly starts here"
+                : $"none of its {calleeCount} callees is anomalous in a way that travels up a call: the anomaly starts here", 0, calleeCount));
+        }
+        else
+        {
+            evidence.Add(new("callees", $"its callee{(explaining.Length > 1 ? "s" : "")} {string.Join(", ", explaining)} {(explaining.Length > 1 ? "are" : "is")} anomalous too, and may explain it", explaining.Length, null));
+        }
+
+        int explained = Explains(service.Name, anomalous, callees);
+        if (incident.Services.Count > 1 && explained > 0)
+        {
+            score += 0.5 * explained / (incident.Services.Count - 1);
+            evidence.Add(new("callers", $"{explained} of the incident's other {incident.Services.Count - 1} services call it, directly or not", explained, incident.Services.Count - 1));
+        }
+
+        return score;
+    }
+
+    // True when the service's anomaly is of a kind that travels up a call to its callers.
+    private static bool Travels(IncidentService service) =>
+        service.Signals.Any(s => Travelling.Contains(s, StringComparer.Ordinal) || s.StartsWith("template ", StringComparison.Ordinal));
+
+    // How many other anomalous services reach this one through calls (its callers, transitively, within the incident).
+    private static int Explains(string service, Dictionary<string, IncidentService> anomalous, Func<string, IReadOnlyCollection<string>> callees)
+    {
+        int count = 0;
+        foreach (string other in anomalous.Keys)
+        {
+            if (other != service && Reaches(other, service, anomalous, callees))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    // Breadth-first through anomalous services only: a caller's anomaly reaches it through anomalous hops.
+    private static bool Reaches(string from, string to, Dictionary<string, IncidentService> anomalous, Func<string, IReadOnlyCollection<string>> callees)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal) { from };
+        var queue = new Queue<string>([from]);
+        while (queue.Count > 0)
+        {
+            foreach (string callee in callees(queue.Dequeue()))
+            {
+                if (callee == to)
+                {
+                    return true;
+                }
+
+                if (anomalous.ContainsKey(callee) && seen.Add(callee))
+                {
+                    queue.Enqueue(callee);
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static string Format(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
+
+    private static string Time(long unixNano) => UnixNanos.ToDateTimeOffset(unixNano).ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,92 @@
+using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Incidents;
+using OtlpGrains.Models.Statistics;
+using Xunit;
+
+namespace OtlpGrains.Models.Tests.Incidents;
+
+/// <summary>Rankings on small graphs whose answer is known.</summary>
+public sealed class RootCauseRankerTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 4, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void ASlowLeafIsFirst()
+    {
+        // frontend -> checkout -> payment; payment is slow, and its callers with it.
+        Graph graph = new(("frontend", "checkout"), ("checkout", "payment"));
+        Incident incident = IncidentOf(("frontend", 1, "p99"), ("checkout", 1, "p99"), ("payment", 0, "p99"));
+
+        RootCause[] ranked = RootCauseRanker.Rank(incident, graph.Callees);
+
+        Assert.Equal(["payment", "checkout", "frontend"], ranked.Select(c => c.Service));
+        Assert.Contains(ranked[0].Evidence, e => e.Kind == "callees" && e.Summary == "calls no other service: the anomaly starts here");
+        Assert.Contains(ranked[0].Evidence, e => e.Kind == "callers" && e.Summary == "2 of the incident's other 2 services call it, directly or not");
+        Assert.Contains(ranked[0].Evidence, e => e.Kind == "onset" && e.Summary == "its anomaly began first, at 12:00:00");
+        Assert.Equal("p99 anomalous (critical, score 0.90) from 12:00:00", ranked[0].Evidence[0].Summary);
+        Assert.Contains(ranked[2].Evidence, e => e.Kind == "callees" && e.Summary == "its callee checkout is anomalous too, and may explain it");
+    }
+
+    [Fact]
+    public void AnErroringMiddleTierIsFirstAndItsHealthyCalleeIsNotInIt()
+    {
+        Graph graph = new(("frontend", "checkout"), ("checkout", "payment"), ("checkout", "cart"));
+        Incident incident = IncidentOf(("frontend", 0, "errorRatio"), ("checkout", 0, "errorRatio"));
+
+        RootCause[] ranked = RootCauseRanker.Rank(incident, graph.Callees);
+
+        Assert.Equal("checkout", ranked[0].Service);
+        Assert.Contains(ranked[0].Evidence, e => e.Summary == "none of its 2 callees is anomalous in a way that travels up a call: the anomaly starts here");
+    }
+
+    [Fact]
+    public void ACascadeRootTwoHopsDownWinsOverATrafficDropBesideIt()
+    {
+        // gateway -> orders -> inventory (the root); orders also calls notifications, whose traffic drops because
+        // orders fails: a consequence, not a cause.
+        Graph graph = new(("gateway", "orders"), ("orders", "inventory"), ("orders", "notifications"));
+        Incident incident = IncidentOf(("gateway", 2, "p95"), ("orders", 1, "p99"), ("inventory", 0, "p50"), ("notifications", 1, "rate"));
+
+        RootCause[] ranked = RootCauseRanker.Rank(incident, graph.Callees);
+
+        Assert.Equal("inventory", ranked[0].Service);
+        Assert.Equal("notifications", ranked[^1].Service);
+        Assert.Contains(ranked[^1].Evidence, e => e.Summary == "only its traffic changed, which a failing caller can cause");
+    }
+
+    [Fact]
+    public void ACpuStarvedServiceAboveAHealthyDatabaseIsFirst()
+    {
+        // search is CPU-starved: every percentile rises; its database is fine; the frontend waits on it.
+        Graph graph = new(("frontend", "search"), ("search", "postgresql"), ("frontend", "catalog"));
+        Incident incident = IncidentOf(("frontend", 1, "p95"), ("search", 0, "p50"), ("search", 0, "p99"));
+
+        RootCause[] ranked = RootCauseRanker.Rank(incident, graph.Callees);
+
+        Assert.Equal(["search", "frontend"], ranked.Select(c => c.Service));
+        Assert.Equal("p50, p99 anomalous (critical, score 0.90) from 12:00:00", ranked[0].Evidence[0].Summary);
+    }
+
+    private static Incident IncidentOf(params (string Service, int Window, string Signal)[] anomalies)
+    {
+        var book = new IncidentBook();
+        Incident? incident = null;
+        foreach (var (service, window, signal) in anomalies)
+        {
+            DateTimeOffset start = T0.AddSeconds(10 * window);
+            var anomaly = new AnomalyEvent(
+                $"{service}/spans/{window}/{signal}", service, "spans", [signal], 0.9, "critical", 0.75,
+                start, start.AddSeconds(10), start.AddSeconds(15), AnomalyModelRef.Builtin) { Onset = start };
+            incident = book.Add(anomaly, (_, _) => true, IncidentOptions.Default, out _) ?? incident;
+        }
+
+        Assert.Single(book.Open);
+        Assert.Equal(UnixNanos.FromDateTimeOffset(T0), incident!.StartedUnixNano);
+        return incident;
+    }
+
+    private sealed class Graph(params (string Client, string Server)[] edges)
+    {
+        public IReadOnlyCollection<string> Callees(string service) => [.. edges.Where(e => e.Client == service).Select(e => e.Server)];
+    }
+}
