@@ -14,4 +14,7 @@ public static class StorageNames
 
     /// <summary>The model registry's metadata and the model artifacts.</summary>
     public const string Models = "models";
+
+    /// <summary>The incident directory's grain storage (memory, or PostgreSQL in durable mode).</summary>
+    public const string Incidents = "incidents";
 }

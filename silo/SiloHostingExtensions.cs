@@ -45,6 +45,7 @@ public static class SiloHostingExtensions
                 silo.Configure<EndpointOptions>(endpoints => endpoints.AdvertisedIPAddress = IPAddress.Loopback);
                 silo.AddMemoryGrainStorage(StorageNames.Services);
                 silo.AddMemoryGrainStorage(StorageNames.Models);
+                silo.AddMemoryGrainStorage(StorageNames.Incidents);
                 silo.AddMemoryGrainStorage(StorageNames.PubSub);
             }
 
@@ -79,6 +80,11 @@ public static class SiloHostingExtensions
             o.ConnectionString = connectionString;
         });
         silo.AddAdoNetGrainStorage(StorageNames.Models, o =>
+        {
+            o.Invariant = NpgsqlInvariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.AddAdoNetGrainStorage(StorageNames.Incidents, o =>
         {
             o.Invariant = NpgsqlInvariant;
             o.ConnectionString = connectionString;

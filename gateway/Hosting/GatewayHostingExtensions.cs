@@ -89,6 +89,7 @@ public static class GatewayHostingExtensions
         QueryApi.Map(group);
         ModelsApi.Map(group);
         AnomaliesApi.Map(group);
+        IncidentsApi.Map(group);
         group.MapGet("/metrics", PrometheusEndpoint.RenderAsync);
         group.MapGet("/healthz", () => Results.Text("ok\n"));
         group.MapGet("/readyz", ReadyAsync);

@@ -78,19 +78,34 @@ public sealed class IncidentBook
     /// <summary>Resolves the open incidents whose anomalies have been quiet long enough by <paramref name="watermarkUnixNano"/>.</summary>
     public List<Incident> Advance(long watermarkUnixNano, IncidentOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        long quiet = options.ResolveAfter.Ticks * 100;
         var resolved = new List<Incident>();
         foreach (Incident incident in _open.ToArray())
         {
-            if (watermarkUnixNano >= incident.LastAnomalyEndUnixNano + quiet)
+            if (Resolve(incident, watermarkUnixNano, options))
             {
-                Close(incident, incident.LastAnomalyEndUnixNano + quiet, options);
                 resolved.Add(incident);
             }
         }
 
         return resolved;
+    }
+
+    /// <summary>
+    /// Resolves one open incident when its anomalies have been quiet long enough by <paramref name="watermarkUnixNano"/>
+    /// (the watermark of its own services); true when it did.
+    /// </summary>
+    public bool Resolve(Incident incident, long watermarkUnixNano, IncidentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        ArgumentNullException.ThrowIfNull(options);
+        long quiet = options.ResolveAfter.Ticks * 100;
+        if (!incident.IsOpen || watermarkUnixNano < incident.LastAnomalyEndUnixNano + quiet)
+        {
+            return false;
+        }
+
+        Close(incident, incident.LastAnomalyEndUnixNano + quiet, options);
+        return true;
     }
 
     /// <summary>The incident of that id, open or kept.</summary>

@@ -44,6 +44,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder silo)
         {
             silo.AddMemoryGrainStorage(StorageNames.Services);
+            silo.AddMemoryGrainStorage(StorageNames.Incidents);
             silo.AddMemoryGrainStorage(StorageNames.PubSub);
             silo.AddBoundedMemoryTraceStore();
             silo.AddOtlpGrains();

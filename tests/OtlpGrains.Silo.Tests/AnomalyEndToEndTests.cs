@@ -94,6 +94,17 @@ public sealed class AnomalyEndToEndTests
         Assert.Equal(Services, statuses.Count);
         Assert.All(statuses.Where(s => s.Key != faulty), s => Assert.Equal("ok", s.Value));
 
+        // The fault opened an incident whose first root cause is the faulty service.
+        using var incidents = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/v1/incidents", UriKind.Relative)));
+        var incident = incidents.RootElement.GetProperty("incidents").EnumerateArray()
+            .Single(i => i.GetProperty("services").EnumerateArray().Any(s => s.GetProperty("name").GetString() == faulty));
+        Assert.Equal(faulty, incident.GetProperty("rootCauses")[0].GetProperty("service").GetString());
+        Assert.NotEmpty(incident.GetProperty("rootCauses")[0].GetProperty("evidence").EnumerateArray());
+        using var one = JsonDocument.Parse(await http.GetStringAsync(new Uri($"/api/v1/incidents/{incident.GetProperty("id").GetString()}", UriKind.Relative)));
+        Assert.Equal(incident.GetProperty("startedAt").GetString(), one.RootElement.GetProperty("startedAt").GetString());
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync(new Uri("/api/v1/incidents/inc-nope", UriKind.Relative))).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await http.GetAsync(new Uri("/api/v1/incidents?status=maybe", UriKind.Relative))).StatusCode);
+
         var badSince = await http.GetAsync(new Uri("/api/v1/anomalies?since=yesterday", UriKind.Relative));
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, badSince.StatusCode);
         Assert.Contains("RFC 3339", await badSince.Content.ReadAsStringAsync());

@@ -51,16 +51,7 @@ public sealed class DurableDetectionTests(DurableServiceFixture fixture)
         Assert.Equal((twinSummary.AnomalyScore, twinSummary.Status), (crashedSummary.AnomalyScore, crashedSummary.Status));
     }
 
-    // 200 requests in the window starting at the given time, each failed with the given probability.
-    private static ServiceSpanBatch Batch(long windowStart, Random random, double errorRate) => new(
-        Guid.NewGuid(),
-        ["GET /a"],
-        [.. Enumerable.Range(0, 200).Select(i => new ServiceSpan(
-            windowStart + ((i + 1) * (Width / 210)),
-            (long)((20 + (5 * (random.NextDouble() + random.NextDouble() + random.NextDouble()))) * 1_000_000),
-            0,
-            SpanKindCode.Server,
-            random.NextDouble() < errorRate ? SpanRole.Request | SpanRole.Error : SpanRole.Request))]);
+    private static ServiceSpanBatch Batch(long windowStart, Random random, double errorRate) => SyntheticRequests.Batch(windowStart, random, errorRate);
 }
 
 /// <summary>

@@ -142,15 +142,7 @@ public sealed class HotSwapTests(ScoringClusterFixture fixture)
         ImmutableSortedDictionary<string, double>.Empty, null, "test", "hot swap", artifact);
 
     /// <summary>Window <paramref name="w"/>'s requests: 200 of them, each an error with the given probability.</summary>
-    private static ServiceSpanBatch Batch(int w, Random random, double errorRate) => new(
-        Guid.NewGuid(),
-        ["GET /"],
-        [.. Enumerable.Range(0, 200).Select(i => new ServiceSpan(
-            Origin + (w * Width) + ((i + 1) * (Width / 210)),
-            (long)((20 + (5 * (random.NextDouble() + random.NextDouble() + random.NextDouble()))) * 1_000_000),
-            0,
-            SpanKindCode.Server,
-            random.NextDouble() < errorRate ? SpanRole.Request | SpanRole.Error : SpanRole.Request))]);
+    private static ServiceSpanBatch Batch(int w, Random random, double errorRate) => SyntheticRequests.Batch(Origin + (w * Width), random, errorRate);
 
     private static DateTimeOffset StartOf(int window) => DateTimeOffset.UnixEpoch.AddTicks((Origin + (window * Width)) / 100);
 }

@@ -45,6 +45,7 @@ public sealed class ScoringClusterFixture : IAsyncLifetime
         {
             silo.AddMemoryGrainStorage(StorageNames.Services);
             silo.AddMemoryGrainStorage(StorageNames.Models);
+            silo.AddMemoryGrainStorage(StorageNames.Incidents);
             silo.AddMemoryGrainStorage(StorageNames.PubSub);
             silo.AddBoundedMemoryTraceStore();
             silo.AddOtlpGrains();

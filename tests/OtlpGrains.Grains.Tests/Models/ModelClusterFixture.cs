@@ -49,6 +49,7 @@ public sealed class ModelClusterFixture : IAsyncLifetime
         {
             silo.AddMemoryGrainStorage(StorageNames.Services);
             silo.AddMemoryGrainStorage(StorageNames.Models);
+            silo.AddMemoryGrainStorage(StorageNames.Incidents);
             silo.AddMemoryGrainStorage(StorageNames.PubSub);
             silo.AddOtlpGrainsStreams();
             silo.AddBoundedMemoryTraceStore();

@@ -1,0 +1,124 @@
+using Microsoft.Extensions.Logging;
+using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Incidents;
+using OtlpGrains.Models.Statistics;
+
+namespace OtlpGrains.Grains.Incidents;
+
+/// <summary>
+/// The cluster's incident directory. Grouping, resolution and ranking live in <see cref="IncidentBook"/> and
+/// <see cref="RootCauseRanker"/>; the grain reads the service graph around the incidents from the service grains
+/// (<see cref="ServiceGraphCache"/>), writes its state after every change, and every <see cref="CheckPeriod"/> resolves
+/// the incidents whose anomalies went quiet, in event time: the watermark is the newest span an incident's services
+/// have sent.
+/// </summary>
+internal sealed partial class IncidentDirectoryGrain(
+    [PersistentState("incidents", StorageNames.Incidents)] IPersistentState<IncidentDirectoryState> state,
+    TimeProvider time,
+    ILogger<IncidentDirectoryGrain> logger) : Grain, IIncidentDirectoryGrain
+{
+    private static readonly TimeSpan CheckPeriod = TimeSpan.FromSeconds(10);
+
+    private readonly IncidentOptions _options = IncidentOptions.Default;
+    private ServiceGraphCache _graph = null!;
+
+    private IncidentBook Book => state.State.Book;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _graph = new ServiceGraphCache(GrainFactory, time);
+        this.RegisterGrainTimer(ResolveQuietAsync, new GrainTimerCreationOptions(CheckPeriod, CheckPeriod) { Interleave = false, KeepAlive = true });
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    public async ValueTask AddAnomaliesAsync(AnomalyEvent[] anomalies)
+    {
+        ArgumentNullException.ThrowIfNull(anomalies);
+        await _graph.LoadAsync(anomalies.Select(a => a.Service).Concat(OpenServices()));
+        bool changed = false;
+        foreach (AnomalyEvent anomaly in anomalies)
+        {
+            if (Book.Add(anomaly, _graph.Connected, _options, out bool opened) is { } incident)
+            {
+                changed = true;
+                if (opened)
+                {
+                    LogOpened(logger, incident.Id, anomaly.Service, string.Join(',', anomaly.Signals));
+                }
+            }
+        }
+
+        if (changed)
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async ValueTask<IncidentView[]> ListAsync(DateTimeOffset? since, string? status)
+    {
+        long after = since is { } s ? UnixNanos.FromDateTimeOffset(s) : long.MinValue;
+        Incident[] chosen = [.. Book.Open.Concat(Book.Resolved)
+            .Where(i => status is null || (status == "open") == i.IsOpen)
+            .Where(i => i.IsOpen || i.StartedUnixNano > after)
+            .OrderByDescending(i => i.StartedUnixNano)];
+        await _graph.LoadAsync(chosen.SelectMany(i => i.Services.Select(x => x.Name)));
+        return [.. chosen.Select(View)];
+    }
+
+    public async ValueTask<IncidentView?> GetAsync(string id)
+    {
+        if (Book.Find(id) is not { } incident)
+        {
+            return null;
+        }
+
+        await _graph.LoadAsync(incident.Services.Select(x => x.Name));
+        return View(incident);
+    }
+
+    private async Task ResolveQuietAsync(CancellationToken cancellationToken)
+    {
+        if (Book.Open.Count == 0)
+        {
+            return;
+        }
+
+        string[] services = [.. OpenServices()];
+        ServiceSummary[] summaries = await Task.WhenAll(services.Select(s => GrainFactory.GetGrain<IServiceGrain>(s).GetSummaryAsync().AsTask()));
+        var watermarks = services.Zip(summaries).Where(p => p.Second.LastSeen is not null)
+            .ToDictionary(p => p.First, p => UnixNanos.FromDateTimeOffset(p.Second.LastSeen!.Value), StringComparer.Ordinal);
+        bool changed = false;
+        foreach (Incident incident in Book.Open.ToArray())
+        {
+            long[] seen = [.. incident.Services.Where(x => watermarks.ContainsKey(x.Name)).Select(x => watermarks[x.Name])];
+            if (seen.Length > 0 && Book.Resolve(incident, seen.Max(), _options))
+            {
+                changed = true;
+                LogResolved(logger, incident.Id, incident.Events);
+            }
+        }
+
+        if (changed)
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    private IEnumerable<string> OpenServices() => Book.Open.SelectMany(i => i.Services.Select(s => s.Name)).Distinct(StringComparer.Ordinal);
+
+    private IncidentView View(Incident incident) => new(
+        incident.Id,
+        incident.IsOpen ? "open" : "resolved",
+        UnixNanos.ToDateTimeOffset(incident.StartedUnixNano),
+        UnixNanos.ToDateTimeOffset(incident.DetectedUnixNano),
+        incident.ResolvedUnixNano is { } resolved ? UnixNanos.ToDateTimeOffset(resolved) : null,
+        [.. incident.Services.Select(s => new IncidentServiceView(
+            s.Name, s.Severity, [.. s.Signals], s.MaxScore, UnixNanos.ToDateTimeOffset(s.FirstOnsetUnixNano), UnixNanos.ToDateTimeOffset(s.LastAnomalyEndUnixNano)))],
+        RootCauseRanker.Rank(incident, _graph.Callees));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Incident {Id} opened by {Service} ({Signals})")]
+    private static partial void LogOpened(ILogger logger, string id, string service, string signals);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Incident {Id} resolved after {Events} anomaly events")]
+    private static partial void LogResolved(ILogger logger, string id, int events);
+}
