@@ -71,6 +71,13 @@ public interface IServiceGrain : IGrainWithStringKey
     [Alias("GetLogTemplates")]
     ValueTask<LogTemplateSummary[]> GetLogTemplatesAsync(DateTimeOffset? rangeStart, DateTimeOffset? rangeEnd);
 
+    /// <summary>
+    /// What the service's windows say about an incident over [rangeStart, rangeEnd) against a baseline range: requests, edges
+    /// and the log templates whose count rose.
+    /// </summary>
+    [Alias("GetEvidence")]
+    ValueTask<ServiceEvidence> GetEvidenceAsync(DateTimeOffset rangeStart, DateTimeOffset rangeEnd, DateTimeOffset baselineStart, DateTimeOffset baselineEnd);
+
     /// <summary>The last runs of windows each model version scored, per signal, oldest first.</summary>
     [Alias("GetAnomalyScoring")]
     ValueTask<AnomalyScoring[]> GetAnomalyScoringAsync();

@@ -19,6 +19,12 @@ internal sealed partial class IncidentDirectoryGrain(
 {
     private static readonly TimeSpan CheckPeriod = TimeSpan.FromSeconds(10);
 
+    // The evidence range starts a window before the incident and lasts at least a minute; the baseline is the ten
+    // minutes before that.
+    private static readonly TimeSpan EvidenceLead = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan EvidenceSpan = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan BaselineSpan = TimeSpan.FromMinutes(10);
+
     private readonly IncidentOptions _options = IncidentOptions.Default;
     private ServiceGraphCache _graph = null!;
 
@@ -62,7 +68,7 @@ internal sealed partial class IncidentDirectoryGrain(
             .Where(i => i.IsOpen || i.StartedUnixNano > after)
             .OrderByDescending(i => i.StartedUnixNano)];
         await _graph.LoadAsync(chosen.SelectMany(i => i.Services.Select(x => x.Name)));
-        return [.. chosen.Select(View)];
+        return await Task.WhenAll(chosen.Select(ViewAsync));
     }
 
     public async ValueTask<IncidentView?> GetAsync(string id)
@@ -73,7 +79,7 @@ internal sealed partial class IncidentDirectoryGrain(
         }
 
         await _graph.LoadAsync(incident.Services.Select(x => x.Name));
-        return View(incident);
+        return await ViewAsync(incident);
     }
 
     private async Task ResolveQuietAsync(CancellationToken cancellationToken)
@@ -106,7 +112,19 @@ internal sealed partial class IncidentDirectoryGrain(
 
     private IEnumerable<string> OpenServices() => Book.Open.SelectMany(i => i.Services.Select(s => s.Name)).Distinct(StringComparer.Ordinal);
 
-    private IncidentView View(Incident incident) => new(
+    // Each service's windows over the incident against the ten minutes before it, asked in parallel.
+    private async Task<IncidentView> ViewAsync(Incident incident)
+    {
+        DateTimeOffset started = UnixNanos.ToDateTimeOffset(incident.StartedUnixNano);
+        DateTimeOffset from = started - EvidenceLead;
+        DateTimeOffset to = UnixNanos.ToDateTimeOffset(Math.Max(incident.LastAnomalyEndUnixNano, incident.StartedUnixNano + (EvidenceSpan.Ticks * 100)));
+        ServiceEvidence[] evidence = await Task.WhenAll(incident.Services.Select(s =>
+            GrainFactory.GetGrain<IServiceGrain>(s.Name).GetEvidenceAsync(from, to, from - BaselineSpan, from).AsTask()));
+        var byService = evidence.ToDictionary(e => e.Service, StringComparer.Ordinal);
+        return View(incident, byService);
+    }
+
+    private IncidentView View(Incident incident, Dictionary<string, ServiceEvidence> evidence) => new(
         incident.Id,
         incident.IsOpen ? "open" : "resolved",
         UnixNanos.ToDateTimeOffset(incident.StartedUnixNano),
@@ -114,7 +132,7 @@ internal sealed partial class IncidentDirectoryGrain(
         incident.ResolvedUnixNano is { } resolved ? UnixNanos.ToDateTimeOffset(resolved) : null,
         [.. incident.Services.Select(s => new IncidentServiceView(
             s.Name, s.Severity, [.. s.Signals], s.MaxScore, UnixNanos.ToDateTimeOffset(s.FirstOnsetUnixNano), UnixNanos.ToDateTimeOffset(s.LastAnomalyEndUnixNano)))],
-        RootCauseRanker.Rank(incident, _graph.Callees));
+        RootCauseRanker.Rank(incident, _graph.Callees, s => evidence.GetValueOrDefault(s)));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Incident {Id} opened by {Service} ({Signals})")]
     private static partial void LogOpened(ILogger logger, string id, string service, string signals);

@@ -5,6 +5,7 @@ using OtlpGrains.Grains.Anomalies;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Detection;
 using OtlpGrains.Models.Detection.Thresholds;
+using OtlpGrains.Models.Incidents;
 using OtlpGrains.Models.Logs;
 using OtlpGrains.Models.Services;
 
@@ -132,6 +133,9 @@ internal sealed partial class ServiceGrain(
 
     public ValueTask<LogTemplateSummary[]> GetLogTemplatesAsync(DateTimeOffset? rangeStart, DateTimeOffset? rangeEnd) =>
         ValueTask.FromResult(LogTemplatesView.Build(_statistics, _detection.Logs, _exemplars, rangeStart, rangeEnd));
+
+    public ValueTask<ServiceEvidence> GetEvidenceAsync(DateTimeOffset rangeStart, DateTimeOffset rangeEnd, DateTimeOffset baselineStart, DateTimeOffset baselineEnd) =>
+        ValueTask.FromResult(ServiceEvidenceView.Build(Name, _statistics, rangeStart, rangeEnd, baselineStart, baselineEnd));
 
     public ValueTask<ServiceTotals> GetTotalsAsync() => ValueTask.FromResult(_statistics.Totals);
 

@@ -11,7 +11,10 @@ namespace OtlpGrains.Models.Incidents;
 /// what a failing caller does to its callees). Each service's score is its strongest anomaly score, plus one when no
 /// anomalous callee explains it, plus half the share of the incident's other services it explains (its callers, up
 /// the graph), plus a quarter when its onset is the incident's earliest; a service whose anomaly is only its traffic
-/// gets neither graph term and loses a half. Each score comes with the evidence that made it, in words.
+/// gets neither graph term and loses a half. With evidence from the services' windows (<see cref="ServiceEvidence"/>),
+/// an uninstrumented dependency whose calls slowed or failed explains its callers and becomes a candidate itself
+/// (unless every edge of the caller shifted, which points at the caller), a surging ERROR log template adds a
+/// quarter, and the shifts are spelled out. Each score comes with the evidence that made it, in words.
 /// </summary>
 public static class RootCauseRanker
 {
@@ -21,10 +24,11 @@ public static class RootCauseRanker
     /// The incident's services ranked best first. <paramref name="callees"/> gives a service's direct callees (its
     /// outgoing edges) in the service graph.
     /// </summary>
-    public static RootCause[] Rank(Incident incident, Func<string, IReadOnlyCollection<string>> callees)
+    public static RootCause[] Rank(Incident incident, Func<string, IReadOnlyCollection<string>> callees, Func<string, ServiceEvidence?>? evidenceOf = null)
     {
         ArgumentNullException.ThrowIfNull(incident);
         ArgumentNullException.ThrowIfNull(callees);
+        evidenceOf ??= static _ => null;
         var anomalous = incident.Services.ToDictionary(s => s.Name, StringComparer.Ordinal);
         long earliest = incident.Services.Count == 0 ? 0 : incident.Services.Min(s => s.FirstOnsetUnixNano);
         var causes = new List<RootCause>(incident.Services.Count);
@@ -44,7 +48,12 @@ public static class RootCauseRanker
             }
             else
             {
-                score += CallGraphScore(service, incident, anomalous, callees, evidence);
+                score += CallGraphScore(service, incident, anomalous, callees, SlowerDependencies(evidenceOf(service.Name)), evidence);
+            }
+
+            if (evidenceOf(service.Name) is { } found)
+            {
+                score += Shifts.Describe(found, evidence);
             }
 
             if (service.FirstOnsetUnixNano == earliest)
@@ -56,15 +65,59 @@ public static class RootCauseRanker
             causes.Add(new RootCause(service.Name, null, Math.Round(score, 4), [.. evidence]));
         }
 
+        causes.AddRange(Dependencies(incident, evidenceOf));
         return [.. causes.OrderByDescending(c => c.Score).ThenBy(c => c.Service, StringComparer.Ordinal)];
+    }
+
+    // Uninstrumented dependencies (databases, caches, external APIs: virtual nodes) whose calls from the incident's
+    // services got slower or failed more: each a candidate, since no anomaly of its own can show.
+    private static IEnumerable<RootCause> Dependencies(Incident incident, Func<string, ServiceEvidence?> evidenceOf)
+    {
+        var callers = new Dictionary<string, List<(string Caller, ShiftStats Stats)>>(StringComparer.Ordinal);
+        foreach (IncidentService service in incident.Services)
+        {
+            foreach (EdgeShift edge in TrustedCallees(evidenceOf(service.Name)))
+            {
+                if (edge.Virtual && Shifts.Shifted(edge.Stats))
+                {
+                    (callers.TryGetValue(edge.Server, out var list) ? list : callers[edge.Server] = []).Add((service.Name, edge.Stats));
+                }
+            }
+        }
+
+        foreach ((string dependency, List<(string Caller, ShiftStats Stats)> seen) in callers)
+        {
+            double strength = seen.Max(c => Shifts.Strength(c.Stats));
+            var evidence = seen.Select(c => new Evidence("edge", $"calls from {c.Caller}: {Shifts.Summary(c.Stats)}", c.Stats.P99Ms, c.Stats.BaselineP99Ms)).ToList();
+            evidence.Add(new("callees", "an uninstrumented dependency: nothing below it is seen", null, null));
+            double share = incident.Services.Count == 0 ? 0 : (double)seen.Count / incident.Services.Count;
+            yield return new RootCause(dependency, null, Math.Round(strength + 1 + (0.5 * share), 4), [.. evidence]);
+        }
+    }
+
+    private static string[] SlowerDependencies(ServiceEvidence? evidence) =>
+        [.. TrustedCallees(evidence).Where(e => e.Virtual && Shifts.Shifted(e.Stats)).Select(e => e.Server)];
+
+    // Client-side edge latency is measured in the caller: when every one of two or more edges of a service shifted,
+    // the caller itself (its CPU, its network) is the likelier cause, so its edges blame no dependency.
+    private static EdgeShift[] TrustedCallees(ServiceEvidence? evidence)
+    {
+        EdgeShift[] callees = evidence?.Callees ?? [];
+        return callees.Length >= 2 && callees.All(e => Shifts.Shifted(e.Stats)) ? [] : callees;
     }
 
     // One when no anomalous callee explains the service, plus half the share of the others it explains.
     private static double CallGraphScore(
-        IncidentService service, Incident incident, Dictionary<string, IncidentService> anomalous, Func<string, IReadOnlyCollection<string>> callees, List<Evidence> evidence)
+        IncidentService service,
+        Incident incident,
+        Dictionary<string, IncidentService> anomalous,
+        Func<string, IReadOnlyCollection<string>> callees,
+        string[] slowerDependencies,
+        List<Evidence> evidence)
     {
         double score = 0;
-        string[] explaining = [.. callees(service.Name).Where(c => anomalous.TryGetValue(c, out var callee) && Travels(callee)).Order(StringComparer.Ordinal)];
+        string[] explaining = [.. callees(service.Name).Where(c => anomalous.TryGetValue(c, out var callee) && Travels(callee))
+            .Concat(slowerDependencies).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         if (explaining.Length == 0)
         {
             score += 1;

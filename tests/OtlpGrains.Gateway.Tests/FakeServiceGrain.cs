@@ -49,5 +49,7 @@ internal sealed class FakeServiceGrain(FakeGrainFactory factory) : IServiceGrain
 
     public ValueTask<RetainedLog[]> GetLogsAsync(LogQuery query) => throw new NotSupportedException();
 
+    public ValueTask<ServiceEvidence> GetEvidenceAsync(DateTimeOffset rangeStart, DateTimeOffset rangeEnd, DateTimeOffset baselineStart, DateTimeOffset baselineEnd) => throw new NotSupportedException();
+
     public ValueTask<LogTemplateSummary[]> GetLogTemplatesAsync(DateTimeOffset? rangeStart, DateTimeOffset? rangeEnd) => throw new NotSupportedException();
 }

@@ -34,6 +34,8 @@ public sealed class IncidentDirectoryTests(ScoringClusterFixture fixture)
         Assert.Contains("errorRatio", faulty.Signals);
         Assert.Equal(DateTimeOffset.UnixEpoch.AddTicks((origin + (650 * Width)) / 100), incident.StartedAt);
         Assert.Equal(service, incident.RootCauses[0].Service);
+        Evidence requests = Assert.Single(incident.RootCauses[0].Evidence, e => e.Kind == "requests");
+        Assert.StartsWith("its requests: errors ", requests.Summary, StringComparison.Ordinal);
         Assert.Equal((incident.Id, incident.StartedAt), (await Directory.GetAsync(incident.Id)) is { } again ? (again.Id, again.StartedAt) : default);
     }
 

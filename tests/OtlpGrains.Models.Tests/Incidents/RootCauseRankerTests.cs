@@ -67,6 +67,48 @@ public sealed class RootCauseRankerTests
         Assert.Equal("p50, p99 anomalous (critical, score 0.90) from 12:00:00", ranked[0].Evidence[0].Summary);
     }
 
+    [Fact]
+    public void ASlowDatabaseNobodyInstrumentsIsBlamedThroughItsCallersEdges()
+    {
+        Graph graph = new(("frontend", "orders"), ("orders", "postgresql"), ("orders", "inventory"));
+        Incident incident = IncidentOf(("frontend", 1, "p99"), ("orders", 0, "p99"));
+        var evidence = new Dictionary<string, ServiceEvidence>
+        {
+            ["orders"] = new("orders", Stats(1000, 0, 420, 1000, 0, 40),
+                [new("inventory", false, Stats(1000, 0, 12, 1000, 0, 11)), new("postgresql", true, Stats(1000, 0, 400, 1000, 0, 20))],
+                [new(4, "query timeout on <*>", "ERROR", 30, 0)]),
+        };
+
+        RootCause[] ranked = RootCauseRanker.Rank(incident, graph.Callees, s => evidence.GetValueOrDefault(s));
+
+        Assert.Equal("postgresql", ranked[0].Service);
+        Assert.Contains(ranked[0].Evidence, e => e.Summary == "calls from orders: p99 20 ms -> 400 ms (1000 calls)");
+        RootCause orders = ranked.Single(c => c.Service == "orders");
+        Assert.Contains(orders.Evidence, e => e.Summary == "its callee postgresql is anomalous too, and may explain it");
+        Assert.Contains(orders.Evidence, e => e.Summary == "log template \"query timeout on <*>\" (ERROR): 30 in the incident, 0 before");
+    }
+
+    [Fact]
+    public void ACallerWhoseEveryEdgeSlowedIsItselfTheCause()
+    {
+        // search's CPU is starved: all its client spans, measured in search, look slower.
+        Graph graph = new(("frontend", "search"), ("search", "postgresql"), ("search", "redis"));
+        Incident incident = IncidentOf(("frontend", 1, "p99"), ("search", 0, "p99"));
+        var evidence = new Dictionary<string, ServiceEvidence>
+        {
+            ["search"] = new("search", Stats(1000, 0, 900, 1000, 0, 60),
+                [new("postgresql", true, Stats(1000, 0, 300, 1000, 0, 30)), new("redis", true, Stats(1000, 0, 50, 1000, 0, 2))], []),
+        };
+
+        RootCause[] ranked = RootCauseRanker.Rank(incident, graph.Callees, s => evidence.GetValueOrDefault(s));
+
+        Assert.Equal(["search", "frontend"], ranked.Select(c => c.Service));
+        Assert.Contains(ranked[0].Evidence, e => e.Summary == "its requests: p99 60 ms -> 900 ms (1000 calls)");
+    }
+
+    private static ShiftStats Stats(long calls, long errors, double p99, long baselineCalls, long baselineErrors, double baselineP99) =>
+        new(calls, errors, p99, baselineCalls, baselineErrors, baselineP99);
+
     private static Incident IncidentOf(params (string Service, int Window, string Signal)[] anomalies)
     {
         var book = new IncidentBook();

@@ -1,0 +1,64 @@
+using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Logs;
+using OtlpGrains.Models.Services;
+using OtlpGrains.Models.Statistics;
+
+namespace OtlpGrains.Models.Incidents;
+
+/// <summary>A service's evidence for an incident, from its retained windows over two ranges.</summary>
+public static class ServiceEvidenceView
+{
+    /// <summary>Templates reported, those whose count rose most.</summary>
+    public const int MaxTemplates = 5;
+
+    public static ServiceEvidence Build(
+        string service, ServiceStatistics statistics, DateTimeOffset from, DateTimeOffset to, DateTimeOffset baselineFrom, DateTimeOffset baselineTo)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        WindowSnapshot[] incident = statistics.Windows(from, to);
+        WindowSnapshot[] baseline = statistics.Windows(baselineFrom, baselineTo);
+        ShiftStats requests = Shift(
+            incident.Select(w => (w.Requests, w.Errors, w.Latency)),
+            baseline.Select(w => (w.Requests, w.Errors, w.Latency)));
+
+        var servers = incident.SelectMany(w => w.Callees).Select(c => (c.Server, c.Virtual)).Distinct().ToArray();
+        EdgeShift[] callees = [.. servers.Select(s => new EdgeShift(s.Server, s.Virtual, Shift(
+            incident.SelectMany(w => w.Callees).Where(c => c.Server == s.Server).Select(c => (c.Calls, c.Errors, c.Latency)),
+            baseline.SelectMany(w => w.Callees).Where(c => c.Server == s.Server).Select(c => (c.Calls, c.Errors, c.Latency)))))
+            .OrderBy(e => e.Server, StringComparer.Ordinal)];
+
+        Dictionary<int, long> now = statistics.TemplateCounts(from, to);
+        Dictionary<int, long> before = statistics.TemplateCounts(baselineFrom, baselineTo);
+        double scale = Math.Max(1, (to - from).TotalSeconds) / Math.Max(1, (baselineTo - baselineFrom).TotalSeconds);
+        TemplateShift[] templates = [.. now
+            .Select(t => (Info: statistics.Templates.Info(t.Key), Count: t.Value, Before: before.GetValueOrDefault(t.Key)))
+            .Where(t => t.Info.MaxSeverity >= 13 && t.Count > t.Before * scale)
+            .OrderByDescending(t => t.Count - (t.Before * scale))
+            .Take(MaxTemplates)
+            .Select(t => new TemplateShift(t.Info.Id, t.Info.Text, SeverityName(t.Info.MaxSeverity), t.Count, t.Before))];
+        return new ServiceEvidence(service, requests, callees, templates);
+    }
+
+    private static ShiftStats Shift(IEnumerable<(long Calls, long Errors, HistogramSnapshot Latency)> incident, IEnumerable<(long Calls, long Errors, HistogramSnapshot Latency)> baseline)
+    {
+        var (calls, errors, p99) = Sum(incident);
+        var (baselineCalls, baselineErrors, baselineP99) = Sum(baseline);
+        return new ShiftStats(calls, errors, p99, baselineCalls, baselineErrors, baselineP99);
+    }
+
+    private static (long Calls, long Errors, double P99) Sum(IEnumerable<(long Calls, long Errors, HistogramSnapshot Latency)> windows)
+    {
+        long calls = 0, errors = 0;
+        var latency = new LatencyHistogram();
+        foreach (var (c, e, l) in windows)
+        {
+            calls += c;
+            errors += e;
+            latency.Merge(l);
+        }
+
+        return (calls, errors, latency.IsEmpty ? double.NaN : latency.QuantileMs(0.99));
+    }
+
+    private static string SeverityName(byte severity) => LogSeverity.Names[LogSeverity.IndexOf(severity)];
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+using OtlpGrains.Interfaces;
+
+namespace OtlpGrains.Models.Incidents;
+
+/// <summary>
+/// Reads a service's evidence for the ranker: which shifts count (a p99 at least 1.5 times its baseline, or an error
+/// ratio up by 5 points or more, against a baseline that had calls), how strong they are, and how to say them.
+/// </summary>
+internal static class Shifts
+{
+    private const double LatencyFactor = 1.5;
+    private const double ErrorRise = 0.05;
+
+    public static bool Shifted(ShiftStats stats) =>
+        stats.Calls > 0 && stats.BaselineCalls > 0 &&
+        ((stats.BaselineP99Ms > 0 && stats.P99Ms >= LatencyFactor * stats.BaselineP99Ms) || stats.ErrorRatio - stats.BaselineErrorRatio >= ErrorRise);
+
+    /// <summary>In [0, 1): 0.5 for a doubled p99 or a 10-point error rise, approaching 1 for larger shifts.</summary>
+    public static double Strength(ShiftStats stats)
+    {
+        double latency = stats.BaselineP99Ms > 0 && stats.P99Ms > stats.BaselineP99Ms ? 1 - (stats.BaselineP99Ms / stats.P99Ms) : 0;
+        double errors = Math.Max(0, stats.ErrorRatio - stats.BaselineErrorRatio);
+        return Math.Max(latency, errors / (errors + 0.1));
+    }
+
+    public static string Summary(ShiftStats stats)
+    {
+        var parts = new List<string>(2);
+        if (stats.BaselineP99Ms > 0 && stats.P99Ms >= LatencyFactor * stats.BaselineP99Ms)
+        {
+            parts.Add($"p99 {Ms(stats.BaselineP99Ms)} -> {Ms(stats.P99Ms)}");
+        }
+
+        if (stats.ErrorRatio - stats.BaselineErrorRatio >= ErrorRise)
+        {
+            parts.Add($"errors {Percent(stats.BaselineErrorRatio)} -> {Percent(stats.ErrorRatio)}");
+        }
+
+        return parts.Count == 0 ? "no shift" : string.Join(", ", parts) + $" ({stats.Calls.ToString(CultureInfo.InvariantCulture)} calls)";
+    }
+
+    /// <summary>Adds the service's own shifts and its surging log templates to its evidence; returns their score (a quarter for a surging template of level ERROR or worse).</summary>
+    public static double Describe(ServiceEvidence found, List<Evidence> evidence)
+    {
+        if (Shifted(found.Requests))
+        {
+            evidence.Add(new("requests", $"its requests: {Summary(found.Requests)}", found.Requests.P99Ms, found.Requests.BaselineP99Ms));
+        }
+
+        foreach (EdgeShift edge in found.Callees.Where(e => Shifted(e.Stats)))
+        {
+            evidence.Add(new("edge", $"its calls to {edge.Server}: {Summary(edge.Stats)}", edge.Stats.P99Ms, edge.Stats.BaselineP99Ms));
+        }
+
+        double score = 0;
+        foreach (TemplateShift template in found.Templates)
+        {
+            evidence.Add(new("logs", $"log template \"{template.Template}\" ({template.Severity}): {template.Count} in the incident, {template.BaselineCount} before", template.Count, template.BaselineCount));
+            if (template.Severity is "ERROR" or "FATAL")
+            {
+                score = 0.25;
+            }
+        }
+
+        return score;
+    }
+
+    private static string Ms(double ms) => ms.ToString(ms >= 100 ? "0" : "0.#", CultureInfo.InvariantCulture) + " ms";
+
+    private static string Percent(double ratio) => (ratio * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
+}
