@@ -9,6 +9,9 @@ public static class StreamNames
     /// <summary>Anomaly events of the service grains, keyed by service name.</summary>
     public const string Anomalies = "anomalies";
 
+    /// <summary>Incident changes (<see cref="IncidentNotice"/>), keyed <see cref="IIncidentDirectoryGrain.DefaultKey"/>.</summary>
+    public const string Incidents = "incidents";
+
     /// <summary>Model registry changes (a version promoted, rolled back or retired), keyed by model name.</summary>
     public const string Models = "models";
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Streams;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Incidents;
 using OtlpGrains.Models.Statistics;
@@ -41,12 +42,12 @@ internal sealed partial class IncidentDirectoryGrain(
     {
         ArgumentNullException.ThrowIfNull(anomalies);
         await _graph.LoadAsync(anomalies.Select(a => a.Service).Concat(OpenServices()));
-        bool changed = false;
+        var notices = new List<IncidentNotice>();
         foreach (AnomalyEvent anomaly in anomalies)
         {
             if (Book.Add(anomaly, _graph.Connected, _options, out bool opened) is { } incident)
             {
-                changed = true;
+                notices.Add(Notice(incident, opened ? "opened" : "updated", UnixNanos.FromDateTimeOffset(anomaly.WindowEnd)));
                 if (opened)
                 {
                     LogOpened(logger, incident.Id, anomaly.Service, string.Join(',', anomaly.Signals));
@@ -54,9 +55,10 @@ internal sealed partial class IncidentDirectoryGrain(
             }
         }
 
-        if (changed)
+        if (notices.Count > 0)
         {
             await state.WriteStateAsync();
+            await PublishAsync(notices);
         }
     }
 
@@ -93,20 +95,42 @@ internal sealed partial class IncidentDirectoryGrain(
         ServiceSummary[] summaries = await Task.WhenAll(services.Select(s => GrainFactory.GetGrain<IServiceGrain>(s).GetSummaryAsync().AsTask()));
         var watermarks = services.Zip(summaries).Where(p => p.Second.LastSeen is not null)
             .ToDictionary(p => p.First, p => UnixNanos.FromDateTimeOffset(p.Second.LastSeen!.Value), StringComparer.Ordinal);
-        bool changed = false;
+        var notices = new List<IncidentNotice>();
         foreach (Incident incident in Book.Open.ToArray())
         {
             long[] seen = [.. incident.Services.Where(x => watermarks.ContainsKey(x.Name)).Select(x => watermarks[x.Name])];
             if (seen.Length > 0 && Book.Resolve(incident, seen.Max(), _options))
             {
-                changed = true;
+                notices.Add(Notice(incident, "resolved", incident.ResolvedUnixNano!.Value));
                 LogResolved(logger, incident.Id, incident.Events);
             }
         }
 
-        if (changed)
+        if (notices.Count > 0)
         {
             await state.WriteStateAsync(cancellationToken);
+            await PublishAsync(notices);
+        }
+    }
+
+    private static IncidentNotice Notice(Incident incident, string kind, long atUnixNano) =>
+        new(incident.Id, kind, UnixNanos.ToDateTimeOffset(atUnixNano), [.. incident.Services.Select(s => s.Name)]);
+
+    // After the state is written: a notice is never about a change that could be lost. A failed publish loses only
+    // the notice; the incident stays readable through the directory.
+    private async Task PublishAsync(List<IncidentNotice> notices)
+    {
+        try
+        {
+            var stream = this.GetStreamProvider(StreamNames.Provider).GetStream<IncidentNotice>(StreamId.Create(StreamNames.Incidents, IIncidentDirectoryGrain.DefaultKey));
+            foreach (IncidentNotice notice in notices)
+            {
+                await stream.OnNextAsync(notice);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogPublishFailed(logger, notices.Count, exception.Message);
         }
     }
 
@@ -136,6 +160,9 @@ internal sealed partial class IncidentDirectoryGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Incident {Id} opened by {Service} ({Signals})")]
     private static partial void LogOpened(ILogger logger, string id, string service, string signals);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} incident notices not published: {Reason}")]
+    private static partial void LogPublishFailed(ILogger logger, int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Incident {Id} resolved after {Events} anomaly events")]
     private static partial void LogResolved(ILogger logger, string id, int events);

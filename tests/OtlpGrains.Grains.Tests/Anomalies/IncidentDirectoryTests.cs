@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Orleans.Streams;
 using OtlpGrains.Interfaces;
 using Xunit;
 
@@ -6,7 +8,8 @@ namespace OtlpGrains.Grains.Tests.Anomalies;
 /// <summary>
 /// The incident directory on a test cluster: an error fault scored by a service grain reaches it through the
 /// <c>anomalies</c> stream and opens an incident; anomalies of a caller and its callee join one incident, ranked
-/// with the callee first; and an incident resolves once its services' spans run a minute past its last anomaly.
+/// with the callee first; and an incident resolves once its services' spans run a minute past its last anomaly, each
+/// change announced on the <c>incidents</c> stream.
 /// </summary>
 [Collection(ScoringClusterCollection.Name)]
 public sealed class IncidentDirectoryTests(ScoringClusterFixture fixture)
@@ -46,6 +49,14 @@ public sealed class IncidentDirectoryTests(ScoringClusterFixture fixture)
         string callee = "callee-" + Guid.NewGuid().ToString("N")[..8];
         long origin = (DateTimeOffset.UtcNow.AddHours(-2).ToUnixTimeSeconds() / 10 * 10) * Second;
         await fixture.Grains.GetGrain<IServiceGrain>(caller).AddEdgeCallsAsync([new EdgeCall(callee, false, origin + Second, 20_000_000, false)]);
+        var notices = new ConcurrentQueue<IncidentNotice>();
+        var subscription = await fixture.Cluster.Client.GetStreamProvider(StreamNames.Provider)
+            .GetStream<IncidentNotice>(StreamId.Create(StreamNames.Incidents, IIncidentDirectoryGrain.DefaultKey))
+            .SubscribeAsync((n, _) =>
+            {
+                notices.Enqueue(n);
+                return Task.CompletedTask;
+            });
 
         await Directory.AddAnomaliesAsync([Anomaly(callee, origin, "p99"), Anomaly(caller, origin + Width, "p99")]);
         IncidentView incident = Assert.Single(await Directory.ListAsync(null, null), i => i.Services.Any(s => s.Name == callee));
@@ -63,7 +74,13 @@ public sealed class IncidentDirectoryTests(ScoringClusterFixture fixture)
 
         IncidentView resolved = await EventuallyAsync(async () => await Directory.GetAsync(incident.Id) is { Status: "resolved" } done ? done : null);
         Assert.Equal(DateTimeOffset.UnixEpoch.AddTicks((origin + (2 * Width) + (60 * Second)) / 100), resolved.ResolvedAt);
-        Assert.Empty(await Directory.ListAsync(null, "open") is var open ? open.Where(i => i.Id == incident.Id) : []);
+        Assert.DoesNotContain(await Directory.ListAsync(null, "open"), i => i.Id == incident.Id);
+
+        // The stream told it: opened by the callee, updated by the caller, resolved.
+        await EventuallyAsync(() => Task.FromResult(notices.Any(n => n.Id == incident.Id && n.Kind == "resolved") ? notices : null));
+        await subscription.UnsubscribeAsync();
+        Assert.Equal(["opened", "updated", "resolved"], notices.Where(n => n.Id == incident.Id).Select(n => n.Kind));
+        Assert.Equal([callee, caller], notices.Last(n => n.Id == incident.Id).Services);
     }
 
     private static AnomalyEvent Anomaly(string service, long windowStart, string signal)
