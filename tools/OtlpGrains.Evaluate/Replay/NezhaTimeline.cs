@@ -1,0 +1,106 @@
+namespace OtlpGrains.Evaluate.Replay;
+
+/// <summary>
+/// The events of a <see cref="NezhaSource"/> in event-time order. Minute files overlap at their edges (a span that
+/// ends after the next file's first span), so each minute is merged with the next before its events are given;
+/// at most two minute files are in memory. The whole-day metric files are read row by row and merged in.
+/// </summary>
+internal static class NezhaTimeline
+{
+    // A file named HH_MM holds rows from about a minute before to a few seconds after that minute.
+    private static readonly TimeSpan FileReach = TimeSpan.FromMinutes(2);
+
+    public static IEnumerable<ReplayEvent> Events(NezhaSource source, EventRange range) =>
+        SortedMerge.Of([MinuteEvents(source, range), MetricEvents(source, range)], e => e.TimeUnixNano);
+
+    /// <summary>From the first to just after the last event of the trace and log files (the metric files cover more).</summary>
+    public static EventRange Extent(NezhaSource source)
+    {
+        List<ReplayEvent> first = Load(source.Minutes[0], null);
+        List<ReplayEvent> last = source.Minutes.Count == 1 ? first : Load(source.Minutes[^1], null);
+        if (first.Count == 0 || last.Count == 0)
+        {
+            throw new ReplayInputException($"{source.Directory}: the first or last minute's files have no rows");
+        }
+
+        return new EventRange(first[0].TimeUnixNano, last[^1].TimeUnixNano + 1);
+    }
+
+    /// <summary>One minute's spans (kinds inferred, errors from its ERROR log lines) and log lines, in time order.</summary>
+    internal static List<ReplayEvent> Load(NezhaMinute minute, EventRange? range)
+    {
+        List<NezhaLogLine> logs = minute.LogFile is null ? [] : NezhaLogFile.Read(minute.LogFile);
+        var errorSpans = new HashSet<(string, string)>();
+        foreach (NezhaLogLine line in logs)
+        {
+            if (line.SeverityNumber >= NezhaLogLine.ErrorSeverity && line.SpanId.Length > 0)
+            {
+                errorSpans.Add((line.TraceId, line.SpanId));
+            }
+        }
+
+        List<ReplaySpan> spans = minute.TraceFile is null ? [] : SpanKindInference.Infer(NezhaTraceFile.Read(minute.TraceFile), errorSpans);
+        var events = new List<ReplayEvent>(spans.Count + logs.Count);
+        events.AddRange(spans.Select(s => new ReplayEvent(s.EndUnixNano, s)));
+        events.AddRange(logs.Select(l => new ReplayEvent(l.TimeUnixNano, l)));
+        if (range is { } r)
+        {
+            events.RemoveAll(e => !r.Contains(e.TimeUnixNano));
+        }
+
+        // Stable: equal times keep file order, so a replay is repeatable.
+        return [.. events.OrderBy(e => e.TimeUnixNano)];
+    }
+
+    private static IEnumerable<ReplayEvent> MinuteEvents(NezhaSource source, EventRange range)
+    {
+        DateTimeOffset from = EventRange.Time(range.FromUnixNano) - FileReach, to = EventRange.Time(range.ToUnixNano) + FileReach;
+        var minutes = source.Minutes.Where(m => m.Named >= from && m.Named <= to).ToList();
+        var pending = new PriorityQueue<ReplayEvent, (long Time, long Order)>();
+        long order = 0;
+        int next = 0;
+        List<ReplayEvent>? staged = Stage(minutes, ref next, range);
+        while (true)
+        {
+            if (staged is not null && (pending.Count == 0 || pending.Peek().TimeUnixNano >= staged[0].TimeUnixNano))
+            {
+                foreach (ReplayEvent e in staged)
+                {
+                    pending.Enqueue(e, (e.TimeUnixNano, order++));
+                }
+
+                staged = Stage(minutes, ref next, range);
+                continue;
+            }
+
+            if (!pending.TryDequeue(out ReplayEvent item, out _))
+            {
+                yield break;
+            }
+
+            yield return item;
+        }
+    }
+
+    /// <summary>The next minute with events in the range, or null when there is none.</summary>
+    private static List<ReplayEvent>? Stage(List<NezhaMinute> minutes, ref int next, EventRange range)
+    {
+        while (next < minutes.Count)
+        {
+            List<ReplayEvent> events = Load(minutes[next++], range);
+            if (events.Count > 0)
+            {
+                return events;
+            }
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<ReplayEvent> MetricEvents(NezhaSource source, EventRange range) =>
+        SortedMerge.Of(
+            [.. source.MetricFiles.Select(file => NezhaMetricFile.Rows(file)
+                .Where(row => range.Contains(row.TimeUnixNano))
+                .Select(row => new ReplayEvent(row.TimeUnixNano, row)))],
+            e => e.TimeUnixNano);
+}
