@@ -1,0 +1,56 @@
+using OtlpGrains.Evaluate.Replay;
+using OtlpGrains.Models.Tests;
+using Xunit;
+
+namespace OtlpGrains.Silo.Tests.Replay;
+
+/// <summary>The time offsets of a replay: the history just before the replayed range, and the shift to the clock.</summary>
+public sealed class ReplayPlanTests
+{
+    private const long Second = 1_000_000_000;
+
+    private static readonly DateTimeOffset Wall = new(2026, 12, 4, 22, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void HistoryEndsOneSecondBeforeTheRange()
+    {
+        ReplayPlan plan = Build(["--from", "09:00", "--to", "09:10", "--with-history"]);
+
+        Assert.Equal(2, plan.Segments.Count);
+        ReplaySegment history = plan.Segments[0], faults = plan.Segments[1];
+        Assert.Equal(0, faults.OffsetNanos);
+        Assert.Equal(EventRange.UnixNanos(new DateTimeOffset(2023, 1, 29, 9, 0, 0, TimeSpan.Zero)), faults.FirstShifted);
+        Assert.Equal(faults.FirstShifted - Second, history.LastShifted);
+        Assert.True(history.FirstShifted < history.LastShifted);
+    }
+
+    [Fact]
+    public void ShiftToNowAtMaxSpeedEndsAtTheStart()
+    {
+        ReplayPlan plan = Build(["--from", "09:00", "--to", "09:10", "--shift-to", "now"]);
+
+        Assert.Equal(EventRange.UnixNanos(Wall), plan.LastShifted);
+        Assert.Equal(10 * 60 * Second - 1, plan.LastShifted - plan.FirstShifted);
+    }
+
+    [Fact]
+    public void ShiftToNowWithASpeedEndsWhenTheReplayDoesAndKeepsEveryEventBehindTheClock()
+    {
+        ReplayPlan plan = Build(["--from", "09:00", "--to", "09:10", "--with-history", "--shift-to", "now", "--speed", "60"]);
+
+        long span = plan.LastShifted - plan.FirstShifted;
+        Assert.Equal(EventRange.UnixNanos(Wall) + (long)(span / 60d), plan.LastShifted);
+        // An event is sent at Wall + (t - first) / speed; its shifted time t must not be later than that.
+        foreach (long t in new[] { plan.FirstShifted, plan.Segments[1].FirstShifted, plan.LastShifted })
+        {
+            Assert.True(t <= EventRange.UnixNanos(Wall) + (long)((t - plan.FirstShifted) / 60d) + 1);
+        }
+    }
+
+    private static ReplayPlan Build(string[] args)
+    {
+        string directory = SharedData.Directory("nezha-tt-2023-01-29");
+        ReplayOptions options = ReplayOptions.Parse([directory, .. args], out string? error) ?? throw new ArgumentException(error);
+        return ReplayPlan.Build(NezhaDataset.Open(directory), options, Wall);
+    }
+}
