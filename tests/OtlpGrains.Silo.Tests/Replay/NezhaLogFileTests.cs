@@ -52,4 +52,30 @@ public sealed class NezhaLogFileTests
         var e = Assert.Throws<ReplayInputException>(() => NezhaLogFile.Read(reader, "log.csv"));
         Assert.Equal("log.csv: record 2 has 2 fields, the header 8", e.Message);
     }
+
+    [Theory]
+    [InlineData("1674981742383150913", "2023-01-29T08:42:22.38Z", 1674981742383150913)]
+    [InlineData("-6795364578871345152", "2023-01-29T09:20:29.295", 1674984029295000000)]
+    [InlineData("", "2023-01-29T08:42:22.383150913Z", 1674981742383150913)]
+    [InlineData("0", "2023-01-29T08:42:22", 1674981742000000000)]
+    public void CorruptUnixTimeFallsBackToTheTimestamp(string unixNanos, string timestamp, long expected) =>
+        Assert.Equal(expected, NezhaLogFile.TimeOf(unixNanos, timestamp));
+
+    [Fact]
+    public void TornRowsAreRefusedAloneOrSkippedAndCounted()
+    {
+        const string Csv = "Timestamp,TimeUnixNano,Node,PodName,Container,TraceID,SpanID,Log\n" +
+            "yesterday,-1,n,p,server,,,\"{\"\"log\"\":\"\"16:42:22.382 INFO a\"\"}\"\n" +
+            "2023-01-29T08:42:22Z,1,n,p,server,,,\"{\"\"log\"\":\"\"x\"\"}\"tail,\"\"more\"\"\n" +
+            "2023-01-29T08:42:22Z,1674981742000000000,n,p,server,,,\"{\"\"log\"\":\"\"16:42:22.382 INFO kept\"\"}\"\n";
+        var malformed = new MalformedRows();
+
+        var e = Assert.Throws<ReplayInputException>(() => NezhaLogFile.Read(new CsvRecordReader(new StringReader(Csv), "log.csv"), "log.csv"));
+        NezhaLogLine kept = Assert.Single(NezhaLogFile.Read(new CsvRecordReader(new StringReader(Csv), "log.csv"), "log.csv", malformed));
+
+        Assert.Equal("log.csv: record 2 has neither a TimeUnixNano ('-1') nor a Timestamp ('yesterday') to go by", e.Message);
+        Assert.Equal("16:42:22.382 INFO kept", kept.Text);
+        Assert.Equal(2, malformed.Count);
+        Assert.Equal(e.Message, malformed.First);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -9,16 +10,16 @@ namespace OtlpGrains.Evaluate.Replay;
 /// </summary>
 internal static class NezhaLogFile
 {
-    public static List<NezhaLogLine> Read(string path)
+    public static List<NezhaLogLine> Read(string path, MalformedRows? malformed = null)
     {
         using CsvRecordReader reader = CsvRecordReader.Open(path);
-        return Read(reader, Path.GetFileName(path));
+        return Read(reader, Path.GetFileName(path), malformed);
     }
 
-    public static List<NezhaLogLine> Read(CsvRecordReader reader, string source)
+    public static List<NezhaLogLine> Read(CsvRecordReader reader, string source, MalformedRows? malformed = null)
     {
         CsvHeader header = CsvHeader.Read(reader, source);
-        int time = header.IndexOf("TimeUnixNano"), pod = header.IndexOf("PodName");
+        int timestamp = header.IndexOf("Timestamp"), time = header.IndexOf("TimeUnixNano"), pod = header.IndexOf("PodName");
         int traceId = header.IndexOf("TraceID"), spanId = header.IndexOf("SpanID"), log = header.IndexOf("Log");
         int width = header.Columns.Length;
         var lines = new List<NezhaLogLine>();
@@ -31,16 +32,48 @@ internal static class NezhaLogFile
 
             if (row.Length != width)
             {
-                throw new ReplayInputException($"{source}: record {reader.Record} has {row.Length} fields, the header {width}");
+                MalformedRows.Skip(malformed, $"{source}: record {reader.Record} has {row.Length} fields, the header {width}");
+                continue;
+            }
+
+            if (TimeOf(row[time], row[timestamp]) is not long at)
+            {
+                MalformedRows.Skip(malformed, $"{source}: record {reader.Record} has neither a TimeUnixNano ('{row[time]}') nor a Timestamp ('{row[timestamp]}') to go by");
+                continue;
             }
 
             string text = TextOf(row[log]);
             (int number, string severity) = LogSeverity.Of(text);
             lines.Add(new NezhaLogLine(
-                NezhaTraceFile.UnixNanos(row[time], source, reader.Record), row[pod], row[traceId], row[spanId], text, number, severity));
+                at, row[pod], row[traceId], row[spanId], text, number, severity));
         }
 
         return lines;
+    }
+
+    /// <summary>
+    /// TimeUnixNano, or when that is not a positive number (a few recorded rows hold garbage such as
+    /// <c>-6795364578871345152</c>) the ISO Timestamp column, read as UTC to the nanosecond; null when neither is a time.
+    /// </summary>
+    internal static long? TimeOf(string unixNanos, string timestamp)
+    {
+        if (long.TryParse(unixNanos, NumberStyles.None, CultureInfo.InvariantCulture, out long value) && value > 0)
+        {
+            return value;
+        }
+
+        ReadOnlySpan<char> text = timestamp.AsSpan().TrimEnd('Z');
+        int dot = text.IndexOf('.');
+        ReadOnlySpan<char> whole = dot < 0 ? text : text[..dot], fraction = dot < 0 ? [] : text[(dot + 1)..];
+        if (DateTime.TryParseExact(whole, "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTime at)
+            && fraction.Length <= 9
+            && (fraction.IsEmpty || long.TryParse(fraction, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+        {
+            long nanos = fraction.IsEmpty ? 0 : long.Parse(fraction, NumberStyles.None, CultureInfo.InvariantCulture) * (long)Math.Pow(10, 9 - fraction.Length);
+            return ((at - DateTime.UnixEpoch).Ticks * 100) + nanos;
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -12,16 +12,16 @@ internal static class NezhaMetricFile
 {
     private static readonly HashSet<string> NonValueColumns = new(StringComparer.Ordinal) { "Time", "TimeStamp", "PodName", "ServiceName" };
 
-    public static IEnumerable<NezhaMetricRow> Rows(string path)
+    public static IEnumerable<NezhaMetricRow> Rows(string path, MalformedRows? malformed = null)
     {
         using CsvRecordReader reader = CsvRecordReader.Open(path);
-        foreach (NezhaMetricRow row in Rows(reader, Path.GetFileName(path)))
+        foreach (NezhaMetricRow row in Rows(reader, Path.GetFileName(path), malformed))
         {
             yield return row;
         }
     }
 
-    public static IEnumerable<NezhaMetricRow> Rows(CsvRecordReader reader, string source)
+    public static IEnumerable<NezhaMetricRow> Rows(CsvRecordReader reader, string source, MalformedRows? malformed = null)
     {
         CsvHeader header = CsvHeader.Read(reader, source);
         int time = header.IndexOf("TimeStamp");
@@ -46,7 +46,8 @@ internal static class NezhaMetricFile
 
             if (row.Length != header.Columns.Length)
             {
-                throw new ReplayInputException($"{source}: record {reader.Record} has {row.Length} fields, the header {header.Columns.Length}");
+                MalformedRows.Skip(malformed, $"{source}: record {reader.Record} has {row.Length} fields, the header {header.Columns.Length}");
+                continue;
             }
 
             if (!long.TryParse(row[time], NumberStyles.None, CultureInfo.InvariantCulture, out long seconds))

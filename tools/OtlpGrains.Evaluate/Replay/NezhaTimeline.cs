@@ -10,14 +10,16 @@ internal static class NezhaTimeline
     // A file named HH_MM holds rows from about a minute before to a few seconds after that minute.
     private static readonly TimeSpan FileReach = TimeSpan.FromMinutes(2);
 
-    public static IEnumerable<ReplayEvent> Events(NezhaSource source, EventRange range) =>
-        SortedMerge.Of([MinuteEvents(source, range), MetricEvents(source, range)], e => e.TimeUnixNano);
+    public static IEnumerable<ReplayEvent> Events(NezhaSource source, EventRange range, MalformedRows? malformed = null) =>
+        SortedMerge.Of([MinuteEvents(source, range, malformed), MetricEvents(source, range, malformed)], e => e.TimeUnixNano);
 
     /// <summary>From the first to just after the last event of the trace and log files (the metric files cover more).</summary>
     public static EventRange Extent(NezhaSource source)
     {
-        List<ReplayEvent> first = Load(source.Minutes[0], null);
-        List<ReplayEvent> last = source.Minutes.Count == 1 ? first : Load(source.Minutes[^1], null);
+        // Torn rows are skipped here and counted when the replay reads the files.
+        var ignored = new MalformedRows();
+        List<ReplayEvent> first = Load(source.Minutes[0], null, ignored);
+        List<ReplayEvent> last = source.Minutes.Count == 1 ? first : Load(source.Minutes[^1], null, ignored);
         if (first.Count == 0 || last.Count == 0)
         {
             throw new ReplayInputException($"{source.Directory}: the first or last minute's files have no rows");
@@ -27,9 +29,9 @@ internal static class NezhaTimeline
     }
 
     /// <summary>One minute's spans (kinds inferred, errors from its ERROR log lines) and log lines, in time order.</summary>
-    internal static List<ReplayEvent> Load(NezhaMinute minute, EventRange? range)
+    internal static List<ReplayEvent> Load(NezhaMinute minute, EventRange? range, MalformedRows? malformed)
     {
-        List<NezhaLogLine> logs = minute.LogFile is null ? [] : NezhaLogFile.Read(minute.LogFile);
+        List<NezhaLogLine> logs = minute.LogFile is null ? [] : NezhaLogFile.Read(minute.LogFile, malformed);
         var errorSpans = new HashSet<(string, string)>();
         foreach (NezhaLogLine line in logs)
         {
@@ -39,7 +41,7 @@ internal static class NezhaTimeline
             }
         }
 
-        List<ReplaySpan> spans = minute.TraceFile is null ? [] : SpanKindInference.Infer(NezhaTraceFile.Read(minute.TraceFile), errorSpans);
+        List<ReplaySpan> spans = minute.TraceFile is null ? [] : SpanKindInference.Infer(NezhaTraceFile.Read(minute.TraceFile, malformed), errorSpans);
         var events = new List<ReplayEvent>(spans.Count + logs.Count);
         events.AddRange(spans.Select(s => new ReplayEvent(s.EndUnixNano, s)));
         events.AddRange(logs.Select(l => new ReplayEvent(l.TimeUnixNano, l)));
@@ -52,14 +54,14 @@ internal static class NezhaTimeline
         return [.. events.OrderBy(e => e.TimeUnixNano)];
     }
 
-    private static IEnumerable<ReplayEvent> MinuteEvents(NezhaSource source, EventRange range)
+    private static IEnumerable<ReplayEvent> MinuteEvents(NezhaSource source, EventRange range, MalformedRows? malformed)
     {
         DateTimeOffset from = EventRange.Time(range.FromUnixNano) - FileReach, to = EventRange.Time(range.ToUnixNano) + FileReach;
         var minutes = source.Minutes.Where(m => m.Named >= from && m.Named <= to).ToList();
         var pending = new PriorityQueue<ReplayEvent, (long Time, long Order)>();
         long order = 0;
         int next = 0;
-        List<ReplayEvent>? staged = Stage(minutes, ref next, range);
+        List<ReplayEvent>? staged = Stage(minutes, ref next, range, malformed);
         while (true)
         {
             if (staged is not null && (pending.Count == 0 || pending.Peek().TimeUnixNano >= staged[0].TimeUnixNano))
@@ -69,7 +71,7 @@ internal static class NezhaTimeline
                     pending.Enqueue(e, (e.TimeUnixNano, order++));
                 }
 
-                staged = Stage(minutes, ref next, range);
+                staged = Stage(minutes, ref next, range, malformed);
                 continue;
             }
 
@@ -83,11 +85,11 @@ internal static class NezhaTimeline
     }
 
     /// <summary>The next minute with events in the range, or null when there is none.</summary>
-    private static List<ReplayEvent>? Stage(List<NezhaMinute> minutes, ref int next, EventRange range)
+    private static List<ReplayEvent>? Stage(List<NezhaMinute> minutes, ref int next, EventRange range, MalformedRows? malformed)
     {
         while (next < minutes.Count)
         {
-            List<ReplayEvent> events = Load(minutes[next++], range);
+            List<ReplayEvent> events = Load(minutes[next++], range, malformed);
             if (events.Count > 0)
             {
                 return events;
@@ -97,9 +99,9 @@ internal static class NezhaTimeline
         return null;
     }
 
-    private static IEnumerable<ReplayEvent> MetricEvents(NezhaSource source, EventRange range) =>
+    private static IEnumerable<ReplayEvent> MetricEvents(NezhaSource source, EventRange range, MalformedRows? malformed) =>
         SortedMerge.Of(
-            [.. source.MetricFiles.Select(file => NezhaMetricFile.Rows(file)
+            [.. source.MetricFiles.Select(file => NezhaMetricFile.Rows(file, malformed)
                 .Where(row => range.Contains(row.TimeUnixNano))
                 .Select(row => new ReplayEvent(row.TimeUnixNano, row)))],
             e => e.TimeUnixNano);

@@ -8,13 +8,13 @@ namespace OtlpGrains.Evaluate.Replay;
 /// </summary>
 internal static class NezhaTraceFile
 {
-    public static List<NezhaSpan> Read(string path)
+    public static List<NezhaSpan> Read(string path, MalformedRows? malformed = null)
     {
         using CsvRecordReader reader = CsvRecordReader.Open(path);
-        return Read(reader, Path.GetFileName(path));
+        return Read(reader, Path.GetFileName(path), malformed);
     }
 
-    public static List<NezhaSpan> Read(CsvRecordReader reader, string source)
+    public static List<NezhaSpan> Read(CsvRecordReader reader, string source, MalformedRows? malformed = null)
     {
         CsvHeader header = CsvHeader.Read(reader, source);
         int traceId = header.IndexOf("TraceID"), spanId = header.IndexOf("SpanID"), parentId = header.IndexOf("ParentID");
@@ -31,7 +31,8 @@ internal static class NezhaTraceFile
 
             if (row.Length != width)
             {
-                throw new ReplayInputException($"{source}: record {reader.Record} has {row.Length} fields, the header {width}");
+                MalformedRows.Skip(malformed, $"{source}: record {reader.Record} has {row.Length} fields, the header {width}");
+                continue;
             }
 
             string parent = row[parentId];

@@ -97,6 +97,11 @@ internal static class ReplayCommand
         long items = tallies.Sum(t => t.Items), acknowledged = tallies.Sum(t => t.Acknowledged);
         output.WriteLine(FormattableString.Invariant(
             $"REPLAY items={items} acknowledged={acknowledged} inferred_client_spans={engine.InferredSpans} seconds={seconds:F1} items_per_s={items / Math.Max(seconds, 1e-9):F0}"));
+        if (engine.Malformed.Count > 0)
+        {
+            output.WriteLine($"skipped {engine.Malformed.Count} torn rows (the first: {engine.Malformed.First})");
+        }
+
         if (interrupted)
         {
             output.WriteLine("interrupted");

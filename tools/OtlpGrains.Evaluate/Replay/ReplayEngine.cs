@@ -18,6 +18,9 @@ internal sealed class ReplayEngine(OtlpExporter exporter, int batch, TimeProvide
     /// <summary>Spans the replay inferred (CLIENT sides of cross-service calls), among the spans sent.</summary>
     public long InferredSpans { get; private set; }
 
+    /// <summary>Torn rows skipped while reading.</summary>
+    public MalformedRows Malformed { get; } = new();
+
     public async Task RunAsync(ReplayPlan plan, CancellationToken ct)
     {
         DateTimeOffset wallStart = time.GetUtcNow();
@@ -29,7 +32,7 @@ internal sealed class ReplayEngine(OtlpExporter exporter, int batch, TimeProvide
             output.WriteLine(
                 $"{segment.Label}: {Clock(segment.Range.FromUnixNano)} to {Clock(segment.Range.ToUnixNano - 1)} of {segment.Source.Day:yyyy-MM-dd}, " +
                 $"sent as {Clock(segment.FirstShifted)} to {Clock(segment.LastShifted)}");
-            foreach (ReplayEvent e in NezhaTimeline.Events(segment.Source, segment.Range))
+            foreach (ReplayEvent e in NezhaTimeline.Events(segment.Source, segment.Range, Malformed))
             {
                 ct.ThrowIfCancellationRequested();
                 long shifted = e.TimeUnixNano + segment.OffsetNanos;
