@@ -86,6 +86,12 @@ internal sealed class ReplayEngine(OtlpExporter exporter, int batch, TimeProvide
 
                 break;
             case NezhaMetricRow row:
+                // A row carries a score of points: send first rather than let it push a request past the batch size.
+                if (_metrics.Count > 0 && _metrics.Count + row.Values.Count > batch)
+                {
+                    await SendMetricsAsync(ct);
+                }
+
                 _metrics.Add(row, offset);
                 if (_metrics.Count >= batch)
                 {
