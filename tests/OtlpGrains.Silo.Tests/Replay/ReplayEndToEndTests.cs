@@ -34,6 +34,11 @@ public sealed class ReplayEndToEndTests(SiloFixture silo)
         JsonElement? travel = await SiloFixture.EventuallyAsync(() => silo.ServiceAsync("ts-travel-service"), s => s is { } e && e.GetProperty("requests").GetInt64() > 0);
         Assert.True(travel is { } t && t.GetProperty("requests").GetInt64() > 0, "ts-travel-service has no requests");
         Assert.NotNull(await silo.ServiceAsync("ts-gateway-service"));
+        // 46 pods' metric files and the front end's: every Train Ticket service shows up, with or without traces.
+        JsonElement services = await silo.Api.GetFromJsonAsync<JsonElement>("/api/v1/services");
+        Assert.True(
+            services.GetProperty("services").EnumerateArray().Count(s => s.GetProperty("name").GetString()!.StartsWith("ts-", StringComparison.Ordinal)) >= 46,
+            "fewer than 46 ts-* services listed");
 
         JsonElement graph = await SiloFixture.EventuallyAsync(
             () => silo.Api.GetFromJsonAsync<JsonElement>("/api/v1/graph"),

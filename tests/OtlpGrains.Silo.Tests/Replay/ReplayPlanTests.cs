@@ -31,6 +31,8 @@ public sealed class ReplayPlanTests
 
         Assert.Equal(EventRange.UnixNanos(Wall), plan.LastShifted);
         Assert.Equal(10 * 60 * Second - 1, plan.LastShifted - plan.FirstShifted);
+        // The last event is 1 ns before 09:10 and lands on the wall clock; 09:10 itself lands there too at tick precision.
+        Assert.Equal(Wall, plan.SentTime(new DateTimeOffset(2023, 1, 29, 9, 10, 0, TimeSpan.Zero)));
     }
 
     [Fact]

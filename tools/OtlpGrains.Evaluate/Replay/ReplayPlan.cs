@@ -14,6 +14,12 @@ internal sealed record ReplayPlan(IReadOnlyList<ReplaySegment> Segments, double?
 
     public long LastShifted => Segments[^1].LastShifted;
 
+    /// <summary>
+    /// When a moment of the recorded fault day (such as a fault's injection) appears in the replayed event times:
+    /// the evaluation matches incidents to faults through this.
+    /// </summary>
+    public DateTimeOffset SentTime(DateTimeOffset recorded) => recorded + TimeSpan.FromTicks(Segments[^1].OffsetNanos / 100);
+
     public static ReplayPlan Build(NezhaDataset dataset, ReplayOptions options, DateTimeOffset wallStart)
     {
         NezhaSource faults = dataset.Faults;
