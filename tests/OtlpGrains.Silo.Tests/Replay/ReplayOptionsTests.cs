@@ -14,18 +14,20 @@ public sealed class ReplayOptionsTests
         Assert.Equal(("data", "http://127.0.0.1:4317/", (double?)null, false, 500), (options.Directory, options.Endpoint.ToString(), options.Speed, options.WithHistory, options.Batch));
         Assert.Null(options.ShiftTo);
         Assert.Null(options.From);
+        Assert.Null(options.CloseGaps);
     }
 
     [Fact]
     public void EveryOptionIsRead()
     {
         ReplayOptions options = ReplayOptions.Parse(
-            ["data", "--endpoint", "http://10.0.0.1:4327", "--speed", "60", "--from", "08:42", "--to", "09:05:30", "--with-history", "--shift-to", "now", "--batch", "200"],
+            ["data", "--endpoint", "http://10.0.0.1:4327", "--speed", "60", "--from", "08:42", "--to", "09:05:30", "--with-history", "--shift-to", "now", "--close-gaps", "90", "--batch", "200"],
             out _)!;
 
         Assert.Equal(("http://10.0.0.1:4327/", (double?)60, new TimeOnly(8, 42), new TimeOnly(9, 5, 30), true, 200),
             (options.Endpoint.ToString(), options.Speed, options.From, options.To, options.WithHistory, options.Batch));
         Assert.True(options.ShiftTo!.IsNow);
+        Assert.Equal(TimeSpan.FromSeconds(90), options.CloseGaps);
     }
 
     [Fact]
@@ -44,6 +46,7 @@ public sealed class ReplayOptionsTests
     [InlineData(new[] { "data", "--from", "09:00", "--to", "08:00" }, "--from 09:00 must be before --to 08:00")]
     [InlineData(new[] { "data", "--endpoint", "localhost:4317" }, "bad --endpoint 'localhost:4317'")]
     [InlineData(new[] { "data", "--batch" }, "--batch needs a value, or is not an option")]
+    [InlineData(new[] { "data", "--close-gaps", "-1" }, "bad --close-gaps '-1'")]
     [InlineData(new[] { "data", "--colour", "red" }, "bad --colour 'red'")]
     public void BadArgumentsAreNamed(string[] args, string message)
     {

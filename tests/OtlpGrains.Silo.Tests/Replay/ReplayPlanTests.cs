@@ -49,6 +49,38 @@ public sealed class ReplayPlanTests
         }
     }
 
+    [Fact]
+    public void ClosedGapsKeepEveryRunAndMapFaultTimesIntoThem()
+    {
+        ReplayPlan plan = Build(["--close-gaps", "60"]);
+
+        // The day has 28 runs of three recorded minutes, one per fault, with 1 to 112 silent minutes between them.
+        Assert.Equal(28, plan.Segments.Count);
+        for (int i = 1; i < plan.Segments.Count; i++)
+        {
+            ReplaySegment before = plan.Segments[i - 1], after = plan.Segments[i];
+            Assert.True(before.Range.ToUnixNano <= after.Range.FromUnixNano, $"run {i} overlaps the one before");
+            long pause = after.FirstShifted - (before.LastShifted + 1);
+            Assert.InRange(pause, 0, 60 * Second);
+        }
+
+        Assert.InRange(plan.LastShifted - plan.FirstShifted, 28 * 4 * 60 * Second, 28 * 5 * 60 * Second);
+        var injected = new DateTimeOffset(2023, 1, 29, 8, 52, 6, TimeSpan.Zero);
+        long sent = EventRange.UnixNanos(plan.SentTime(injected));
+        Assert.InRange(sent, plan.Segments[1].FirstShifted, plan.Segments[1].LastShifted);
+        Assert.Equal(EventRange.UnixNanos(injected) + plan.Segments[1].OffsetNanos, sent);
+        Assert.True(plan.Segments[1].OffsetNanos < 0);
+    }
+
+    [Fact]
+    public void ClosedGapsWithinARangeKeepOnlyItsRuns()
+    {
+        ReplayPlan plan = Build(["--from", "08:40", "--to", "09:01", "--close-gaps", "0"]);
+
+        Assert.Equal(3, plan.Segments.Count);
+        Assert.Equal(plan.Segments[0].LastShifted + 1, plan.Segments[1].FirstShifted);
+    }
+
     private static ReplayPlan Build(string[] args)
     {
         string directory = SharedData.Directory("nezha-tt-2023-01-29");

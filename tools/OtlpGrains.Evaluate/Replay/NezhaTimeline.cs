@@ -28,6 +28,32 @@ internal static class NezhaTimeline
         return new EventRange(first[0].TimeUnixNano, last[^1].TimeUnixNano + 1);
     }
 
+    /// <summary>
+    /// The recorded stretches: runs of consecutive named minutes, each from a minute before its first name to a
+    /// minute after its last (a file named HH_MM holds rows from about HH_MM - 1 to HH_MM), so runs never overlap.
+    /// </summary>
+    public static IReadOnlyList<EventRange> Runs(NezhaSource source)
+    {
+        var runs = new List<EventRange>();
+        DateTimeOffset first = source.Minutes[0].Named, last = first;
+        foreach (NezhaMinute minute in source.Minutes.Skip(1))
+        {
+            if (minute.Named - last > TimeSpan.FromMinutes(1))
+            {
+                runs.Add(Run(first, last));
+                first = minute.Named;
+            }
+
+            last = minute.Named;
+        }
+
+        runs.Add(Run(first, last));
+        return runs;
+
+        static EventRange Run(DateTimeOffset first, DateTimeOffset last) =>
+            new(EventRange.UnixNanos(first.AddMinutes(-1)), EventRange.UnixNanos(last.AddMinutes(1)));
+    }
+
     /// <summary>One minute's spans (kinds inferred, errors from its ERROR log lines) and log lines, in time order.</summary>
     internal static List<ReplayEvent> Load(NezhaMinute minute, EventRange? range, MalformedRows? malformed)
     {
@@ -102,7 +128,9 @@ internal static class NezhaTimeline
     private static IEnumerable<ReplayEvent> MetricEvents(NezhaSource source, EventRange range, MalformedRows? malformed) =>
         SortedMerge.Of(
             [.. source.MetricFiles.Select(file => NezhaMetricFile.Rows(file, malformed)
-                .Where(row => range.Contains(row.TimeUnixNano))
+                // Each file's rows are in time order (the merge relies on it too): stop reading past the range.
+                .SkipWhile(row => row.TimeUnixNano < range.FromUnixNano)
+                .TakeWhile(row => row.TimeUnixNano < range.ToUnixNano)
                 .Select(row => new ReplayEvent(row.TimeUnixNano, row)))],
             e => e.TimeUnixNano);
 }

@@ -7,7 +7,7 @@ internal sealed record ReplayOptions
 {
     public const string Usage =
         "replay <nezha-dir> [--endpoint http://127.0.0.1:4317] [--speed N|max] [--from HH:MM --to HH:MM] [--with-history] " +
-        "[--shift-to now|<UTC time>] [--batch N]";
+        "[--shift-to now|<UTC time>] [--close-gaps SECONDS] [--batch N]";
 
     public required string Directory { get; init; }
 
@@ -25,6 +25,13 @@ internal sealed record ReplayOptions
 
     /// <summary>Where the replay's last event lands: the wall clock at its end (<c>now</c>), or a given time.</summary>
     public ShiftTarget? ShiftTo { get; init; }
+
+    /// <summary>
+    /// When set, the stretches between recorded runs of minutes (no traces, no logs) are cut to at most this long and
+    /// later runs move earlier; every span and log line is kept, the metric rows of the cut time are not. Null keeps
+    /// the day's own timing.
+    /// </summary>
+    public TimeSpan? CloseGaps { get; init; }
 
     /// <summary>Most items (spans, log records, metric points) in one export request.</summary>
     public int Batch { get; init; } = 500;
@@ -75,6 +82,9 @@ internal sealed record ReplayOptions
                     break;
                 case "--shift-to" when ShiftTarget.TryParse(value, out ShiftTarget? target):
                     options = options with { ShiftTo = target };
+                    break;
+                case "--close-gaps" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double gap) && gap >= 0 && gap <= 86_400:
+                    options = options with { CloseGaps = TimeSpan.FromSeconds(gap) };
                     break;
                 case "--batch" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int batch) && batch is > 0 and <= 100_000:
                     options = options with { Batch = batch };

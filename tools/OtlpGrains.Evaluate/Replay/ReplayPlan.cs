@@ -2,7 +2,7 @@ namespace OtlpGrains.Evaluate.Replay;
 
 /// <summary>
 /// What a replay sends and with which time offsets: optionally the fault-free history first, moved to end one second
-/// before the replayed range, then the range itself; <c>--shift-to</c> moves everything by one more offset so that
+/// before the replayed range, then the range itself (with <c>--close-gaps</c>, its recorded runs, closer together); <c>--shift-to</c> moves everything by one more offset so that
 /// the last event lands on the target (with <c>now</c> and a finite speed: the wall clock when the replay ends, so that
 /// no event is ever ahead of the clock when it is sent).
 /// </summary>
@@ -18,7 +18,50 @@ internal sealed record ReplayPlan(IReadOnlyList<ReplaySegment> Segments, double?
     /// When a moment of the recorded fault day (such as a fault's injection) appears in the replayed event times:
     /// the evaluation matches incidents to faults through this.
     /// </summary>
-    public DateTimeOffset SentTime(DateTimeOffset recorded) => recorded + TimeSpan.FromTicks(Segments[^1].OffsetNanos / 100);
+    public DateTimeOffset SentTime(DateTimeOffset recorded)
+    {
+        // The fault segments come last; a moment in a cut gap goes with the segment before it.
+        long at = EventRange.UnixNanos(recorded);
+        ReplaySegment segment = Segments.LastOrDefault(s => s.Source == Segments[^1].Source && s.Range.FromUnixNano <= at)
+            ?? Segments.First(s => s.Source == Segments[^1].Source);
+        return recorded + TimeSpan.FromTicks(segment.OffsetNanos / 100);
+    }
+
+    /// <summary>
+    /// The fault day's range as one segment; or, when gaps are closed, one segment per recorded run within the range,
+    /// each moved earlier so that it starts at most <paramref name="closeGaps"/> after the one before ends.
+    /// </summary>
+    private static List<ReplaySegment> FaultSegments(NezhaSource faults, EventRange range, TimeSpan? closeGaps)
+    {
+        const string Label = "faults (rca_data)";
+        if (closeGaps is not { } gap)
+        {
+            return [new ReplaySegment(Label, faults, range, 0)];
+        }
+
+        var runs = NezhaTimeline.Runs(faults)
+            .Select(run => new EventRange(Math.Max(run.FromUnixNano, range.FromUnixNano), Math.Min(run.ToUnixNano, range.ToUnixNano)))
+            .Where(run => run.FromUnixNano < run.ToUnixNano)
+            .ToList();
+        if (runs.Count == 0)
+        {
+            throw new ReplayInputException("no recorded minutes in the replayed range");
+        }
+
+        long maxGap = gap.Ticks * 100, offset = 0;
+        var segments = new List<ReplaySegment>(runs.Count);
+        for (int i = 0; i < runs.Count; i++)
+        {
+            if (i > 0)
+            {
+                offset -= Math.Max(0, runs[i].FromUnixNano - runs[i - 1].ToUnixNano - maxGap);
+            }
+
+            segments.Add(new ReplaySegment($"{Label} run {i + 1}/{runs.Count}", faults, runs[i], offset));
+        }
+
+        return segments;
+    }
 
     public static ReplayPlan Build(NezhaDataset dataset, ReplayOptions options, DateTimeOffset wallStart)
     {
@@ -37,11 +80,11 @@ internal sealed record ReplayPlan(IReadOnlyList<ReplaySegment> Segments, double?
         {
             NezhaSource history = dataset.History();
             EventRange historyRange = NezhaTimeline.Extent(history);
-            long offset = range.FromUnixNano - NanosPerSecond - (historyRange.ToUnixNano - 1);
+            long offset = FaultSegments(faults, range, options.CloseGaps)[0].Range.FromUnixNano - NanosPerSecond - (historyRange.ToUnixNano - 1);
             segments.Add(new ReplaySegment("history (construct_data)", history, historyRange, offset));
         }
 
-        segments.Add(new ReplaySegment("faults (rca_data)", faults, range, 0));
+        segments.AddRange(FaultSegments(faults, range, options.CloseGaps));
         var plan = new ReplayPlan(segments, options.Speed);
         if (options.ShiftTo is not { } target)
         {
