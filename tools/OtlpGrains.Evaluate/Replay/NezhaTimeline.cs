@@ -7,11 +7,16 @@ namespace OtlpGrains.Evaluate.Replay;
 /// </summary>
 internal static class NezhaTimeline
 {
-    // A file named HH_MM holds rows from about a minute before to a few seconds after that minute.
+    // A file named HH_MM holds rows from up to two minutes before (110 s on this day) to a few seconds after it.
     private static readonly TimeSpan FileReach = TimeSpan.FromMinutes(2);
 
-    public static IEnumerable<ReplayEvent> Events(NezhaSource source, EventRange range, MalformedRows? malformed = null) =>
-        SortedMerge.Of([MinuteEvents(source, range, malformed), MetricEvents(source, range, malformed)], e => e.TimeUnixNano);
+    /// <summary>
+    /// The events in <paramref name="range"/>: from <paramref name="minutes"/> when given (a recorded run), else from
+    /// the minute files whose rows can reach into the range; and the metric rows in the range.
+    /// </summary>
+    public static IEnumerable<ReplayEvent> Events(
+        NezhaSource source, EventRange range, MalformedRows? malformed = null, IReadOnlyList<NezhaMinute>? minutes = null) =>
+        SortedMerge.Of([MinuteEvents(source, range, malformed, minutes), MetricEvents(source, range, malformed)], e => e.TimeUnixNano);
 
     /// <summary>From the first to just after the last event of the trace and log files (the metric files cover more).</summary>
     public static EventRange Extent(NezhaSource source)
@@ -29,29 +34,45 @@ internal static class NezhaTimeline
     }
 
     /// <summary>
-    /// The recorded stretches: runs of consecutive named minutes, each from a minute before its first name to a
-    /// minute after its last (a file named HH_MM holds rows from about HH_MM - 1 to HH_MM), so runs never overlap.
+    /// The recorded stretches: runs of consecutively named minutes, each with the exact span of its rows (a file
+    /// may hold rows from up to two minutes before its name, so names alone do not bound a run). Reads every minute
+    /// file once, one at a time.
     /// </summary>
-    public static IReadOnlyList<EventRange> Runs(NezhaSource source)
+    public static IReadOnlyList<(IReadOnlyList<NezhaMinute> Minutes, EventRange Range)> Runs(NezhaSource source)
     {
-        var runs = new List<EventRange>();
-        DateTimeOffset first = source.Minutes[0].Named, last = first;
-        foreach (NezhaMinute minute in source.Minutes.Skip(1))
+        var runs = new List<(IReadOnlyList<NezhaMinute>, EventRange)>();
+        var run = new List<NezhaMinute>();
+        long from = long.MaxValue, to = long.MinValue;
+        var ignored = new MalformedRows();
+        foreach (NezhaMinute minute in source.Minutes)
         {
-            if (minute.Named - last > TimeSpan.FromMinutes(1))
+            if (run.Count > 0 && minute.Named - run[^1].Named > TimeSpan.FromMinutes(1))
             {
-                runs.Add(Run(first, last));
-                first = minute.Named;
+                Close();
             }
 
-            last = minute.Named;
+            run.Add(minute);
+            List<ReplayEvent> events = Load(minute, null, ignored);
+            if (events.Count > 0)
+            {
+                from = Math.Min(from, events[0].TimeUnixNano);
+                to = Math.Max(to, events[^1].TimeUnixNano + 1);
+            }
         }
 
-        runs.Add(Run(first, last));
+        Close();
         return runs;
 
-        static EventRange Run(DateTimeOffset first, DateTimeOffset last) =>
-            new(EventRange.UnixNanos(first.AddMinutes(-1)), EventRange.UnixNanos(last.AddMinutes(1)));
+        void Close()
+        {
+            if (from < to)
+            {
+                runs.Add(([.. run], new EventRange(from, to)));
+            }
+
+            run.Clear();
+            (from, to) = (long.MaxValue, long.MinValue);
+        }
     }
 
     /// <summary>One minute's spans (kinds inferred, errors from its ERROR log lines) and log lines, in time order.</summary>
@@ -80,10 +101,11 @@ internal static class NezhaTimeline
         return [.. events.OrderBy(e => e.TimeUnixNano)];
     }
 
-    private static IEnumerable<ReplayEvent> MinuteEvents(NezhaSource source, EventRange range, MalformedRows? malformed)
+    private static IEnumerable<ReplayEvent> MinuteEvents(
+        NezhaSource source, EventRange range, MalformedRows? malformed, IReadOnlyList<NezhaMinute>? chosen)
     {
         DateTimeOffset from = EventRange.Time(range.FromUnixNano) - FileReach, to = EventRange.Time(range.ToUnixNano) + FileReach;
-        var minutes = source.Minutes.Where(m => m.Named >= from && m.Named <= to).ToList();
+        List<NezhaMinute> minutes = chosen is null ? [.. source.Minutes.Where(m => m.Named >= from && m.Named <= to)] : [.. chosen];
         var pending = new PriorityQueue<ReplayEvent, (long Time, long Order)>();
         long order = 0;
         int next = 0;

@@ -32,7 +32,7 @@ internal sealed class ReplayEngine(OtlpExporter exporter, int batch, TimeProvide
             output.WriteLine(
                 $"{segment.Label}: {Clock(segment.Range.FromUnixNano)} to {Clock(segment.Range.ToUnixNano - 1)} of {segment.Source.Day:yyyy-MM-dd}, " +
                 $"sent as {Clock(segment.FirstShifted)} to {Clock(segment.LastShifted)}");
-            foreach (ReplayEvent e in NezhaTimeline.Events(segment.Source, segment.Range, Malformed))
+            foreach (ReplayEvent e in NezhaTimeline.Events(segment.Source, segment.Range, Malformed, segment.Minutes))
             {
                 ct.ThrowIfCancellationRequested();
                 long shifted = e.TimeUnixNano + segment.OffsetNanos;

@@ -40,8 +40,9 @@ internal sealed record ReplayPlan(IReadOnlyList<ReplaySegment> Segments, double?
         }
 
         var runs = NezhaTimeline.Runs(faults)
-            .Select(run => new EventRange(Math.Max(run.FromUnixNano, range.FromUnixNano), Math.Min(run.ToUnixNano, range.ToUnixNano)))
-            .Where(run => run.FromUnixNano < run.ToUnixNano)
+            .Select(run => (run.Minutes, Range: new EventRange(
+                Math.Max(run.Range.FromUnixNano, range.FromUnixNano), Math.Min(run.Range.ToUnixNano, range.ToUnixNano))))
+            .Where(run => run.Range.FromUnixNano < run.Range.ToUnixNano)
             .ToList();
         if (runs.Count == 0)
         {
@@ -54,10 +55,10 @@ internal sealed record ReplayPlan(IReadOnlyList<ReplaySegment> Segments, double?
         {
             if (i > 0)
             {
-                offset -= Math.Max(0, runs[i].FromUnixNano - runs[i - 1].ToUnixNano - maxGap);
+                offset -= Math.Max(0, runs[i].Range.FromUnixNano - runs[i - 1].Range.ToUnixNano - maxGap);
             }
 
-            segments.Add(new ReplaySegment($"{Label} run {i + 1}/{runs.Count}", faults, runs[i], offset));
+            segments.Add(new ReplaySegment($"{Label} run {i + 1}/{runs.Count}", faults, runs[i].Range, offset, runs[i].Minutes));
         }
 
         return segments;
@@ -75,16 +76,17 @@ internal sealed record ReplayPlan(IReadOnlyList<ReplaySegment> Segments, double?
             throw new ReplayInputException("the replayed range is empty");
         }
 
+        List<ReplaySegment> faultSegments = FaultSegments(faults, range, options.CloseGaps);
         var segments = new List<ReplaySegment>();
         if (options.WithHistory)
         {
             NezhaSource history = dataset.History();
             EventRange historyRange = NezhaTimeline.Extent(history);
-            long offset = FaultSegments(faults, range, options.CloseGaps)[0].Range.FromUnixNano - NanosPerSecond - (historyRange.ToUnixNano - 1);
+            long offset = faultSegments[0].Range.FromUnixNano - NanosPerSecond - (historyRange.ToUnixNano - 1);
             segments.Add(new ReplaySegment("history (construct_data)", history, historyRange, offset));
         }
 
-        segments.AddRange(FaultSegments(faults, range, options.CloseGaps));
+        segments.AddRange(faultSegments);
         var plan = new ReplayPlan(segments, options.Speed);
         if (options.ShiftTo is not { } target)
         {
