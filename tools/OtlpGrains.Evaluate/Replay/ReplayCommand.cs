@@ -50,6 +50,16 @@ internal static class ReplayCommand
             return 2;
         }
 
+        return await RunAsync(plan, options, output, error, time, ct);
+    }
+
+    /// <summary>
+    /// Replays a plan built beforehand, so that the caller (an evaluation) can map the fault list's times with
+    /// <see cref="ReplayPlan.SentTime"/>. Built earlier than sent, a plan shifted to now only lands further in the past.
+    /// </summary>
+    public static async Task<int> RunAsync(
+        ReplayPlan plan, ReplayOptions options, TextWriter output, TextWriter error, TimeProvider time, CancellationToken ct)
+    {
         string speed = options.Speed is double s ? s.ToString("0.###", CultureInfo.InvariantCulture) + "x" : "max (as fast as acknowledged)";
         output.WriteLine($"replaying {options.Directory} to {options.Endpoint} at speed {speed}, up to {options.Batch} items per request");
         if (options.WithHistory)
@@ -57,9 +67,14 @@ internal static class ReplayCommand
             output.WriteLine("with history: the fault-free construct_data is replayed first, shifted to end 1 s before the first replayed event");
         }
 
-        if (plan.Segments[^1].OffsetNanos != 0)
+        if (options.CloseGaps is { } gap)
         {
-            output.WriteLine($"times shifted by {TimeSpan.FromTicks(plan.Segments[^1].OffsetNanos / 100):d\\.hh\\:mm\\:ss} (--shift-to)");
+            output.WriteLine($"gaps closed: {plan.Segments.Count(s => s.Minutes is not null)} recorded runs, at most {gap.TotalSeconds:0.#} s apart");
+        }
+
+        if (options.ShiftTo is not null)
+        {
+            output.WriteLine($"times shifted by {TimeSpan.FromTicks(plan.Segments[^1].OffsetNanos / 100):d\\.hh\\:mm\\:ss} (--shift-to; the last run's offset)");
         }
 
         using GrpcChannel channel = GrpcChannel.ForAddress(options.Endpoint, new GrpcChannelOptions
