@@ -5,7 +5,8 @@ internal static class Usage
 {
     public const string Text = "usage: OtlpGrains.Evaluate nab <nab-dir> [--detector NAME] [--out DIR]\n" +
         "       OtlpGrains.Evaluate loghub <loghub-dir> [--misses N]\n" +
-        "       OtlpGrains.Evaluate " + Training.TrainRequest.Usage;
+        "       OtlpGrains.Evaluate " + Training.TrainRequest.Usage + "\n" +
+        "       OtlpGrains.Evaluate " + Replay.ReplayOptions.Usage;
 
     public static int Fail(TextWriter error, string reason)
     {
