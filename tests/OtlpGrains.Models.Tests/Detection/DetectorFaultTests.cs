@@ -1,5 +1,6 @@
 using OtlpGrains.Models.Detection;
 using OtlpGrains.Models.Detection.Baseline;
+using OtlpGrains.Models.Detection.Corroborated;
 using OtlpGrains.Models.Detection.IsolationForest;
 using OtlpGrains.Models.Detection.Thresholds;
 using Xunit;
@@ -19,7 +20,7 @@ public sealed class DetectorFaultTests
     public static TheoryData<string, int, string[]> Faults()
     {
         var data = new TheoryData<string, int, string[]>();
-        foreach (string detector in new[] { BaselineModel.KindName, IsolationForestModel.KindName })
+        foreach (string detector in new[] { BaselineModel.KindName, IsolationForestModel.KindName, CorroboratedModel.KindName })
         {
             data.Add(detector, (int)Fault.Spike, ["p99"]);
             data.Add(detector, (int)Fault.LevelShift, ["p50", "p95", "p99"]);
@@ -35,6 +36,7 @@ public sealed class DetectorFaultTests
     {
         BaselineModel.KindName => new BaselineModel(FeatureSchema.Red, BaselineOptions.Default),
         IsolationForestModel.KindName => new IsolationForestModel(FeatureSchema.Red, IsolationForestOptions.Default),
+        CorroboratedModel.KindName => new CorroboratedModel(FeatureSchema.Red, CorroboratedOptions.Default),
         _ => throw new ArgumentException($"unknown detector {kind}", nameof(kind)),
     };
 
@@ -76,6 +78,7 @@ public sealed class DetectorFaultTests
     [Theory]
     [InlineData(BaselineModel.KindName)]
     [InlineData(IsolationForestModel.KindName)]
+    [InlineData(CorroboratedModel.KindName)]
     public void RaisesNoAlarmInSixCleanDays(string detector)
     {
         IAnomalyModel model = Create(detector);
