@@ -1,5 +1,6 @@
 // Evaluation commands over the data sets in ../shared/data, training against a running cluster, and replays into one.
 using OtlpGrains.Evaluate;
+using OtlpGrains.Evaluate.Rca;
 using OtlpGrains.Evaluate.Replay;
 using OtlpGrains.Evaluate.Training;
 
@@ -9,5 +10,6 @@ return args switch
     ["loghub", .. var rest] => LoghubCommand.Run(rest, Console.Out, Console.Error),
     ["train", .. var rest] => TrainCommand.Run(rest, Console.Out, Console.Error),
     ["replay", .. var rest] => ReplayCommand.Run(rest, Console.Out, Console.Error),
+    ["eval-rca", .. var rest] => EvalRcaCommand.Run(rest, Console.Out, Console.Error),
     _ => Usage.Fail(Console.Error, "expected a command"),
 };

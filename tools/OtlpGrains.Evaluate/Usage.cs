@@ -6,7 +6,8 @@ internal static class Usage
     public const string Text = "usage: OtlpGrains.Evaluate nab <nab-dir> [--detector NAME] [--out DIR]\n" +
         "       OtlpGrains.Evaluate loghub <loghub-dir> [--misses N]\n" +
         "       OtlpGrains.Evaluate " + Training.TrainRequest.Usage + "\n" +
-        "       OtlpGrains.Evaluate " + Replay.ReplayOptions.Usage;
+        "       OtlpGrains.Evaluate " + Replay.ReplayOptions.Usage + "\n" +
+        "       OtlpGrains.Evaluate " + Rca.EvalRcaCommand.Usage;
 
     public static int Fail(TextWriter error, string reason)
     {

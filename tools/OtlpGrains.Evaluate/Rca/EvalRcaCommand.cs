@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using OtlpGrains.Evaluate.Replay;
+using OtlpGrains.Models.Evaluation.Rca;
+
+namespace OtlpGrains.Evaluate.Rca;
+
+/// <summary>
+/// <c>eval-rca &lt;nezha-dir&gt; --api URL [replay options]</c>: replays a recorded fault day into a running cluster
+/// (its times shifted to end now, unless <c>--shift-to</c> says otherwise), waits <c>--settle</c> seconds for the last
+/// windows and incidents, reads <c>/api/v1/incidents</c>, matches incidents to the day's faults
+/// (<see cref="RcaScorer"/>), prints one line per fault on stderr, and then
+/// <c>RCA &lt;dataset&gt; faults= detected= AC@1= AC@3= Avg@5= MTTD_median_s=</c>.
+/// </summary>
+internal static class EvalRcaCommand
+{
+    public const string Usage = "eval-rca <nezha-dir> --api http://127.0.0.1:8080 [--settle SECONDS] [replay options]";
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var rest = new List<string>();
+        Uri api = new("http://127.0.0.1:8080");
+        TimeSpan settle = TimeSpan.FromSeconds(30);
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--api" && i + 1 < args.Length && Uri.TryCreate(args[i + 1], UriKind.Absolute, out Uri? parsed))
+            {
+                api = parsed;
+                i++;
+            }
+            else if (args[i] == "--settle" && i + 1 < args.Length && double.TryParse(args[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds >= 0)
+            {
+                settle = TimeSpan.FromSeconds(seconds);
+                i++;
+            }
+            else if (args[i] is "--api" or "--settle")
+            {
+                return Evaluate.Usage.Fail(error, $"{args[i]} needs {(args[i] == "--api" ? "an absolute URL" : "a number of seconds")}");
+            }
+            else
+            {
+                rest.Add(args[i]);
+            }
+        }
+
+        ReplayOptions? options = ReplayOptions.Parse(rest, out string? usageError);
+        if (options is null)
+        {
+            return Evaluate.Usage.Fail(error, usageError!);
+        }
+
+        options = options with { ShiftTo = options.ShiftTo ?? new ShiftTarget((DateTimeOffset?)null) };
+        return RunAsync(options, api, settle, output, error, CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    private static async Task<int> RunAsync(ReplayOptions options, Uri api, TimeSpan settle, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        NezhaDataset dataset;
+        ReplayPlan plan;
+        IReadOnlyList<NezhaFault> recorded;
+        try
+        {
+            dataset = NezhaDataset.Open(options.Directory);
+            plan = ReplayPlan.Build(dataset, options, TimeProvider.System.GetUtcNow());
+            recorded = NezhaFaultList.Read(dataset.FaultListFile);
+        }
+        catch (Exception e) when (e is ReplayInputException or IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+
+        // Only the faults whose injection falls in the replayed range of the day.
+        RcaFault[] faults = [.. recorded
+            .Where(f => Within(f.InjectedAt, options))
+            .Select(f => new RcaFault(f.Service, plan.SentTime(f.InjectedAt), f.Type))];
+        int replayed = await ReplayCommand.RunAsync(plan, options, output, error, TimeProvider.System, ct);
+        if (replayed == 2)
+        {
+            return 2;
+        }
+
+        output.WriteLine($"settling {settle.TotalSeconds:0} s for the last windows to close");
+        await Task.Delay(settle, ct);
+        RcaIncident[] incidents;
+        try
+        {
+            incidents = await ReadIncidentsAsync(api, ct);
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException)
+        {
+            error.WriteLine($"error: cannot read {api}api/v1/incidents: {e.Message.Split('\n')[0]}");
+            return 1;
+        }
+
+        RcaResult result = RcaScorer.Score(faults, incidents);
+        foreach (RcaOutcome outcome in result.Outcomes)
+        {
+            string found = outcome.Incident is { } i
+                ? FormattableString.Invariant($"incident {i.Id} after {outcome.TimeToDetect!.Value.TotalSeconds:0} s, rank {(outcome.Rank?.ToString(CultureInfo.InvariantCulture) ?? "-")} of [{string.Join(", ", i.RankedServices.Take(5))}]")
+                : "no incident";
+            error.WriteLine(FormattableString.Invariant($"fault {outcome.Fault.Type,-14} {outcome.Fault.Service,-32} at {outcome.Fault.InjectedAt:HH:mm:ss}: {found}"));
+        }
+
+        string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(options.Directory));
+        output.WriteLine(FormattableString.Invariant(
+            $"RCA {name} faults={result.Faults} detected={result.Detected} AC@1={result.AccuracyAt1:F3} AC@3={result.AccuracyAt3:F3} Avg@5={result.AverageAt5:F3} MTTD_median_s={(result.MedianTimeToDetectSeconds is { } m ? m.ToString("F0", CultureInfo.InvariantCulture) : "none")}"));
+        return 0;
+    }
+
+    private static bool Within(DateTimeOffset injected, ReplayOptions options)
+    {
+        var time = TimeOnly.FromTimeSpan(injected.UtcDateTime.TimeOfDay);
+        return (options.From is not { } from || time >= from) && (options.To is not { } to || time < to);
+    }
+
+    private static async Task<RcaIncident[]> ReadIncidentsAsync(Uri api, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(60) };
+        using JsonDocument document = await http.GetFromJsonAsync<JsonDocument>("api/v1/incidents", ct) ?? throw new JsonException("empty answer");
+        return [.. document.RootElement.GetProperty("incidents").EnumerateArray().Select(i => new RcaIncident(
+            i.GetProperty("id").GetString()!,
+            i.GetProperty("detectedAt").GetDateTimeOffset(),
+            [.. i.GetProperty("rootCauses").EnumerateArray().Select(c => c.GetProperty("service").GetString()!)]))];
+    }
+}
