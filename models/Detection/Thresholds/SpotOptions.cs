@@ -7,8 +7,19 @@ namespace OtlpGrains.Models.Detection.Thresholds;
 [GenerateSerializer, Immutable, Alias("otlpgrains.SpotOptions")]
 public sealed record SpotOptions
 {
-    /// <summary>Normal windows whose scores must be seen before the first verdict. Default: 500.</summary>
+    /// <summary>
+    /// Scores the history must hold before its thresholds count as calibrated. Until then every score is learned,
+    /// even one judged anomalous, so that a bar fitted early on too few scores cannot stay too low by refusing the
+    /// rough scores that would raise it. Default: 500.
+    /// </summary>
     [Id(0)] public int CalibrationWindows { get; init; } = 500;
+
+    /// <summary>
+    /// Scores seen before the first, provisional verdict (refitted every <see cref="RecalibrationWindows"/> while
+    /// calibrating). Default: 100 (about 17 minutes of 10 s windows), so a new service is judged long before its
+    /// thresholds have settled.
+    /// </summary>
+    [Id(11)] public int ProvisionalWindows { get; init; } = 100;
 
     /// <summary>Quantile of the history's scores taken as the peak threshold t. Default: 0.95.</summary>
     [Id(1)] public double PeakQuantile { get; init; } = 0.95;
@@ -55,6 +66,7 @@ public sealed record SpotOptions
     {
         Require(HistoryWindows is >= 20 and <= 100_000, $"HistoryWindows must be in [20, 100000], got {HistoryWindows}");
         Require(CalibrationWindows >= 20 && CalibrationWindows <= HistoryWindows, $"CalibrationWindows must be in [20, HistoryWindows], got {CalibrationWindows}");
+        Require(ProvisionalWindows >= 20 && ProvisionalWindows <= CalibrationWindows, $"ProvisionalWindows must be in [20, CalibrationWindows], got {ProvisionalWindows}");
         Require(RecalibrationWindows >= 1 && RecalibrationWindows <= HistoryWindows, $"RecalibrationWindows must be in [1, HistoryWindows], got {RecalibrationWindows}");
         Require(PeakQuantile is > 0.5 and < 1, $"PeakQuantile must be in (0.5, 1), got {PeakQuantile}");
         Require(WarningRisk is > 0 and < 0.5, $"WarningRisk must be in (0, 0.5), got {WarningRisk}");

@@ -22,12 +22,13 @@ public sealed class SpotThreshold
     [Id(4)] private double _peakThreshold = double.NaN;
     [Id(5)] private double _warning = double.NaN;
     [Id(6)] private double _critical = double.NaN;
+    [Id(8)] private int _seen;
 
     // Working space for the refit's sorted copy; not part of the state (no [Id]), so a restored state allocates anew.
     [NonSerialized]
     private double[]? _sorted;
 
-    /// <summary>True once the calibration windows have been seen and verdicts are given.</summary>
+    /// <summary>True once verdicts are given (after <see cref="SpotOptions.ProvisionalWindows"/> scores).</summary>
     public bool IsCalibrated => !double.IsNaN(_peakThreshold);
 
     /// <summary>The warning threshold in force (NaN while calibrating).</summary>
@@ -39,7 +40,10 @@ public sealed class SpotThreshold
     /// <summary>The peak threshold t the excesses are measured from (NaN while calibrating).</summary>
     public double PeakThreshold => _peakThreshold;
 
-    /// <summary>Judges one window's score against the thresholds in force, then learns it if it was normal.</summary>
+    /// <summary>
+    /// Judges one window's score against the thresholds in force (none before <see cref="SpotOptions.ProvisionalWindows"/>
+    /// scores), then learns it: always while calibrating, afterwards only when it was normal.
+    /// </summary>
     public AnomalySeverity Observe(double score, SpotOptions options)
     {
         if (!double.IsFinite(score))
@@ -51,7 +55,8 @@ public sealed class SpotThreshold
             : score > _critical ? AnomalySeverity.Critical
             : score > _warning ? AnomalySeverity.Warning
             : AnomalySeverity.None;
-        if (severity != AnomalySeverity.None)
+        bool calibrating = _seen < options.CalibrationWindows;
+        if (severity != AnomalySeverity.None && !calibrating)
         {
             return severity;
         }
@@ -66,13 +71,14 @@ public sealed class SpotThreshold
         _history[_next] = (ushort)Math.Round(Math.Clamp(score, 0, 1) * ushort.MaxValue);
         _next = (_next + 1) % _history.Length;
         _count = Math.Min(_count + 1, _history.Length);
+        _seen = Math.Min(_seen + 1, int.MaxValue);
         _sinceCalibration++;
-        if (IsCalibrated ? _sinceCalibration >= options.RecalibrationWindows : _count >= options.CalibrationWindows)
+        if (IsCalibrated ? _sinceCalibration >= options.RecalibrationWindows : _count >= options.ProvisionalWindows)
         {
             Calibrate(options);
         }
 
-        return AnomalySeverity.None;
+        return severity;
     }
 
     private void Calibrate(SpotOptions options)

@@ -49,7 +49,7 @@ public sealed class SpotThresholdTests
     {
         var threshold = new SpotThreshold();
         var options = SpotOptions.Default;
-        for (int w = 0; w < options.CalibrationWindows - 1; w++)
+        for (int w = 0; w < options.ProvisionalWindows - 1; w++)
         {
             Assert.Equal(AnomalySeverity.None, threshold.Observe(w % 10 == 0 ? 0.99 : 0, options));
             Assert.Equal(AnomalySeverity.None, threshold.Observe(double.NaN, options));
