@@ -21,21 +21,9 @@ internal static class NezhaLogFile
         CsvHeader header = CsvHeader.Read(reader, source);
         int timestamp = header.IndexOf("Timestamp"), time = header.IndexOf("TimeUnixNano"), pod = header.IndexOf("PodName");
         int traceId = header.IndexOf("TraceID"), spanId = header.IndexOf("SpanID"), log = header.IndexOf("Log");
-        int width = header.Columns.Length;
         var lines = new List<NezhaLogLine>();
-        for (string[]? row; (row = reader.Read()) is not null;)
+        foreach (string[] row in CsvRows.Fitting(reader, header, source, malformed))
         {
-            if (row.Length == 1 && row[0].Length == 0)
-            {
-                continue;
-            }
-
-            if (row.Length != width)
-            {
-                MalformedRows.Skip(malformed, $"{source}: record {reader.Record} has {row.Length} fields, the header {width}");
-                continue;
-            }
-
             if (TimeOf(row[time], row[timestamp]) is not long at)
             {
                 MalformedRows.Skip(malformed, $"{source}: record {reader.Record} has neither a TimeUnixNano ('{row[time]}') nor a Timestamp ('{row[timestamp]}') to go by");

@@ -20,21 +20,9 @@ internal static class NezhaTraceFile
         int traceId = header.IndexOf("TraceID"), spanId = header.IndexOf("SpanID"), parentId = header.IndexOf("ParentID");
         int pod = header.IndexOf("PodName"), operation = header.IndexOf("OperationName");
         int start = header.IndexOf("StartTimeUnixNano"), end = header.IndexOf("EndTimeUnixNano");
-        int width = header.Columns.Length;
         var spans = new List<NezhaSpan>();
-        for (string[]? row; (row = reader.Read()) is not null;)
+        foreach (string[] row in CsvRows.Fitting(reader, header, source, malformed))
         {
-            if (row.Length == 1 && row[0].Length == 0)
-            {
-                continue;
-            }
-
-            if (row.Length != width)
-            {
-                MalformedRows.Skip(malformed, $"{source}: record {reader.Record} has {row.Length} fields, the header {width}");
-                continue;
-            }
-
             string parent = row[parentId];
             spans.Add(new NezhaSpan(
                 row[traceId],
