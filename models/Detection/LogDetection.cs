@@ -10,7 +10,9 @@ namespace OtlpGrains.Models.Detection;
 /// count against the template's own usual frequency (<see cref="TemplateFrequency"/>); a template new in this window
 /// is judged as one that had been at zero, so a new template that arrives in numbers is surprising and a lone line
 /// is not. The window's score is its strongest alerting template's (WARN or worse: a surge of INFO lines is not paged
-/// on), less ln(templates judged), and goes through the service's adaptive threshold like a RED score. The last
+/// on), less ln(templates judged), and goes through the service's adaptive threshold like a RED score. Once the
+/// threshold gives verdicts, a template of level ERROR or worse first seen in the window with at least
+/// <see cref="NewErrorLines"/> lines there raises at least a warning: new error templates are flagged as such. The last
 /// score of each template is kept for the API. Bounded by the service's templates.
 /// </summary>
 [GenerateSerializer, Alias("otlpgrains.LogDetection")]
@@ -18,6 +20,12 @@ public sealed class LogDetection
 {
     /// <summary>OTLP severity number from which a template can raise an event (WARN).</summary>
     public const byte AlertingSeverity = 13;
+
+    /// <summary>OTLP severity number of ERROR.</summary>
+    public const byte ErrorSeverity = 17;
+
+    /// <summary>Lines a template first seen in a window must have there to be flagged as a new error template.</summary>
+    public const int NewErrorLines = 3;
 
     private const double HalfScoreSurprise = 13.8;
 
@@ -53,16 +61,26 @@ public sealed class LogDetection
 
         double looked = Math.Log(Math.Max(1, alerting.Count));
         double score = alerting.Count == 0 ? 0 : ToScore(Math.Max(0, alerting.Max(a => a.Score) - looked));
+        bool judged = _threshold.IsCalibrated;
         AnomalySeverity severity = _threshold.Observe(score, options);
         _frequency.Learn(window.Templates);
+
+        // A new ERROR template arriving in numbers is news even when its frequency is not yet surprising enough.
+        var newErrors = alerting.Where(a => a.Info.MaxSeverity >= ErrorSeverity && a.Count >= NewErrorLines && a.Info.FirstSeenUnixNano >= window.StartUnixNano).ToList();
+        bool newErrorOnly = judged && severity == AnomalySeverity.None && newErrors.Count > 0;
+        if (newErrorOnly)
+        {
+            severity = AnomalySeverity.Warning;
+        }
+
         double inForce = severity == AnomalySeverity.Critical ? _threshold.Critical : _threshold.Warning;
         if (severity == AnomalySeverity.None)
         {
             return (new AnomalyVerdict(severity, score, inForce, []), []);
         }
 
-        LogTemplateRef[] drivers = [.. alerting
-            .Where(a => ToScore(Math.Max(0, a.Score - looked)) > _threshold.Warning)
+        LogTemplateRef[] drivers = [.. (newErrorOnly ? newErrors : alerting)
+            .Where(a => newErrorOnly || ToScore(Math.Max(0, a.Score - looked)) > _threshold.Warning)
             .OrderByDescending(a => a.Score)
             .Select(a => new LogTemplateRef(
                 a.Info.Id,

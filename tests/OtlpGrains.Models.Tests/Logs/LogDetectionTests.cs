@@ -59,6 +59,38 @@ public sealed class LogDetectionTests : IDisposable
     }
 
     [Fact]
+    public void ANewErrorTemplateOfAFewLinesIsAWarning()
+    {
+        var (statistics, detection) = Create();
+        var random = new Random(6);
+        var events = new List<(int Window, AnomalyEvent Event)>();
+        for (int w = 0; w < 260; w++)
+        {
+            var lines = Ordinary(w, random);
+            if (w == 200)
+            {
+                lines.AddRange(Enumerable.Range(0, 2).Select(i => Line(w, 17, $"lock {i} lost on shard {i * 7}")));
+            }
+
+            if (w == 230)
+            {
+                lines.AddRange(Enumerable.Range(0, 5).Select(i => Line(w, 17, $"NullPointerException in OrderMapper line {i + 40}")));
+            }
+
+            events.AddRange(Feed(statistics, detection, lines).Select(e => (w, e)));
+        }
+
+        // Two new error lines are not enough; five are, as a warning naming the new template.
+        var (window, anomaly) = Assert.Single(events);
+        Assert.Equal(232, window);
+        Assert.Equal("warning", anomaly.Severity);
+        LogTemplateRef template = Assert.Single(anomaly.Templates);
+        Assert.Equal("NullPointerException in OrderMapper line <*>", template.Text);
+        Assert.True(template.New);
+        Assert.Equal(5, template.Count);
+    }
+
+    [Fact]
     public void TemplatesKeepTheirIdsThroughACheckpoint()
     {
         var (statistics, detection) = Create();
