@@ -36,6 +36,17 @@ public static class GrainsSiloBuilderExtensions
         return silo;
     }
 
+    /// <summary>Every grain storage of <see cref="StorageNames.Hosted"/>, in the silo's memory.</summary>
+    public static ISiloBuilder AddOtlpGrainsMemoryStorage(this ISiloBuilder silo)
+    {
+        foreach (string name in StorageNames.Hosted)
+        {
+            silo.AddMemoryGrainStorage(name);
+        }
+
+        return silo;
+    }
+
     /// <summary>
     /// The stream provider <see cref="StreamNames.Provider"/>: memory streams, whose subscriptions live in the grain
     /// storage <see cref="StorageNames.PubSub"/> that the host registers (memory, or PostgreSQL in durable mode).

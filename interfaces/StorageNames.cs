@@ -17,4 +17,10 @@ public static class StorageNames
 
     /// <summary>The incident directory's grain storage (memory, or PostgreSQL in durable mode).</summary>
     public const string Incidents = "incidents";
+
+    /// <summary>
+    /// The grain storages a host registers, in memory or in PostgreSQL (the kept traces have their own bounded store):
+    /// one list, so a new storage cannot be forgotten by one host or test cluster.
+    /// </summary>
+    public static IReadOnlyList<string> Hosted { get; } = [Services, Models, Incidents, PubSub];
 }

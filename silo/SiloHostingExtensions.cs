@@ -43,10 +43,7 @@ public static class SiloHostingExtensions
             {
                 silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
                 silo.Configure<EndpointOptions>(endpoints => endpoints.AdvertisedIPAddress = IPAddress.Loopback);
-                silo.AddMemoryGrainStorage(StorageNames.Services);
-                silo.AddMemoryGrainStorage(StorageNames.Models);
-                silo.AddMemoryGrainStorage(StorageNames.Incidents);
-                silo.AddMemoryGrainStorage(StorageNames.PubSub);
+                silo.AddOtlpGrainsMemoryStorage();
             }
 
             silo.AddBoundedMemoryTraceStore();
@@ -74,28 +71,17 @@ public static class SiloHostingExtensions
             o.Invariant = NpgsqlInvariant;
             o.ConnectionString = connectionString;
         });
-        silo.AddAdoNetGrainStorage(StorageNames.Services, o =>
-        {
-            o.Invariant = NpgsqlInvariant;
-            o.ConnectionString = connectionString;
-        });
-        silo.AddAdoNetGrainStorage(StorageNames.Models, o =>
-        {
-            o.Invariant = NpgsqlInvariant;
-            o.ConnectionString = connectionString;
-        });
-        silo.AddAdoNetGrainStorage(StorageNames.Incidents, o =>
-        {
-            o.Invariant = NpgsqlInvariant;
-            o.ConnectionString = connectionString;
-        });
 
-        // Stream subscriptions in the same grain storage table (OrleansStorage), under their own provider name.
-        silo.AddAdoNetGrainStorage(StorageNames.PubSub, o =>
+        // Stream subscriptions (PubSubStore) too, in the same grain storage table (OrleansStorage) under their own name.
+        foreach (string name in StorageNames.Hosted)
         {
-            o.Invariant = NpgsqlInvariant;
-            o.ConnectionString = connectionString;
-        });
+            silo.AddAdoNetGrainStorage(name, o =>
+            {
+                o.Invariant = NpgsqlInvariant;
+                o.ConnectionString = connectionString;
+            });
+        }
+
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = NpgsqlInvariant;

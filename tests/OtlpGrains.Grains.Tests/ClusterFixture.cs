@@ -7,22 +7,8 @@ using Xunit;
 namespace OtlpGrains.Grains.Tests;
 
 /// <summary>A two-silo in-process test cluster with the grains registered as the silo host registers them.</summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public sealed class ClusterFixture : TwoSiloCluster<ClusterFixture.SiloConfigurator>
 {
-    public TestCluster Cluster { get; private set; } = null!;
-
-    public IGrainFactory Grains => Cluster.GrainFactory;
-
-    public async Task InitializeAsync()
-    {
-        var builder = new TestClusterBuilder(2);
-        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-    }
-
-    public async Task DisposeAsync() => await Cluster.DisposeAsync();
-
     /// <summary>Polls until <paramref name="check"/> holds or 20 s pass; returns the last value for the assertion.</summary>
     public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> check)
     {
@@ -39,17 +25,15 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
     }
 
-    private sealed class SiloConfigurator : ISiloConfigurator
+    public sealed class SiloConfigurator : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder silo)
+        public void Configure(ISiloBuilder siloBuilder)
         {
-            silo.AddMemoryGrainStorage(StorageNames.Services);
-            silo.AddMemoryGrainStorage(StorageNames.Incidents);
-            silo.AddMemoryGrainStorage(StorageNames.PubSub);
-            silo.AddBoundedMemoryTraceStore();
-            silo.AddOtlpGrains();
-            silo.AddOtlpGrainsStreams();
-            silo.Services.Configure<TraceOptions>(o =>
+            siloBuilder.AddOtlpGrainsMemoryStorage();
+            siloBuilder.AddBoundedMemoryTraceStore();
+            siloBuilder.AddOtlpGrains();
+            siloBuilder.AddOtlpGrainsStreams();
+            siloBuilder.Services.Configure<TraceOptions>(o =>
             {
                 o.IdleSeconds = 0.5;
                 o.SampleProbability = 0;

@@ -14,27 +14,12 @@ namespace OtlpGrains.Grains.Tests.Models;
 /// (provider <c>streams</c> with its <c>PubSubStore</c>, on the silos and the test's client) and the test-only codec.
 /// Kept apart from <see cref="ClusterFixture"/> for its small artifact limit.
 /// </summary>
-public sealed class ModelClusterFixture : IAsyncLifetime
+public sealed class ModelClusterFixture : TwoSiloCluster<ModelClusterFixture.SiloConfigurator>
 {
     /// <summary>Artifacts above this are refused, so an oversize test need not ship 16 MiB.</summary>
     public const long MaxArtifactBytes = 64 * 1024;
 
-    public TestCluster Cluster { get; private set; } = null!;
-
-    public IGrainFactory Grains => Cluster.GrainFactory;
-
     public IModelRegistryGrain Registry => Grains.GetGrain<IModelRegistryGrain>(IModelRegistryGrain.DefaultKey);
-
-    public async Task InitializeAsync()
-    {
-        var builder = new TestClusterBuilder(2);
-        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
-        builder.AddClientBuilderConfigurator<ClientConfigurator>();
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-    }
-
-    public async Task DisposeAsync() => await Cluster.DisposeAsync();
 
     /// <summary>A model name no other test uses.</summary>
     public static string FreshName() => "m-" + Guid.NewGuid().ToString("N")[..12];
@@ -43,29 +28,20 @@ public sealed class ModelClusterFixture : IAsyncLifetime
     public IEnumerable<ModelCache> Caches() =>
         Cluster.Silos.Cast<InProcessSiloHandle>().Select(s => s.ServiceProvider.GetRequiredService<ModelCache>());
 
-    private sealed class SiloConfigurator : ISiloConfigurator
+    public sealed class SiloConfigurator : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder silo)
+        public void Configure(ISiloBuilder siloBuilder)
         {
-            silo.AddMemoryGrainStorage(StorageNames.Services);
-            silo.AddMemoryGrainStorage(StorageNames.Models);
-            silo.AddMemoryGrainStorage(StorageNames.Incidents);
-            silo.AddMemoryGrainStorage(StorageNames.PubSub);
-            silo.AddOtlpGrainsStreams();
-            silo.AddBoundedMemoryTraceStore();
-            silo.AddOtlpGrains();
-            silo.Services.AddSingleton<IModelCodec, TestConstantCodec>();
+            siloBuilder.AddOtlpGrainsMemoryStorage();
+            siloBuilder.AddOtlpGrainsStreams();
+            siloBuilder.AddBoundedMemoryTraceStore();
+            siloBuilder.AddOtlpGrains();
+            siloBuilder.Services.AddSingleton<IModelCodec, TestConstantCodec>();
 
             // Grain state in Orleans' binary format, as the silo host stores it.
-            silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
-            silo.Services.Configure<ModelRegistryOptions>(o => o.MaxArtifactBytes = MaxArtifactBytes);
+            siloBuilder.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
+            siloBuilder.Services.Configure<ModelRegistryOptions>(o => o.MaxArtifactBytes = MaxArtifactBytes);
         }
-    }
-
-    private sealed class ClientConfigurator : IClientBuilderConfigurator
-    {
-        public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder client) =>
-            client.AddMemoryStreams(StreamNames.Provider);
     }
 }
 
