@@ -6,40 +6,23 @@ namespace OtlpGrains.Models.Detection.Baseline;
 /// The default detector of every service: a robust, seasonal streaming baseline per signal
 /// (<see cref="SignalBaseline"/>). A signal's score maps its surprise s (nats) to s / (s + h), with h
 /// <see cref="BaselineOptions.HalfScoreSurprise"/>, after taking ln(signals judged) off every signal's surprise for
-/// having looked at several; the window's score is that of its most surprising signal. In a RED window only rises of the error ratio and the latencies count
-/// (<see cref="SignalDirections"/>).
+/// having looked at several; the window's score is that of its most surprising signal. In a RED window only rises of
+/// the error ratio and the latencies count (<see cref="SignalDirections"/>).
 /// </summary>
-public sealed class BaselineModel : IAnomalyModel
+public sealed class BaselineModel : SignalModel<BaselineOptions, BaselineState>
 {
     /// <summary>The kind name in artifacts and the registry.</summary>
     public const string KindName = "baseline";
 
     public BaselineModel(FeatureSchema schema, BaselineOptions options)
+        : base(schema, options)
     {
-        ArgumentNullException.ThrowIfNull(schema);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        Schema = schema;
-        Options = options;
     }
 
-    public string Kind => KindName;
+    public override string Kind => KindName;
 
-    public FeatureSchema Schema { get; }
-
-    public BaselineOptions Options { get; }
-
-    public DetectorState NewState() => new BaselineState();
-
-    public AnomalyScore Score(DetectorState state, long windowStartUnixNano, ReadOnlySpan<double> values)
+    protected override AnomalyScore Score(BaselineState baseline, long windowStartUnixNano, ReadOnlySpan<double> values, int followed)
     {
-        if (state is not BaselineState baseline)
-        {
-            throw new ArgumentException($"a {KindName} model cannot use a state of kind '{state?.Kind}'", nameof(state));
-        }
-
-        // An open-ended schema follows every value up to the cap; a closed one only its named signals.
-        int followed = Math.Min(Schema.OpenEnded ? values.Length : Math.Min(values.Length, Schema.Signals.Length), Options.MaxSignals);
         var scores = new double[values.Length];
         Array.Fill(scores, double.NaN);
         ReadOnlySpan<SignalBaseline> signals = baseline.Signals(followed, Options);

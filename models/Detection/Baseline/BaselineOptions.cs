@@ -7,7 +7,7 @@ namespace OtlpGrains.Models.Detection.Baseline;
 /// <c>baseline</c> model is these values plus its <see cref="FeatureSchema"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("otlpgrains.BaselineOptions")]
-public sealed record BaselineOptions
+public sealed record BaselineOptions : ISignalModelOptions
 {
     /// <summary>Recent windows kept per signal for the robust level and scales. Default: 64.</summary>
     [Id(0)] public int RecentWindows { get; init; } = 64;

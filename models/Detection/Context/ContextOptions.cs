@@ -7,7 +7,7 @@ namespace OtlpGrains.Models.Detection.Context;
 /// <c>context</c> model is these values plus its <see cref="FeatureSchema"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("otlpgrains.ContextOptions")]
-public sealed record ContextOptions
+public sealed record ContextOptions : ISignalModelOptions
 {
     /// <summary>
     /// Windows a signal only collects before its bins are set: their range, divided into <see cref="Bins"/>, gives the

@@ -12,7 +12,7 @@ namespace OtlpGrains.Models.Detection.IsolationForest;
 /// [0, 1] as s / (s + h), like the baseline's. A signal's score is the window's score times its share of
 /// the splits that isolated the window, relative to the signal with the largest share.
 /// </summary>
-public sealed class IsolationForestModel : IAnomalyModel
+public sealed class IsolationForestModel : SignalModel<IsolationForestOptions, IsolationForestState>
 {
     /// <summary>The kind name in artifacts and the registry.</summary>
     public const string KindName = "iforest";
@@ -27,30 +27,14 @@ public sealed class IsolationForestModel : IAnomalyModel
     private static readonly double Ln2 = Math.Log(2);
 
     public IsolationForestModel(FeatureSchema schema, IsolationForestOptions options)
+        : base(schema, options)
     {
-        ArgumentNullException.ThrowIfNull(schema);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        Schema = schema;
-        Options = options;
     }
 
-    public string Kind => KindName;
+    public override string Kind => KindName;
 
-    public FeatureSchema Schema { get; }
-
-    public IsolationForestOptions Options { get; }
-
-    public DetectorState NewState() => new IsolationForestState();
-
-    public AnomalyScore Score(DetectorState state, long windowStartUnixNano, ReadOnlySpan<double> values)
+    protected override AnomalyScore Score(IsolationForestState forest, long windowStartUnixNano, ReadOnlySpan<double> values, int followed)
     {
-        if (state is not IsolationForestState forest)
-        {
-            throw new ArgumentException($"an {KindName} model cannot use a state of kind '{state?.Kind}'", nameof(state));
-        }
-
-        int followed = Math.Min(Schema.OpenEnded ? values.Length : Math.Min(values.Length, Schema.Signals.Length), Options.MaxSignals);
         if (followed == 0)
         {
             return AnomalyScore.Unknown(values.Length);

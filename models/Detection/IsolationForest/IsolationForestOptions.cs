@@ -7,7 +7,7 @@ namespace OtlpGrains.Models.Detection.IsolationForest;
 /// of an <c>iforest</c> model (each service grows its own trees from its own normal windows).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("otlpgrains.IsolationForestOptions")]
-public sealed record IsolationForestOptions
+public sealed record IsolationForestOptions : ISignalModelOptions
 {
     /// <summary>Trees in the forest. Default: 32.</summary>
     [Id(0)] public int Trees { get; init; } = 32;
