@@ -1,5 +1,6 @@
 using OpenTelemetry.Proto.Collector.Logs.V1;
 using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Detection;
 
 namespace OtlpGrains.Gateway.Ingest;
 
@@ -10,8 +11,6 @@ namespace OtlpGrains.Gateway.Ingest;
 /// </summary>
 internal static class LogRequestSplitter
 {
-    // OTLP's SEVERITY_NUMBER_ERROR: ERROR to FATAL4 mark their trace for tail sampling.
-    private const int ErrorSeverity = 17;
 
     public static SignalIngestPlan<ServiceLogBatch> Split(ExportLogsServiceRequest request, Guid batchId, long receivedUnixNano)
     {
@@ -53,7 +52,7 @@ internal static class LogRequestSplitter
                         : (ulong)receivedUnixNano;
                     LogLine line = LogLineReader.Read(record, (long)time, out bool wasCut);
                     stamps.Add(line);
-                    if (line.HasTrace && line.SeverityNumber >= ErrorSeverity)
+                    if (line.HasTrace && line.SeverityNumber >= LogDetection.ErrorSeverity)
                     {
                         (errorTraces ??= []).Add(new TraceKey(line.TraceIdHigh, line.TraceIdLow));
                     }

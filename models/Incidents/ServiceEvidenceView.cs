@@ -1,4 +1,5 @@
 using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Detection;
 using OtlpGrains.Models.Logs;
 using OtlpGrains.Models.Services;
 using OtlpGrains.Models.Statistics;
@@ -32,7 +33,7 @@ public static class ServiceEvidenceView
         double scale = Math.Max(1, (to - from).TotalSeconds) / Math.Max(1, (baselineTo - baselineFrom).TotalSeconds);
         TemplateShift[] templates = [.. now
             .Select(t => (Info: statistics.Templates.Info(t.Key), Count: t.Value, Before: before.GetValueOrDefault(t.Key)))
-            .Where(t => t.Info.MaxSeverity >= 13 && t.Count > t.Before * scale)
+            .Where(t => t.Info.MaxSeverity >= LogDetection.AlertingSeverity && t.Count > t.Before * scale)
             .OrderByDescending(t => t.Count - (t.Before * scale))
             .Take(MaxTemplates)
             .Select(t => new TemplateShift(t.Info.Id, t.Info.Text, SeverityName(t.Info.MaxSeverity), t.Count, t.Before))];
