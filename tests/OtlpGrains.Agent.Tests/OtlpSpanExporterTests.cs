@@ -59,7 +59,8 @@ public sealed class OtlpSpanExporterTests
         Assert.Equal(10, seen?.GetProperty("requests").GetInt64());
         Assert.Equal(1, seen?.GetProperty("errors").GetInt64());
 
-        var detail = await silo.EventuallyAsync($"/api/v1/services/{service}", d => d.GetProperty("downstream").GetArrayLength() == 1);
+        // Edge calls reach the service as each trace completes and the silo's edge buffer flushes: wait for all ten.
+        var detail = await silo.EventuallyAsync($"/api/v1/services/{service}", d => d.GetProperty("downstream").GetArrayLength() == 1 && d.GetProperty("downstream")[0].GetProperty("calls").GetInt64() == 10);
         var edge = detail.GetProperty("downstream")[0];
         Assert.Equal("postgresql", edge.GetProperty("server").GetString());
         Assert.Equal(10, edge.GetProperty("calls").GetInt64());
