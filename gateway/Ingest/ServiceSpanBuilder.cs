@@ -9,7 +9,7 @@ internal sealed class ServiceSpanBuilder
     private readonly List<string> _operations = [];
     private readonly List<ServiceSpan> _spans = [];
 
-    public void Add(string operation, long endUnixNano, long durationNanos, SpanKindCode kind, SpanRole role)
+    public void Add(string operation, ulong spanId, long endUnixNano, long durationNanos, SpanKindCode kind, SpanRole role)
     {
         if (!_operationIndex.TryGetValue(operation, out var index))
         {
@@ -18,7 +18,7 @@ internal sealed class ServiceSpanBuilder
             _operations.Add(operation);
         }
 
-        _spans.Add(new ServiceSpan(endUnixNano, durationNanos, index, kind, role));
+        _spans.Add(new ServiceSpan(endUnixNano, durationNanos, index, kind, role) { SpanId = spanId });
     }
 
     public ServiceSpanBatch Build(Guid batchId) => new(batchId, [.. _operations], [.. _spans]);

@@ -45,7 +45,8 @@ internal static class TraceRequestSplitter
                     var kind = KindOf(span.Kind);
                     var start = (long)span.StartTimeUnixNano;
                     var end = (long)span.EndTimeUnixNano;
-                    builder.Add(span.Name, end, Math.Max(0, end - start), kind, role);
+                    ulong spanId = BinaryPrimitives.ReadUInt64BigEndian(span.SpanId.Span);
+                    builder.Add(span.Name, spanId, end, Math.Max(0, end - start), kind, role);
 
                     var key = TraceKey.From(span.TraceId.Span);
                     if (!traces.TryGetValue(key, out var traceSpans))
@@ -56,7 +57,7 @@ internal static class TraceRequestSplitter
 
                     var parent = !SpanValidator.HasParent(span) ? 0 : BinaryPrimitives.ReadUInt64BigEndian(span.ParentSpanId.Span);
                     traceSpans.Add(new TraceSpan(
-                        BinaryPrimitives.ReadUInt64BigEndian(span.SpanId.Span),
+                        spanId,
                         parent,
                         service,
                         span.Name,

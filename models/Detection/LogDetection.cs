@@ -13,7 +13,9 @@ namespace OtlpGrains.Models.Detection;
 /// on), less ln(templates judged), and goes through the service's adaptive threshold like a RED score. Once the
 /// threshold gives verdicts, a template of level ERROR or worse first seen in the window with at least
 /// <see cref="NewErrorLines"/> lines there raises at least a warning: new error templates are flagged as such. The last
-/// score of each template is kept for the API. Bounded by the service's templates.
+/// score of each template is kept for the API. The same window is also judged for changed code paths
+/// (<see cref="PatternDetection"/>); the stronger of the two verdicts stands, and a shifted transition is named in the
+/// signals as <c>pattern A->B</c> (template ids). Bounded by the service's templates.
 /// </summary>
 [GenerateSerializer, Alias("otlpgrains.LogDetection")]
 public sealed class LogDetection
@@ -32,6 +34,10 @@ public sealed class LogDetection
     [Id(0)] private readonly TemplateFrequency _frequency = new();
     [Id(1)] private readonly SpotThreshold _threshold = new();
     [Id(2)] private readonly Dictionary<int, double> _lastScores = [];
+    [Id(3)] private readonly PatternDetection _patterns = new();
+
+    /// <summary>The service's code-path detection.</summary>
+    public PatternDetection Patterns => _patterns;
 
     /// <summary>The score of each template in the last window it appeared in.</summary>
     public IReadOnlyDictionary<int, double> LastScores => _lastScores;
@@ -74,6 +80,14 @@ public sealed class LogDetection
         }
 
         double inForce = severity == AnomalySeverity.Critical ? _threshold.Critical : _threshold.Warning;
+        (AnomalySeverity pathSeverity, double pathSurprise, List<PatternShift> shifts) = _patterns.Score(window);
+        string[] pathSignals = pathSeverity == AnomalySeverity.None ? [] : [.. shifts.Take(3).Select(s => $"pattern {s.From}->{s.To}")];
+        if (pathSeverity > severity)
+        {
+            // Only a changed code path: the verdict is the pattern's.
+            return (new AnomalyVerdict(pathSeverity, ToScore(pathSurprise), ToScore(PatternDetection.WarningSurprise), pathSignals), []);
+        }
+
         if (severity == AnomalySeverity.None)
         {
             return (new AnomalyVerdict(severity, score, inForce, []), []);
@@ -88,7 +102,7 @@ public sealed class LogDetection
                 LogSeverity.Names[LogSeverity.IndexOf(a.Info.MaxSeverity)],
                 a.Count,
                 a.Info.FirstSeenUnixNano >= window.StartUnixNano))];
-        return (new AnomalyVerdict(severity, score, inForce, [.. drivers.Select(d => $"template {d.Id}")]), drivers);
+        return (new AnomalyVerdict(severity, score, inForce, [.. drivers.Select(d => $"template {d.Id}"), .. pathSignals]), drivers);
     }
 
     private static double ToScore(double surprise) => surprise / (surprise + HalfScoreSurprise);

@@ -28,4 +28,7 @@ public sealed record ClosedWindow(
 {
     /// <summary>Log windows: records per template id, by id; empty for the other signals.</summary>
     [Id(5)] public KeyValuePair<int, long>[] Templates { get; init; } = [];
+
+    /// <summary>Log windows: transitions (template A then B in one span) by packed key, ascending; empty for the other signals.</summary>
+    [Id(6)] public KeyValuePair<long, long>[] Transitions { get; init; } = [];
 }

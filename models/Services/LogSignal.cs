@@ -1,4 +1,5 @@
 using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Logs;
 using OtlpGrains.Models.Statistics;
 
 namespace OtlpGrains.Models.Services;
@@ -22,7 +23,7 @@ internal sealed class LogSignal
     /// Counts log records in the totals and, by severity and by template (<paramref name="templates"/>, one id per
     /// record), in the window of their event time.
     /// </summary>
-    public void Add(ServiceLogBatch batch, ReadOnlySpan<int> templates, long nowUnixNano, ServiceCounters counters)
+    public void Add(ServiceLogBatch batch, ReadOnlySpan<int> templates, SpanTemplateChain chain, long nowUnixNano, ServiceCounters counters)
     {
         counters.CountLogs(batch.Logs.Length);
         ReadOnlySpan<LogLine> logs = batch.Logs;
@@ -33,6 +34,35 @@ internal sealed class LogSignal
             {
                 window.BySeverity[LogSeverity.IndexOf(logs[i].SeverityNumber)]++;
                 window.CountTemplate(templates[i]);
+            }
+
+            (long start, long transition) = chain.Follow(logs[i].SpanId, templates[i]);
+            if (window is not null)
+            {
+                window.CountTransition(start);
+                window.CountTransition(transition);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Counts the code-path steps of a service's spans that ended (<see cref="SpanTemplateChain.Close"/>) in the log
+    /// window of their end: SERVER, CONSUMER and INTERNAL spans, whose code may log; not calls out.
+    /// </summary>
+    public void AddSpanSteps(ServiceSpanBatch batch, ReadOnlySpan<int> operationIds, SpanTemplateChain chain, long nowUnixNano)
+    {
+        foreach (ref readonly ServiceSpan span in batch.Spans.AsSpan())
+        {
+            if (span.SpanId == 0 || span.Kind is SpanKindCode.Client or SpanKindCode.Producer || (uint)span.Operation >= (uint)operationIds.Length || operationIds[span.Operation] < 0)
+            {
+                continue;
+            }
+
+            (long start, long transition) = chain.Close(span.SpanId, TemplateTransition.Operation(operationIds[span.Operation]));
+            if (_windows.Place(span.EndUnixNano, nowUnixNano) is { } window)
+            {
+                window.CountTransition(start);
+                window.CountTransition(transition);
             }
         }
     }
@@ -50,6 +80,7 @@ internal sealed class LogSignal
                 Array.ConvertAll(window.Bucket.BySeverity, count => (double)count))
             {
                 Templates = [.. window.Bucket.ByTemplate.OrderBy(t => t.Key)],
+                Transitions = [.. window.Bucket.ByTransition.OrderBy(t => t.Key)],
             });
         }
     }

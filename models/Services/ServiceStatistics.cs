@@ -28,6 +28,10 @@ public sealed class ServiceStatistics
     [NonSerialized]
     private List<ClosedWindow>? _closed;
 
+    // Not state: a restart loses only the transitions of the spans in flight.
+    [NonSerialized]
+    private SpanTemplateChain? _chain;
+
     [Id(0)]
     private readonly ServiceCounters _counters = new();
 
@@ -100,7 +104,20 @@ public sealed class ServiceStatistics
         ArgumentNullException.ThrowIfNull(batch);
         _spans.Add(batch, NowUnixNano(), _counters);
         _spans.TakeClosed(Closed);
+
+        // A service that logs gets its operations as code-path steps too; one that never logged keeps no log windows.
+        if (_templates.Count > 0)
+        {
+            int[] operationIds = Array.ConvertAll(batch.Operations, name => _spans.Operations.TryGetId(name, out int id) ? id : -1);
+            _logs.AddSpanSteps(batch, operationIds, _chain ??= new SpanTemplateChain(), NowUnixNano());
+            _logs.TakeClosed(Closed);
+        }
     }
+
+    /// <summary>What a code-path step is called: a template's text, or "span" and an operation's name.</summary>
+    public string StepName(int step) => TemplateTransition.IsOperation(step)
+        ? "span " + _spans.Operations.NameOf(TemplateTransition.OperationId(step))
+        : _templates.Info(step).Text;
 
     /// <summary>
     /// Counts calls per callee in the totals and edge windows (late or future calls only in the totals); calls to
@@ -132,7 +149,7 @@ public sealed class ServiceStatistics
         ArgumentNullException.ThrowIfNull(batch);
         var ids = new int[batch.Logs.Length];
         _templates.Learn(batch.Logs, ids);
-        _logs.Add(batch, ids, NowUnixNano(), _counters);
+        _logs.Add(batch, ids, _chain ??= new SpanTemplateChain(), NowUnixNano(), _counters);
         _logs.TakeClosed(Closed);
         return ids;
     }
@@ -153,6 +170,40 @@ public sealed class ServiceStatistics
         }
 
         return counts;
+    }
+
+    /// <summary>Transitions (template A then B in one span) by packed key over the log windows overlapping [from, to).</summary>
+    public Dictionary<long, long> TransitionCounts(DateTimeOffset from, DateTimeOffset to)
+    {
+        var counts = new Dictionary<long, long>();
+        foreach (TimeWindow<LogWindow> window in _logs.Windows.Windows.Range(UnixNanos.FromDateTimeOffset(from), UnixNanos.FromDateTimeOffset(to)))
+        {
+            foreach ((long key, long count) in window.Bucket.ByTransition)
+            {
+                counts[key] = counts.GetValueOrDefault(key) + count;
+            }
+        }
+
+        return counts;
+    }
+
+    /// <summary>The mean of each metric series' points in each metric window overlapping [from, to), by series name.</summary>
+    public Dictionary<string, List<double>> MetricMeans(DateTimeOffset from, DateTimeOffset to)
+    {
+        var means = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        foreach (TimeWindow<MetricWindowSet> window in _metrics.Windows.Windows.Range(UnixNanos.FromDateTimeOffset(from), UnixNanos.FromDateTimeOffset(to)))
+        {
+            foreach ((int id, MetricWindowState state) in window.Bucket.Series)
+            {
+                if (state.Points > 0 && double.IsFinite(state.Sum))
+                {
+                    string name = _metrics.Series.NameOf(id);
+                    (means.TryGetValue(name, out var list) ? list : means[name] = []).Add(state.Sum / state.Points);
+                }
+            }
+        }
+
+        return means;
     }
 
     /// <summary>The windows that closed since the last call, in the order they closed; each window is given once.</summary>

@@ -43,6 +43,10 @@ public sealed class TraceRequestSplitterTests
         Assert.Equal(["POST /pay", "sign"], payments.Operations);
         Assert.Equal(["POST /pay", "POST /pay", "sign"], payments.Spans.Select(s => payments.Operations[s.Operation]));
 
+        // Each service span keeps its id, which ties it to the log lines written in it.
+        Assert.Equal([1UL, 2UL, 3UL, 4UL], checkout.Spans.Select(s => s.SpanId));
+        Assert.Equal([5UL, 6UL, 7UL], payments.Spans.Select(s => s.SpanId));
+
         Assert.Equal([TraceKey(1), TraceKey(2), TraceKey(3)], plan.Traces.Select(t => t.Key).Order(StringComparer.Ordinal));
         var trace1 = plan.Traces.Single(t => t.Key == TraceKey(1)).Value;
         Assert.Equal(BatchId, trace1.BatchId);

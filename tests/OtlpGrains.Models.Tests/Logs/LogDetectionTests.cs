@@ -91,6 +91,37 @@ public sealed class LogDetectionTests : IDisposable
     }
 
     [Fact]
+    public void AChangedCodePathRaisesAPatternEventWhileASteadyOneRaisesNone()
+    {
+        var (statistics, detection) = Create();
+        var random = new Random(8);
+        var events = new List<(int Window, AnomalyEvent Event)>();
+        ulong span = 1;
+        for (int w = 0; w < 320; w++)
+        {
+            // Every request logs "received" and then "priced"; from window 300 on most of them skip the pricing and
+            // return early, at INFO: no new error, no surge, only another path.
+            var lines = new List<LogLine>();
+            for (int i = random.Next(4, 12); i > 0; i--, span++)
+            {
+                lines.Add(Line(w, 9, $"order {span} received") with { SpanId = span });
+                bool early = w >= 300 && random.Next(10) < 7;
+                lines.Add(Line(w, 9, early ? $"order {span} returned without price" : $"order {span} priced at {random.Next(10, 99)}") with { SpanId = span });
+            }
+
+            events.AddRange(Feed(statistics, detection, lines).Select(e => (w, e)));
+        }
+
+        Assert.NotEmpty(events);
+        Assert.All(events, e => Assert.True(e.Window >= 300, $"window {e.Window}"));
+        AnomalyEvent first = events[0].Event;
+        Assert.Equal("logs", first.Signal);
+        int received = Enumerable.Range(0, statistics.Templates.Count).Single(id => statistics.Templates.Info(id).Text == "order <*> received");
+        Assert.Contains(first.Signals, s => s.StartsWith($"pattern {received}->", StringComparison.Ordinal));
+        Assert.True(events[0].Window <= 303, $"first at window {events[0].Window}");
+    }
+
+    [Fact]
     public void TemplatesKeepTheirIdsThroughACheckpoint()
     {
         var (statistics, detection) = Create();
