@@ -9,7 +9,14 @@ public sealed record ServiceEvidence(
     [property: Id(0)] string Service,
     [property: Id(1)] ShiftStats Requests,
     [property: Id(2)] EdgeShift[] Callees,
-    [property: Id(3)] TemplateShift[] Templates);
+    [property: Id(3)] TemplateShift[] Templates)
+{
+    /// <summary>Code paths (template A then B in one span) whose share shifted in the incident range, strongest first.</summary>
+    [Id(4)] public PathShift[] Paths { get; init; } = [];
+
+    /// <summary>The service's own metric series (CPU, memory, ...) that moved in the incident range against the baseline, strongest first.</summary>
+    [Id(5)] public MetricShift[] Metrics { get; init; } = [];
+}
 
 /// <summary>Calls (or requests), errors and p99 (ms; NaN without calls) in the incident range and in the baseline.</summary>
 [GenerateSerializer, Immutable, Alias("otlpgrains.ShiftStats")]
@@ -41,3 +48,28 @@ public sealed record TemplateShift(
     [property: Id(2)] string Severity,
     [property: Id(3)] long Count,
     [property: Id(4)] long BaselineCount);
+
+/// <summary>
+/// A code path whose share shifted: of <see cref="Lines"/> lines of template <see cref="From"/> in the incident range,
+/// <see cref="Followed"/> were followed by template <see cref="To"/> in the same span, where usually a share
+/// <see cref="UsualShare"/> were; <see cref="Surprise"/> is the G-test's, in nats (about -ln p).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("otlpgrains.PathShift")]
+public sealed record PathShift(
+    [property: Id(0)] string From,
+    [property: Id(1)] string To,
+    [property: Id(2)] long Followed,
+    [property: Id(3)] long Lines,
+    [property: Id(4)] double UsualShare,
+    [property: Id(5)] double Surprise);
+
+/// <summary>
+/// A metric series of the service whose mean moved: its mean in the incident range and in the baseline, and how many
+/// baseline spreads apart they are (<see cref="Deviation"/>, robust: median and MAD of the baseline windows).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("otlpgrains.MetricShift")]
+public sealed record MetricShift(
+    [property: Id(0)] string Name,
+    [property: Id(1)] double Mean,
+    [property: Id(2)] double BaselineMedian,
+    [property: Id(3)] double Deviation);

@@ -20,11 +20,14 @@ internal sealed partial class IncidentDirectoryGrain(
 {
     private static readonly TimeSpan CheckPeriod = TimeSpan.FromSeconds(10);
 
-    // The evidence range starts a window before the incident and lasts at least a minute; the baseline is the ten
-    // minutes before that.
+    // The evidence range starts a window before the incident and lasts at least a minute; the baseline is the
+    // thirty minutes before that (half the windows a service keeps: enough metric points and lines for a baseline).
     private static readonly TimeSpan EvidenceLead = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan EvidenceSpan = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan BaselineSpan = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan BaselineSpan = TimeSpan.FromMinutes(30);
+
+    // The latest other incidents a service's share of anomalies is counted over.
+    private const int PrevalenceIncidents = 30;
 
     private readonly IncidentOptions _options = IncidentOptions.Default;
     private ServiceGraphCache _graph = null!;
@@ -136,7 +139,7 @@ internal sealed partial class IncidentDirectoryGrain(
 
     private IEnumerable<string> OpenServices() => Book.Open.SelectMany(i => i.Services.Select(s => s.Name)).Distinct(StringComparer.Ordinal);
 
-    // Each service's windows over the incident against the ten minutes before it, asked in parallel.
+    // Each service's windows over the incident against the thirty minutes before it, asked in parallel.
     private async Task<IncidentView> ViewAsync(Incident incident)
     {
         DateTimeOffset started = UnixNanos.ToDateTimeOffset(incident.StartedUnixNano);
@@ -156,7 +159,7 @@ internal sealed partial class IncidentDirectoryGrain(
         incident.ResolvedUnixNano is { } resolved ? UnixNanos.ToDateTimeOffset(resolved) : null,
         [.. incident.Services.Select(s => new IncidentServiceView(
             s.Name, s.Severity, [.. s.Signals], s.MaxScore, UnixNanos.ToDateTimeOffset(s.FirstOnsetUnixNano), UnixNanos.ToDateTimeOffset(s.LastAnomalyEndUnixNano)))],
-        RootCauseRanker.Rank(incident, _graph.Callees, s => evidence.GetValueOrDefault(s)));
+        RootCauseRanker.Rank(incident, _graph.Callees, s => evidence.GetValueOrDefault(s), s => Book.Prevalence(s, incident, PrevalenceIncidents)));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Incident {Id} opened by {Service} ({Signals})")]
     private static partial void LogOpened(ILogger logger, string id, string service, string signals);

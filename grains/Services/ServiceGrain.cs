@@ -135,7 +135,7 @@ internal sealed partial class ServiceGrain(
         ValueTask.FromResult(LogTemplatesView.Build(_statistics, _detection.Logs, _exemplars, rangeStart, rangeEnd));
 
     public ValueTask<ServiceEvidence> GetEvidenceAsync(DateTimeOffset rangeStart, DateTimeOffset rangeEnd, DateTimeOffset baselineStart, DateTimeOffset baselineEnd) =>
-        ValueTask.FromResult(ServiceEvidenceView.Build(Name, _statistics, rangeStart, rangeEnd, baselineStart, baselineEnd));
+        ValueTask.FromResult(ServiceEvidenceView.Build(Name, _statistics, _detection.Logs.Patterns.Patterns, rangeStart, rangeEnd, baselineStart, baselineEnd));
 
     public ValueTask<ServiceTotals> GetTotalsAsync() => ValueTask.FromResult(_statistics.Totals);
 

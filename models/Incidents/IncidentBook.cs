@@ -108,6 +108,23 @@ public sealed class IncidentBook
         return true;
     }
 
+    /// <summary>
+    /// In how many of the <paramref name="recent"/> latest incidents other than <paramref name="except"/> the service
+    /// was anomalous, and how many incidents that was out of.
+    /// </summary>
+    public (int Seen, int Of) Prevalence(string service, Incident except, int recent)
+    {
+        ArgumentNullException.ThrowIfNull(except);
+        int seen = 0, of = 0;
+        foreach (Incident incident in _open.Concat(_resolved).Where(i => i != except).OrderByDescending(i => i.StartedUnixNano).Take(recent))
+        {
+            of++;
+            seen += incident.Touches(service) ? 1 : 0;
+        }
+
+        return (seen, of);
+    }
+
     /// <summary>The incident of that id, open or kept.</summary>
     public Incident? Find(string id) => _open.Find(i => i.Id == id) ?? _resolved.Find(i => i.Id == id);
 

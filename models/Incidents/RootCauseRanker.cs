@@ -14,21 +14,33 @@ namespace OtlpGrains.Models.Incidents;
 /// gets neither graph term and loses a half. With evidence from the services' windows (<see cref="ServiceEvidence"/>),
 /// an uninstrumented dependency whose calls slowed or failed explains its callers and becomes a candidate itself
 /// (unless every edge of the caller shifted, which points at the caller), a surging ERROR log template adds a
-/// quarter, and the shifts are spelled out. Each score comes with the evidence that made it, in words.
+/// quarter, a changed code path up to one, a moved metric series up to a half, and the shifts are spelled out. A service
+/// anomalous in a large share of recent other incidents loses that share: it is anomalous whatever the cause. Each
+/// score comes with the evidence that made it, in words.
 /// </summary>
 public static class RootCauseRanker
 {
     private static readonly string[] Travelling = ["errorRatio", "p50", "p95", "p99"];
 
+    // Other incidents needed before a service's share of them counts against it.
+    private const int MinPrevalenceIncidents = 5;
+
     /// <summary>
     /// The incident's services ranked best first. <paramref name="callees"/> gives a service's direct callees (its
     /// outgoing edges) in the service graph.
+    /// <paramref name="prevalence"/>, when given, is how often a service was anomalous in recent other incidents
+    /// (0 to 1, with the count behind it): a service that is anomalous in most incidents says little about this one.
     /// </summary>
-    public static RootCause[] Rank(Incident incident, Func<string, IReadOnlyCollection<string>> callees, Func<string, ServiceEvidence?>? evidenceOf = null)
+    public static RootCause[] Rank(
+        Incident incident,
+        Func<string, IReadOnlyCollection<string>> callees,
+        Func<string, ServiceEvidence?>? evidenceOf = null,
+        Func<string, (int Seen, int Of)>? prevalence = null)
     {
         ArgumentNullException.ThrowIfNull(incident);
         ArgumentNullException.ThrowIfNull(callees);
         evidenceOf ??= static _ => null;
+        prevalence ??= static _ => (0, 0);
         var anomalous = incident.Services.ToDictionary(s => s.Name, StringComparer.Ordinal);
         long earliest = incident.Services.Count == 0 ? 0 : incident.Services.Min(s => s.FirstOnsetUnixNano);
         var causes = new List<RootCause>(incident.Services.Count);
@@ -54,6 +66,14 @@ public static class RootCauseRanker
             if (evidenceOf(service.Name) is { } found)
             {
                 score += Shifts.Describe(found, evidence);
+            }
+
+            (int seen, int of) = prevalence(service.Name);
+            if (of >= MinPrevalenceIncidents && seen > 0)
+            {
+                double share = (double)seen / of;
+                score -= share;
+                evidence.Add(new("history", $"anomalous in {seen} of the last {of} other incidents: often anomalous, so weaker evidence here", seen, of));
             }
 
             if (service.FirstOnsetUnixNano == earliest)
@@ -143,7 +163,7 @@ public static class RootCauseRanker
 
     // True when the service's anomaly is of a kind that travels up a call to its callers.
     private static bool Travels(IncidentService service) =>
-        service.Signals.Any(s => Travelling.Contains(s, StringComparer.Ordinal) || s.StartsWith("template ", StringComparison.Ordinal));
+        service.Signals.Any(s => Travelling.Contains(s, StringComparer.Ordinal) || s.StartsWith("template ", StringComparison.Ordinal) || s.StartsWith("pattern ", StringComparison.Ordinal));
 
     // How many other anomalous services reach this one through calls (its callers, transitively, within the incident).
     private static int Explains(string service, Dictionary<string, IncidentService> anomalous, Func<string, IReadOnlyCollection<string>> callees)

@@ -12,8 +12,23 @@ public static class ServiceEvidenceView
     /// <summary>Templates reported, those whose count rose most.</summary>
     public const int MaxTemplates = 5;
 
+    /// <summary>Code paths reported, the most surprising.</summary>
+    public const int MaxPaths = 5;
+
+    /// <summary>Metric series reported, those that moved most.</summary>
+    public const int MaxMetrics = 5;
+
+    /// <summary>Baseline spreads a metric's incident mean must be from its baseline median to be reported.</summary>
+    public const double MetricDeviation = 3;
+
     public static ServiceEvidence Build(
-        string service, ServiceStatistics statistics, DateTimeOffset from, DateTimeOffset to, DateTimeOffset baselineFrom, DateTimeOffset baselineTo)
+        string service,
+        ServiceStatistics statistics,
+        TemplatePatterns? patterns,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        DateTimeOffset baselineFrom,
+        DateTimeOffset baselineTo)
     {
         ArgumentNullException.ThrowIfNull(statistics);
         WindowSnapshot[] incident = statistics.Windows(from, to);
@@ -37,7 +52,50 @@ public static class ServiceEvidenceView
             .OrderByDescending(t => t.Count - (t.Before * scale))
             .Take(MaxTemplates)
             .Select(t => new TemplateShift(t.Info.Id, t.Info.Text, SeverityName(t.Info.MaxSeverity), t.Count, t.Before))];
-        return new ServiceEvidence(service, requests, callees, templates);
+        return new ServiceEvidence(service, requests, callees, templates)
+        {
+            Paths = patterns is null ? [] : Paths(statistics, patterns, from, to),
+            Metrics = Metrics(statistics.MetricMeans(from, to), statistics.MetricMeans(baselineFrom, baselineTo)),
+        };
+    }
+
+    // The incident range's transitions against the learned code paths.
+    private static PathShift[] Paths(ServiceStatistics statistics, TemplatePatterns patterns, DateTimeOffset from, DateTimeOffset to) =>
+        [.. patterns.Shifts(statistics.TransitionCounts(from, to))
+            .Take(MaxPaths)
+            .Select(p => new PathShift(statistics.StepName(p.From), statistics.StepName(p.To), p.Followed, p.Lines, p.UsualShare, p.Surprise))];
+
+    // Each series' mean over the incident against the median and spread of its baseline windows (robust to a spike
+    // there); the spread is floored at 5% of the larger of the median and the mean, so that a flat series does not make
+    // every wobble news, and a series that was at zero moves at most 20 spreads.
+    private static MetricShift[] Metrics(Dictionary<string, List<double>> incident, Dictionary<string, List<double>> baseline)
+    {
+        var shifts = new List<MetricShift>();
+        foreach ((string name, List<double> values) in incident)
+        {
+            if (!baseline.TryGetValue(name, out List<double>? before) || before.Count < 3)
+            {
+                continue;
+            }
+
+            double median = Median(before);
+            double mean = values.Average();
+            double spread = Math.Max(1.4826 * Median([.. before.Select(v => Math.Abs(v - median))]), Math.Max(0.05 * Math.Max(Math.Abs(median), Math.Abs(mean)), 1e-9));
+            double deviation = (mean - median) / spread;
+            if (Math.Abs(deviation) >= MetricDeviation)
+            {
+                shifts.Add(new MetricShift(name, mean, median, deviation));
+            }
+        }
+
+        return [.. shifts.OrderByDescending(m => Math.Abs(m.Deviation)).Take(MaxMetrics)];
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        int middle = values.Count / 2;
+        return values.Count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 
     private static ShiftStats Shift(IEnumerable<(long Calls, long Errors, HistogramSnapshot Latency)> incident, IEnumerable<(long Calls, long Errors, HistogramSnapshot Latency)> baseline)

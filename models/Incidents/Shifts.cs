@@ -5,12 +5,17 @@ namespace OtlpGrains.Models.Incidents;
 
 /// <summary>
 /// Reads a service's evidence for the ranker: which shifts count (a p99 at least 1.5 times its baseline, or an error
-/// ratio up by 5 points or more, against a baseline that had calls), how strong they are, and how to say them.
+/// ratio up by 5 points or more, against a baseline that had calls), how strong they are, and how to say them. A
+/// changed code path scores up to one point, a moved metric series up to half, a surging ERROR template a quarter.
 /// </summary>
 internal static class Shifts
 {
     private const double LatencyFactor = 1.5;
     private const double ErrorRise = 0.05;
+
+    // Surprise (nats) of a code-path shift that scores half a point; baseline spreads of a metric that score a quarter.
+    private const double PathHalfScore = 10;
+    private const double MetricHalfScore = 10;
 
     public static bool Shifted(ShiftStats stats) =>
         stats.Calls > 0 && stats.BaselineCalls > 0 &&
@@ -54,17 +59,42 @@ internal static class Shifts
         }
 
         double score = 0;
+        if (found.Paths.Length > 0)
+        {
+            // A changed code path is local: a callee's fault reaches a caller as latency or an error, and changes the
+            // caller's paths only where it handles that error.
+            PathShift strongest = found.Paths[0];
+            score += strongest.Surprise / (strongest.Surprise + PathHalfScore);
+            foreach (PathShift path in found.Paths)
+            {
+                evidence.Add(new("paths", $"code path changed: after \"{path.From}\", \"{path.To}\" followed {path.Followed} of {path.Lines} spans ({Percent((double)path.Followed / path.Lines)}), usually {Percent(path.UsualShare)}", (double)path.Followed / path.Lines, path.UsualShare));
+            }
+        }
+
+        if (found.Metrics.Length > 0)
+        {
+            double deviation = Math.Abs(found.Metrics[0].Deviation);
+            score += 0.5 * deviation / (deviation + MetricHalfScore);
+            foreach (MetricShift metric in found.Metrics)
+            {
+                evidence.Add(new("metrics", $"{metric.Name}: {Number(metric.Mean)} in the incident, usually {Number(metric.BaselineMedian)} ({Number(metric.Deviation)} spreads)", metric.Mean, metric.BaselineMedian));
+            }
+        }
+
+        double templateScore = 0;
         foreach (TemplateShift template in found.Templates)
         {
             evidence.Add(new("logs", $"log template \"{template.Template}\" ({template.Severity}): {template.Count} in the incident, {template.BaselineCount} before", template.Count, template.BaselineCount));
             if (template.Severity is "ERROR" or "FATAL")
             {
-                score = 0.25;
+                templateScore = 0.25;
             }
         }
 
-        return score;
+        return score + templateScore;
     }
+
+    private static string Number(double value) => value.ToString(Math.Abs(value) >= 100 ? "0" : "0.##", CultureInfo.InvariantCulture);
 
     private static string Ms(double ms) => ms.ToString(ms >= 100 ? "0" : "0.#", CultureInfo.InvariantCulture) + " ms";
 

@@ -106,6 +106,44 @@ public sealed class RootCauseRankerTests
         Assert.Contains(ranked[0].Evidence, e => e.Summary == "its requests: p99 60 ms -> 900 ms (1000 calls)");
     }
 
+    [Fact]
+    public void AChangedCodePathBelowAnErroringCallerIsFirstAndSaidInWords()
+    {
+        // travel calls basic; basic returns a wrong value (no error, no latency), travel fails on it.
+        Graph graph = new(("gateway", "travel"), ("travel", "basic"));
+        Incident incident = IncidentOf(("travel", 0, "errorRatio"), ("basic", 0, "pattern 4->26"));
+        var evidence = new Dictionary<string, ServiceEvidence>
+        {
+            ["basic"] = new("basic", Stats(300, 0, 12, 3000, 0, 12), [], [])
+            {
+                Paths = [new PathShift("query <*> start", "query <*> done", 2, 40, 0.98, 41.5)],
+                Metrics = [new MetricShift("CpuUsageRate", 9.5, 2.1, 7.4)],
+            },
+        };
+
+        RootCause[] ranked = RootCauseRanker.Rank(incident, graph.Callees, s => evidence.GetValueOrDefault(s));
+
+        Assert.Equal(["basic", "travel"], ranked.Select(c => c.Service));
+        Assert.Contains(ranked[0].Evidence, e => e.Kind == "paths" && e.Summary == "code path changed: after \"query <*> start\", \"query <*> done\" followed 2 of 40 spans (5%), usually 98%");
+        Assert.Contains(ranked[0].Evidence, e => e.Kind == "metrics" && e.Summary == "CpuUsageRate: 9.5 in the incident, usually 2.1 (7.4 spreads)");
+        Assert.Contains(ranked[1].Evidence, e => e.Summary == "its callee basic is anomalous too, and may explain it");
+    }
+
+    [Fact]
+    public void AServiceAnomalousInMostIncidentsLosesThatShare()
+    {
+        // Both erroring leaves; noisy was anomalous in 8 of the last 10 other incidents.
+        Graph graph = new(("frontend", "noisy"), ("frontend", "quiet"));
+        Incident incident = IncidentOf(("noisy", 0, "errorRatio"), ("quiet", 1, "errorRatio"));
+
+        RootCause[] plain = RootCauseRanker.Rank(incident, graph.Callees);
+        RootCause[] ranked = RootCauseRanker.Rank(incident, graph.Callees, prevalence: s => s == "noisy" ? (8, 10) : (0, 10));
+
+        Assert.Equal("noisy", plain[0].Service);
+        Assert.Equal("quiet", ranked[0].Service);
+        Assert.Contains(ranked[1].Evidence, e => e.Kind == "history" && e.Summary == "anomalous in 8 of the last 10 other incidents: often anomalous, so weaker evidence here");
+    }
+
     private static ShiftStats Stats(long calls, long errors, double p99, long baselineCalls, long baselineErrors, double baselineP99) =>
         new(calls, errors, p99, baselineCalls, baselineErrors, baselineP99);
 
