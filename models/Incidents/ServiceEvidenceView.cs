@@ -61,7 +61,7 @@ public static class ServiceEvidenceView
 
     // The incident range's transitions against the learned code paths.
     private static PathShift[] Paths(ServiceStatistics statistics, TemplatePatterns patterns, DateTimeOffset from, DateTimeOffset to) =>
-        [.. patterns.Shifts(statistics.TransitionCounts(from, to))
+        [.. patterns.Shifts(statistics.TransitionCounts(from, to), learnedAlready: true)
             .Take(MaxPaths)
             .Select(p => new PathShift(statistics.StepName(p.From), statistics.StepName(p.To), p.Followed, p.Lines, p.UsualShare, p.Surprise))];
 

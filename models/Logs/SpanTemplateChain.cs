@@ -19,6 +19,11 @@ public sealed class SpanTemplateChain
     private Dictionary<ulong, SpanPath> _current = new(GenerationSize);
     private Dictionary<ulong, SpanPath> _previous = new(GenerationSize);
 
+    // Operations of spans that ended before any of their lines came: a value, not a path, so that a span without lines
+    // allocates nothing. Two generations, as the paths.
+    private Dictionary<ulong, int> _pending = new(GenerationSize);
+    private Dictionary<ulong, int> _pendingBefore = new(GenerationSize);
+
     /// <summary>
     /// Records that span <paramref name="spanId"/> logged <paramref name="template"/>. Returns the keys
     /// (<see cref="TemplateTransition"/>) this line counts for the first time in its span: the template's own start key
@@ -34,6 +39,10 @@ public sealed class SpanTemplateChain
         }
 
         SpanPath path = PathOf(spanId);
+        if (path.Operation == 0 && (_pending.Remove(spanId, out int operation) || _pendingBefore.Remove(spanId, out operation)))
+        {
+            path.Operation = operation;
+        }
 
         // A span's first line follows its operation when the span ended first; later lines follow the line before.
         long transition = path.Last >= 0 ? TemplateTransition.Key(path.Last, template)
@@ -63,7 +72,18 @@ public sealed class SpanTemplateChain
             return (start, -1);
         }
 
-        SpanPath path = PathOf(spanId);
+        if (!_current.TryGetValue(spanId, out SpanPath? path) && !_previous.TryGetValue(spanId, out path))
+        {
+            if (_pending.Count >= GenerationSize && !_pending.ContainsKey(spanId))
+            {
+                (_pendingBefore, _pending) = (_pending, _pendingBefore);
+                _pending.Clear();
+            }
+
+            _pending[spanId] = operation;
+            return (start, -1);
+        }
+
         if (path.Operation != 0)
         {
             return (-1, -1);

@@ -38,8 +38,11 @@ public sealed class TemplatePatterns
     /// <summary>
     /// The transitions whose share shifted in a range (its transition and start keys, <see cref="TemplateTransition"/>,
     /// with their counts), strongest first; each with its G-test surprise in nats (half the G statistic: about -ln p).
+    /// With <paramref name="learnedAlready"/> the range is taken to be learned already (an incident looked at after
+    /// the fact): its counts are taken off the learned ones first (at most to zero), so that it is judged against what
+    /// came before it.
     /// </summary>
-    public List<PatternShift> Shifts(IReadOnlyDictionary<long, long> transitions)
+    public List<PatternShift> Shifts(IReadOnlyDictionary<long, long> transitions, bool learnedAlready = false)
     {
         ArgumentNullException.ThrowIfNull(transitions);
         var lines = new Dictionary<int, long>();
@@ -72,7 +75,7 @@ public sealed class TemplatePatterns
             }
 
             long observedLines = lines.GetValueOrDefault(from);
-            double learnedLines = _lines.GetValueOrDefault(from);
+            double learnedLines = _lines.GetValueOrDefault(from) - (learnedAlready ? observedLines : 0);
             if (observedLines < MinRangeLines || learnedLines < MinLearnedLines)
             {
                 continue;
@@ -80,7 +83,7 @@ public sealed class TemplatePatterns
 
             // A span's successor line can land in the window after its predecessor's: a share is at most 1.
             double observed = Math.Min(transitions.GetValueOrDefault(pair), observedLines);
-            double usual = Math.Min(_transitions.GetValueOrDefault(pair), learnedLines);
+            double usual = Math.Clamp(_transitions.GetValueOrDefault(pair) - (learnedAlready ? transitions.GetValueOrDefault(pair) : 0), 0, learnedLines);
             double share = observed / observedLines;
             double usualShare = usual / learnedLines;
             if (Math.Abs(share - usualShare) < MinShareChange)

@@ -107,6 +107,22 @@ public sealed class TemplatePatternsTests
     }
 
     [Fact]
+    public void ARangeAlreadyLearnedIsJudgedAgainstWhatCameBeforeIt()
+    {
+        var patterns = new TemplatePatterns();
+        patterns.Learn(Spans((Find, Found, 30)), 1);
+        Dictionary<long, long> incident = Spans((Find, Found, 3), (Find, Early, 27));
+        patterns.Learn(incident, 1);
+
+        PatternShift afterTheFact = patterns.Shifts(incident, learnedAlready: true).Single(s => s.To == Found);
+        PatternShift learnedIn = patterns.Shifts(incident).Single(s => s.To == Found);
+
+        Assert.Equal(1.0, afterTheFact.UsualShare);
+        Assert.Equal(0.55, learnedIn.UsualShare, 6);
+        Assert.True(afterTheFact.Surprise > learnedIn.Surprise);
+    }
+
+    [Fact]
     public void ALoopRepeatingItsTemplateIsNotAPath()
     {
         var patterns = new TemplatePatterns();
