@@ -7,20 +7,27 @@ using OtlpGrains.Models.Evaluation.Rca;
 namespace OtlpGrains.Evaluate.Rca;
 
 /// <summary>
-/// <c>eval-rca &lt;nezha-dir&gt; --api URL [replay options]</c>: replays a recorded fault day into a running cluster
-/// (its times shifted to end now, unless <c>--shift-to</c> says otherwise), waits <c>--settle</c> seconds for the last
+/// <c>eval-rca &lt;nezha-dir&gt; [--api URL] [replay options]</c>: replays a recorded fault day into a running cluster,
+/// or without <c>--api</c> into a single-node cluster it starts in-process (its times shifted to end now, unless
+/// <c>--shift-to</c> says otherwise; by default with the fault-free history first, gaps between the recorded runs cut
+/// to 120 s and 40 times real time: <see cref="Defaults"/>), waits <c>--settle</c> seconds for the last
 /// windows and incidents, reads <c>/api/v1/incidents</c>, matches incidents to the day's faults
 /// (<see cref="RcaScorer"/>), prints one line per fault on stderr, and then
 /// <c>RCA &lt;dataset&gt; faults= detected= AC@1= AC@3= Avg@5= MTTD_median_s=</c>.
 /// </summary>
 internal static class EvalRcaCommand
 {
-    public const string Usage = "eval-rca <nezha-dir> --api http://127.0.0.1:8080 [--settle SECONDS] [replay options]";
+    public const string Usage = "eval-rca <nezha-dir> [--api http://127.0.0.1:8080 --endpoint http://127.0.0.1:4317] [--settle SECONDS] [replay options; defaults --with-history --close-gaps 120 --speed 40]";
+
+    // A cluster completes a trace, and so its edges, seconds of wall-clock time after its last span: at 40 times real
+    // time that is minutes of event time, within the lateness the windows allow (300 s); "max" would put the edges
+    // hours behind. The recorded day's silences (up to 112 minutes) are cut so that it replays in about 4 minutes.
+    private static readonly (string Option, string[] Value)[] Defaults = [("--with-history", []), ("--close-gaps", ["120"]), ("--speed", ["40"])];
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var rest = new List<string>();
-        Uri api = new("http://127.0.0.1:8080");
+        Uri? api = null;
         TimeSpan settle = TimeSpan.FromSeconds(30);
         for (int i = 0; i < args.Length; i++)
         {
@@ -44,6 +51,14 @@ internal static class EvalRcaCommand
             }
         }
 
+        foreach ((string option, string[] value) in Defaults)
+        {
+            if (!rest.Contains(option))
+            {
+                rest.AddRange([option, .. value]);
+            }
+        }
+
         ReplayOptions? options = ReplayOptions.Parse(rest, out string? usageError);
         if (options is null)
         {
@@ -54,7 +69,19 @@ internal static class EvalRcaCommand
         return RunAsync(options, api, settle, output, error, CancellationToken.None).GetAwaiter().GetResult();
     }
 
-    private static async Task<int> RunAsync(ReplayOptions options, Uri api, TimeSpan settle, TextWriter output, TextWriter error, CancellationToken ct)
+    private static async Task<int> RunAsync(ReplayOptions options, Uri? api, TimeSpan settle, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        if (api is not null)
+        {
+            return await EvaluateAsync(options, api, settle, output, error, ct);
+        }
+
+        output.WriteLine("starting a single-node cluster in-process (memory storage; pass --api and --endpoint to use a running one)");
+        await using InProcessCluster cluster = await InProcessCluster.StartAsync(ct);
+        return await EvaluateAsync(options with { Endpoint = cluster.Otlp }, cluster.Api, settle, output, error, ct);
+    }
+
+    private static async Task<int> EvaluateAsync(ReplayOptions options, Uri api, TimeSpan settle, TextWriter output, TextWriter error, CancellationToken ct)
     {
         NezhaDataset dataset;
         ReplayPlan plan;
