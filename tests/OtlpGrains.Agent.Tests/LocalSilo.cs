@@ -25,17 +25,10 @@ public sealed class LocalSilo : IAsyncDisposable
 
     public static async Task<LocalSilo> StartAsync()
     {
-        var ports = FreePorts(5);
+        var ports = LoopbackPorts.Take(5);
         var app = SiloApplication.Build(
         [
-            $"--OtlpGrains:Otlp:GrpcPort={ports[0]}",
-            $"--OtlpGrains:Otlp:HttpPort={ports[1]}",
-            $"--OtlpGrains:Api:Port={ports[2]}",
-            $"--OtlpGrains:Cluster:SiloPort={ports[3]}",
-            $"--OtlpGrains:Cluster:GatewayPort={ports[4]}",
-            "--OtlpGrains:Otlp:ListenAddress=127.0.0.1",
-            "--OtlpGrains:Api:ListenAddress=127.0.0.1",
-            $"--OtlpGrains:Cluster:ClusterId=agent-{Guid.NewGuid():N}",
+            .. LoopbackPorts.SiloArguments(ports, $"agent-{Guid.NewGuid():N}"),
             "--OtlpGrains:Traces:IdleSeconds=1",
             "--Logging:LogLevel:Default=Warning",
         ]);
@@ -123,9 +116,7 @@ public sealed class LocalSilo : IAsyncDisposable
     public static (long Requests, long Errors) Counts(JsonElement? operation) =>
         operation is { } o ? (o.GetProperty("requests").GetInt64(), o.GetProperty("errors").GetInt64()) : (-1, -1);
 
-    // Ports from below the kernel's ephemeral range (see FreePorts): a kernel-chosen port could be taken as some
+    // Ports from below the kernel's ephemeral range (see LoopbackPorts): a kernel-chosen port could be taken as some
     // outgoing connection's source port before the silo binds it.
-    public static int FreePort() => Silo.Tests.FreePorts.Take(1)[0];
-
-    private static int[] FreePorts(int count) => Silo.Tests.FreePorts.Take(count);
+    public static int FreePort() => LoopbackPorts.Take(1)[0];
 }

@@ -23,7 +23,7 @@ public sealed class AnomalyEndToEndTests
     [Fact]
     public async Task ErrorFaultIsFlaggedInItsServiceOnly()
     {
-        int[] ports = FreePorts.Take(5);
+        int[] ports = LoopbackPorts.Take(5);
         await using var silo = SiloProcess.StartInMemory(ports);
         await silo.WaitReadyAsync(TimeSpan.FromSeconds(90));
 
@@ -115,7 +115,7 @@ public sealed class AnomalyEndToEndTests
     {
         // The periodic registry check is off (an hour) and the silo asked the registry before the promotion, so the
         // switch can only come from the models stream.
-        int[] ports = FreePorts.Take(5);
+        int[] ports = LoopbackPorts.Take(5);
         await using var silo = SiloProcess.StartInMemory(ports, new Dictionary<string, string> { ["OtlpGrains__Anomaly__RefreshSeconds"] = "3600" });
         await silo.WaitReadyAsync(TimeSpan.FromSeconds(90));
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.ApiPort}") };

@@ -18,7 +18,7 @@ public sealed class DurableModeTests(PostgresFixture postgres) : IClassFixture<P
         var scenario = new CheckoutScenario($"dur-{Guid.NewGuid():N}"[..16], traces: 20);
 
         var silo = await StartSiloAsync(database, clusterId);
-        var gatewayPorts = FreePorts.Take(3);
+        var gatewayPorts = LoopbackPorts.Take(3);
         await using (var gateway = GatewayApplication.Build(
         [
             $"--OtlpGrains:Otlp:GrpcPort={gatewayPorts[0]}",

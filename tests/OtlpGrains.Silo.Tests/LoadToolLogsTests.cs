@@ -18,7 +18,7 @@ public sealed partial class LoadToolLogsTests
     [Fact]
     public async Task LogsModeCountsEveryAcknowledgedRecord()
     {
-        int[] ports = FreePorts.Take(5);
+        int[] ports = LoopbackPorts.Take(5);
         await using var silo = SiloProcess.StartInMemory(ports);
         await silo.WaitReadyAsync(TimeSpan.FromSeconds(90));
 

@@ -34,20 +34,13 @@ public sealed class ModelsApiSilo : IAsyncLifetime, IAsyncDisposable
 
     public async Task InitializeAsync()
     {
-        var ports = FreePorts.Take(5);
+        var ports = LoopbackPorts.Take(5);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             ContentRootPath = AppContext.BaseDirectory,
             Args =
             [
-                $"--OtlpGrains:Otlp:GrpcPort={ports[0]}",
-                $"--OtlpGrains:Otlp:HttpPort={ports[1]}",
-                "--OtlpGrains:Otlp:ListenAddress=127.0.0.1",
-                $"--OtlpGrains:Api:Port={ports[2]}",
-                "--OtlpGrains:Api:ListenAddress=127.0.0.1",
-                $"--OtlpGrains:Cluster:SiloPort={ports[3]}",
-                $"--OtlpGrains:Cluster:GatewayPort={ports[4]}",
-                "--OtlpGrains:Cluster:ClusterId=models-" + Guid.NewGuid().ToString("N")[..8],
+                .. LoopbackPorts.SiloArguments(ports, "models-" + Guid.NewGuid().ToString("N")[..8]),
                 $"--OtlpGrains:Models:MaxArtifactBytes={MaxArtifactBytes}",
                 "--Logging:LogLevel:Default=Warning",
                 .. _extraArgs,

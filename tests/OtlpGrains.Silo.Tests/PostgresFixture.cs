@@ -62,7 +62,7 @@ public sealed class PostgresFixture : IAsyncLifetime
         Exception? lastFailure = null;
         for (var attempt = 0; attempt < 3 && !_started; attempt++)
         {
-            Port = FreePorts.Take(1)[0];
+            Port = LoopbackPorts.Take(1)[0];
             await File.AppendAllTextAsync(Path.Combine(dataDirectory, "postgresql.conf"), $"""
 
                 port = {Port.ToString(CultureInfo.InvariantCulture)}

@@ -131,7 +131,7 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres) : IClassFixtur
     [Fact]
     public async Task APortNobodyListensOnIsReportedAsUnreachable()
     {
-        var port = FreePorts.Take(1)[0];
+        var port = LoopbackPorts.Take(1)[0];
         var connectionString = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Port = port, Timeout = 5 }.ConnectionString;
 
         var problem = await PostgresSchema.FindProblemAsync(connectionString, CancellationToken.None);
@@ -179,7 +179,7 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres) : IClassFixtur
         var database = await postgres.CreateDatabaseAsync("providers");
         await PostgresSchema.ApplyAsync(database, CancellationToken.None);
         var clusterId = "pg-" + Guid.NewGuid().ToString("N")[..8];
-        var ports = FreePorts.Take(4);
+        var ports = LoopbackPorts.Take(4);
         using var first = await StartSiloAsync(database, clusterId, ports[0], ports[1]);
         using var second = await StartSiloAsync(database, clusterId, ports[2], ports[3]);
         try

@@ -13,7 +13,7 @@ public sealed class PostgresStartupTests(PostgresFixture postgres) : IClassFixtu
     [Fact]
     public async Task UnreachableDatabaseIsOneLine()
     {
-        var unused = FreePorts.Take(1)[0];
+        var unused = LoopbackPorts.Take(1)[0];
         var (exit, lines) = await StartAsync($"Host=127.0.0.1;Port={unused};Username=postgres;Database=x;Timeout=3", applySchema: true);
         Assert.Equal(HostRunner.StartError, exit);
         var line = Assert.Single(lines);

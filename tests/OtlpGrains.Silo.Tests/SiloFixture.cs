@@ -42,18 +42,11 @@ public sealed class SiloFixture : IAsyncLifetime, IAsyncDisposable
 
     public async Task InitializeAsync()
     {
-        var ports = FreePorts.Take(5);
+        var ports = LoopbackPorts.Take(5);
         (GrpcPort, HttpPort, ApiPort, GatewayPort) = (ports[0], ports[1], ports[2], ports[4]);
         App = SiloApplication.Build(
         [
-            $"--OtlpGrains:Otlp:GrpcPort={GrpcPort}",
-            $"--OtlpGrains:Otlp:HttpPort={HttpPort}",
-            "--OtlpGrains:Otlp:ListenAddress=127.0.0.1",
-            $"--OtlpGrains:Api:Port={ApiPort}",
-            "--OtlpGrains:Api:ListenAddress=127.0.0.1",
-            $"--OtlpGrains:Cluster:SiloPort={ports[3]}",
-            $"--OtlpGrains:Cluster:GatewayPort={GatewayPort}",
-            $"--OtlpGrains:Cluster:ClusterId={ClusterId}",
+            .. LoopbackPorts.SiloArguments(ports, ClusterId),
             "--OtlpGrains:Traces:IdleSeconds=1",
             "--OtlpGrains:Traces:SampleProbability=0",
             "--Logging:LogLevel:Default=Warning",

@@ -20,7 +20,7 @@ public sealed class SiloKillFaultTests(PostgresFixture postgres, ITestOutputHelp
     {
         var database = await postgres.CreateDatabaseAsync("fault");
         var clusterId = "fault-" + Guid.NewGuid().ToString("N")[..8];
-        var first = Enumerable.Range(0, 3).Select(_ => FreePorts.Take(5)).ToArray();
+        var first = Enumerable.Range(0, 3).Select(_ => LoopbackPorts.Take(5)).ToArray();
         var silos = first.Select(ports => SiloProcess.Start(database, clusterId, ports)).ToList();
         try
         {
@@ -55,7 +55,7 @@ public sealed class SiloKillFaultTests(PostgresFixture postgres, ITestOutputHelp
             }
 
             // The whole cluster again, on new ports, from what PostgreSQL holds.
-            silos = [.. Enumerable.Range(0, 3).Select(_ => SiloProcess.Start(database, clusterId, FreePorts.Take(5)))];
+            silos = [.. Enumerable.Range(0, 3).Select(_ => SiloProcess.Start(database, clusterId, LoopbackPorts.Take(5)))];
             await Task.WhenAll(silos.Select(s => s.WaitReadyAsync(Ready)));
 
             using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silos[0].ApiPort}") };

@@ -7,7 +7,7 @@ internal static class SiloStartAttempt
 {
     public static async Task<(int Exit, string[] Lines)> RunAsync(params string[] settings)
     {
-        var ports = FreePorts.Take(5);
+        var ports = LoopbackPorts.Take(5);
         using var errors = new StringWriter();
         var exit = await HostRunner.RunUntilStoppedAsync(
             () => SiloApplication.Build(

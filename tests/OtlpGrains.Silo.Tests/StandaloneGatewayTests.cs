@@ -16,7 +16,7 @@ public sealed class StandaloneGatewayTests(SiloFixture silo)
     [Fact]
     public async Task StandaloneGatewayFeedsTheClusterAndServesTheApi()
     {
-        var ports = FreePorts.Take(3);
+        var ports = LoopbackPorts.Take(3);
         await using var gateway = GatewayApplication.Build(
         [
             $"--OtlpGrains:Otlp:GrpcPort={ports[0]}",

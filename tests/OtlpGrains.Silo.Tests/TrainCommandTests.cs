@@ -67,7 +67,7 @@ public sealed class TrainCommandTests
         var (tooMany, _) = TrainRequest.Parse(["--api", silo.Api.BaseAddress!.ToString(), "--model", "red", "--kind", "baseline", "--who", "ci", "--reason", "r"]);
         var few = await Assert.ThrowsAsync<TrainingFailure>(() => TrainingRun.RunAsync(tooMany!, silo.Api, TextWriter.Null, CancellationToken.None));
         Assert.Equal($"too few windows: {Windows} exported from 1 services, at least 100 needed (--min-windows, or a wider --from/--to)", few.Message);
-        using var nowhere = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{FreePorts.Take(1)[0]}") };
+        using var nowhere = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{LoopbackPorts.Take(1)[0]}") };
         var down = await Assert.ThrowsAsync<TrainingFailure>(() => TrainingRun.RunAsync(tooMany!, nowhere, TextWriter.Null, CancellationToken.None));
         Assert.StartsWith("cannot reach the API at http://127.0.0.1:", down.Message, StringComparison.Ordinal);
     }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using OtlpGrains.Silo;
 
@@ -28,19 +26,8 @@ internal sealed class InProcessCluster : IAsyncDisposable
 
     public static async Task<InProcessCluster> StartAsync(CancellationToken ct)
     {
-        int[] ports = FreePorts(5);
-        WebApplication app = SiloApplication.Build(
-        [
-            $"--OtlpGrains:Otlp:GrpcPort={ports[0]}",
-            $"--OtlpGrains:Otlp:HttpPort={ports[1]}",
-            "--OtlpGrains:Otlp:ListenAddress=127.0.0.1",
-            $"--OtlpGrains:Api:Port={ports[2]}",
-            "--OtlpGrains:Api:ListenAddress=127.0.0.1",
-            $"--OtlpGrains:Cluster:SiloPort={ports[3]}",
-            $"--OtlpGrains:Cluster:GatewayPort={ports[4]}",
-            "--OtlpGrains:Cluster:ClusterId=eval-rca",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
+        int[] ports = LoopbackPorts.Take(5);
+        WebApplication app = SiloApplication.Build([.. LoopbackPorts.SiloArguments(ports, "eval-rca"), "--Logging:LogLevel:Default=Warning"]);
         await app.StartAsync(ct);
         return new InProcessCluster(app, new Uri($"http://127.0.0.1:{ports[0]}"), new Uri($"http://127.0.0.1:{ports[2]}"));
     }
@@ -49,26 +36,5 @@ internal sealed class InProcessCluster : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-    }
-
-    // Distinct ports the kernel says are free now: all listeners are held until every port is chosen.
-    private static int[] FreePorts(int count)
-    {
-        var listeners = new List<TcpListener>(count);
-        try
-        {
-            for (int i = 0; i < count; i++)
-            {
-                var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                listeners.Add(listener);
-            }
-
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            listeners.ForEach(l => l.Stop());
-        }
     }
 }
