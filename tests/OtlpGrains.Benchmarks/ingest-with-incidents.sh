@@ -14,14 +14,16 @@
 # 4. Runs the load tool `runs` times (default 2): 8 streams, 30 s, on new services, as the #5 figure was measured.
 # `alternate` opens the incidents as `with` does, then runs four times on the same silo, polling during the second and
 # third runs only (off, on, on, off), so that the other work on a shared machine and the silo's own drift from run to
-# run weigh on both sides alike.
+# run weigh on both sides alike. `poll-cost` opens the incidents, then measures the silo's CPU time (from /proc) over
+# 300 polls in a row against 10 s idle, with no load: the cost of one poll, free of the machine's noise.
 # Needs a Release build: dotnet build silo -c Release; dotnet build tools/OtlpGrains.LoadTool -c Release.
 set -euo pipefail
 mode=${1:?with or without}
 runs=${2:-2}
 out=${3:-$(mktemp -d /tmp/ingest-with-incidents.XXXXXX)}
-[[ $mode == with || $mode == without || $mode == alternate ]] || { echo "first argument: with, without or alternate" >&2; exit 2; }
+[[ $mode =~ ^(with|without|alternate|poll-cost)$ ]] || { echo "first argument: with, without, alternate or poll-cost" >&2; exit 2; }
 [[ $mode == alternate ]] && runs=4
+[[ $mode == poll-cost ]] && runs=0
 root=$(cd "$(dirname "$0")/../.." && pwd)
 silo=$root/silo/bin/Release/net10.0/OtlpGrains.Silo.dll
 load=$root/tools/OtlpGrains.LoadTool/bin/Release/net10.0/OtlpGrains.LoadTool.dll
@@ -84,4 +86,14 @@ for r in $(seq "$runs"); do
   [[ $polling == yes ]] && stop_polls "$r"
 done
 
+if [[ $mode == poll-cost ]]; then
+  cpu() { awk '{ print $14 + $15 }' "/proc/$silo_pid/stat"; }   # user + system clock ticks
+  ticks=$(getconf CLK_TCK)
+  for _ in $(seq 20); do curl -s -o /dev/null "http://127.0.0.1:$api/api/v1/incidents"; done
+  before=$(cpu); start=$(date +%s%N)
+  for _ in $(seq 300); do curl -s -o /dev/null "http://127.0.0.1:$api/api/v1/incidents"; done
+  busy=$(( ($(cpu) - before) * 1000 / ticks )); wall=$(( ($(date +%s%N) - start) / 1000000 ))
+  before=$(cpu); sleep 10; idle=$(( ($(cpu) - before) * 1000 / ticks ))
+  echo "300 polls: silo CPU ${busy} ms in ${wall} ms; idle: ${idle} ms per 10 s; per poll: $(( (busy - idle * wall / 10000) / 300 )) ms of CPU"
+fi
 echo "logs in $out; silo RSS $(ps -o rss= -p $silo_pid | awk '{ printf "%.0f MB", $1 / 1024 }')"
