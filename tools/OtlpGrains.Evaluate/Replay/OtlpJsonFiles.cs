@@ -1,9 +1,5 @@
 using System.Text.Json;
 using Google.Protobuf;
-using OpenTelemetry.Proto.Collector.Logs.V1;
-using OpenTelemetry.Proto.Collector.Metrics.V1;
-using OpenTelemetry.Proto.Collector.Trace.V1;
-using OtlpGrains.Gateway.Otlp;
 
 namespace OtlpGrains.Evaluate.Replay;
 
@@ -11,15 +7,14 @@ namespace OtlpGrains.Evaluate.Replay;
 /// Reads OTLP/JSON files as the Collector's <c>file</c> exporter writes them: one <c>ExportTraceServiceRequest</c>,
 /// <c>ExportLogsServiceRequest</c> or <c>ExportMetricsServiceRequest</c> object per line (JSON Lines), or one object
 /// per file (pretty-printed). The protobuf JSON mapping with OTLP's hex trace and span ids is parsed by the gateway's
-/// own <see cref="OtlpJson"/> (Google.Protobuf's parser after the ids are turned to base64). A file is in JSON Lines
+/// own <c>OtlpJson</c> (Google.Protobuf's parser after the ids are turned to base64). A file is in JSON Lines
 /// when its first non-blank line is a whole JSON value. Any unreadable object stops the replay with
-/// <c>file:line: reason</c> before anything is sent.
+/// <c>file:line: reason</c> before anything is sent; <see cref="OtlpJsonReader"/> reads each request again when its
+/// turn comes.
 /// </summary>
-internal sealed class OtlpJsonFiles : IDisposable
+internal static class OtlpJsonFiles
 {
     private static readonly string[] Extensions = [".json", ".jsonl", ".ndjson"];
-
-    private readonly Dictionary<string, Microsoft.Win32.SafeHandles.SafeFileHandle> _open = new(StringComparer.Ordinal);
 
     /// <summary>The file itself, or a folder's <c>.json</c>, <c>.jsonl</c> and <c>.ndjson</c> files by name.</summary>
     public static IReadOnlyList<string> Find(string path)
@@ -60,99 +55,11 @@ internal sealed class OtlpJsonFiles : IDisposable
         foreach ((int line, int offset, int length) in lines)
         {
             var entry = new OtlpJsonEntry(file, line, offset, length, default, 0, null);
-            (OtlpSignal signal, IMessage request) = Parse(entry, bytes.AsSpan(offset, length));
+            (OtlpSignal signal, IMessage request) = OtlpJsonRequest.Parse(entry, bytes.AsSpan(offset, length));
             entries.Add(entry with { Signal = signal, Items = OtlpTimes.Items(request), TimeUnixNano = OtlpTimes.Latest(request) });
         }
 
         return entries;
-    }
-
-    /// <summary>Reads an indexed request again, from its file.</summary>
-    public IMessage Read(OtlpJsonEntry entry)
-    {
-        if (!_open.TryGetValue(entry.File, out var handle))
-        {
-            handle = File.OpenHandle(entry.File);
-            _open.Add(entry.File, handle);
-        }
-
-        byte[] bytes = new byte[entry.Length];
-        int read = 0;
-        while (read < bytes.Length)
-        {
-            int n = RandomAccess.Read(handle, bytes.AsSpan(read), entry.Offset + read);
-            if (n == 0)
-            {
-                throw new ReplayInputException($"{entry.Where}: the file changed while it was replayed");
-            }
-
-            read += n;
-        }
-
-        return Parse(entry, bytes).Request;
-    }
-
-    public void Dispose()
-    {
-        foreach (var handle in _open.Values)
-        {
-            handle.Dispose();
-        }
-
-        _open.Clear();
-    }
-
-    private static (OtlpSignal Signal, IMessage Request) Parse(OtlpJsonEntry entry, ReadOnlySpan<byte> json)
-    {
-        OtlpSignal signal = SignalOf(entry, json);
-        try
-        {
-            return (signal, signal switch
-            {
-                OtlpSignal.Traces => OtlpJson.ParseTraces(json),
-                OtlpSignal.Logs => OtlpJson.ParseLogs(json),
-                _ => (IMessage)OtlpJson.ParseMetrics(json),
-            });
-        }
-        catch (OtlpFormatException e)
-        {
-            throw new ReplayInputException($"{entry.Where}: {e.Message}");
-        }
-    }
-
-    // The request type is told by its one top-level field, in either JSON name.
-    private static OtlpSignal SignalOf(OtlpJsonEntry entry, ReadOnlySpan<byte> json)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                throw new ReplayInputException($"{entry.Where}: not an OTLP export request: a JSON object was expected");
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                switch (reader.GetString())
-                {
-                    case "resourceSpans" or "resource_spans":
-                        return OtlpSignal.Traces;
-                    case "resourceLogs" or "resource_logs":
-                        return OtlpSignal.Logs;
-                    case "resourceMetrics" or "resource_metrics":
-                        return OtlpSignal.Metrics;
-                    default:
-                        reader.Skip();
-                        break;
-                }
-            }
-        }
-        catch (JsonException e)
-        {
-            throw new ReplayInputException($"{entry.Where}: invalid JSON: {e.Message.ReplaceLineEndings(" ")}");
-        }
-
-        throw new ReplayInputException($"{entry.Where}: not an OTLP export request: no resourceSpans, resourceLogs or resourceMetrics");
     }
 
     private static bool IsWholeValue(ReadOnlySpan<byte> json)

@@ -37,7 +37,7 @@ internal sealed class OtlpJsonReplay(OtlpExporter exporter, TimeProvider time, T
             : (target.At is { } at ? EventRange.UnixNanos(at) : EventRange.UnixNanos(wallStart) + (long)((last - first) / (options.Speed ?? double.PositiveInfinity))) - last;
         output.WriteLine($"{entries.Count} requests in {files.Count} files, {Clock(first)} to {Clock(last)}, sent as {Clock(first + shift)} to {Clock(last + shift)}");
 
-        using var reader = new OtlpJsonFiles();
+        using var reader = new OtlpJsonReader();
         foreach (OtlpJsonEntry entry in entries)
         {
             ct.ThrowIfCancellationRequested();
