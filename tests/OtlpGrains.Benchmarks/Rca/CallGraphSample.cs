@@ -4,7 +4,7 @@ namespace OtlpGrains.Benchmarks.Rca;
 
 /// <summary>
 /// A generated 100-service call graph in five tiers of 20 (front ends at tier 0, stores at tier 4): each service calls
-/// two to four services of the next tier, and a store calls a virtual database. Fifteen minutes of 10 s windows are fed
+/// two to four services of the next tier, and a store calls a virtual database. Forty minutes of 10 s windows are fed
 /// to every service grain (requests, edge calls, INFO logs); in the last minute a fault in one store slows it and fails
 /// a third of its requests, and that shows up the call chain above it. <see cref="Anomalous"/> are the ten services the
 /// incident is made of: the faulty store and the nearest services to it in the graph, each connected to one before it.
@@ -13,7 +13,7 @@ internal sealed class CallGraphSample
 {
     public const int Tiers = 5;
     public const int PerTier = 20;
-    public const int Windows = 90;
+    public const int Windows = 240;
     public const int FaultWindows = 6;
     public const long Width = 10_000_000_000L;
 

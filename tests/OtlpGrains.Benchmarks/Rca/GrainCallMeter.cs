@@ -6,7 +6,8 @@ namespace OtlpGrains.Benchmarks.Rca;
 /// <summary>
 /// Counts grain calls by interface and method while <see cref="On"/>, with the bytes their results take through the
 /// Orleans serializer (what they would cost between silos; calls within one silo are not serialized). Serializing
-/// costs time, so it is on only while the benchmark's setup counts one round, never while it is timed.
+/// costs time, so it is on only while the benchmark's setup counts one round, never while it is timed. The results
+/// are kept too, so that the setup can reuse exactly what a round returned.
 /// </summary>
 internal sealed class GrainCallMeter(Serializer serializer) : IOutgoingGrainCallFilter
 {
@@ -16,14 +17,26 @@ internal sealed class GrainCallMeter(Serializer serializer) : IOutgoingGrainCall
 
     public IReadOnlyDictionary<string, (int Calls, long Bytes)> Calls => _calls;
 
-    public void Reset() => _calls.Clear();
+    public ConcurrentQueue<object> Results { get; } = new();
+
+    public void Reset()
+    {
+        _calls.Clear();
+        Results.Clear();
+    }
 
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
         await context.Invoke();
         if (On)
         {
-            long bytes = context.Result is { } result ? serializer.SerializeToArray<object>(result).Length : 0;
+            long bytes = 0;
+            if (context.Result is { } result)
+            {
+                bytes = serializer.SerializeToArray(result).Length;
+                Results.Enqueue(result);
+            }
+
             _calls.AddOrUpdate(
                 $"{context.InterfaceName.Split('.')[^1]}.{context.MethodName}",
                 (1, bytes),
