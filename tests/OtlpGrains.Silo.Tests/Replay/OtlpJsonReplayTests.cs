@@ -134,6 +134,21 @@ public sealed class OtlpJsonReplayTests : IDisposable
         Assert.StartsWith($"error: {bad}:2: invalid OTLP JSON", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AShiftBefore1970IsRefused()
+    {
+        WriteSamples("cart");
+        var time = new FakeTimeProvider(Start);
+        var invoker = new RecordingOtlpInvoker(time);
+        await using var exporter = new OtlpExporter(invoker, maxInFlight: 1, time);
+
+        var refused = await Assert.ThrowsAsync<ReplayInputException>(() =>
+            new OtlpJsonReplay(exporter, time, TextWriter.Null).RunAsync(Options("--shift-to", "1970-01-01T00:00:05Z"), CancellationToken.None));
+
+        Assert.Equal("--shift-to would move the first event (2024-12-04 22:06:30) before 1970", refused.Message);
+        Assert.Empty(invoker.Sent);
+    }
+
     [Theory]
     [InlineData("""{"resourceSpans":[""", "invalid JSON")]
     [InlineData("""{"spans":[]}""", "not an OTLP export request: no resourceSpans, resourceLogs or resourceMetrics")]

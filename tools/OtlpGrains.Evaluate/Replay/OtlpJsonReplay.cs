@@ -35,6 +35,11 @@ internal sealed class OtlpJsonReplay(OtlpExporter exporter, TimeProvider time, T
         DateTimeOffset wallStart = time.GetUtcNow();
         long shift = options.ShiftTo is not { } target ? 0
             : (target.At is { } at ? EventRange.UnixNanos(at) : EventRange.UnixNanos(wallStart) + (long)((last - first) / (options.Speed ?? double.PositiveInfinity))) - last;
+        if (first > 0 && first + shift <= 0)
+        {
+            throw new ReplayInputException($"--shift-to would move the first event ({Clock(first)}) before 1970");
+        }
+
         output.WriteLine($"{entries.Count} requests in {files.Count} files, {Clock(first)} to {Clock(last)}, sent as {Clock(first + shift)} to {Clock(last + shift)}");
 
         using var reader = new OtlpJsonReader();
