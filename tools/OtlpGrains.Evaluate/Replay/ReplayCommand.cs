@@ -39,6 +39,11 @@ internal static class ReplayCommand
 
     public static async Task<int> RunAsync(ReplayOptions options, TextWriter output, TextWriter error, TimeProvider time, CancellationToken ct)
     {
+        if (options.OtlpJson)
+        {
+            return await RunOtlpJsonAsync(options, output, error, time, ct);
+        }
+
         ReplayPlan plan;
         try
         {
@@ -77,11 +82,7 @@ internal static class ReplayCommand
             output.WriteLine($"times shifted by {TimeSpan.FromTicks(plan.Segments[^1].OffsetNanos / 100):d\\.hh\\:mm\\:ss} (--shift-to; the last run's offset)");
         }
 
-        using GrpcChannel channel = GrpcChannel.ForAddress(options.Endpoint, new GrpcChannelOptions
-        {
-            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
-            HttpVersion = HttpVersion.Version20,
-        });
+        using GrpcChannel channel = Channel(options.Endpoint);
         await using var exporter = new OtlpExporter(channel.CreateCallInvoker(), maxInFlight: 4, time);
         var engine = new ReplayEngine(exporter, options.Batch, time, output);
         long started = Stopwatch.GetTimestamp();
@@ -102,16 +103,7 @@ internal static class ReplayCommand
             return 2;
         }
 
-        double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        SignalTally[] tallies = [exporter.Traces, exporter.Logs, exporter.Metrics];
-        foreach (SignalTally tally in tallies)
-        {
-            output.WriteLine(tally.ToString());
-        }
-
-        long items = tallies.Sum(t => t.Items), acknowledged = tallies.Sum(t => t.Acknowledged);
-        output.WriteLine(FormattableString.Invariant(
-            $"REPLAY items={items} acknowledged={acknowledged} inferred_client_spans={engine.InferredSpans} seconds={seconds:F1} items_per_s={items / Math.Max(seconds, 1e-9):F0}"));
+        bool complete = Summarize(exporter, Stopwatch.GetElapsedTime(started).TotalSeconds, $"inferred_client_spans={engine.InferredSpans} ", output);
         if (engine.Malformed.Count > 0)
         {
             output.WriteLine($"skipped {engine.Malformed.Count} torn rows (the first: {engine.Malformed.First})");
@@ -123,6 +115,64 @@ internal static class ReplayCommand
             return 1;
         }
 
-        return acknowledged == items ? 0 : 1;
+        return complete ? 0 : 1;
+    }
+
+    /// <summary>
+    /// <c>replay --otlp-json</c>: every file is read and checked before anything is sent, so a bad one stops the
+    /// replay (exit 2) with <c>error: file:line: reason</c>.
+    /// </summary>
+    private static async Task<int> RunOtlpJsonAsync(ReplayOptions options, TextWriter output, TextWriter error, TimeProvider time, CancellationToken ct)
+    {
+        string speed = options.Speed is double s ? s.ToString("0.###", CultureInfo.InvariantCulture) + "x" : "max (as fast as acknowledged)";
+        output.WriteLine($"replaying OTLP/JSON {options.Directory} to {options.Endpoint} at speed {speed}");
+        using GrpcChannel channel = Channel(options.Endpoint);
+        await using var exporter = new OtlpExporter(channel.CreateCallInvoker(), maxInFlight: 4, time);
+        var replay = new OtlpJsonReplay(exporter, time, output);
+        long started = Stopwatch.GetTimestamp();
+        try
+        {
+            long shift = await replay.RunAsync(options, ct);
+            if (options.ShiftTo is not null)
+            {
+                output.WriteLine(FormattableString.Invariant($"times shifted by {shift / 1e9:+0.###;-0.###;0} s (--shift-to)"));
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await exporter.DrainAsync();
+            Summarize(exporter, Stopwatch.GetElapsedTime(started).TotalSeconds, $"requests={replay.Requests} ", output);
+            output.WriteLine("interrupted");
+            return 1;
+        }
+        catch (Exception e) when (e is ReplayInputException or IOException or UnauthorizedAccessException)
+        {
+            await exporter.DrainAsync();
+            error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+
+        return Summarize(exporter, Stopwatch.GetElapsedTime(started).TotalSeconds, $"requests={replay.Requests} ", output) ? 0 : 1;
+    }
+
+    private static GrpcChannel Channel(Uri endpoint) => GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+        HttpVersion = HttpVersion.Version20,
+    });
+
+    // One line per signal and the REPLAY line; true when everything sent was acknowledged.
+    private static bool Summarize(OtlpExporter exporter, double seconds, string extra, TextWriter output)
+    {
+        SignalTally[] tallies = [exporter.Traces, exporter.Logs, exporter.Metrics];
+        foreach (SignalTally tally in tallies)
+        {
+            output.WriteLine(tally.ToString());
+        }
+
+        long items = tallies.Sum(t => t.Items), acknowledged = tallies.Sum(t => t.Acknowledged);
+        output.WriteLine(FormattableString.Invariant(
+            $"REPLAY items={items} acknowledged={acknowledged} {extra}seconds={seconds:F1} items_per_s={items / Math.Max(seconds, 1e-9):F0}"));
+        return acknowledged == items;
     }
 }

@@ -7,9 +7,14 @@ internal sealed record ReplayOptions
 {
     public const string Usage =
         "replay <nezha-dir> [--endpoint http://127.0.0.1:4317] [--speed N|max] [--from HH:MM --to HH:MM] [--with-history] " +
-        "[--shift-to now|<UTC time>] [--close-gaps SECONDS] [--batch N]";
+        "[--shift-to now|<UTC time>] [--close-gaps SECONDS] [--batch N]\n" +
+        "       OtlpGrains.Evaluate replay --otlp-json <file-or-dir> [--endpoint http://127.0.0.1:4317] [--speed N|max] [--shift-to now|<UTC time>]";
 
+    /// <summary>The Nezha data set folder, or with <see cref="OtlpJson"/> the OTLP/JSON file or folder.</summary>
     public required string Directory { get; init; }
+
+    /// <summary>True when <see cref="Directory"/> holds OTLP/JSON export requests (<c>--otlp-json</c>) rather than Nezha data.</summary>
+    public bool OtlpJson { get; init; }
 
     public Uri Endpoint { get; init; } = new("http://127.0.0.1:4317");
 
@@ -40,16 +45,24 @@ internal sealed record ReplayOptions
     public static ReplayOptions? Parse(IReadOnlyList<string> args, out string? error)
     {
         error = null;
-        if (args.Count == 0 || args[0].StartsWith("--", StringComparison.Ordinal))
+        bool otlpJson = args.Count > 1 && args[0] == "--otlp-json";
+        if (args.Count == 0 || (args[0].StartsWith("--", StringComparison.Ordinal) && !otlpJson))
         {
-            error = "replay needs the Nezha data set folder";
+            error = args.Count > 0 && args[0] == "--otlp-json" ? "--otlp-json needs a file or folder" : "replay needs the Nezha data set folder";
             return null;
         }
 
-        var options = new ReplayOptions { Directory = args[0] };
-        for (int i = 1; i < args.Count; i++)
+        var options = otlpJson ? new ReplayOptions { Directory = args[1], OtlpJson = true } : new ReplayOptions { Directory = args[0] };
+        for (int i = otlpJson ? 2 : 1; i < args.Count; i++)
         {
             string name = args[i];
+            if (otlpJson && name is "--with-history" or "--from" or "--to" or "--close-gaps" or "--batch")
+            {
+                // OTLP/JSON requests are sent as recorded, over the time they cover.
+                error = $"{name} is for Nezha data, not --otlp-json";
+                return null;
+            }
+
             if (name == "--with-history")
             {
                 options = options with { WithHistory = true };
