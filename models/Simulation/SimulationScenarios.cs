@@ -12,9 +12,10 @@ public static class SimulationScenarios
 
     /// <summary>
     /// The scenario called <paramref name="name"/>, its services named <c>{runPrefix}{name}-{service}</c>; the load
-    /// defaults to 8 requests per second, the timing to <see cref="ScenarioTiming.Standard"/>.
+    /// defaults to 8 requests per second, the timing to <see cref="ScenarioTiming.Standard"/>. With
+    /// <paramref name="faults"/>, only that many of its faults (the first ones), and the scenario ends sooner.
     /// </summary>
-    public static Scenario Create(string name, string runPrefix = "", LoadProfile? load = null, ScenarioTiming? timing = null)
+    public static Scenario Create(string name, string runPrefix = "", LoadProfile? load = null, ScenarioTiming? timing = null, int? faults = null)
     {
         string prefix = $"{runPrefix}{name}-";
         load ??= new LoadProfile(8);
@@ -47,8 +48,11 @@ public static class SimulationScenarios
         };
 
         Scenario Build(string scenario, string description, Topology topology, LoadProfile profile, ScenarioTiming t,
-            (FaultKind Kind, string Target, double Magnitude)[] faults, int? instance = null) =>
-            new(scenario, description, topology, profile, t.DurationFor(faults.Length),
-                [.. faults.Select((f, i) => new InjectedFault(prefix + f.Target, f.Kind, t.StartOf(i), t.StartOf(i) + t.Fault, f.Magnitude, Instance: instance))]);
+            (FaultKind Kind, string Target, double Magnitude)[] all, int? instance = null)
+        {
+            var kept = all.Take(Math.Clamp(faults ?? all.Length, 1, all.Length)).ToArray();
+            return new(scenario, description, topology, profile, t.DurationFor(kept.Length),
+                [.. kept.Select((f, i) => new InjectedFault(prefix + f.Target, f.Kind, t.StartOf(i), t.StartOf(i) + t.Fault, f.Magnitude, Instance: instance))]);
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Grpc.Net.Client;
 using OtlpGrains.Evaluate.Replay;
+using OtlpGrains.Models.Simulation;
 
 namespace OtlpGrains.Evaluate.Simulation;
 
@@ -22,8 +23,13 @@ internal static class SimulateCommand
         return RunAsync(options, output, TimeProvider.System, CancellationToken.None).GetAwaiter().GetResult().Exit;
     }
 
-    /// <summary>Runs the scenarios one after the other; each ends at the wall clock when it starts.</summary>
-    public static async Task<(int Exit, IReadOnlyList<ScenarioRun> Runs)> RunAsync(SimulateOptions options, TextWriter output, TimeProvider time, CancellationToken ct)
+    /// <summary>Runs the options' scenarios one after the other; each ends at the wall clock when it starts.</summary>
+    public static Task<(int Exit, IReadOnlyList<ScenarioRun> Runs)> RunAsync(SimulateOptions options, TextWriter output, TimeProvider time, CancellationToken ct) =>
+        RunAsync([.. options.Scenarios.Select(options.Create)], options, output, time, ct);
+
+    /// <summary>Runs the given scenarios (a test's shorter ones) with the options' endpoint, seed, speed and batch.</summary>
+    public static async Task<(int Exit, IReadOnlyList<ScenarioRun> Runs)> RunAsync(
+        IReadOnlyList<Scenario> scenarios, SimulateOptions options, TextWriter output, TimeProvider time, CancellationToken ct)
     {
         using GrpcChannel channel = GrpcChannel.ForAddress(options.Endpoint, new GrpcChannelOptions
         {
@@ -33,9 +39,9 @@ internal static class SimulateCommand
         var runs = new List<ScenarioRun>();
         await using (var exporter = new OtlpExporter(channel.CreateCallInvoker(), maxInFlight: 4, time))
         {
-            foreach (string name in options.Scenarios)
+            foreach (Scenario scenario in scenarios)
             {
-                runs.Add(await ScenarioSender.SendAsync(options.Create(name), options, exporter, time, output, ct));
+                runs.Add(await ScenarioSender.SendAsync(scenario, options, exporter, time, output, ct));
             }
 
             await exporter.DrainAsync();
