@@ -8,7 +8,7 @@ namespace OtlpGrains.Silo.Tests.Simulation;
 
 /// <summary>
 /// Simulator scenarios sent through the real OTLP/gRPC port of a silo: each fault opens an incident whose first root
-/// cause is the faulty service. The scenarios keep the evaluation's 25 minutes of warm-up (18 minutes, just past the
+/// cause is the faulty service (for a CPU-starved instance, its service). The scenarios keep the evaluation's 25 minutes of warm-up (18 minutes, just past the
 /// detectors' first verdicts after 100 windows, missed a fault) but only two faults of 2 minutes, at a light load (5
 /// requests per second), sent at full speed.
 /// </summary>
@@ -19,10 +19,12 @@ public sealed class SimulatedIncidentTests(SiloFixture silo)
 
     [Theory]
     [InlineData("slow-leaf")]
-    // The other scenarios are not here yet because the incidents on main miss them in some runs (issue #10): sent at
-    // full speed, anomalies (event time) come before the edges (from traces completed after wall-clock idleness), and
-    // the incident directory keeps a service's callees for 30 s of wall time, so a faulty callee and its callers can
-    // land in separate incidents, and the first one detected may be the caller's. eval-rca --scenario shows them all.
+    [InlineData("erroring-middle-tier")]
+    // Issue #10, on main as of 5 Dec 2026 these two fail in about one run in seven (the ranker is being reworked; do not
+    // weaken the assertion): a sibling leaf's p95 warning 10 s before the slow leaf's anomaly can open the incident and
+    // rank first while the slow leaf opens its own; a callee's error-ratio blip a minute after the erroring tier's
+    // anomaly can rank first as "the anomaly starts here". The other scenarios fail more often (and slow-database, at
+    // this load, always: its incident ranks the database's callers above the database); eval-rca --scenario shows them.
     public async Task EachFaultOpensAnIncidentWithTheFaultyServiceRankedFirst(string name)
     {
         string runId = "t" + Guid.NewGuid().ToString("N")[..6] + "-";
@@ -30,7 +32,11 @@ public sealed class SimulatedIncidentTests(SiloFixture silo)
         var options = new SimulateOptions { Scenarios = [name], Endpoint = silo.GrpcEndpoint, RunId = runId, Seed = 3 };
         var output = new StringWriter();
 
-        (int exit, IReadOnlyList<ScenarioRun> runs) = await SimulateCommand.RunAsync([scenario], options, output, TimeProvider.System, CancellationToken.None);
+        // After the first 15 minutes (no verdicts yet), the graph must show the scenario's edges, as it would in a
+        // deployment: its traces complete after a second of idleness, its detectors judge as fast as event time goes.
+        (int exit, IReadOnlyList<ScenarioRun> runs) = await SimulateCommand.RunAsync(
+            [scenario], options, output, TimeProvider.System, CancellationToken.None,
+            async (s, ct) => Assert.True(await ServiceGraphWait.UntilEdgesAsync(silo.Api, s.Topology, TimeSpan.FromSeconds(20), ct), "the graph misses edges"));
 
         Assert.True(exit == 0, $"exit {exit}:\n{output}");
         ScenarioRun run = Assert.Single(runs);

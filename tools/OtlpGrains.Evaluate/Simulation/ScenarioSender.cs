@@ -14,8 +14,19 @@ internal sealed record ScenarioRun(Scenario Scenario, IReadOnlyList<(InjectedFau
 /// </summary>
 internal static class ScenarioSender
 {
+    /// <summary>
+    /// How much of the warm-up is sent before <c>afterCalibration</c> runs: less than the 100 windows of 10 s after
+    /// which detectors give their first verdicts, so no anomaly can come before it.
+    /// </summary>
+    public static readonly TimeSpan CalibrationPart = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Sends the scenario; when <paramref name="afterCalibration"/> is given, it runs once the first
+    /// <see cref="CalibrationPart"/> is sent and acknowledged (to wait for the cluster), before the rest is sent.
+    /// </summary>
     public static async Task<ScenarioRun> SendAsync(
-        Scenario scenario, SimulateOptions options, OtlpExporter exporter, TimeProvider time, TextWriter output, CancellationToken ct)
+        Scenario scenario, SimulateOptions options, OtlpExporter exporter, TimeProvider time, TextWriter output, CancellationToken ct,
+        Func<Scenario, CancellationToken, Task>? afterCalibration = null)
     {
         DateTimeOffset start = time.GetUtcNow() - scenario.Duration;
         long startUnixNano = EventRange.UnixNanos(start);
@@ -33,7 +44,23 @@ internal static class ScenarioSender
         long acknowledgedBefore = exporter.Traces.Acknowledged + exporter.Logs.Acknowledged + exporter.Metrics.Acknowledged;
         long started = Stopwatch.GetTimestamp();
         var engine = new ReplayEngine(exporter, options.Batch, time, output);
-        await engine.RunAsync(simulator.Run().Select(i => new ReplayEvent(i.TimeUnixNano, i)), startUnixNano, options.Speed, ct);
+        using IEnumerator<SimulatedItem> stream = simulator.Run().GetEnumerator();
+        bool more = stream.MoveNext();
+        IEnumerable<ReplayEvent> Until(long end)
+        {
+            for (; more && stream.Current.TimeUnixNano < end; more = stream.MoveNext())
+            {
+                yield return new ReplayEvent(stream.Current.TimeUnixNano, stream.Current);
+            }
+        }
+
+        long cut = afterCalibration is null ? long.MaxValue : simulator.TimeOf(CalibrationPart);
+        await engine.RunAsync(Until(cut), startUnixNano, options.Speed, ct);
+        if (afterCalibration is not null)
+        {
+            await afterCalibration(scenario, ct);
+            await engine.RunAsync(Until(long.MaxValue), cut, options.Speed, ct);
+        }
         long items = exporter.Traces.Items + exporter.Logs.Items + exporter.Metrics.Items - itemsBefore;
         long acknowledged = exporter.Traces.Acknowledged + exporter.Logs.Acknowledged + exporter.Metrics.Acknowledged - acknowledgedBefore;
         double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;

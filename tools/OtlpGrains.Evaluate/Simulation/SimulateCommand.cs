@@ -24,12 +24,17 @@ internal static class SimulateCommand
     }
 
     /// <summary>Runs the options' scenarios one after the other; each ends at the wall clock when it starts.</summary>
-    public static Task<(int Exit, IReadOnlyList<ScenarioRun> Runs)> RunAsync(SimulateOptions options, TextWriter output, TimeProvider time, CancellationToken ct) =>
-        RunAsync([.. options.Scenarios.Select(options.Create)], options, output, time, ct);
+    public static Task<(int Exit, IReadOnlyList<ScenarioRun> Runs)> RunAsync(
+        SimulateOptions options, TextWriter output, TimeProvider time, CancellationToken ct, Func<Scenario, CancellationToken, Task>? afterCalibration = null) =>
+        RunAsync([.. options.Scenarios.Select(options.Create)], options, output, time, ct, afterCalibration);
 
-    /// <summary>Runs the given scenarios (a test's shorter ones) with the options' endpoint, seed, speed and batch.</summary>
+    /// <summary>
+    /// Runs the given scenarios (a test's shorter ones) with the options' endpoint, seed, speed and batch; with
+    /// <paramref name="afterCalibration"/>, each pauses for it after its first minutes (<see cref="ScenarioSender"/>).
+    /// </summary>
     public static async Task<(int Exit, IReadOnlyList<ScenarioRun> Runs)> RunAsync(
-        IReadOnlyList<Scenario> scenarios, SimulateOptions options, TextWriter output, TimeProvider time, CancellationToken ct)
+        IReadOnlyList<Scenario> scenarios, SimulateOptions options, TextWriter output, TimeProvider time, CancellationToken ct,
+        Func<Scenario, CancellationToken, Task>? afterCalibration = null)
     {
         using GrpcChannel channel = GrpcChannel.ForAddress(options.Endpoint, new GrpcChannelOptions
         {
@@ -41,7 +46,7 @@ internal static class SimulateCommand
         {
             foreach (Scenario scenario in scenarios)
             {
-                runs.Add(await ScenarioSender.SendAsync(scenario, options, exporter, time, output, ct));
+                runs.Add(await ScenarioSender.SendAsync(scenario, options, exporter, time, output, ct, afterCalibration));
             }
 
             await exporter.DrainAsync();
