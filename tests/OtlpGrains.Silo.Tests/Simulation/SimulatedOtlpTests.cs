@@ -58,6 +58,18 @@ public sealed class SimulatedOtlpTests
         Assert.All(cpu, p => Assert.InRange(p.AsDouble, 0.005, 1));
     }
 
+    [Fact]
+    public void GraphEdgesToWaitForIncludeDatabasesAndQueueConsumers()
+    {
+        IReadOnlySet<(string, string)> database = ServiceGraphWait.EdgesOf(Topologies.SharedDatabase("d-", 4));
+        IReadOnlySet<(string, string)> queue = ServiceGraphWait.EdgesOf(Topologies.AsyncQueue("q-"));
+
+        // The front end's 4 calls, 4 services on orders-db, 2 on session-cache.
+        Assert.Equal(10, database.Count);
+        Assert.Contains(("d-orders", "d-session-cache"), database);
+        Assert.Equal([("q-frontend", "q-orders"), ("q-orders", "q-shipping"), ("q-shipping", "q-labels")], queue.Order());
+    }
+
     [Theory]
     [InlineData(new[] { "--scenario", "all", "--seed", "5", "--speed", "60", "--rate", "3", "--run-id", "r1" }, 7, "r1-", 5, 60.0, 3.0)]
     [InlineData(new[] { "--scenario", "retry-storm" }, 1, "", 1, null, 8.0)]
