@@ -20,7 +20,7 @@ public sealed class SimulatedIncidentTests(SiloFixture silo)
     [Theory]
     [InlineData("slow-leaf")]
     [InlineData("erroring-middle-tier")]
-    // Issue #10, on main as of 5 Dec 2026 these two fail in about one run in seven (the ranker is being reworked; do not
+    // Issue #10, on main as of 5 Dec 2026 each of these two fails in about one run in ten (the ranker is being reworked; do not
     // weaken the assertion): a sibling leaf's p95 warning 10 s before the slow leaf's anomaly can open the incident and
     // rank first while the slow leaf opens its own; a callee's error-ratio blip a minute after the erroring tier's
     // anomaly can rank first as "the anomaly starts here". The other scenarios fail more often (and slow-database, at
