@@ -7,7 +7,8 @@ internal static class Usage
         "       OtlpGrains.Evaluate loghub <loghub-dir> [--misses N]\n" +
         "       OtlpGrains.Evaluate " + Training.TrainRequest.Usage + "\n" +
         "       OtlpGrains.Evaluate " + Replay.ReplayOptions.Usage + "\n" +
-        "       OtlpGrains.Evaluate " + Rca.EvalRcaCommand.Usage;
+        "       OtlpGrains.Evaluate " + Rca.EvalRcaCommand.Usage + "\n" +
+        "       OtlpGrains.Evaluate " + Simulation.SimulateOptions.Usage;
 
     public static int Fail(TextWriter error, string reason)
     {

@@ -39,13 +39,20 @@ public static class RcaScorer
             outcomes.Add(new RcaOutcome(fault, match, index < 0 ? null : index + 1, match is null ? null : match.DetectedAt - fault.InjectedAt));
         }
 
-        double At(int k) => faults.Count == 0 ? 0 : (double)outcomes.Count(o => o.Rank is { } r && r <= k) / faults.Count;
+        return Summarize(outcomes);
+    }
+
+    /// <summary>The line's figures over outcomes scored before (several runs' together, each scored on its own incidents).</summary>
+    public static RcaResult Summarize(IReadOnlyList<RcaOutcome> outcomes)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        double At(int k) => outcomes.Count == 0 ? 0 : (double)outcomes.Count(o => o.Rank is { } r && r <= k) / outcomes.Count;
         double[] detectSeconds = [.. outcomes.Where(o => o.TimeToDetect is not null).Select(o => o.TimeToDetect!.Value.TotalSeconds).Order()];
         double? median = detectSeconds.Length == 0 ? null
             : detectSeconds.Length % 2 == 1 ? detectSeconds[detectSeconds.Length / 2]
             : (detectSeconds[(detectSeconds.Length / 2) - 1] + detectSeconds[detectSeconds.Length / 2]) / 2;
         return new RcaResult(
-            faults.Count,
+            outcomes.Count,
             outcomes.Count(o => o.Incident is not null),
             At(1),
             At(3),

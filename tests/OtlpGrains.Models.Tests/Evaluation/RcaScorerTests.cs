@@ -8,6 +8,24 @@ public sealed class RcaScorerTests
     private static readonly DateTimeOffset T0 = new(2026, 12, 4, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
+    public void RunsScoredOnTheirOwnIncidentsAddUp()
+    {
+        // Two systems at the same times: each fault is judged on its own system's incidents only.
+        RcaResult shop = RcaScorer.Score([new("shop-cart", T0, "latency")], [new("s1", T0.AddSeconds(20), ["shop-cart"])]);
+        RcaResult bank = RcaScorer.Score(
+            [new("bank-ledger", T0, "errors"), new("bank-api", T0.AddMinutes(10), "errors")],
+            [new("b1", T0.AddSeconds(40), ["bank-gateway", "bank-ledger"])]);
+
+        RcaResult total = RcaScorer.Summarize([.. shop.Outcomes, .. bank.Outcomes]);
+
+        Assert.Equal((3, 2), (total.Faults, total.Detected));
+        Assert.Equal(1.0 / 3, total.AccuracyAt1, 12);
+        Assert.Equal(2.0 / 3, total.AccuracyAt3, 12);
+        Assert.Equal(30, total.MedianTimeToDetectSeconds); // 20 and 40
+        Assert.Equal((0, 0.0, (double?)null), (RcaScorer.Summarize([]).Faults, RcaScorer.Summarize([]).AccuracyAt1, RcaScorer.Summarize([]).MedianTimeToDetectSeconds));
+    }
+
+    [Fact]
     public void ScoresEachFaultByTheFirstIncidentDetectedWithinFiveMinutes()
     {
         RcaFault[] faults =

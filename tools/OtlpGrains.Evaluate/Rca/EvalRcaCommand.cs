@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using OtlpGrains.Evaluate.Replay;
+using OtlpGrains.Evaluate.Simulation;
 using OtlpGrains.Models.Evaluation.Rca;
 
 namespace OtlpGrains.Evaluate.Rca;
@@ -17,7 +18,8 @@ namespace OtlpGrains.Evaluate.Rca;
 /// </summary>
 internal static class EvalRcaCommand
 {
-    public const string Usage = "eval-rca <nezha-dir> [--api http://127.0.0.1:8080 --endpoint http://127.0.0.1:4317] [--settle SECONDS] [replay options; defaults --with-history --close-gaps 120 --speed 40]";
+    public const string Usage = "eval-rca <nezha-dir> [--api http://127.0.0.1:8080 --endpoint http://127.0.0.1:4317] [--settle SECONDS] [replay options; defaults --with-history --close-gaps 120 --speed 40]\n" +
+        "       OtlpGrains.Evaluate eval-rca --scenario NAME|all [--api http://127.0.0.1:8080 --endpoint http://127.0.0.1:4317] [--settle SECONDS] [simulate options]";
 
     // A cluster completes a trace, and so its edges, seconds of wall-clock time after its last span: at 40 times real
     // time that is minutes of event time, within the lateness the windows allow (300 s); "max" would put the edges
@@ -51,6 +53,19 @@ internal static class EvalRcaCommand
             }
         }
 
+        if (rest.Contains("--scenario"))
+        {
+            SimulateOptions? simulate = SimulateOptions.Parse(rest, out string? simulateError);
+            if (simulate is null)
+            {
+                return Evaluate.Usage.Fail(error, simulateError!);
+            }
+
+            // A fresh run id by default: scenarios that ran before in the same cluster keep their own services.
+            simulate = rest.Contains("--run-id") ? simulate : simulate with { RunId = $"e{DateTimeOffset.UtcNow:HHmmss}-" };
+            return RunScenariosAsync(simulate, api, settle, output, error, CancellationToken.None).GetAwaiter().GetResult();
+        }
+
         foreach ((string option, string[] value) in Defaults)
         {
             if (!rest.Contains(option))
@@ -79,6 +94,18 @@ internal static class EvalRcaCommand
         output.WriteLine("starting a single-node cluster in-process (memory storage; pass --api and --endpoint to use a running one)");
         await using InProcessCluster cluster = await InProcessCluster.StartAsync(ct);
         return await EvaluateAsync(options with { Endpoint = cluster.Otlp }, cluster.Api, settle, output, error, ct);
+    }
+
+    private static async Task<int> RunScenariosAsync(SimulateOptions options, Uri? api, TimeSpan settle, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        if (api is not null)
+        {
+            return await ScenarioEvaluation.RunAsync(options, api, settle, output, error, ct);
+        }
+
+        output.WriteLine("starting a single-node cluster in-process (memory storage; pass --api and --endpoint to use a running one)");
+        await using InProcessCluster cluster = await InProcessCluster.StartAsync(ct);
+        return await ScenarioEvaluation.RunAsync(options with { Endpoint = cluster.Otlp }, cluster.Api, settle, output, error, ct);
     }
 
     private static async Task<int> EvaluateAsync(ReplayOptions options, Uri api, TimeSpan settle, TextWriter output, TextWriter error, CancellationToken ct)
@@ -113,7 +140,7 @@ internal static class EvalRcaCommand
         RcaIncident[] incidents;
         try
         {
-            incidents = await ReadIncidentsAsync(api, ct);
+            incidents = [.. (await ReadIncidentsAsync(api, ct)).Select(i => i.Incident)];
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException)
         {
@@ -121,7 +148,14 @@ internal static class EvalRcaCommand
             return 1;
         }
 
-        RcaResult result = RcaScorer.Score(faults, incidents);
+        string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(options.Directory));
+        Print(name, RcaScorer.Score(faults, incidents), output, error);
+        return 0;
+    }
+
+    /// <summary>One line per fault on <paramref name="error"/>, then the RCA line on <paramref name="output"/>.</summary>
+    public static void Print(string name, RcaResult result, TextWriter output, TextWriter error)
+    {
         foreach (RcaOutcome outcome in result.Outcomes)
         {
             string found = outcome.Incident is { } i
@@ -130,11 +164,12 @@ internal static class EvalRcaCommand
             error.WriteLine(FormattableString.Invariant($"fault {outcome.Fault.Type,-14} {outcome.Fault.Service,-32} at {outcome.Fault.InjectedAt:HH:mm:ss}: {found}"));
         }
 
-        string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(options.Directory));
-        output.WriteLine(FormattableString.Invariant(
-            $"RCA {name} faults={result.Faults} detected={result.Detected} AC@1={result.AccuracyAt1:F3} AC@3={result.AccuracyAt3:F3} Avg@5={result.AverageAt5:F3} MTTD_median_s={(result.MedianTimeToDetectSeconds is { } m ? m.ToString("F0", CultureInfo.InvariantCulture) : "none")}"));
-        return 0;
+        output.WriteLine(Line(name, result));
     }
+
+    /// <summary><c>RCA &lt;name&gt; faults= detected= AC@1= AC@3= Avg@5= MTTD_median_s=</c>.</summary>
+    public static string Line(string name, RcaResult result) => FormattableString.Invariant(
+        $"RCA {name} faults={result.Faults} detected={result.Detected} AC@1={result.AccuracyAt1:F3} AC@3={result.AccuracyAt3:F3} Avg@5={result.AverageAt5:F3} MTTD_median_s={(result.MedianTimeToDetectSeconds is { } m ? m.ToString("F0", CultureInfo.InvariantCulture) : "none")}");
 
     private static bool Within(DateTimeOffset injected, ReplayOptions options)
     {
@@ -142,13 +177,16 @@ internal static class EvalRcaCommand
         return (options.From is not { } from || time >= from) && (options.To is not { } to || time < to);
     }
 
-    private static async Task<RcaIncident[]> ReadIncidentsAsync(Uri api, CancellationToken ct)
+    /// <summary>Every incident of the cluster, with the names of the services it involves.</summary>
+    public static async Task<(RcaIncident Incident, string[] Services)[]> ReadIncidentsAsync(Uri api, CancellationToken ct)
     {
         using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(60) };
         using JsonDocument document = await http.GetFromJsonAsync<JsonDocument>("api/v1/incidents", ct) ?? throw new JsonException("empty answer");
-        return [.. document.RootElement.GetProperty("incidents").EnumerateArray().Select(i => new RcaIncident(
-            i.GetProperty("id").GetString()!,
-            i.GetProperty("detectedAt").GetDateTimeOffset(),
-            [.. i.GetProperty("rootCauses").EnumerateArray().Select(c => c.GetProperty("service").GetString()!)]))];
+        return [.. document.RootElement.GetProperty("incidents").EnumerateArray().Select(i => (
+            new RcaIncident(
+                i.GetProperty("id").GetString()!,
+                i.GetProperty("detectedAt").GetDateTimeOffset(),
+                [.. i.GetProperty("rootCauses").EnumerateArray().Select(c => c.GetProperty("service").GetString()!)]),
+            i.GetProperty("services").EnumerateArray().Select(s => s.GetProperty("name").GetString()!).ToArray()))];
     }
 }

@@ -1,9 +1,10 @@
 using OpenTelemetry.Proto.Collector.Metrics.V1;
 using OpenTelemetry.Proto.Metrics.V1;
+using OtlpGrains.Models.Simulation;
 
 namespace OtlpGrains.Evaluate.Replay;
 
-/// <summary>Metric rows for one <see cref="ExportMetricsServiceRequest"/>: each value a gauge point; counts points.</summary>
+/// <summary>Metric rows or simulated gauges for one <see cref="ExportMetricsServiceRequest"/>: each value a gauge point; counts points.</summary>
 internal sealed class MetricBatch : SignalBatch<MetricBatch.Block>
 {
     public void Add(NezhaMetricRow row, long offsetNanos)
@@ -16,6 +17,13 @@ internal sealed class MetricBatch : SignalBatch<MetricBatch.Block>
         }
 
         Counted(row.Values.Count);
+    }
+
+    public void Add(SimulatedGauge gauge)
+    {
+        Block block = BlockOf(gauge.Service, gauge.Pod, () => new Block(gauge.Service, gauge.Pod));
+        block.GaugeOf(gauge.Name, gauge.Unit).DataPoints.Add(new NumberDataPoint { TimeUnixNano = (ulong)gauge.TimeUnixNano, AsDouble = gauge.Value });
+        Counted(1);
     }
 
     public ExportMetricsServiceRequest Build()

@@ -1,7 +1,9 @@
+using OtlpGrains.Models.Simulation;
+
 namespace OtlpGrains.Evaluate.Replay;
 
 /// <summary>
-/// Sends a <see cref="ReplayPlan"/> in event-time order. Items gather per signal into requests of at most
+/// Sends a <see cref="ReplayPlan"/>, or a simulation's items, in event-time order. Items gather per signal into requests of at most
 /// <c>batch</c> items; with a speed, an item is sent no earlier than its turn (wall start plus its event time since
 /// the first event, divided by the speed), and what has gathered is flushed every quarter second of wall time's
 /// worth of events, so requests stay small and steady.
@@ -23,45 +25,58 @@ internal sealed class ReplayEngine(OtlpExporter exporter, int batch, TimeProvide
 
     public async Task RunAsync(ReplayPlan plan, CancellationToken ct)
     {
-        DateTimeOffset wallStart = time.GetUtcNow();
-        DateTimeOffset nextProgress = wallStart + ProgressEvery;
-        long sliceNanos = plan.Speed is double s ? (long)(FlushEvery.Ticks * 100 * s) : long.MaxValue;
-        long sliceEnd = long.MinValue;
+        var pace = new Pace(plan.Speed, plan.FirstShifted, time.GetUtcNow());
         foreach (ReplaySegment segment in plan.Segments)
         {
             output.WriteLine(
                 $"{segment.Label}: {Clock(segment.Range.FromUnixNano)} to {Clock(segment.Range.ToUnixNano - 1)} of {segment.Source.Day:yyyy-MM-dd}, " +
                 $"sent as {Clock(segment.FirstShifted)} to {Clock(segment.LastShifted)}");
-            foreach (ReplayEvent e in NezhaTimeline.Events(segment.Source, segment.Range, Malformed, segment.Minutes))
-            {
-                ct.ThrowIfCancellationRequested();
-                long shifted = e.TimeUnixNano + segment.OffsetNanos;
-                if (plan.Speed is double speed && shifted >= sliceEnd)
-                {
-                    await FlushAsync(ct);
-                    DateTimeOffset due = wallStart + TimeSpan.FromTicks((long)((shifted - plan.FirstShifted) / 100 / speed));
-                    TimeSpan wait = due - time.GetUtcNow();
-                    if (wait > TimeSpan.Zero)
-                    {
-                        await Task.Delay(wait, time, ct);
-                    }
-
-                    sliceEnd = shifted + sliceNanos;
-                }
-
-                await AddAsync(e.Item, segment.OffsetNanos, ct);
-                if (time.GetUtcNow() >= nextProgress)
-                {
-                    nextProgress = time.GetUtcNow() + ProgressEvery;
-                    output.WriteLine(
-                        $"  {(time.GetUtcNow() - wallStart).TotalSeconds,6:0} s  at {Clock(e.TimeUnixNano)}  spans {exporter.Traces.Items}  " +
-                        $"logs {exporter.Logs.Items}  points {exporter.Metrics.Items}");
-                }
-            }
+            await SendAsync(NezhaTimeline.Events(segment.Source, segment.Range, Malformed, segment.Minutes), segment.OffsetNanos, pace, ct);
         }
 
         await FlushAsync(ct);
         await exporter.DrainAsync();
+    }
+
+    /// <summary>
+    /// Sends events already in event-time order and at their own times (a simulation's), paced from
+    /// <paramref name="firstUnixNano"/> when a speed is given.
+    /// </summary>
+    public async Task RunAsync(IEnumerable<ReplayEvent> events, long firstUnixNano, double? speed, CancellationToken ct)
+    {
+        await SendAsync(events, 0, new Pace(speed, firstUnixNano, time.GetUtcNow()), ct);
+        await FlushAsync(ct);
+        await exporter.DrainAsync();
+    }
+
+    private async Task SendAsync(IEnumerable<ReplayEvent> events, long offsetNanos, Pace pace, CancellationToken ct)
+    {
+        foreach (ReplayEvent e in events)
+        {
+            ct.ThrowIfCancellationRequested();
+            long shifted = e.TimeUnixNano + offsetNanos;
+            if (pace.Speed is double speed && shifted >= pace.SliceEnd)
+            {
+                await FlushAsync(ct);
+                DateTimeOffset due = pace.WallStart + TimeSpan.FromTicks((long)((shifted - pace.FirstShifted) / 100 / speed));
+                TimeSpan wait = due - time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, time, ct);
+                }
+
+                pace.SliceEnd = shifted + pace.SliceNanos;
+            }
+
+            await AddAsync(e.Item, offsetNanos, ct);
+            if (time.GetUtcNow() >= pace.NextProgress)
+            {
+                pace.NextProgress = time.GetUtcNow() + ProgressEvery;
+                output.WriteLine(
+                    $"  {(time.GetUtcNow() - pace.WallStart).TotalSeconds,6:0} s  at {Clock(e.TimeUnixNano)}  spans {exporter.Traces.Items}  " +
+                    $"logs {exporter.Logs.Items}  points {exporter.Metrics.Items}");
+            }
+        }
     }
 
     private async Task AddAsync(object item, long offset, CancellationToken ct)
@@ -82,6 +97,30 @@ internal sealed class ReplayEngine(OtlpExporter exporter, int batch, TimeProvide
                 if (_logs.Count >= batch)
                 {
                     await SendLogsAsync(ct);
+                }
+
+                break;
+            case SimulatedSpan span:
+                _traces.Add(span);
+                if (_traces.Count >= batch)
+                {
+                    await SendTracesAsync(ct);
+                }
+
+                break;
+            case SimulatedLog log:
+                _logs.Add(log);
+                if (_logs.Count >= batch)
+                {
+                    await SendLogsAsync(ct);
+                }
+
+                break;
+            case SimulatedGauge gauge:
+                _metrics.Add(gauge);
+                if (_metrics.Count >= batch)
+                {
+                    await SendMetricsAsync(ct);
                 }
 
                 break;
@@ -136,6 +175,22 @@ internal sealed class ReplayEngine(OtlpExporter exporter, int batch, TimeProvide
     {
         await exporter.SendAsync(_metrics.Build(), _metrics.Count, ct);
         _metrics.Reset();
+    }
+
+    /// <summary>Where a run is in wall and event time: its start, the next progress line, and the paced slice.</summary>
+    private sealed class Pace(double? speed, long firstShifted, DateTimeOffset wallStart)
+    {
+        public double? Speed { get; } = speed;
+
+        public long FirstShifted { get; } = firstShifted;
+
+        public DateTimeOffset WallStart { get; } = wallStart;
+
+        public long SliceNanos { get; } = speed is double s ? (long)(FlushEvery.Ticks * 100 * s) : long.MaxValue;
+
+        public long SliceEnd { get; set; } = long.MinValue;
+
+        public DateTimeOffset NextProgress { get; set; } = wallStart + ProgressEvery;
     }
 
     private static string Clock(long unixNano) => EventRange.Time(unixNano).ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);

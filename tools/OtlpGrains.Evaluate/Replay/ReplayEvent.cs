@@ -2,7 +2,7 @@ namespace OtlpGrains.Evaluate.Replay;
 
 /// <summary>
 /// One item to send at its event time: a <see cref="ReplaySpan"/> (at its end, when an SDK would export it), a
-/// <see cref="NezhaLogLine"/> or a <see cref="NezhaMetricRow"/>.
+/// <see cref="NezhaLogLine"/> or a <see cref="NezhaMetricRow"/>; or a simulated span, log or gauge.
 /// </summary>
 internal readonly record struct ReplayEvent(long TimeUnixNano, object Item);
 
