@@ -67,6 +67,31 @@ public sealed class Incident
     }
 
     public void Resolve(long atUnixNano) => ResolvedUnixNano = atUnixNano;
+
+    /// <summary>
+    /// Takes another open incident in, when an anomaly showed the two to be one: its services (up to
+    /// <paramref name="maxServices"/>), events and times; it was known as early as the earlier of the two.
+    /// </summary>
+    public void Absorb(Incident other, int maxServices)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        foreach (IncidentService theirs in other._services)
+        {
+            if (_services.Find(s => s.Name == theirs.Name) is { } ours)
+            {
+                ours.Absorb(theirs);
+            }
+            else if (_services.Count < maxServices)
+            {
+                _services.Add(theirs);
+            }
+        }
+
+        StartedUnixNano = Math.Min(StartedUnixNano, other.StartedUnixNano);
+        DetectedUnixNano = Math.Min(DetectedUnixNano, other.DetectedUnixNano);
+        LastAnomalyEndUnixNano = Math.Max(LastAnomalyEndUnixNano, other.LastAnomalyEndUnixNano);
+        Events += other.Events;
+    }
 }
 
 /// <summary>One service's part in an incident: its first onset, last anomalous window, driving signals, strongest score and severity.</summary>
@@ -90,6 +115,24 @@ public sealed class IncidentService(string name, long firstOnsetUnixNano)
 
     /// <summary>The signals that drove its events (<c>errorRatio</c>, <c>p99</c>, <c>template 7</c>), first seen first.</summary>
     public IReadOnlyList<string> Signals => _signals;
+
+    /// <summary>Takes in the same service's part of another incident.</summary>
+    public void Absorb(IncidentService other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        FirstOnsetUnixNano = Math.Min(FirstOnsetUnixNano, other.FirstOnsetUnixNano);
+        LastAnomalyEndUnixNano = Math.Max(LastAnomalyEndUnixNano, other.LastAnomalyEndUnixNano);
+        MaxScore = Math.Max(MaxScore, other.MaxScore);
+        Severity = other.Severity == "critical" ? "critical" : Severity;
+        Events += other.Events;
+        foreach (string signal in other._signals)
+        {
+            if (_signals.Count < 16 && !_signals.Contains(signal))
+            {
+                _signals.Add(signal);
+            }
+        }
+    }
 
     public void Add(AnomalyEvent anomaly, long onsetUnixNano, long windowEndUnixNano)
     {

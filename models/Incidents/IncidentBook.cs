@@ -7,7 +7,9 @@ namespace OtlpGrains.Models.Incidents;
 /// Groups anomaly events into incidents. An event joins an open incident when it overlaps the incident in event
 /// time (its window starts at most <see cref="IncidentOptions.JoinGap"/> after the incident's last anomalous window
 /// ended) and its service is in the incident or connected to one of its services (the caller's graph decides);
-/// otherwise it opens a new incident. Events already taken (a replay after a crash publishes again) are ignored by
+/// otherwise it opens a new incident. When an event connects an incident to other open ones it overlaps (a service
+/// that bridges two parts of the graph arrived), they become one: the earliest detected takes the others in, and
+/// their ids keep leading to it. Events already taken (a replay after a crash publishes again) are ignored by
 /// id. An incident resolves once the watermark passes its last anomalous window by
 /// <see cref="IncidentOptions.ResolveAfter"/>. Bounded: open and resolved incidents, and the ids remembered.
 /// </summary>
@@ -21,6 +23,8 @@ public sealed class IncidentBook
     [Id(1)] private readonly List<Incident> _resolved = [];
     [Id(2)] private readonly Queue<string> _recentIds = new();
     [Id(3)] private readonly HashSet<string> _recent = new(StringComparer.Ordinal);
+    [Id(4)] private readonly Dictionary<string, string> _mergedInto = new(StringComparer.Ordinal);
+    [Id(5)] private readonly Queue<string> _mergedOrder = new();
 
     public IReadOnlyList<Incident> Open => _open;
 
@@ -47,17 +51,25 @@ public sealed class IncidentBook
         long onset = anomaly.Onset == default ? start : Math.Min(start, UnixNanos.FromDateTimeOffset(anomaly.Onset));
         long gap = options.JoinGap.Ticks * 100;
         Incident? joined = null;
+        var matching = new List<Incident>();
         foreach (Incident incident in _open)
         {
             bool overlaps = start <= incident.LastAnomalyEndUnixNano + gap && end >= incident.StartedUnixNano - gap;
             if (overlaps && (incident.Touches(anomaly.Service) || incident.Services.Any(s => connected(s.Name, anomaly.Service))))
             {
+                matching.Add(incident);
+
                 // The incident this service is already in wins; else the earliest.
                 if (joined is null || (incident.Touches(anomaly.Service) && !joined.Touches(anomaly.Service)))
                 {
                     joined = incident;
                 }
             }
+        }
+
+        if (matching.Count > 1)
+        {
+            joined = Merge(matching, options);
         }
 
         if (joined is null)
@@ -125,8 +137,37 @@ public sealed class IncidentBook
         return (seen, of);
     }
 
-    /// <summary>The incident of that id, open or kept.</summary>
-    public Incident? Find(string id) => _open.Find(i => i.Id == id) ?? _resolved.Find(i => i.Id == id);
+    /// <summary>The incident of that id, open or kept; an id merged into another leads to that one.</summary>
+    public Incident? Find(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        string current = _mergedInto.GetValueOrDefault(id) ?? id;
+        return _open.Find(i => i.Id == current) ?? _resolved.Find(i => i.Id == current);
+    }
+
+    // The earliest detected of the incidents takes the others in; their ids lead to it from then on.
+    private Incident Merge(List<Incident> incidents, IncidentOptions options)
+    {
+        Incident survivor = incidents.MinBy(i => (i.DetectedUnixNano, i.Id))!;
+        foreach (Incident other in incidents.Where(i => i != survivor))
+        {
+            survivor.Absorb(other, options.MaxServices);
+            _open.Remove(other);
+            foreach (string id in _mergedInto.Where(m => m.Value == other.Id).Select(m => m.Key).ToArray())
+            {
+                _mergedInto[id] = survivor.Id;
+            }
+
+            _mergedInto[other.Id] = survivor.Id;
+            _mergedOrder.Enqueue(other.Id);
+            while (_mergedOrder.Count > RememberedEvents)
+            {
+                _mergedInto.Remove(_mergedOrder.Dequeue());
+            }
+        }
+
+        return survivor;
+    }
 
     /// <summary>A readable, deterministic id: the onset (UTC, to the second) and a hash of the first service.</summary>
     public static string IdOf(string service, long onsetUnixNano)

@@ -8,7 +8,8 @@ namespace OtlpGrains.Models.Incidents;
 /// Ranks an incident's anomalous services as root causes with a transparent rule over the service graph: a fault
 /// shows where the anomaly bottoms out. A service is explained by an anomalous callee when that callee's own
 /// anomaly can travel up a call (errors, latency or an error log template, not a mere change of traffic, which is
-/// what a failing caller does to its callees). Each service's score is its strongest anomaly score, plus one when no
+/// what a failing caller does to its callees), began no more than 30 s after the service's (a cause comes first), and,
+/// when evidence is given, shows a shift over the incident (not a passing blip, which loses a half instead). Each service's score is its strongest anomaly score, plus one when no
 /// anomalous callee explains it, plus half the share of the incident's other services it explains (its callers, up
 /// the graph), plus a quarter when its onset is the incident's earliest; a service whose anomaly is only its traffic
 /// gets neither graph term and loses a half. With evidence from the services' windows (<see cref="ServiceEvidence"/>),
@@ -21,6 +22,10 @@ namespace OtlpGrains.Models.Incidents;
 public static class RootCauseRanker
 {
     private static readonly string[] Travelling = ["errorRatio", "p50", "p95", "p99"];
+
+    // How much later than its caller's a callee's anomaly may begin and still explain it: detection of the two can
+    // lag by a window or two.
+    private const long ExplainLeadNanos = 30_000_000_000;
 
     // Other incidents needed before a service's share of them counts against it.
     private const int MinPrevalenceIncidents = 5;
@@ -41,6 +46,9 @@ public static class RootCauseRanker
         ArgumentNullException.ThrowIfNull(callees);
         evidenceOf ??= static _ => null;
         prevalence ??= static _ => (0, 0);
+
+        // Without evidence every anomaly counts; with it, only one whose range shows a shift.
+        bool Sustained(string name) => evidenceOf(name) is not { } found || Shifts.Sustained(found);
         var anomalous = incident.Services.ToDictionary(s => s.Name, StringComparer.Ordinal);
         long earliest = incident.Services.Count == 0 ? 0 : incident.Services.Min(s => s.FirstOnsetUnixNano);
         var causes = new List<RootCause>(incident.Services.Count);
@@ -58,9 +66,15 @@ public static class RootCauseRanker
                 score -= 0.5;
                 evidence.Add(new("anomaly", "only its traffic changed, which a failing caller can cause", null, null));
             }
+            else if (!Sustained(service.Name))
+            {
+                // An anomalous window or two whose range shows nothing: a passing blip, not where the incident starts.
+                score -= 0.5;
+                evidence.Add(new("anomaly", "over the incident its requests, edges, code paths, metrics and error logs show no shift: a passing blip", null, null));
+            }
             else
             {
-                score += CallGraphScore(service, incident, anomalous, callees, SlowerDependencies(evidenceOf(service.Name)), evidence);
+                score += CallGraphScore(service, incident, anomalous, callees, Sustained, SlowerDependencies(evidenceOf(service.Name)), evidence);
             }
 
             if (evidenceOf(service.Name) is { } found)
@@ -132,11 +146,12 @@ public static class RootCauseRanker
         Incident incident,
         Dictionary<string, IncidentService> anomalous,
         Func<string, IReadOnlyCollection<string>> callees,
+        Func<string, bool> sustained,
         string[] slowerDependencies,
         List<Evidence> evidence)
     {
         double score = 0;
-        string[] explaining = [.. callees(service.Name).Where(c => anomalous.TryGetValue(c, out var callee) && Travels(callee))
+        string[] explaining = [.. callees(service.Name).Where(c => anomalous.TryGetValue(c, out var callee) && Travels(callee) && CanCause(callee, service) && sustained(c))
             .Concat(slowerDependencies).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         if (explaining.Length == 0)
         {
@@ -161,6 +176,10 @@ public static class RootCauseRanker
         return score;
     }
 
+    // A cause comes first: an anomaly that began more than ExplainLead after another's cannot explain it.
+    private static bool CanCause(IncidentService cause, IncidentService effect) =>
+        cause.FirstOnsetUnixNano <= effect.FirstOnsetUnixNano + ExplainLeadNanos;
+
     // True when the service's anomaly is of a kind that travels up a call to its callers.
     private static bool Travels(IncidentService service) =>
         service.Signals.Any(s => Travelling.Contains(s, StringComparer.Ordinal) || s.StartsWith("template ", StringComparison.Ordinal) || s.StartsWith("pattern ", StringComparison.Ordinal));
@@ -171,7 +190,7 @@ public static class RootCauseRanker
         int count = 0;
         foreach (string other in anomalous.Keys)
         {
-            if (other != service && Reaches(other, service, anomalous, callees))
+            if (other != service && CanCause(anomalous[service], anomalous[other]) && Reaches(other, service, anomalous, callees))
             {
                 count++;
             }

@@ -43,6 +43,26 @@ public sealed class IncidentBookTests : IDisposable
     }
 
     [Fact]
+    public void AServiceBridgingTwoOpenIncidentsMakesThemOneAndTheOldIdLeadsToIt()
+    {
+        // payment and frontend are not neighbours: two incidents, until checkout, between them, is anomalous too.
+        var book = new IncidentBook();
+        Incident payment = Add(book, Event("payment", 0, "errorRatio"), out _)!;
+        Incident frontend = Add(book, Event("frontend", 1, "errorRatio"), out bool opened)!;
+        Assert.True(opened);
+        Assert.Equal(2, book.Open.Count);
+
+        Incident bridged = Add(book, Event("checkout", 2, "errorRatio"), out opened)!;
+
+        Assert.False(opened);
+        Assert.Same(payment, bridged);
+        Assert.Equal(["payment", "frontend", "checkout"], bridged.Services.Select(s => s.Name));
+        Assert.Equal((3, Nanos(T0), Nanos(T0.AddSeconds(10))), (bridged.Events, bridged.StartedUnixNano, bridged.DetectedUnixNano));
+        Assert.Same(payment, Assert.Single(book.Open));
+        Assert.Same(payment, book.Find(frontend.Id));
+    }
+
+    [Fact]
     public void AnomaliesFarApartAreSeparateIncidents()
     {
         var book = new IncidentBook();

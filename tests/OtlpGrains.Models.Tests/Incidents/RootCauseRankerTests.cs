@@ -130,6 +130,39 @@ public sealed class RootCauseRankerTests
     }
 
     [Fact]
+    public void ACalleeWhoseAnomalyBeganMinutesLaterDoesNotExplainItsCaller()
+    {
+        // payments fails from the start; ledger, which it calls, blips two minutes later.
+        Graph graph = new(("gateway", "payments"), ("payments", "ledger"));
+        Incident incident = IncidentOf(("payments", 0, "errorRatio"), ("gateway", 1, "errorRatio"), ("payments", 7, "errorRatio"), ("ledger", 12, "p95"));
+
+        RootCause[] ranked = RootCauseRanker.Rank(incident, graph.Callees);
+
+        Assert.Equal("payments", ranked[0].Service);
+        Assert.Contains(ranked[0].Evidence, e => e.Summary == "none of its 1 callees is anomalous in a way that travels up a call: the anomaly starts here");
+        Assert.DoesNotContain(ranked.Single(c => c.Service == "ledger").Evidence, e => e.Kind == "callers");
+    }
+
+    [Fact]
+    public void ACalleeBlipWhoseRangeShowsNothingDoesNotExplainTheErroringCaller()
+    {
+        // ledger had one anomalous window just before payments started failing; over the incident its requests are
+        // as they were.
+        Graph graph = new(("gateway", "payments"), ("payments", "ledger"));
+        Incident incident = IncidentOf(("ledger", 0, "errorRatio"), ("payments", 2, "errorRatio"), ("gateway", 2, "errorRatio"));
+        var evidence = new Dictionary<string, ServiceEvidence>
+        {
+            ["ledger"] = new("ledger", Stats(2000, 4, 9, 20000, 38, 9), [], []),
+            ["payments"] = new("payments", Stats(2000, 480, 30, 20000, 40, 30), [new("ledger", false, Stats(2000, 4, 9, 20000, 38, 9))], []),
+        };
+
+        RootCause[] ranked = RootCauseRanker.Rank(incident, graph.Callees, s => evidence.GetValueOrDefault(s));
+
+        Assert.Equal("payments", ranked[0].Service);
+        Assert.Contains(ranked.Single(c => c.Service == "ledger").Evidence, e => e.Summary.EndsWith("show no shift: a passing blip", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void AServiceAnomalousInMostIncidentsLosesThatShare()
     {
         // Both erroring leaves; noisy was anomalous in 8 of the last 10 other incidents.
