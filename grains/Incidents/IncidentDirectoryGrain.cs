@@ -48,6 +48,13 @@ internal sealed partial class IncidentDirectoryGrain(
         var notices = new List<IncidentNotice>();
         foreach (AnomalyEvent anomaly in anomalies)
         {
+            // About to open a second incident beside one it overlaps: read those services' callees again first, as
+            // edges appear only once traces complete and the cached graph may predate them.
+            if (Book.OverlappingUnconnected(anomaly, _graph.Connected, _options) is { Count: > 0 } overlapping)
+            {
+                await _graph.RefreshAsync(overlapping.SelectMany(i => i.Services.Select(s => s.Name)).Append(anomaly.Service));
+            }
+
             if (Book.Add(anomaly, _graph.Connected, _options, out bool opened) is { } incident)
             {
                 notices.Add(Notice(incident, opened ? "opened" : "updated", UnixNanos.FromDateTimeOffset(anomaly.WindowEnd)));

@@ -38,6 +38,20 @@ internal sealed class ServiceGraphCache(IGrainFactory grains, TimeProvider time)
         _neighbours = Undirected();
     }
 
+    /// <summary>Reads the callees of <paramref name="services"/> again now, however fresh they are.</summary>
+    public async Task RefreshAsync(IEnumerable<string> services)
+    {
+        string[] chosen = [.. services.Distinct(StringComparer.Ordinal)];
+        EdgeStats[][] edges = await Task.WhenAll(chosen.Select(s => grains.GetGrain<IServiceGrain>(s).GetDownstreamAsync().AsTask()));
+        DateTimeOffset now = time.GetUtcNow();
+        for (int i = 0; i < chosen.Length; i++)
+        {
+            _callees[chosen[i]] = (now, [.. edges[i].Select(e => e.Server).Distinct(StringComparer.Ordinal)]);
+        }
+
+        _neighbours = Undirected();
+    }
+
     /// <summary>The callees of a loaded service (none when it was not loaded).</summary>
     public IReadOnlyCollection<string> Callees(string service) => _callees.TryGetValue(service, out var known) ? known.Callees : [];
 

@@ -87,6 +87,22 @@ public sealed class IncidentBook
         return joined.Add(anomaly, onset, end, options.MaxServices) ? joined : null;
     }
 
+    /// <summary>
+    /// The open incidents an event overlaps in event time but is not connected to: where a stale service graph would
+    /// open a second incident for one fault.
+    /// </summary>
+    public List<Incident> OverlappingUnconnected(AnomalyEvent anomaly, Func<string, string, bool> connected, IncidentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(anomaly);
+        ArgumentNullException.ThrowIfNull(connected);
+        ArgumentNullException.ThrowIfNull(options);
+        long start = UnixNanos.FromDateTimeOffset(anomaly.WindowStart);
+        long end = UnixNanos.FromDateTimeOffset(anomaly.WindowEnd);
+        long gap = options.JoinGap.Ticks * 100;
+        List<Incident> overlapping = [.. _open.Where(i => start <= i.LastAnomalyEndUnixNano + gap && end >= i.StartedUnixNano - gap)];
+        return overlapping.Any(i => i.Touches(anomaly.Service) || i.Services.Any(s => connected(s.Name, anomaly.Service))) ? [] : overlapping;
+    }
+
     /// <summary>Resolves the open incidents whose anomalies have been quiet long enough by <paramref name="watermarkUnixNano"/>.</summary>
     public List<Incident> Advance(long watermarkUnixNano, IncidentOptions options)
     {

@@ -63,6 +63,17 @@ public sealed class IncidentBookTests : IDisposable
     }
 
     [Fact]
+    public void AnEventOverlappingOnlyUnconnectedIncidentsNamesThemAndAConnectedOneNone()
+    {
+        var book = new IncidentBook();
+        Incident payment = Add(book, Event("payment", 0, "errorRatio"), out _)!;
+
+        Assert.Same(payment, Assert.Single(book.OverlappingUnconnected(Event("search", 1, "p99"), Connected, IncidentOptions.Default)));
+        Assert.Empty(book.OverlappingUnconnected(Event("checkout", 1, "p99"), Connected, IncidentOptions.Default));
+        Assert.Empty(book.OverlappingUnconnected(Event("search", 30, "p99"), Connected, IncidentOptions.Default));
+    }
+
+    [Fact]
     public void AnomaliesFarApartAreSeparateIncidents()
     {
         var book = new IncidentBook();
