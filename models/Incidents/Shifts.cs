@@ -22,11 +22,12 @@ internal static class Shifts
         ((stats.BaselineP99Ms > 0 && stats.P99Ms >= LatencyFactor * stats.BaselineP99Ms) || stats.ErrorRatio - stats.BaselineErrorRatio >= ErrorRise);
 
     /// <summary>
-    /// True when a service's evidence shows anything over the incident: its requests or an edge shifted, a code path
-    /// changed, a metric moved, or an ERROR template surged.
+    /// True when a service's evidence shows anything over the incident (its requests or an edge shifted, a code path
+    /// changed, a metric moved, or an ERROR template surged), or cannot tell: without requests in both ranges there is
+    /// nothing to compare.
     /// </summary>
     public static bool Sustained(ServiceEvidence found) =>
-        Shifted(found.Requests) || found.Callees.Any(e => Shifted(e.Stats)) || found.Paths.Length > 0 || found.Metrics.Length > 0 ||
+        found.Requests.Calls == 0 || found.Requests.BaselineCalls == 0 || Shifted(found.Requests) || found.Callees.Any(e => Shifted(e.Stats)) || found.Paths.Length > 0 || found.Metrics.Length > 0 ||
         found.Templates.Any(t => t.Severity is "ERROR" or "FATAL");
 
     /// <summary>In [0, 1): 0.5 for a doubled p99 or a 10-point error rise, approaching 1 for larger shifts.</summary>
