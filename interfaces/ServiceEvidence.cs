@@ -61,7 +61,11 @@ public sealed record PathShift(
     [property: Id(2)] long Followed,
     [property: Id(3)] long Lines,
     [property: Id(4)] double UsualShare,
-    [property: Id(5)] double Surprise);
+    [property: Id(5)] double Surprise)
+{
+    /// <summary>The operation (span name) whose spans took another path, when the path starts at the span itself.</summary>
+    [Id(6)] public string? Operation { get; init; }
+}
 
 /// <summary>
 /// A metric series of the service whose mean moved: its mean in the incident range and in the baseline, and how many

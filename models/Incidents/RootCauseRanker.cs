@@ -96,7 +96,9 @@ public static class RootCauseRanker
                 evidence.Add(new("onset", $"its anomaly began first, at {Time(service.FirstOnsetUnixNano)}", null, null));
             }
 
-            causes.Add(new RootCause(service.Name, null, Math.Round(score, 4), [.. evidence]));
+            // The operation, when the strongest evidence names one: the span whose code path changed.
+            string? operation = evidenceOf(service.Name)?.Paths.FirstOrDefault(p => p.Operation is not null)?.Operation;
+            causes.Add(new RootCause(service.Name, operation, Math.Round(score, 4), [.. evidence]));
         }
 
         causes.AddRange(Dependencies(incident, evidenceOf));

@@ -63,7 +63,10 @@ public static class ServiceEvidenceView
     private static PathShift[] Paths(ServiceStatistics statistics, TemplatePatterns patterns, DateTimeOffset from, DateTimeOffset to) =>
         [.. patterns.Shifts(statistics.TransitionCounts(from, to), learnedAlready: true)
             .Take(MaxPaths)
-            .Select(p => new PathShift(statistics.StepName(p.From), statistics.StepName(p.To), p.Followed, p.Lines, p.UsualShare, p.Surprise))];
+            .Select(p => new PathShift(statistics.StepName(p.From), statistics.StepName(p.To), p.Followed, p.Lines, p.UsualShare, p.Surprise)
+            {
+                Operation = statistics.OperationName(p.From),
+            })];
 
     // Each series' mean over the incident against the median and spread of its baseline windows (robust to a spike
     // there); the spread is floored at 5% of the larger of the median and the mean, so that a flat series does not make

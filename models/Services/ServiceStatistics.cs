@@ -114,6 +114,10 @@ public sealed class ServiceStatistics
         }
     }
 
+    /// <summary>The operation's name when a code-path step is an operation; null for a template.</summary>
+    public string? OperationName(int step) =>
+        TemplateTransition.IsOperation(step) ? _spans.Operations.NameOf(TemplateTransition.OperationId(step)) : null;
+
     /// <summary>What a code-path step is called: a template's text, or "span" and an operation's name.</summary>
     public string StepName(int step) => TemplateTransition.IsOperation(step)
         ? "span " + _spans.Operations.NameOf(TemplateTransition.OperationId(step))

@@ -116,7 +116,7 @@ public sealed class RootCauseRankerTests
         {
             ["basic"] = new("basic", Stats(300, 0, 12, 3000, 0, 12), [], [])
             {
-                Paths = [new PathShift("query <*> start", "query <*> done", 2, 40, 0.98, 41.5)],
+                Paths = [new PathShift("query <*> start", "query <*> done", 2, 40, 0.98, 41.5), new PathShift("span GET /basic", "query <*> start", 30, 40, 0.99, 12) { Operation = "GET /basic" }],
                 Metrics = [new MetricShift("CpuUsageRate", 9.5, 2.1, 7.4)],
             },
         };
@@ -124,6 +124,7 @@ public sealed class RootCauseRankerTests
         RootCause[] ranked = RootCauseRanker.Rank(incident, graph.Callees, s => evidence.GetValueOrDefault(s));
 
         Assert.Equal(["basic", "travel"], ranked.Select(c => c.Service));
+        Assert.Equal(("GET /basic", null), (ranked[0].Operation, ranked[1].Operation));
         Assert.Contains(ranked[0].Evidence, e => e.Kind == "paths" && e.Summary == "code path changed: after \"query <*> start\", \"query <*> done\" followed 2 of 40 spans (5%), usually 98%");
         Assert.Contains(ranked[0].Evidence, e => e.Kind == "metrics" && e.Summary == "CpuUsageRate: 9.5 in the incident, usually 2.1 (7.4 spreads)");
         Assert.Contains(ranked[1].Evidence, e => e.Summary == "its callee basic is anomalous too, and may explain it");
