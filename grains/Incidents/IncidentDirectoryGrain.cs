@@ -166,7 +166,7 @@ internal sealed partial class IncidentDirectoryGrain(
         incident.ResolvedUnixNano is { } resolved ? UnixNanos.ToDateTimeOffset(resolved) : null,
         [.. incident.Services.Select(s => new IncidentServiceView(
             s.Name, s.Severity, [.. s.Signals], s.MaxScore, UnixNanos.ToDateTimeOffset(s.FirstOnsetUnixNano), UnixNanos.ToDateTimeOffset(s.LastAnomalyEndUnixNano)))],
-        RootCauseRanker.Rank(incident, _graph.Callees, s => evidence.GetValueOrDefault(s), s => Book.Prevalence(s, incident, PrevalenceIncidents)));
+        RootCauseRanker.Rank(incident, _graph.Callees, s => evidence.GetValueOrDefault(s), Book.Prevalence(incident, PrevalenceIncidents)));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Incident {Id} opened by {Service} ({Signals})")]
     private static partial void LogOpened(ILogger logger, string id, string service, string signals);

@@ -3,12 +3,12 @@ using OtlpGrains.Interfaces;
 namespace OtlpGrains.Grains.Incidents;
 
 /// <summary>
-/// The service graph as the incident directory sees it: every known service's callees, read from the service grains'
-/// outgoing edges and kept for <see cref="Freshness"/>, so grouping and ranking cost one grain call per service per
-/// half minute; a service read without callees is read again after <see cref="EmptyFreshness"/>, since a trace's edges
-/// reach its services only once the trace completes. Two services are connected when one calls the other or they share a neighbour (a common caller, a
-/// common callee, or a caller's caller): a fault reaches that far within one hop of each, by latency up a call or by
-/// load on a shared dependency.
+/// The service graph as the incident directory sees it: every known service's callees (the catalog's list, and each
+/// service's outgoing edges), kept for <see cref="Freshness"/>, so grouping and ranking cost one grain call per service
+/// per half minute; a service read without callees is read again after <see cref="EmptyFreshness"/>, since a trace's
+/// edges reach its services only once the trace completes. Two services are connected when one calls the other or they
+/// share a neighbour (a common caller, a common callee, or a caller's caller): a fault reaches that far within one hop
+/// of each, by latency up a call or by load on a shared dependency.
 /// </summary>
 internal sealed class ServiceGraphCache(IGrainFactory grains, TimeProvider time)
 {
@@ -17,40 +17,28 @@ internal sealed class ServiceGraphCache(IGrainFactory grains, TimeProvider time)
 
     private readonly Dictionary<string, (DateTimeOffset Read, string[] Callees)> _callees = new(StringComparer.Ordinal);
     private Dictionary<string, HashSet<string>> _neighbours = new(StringComparer.Ordinal);
+    private string[] _known = [];
+    private DateTimeOffset _knownRead = DateTimeOffset.MinValue;
 
     /// <summary>Reads (or refreshes) the callees of every known service and of <paramref name="services"/>, in parallel.</summary>
     public async Task LoadAsync(IEnumerable<string> services)
     {
         DateTimeOffset now = time.GetUtcNow();
-        string[] known = await grains.GetGrain<IServiceCatalogGrain>(IServiceCatalogGrain.DefaultKey).GetServicesAsync();
-        string[] stale = [.. known.Concat(services).Distinct(StringComparer.Ordinal).Where(s => !_callees.TryGetValue(s, out var read) || now - read.Read > (read.Callees.Length == 0 ? EmptyFreshness : Freshness))];
-        if (stale.Length == 0)
+        if (now - _knownRead > Freshness)
         {
-            return;
+            _known = await grains.GetGrain<IServiceCatalogGrain>(IServiceCatalogGrain.DefaultKey).GetServicesAsync();
+            _knownRead = now;
         }
 
-        EdgeStats[][] edges = await Task.WhenAll(stale.Select(s => grains.GetGrain<IServiceGrain>(s).GetDownstreamAsync().AsTask()));
-        for (int i = 0; i < stale.Length; i++)
+        string[] stale = [.. _known.Concat(services).Distinct(StringComparer.Ordinal).Where(s => !_callees.TryGetValue(s, out var read) || now - read.Read > (read.Callees.Length == 0 ? EmptyFreshness : Freshness))];
+        if (stale.Length > 0)
         {
-            _callees[stale[i]] = (now, [.. edges[i].Select(e => e.Server).Distinct(StringComparer.Ordinal)]);
+            await ReadAsync(stale, now);
         }
-
-        _neighbours = Undirected();
     }
 
     /// <summary>Reads the callees of <paramref name="services"/> again now, however fresh they are.</summary>
-    public async Task RefreshAsync(IEnumerable<string> services)
-    {
-        string[] chosen = [.. services.Distinct(StringComparer.Ordinal)];
-        EdgeStats[][] edges = await Task.WhenAll(chosen.Select(s => grains.GetGrain<IServiceGrain>(s).GetDownstreamAsync().AsTask()));
-        DateTimeOffset now = time.GetUtcNow();
-        for (int i = 0; i < chosen.Length; i++)
-        {
-            _callees[chosen[i]] = (now, [.. edges[i].Select(e => e.Server).Distinct(StringComparer.Ordinal)]);
-        }
-
-        _neighbours = Undirected();
-    }
+    public Task RefreshAsync(IEnumerable<string> services) => ReadAsync([.. services.Distinct(StringComparer.Ordinal)], time.GetUtcNow());
 
     /// <summary>The callees of a loaded service (none when it was not loaded).</summary>
     public IReadOnlyCollection<string> Callees(string service) => _callees.TryGetValue(service, out var known) ? known.Callees : [];
@@ -69,6 +57,17 @@ internal sealed class ServiceGraphCache(IGrainFactory grains, TimeProvider time)
         }
 
         return aNear.Contains(b) || aNear.Overlaps(bNear);
+    }
+
+    private async Task ReadAsync(string[] services, DateTimeOffset now)
+    {
+        EdgeStats[][] edges = await Task.WhenAll(services.Select(s => grains.GetGrain<IServiceGrain>(s).GetDownstreamAsync().AsTask()));
+        for (int i = 0; i < services.Length; i++)
+        {
+            _callees[services[i]] = (now, [.. edges[i].Select(e => e.Server).Distinct(StringComparer.Ordinal)]);
+        }
+
+        _neighbours = Undirected();
     }
 
     private Dictionary<string, HashSet<string>> Undirected()

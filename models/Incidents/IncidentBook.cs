@@ -137,20 +137,20 @@ public sealed class IncidentBook
     }
 
     /// <summary>
-    /// In how many of the <paramref name="recent"/> latest incidents other than <paramref name="except"/> the service
-    /// was anomalous, and how many incidents that was out of.
+    /// For each service, in how many of the <paramref name="recent"/> latest incidents other than
+    /// <paramref name="except"/> it was anomalous, and how many incidents that was out of; counted once.
     /// </summary>
-    public (int Seen, int Of) Prevalence(string service, Incident except, int recent)
+    public Func<string, (int Seen, int Of)> Prevalence(Incident except, int recent)
     {
         ArgumentNullException.ThrowIfNull(except);
-        int seen = 0, of = 0;
-        foreach (Incident incident in _open.Concat(_resolved).Where(i => i != except).OrderByDescending(i => i.StartedUnixNano).Take(recent))
+        Incident[] others = [.. _open.Concat(_resolved).Where(i => i != except).OrderByDescending(i => i.StartedUnixNano).Take(recent)];
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (IncidentService service in others.SelectMany(i => i.Services))
         {
-            of++;
-            seen += incident.Touches(service) ? 1 : 0;
+            seen[service.Name] = seen.GetValueOrDefault(service.Name) + 1;
         }
 
-        return (seen, of);
+        return service => (seen.GetValueOrDefault(service), others.Length);
     }
 
     /// <summary>The incident of that id, open or kept; an id merged into another leads to that one.</summary>

@@ -33,8 +33,8 @@ public static class RootCauseRanker
     /// <summary>
     /// The incident's services ranked best first. <paramref name="callees"/> gives a service's direct callees (its
     /// outgoing edges) in the service graph.
-    /// <paramref name="prevalence"/>, when given, is how often a service was anomalous in recent other incidents
-    /// (0 to 1, with the count behind it): a service that is anomalous in most incidents says little about this one.
+    /// <paramref name="prevalence"/>, when given, is in how many of recent other incidents a service was anomalous, out
+    /// of how many: a service that is anomalous in most incidents says little about this one.
     /// </summary>
     public static RootCause[] Rank(
         Incident incident,

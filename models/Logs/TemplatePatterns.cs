@@ -8,32 +8,32 @@ namespace OtlpGrains.Models.Logs;
 /// long one. A changed code path inside a service (an early return, a thrown exception, a skipped step) shows as such
 /// a shift whatever the mix of requests, because each share is conditional on A. Windows are learned with a weight
 /// (the caller gives less to windows judged anomalous, so a fault does not become the norm while it lasts). A source
-/// whose learned lines pass <see cref="MaxSourceLines"/> has its counts halved, which keeps the model following slow
+/// whose learned spans pass <see cref="MaxSourceSpans"/> has its counts halved, which keeps the model following slow
 /// change; at most <see cref="MaxTransitions"/> transitions are kept.
 /// </summary>
 [GenerateSerializer, Alias("otlpgrains.logs.TemplatePatterns")]
 public sealed class TemplatePatterns
 {
     /// <summary>Spans with a template in the judged range before its transitions are judged.</summary>
-    public const int MinRangeLines = 5;
+    public const int MinRangeSpans = 5;
 
     /// <summary>Learned spans with a template before its transitions are judged.</summary>
-    public const double MinLearnedLines = 5;
+    public const double MinLearnedSpans = 5;
 
     /// <summary>The smallest change of a share, in absolute terms, that counts as a shift.</summary>
     public const double MinShareChange = 0.25;
 
     /// <summary>Learned spans of one template beyond which its counts are halved.</summary>
-    public const double MaxSourceLines = 5000;
+    public const double MaxSourceSpans = 5000;
 
     /// <summary>Transitions kept.</summary>
     public const int MaxTransitions = 4096;
 
-    [Id(0)] private readonly Dictionary<int, double> _lines = [];
+    [Id(0)] private readonly Dictionary<int, double> _spans = [];
     [Id(1)] private readonly Dictionary<long, double> _transitions = [];
 
     /// <summary>Learned spans with template <paramref name="id"/>.</summary>
-    public double SpansOf(int id) => _lines.GetValueOrDefault(id);
+    public double SpansOf(int id) => _spans.GetValueOrDefault(id);
 
     /// <summary>
     /// The transitions whose share shifted in a range (its transition and start keys, <see cref="TemplateTransition"/>,
@@ -45,12 +45,12 @@ public sealed class TemplatePatterns
     public List<PatternShift> Shifts(IReadOnlyDictionary<long, long> transitions, bool learnedAlready = false)
     {
         ArgumentNullException.ThrowIfNull(transitions);
-        var lines = new Dictionary<int, long>();
+        var spans = new Dictionary<int, long>();
         foreach ((long key, long count) in transitions)
         {
             if (TemplateTransition.IsStart(key))
             {
-                lines[TemplateTransition.To(key)] = count;
+                spans[TemplateTransition.To(key)] = count;
             }
         }
 
@@ -58,7 +58,7 @@ public sealed class TemplatePatterns
         var pairs = new HashSet<long>(transitions.Keys.Where(k => !TemplateTransition.IsStart(k)));
         foreach (long learned in _transitions.Keys)
         {
-            if (lines.GetValueOrDefault(TemplateTransition.From(learned)) >= MinRangeLines)
+            if (spans.GetValueOrDefault(TemplateTransition.From(learned)) >= MinRangeSpans)
             {
                 pairs.Add(learned);
             }
@@ -74,25 +74,25 @@ public sealed class TemplatePatterns
                 continue;
             }
 
-            long observedLines = lines.GetValueOrDefault(from);
-            double learnedLines = _lines.GetValueOrDefault(from) - (learnedAlready ? observedLines : 0);
-            if (observedLines < MinRangeLines || learnedLines < MinLearnedLines)
+            long observedSpans = spans.GetValueOrDefault(from);
+            double learnedSpans = _spans.GetValueOrDefault(from) - (learnedAlready ? observedSpans : 0);
+            if (observedSpans < MinRangeSpans || learnedSpans < MinLearnedSpans)
             {
                 continue;
             }
 
             // A span's successor line can land in the window after its predecessor's: a share is at most 1.
-            double observed = Math.Min(transitions.GetValueOrDefault(pair), observedLines);
-            double usual = Math.Clamp(_transitions.GetValueOrDefault(pair) - (learnedAlready ? transitions.GetValueOrDefault(pair) : 0), 0, learnedLines);
-            double share = observed / observedLines;
-            double usualShare = usual / learnedLines;
+            double observed = Math.Min(transitions.GetValueOrDefault(pair), observedSpans);
+            double usual = Math.Clamp(_transitions.GetValueOrDefault(pair) - (learnedAlready ? transitions.GetValueOrDefault(pair) : 0), 0, learnedSpans);
+            double share = observed / observedSpans;
+            double usualShare = usual / learnedSpans;
             if (Math.Abs(share - usualShare) < MinShareChange)
             {
                 continue;
             }
 
-            double surprise = GTest(usual, learnedLines - usual, observed, observedLines - observed) / 2;
-            shifts.Add(new PatternShift(from, TemplateTransition.To(pair), (long)observed, observedLines, usualShare, surprise));
+            double surprise = GTest(usual, learnedSpans - usual, observed, observedSpans - observed) / 2;
+            shifts.Add(new PatternShift(from, TemplateTransition.To(pair), (long)observed, observedSpans, usualShare, surprise));
         }
 
         shifts.Sort((a, b) => b.Surprise.CompareTo(a.Surprise));
@@ -119,8 +119,8 @@ public sealed class TemplatePatterns
         foreach ((long start, long count) in starts)
         {
             int id = TemplateTransition.To(start);
-            double learned = _lines[id] = _lines.GetValueOrDefault(id) + (weight * count);
-            if (learned > MaxSourceLines)
+            double learned = _spans[id] = _spans.GetValueOrDefault(id) + (weight * count);
+            if (learned > MaxSourceSpans)
             {
                 Halve(id);
             }
@@ -129,7 +129,7 @@ public sealed class TemplatePatterns
 
     private void Halve(int from)
     {
-        _lines[from] /= 2;
+        _spans[from] /= 2;
         foreach (long pair in _transitions.Keys.Where(k => TemplateTransition.From(k) == from).ToArray())
         {
             _transitions[pair] /= 2;
