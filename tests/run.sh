@@ -20,7 +20,7 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     service postgresql stop >/dev/null 2>&1 || sudo service postgresql stop >/dev/null 2>&1 || true
 fi
 
-# The eBPF agent's build compiles bpf/*.bpf.c with clang against a vmlinux.h that bpftool dumps from the kernel's BTF,
+# The eBPF agent's build compiles probes/*.bpf.c with clang against a vmlinux.h that bpftool dumps from the kernel's BTF,
 # and its capture tests load the programs through libbpf.so.1.
 if ! command -v clang >/dev/null 2>&1 || ! command -v bpftool >/dev/null 2>&1 || [ ! -f /usr/include/bpf/bpf_helpers.h ]; then
     install_packages clang llvm libbpf-dev bpftool

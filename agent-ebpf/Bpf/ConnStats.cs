@@ -1,10 +1,8 @@
 using System.Runtime.InteropServices;
-using OtlpGrains.Agent.Capture;
-
 namespace OtlpGrains.Agent.Bpf;
 
 /// <summary>
-/// A connection's in-kernel totals, laid out as <c>struct conn_stats</c> in <c>bpf/socket_capture.bpf.c</c> (48 bytes):
+/// A connection's in-kernel totals, laid out as <c>struct conn_stats</c> in <c>probes/socket_capture.bpf.c</c> (48 bytes):
 /// the value of the <c>conns</c> map (at its start) and the payload of a close event.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
@@ -18,7 +16,4 @@ internal struct ConnStats
     public ulong IngressCalls;
     public ulong FirstNs;
     public ulong LastNs;
-
-    public readonly ConnectionTotals ToTotals() =>
-        new((long)EgressBytes, (long)IngressBytes, (long)EgressCalls, (long)IngressCalls, (long)FirstNs, (long)LastNs);
 }

@@ -1,6 +1,6 @@
 namespace OtlpGrains.Agent.Bpf;
 
-/// <summary>Bits of <see cref="EventHeader.Flags"/>, as the EVENT_FLAG_* defines in <c>bpf/socket_capture.bpf.c</c>.</summary>
+/// <summary>Bits of <see cref="EventHeader.Flags"/>, as the EVENT_FLAG_* defines in <c>probes/socket_capture.bpf.c</c>.</summary>
 internal static class EventFlags
 {
     /// <summary>Plaintext from a TLS library probe, not the bytes on the socket.</summary>

@@ -4,7 +4,7 @@ namespace OtlpGrains.Agent.Bpf;
 
 /// <summary>
 /// The fixed part of each ring-buffer record, laid out exactly as <c>struct event_header</c> in
-/// <c>bpf/socket_capture.bpf.c</c> (88 bytes); <see cref="CapturedLength"/> payload bytes follow it.
+/// <c>probes/socket_capture.bpf.c</c> (88 bytes); <see cref="CapturedLength"/> payload bytes follow it.
 /// </summary>
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
 internal struct EventHeader

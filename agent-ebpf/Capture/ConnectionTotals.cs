@@ -1,3 +1,5 @@
+using OtlpGrains.Agent.Bpf;
+
 namespace OtlpGrains.Agent.Capture;
 
 /// <summary>
@@ -10,4 +12,8 @@ namespace OtlpGrains.Agent.Capture;
 /// <param name="Receives">Read calls.</param>
 /// <param name="FirstNs">The first counted call, CLOCK_MONOTONIC ns.</param>
 /// <param name="LastNs">The last counted call, CLOCK_MONOTONIC ns.</param>
-public readonly record struct ConnectionTotals(long BytesSent, long BytesReceived, long Sends, long Receives, long FirstNs, long LastNs);
+public readonly record struct ConnectionTotals(long BytesSent, long BytesReceived, long Sends, long Receives, long FirstNs, long LastNs)
+{
+    internal static ConnectionTotals From(in ConnStats stats) =>
+        new((long)stats.EgressBytes, (long)stats.IngressBytes, (long)stats.EgressCalls, (long)stats.IngressCalls, (long)stats.FirstNs, (long)stats.LastNs);
+}

@@ -225,7 +225,7 @@ public sealed unsafe class SocketCapture : IDisposable
             return false;
         }
 
-        totals = Unsafe.ReadUnaligned<ConnStats>(entry).ToTotals();
+        totals = ConnectionTotals.From(Unsafe.ReadUnaligned<ConnStats>(entry));
         return true;
     }
 

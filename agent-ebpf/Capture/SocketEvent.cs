@@ -37,7 +37,7 @@ public sealed class SocketEvent : IDisposable
         if (Kind == SocketEventKind.Close && payload.Length >= ConnStats.Size)
         {
             // A close event's payload is the connection's totals, not socket bytes.
-            Totals = MemoryMarshal.Read<ConnStats>(payload).ToTotals();
+            Totals = ConnectionTotals.From(MemoryMarshal.Read<ConnStats>(payload));
             payload = default;
         }
 

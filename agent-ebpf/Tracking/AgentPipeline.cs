@@ -4,7 +4,6 @@ using OtlpGrains.Agent.Export;
 using OtlpGrains.Agent.Metrics;
 using OtlpGrains.Agent.Processes;
 using OtlpGrains.Agent.Protocols;
-using OtlpGrains.Agent.Tls;
 
 namespace OtlpGrains.Agent.Tracking;
 

@@ -2,7 +2,6 @@ using System.Text;
 using OtlpGrains.Agent.Bpf;
 using OtlpGrains.Agent.Capture;
 using OtlpGrains.Agent.Protocols;
-using OtlpGrains.Agent.Tls;
 using OtlpGrains.Agent.Tracking;
 using Xunit;
 

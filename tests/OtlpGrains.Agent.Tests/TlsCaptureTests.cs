@@ -134,7 +134,7 @@ public sealed class TlsCaptureTests
 
             var exchanges = new List<(ConnectionInfo Info, ProtocolExchange Exchange)>();
             var tracker = new ConnectionTracker((info, exchange) => exchanges.Add((info, exchange)));
-            var correlator = new Tls.MemoryBioCorrelator();
+            var correlator = new MemoryBioCorrelator();
             foreach (SocketEvent e in events.Where(e => e.Pid == dotnet.Id || e.Pid == peers.Server.Id))
             {
                 bool followed = e.LocalPort == peers.Port || e.RemotePort == peers.Port;

@@ -1,7 +1,6 @@
 using OtlpGrains.Agent.Capture;
-using OtlpGrains.Agent.Tracking;
 
-namespace OtlpGrains.Agent.Tls;
+namespace OtlpGrains.Agent.Tracking;
 
 /// <summary>
 /// Gives TLS plaintext without a socket (fd -1: the library used memory BIOs, as .NET's <c>SslStream</c> does) the
