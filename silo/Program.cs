@@ -1,4 +1,4 @@
-using OtlpGrains.Gateway.Hosting;
+using OtlpGrains.Hosting;
 using OtlpGrains.Silo;
 
 return await HostRunner.RunUntilStoppedAsync(() => SiloApplication.Build(args));

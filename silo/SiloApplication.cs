@@ -1,4 +1,5 @@
 using OtlpGrains.Gateway.Hosting;
+using OtlpGrains.Hosting;
 
 namespace OtlpGrains.Silo;
 

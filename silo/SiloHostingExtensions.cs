@@ -4,9 +4,10 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Storage;
-using OtlpGrains.Gateway.Hosting;
-using OtlpGrains.Grains;
+using OtlpGrains.Gateway.Configuration;
 using OtlpGrains.Grains.Services;
+using OtlpGrains.Grains;
+using OtlpGrains.Hosting;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Silo.Storage;
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using OtlpGrains.Hosting;
 
 namespace OtlpGrains.Gateway.Hosting;
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using OtlpGrains.Hosting;
 
 namespace OtlpGrains.Gateway.Hosting;
 

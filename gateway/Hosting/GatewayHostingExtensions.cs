@@ -9,8 +9,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OtlpGrains.Gateway.Api;
+using OtlpGrains.Gateway.Configuration;
 using OtlpGrains.Gateway.Ingest;
 using OtlpGrains.Gateway.Receivers;
+using OtlpGrains.Hosting;
 
 namespace OtlpGrains.Gateway.Hosting;
 

@@ -1,5 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using OtlpGrains.Gateway.Configuration;
+using OtlpGrains.Hosting;
 
 namespace OtlpGrains.Gateway.Hosting;
 

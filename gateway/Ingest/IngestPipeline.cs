@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Proto.Collector.Logs.V1;
 using OpenTelemetry.Proto.Collector.Metrics.V1;
 using OpenTelemetry.Proto.Collector.Trace.V1;
-using OtlpGrains.Gateway.Hosting;
+using OtlpGrains.Gateway.Configuration;
 using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Gateway.Ingest;

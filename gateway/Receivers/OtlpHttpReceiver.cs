@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Proto.Collector.Logs.V1;
 using OpenTelemetry.Proto.Collector.Metrics.V1;
 using OpenTelemetry.Proto.Collector.Trace.V1;
-using OtlpGrains.Gateway.Hosting;
+using OtlpGrains.Gateway.Configuration;
 using OtlpGrains.Gateway.Http;
 using OtlpGrains.Gateway.Ingest;
 using OtlpGrains.Gateway.Otlp;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using OtlpGrains.Gateway.Hosting;
+using OtlpGrains.Hosting;
 
 namespace OtlpGrains.Silo.Storage;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using OtlpGrains.Gateway.Hosting;
+using OtlpGrains.Gateway.Configuration;
 using OtlpGrains.Gateway.Ingest;
 using OtlpGrains.Gateway.Receivers;
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using OtlpGrains.Gateway.Hosting;
+using OtlpGrains.Hosting;
 using OtlpGrains.Models.Artifacts;
 using OtlpGrains.Models.Tests;
 using Xunit;

@@ -1,5 +1,5 @@
 using Npgsql;
-using OtlpGrains.Gateway.Hosting;
+using OtlpGrains.Hosting;
 using Xunit;
 
 namespace OtlpGrains.Silo.Tests;

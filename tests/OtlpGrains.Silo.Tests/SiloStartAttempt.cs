@@ -1,4 +1,4 @@
-using OtlpGrains.Gateway.Hosting;
+using OtlpGrains.Hosting;
 
 namespace OtlpGrains.Silo.Tests;
 

@@ -1,4 +1,4 @@
-using OtlpGrains.Gateway.Hosting;
+using OtlpGrains.Hosting;
 using Xunit;
 
 namespace OtlpGrains.Silo.Tests;

@@ -1,4 +1,4 @@
-namespace OtlpGrains.Gateway.Hosting;
+namespace OtlpGrains.Hosting;
 
 /// <summary>A start-up failure the operator must fix, with a one-line message naming it (see <see cref="HostRunner"/>).</summary>
 public sealed class StartupException : Exception

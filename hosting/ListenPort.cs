@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace OtlpGrains.Gateway.Hosting;
+namespace OtlpGrains.Hosting;
 
 /// <summary>
 /// Endpoint metadata that pins an endpoint to one listening port, so OTLP paths answer only on the OTLP ports and

@@ -1,4 +1,4 @@
-namespace OtlpGrains.Gateway.Hosting;
+namespace OtlpGrains.Gateway.Configuration;
 
 /// <summary>The OTLP receivers' endpoints and limits. Section <c>OtlpGrains:Otlp</c>.</summary>
 public sealed class OtlpReceiverOptions

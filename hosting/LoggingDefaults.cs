@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 
-namespace OtlpGrains.Gateway.Hosting;
+namespace OtlpGrains.Hosting;
 
 /// <summary>
 /// One line per log entry, and the framework's start-up chatter (Orleans option dumps, Kestrel) at Warning, so the

@@ -1,4 +1,4 @@
-namespace OtlpGrains.Gateway.Hosting;
+namespace OtlpGrains.Gateway.Configuration;
 
 /// <summary>The HTTP/1.1 port of the query API, <c>/metrics</c>, health and the dashboard. Section <c>OtlpGrains:Api</c>.</summary>
 public sealed class ApiOptions

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
 
-namespace OtlpGrains.Gateway.Hosting;
+namespace OtlpGrains.Hosting;
 
 /// <summary>
 /// Runs a host until it stops, turning start-up failures an operator must fix (a bad setting, a port already in

@@ -1,4 +1,4 @@
-namespace OtlpGrains.Gateway.Hosting;
+namespace OtlpGrains.Hosting;
 
 /// <summary>
 /// Identity and ports of the Orleans cluster. Silos use all of it; a standalone gateway uses the ids and
