@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text;
+using OtlpGrains.TestSupport;
 
 namespace OtlpGrains.Agent.Peers;
 

@@ -1,11 +1,11 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Npgsql;
 using OpenTelemetry.Proto.Trace.V1;
-using OtlpGrains.Silo.Tests;
-using Xunit;
+using OtlpGrains.TestSupport;
 using Xunit.Abstractions;
+using Xunit;
 
 namespace OtlpGrains.Agent.Tests;
 

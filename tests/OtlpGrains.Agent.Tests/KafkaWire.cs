@@ -1,4 +1,4 @@
-using OtlpGrains.Agent.Peers;
+using OtlpGrains.TestSupport;
 using Xunit;
 
 namespace OtlpGrains.Agent.Tests;

@@ -1,8 +1,9 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using OtlpGrains.Hosting;
 using OtlpGrains.Silo;
 
 namespace OtlpGrains.Agent.Tests;

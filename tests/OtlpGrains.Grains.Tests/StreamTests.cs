@@ -1,4 +1,5 @@
 using OtlpGrains.Interfaces;
+using OtlpGrains.TestSupport;
 using Xunit;
 
 namespace OtlpGrains.Grains.Tests;

@@ -1,8 +1,9 @@
 using OtlpGrains.Grains.Traces;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Traces;
+using OtlpGrains.TestSupport;
 using Xunit;
-using static OtlpGrains.Models.Tests.TraceTestSpans;
+using static OtlpGrains.TestSupport.TraceTestSpans;
 
 namespace OtlpGrains.Grains.Tests;
 

@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
-using OtlpGrains.Models.Registry;
-using Xunit;
 using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Registry;
+using OtlpGrains.TestSupport;
+using Xunit;
 
 namespace OtlpGrains.Models.Tests;
 

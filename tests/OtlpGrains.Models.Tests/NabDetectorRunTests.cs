@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
-using OtlpGrains.Models.Detection;
-using OtlpGrains.Models.Detection.WindowedGaussian;
-using OtlpGrains.Models.Evaluation.Nab;
-using Xunit;
 using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Detection.WindowedGaussian;
+using OtlpGrains.Models.Detection;
+using OtlpGrains.Models.Evaluation.Nab;
+using OtlpGrains.TestSupport;
+using Xunit;
 
 namespace OtlpGrains.Models.Tests;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using OtlpGrains.Models.Evaluation.Nab;
+using OtlpGrains.TestSupport;
 using Xunit;
 
 namespace OtlpGrains.Models.Tests;

@@ -1,6 +1,7 @@
-using OtlpGrains.Models.Artifacts;
-using Xunit;
 using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Artifacts;
+using OtlpGrains.TestSupport;
+using Xunit;
 
 namespace OtlpGrains.Models.Tests;
 

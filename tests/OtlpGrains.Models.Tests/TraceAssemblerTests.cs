@@ -2,8 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Traces;
+using OtlpGrains.TestSupport;
 using Xunit;
-using static OtlpGrains.Models.Tests.TraceTestSpans;
+using static OtlpGrains.TestSupport.TraceTestSpans;
 
 namespace OtlpGrains.Models.Tests;
 

@@ -1,7 +1,8 @@
 using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Traces;
+using OtlpGrains.TestSupport;
 using Xunit;
-using static OtlpGrains.Models.Tests.TraceTestSpans;
+using static OtlpGrains.TestSupport.TraceTestSpans;
 
 namespace OtlpGrains.Models.Tests;
 

@@ -1,9 +1,10 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
+using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Artifacts;
 using OtlpGrains.Models.Registry;
+using OtlpGrains.TestSupport;
 using Xunit;
-using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Models.Tests;
 

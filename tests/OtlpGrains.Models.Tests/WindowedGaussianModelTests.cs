@@ -1,11 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
-using OtlpGrains.Models.Artifacts;
-using OtlpGrains.Models.Detection;
-using OtlpGrains.Models.Detection.WindowedGaussian;
-using OtlpGrains.Models.Evaluation.Nab;
-using Xunit;
 using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Artifacts;
+using OtlpGrains.Models.Detection.WindowedGaussian;
+using OtlpGrains.Models.Detection;
+using OtlpGrains.Models.Evaluation.Nab;
+using OtlpGrains.TestSupport;
+using Xunit;
 
 namespace OtlpGrains.Models.Tests;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using OtlpGrains.Hosting;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Detection.Baseline;
 using Xunit;

@@ -1,5 +1,7 @@
 using OpenTelemetry.Exporter;
 using OtlpGrains.Gateway.Hosting;
+using OtlpGrains.Hosting;
+using OtlpGrains.TestSupport;
 using Xunit;
 
 namespace OtlpGrains.Silo.Tests;

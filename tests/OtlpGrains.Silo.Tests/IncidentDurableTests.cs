@@ -1,11 +1,11 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Text;
+using System.Net;
 using System.Text.Json;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using OtlpGrains.Grains.Tests.Anomalies;
 using OtlpGrains.Interfaces;
+using OtlpGrains.TestSupport;
 using Xunit;
 
 namespace OtlpGrains.Silo.Tests;

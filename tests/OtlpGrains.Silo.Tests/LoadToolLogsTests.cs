@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using OtlpGrains.Hosting;
 using Xunit;
 
 namespace OtlpGrains.Silo.Tests;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OtlpGrains.Gateway.Hosting;
 using OtlpGrains.Hosting;
 using OtlpGrains.Models.Artifacts;
-using OtlpGrains.Models.Tests;
+using OtlpGrains.TestSupport;
 using Xunit;
 
 namespace OtlpGrains.Silo.Tests;

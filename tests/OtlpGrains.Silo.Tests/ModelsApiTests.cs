@@ -1,12 +1,12 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
-using OtlpGrains.Models.Tests;
-using Xunit;
 using OtlpGrains.Interfaces;
+using OtlpGrains.TestSupport;
+using Xunit;
 
 namespace OtlpGrains.Silo.Tests;
 

@@ -1,4 +1,3 @@
-using Xunit;
 using System.Data;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +8,10 @@ using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.Storage;
+using OtlpGrains.Hosting;
 using OtlpGrains.Silo.Storage;
+using OtlpGrains.TestSupport;
+using Xunit;
 
 namespace OtlpGrains.Silo.Tests;
 

@@ -1,9 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Serialization;
-using Microsoft.Extensions.DependencyInjection;
 using OtlpGrains.Grains.Services;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Silo.Storage;
+using OtlpGrains.TestSupport;
 using Xunit;
 
 namespace OtlpGrains.Silo.Tests;

@@ -1,5 +1,6 @@
 using Npgsql;
 using OtlpGrains.Hosting;
+using OtlpGrains.TestSupport;
 using Xunit;
 
 namespace OtlpGrains.Silo.Tests;

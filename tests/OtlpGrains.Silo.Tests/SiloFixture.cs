@@ -1,7 +1,8 @@
-using Xunit;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using OtlpGrains.Hosting;
+using Xunit;
 
 namespace OtlpGrains.Silo.Tests;
 

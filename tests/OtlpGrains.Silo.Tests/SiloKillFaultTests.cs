@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Xunit;
+using OtlpGrains.Hosting;
+using OtlpGrains.TestSupport;
 using Xunit.Abstractions;
+using Xunit;
 
 namespace OtlpGrains.Silo.Tests;
 

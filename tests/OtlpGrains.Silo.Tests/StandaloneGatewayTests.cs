@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using OpenTelemetry.Exporter;
 using OtlpGrains.Gateway.Hosting;
+using OtlpGrains.Hosting;
 using Xunit;
 
 namespace OtlpGrains.Silo.Tests;

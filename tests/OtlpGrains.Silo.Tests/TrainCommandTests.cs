@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using OtlpGrains.Evaluate.Training;
+using OtlpGrains.Hosting;
 using Xunit;
 
 namespace OtlpGrains.Silo.Tests;

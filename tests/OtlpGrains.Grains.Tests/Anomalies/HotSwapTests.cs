@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using Orleans.Streams;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Detection.Baseline;
+using OtlpGrains.TestSupport;
 using Xunit;
 
 namespace OtlpGrains.Grains.Tests.Anomalies;

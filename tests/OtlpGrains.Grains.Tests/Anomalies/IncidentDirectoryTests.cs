@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Orleans.Streams;
 using OtlpGrains.Interfaces;
+using OtlpGrains.TestSupport;
 using Xunit;
 
 namespace OtlpGrains.Grains.Tests.Anomalies;

@@ -1,11 +1,11 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Options;
 using OtlpGrains.Grains.Models;
+using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Artifacts;
 using OtlpGrains.Models.Registry;
-using OtlpGrains.Models.Tests;
+using OtlpGrains.TestSupport;
 using Xunit;
-using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Grains.Tests.Models;
 

@@ -4,7 +4,7 @@ using Orleans.TestingHost;
 using OtlpGrains.Grains.Models;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Artifacts;
-using OtlpGrains.Models.Tests;
+using OtlpGrains.TestSupport;
 using Xunit;
 
 namespace OtlpGrains.Grains.Tests.Models;

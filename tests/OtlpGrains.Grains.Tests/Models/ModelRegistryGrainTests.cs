@@ -6,7 +6,7 @@ using Orleans.Runtime;
 using Orleans.Streams;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Artifacts;
-using OtlpGrains.Models.Tests;
+using OtlpGrains.TestSupport;
 using Xunit;
 
 namespace OtlpGrains.Grains.Tests.Models;

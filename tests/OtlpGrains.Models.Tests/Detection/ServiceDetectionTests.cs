@@ -1,12 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using OtlpGrains.Interfaces;
-using OtlpGrains.Models.Detection;
 using OtlpGrains.Models.Detection.Baseline;
 using OtlpGrains.Models.Detection.Thresholds;
+using OtlpGrains.Models.Detection;
 using OtlpGrains.Models.Services;
-using Xunit;
+using OtlpGrains.TestSupport;
 using Xunit.Abstractions;
+using Xunit;
 
 namespace OtlpGrains.Models.Tests.Detection;
 

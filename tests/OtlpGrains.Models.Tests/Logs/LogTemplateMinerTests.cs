@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using OtlpGrains.Models.Evaluation.Loghub;
 using OtlpGrains.Models.Logs;
+using OtlpGrains.TestSupport;
 using Xunit;
 
 namespace OtlpGrains.Models.Tests.Logs;

@@ -1,5 +1,6 @@
 using OtlpGrains.Models.Evaluation.Loghub;
 using OtlpGrains.Models.Logs;
+using OtlpGrains.TestSupport;
 using Xunit;
 
 namespace OtlpGrains.Models.Tests.Logs;

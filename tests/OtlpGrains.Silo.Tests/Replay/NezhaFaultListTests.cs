@@ -1,6 +1,6 @@
 using System.Text.Json;
 using OtlpGrains.Evaluate.Replay;
-using OtlpGrains.Models.Tests;
+using OtlpGrains.TestSupport;
 using Xunit;
 
 namespace OtlpGrains.Silo.Tests.Replay;

@@ -1,5 +1,5 @@
 using OtlpGrains.Evaluate.Replay;
-using OtlpGrains.Models.Tests;
+using OtlpGrains.TestSupport;
 using Xunit;
 
 namespace OtlpGrains.Silo.Tests.Replay;

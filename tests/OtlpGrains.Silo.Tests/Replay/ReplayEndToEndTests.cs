@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using OtlpGrains.Evaluate.Replay;
-using OtlpGrains.Models.Tests;
+using OtlpGrains.TestSupport;
 using Xunit;
 
 namespace OtlpGrains.Silo.Tests.Replay;

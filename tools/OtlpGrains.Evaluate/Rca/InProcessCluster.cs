@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using OtlpGrains.Hosting;
 using OtlpGrains.Silo;
 
 namespace OtlpGrains.Evaluate.Rca;

@@ -1,9 +1,9 @@
 using OtlpGrains.Interfaces;
 
-namespace OtlpGrains.Models.Tests;
+namespace OtlpGrains.TestSupport;
 
 /// <summary>Builds trace spans with times in whole milliseconds, so that expected values stay readable.</summary>
-internal static class TraceTestSpans
+public static class TraceTestSpans
 {
     public const long Ms = 1_000_000;
 

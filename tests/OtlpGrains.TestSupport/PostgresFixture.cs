@@ -1,9 +1,10 @@
-using Xunit;
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
+using OtlpGrains.Hosting;
+using Xunit;
 
-namespace OtlpGrains.Silo.Tests;
+namespace OtlpGrains.TestSupport;
 
 /// <summary>
 /// A throwaway PostgreSQL server started from the Debian binaries in a fresh temporary directory on a free loopback

@@ -1,9 +1,9 @@
 using OtlpGrains.Interfaces;
 
-namespace OtlpGrains.Grains.Tests.Anomalies;
+namespace OtlpGrains.TestSupport;
 
 /// <summary>A window of a service's requests for the detection tests: 200 SERVER spans of 20-35 ms, each failed with a given probability.</summary>
-internal static class SyntheticRequests
+public static class SyntheticRequests
 {
     public const long Width = 10_000_000_000L;
 

@@ -1,13 +1,13 @@
 using Xunit;
 
-namespace OtlpGrains.Models.Tests;
+namespace OtlpGrains.TestSupport;
 
 /// <summary>
 /// Finds the read-only data sets in <c>shared/data</c>, which lies beside the repository root (CI clones the repo
 /// into some folder with <c>shared/</c> next to it): walks up from the test's base directory. A missing data set
 /// fails the test with a message instead of skipping it silently.
 /// </summary>
-internal static class SharedData
+public static class SharedData
 {
     public static string Directory(string dataSet)
     {

@@ -3,14 +3,14 @@ using OtlpGrains.Models.Artifacts;
 using OtlpGrains.Models.Detection;
 using OtlpGrains.Interfaces;
 
-namespace OtlpGrains.Models.Tests;
+namespace OtlpGrains.TestSupport;
 
 /// <summary>
 /// A tiny real codec for registry tests (kind <c>test-constant</c>): a model that gives every window the same score.
 /// Its bytes carry a magic, a format version, the score and the schema, so that corrupt, truncated and foreign bytes
 /// are refused the way a detector's codec refuses them. Linked into the grain and silo tests too.
 /// </summary>
-internal sealed class TestConstantCodec : IModelCodec
+public sealed class TestConstantCodec : IModelCodec
 {
     public const string KindName = "test-constant";
 
@@ -106,7 +106,7 @@ internal sealed class TestConstantCodec : IModelCodec
 }
 
 /// <summary>Scores every window <see cref="ConstantScore"/>, and counts the windows its state has seen.</summary>
-internal sealed class TestConstantModel(double score, FeatureSchema schema) : IAnomalyModel
+public sealed class TestConstantModel(double score, FeatureSchema schema) : IAnomalyModel
 {
     public double ConstantScore => score;
 
@@ -125,7 +125,7 @@ internal sealed class TestConstantModel(double score, FeatureSchema schema) : IA
     }
 }
 
-internal sealed class TestConstantState : DetectorState
+public sealed class TestConstantState : DetectorState
 {
     public long Windows { get; set; }
 

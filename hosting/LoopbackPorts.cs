@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace OtlpGrains.Silo;
+namespace OtlpGrains.Hosting;
 
 /// <summary>
 /// Finds loopback TCP ports nobody listens on, so test hosts and <c>eval-rca</c>'s in-process cluster never collide

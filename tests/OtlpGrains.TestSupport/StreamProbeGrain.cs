@@ -2,9 +2,9 @@ using Orleans.Runtime;
 using Orleans.Streams;
 using OtlpGrains.Interfaces;
 
-namespace OtlpGrains.Grains.Tests;
+namespace OtlpGrains.TestSupport;
 
-internal sealed class StreamProbeGrain(ILocalSiloDetails silo) : Grain, IStreamProbeGrain
+public sealed class StreamProbeGrain(ILocalSiloDetails silo) : Grain, IStreamProbeGrain
 {
     private readonly List<string> _received = [];
 

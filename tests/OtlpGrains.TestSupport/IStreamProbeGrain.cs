@@ -1,4 +1,4 @@
-namespace OtlpGrains.Grains.Tests;
+namespace OtlpGrains.TestSupport;
 
 /// <summary>A test grain that publishes to and subscribes on the silo's stream provider, and says where it runs.</summary>
 [Alias("otlpgrains.tests.IStreamProbeGrain")]

@@ -1,14 +1,14 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace OtlpGrains.Agent.Peers;
+namespace OtlpGrains.TestSupport;
 
 /// <summary>
 /// Builds Kafka protocol bytes with the protocol's big-endian primitive types: a size-prefixed frame
 /// (<see cref="Framed"/>) or a bare body (<see cref="ToArray"/>). The recording broker writes responses with it, and the
 /// agent's tests (which link this file) write requests and responses.
 /// </summary>
-internal sealed class KafkaFrameWriter
+public sealed class KafkaFrameWriter
 {
     private readonly List<byte> _body = [];
 
