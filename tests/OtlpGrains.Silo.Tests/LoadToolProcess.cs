@@ -18,6 +18,25 @@ internal static class LoadToolProcess
     /// <summary>Runs the tool; returns its exit code and its standard output and error, interleaved.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(params string[] arguments)
     {
+        var output = new StringBuilder();
+        using var process = Launch(arguments, output);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(cancel.Token);
+        lock (output)
+        {
+            return (process.ExitCode, output.ToString());
+        }
+    }
+
+    /// <summary>Starts the tool (the null sink) and leaves it running until disposed.</summary>
+    public static Running Start(params string[] arguments)
+    {
+        var output = new StringBuilder();
+        return new Running(Launch(arguments, output), output);
+    }
+
+    private static Process Launch(string[] arguments, StringBuilder output)
+    {
         var tool = Path.Combine(AppContext.BaseDirectory, "loadtool", "OtlpGrains.LoadTool.dll");
         var start = new ProcessStartInfo("dotnet", [tool, .. arguments])
         {
@@ -25,17 +44,45 @@ internal static class LoadToolProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the load tool");
-        var output = new StringBuilder();
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the load tool");
         process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
         process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(cancel.Token);
-        lock (output)
+        return process;
+    }
+
+    /// <summary>A tool process that runs until disposed (killed).</summary>
+    public sealed class Running(Process process, StringBuilder output) : IAsyncDisposable
+    {
+        public async Task WaitForOutputAsync(string text, TimeSpan timeout)
         {
-            return (process.ExitCode, output.ToString());
+            var deadline = DateTime.UtcNow + timeout;
+            while (true)
+            {
+                lock (output)
+                {
+                    if (output.ToString().Contains(text, StringComparison.Ordinal))
+                    {
+                        return;
+                    }
+                }
+
+                Assert.False(process.HasExited, $"load tool exited with {(process.HasExited ? process.ExitCode : 0)}:\n{output}");
+                Assert.True(DateTime.UtcNow < deadline, $"load tool did not print '{text}' in {timeout}:\n{output}");
+                await Task.Delay(100);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+
+            process.Dispose();
         }
     }
 }

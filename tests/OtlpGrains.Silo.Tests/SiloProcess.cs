@@ -12,14 +12,17 @@ internal sealed class SiloProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private SiloProcess(Process process, int grpcPort, int apiPort)
+    private SiloProcess(Process process, int grpcPort, int httpPort, int apiPort)
     {
         _process = process;
         GrpcPort = grpcPort;
+        HttpPort = httpPort;
         ApiPort = apiPort;
     }
 
     public int GrpcPort { get; }
+
+    public int HttpPort { get; }
 
     public int ApiPort { get; }
 
@@ -81,7 +84,7 @@ internal sealed class SiloProcess : IAsyncDisposable
         env["OtlpGrains__Otlp__GrainTimeoutSeconds"] = "5";
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the silo process");
-        var result = new SiloProcess(process, ports[0], ports[2]);
+        var result = new SiloProcess(process, ports[0], ports[1], ports[2]);
         process.OutputDataReceived += (_, e) => result.Append(e.Data);
         process.ErrorDataReceived += (_, e) => result.Append(e.Data);
         process.BeginOutputReadLine();

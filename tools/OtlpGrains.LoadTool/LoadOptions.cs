@@ -10,9 +10,11 @@ internal sealed record LoadOptions
         acknowledged request span (traces) or log record (logs) exactly once.
 
         Usage: OtlpGrains.LoadTool [options]
+               OtlpGrains.LoadTool sink [--grpc-port N] [--http-port N]
 
           --signal traces|logs    what to send (default traces)
-          --endpoint URL          OTLP/gRPC endpoint (default http://127.0.0.1:4317)
+          --protocol P            grpc, http/protobuf or http/json (default grpc)
+          --endpoint URL          OTLP endpoint (default http://127.0.0.1:4317 for grpc, :4318 for http/*)
           --api URL               query API base address (default http://127.0.0.1:8080)
           --streams N             concurrent senders (default 8)
           --duration SECONDS      how long to send (default 30)
@@ -32,8 +34,13 @@ internal sealed record LoadOptions
           --fault-after SECONDS   event time from the start of the run to the fault (default 60)
           --fault-factor X        latency fault: server spans take X times as long (default 10)
           --fault-error-ratio P   errors fault: share of the service's requests that fail (default 0.5)
+          --watch-pid PID         sample that process's resident memory (RSS) every 5 s and report it
+          --no-check              skip the exactly-once check (for runs against the null sink)
           --dry-run               build and stamp requests, check them offline, send nothing
           --help                  this text
+
+        sink: a null OTLP receiver (gRPC on --grpc-port, default 4327; HTTP on --http-port, default 4328) that
+        reads each request whole and answers OK, to measure what the transport and this tool allow on the machine.
 
         Exit code: 0 when every service's count matches, 1 otherwise, 2 for usage errors.
         """;
@@ -42,13 +49,22 @@ internal sealed record LoadOptions
     [
         "--endpoint", "--api", "--streams", "--duration", "--requests", "--services", "--spans-per-trace",
         "--spans-per-request", "--run-id", "--settle", "--rate", "--event-start", "--speed", "--fault", "--fault-service",
-        "--fault-after", "--fault-factor", "--fault-error-ratio", "--signal", "--records-per-request",
+        "--fault-after", "--fault-factor", "--fault-error-ratio", "--signal", "--records-per-request", "--protocol",
+        "--watch-pid",
     ];
 
     /// <summary>Options that shape traces only.</summary>
     private static readonly string[] TraceOnlyOptions = ["--spans-per-trace", "--spans-per-request", "--fault"];
 
     public Uri Endpoint { get; init; } = new("http://127.0.0.1:4317");
+
+    public ExportProtocol Protocol { get; init; } = ExportProtocol.Grpc;
+
+    /// <summary>A process whose RSS the run samples (the silo), or null.</summary>
+    public int? WatchPid { get; init; }
+
+    /// <summary>Skip the exactly-once check: nothing counts what a null sink acknowledges.</summary>
+    public bool NoCheck { get; init; }
 
     public Uri Api { get; init; } = new("http://127.0.0.1:8080");
 
@@ -125,6 +141,12 @@ internal sealed record LoadOptions
                 continue;
             }
 
+            if (name == "--no-check")
+            {
+                options = options with { NoCheck = true };
+                continue;
+            }
+
             if (!ValueOptions.Contains(name))
             {
                 error = $"unknown option {name}";
@@ -146,6 +168,12 @@ internal sealed record LoadOptions
             {
                 case "--endpoint" when TryUri(value, out Uri? endpoint):
                     options = options with { Endpoint = endpoint };
+                    break;
+                case "--protocol" when ExportProtocols.TryParse(value, out ExportProtocol protocol):
+                    options = options with { Protocol = protocol };
+                    break;
+                case "--watch-pid" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && pid > 0:
+                    options = options with { WatchPid = pid };
                     break;
                 case "--api" when TryUri(value, out Uri? api):
                     options = options with { Api = api };
@@ -240,6 +268,11 @@ internal sealed record LoadOptions
         {
             error = $"--fault-service {fault.Service} is not below --services {options.Services}";
             return null;
+        }
+
+        if (options.Protocol != ExportProtocol.Grpc && !given.Contains("--endpoint"))
+        {
+            options = options with { Endpoint = new Uri("http://127.0.0.1:4318") };
         }
 
         if (durationGiven && options.Requests is not null)

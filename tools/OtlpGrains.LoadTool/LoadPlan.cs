@@ -41,7 +41,9 @@ internal static class LoadPlan
             for (int round = 0; round < 2; round++)
             {
                 template.Stamp(buffer, random, now);
-                ExportTraceServiceRequest request = ExportTraceServiceRequest.Parser.ParseFrom(buffer);
+                ExportTraceServiceRequest request = options.Protocol == ExportProtocol.HttpJson
+                    ? OtlpJsonText.Parse<ExportTraceServiceRequest>(buffer)
+                    : ExportTraceServiceRequest.Parser.ParseFrom(buffer);
                 stamped++;
                 Span[] spans = request.ResourceSpans.SelectMany(resource => resource.ScopeSpans).SelectMany(scope => scope.Spans).ToArray();
                 foreach (ResourceSpans resource in request.ResourceSpans)
@@ -106,7 +108,7 @@ internal static class LoadPlan
         Console.WriteLine($"duration          {elapsed.TotalSeconds:0.00} s");
         Console.WriteLine($"requests          {stats.Requests} acknowledged, {stats.Requests / seconds:0.0}/s");
         Console.WriteLine($"{signal.Items,-17} {stats.AcknowledgedItems} acknowledged, {stats.AcknowledgedItems / seconds:0}/s, {stats.RejectedItems} rejected");
-        Console.WriteLine($"retries           {stats.Retries}");
+        Console.WriteLine($"retries           {stats.Retries}{ThrottleDetail(stats)}");
         Console.WriteLine($"failures          {stats.Failures}{FailureDetail(stats)}");
         Console.WriteLine($"latency p50/p99   {Percentile(latencies, 0.50):0.00} / {Percentile(latencies, 0.99):0.00} ms");
         if (stats.PartiallyRejectedRequests > 0)
@@ -121,6 +123,9 @@ internal static class LoadPlan
             Console.WriteLine("note: failed requests may still have been ingested in part; seen counts above expected are possible");
         }
     }
+
+    private static string ThrottleDetail(SenderStats stats) =>
+        stats.Retries == 0 ? string.Empty : $" after refusals asking to back off ({string.Join(", ", stats.ThrottlesByStatus.Select(pair => $"{pair.Key} {pair.Value}"))})";
 
     private static string FailureDetail(SenderStats stats) =>
         stats.Failures == 0

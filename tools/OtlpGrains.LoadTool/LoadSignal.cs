@@ -20,26 +20,49 @@ internal sealed class LoadSignal
     public static readonly LoadSignal Traces = new(
         "spans",
         "request spans",
-        ExportMethod("opentelemetry.proto.collector.trace.v1.TraceService", static body => ExportTraceServiceResponse.Parser.ParseFrom(body).PartialSuccess?.RejectedSpans ?? 0),
+        "opentelemetry.proto.collector.trace.v1.TraceService",
+        "v1/traces",
+        "rejectedSpans",
+        static body => ExportTraceServiceResponse.Parser.ParseFrom(body).PartialSuccess?.RejectedSpans ?? 0,
         ServiceCheck.FetchRequestsAsync);
 
     public static readonly LoadSignal Logs = new(
         "records",
         "log records",
-        ExportMethod("opentelemetry.proto.collector.logs.v1.LogsService", static body => ExportLogsServiceResponse.Parser.ParseFrom(body).PartialSuccess?.RejectedLogRecords ?? 0),
+        "opentelemetry.proto.collector.logs.v1.LogsService",
+        "v1/logs",
+        "rejectedLogRecords",
+        static body => ExportLogsServiceResponse.Parser.ParseFrom(body).PartialSuccess?.RejectedLogRecords ?? 0,
         ServiceCheck.FetchLogTotalsAsync);
+
+    private readonly Func<byte[], long> _rejectedIn;
 
     private LoadSignal(
         string items,
         string counted,
-        Method<byte[], ExportAnswer> export,
+        string grpcService,
+        string httpPath,
+        string rejectedJsonField,
+        Func<byte[], long> rejectedIn,
         Func<HttpClient, LoadOptions, CancellationToken, Task<Dictionary<string, long>>> fetchCounts)
     {
         Items = items;
         Counted = counted;
-        Export = export;
+        Export = ExportMethod(grpcService, rejectedIn);
+        HttpPath = httpPath;
+        RejectedJsonField = rejectedJsonField;
+        _rejectedIn = rejectedIn;
         FetchCountsAsync = fetchCounts;
     }
+
+    /// <summary>The OTLP/HTTP path, relative to the endpoint.</summary>
+    public string HttpPath { get; }
+
+    /// <summary>The partial success's rejected count in an OTLP JSON answer.</summary>
+    public string RejectedJsonField { get; }
+
+    /// <summary>The rejected count of a protobuf answer.</summary>
+    public long RejectedIn(byte[] answer) => _rejectedIn(answer);
 
     /// <summary>What one item of a request is called in the report (spans, records).</summary>
     public string Items { get; }

@@ -36,7 +36,9 @@ internal static class LogPlan
             for (int round = 0; round < 2; round++)
             {
                 template.Stamp(buffer, random, now);
-                ExportLogsServiceRequest request = ExportLogsServiceRequest.Parser.ParseFrom(buffer);
+                ExportLogsServiceRequest request = options.Protocol == ExportProtocol.HttpJson
+                    ? OtlpJsonText.Parse<ExportLogsServiceRequest>(buffer)
+                    : ExportLogsServiceRequest.Parser.ParseFrom(buffer);
                 stamped++;
                 foreach (ResourceLogs resource in request.ResourceLogs)
                 {

@@ -109,9 +109,8 @@ internal sealed class LogRequestTemplate : RequestTemplate
             request.ResourceLogs.Add(new ResourceLogs { Resource = resource, ScopeLogs = { scope } });
         }
 
-        byte[] encoded = request.ToByteArray();
         ulong spanNanos = ((ulong)(recordCount - 1) * RecordSpacingNanos) + ObservedDelayNanos;
-        var stamp = PlaceholderStamp.Locate(encoded, traceIdPlaceholders, recordsPerTrace, timePlaceholders, spanNanos);
+        (byte[] encoded, PlaceholderStamp stamp) = PlaceholderStamp.Encode(request, options.Protocol, traceIdPlaceholders, recordsPerTrace, timePlaceholders, spanNanos);
         return new LogRequestTemplate(encoded, recordCount, traced, recordsPerService, stamp);
     }
 

@@ -1,11 +1,16 @@
 using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using Google.Protobuf;
 
 namespace OtlpGrains.LoadTool;
 
 /// <summary>
-/// Where a template's placeholder trace ids (16 bytes) and times (fixed64) sit in its encoded bytes, and how to
-/// overwrite them per send. Both have a fixed width on the wire, so the length never changes and a send costs a
-/// memcpy plus a few random numbers instead of a serialization.
+/// Where a template's placeholder trace ids and times sit in its encoded bytes, and how to overwrite them per send.
+/// Both have a fixed width on the wire (protobuf: 16 bytes and a fixed64; OTLP JSON: 32 hex digits and a 19-digit
+/// decimal string), so the length never changes and a send costs a memcpy plus a few random numbers instead of a
+/// serialization.
 /// </summary>
 internal sealed class PlaceholderStamp
 {
@@ -23,11 +28,61 @@ internal sealed class PlaceholderStamp
     /// <summary>The interval the times cover, so that the last one lands on the send time.</summary>
     private readonly ulong _spanNanos;
 
-    private PlaceholderStamp(int[][] traceIdOffsets, (int, ulong)[] times, ulong spanNanos)
+    /// <summary>The bytes are OTLP JSON: ids as hex text, times as decimal text.</summary>
+    private readonly bool _json;
+
+    /// <summary>JSON time tokens: 19 digits, like every Unix nanosecond time from 2001 to 2286.</summary>
+    private const ulong FirstJsonTimeToken = 9_000_000_000_000_000_000UL;
+
+    private const int JsonTimeDigits = 19;
+
+    private PlaceholderStamp(int[][] traceIdOffsets, (int, ulong)[] times, ulong spanNanos, bool json)
     {
         _traceIdOffsets = traceIdOffsets;
         _times = times;
         _spanNanos = spanNanos;
+        _json = json;
+    }
+
+    /// <summary>
+    /// Encodes <paramref name="request"/> for <paramref name="protocol"/> and finds its placeholders (see
+    /// <see cref="Locate"/>). JSON replaces each time placeholder with a unique 19-digit token first, because the
+    /// placeholders themselves print with 20 digits and real times with 19.
+    /// </summary>
+    public static (byte[] Encoded, PlaceholderStamp Stamp) Encode(
+        IMessage request,
+        ExportProtocol protocol,
+        IReadOnlyList<byte[]> traceIdPlaceholders,
+        IReadOnlyList<int> expectedTraceIdCounts,
+        IReadOnlyList<(ulong Placeholder, ulong AfterStartNanos)> timePlaceholders,
+        ulong spanNanos)
+    {
+        if (protocol != ExportProtocol.HttpJson)
+        {
+            byte[] encoded = request.ToByteArray();
+            return (encoded, Locate(encoded, traceIdPlaceholders, expectedTraceIdCounts, timePlaceholders, spanNanos));
+        }
+
+        var tokens = new Dictionary<ulong, string>(timePlaceholders.Count);
+        for (int i = 0; i < timePlaceholders.Count; i++)
+        {
+            tokens.Add(timePlaceholders[i].Placeholder, (FirstJsonTimeToken + (ulong)i).ToString(CultureInfo.InvariantCulture));
+        }
+
+        byte[] json = OtlpJsonText.Format(request, number => tokens.GetValueOrDefault(number));
+        var traceIdOffsets = new int[traceIdPlaceholders.Count][];
+        for (int t = 0; t < traceIdOffsets.Length; t++)
+        {
+            traceIdOffsets[t] = Quoted(json, Convert.ToHexStringLower(traceIdPlaceholders[t]), expectedTraceIdCounts[t], "trace id");
+        }
+
+        var times = new (int, ulong)[timePlaceholders.Count];
+        for (int i = 0; i < times.Length; i++)
+        {
+            times[i] = (Quoted(json, tokens[timePlaceholders[i].Placeholder], 1, "time")[0], timePlaceholders[i].AfterStartNanos);
+        }
+
+        return (json, new PlaceholderStamp(traceIdOffsets, times, spanNanos, json: true));
     }
 
     /// <summary>A placeholder trace id that cannot occur by chance in an encoded request: a tag around the number.</summary>
@@ -44,7 +99,7 @@ internal sealed class PlaceholderStamp
     /// Finds the placeholders in <paramref name="encoded"/>. Trace <c>t</c> must occur exactly
     /// <c>expectedTraceIdCounts[t]</c> times and each time exactly once, or the template is wrong and this throws.
     /// </summary>
-    public static PlaceholderStamp Locate(
+    private static PlaceholderStamp Locate(
         byte[] encoded,
         IReadOnlyList<byte[]> traceIdPlaceholders,
         IReadOnlyList<int> expectedTraceIdCounts,
@@ -76,7 +131,7 @@ internal sealed class PlaceholderStamp
             times[i] = (found[0], timePlaceholders[i].AfterStartNanos);
         }
 
-        return new PlaceholderStamp(traceIdOffsets, times, spanNanos);
+        return new PlaceholderStamp(traceIdOffsets, times, spanNanos, json: false);
     }
 
     /// <summary>Copies <paramref name="encoded"/> into <paramref name="destination"/> with fresh trace ids and times ending at <paramref name="nowUnixNano"/>.</summary>
@@ -91,15 +146,50 @@ internal sealed class PlaceholderStamp
             traceId[0] |= 1;
             foreach (int offset in offsets)
             {
-                traceId.CopyTo(destination[offset..]);
+                if (_json)
+                {
+                    WriteHex(traceId, destination[offset..]);
+                }
+                else
+                {
+                    traceId.CopyTo(destination[offset..]);
+                }
             }
         }
 
         ulong start = nowUnixNano - _spanNanos;
         foreach ((int offset, ulong after) in _times)
         {
-            BinaryPrimitives.WriteUInt64LittleEndian(destination[offset..], start + after);
+            if (!_json)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(destination[offset..], start + after);
+            }
+            else if (!Utf8Formatter.TryFormat(start + after, destination.Slice(offset, JsonTimeDigits), out int written) || written != JsonTimeDigits)
+            {
+                throw new InvalidOperationException($"time {start + after} does not have {JsonTimeDigits} digits");
+            }
         }
+    }
+
+    private static void WriteHex(ReadOnlySpan<byte> bytes, Span<byte> destination)
+    {
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            destination[2 * i] = (byte)"0123456789abcdef"[bytes[i] >> 4];
+            destination[(2 * i) + 1] = (byte)"0123456789abcdef"[bytes[i] & 0xF];
+        }
+    }
+
+    /// <summary>Offsets of the text inside each <c>"text"</c>; exactly <paramref name="expected"/> of them, or the template is wrong.</summary>
+    private static int[] Quoted(byte[] json, string text, int expected, string what)
+    {
+        int[] found = FindAll(json, Encoding.ASCII.GetBytes($"\"{text}\""));
+        if (found.Length != expected)
+        {
+            throw new InvalidOperationException($"{what} placeholder found {found.Length} times in the JSON template, expected {expected}");
+        }
+
+        return [.. found.Select(at => at + 1)];
     }
 
     private static int[] FindAll(ReadOnlySpan<byte> haystack, ReadOnlySpan<byte> needle)

@@ -3,6 +3,17 @@ using System.Net;
 using Grpc.Net.Client;
 using OtlpGrains.LoadTool;
 
+if (args.Length > 0 && args[0] == "sink")
+{
+    using var stop = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        stop.Cancel();
+    };
+    return await NullSink.RunAsync(args[1..], stop.Token);
+}
+
 LoadOptions? options = LoadOptions.Parse(args, out string? usageError);
 if (options is null)
 {
@@ -61,7 +72,7 @@ if (options.DryRun)
 }
 
 Console.WriteLine(
-    $"sending to {options.Endpoint} with {options.Streams} streams " +
+    $"sending to {options.Endpoint} ({options.Protocol.Name()}) with {options.Streams} streams " +
     (options.Requests is long total ? $"for {total} requests" : $"for {options.Duration.TotalSeconds:0.#} s"));
 
 using GrpcChannel channel = GrpcChannel.ForAddress(options.Endpoint, new GrpcChannelOptions
@@ -69,9 +80,15 @@ using GrpcChannel channel = GrpcChannel.ForAddress(options.Endpoint, new GrpcCha
     HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
     HttpVersion = HttpVersion.Version20,
 });
+// OTLP/HTTP: HTTP/1.1 with one keep-alive connection per stream, as the SDK exporters send.
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Streams }) { Timeout = TimeSpan.FromSeconds(10) };
+IExportTransport transport = options.Protocol == ExportProtocol.Grpc
+    ? new GrpcExportTransport(channel.CreateCallInvoker(), signal, TimeProvider.System)
+    : new HttpExportTransport(http, options.Endpoint, signal, json: options.Protocol == ExportProtocol.HttpJson);
 var clock = new EventClock(TimeProvider.System, options.EventStart, options.Speed);
 var sender = new RequestSender(
-    channel.CreateCallInvoker(), signal, templates, fault, options.Services, clock, new RequestPacer(options.Rate), TimeProvider.System);
+    transport, templates, fault, options.Services, clock, new RequestPacer(options.Rate), TimeProvider.System);
+RssWatch? rss = options.WatchPid is int pid ? new RssWatch(pid) : null;
 var budget = new RequestBudget(options.Requests, options.Duration);
 long started = Stopwatch.GetTimestamp();
 Task<SenderStats>[] streams = Enumerable.Range(0, options.Streams)
@@ -83,7 +100,9 @@ using (var progress = new PeriodicTimer(TimeSpan.FromSeconds(5)))
     Task all = Task.WhenAll(streams);
     while (await Task.WhenAny(all, progress.WaitForNextTickAsync().AsTask()) != all)
     {
-        Console.WriteLine($"  {Stopwatch.GetElapsedTime(started).TotalSeconds,6:0} s  {sender.Finished} requests");
+        double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        long? kib = rss?.Sample(seconds);
+        Console.WriteLine($"  {seconds,6:0} s  {sender.Finished} requests" + (kib is long k ? $", rss {k / 1024} MiB" : string.Empty));
     }
 }
 
@@ -95,6 +114,7 @@ foreach (Task<SenderStats> stream in streams)
 }
 
 LoadPlan.PrintReport(stats, signal, elapsed);
+rss?.PrintReport();
 if (sender.CaughtUpWithWallClock)
 {
     Console.WriteLine("note: event time reached the wall clock, so sending stopped early (--event-start, --speed)");
@@ -104,6 +124,12 @@ if (abort.IsCancellationRequested)
 {
     Console.WriteLine("interrupted: skipping the service check");
     return 1;
+}
+
+if (options.NoCheck)
+{
+    Console.WriteLine("no check (--no-check)");
+    return stats.Requests > 0 ? 0 : 1;
 }
 
 bool matched = await ServiceCheck.RunAsync(options, signal, stats.ExpectedPerService, TimeProvider.System, abort.Token);

@@ -1,17 +1,15 @@
 using System.Diagnostics;
-using Grpc.Core;
 
 namespace OtlpGrains.LoadTool;
 
 /// <summary>
-/// One concurrent sender of any signal: stamps a template into its own buffer and exports the raw bytes over
-/// OTLP/gRPC (the signal's Export method), one unary call at a time, retrying throttling (RESOURCE_EXHAUSTED,
-/// UNAVAILABLE) with the same bytes. Once the event clock passes the fault's start, it sends the fault's templates
+/// One concurrent sender of any signal: stamps a template into its own buffer and exports the raw bytes (over
+/// OTLP/gRPC or OTLP/HTTP), one request at a time, retrying throttling (RESOURCE_EXHAUSTED, UNAVAILABLE, HTTP 429,
+/// 503) with the same bytes. Once the event clock passes the fault's start, it sends the fault's templates
 /// instead.
 /// </summary>
 internal sealed class RequestSender(
-    CallInvoker invoker,
-    LoadSignal signal,
+    IExportTransport transport,
     IReadOnlyList<RequestTemplate> templates,
     (FaultPlan Plan, IReadOnlyList<RequestTemplate> Templates)? fault,
     int services,
@@ -20,8 +18,6 @@ internal sealed class RequestSender(
     TimeProvider time)
 {
     private const int MaxRetries = 10;
-
-    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
 
     private long _sent;
     private int _caughtUp;
@@ -77,24 +73,25 @@ internal sealed class RequestSender(
         {
             try
             {
-                var options = new CallOptions(deadline: time.GetUtcNow().UtcDateTime + CallTimeout, cancellationToken: abort);
-                using AsyncUnaryCall<ExportAnswer> call = invoker.AsyncUnaryCall(signal.Export, null, options, body);
-                ExportAnswer answer = await call;
-                stats.Acknowledged(template, answer.Rejected, Stopwatch.GetTimestamp() - started);
+                long rejected = await transport.ExportAsync(body, abort);
+                stats.Acknowledged(template, rejected, Stopwatch.GetTimestamp() - started);
                 return;
             }
-            catch (RpcException ex) when (IsThrottling(ex.StatusCode) && attempt < MaxRetries && !abort.IsCancellationRequested)
+            catch (ExportRefusedException ex) when (ex.Throttled && attempt < MaxRetries && !abort.IsCancellationRequested)
             {
-                stats.Retried();
-                await Task.Delay(RetryDelay.For(ex, attempt, random), time, abort);
+                stats.Retried(ex);
+                await Task.Delay(RetryDelay.For(ex.RetryAfter, attempt, random), time, abort);
             }
-            catch (RpcException ex)
+            catch (ExportRefusedException ex)
             {
                 stats.Failed(ex);
                 return;
             }
+            catch (HttpRequestException ex)
+            {
+                stats.Failed(new ExportRefusedException("HttpError", throttled: false, retryAfter: null, ex.Message));
+                return;
+            }
         }
     }
-
-    private static bool IsThrottling(StatusCode status) => status is StatusCode.ResourceExhausted or StatusCode.Unavailable;
 }

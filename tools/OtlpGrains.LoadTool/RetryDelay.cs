@@ -15,9 +15,12 @@ internal static class RetryDelay
 
     private static readonly TimeSpan First = TimeSpan.FromMilliseconds(50);
 
-    public static TimeSpan For(RpcException ex, int attempt, Random random)
+    public static TimeSpan For(RpcException ex, int attempt, Random random) => For(FromServer(ex.Trailers), attempt, random);
+
+    /// <summary>The wait before retry <paramref name="attempt"/> when the server asked for <paramref name="serverHint"/> (null: it did not).</summary>
+    public static TimeSpan For(TimeSpan? serverHint, int attempt, Random random)
     {
-        TimeSpan wait = FromServer(ex.Trailers) ?? First * Math.Pow(2, Math.Min(attempt, 10));
+        TimeSpan wait = serverHint ?? First * Math.Pow(2, Math.Min(attempt, 10));
         if (wait > Max)
         {
             wait = Max;
@@ -28,7 +31,7 @@ internal static class RetryDelay
     }
 
     /// <summary>Reads RetryInfo.retry_delay from the binary google.rpc.Status trailer, if present.</summary>
-    private static TimeSpan? FromServer(Metadata trailers)
+    public static TimeSpan? FromServer(Metadata trailers)
     {
         byte[]? status = trailers.GetValueBytes("grpc-status-details-bin");
         if (status is null)

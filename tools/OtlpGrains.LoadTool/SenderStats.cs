@@ -1,5 +1,3 @@
-using Grpc.Core;
-
 namespace OtlpGrains.LoadTool;
 
 /// <summary>What one sender saw; each sender owns one, and they are merged at the end.</summary>
@@ -20,9 +18,12 @@ internal sealed class SenderStats(int services)
 
     public long Retries { get; private set; }
 
+    /// <summary>Refusals that asked the sender to back off (then retried), by status: how overload shows.</summary>
+    public Dictionary<string, long> ThrottlesByStatus { get; } = [];
+
     public long Failures { get; private set; }
 
-    public Dictionary<StatusCode, long> FailuresByStatus { get; } = [];
+    public Dictionary<string, long> FailuresByStatus { get; } = [];
 
     public string? LastFailure { get; private set; }
 
@@ -50,13 +51,17 @@ internal sealed class SenderStats(int services)
         }
     }
 
-    public void Retried() => Retries++;
+    public void Retried(ExportRefusedException ex)
+    {
+        Retries++;
+        ThrottlesByStatus[ex.Status] = ThrottlesByStatus.GetValueOrDefault(ex.Status) + 1;
+    }
 
-    public void Failed(RpcException ex)
+    public void Failed(ExportRefusedException ex)
     {
         Failures++;
-        FailuresByStatus[ex.StatusCode] = FailuresByStatus.GetValueOrDefault(ex.StatusCode) + 1;
-        LastFailure = $"{ex.StatusCode}: {ex.Status.Detail}";
+        FailuresByStatus[ex.Status] = FailuresByStatus.GetValueOrDefault(ex.Status) + 1;
+        LastFailure = ex.Message;
     }
 
     public void Add(SenderStats other)
@@ -67,9 +72,14 @@ internal sealed class SenderStats(int services)
         PartiallyRejectedRequests += other.PartiallyRejectedRequests;
         Retries += other.Retries;
         Failures += other.Failures;
-        foreach ((StatusCode status, long count) in other.FailuresByStatus)
+        foreach ((string status, long count) in other.FailuresByStatus)
         {
             FailuresByStatus[status] = FailuresByStatus.GetValueOrDefault(status) + count;
+        }
+
+        foreach ((string status, long count) in other.ThrottlesByStatus)
+        {
+            ThrottlesByStatus[status] = ThrottlesByStatus.GetValueOrDefault(status) + count;
         }
 
         LastFailure = other.LastFailure ?? LastFailure;

@@ -94,11 +94,10 @@ internal sealed class TraceTemplate : RequestTemplate
             request.ResourceSpans.Add(new ResourceSpans { Resource = resource, ScopeSpans = { scope } });
         }
 
-        byte[] encoded = request.ToByteArray();
         int[] spansPerTrace = Enumerable.Range(firstTrace, traceCount)
             .Select(trace => TraceShape.Spans(options.SpansPerTrace, trace, options.Services, failed: false).Count)
             .ToArray();
-        var stamp = PlaceholderStamp.Locate(encoded, traceIdPlaceholders, spansPerTrace, timePlaceholders, traceSpanNanos);
+        (byte[] encoded, PlaceholderStamp stamp) = PlaceholderStamp.Encode(request, options.Protocol, traceIdPlaceholders, spansPerTrace, timePlaceholders, traceSpanNanos);
         return new TraceTemplate(encoded, spanCount, traceCount, requestsPerService, stamp);
     }
 
