@@ -37,16 +37,17 @@ internal sealed partial class IngestPipeline(
         var plan = TraceRequestSplitter.Split(request, batchId);
         return DispatchAsync(Signal.Traces, plan.Accepted, plan.Rejected, plan.RejectReason, "spans", plan, static (grains, plan) =>
         {
-            var calls = new Task[plan.Services.Length + plan.Traces.Length];
+            var shards = TraceShardRouting.Group(plan.Traces);
+            var calls = new Task[plan.Services.Length + shards.Count];
             var i = 0;
             foreach (var (service, batch) in plan.Services)
             {
                 calls[i++] = grains.GetGrain<IServiceGrain>(service).IngestSpansAsync(batch).AsTask();
             }
 
-            foreach (var (traceId, batch) in plan.Traces)
+            foreach (var (shard, traces) in shards)
             {
-                calls[i++] = grains.GetGrain<ITraceGrain>(traceId).AddSpansAsync(batch).AsTask();
+                calls[i++] = grains.GetGrain<ITraceShardGrain>(shard).AddSpansAsync(new TraceShardBatch(traces[0].BatchId, traces)).AsTask();
             }
 
             return calls;
@@ -69,7 +70,7 @@ internal sealed partial class IngestPipeline(
         return DispatchAsync(Signal.Logs, plan.Accepted, plan.Rejected, plan.RejectReason, "log records", plan, static (grains, plan) =>
             [
                 .. plan.Services.Select(s => grains.GetGrain<IServiceGrain>(s.Key).IngestLogsAsync(s.Value).AsTask()),
-                .. plan.ErrorTraces.Select(t => grains.GetGrain<ITraceGrain>(t).MarkErrorLogAsync().AsTask()),
+                .. TraceShardRouting.Group(plan.ErrorTraces).Select(s => grains.GetGrain<ITraceShardGrain>(s.Key).MarkErrorLogsAsync(s.Value).AsTask()),
             ],
             cancellationToken);
     }

@@ -83,7 +83,8 @@ internal static class TraceRequestSplitter
         i = 0;
         foreach (var (key, spans) in traces)
         {
-            traceBatches[i++] = new(key.ToHex(), new TraceSpanBatch(batchId, [.. spans]));
+            var hex = key.ToHex();
+            traceBatches[i++] = new(hex, new TraceSpanBatch(batchId, [.. spans], hex));
         }
 
         return new TraceIngestPlan(serviceBatches, traceBatches, accepted, rejected, reason);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Grains.Traces;
 
@@ -27,6 +28,12 @@ public sealed class TraceOptionsValidator : IValidateOptions<TraceOptions>
         {
             (failures ??= []).Add(
                 $"{TraceOptions.SectionName}:{nameof(TraceOptions.SampleProbability)} must be between 0 and 1.");
+        }
+
+        if (options.MaxPendingTraces < TraceShards.Count)
+        {
+            (failures ??= []).Add(
+                $"{TraceOptions.SectionName}:{nameof(TraceOptions.MaxPendingTraces)} must be at least {TraceShards.Count} (one per trace shard).");
         }
 
         if (options.MaxKeptTraces < 1)

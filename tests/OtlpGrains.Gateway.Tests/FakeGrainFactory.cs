@@ -4,7 +4,7 @@ using OtlpGrains.Interfaces;
 namespace OtlpGrains.Gateway.Tests;
 
 /// <summary>
-/// Stands in for the cluster: hands out recording fakes of the service and trace grains by string key, and lets
+/// Stands in for the cluster: hands out recording fakes of the service grains by name and of the trace shards by number (recording per trace), and lets
 /// a test decide how every grain call ends (done, blocked on a task, or failed). Anything else is not supported.
 /// </summary>
 internal sealed class FakeGrainFactory : IGrainFactory
@@ -38,17 +38,6 @@ internal sealed class FakeGrainFactory : IGrainFactory
             return (TGrainInterface)(object)service;
         }
 
-        if (typeof(TGrainInterface) == typeof(ITraceGrain))
-        {
-            if (!_traces.TryGetValue(primaryKey, out var trace))
-            {
-                trace = new FakeTraceGrain(this);
-                _traces.Add(primaryKey, trace);
-            }
-
-            return (TGrainInterface)(object)trace;
-        }
-
         throw new NotSupportedException($"no fake for {typeof(TGrainInterface).Name}");
     }
 
@@ -61,7 +50,22 @@ internal sealed class FakeGrainFactory : IGrainFactory
 
     TGrainInterface IGrainFactory.GetGrain<TGrainInterface>(Guid primaryKey, string? grainClassNamePrefix) => throw new NotSupportedException();
 
-    TGrainInterface IGrainFactory.GetGrain<TGrainInterface>(long primaryKey, string? grainClassNamePrefix) => throw new NotSupportedException();
+    TGrainInterface IGrainFactory.GetGrain<TGrainInterface>(long primaryKey, string? grainClassNamePrefix) =>
+        typeof(TGrainInterface) == typeof(ITraceShardGrain)
+            ? (TGrainInterface)(object)new FakeTraceShardGrain(this, primaryKey)
+            : throw new NotSupportedException($"no fake for {typeof(TGrainInterface).Name}");
+
+    /// <summary>The record of one trace, made on first use.</summary>
+    internal FakeTraceGrain Trace(string traceId)
+    {
+        if (!_traces.TryGetValue(traceId, out var trace))
+        {
+            trace = new FakeTraceGrain();
+            _traces.Add(traceId, trace);
+        }
+
+        return trace;
+    }
 
     TGrainInterface IGrainFactory.GetGrain<TGrainInterface>(Guid primaryKey, string keyExtension, string? grainClassNamePrefix) => throw new NotSupportedException();
 

@@ -41,16 +41,16 @@ public sealed class GrainClusterTests(ClusterFixture fixture)
         var trace = fixture.Grains.GetGrain<ITraceGrain>(traceId);
 
         // The server side arrives first, from the callee's exporter; the caller's spans come later.
-        await trace.AddSpansAsync(new TraceSpanBatch(Guid.NewGuid(),
+        await AddSpansAsync(trace,
         [
             new TraceSpan(3, 2, back, "POST /work", SpanKindCode.Server, Now - 8_000_000, Now - 2_000_000, 2, true, null),
             new TraceSpan(4, 3, back, "query", SpanKindCode.Client, Now - 7_000_000, Now - 3_000_000, 0, false, "postgresql"),
-        ]));
-        await trace.AddSpansAsync(new TraceSpanBatch(Guid.NewGuid(),
+        ]);
+        await AddSpansAsync(trace,
         [
             new TraceSpan(1, 0, front, "GET /", SpanKindCode.Server, Now - 10_000_000, Now, 0, false, null),
             new TraceSpan(2, 1, front, "POST /work", SpanKindCode.Client, Now - 9_000_000, Now - 1_000_000, 0, false, null),
-        ]));
+        ]);
 
         var edges = await ClusterFixture.EventuallyAsync(
             () => fixture.Grains.GetGrain<IServiceGrain>(front).GetDownstreamAsync().AsTask(),
@@ -81,11 +81,11 @@ public sealed class GrainClusterTests(ClusterFixture fixture)
         var service = $"{Guid.NewGuid():N}-plain";
         var traceId = Guid.NewGuid().ToString("N");
         var trace = fixture.Grains.GetGrain<ITraceGrain>(traceId);
-        await trace.AddSpansAsync(new TraceSpanBatch(Guid.NewGuid(),
+        await AddSpansAsync(trace,
         [
             new TraceSpan(1, 0, service, "GET /", SpanKindCode.Server, Now - 1_000_000, Now, 0, false, null),
             new TraceSpan(2, 1, service, "call", SpanKindCode.Client, Now - 900_000, Now - 100_000, 0, false, "cache"),
-        ]));
+        ]);
 
         // Completion shows as the virtual edge reaching the service; the trace itself is not kept.
         await ClusterFixture.EventuallyAsync(
@@ -100,18 +100,18 @@ public sealed class GrainClusterTests(ClusterFixture fixture)
         // No span failed, but the service logged an error in the trace (the mark may come before the spans).
         var service = $"{Guid.NewGuid():N}-logged";
         var trace = fixture.Grains.GetGrain<ITraceGrain>(Guid.NewGuid().ToString("N"));
-        await trace.MarkErrorLogAsync();
-        await trace.AddSpansAsync(new TraceSpanBatch(Guid.NewGuid(),
+        await MarkErrorLogAsync(trace);
+        await AddSpansAsync(trace,
         [
             new TraceSpan(1, 0, service, "GET /", SpanKindCode.Server, Now - 1_000_000, Now, 0, false, null),
-        ]));
+        ]);
 
         var kept = await ClusterFixture.EventuallyAsync(() => trace.GetKeptAsync().AsTask(), v => v is not null);
         Assert.Equal("error_log", kept?.KeptBecause);
 
         // A mark with no span at all keeps nothing.
         var lonely = fixture.Grains.GetGrain<ITraceGrain>(Guid.NewGuid().ToString("N"));
-        await lonely.MarkErrorLogAsync();
+        await MarkErrorLogAsync(lonely);
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Null(await lonely.GetKeptAsync());
     }
@@ -122,24 +122,38 @@ public sealed class GrainClusterTests(ClusterFixture fixture)
         var service = $"{Guid.NewGuid():N}-late";
         var traceId = Guid.NewGuid().ToString("N");
         var trace = fixture.Grains.GetGrain<ITraceGrain>(traceId);
-        await trace.AddSpansAsync(new TraceSpanBatch(Guid.NewGuid(),
+        await AddSpansAsync(trace,
         [
             new TraceSpan(1, 0, service, "GET /", SpanKindCode.Server, Now - 5_000_000, Now, 2, true, null),
             new TraceSpan(2, 1, service, "work", SpanKindCode.Internal, Now - 4_000_000, Now - 1_000_000, 0, false, null),
-        ]));
+        ]);
         var first = await ClusterFixture.EventuallyAsync(() => trace.GetKeptAsync().AsTask(), v => v is not null);
         Assert.Equal(2, first?.Spans.Length);
 
         // A straggler (itself an error, so its own completion would keep it) arrives after completion.
-        await trace.AddSpansAsync(new TraceSpanBatch(Guid.NewGuid(),
+        await AddSpansAsync(trace,
         [
             new TraceSpan(3, 1, service, "call", SpanKindCode.Client, Now - 3_000_000, Now - 2_000_000, 2, true, "cache"),
-        ]));
+        ]);
         await ClusterFixture.EventuallyAsync(
             () => fixture.Grains.GetGrain<IServiceGrain>(service).GetDownstreamAsync().AsTask(),
             e => e.Length == 1);
 
         var kept = await trace.GetKeptAsync();
         Assert.Equal(2, kept?.Spans.Length);
+    }
+
+    /// <summary>Hands spans to the trace's shard, as the gateway does.</summary>
+    private Task AddSpansAsync(ITraceGrain trace, TraceSpan[] spans)
+    {
+        string traceId = trace.GetPrimaryKeyString();
+        return fixture.Grains.GetGrain<ITraceShardGrain>(TraceShards.Of(traceId))
+            .AddSpansAsync(new TraceShardBatch(Guid.NewGuid(), [new TraceSpanBatch(Guid.NewGuid(), spans, traceId)])).AsTask();
+    }
+
+    private Task MarkErrorLogAsync(ITraceGrain trace)
+    {
+        string traceId = trace.GetPrimaryKeyString();
+        return fixture.Grains.GetGrain<ITraceShardGrain>(TraceShards.Of(traceId)).MarkErrorLogsAsync([traceId]).AsTask();
     }
 }

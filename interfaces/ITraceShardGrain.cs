@@ -1,0 +1,21 @@
+namespace OtlpGrains.Interfaces;
+
+/// <summary>
+/// The traces in progress whose ids fall in one shard (<see cref="TraceShards"/>), keyed by shard number. Gathers
+/// their spans across requests; a trace completes after an idle time without spans, contributes edge calls, and is
+/// stored when tail sampling keeps it (read back through <see cref="ITraceGrain"/>).
+/// </summary>
+[Alias("otlpgrains.ITraceShardGrain")]
+public interface ITraceShardGrain : IGrainWithIntegerKey
+{
+    /// <summary>Adds the spans of this shard's traces that arrived in one OTLP request.</summary>
+    [Alias("AddSpans")]
+    ValueTask AddSpansAsync(TraceShardBatch batch);
+
+    /// <summary>
+    /// Marks traces as having an error log record (severity ERROR or worse), which tail sampling keeps. A mark that
+    /// arrives after its trace completed and was dropped cannot bring it back.
+    /// </summary>
+    [Alias("MarkErrorLogs")]
+    ValueTask MarkErrorLogsAsync(string[] traceIds);
+}

@@ -1,0 +1,30 @@
+using Xunit;
+using OtlpGrains.Interfaces;
+
+namespace OtlpGrains.Gateway.Tests;
+
+/// <summary>Records what the gateway hands to a trace shard, per trace, in the factory's <see cref="FakeGrainFactory.Traces"/>.</summary>
+internal sealed class FakeTraceShardGrain(FakeGrainFactory factory, long shard) : ITraceShardGrain
+{
+    public ValueTask AddSpansAsync(TraceShardBatch batch)
+    {
+        foreach (TraceSpanBatch trace in batch.Traces)
+        {
+            Assert.Equal(shard, TraceShards.Of(trace.TraceId));
+            factory.Trace(trace.TraceId).Batches.Add(trace);
+        }
+
+        return factory.Call();
+    }
+
+    public ValueTask MarkErrorLogsAsync(string[] traceIds)
+    {
+        foreach (string traceId in traceIds)
+        {
+            Assert.Equal(shard, TraceShards.Of(traceId));
+            factory.Trace(traceId).ErrorLogMarks++;
+        }
+
+        return factory.Call();
+    }
+}
