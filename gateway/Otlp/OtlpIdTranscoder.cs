@@ -7,7 +7,7 @@ namespace OtlpGrains.Gateway.Otlp;
 
 /// <summary>
 /// Copies a JSON document written by Google.Protobuf's <c>JsonFormatter</c> token by token, re-encoding the values
-/// of the OTLP id fields (<c>traceId</c>, <c>spanId</c>, <c>parentSpanId</c>) from the base64 form of the proto3
+/// of the OTLP id fields (<c>traceId</c>, <c>spanId</c>, <c>parentSpanId</c> and their proto names) from the base64 form of the proto3
 /// JSON mapping to OTLP's hex form. In the OTLP messages these names occur only as the trace/span ids of spans,
 /// span links, log records and exemplars, so matching the property name is matching those paths; everything else
 /// (including <c>bytesValue</c> attributes, which stay base64) is copied unchanged, numbers byte for byte.
@@ -107,7 +107,9 @@ internal static class OtlpIdTranscoder
     }
 
     private static bool IsIdProperty(ref Utf8JsonReader reader) =>
-        reader.ValueTextEquals("traceId"u8) || reader.ValueTextEquals("spanId"u8) || reader.ValueTextEquals("parentSpanId"u8);
+        reader.ValueTextEquals("traceId"u8) || reader.ValueTextEquals("spanId"u8) ||
+        reader.ValueTextEquals("parentSpanId"u8) || reader.ValueTextEquals("trace_id"u8) ||
+        reader.ValueTextEquals("span_id"u8) || reader.ValueTextEquals("parent_span_id"u8);
 
     private static void CopyText(ref Utf8JsonReader reader, Utf8JsonWriter writer, bool isPropertyName)
     {
