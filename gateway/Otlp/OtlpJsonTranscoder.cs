@@ -74,7 +74,8 @@ internal static class OtlpJsonTranscoder
         }
         catch (InvalidOperationException ex)
         {
-            // Utf8JsonReader.CopyString refuses escapes that are not valid UTF-16 (a lone surrogate) this way.
+            // Utf8JsonReader.CopyString refuses escaped strings that are not valid Unicode (a lone surrogate, bad
+            // UTF-8 between the escapes) this way.
             throw new OtlpFormatException($"invalid JSON at byte {reader.TokenStartIndex}: a string is not valid Unicode text", ex);
         }
     }
@@ -288,28 +289,18 @@ internal static class OtlpJsonTranscoder
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void WriteEscapedString(ref Utf8JsonReader reader, JsonFieldLayout field, ProtobufWriter output)
     {
-        // An escaped string is never empty. Unescaping only shortens it, so it is copied straight to the output.
-        int tagAt = output.Length;
+        // An escaped string is never empty. Unescaping only shortens it, so it is copied straight to the output;
+        // CopyString refuses text that is not valid UTF-8 (InvalidOperationException, see Transcode).
         output.WriteRaw(field.Tag);
         int lengthAt = output.BeginLengthDelimited();
-        Span<byte> destination = output.GetSpan(reader.ValueSpan.Length);
-        int length = reader.CopyString(destination);
-        if (!Utf8.IsValid(destination[..length]))
-        {
-            byte[] replaced = ReplaceInvalidUtf8(destination[..length]);
-            output.Truncate(tagAt);
-            output.WriteRaw(field.Tag);
-            output.WriteLengthDelimited(replaced);
-            return;
-        }
-
+        int length = reader.CopyString(output.GetSpan(reader.ValueSpan.Length));
         output.Advance(length);
         output.EndLengthDelimited(lengthAt);
     }
 
     /// <summary>
-    /// Invalid UTF-8 inside a string becomes U+FFFD, as a protobuf parser does with a string field's bytes: the
-    /// text that reaches the cluster is always valid.
+    /// Invalid UTF-8 inside an unescaped string becomes U+FFFD, as a protobuf parser does with a string field's
+    /// bytes: the text that reaches the cluster is always valid.
     /// </summary>
     private static byte[] ReplaceInvalidUtf8(ReadOnlySpan<byte> text) => Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(text));
 
