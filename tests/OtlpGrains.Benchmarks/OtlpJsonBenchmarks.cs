@@ -10,7 +10,7 @@ namespace OtlpGrains.Benchmarks;
 /// OTLP/JSON trace decoding before and after issue #11, per span of <see cref="TraceExportSample"/>: the old
 /// rewrite-and-parse (<see cref="OtlpJsonBefore"/>), the one-pass transcoding to protobuf wire bytes alone, the
 /// transcoding followed by today's protobuf parse, and that followed by the split into batches (what the HTTP
-/// receiver does with a JSON body before any grain call).
+/// receiver does with a JSON body before any grain call). <see cref="TokenizeOnly"/> is the reader's own cost.
 /// </summary>
 /// <remarks>
 /// Run: <c>dotnet run -c Release --project tests/OtlpGrains.Benchmarks -- --filter '*OtlpJsonBenchmarks*' --job short</c>.
@@ -51,6 +51,20 @@ public class OtlpJsonBenchmarks
     {
         using var wire = new ProtobufWriter(_json.Length / 2);
         return OtlpJson.ToProtobuf(_json, ExportTraceServiceRequest.Descriptor, wire).Length;
+    }
+
+    /// <summary>The floor under any decoder built on <see cref="System.Text.Json.Utf8JsonReader"/>: reading the tokens and nothing else.</summary>
+    [Benchmark(OperationsPerInvoke = Spans)]
+    public int TokenizeOnly()
+    {
+        var reader = new System.Text.Json.Utf8JsonReader(_json);
+        int n = 0;
+        while (reader.Read())
+        {
+            n++;
+        }
+
+        return n;
     }
 
     [Benchmark(OperationsPerInvoke = Spans)]
