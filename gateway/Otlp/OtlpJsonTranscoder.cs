@@ -187,8 +187,7 @@ internal static class OtlpJsonTranscoder
         }
 
         int tagAt = output.Length;
-        output.WriteRaw(field.Tag);
-        int lengthAt = output.BeginLengthDelimited();
+        int lengthAt = output.BeginLengthDelimited(field.Tag);
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             RefuseNullElement(ref reader, field);
@@ -232,7 +231,7 @@ internal static class OtlpJsonTranscoder
             default:
                 if (TryReadScalar(ref reader, field, out ulong raw) && (raw != 0 || always))
                 {
-                    output.WriteRaw(field.Tag);
+                    output.WriteTag(field.Tag);
                     WriteScalar(output, field.Kind, raw);
                 }
 
@@ -252,8 +251,7 @@ internal static class OtlpJsonTranscoder
             throw Refusal(ref reader, $"messages are nested more than {MaxMessageDepth} deep");
         }
 
-        output.WriteRaw(field.Tag);
-        int lengthAt = output.BeginLengthDelimited();
+        int lengthAt = output.BeginLengthDelimited(field.Tag);
         ReadMessage(ref reader, field.Message!, output, depth + 1);
         output.EndLengthDelimited(lengthAt);
     }
@@ -282,8 +280,7 @@ internal static class OtlpJsonTranscoder
             text = ReplaceInvalidUtf8(text);
         }
 
-        output.WriteRaw(field.Tag);
-        output.WriteLengthDelimited(text);
+        output.WriteLengthDelimited(field.Tag, text);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -291,8 +288,7 @@ internal static class OtlpJsonTranscoder
     {
         // An escaped string is never empty. Unescaping only shortens it, so it is copied straight to the output;
         // CopyString refuses text that is not valid UTF-8 (InvalidOperationException, see Transcode).
-        output.WriteRaw(field.Tag);
-        int lengthAt = output.BeginLengthDelimited();
+        int lengthAt = output.BeginLengthDelimited(field.Tag);
         int length = reader.CopyString(output.GetSpan(reader.ValueSpan.Length));
         output.Advance(length);
         output.EndLengthDelimited(lengthAt);
@@ -323,8 +319,7 @@ internal static class OtlpJsonTranscoder
             return;
         }
 
-        output.WriteRaw(field.Tag);
-        int lengthAt = output.BeginLengthDelimited();
+        int lengthAt = output.BeginLengthDelimited(field.Tag);
         int length = DecodeHexId(hex, output.GetSpan(Math.Max(hex.Length / 2, 1)));
         output.Advance(length);
         output.EndLengthDelimited(lengthAt);
@@ -339,8 +334,7 @@ internal static class OtlpJsonTranscoder
         {
             Span<byte> text = rented ?? stackalloc byte[StackLimit];
             int textLength = reader.CopyString(text);
-            output.WriteRaw(field.Tag);
-            int lengthAt = output.BeginLengthDelimited();
+            int lengthAt = output.BeginLengthDelimited(field.Tag);
             output.Advance(DecodeHexId(text[..textLength], output.GetSpan(Math.Max(textLength / 2, 1))));
             output.EndLengthDelimited(lengthAt);
         }
@@ -362,8 +356,7 @@ internal static class OtlpJsonTranscoder
 
         // The text is copied to where its bytes go and decoded in place: base64 only shrinks.
         int tagAt = output.Length;
-        output.WriteRaw(field.Tag);
-        int lengthAt = output.BeginLengthDelimited();
+        int lengthAt = output.BeginLengthDelimited(field.Tag);
         Span<byte> text = output.GetSpan(reader.ValueSpan.Length + 2);
         int textLength = reader.ValueIsEscaped ? reader.CopyString(text) : Copy(reader.ValueSpan, text);
         int length = DecodeBase64InPlace(text, textLength);

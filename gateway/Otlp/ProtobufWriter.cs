@@ -37,14 +37,6 @@ internal sealed class ProtobufWriter : IDisposable
     /// <summary>Forgets what was written; keeps the buffer.</summary>
     public void Clear() => _length = 0;
 
-    /// <summary>Writes a precomputed tag (or any raw bytes).</summary>
-    public void WriteRaw(ReadOnlySpan<byte> bytes)
-    {
-        Span<byte> destination = GetSpan(bytes.Length);
-        bytes.CopyTo(destination);
-        _length += bytes.Length;
-    }
-
     public void WriteVarint(ulong value)
     {
         Span<byte> destination = GetSpan(10);
@@ -71,11 +63,46 @@ internal sealed class ProtobufWriter : IDisposable
         _length += 8;
     }
 
-    /// <summary>Writes a length prefix and then <paramref name="bytes"/>.</summary>
-    public void WriteLengthDelimited(ReadOnlySpan<byte> bytes)
+    /// <summary>Writes a precomputed field tag; almost all are one byte.</summary>
+    public void WriteTag(ReadOnlySpan<byte> tag)
     {
-        WriteVarint((uint)bytes.Length);
-        WriteRaw(bytes);
+        Span<byte> destination = GetSpan(tag.Length);
+        if (tag.Length == 1)
+        {
+            destination[0] = tag[0];
+        }
+        else
+        {
+            tag.CopyTo(destination);
+        }
+
+        _length += tag.Length;
+    }
+
+    /// <summary>Writes a field: its tag, the length of <paramref name="bytes"/>, then the bytes.</summary>
+    public void WriteLengthDelimited(ReadOnlySpan<byte> tag, ReadOnlySpan<byte> bytes)
+    {
+        Span<byte> destination = GetSpan(tag.Length + 5 + bytes.Length);
+        int i = tag.Length;
+        if (i == 1)
+        {
+            destination[0] = tag[0];
+        }
+        else
+        {
+            tag.CopyTo(destination);
+        }
+
+        uint length = (uint)bytes.Length;
+        while (length >= 0x80)
+        {
+            destination[i++] = (byte)(length | 0x80);
+            length >>= 7;
+        }
+
+        destination[i++] = (byte)length;
+        bytes.CopyTo(destination[i..]);
+        _length += i + bytes.Length;
     }
 
     /// <summary>
@@ -94,9 +121,13 @@ internal sealed class ProtobufWriter : IDisposable
 
     public void Advance(int count) => _length += count;
 
-    /// <summary>Reserves the one-byte length of a field whose content follows; pass the result to <see cref="EndLengthDelimited"/>.</summary>
-    public int BeginLengthDelimited()
+    /// <summary>
+    /// Writes <paramref name="tag"/> and reserves the one-byte length of the content that follows; pass the result
+    /// to <see cref="EndLengthDelimited"/>.
+    /// </summary>
+    public int BeginLengthDelimited(ReadOnlySpan<byte> tag)
     {
+        WriteTag(tag);
         GetSpan(1);
         return _length++;
     }
