@@ -6,19 +6,17 @@ using System.Text.Json;
 namespace OtlpGrains.Gateway.Otlp;
 
 /// <summary>
-/// Copies a JSON document token by token, re-encoding the values of the OTLP id fields (<c>traceId</c>,
-/// <c>spanId</c>, <c>parentSpanId</c> and their snake_case forms) between the OTLP hex form and the base64 form
-/// of the proto3 JSON mapping. In the OTLP messages these names occur only as the trace/span ids of spans, span
-/// links, log records and exemplars, so matching the property name is matching those paths; everything else
+/// Copies a JSON document written by Google.Protobuf's <c>JsonFormatter</c> token by token, re-encoding the values
+/// of the OTLP id fields (<c>traceId</c>, <c>spanId</c>, <c>parentSpanId</c> and their proto names) from the base64 form of the proto3
+/// JSON mapping to OTLP's hex form. In the OTLP messages these names occur only as the trace/span ids of spans,
+/// span links, log records and exemplars, so matching the property name is matching those paths; everything else
 /// (including <c>bytesValue</c> attributes, which stay base64) is copied unchanged, numbers byte for byte.
+/// Parsing does not come this way: <see cref="OtlpJsonTranscoder"/> reads hex ids directly.
 /// </summary>
 internal static class OtlpIdTranscoder
 {
     /// <summary>Deep enough for any sane nesting of AnyValue arrays and kvlists (about 3 JSON levels each).</summary>
     public const int MaxDepth = 256;
-
-    /// <summary>What an invalid hex id becomes: one byte, a length no id has, so validation drops just its item.</summary>
-    private static readonly byte[] InvalidIdBytes = [0];
 
     private const int StackLimit = 256;
 
@@ -30,36 +28,9 @@ internal static class OtlpIdTranscoder
         MaxDepth = MaxDepth,
     };
 
-    /// <summary>Rewrites hex ids to base64 (OTLP JSON in, proto3 JSON out).</summary>
-    /// <exception cref="OtlpFormatException">The input is not well-formed JSON.</exception>
-    public static void HexToBase64(ReadOnlySpan<byte> utf8, IBufferWriter<byte> output) => Transcode(utf8, output, toHex: false);
-
     /// <summary>Rewrites base64 ids to lowercase hex (proto3 JSON in, OTLP JSON out).</summary>
     /// <exception cref="OtlpFormatException">The input is not well-formed JSON.</exception>
-    public static void Base64ToHex(ReadOnlySpan<byte> utf8, IBufferWriter<byte> output) => Transcode(utf8, output, toHex: true);
-
-    /// <summary>
-    /// Decodes an OTLP hex id. Empty stays empty; valid hex decodes to its bytes whatever their count; anything
-    /// else (odd length, a non-hex character) becomes a single zero byte so that the request as a whole still
-    /// parses and the span validator rejects only the item that carries it as an id of the wrong length.
-    /// </summary>
-    public static int DecodeHexId(ReadOnlySpan<byte> hex, Span<byte> destination)
-    {
-        if (hex.IsEmpty)
-        {
-            return 0;
-        }
-
-        if ((hex.Length & 1) != 0 || Convert.FromHexString(hex, destination, out _, out int written) != OperationStatus.Done)
-        {
-            InvalidIdBytes.CopyTo(destination);
-            return InvalidIdBytes.Length;
-        }
-
-        return written;
-    }
-
-    private static void Transcode(ReadOnlySpan<byte> utf8, IBufferWriter<byte> output, bool toHex)
+    public static void Base64ToHex(ReadOnlySpan<byte> utf8, IBufferWriter<byte> output)
     {
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth });
         using var writer = new Utf8JsonWriter(output, WriterOptions);
@@ -75,15 +46,7 @@ internal static class OtlpIdTranscoder
                         CopyText(ref reader, writer, isPropertyName: true);
                         continue;
                     case JsonTokenType.String when idValueNext:
-                        if (toHex)
-                        {
-                            WriteHexId(ref reader, writer);
-                        }
-                        else
-                        {
-                            WriteBase64Id(ref reader, writer);
-                        }
-
+                        WriteHexId(ref reader, writer);
                         break;
                     case JsonTokenType.String:
                         CopyText(ref reader, writer, isPropertyName: false);
@@ -183,34 +146,6 @@ internal static class OtlpIdTranscoder
             {
                 writer.WriteStringValue(text);
             }
-        }
-    }
-
-    private static void WriteBase64Id(ref Utf8JsonReader reader, Utf8JsonWriter writer)
-    {
-        int capacity = reader.ValueSpan.Length;
-        byte[]? rented = capacity > StackLimit ? ArrayPool<byte>.Shared.Rent(capacity * 2) : null;
-        try
-        {
-            Span<byte> buffer = rented ?? stackalloc byte[StackLimit * 2];
-            Span<byte> text = buffer[..capacity];
-            Span<byte> bytes = buffer[capacity..];
-            int textLength = reader.ValueIsEscaped ? reader.CopyString(text) : Copy(reader.ValueSpan, text);
-            int length = DecodeHexId(text[..textLength], bytes);
-            writer.WriteBase64StringValue(bytes[..length]);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-
-        static int Copy(ReadOnlySpan<byte> source, Span<byte> destination)
-        {
-            source.CopyTo(destination);
-            return source.Length;
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Google.Protobuf;
+using Google.Protobuf.Reflection;
 using OpenTelemetry.Proto.Collector.Logs.V1;
 using OpenTelemetry.Proto.Collector.Metrics.V1;
 using OpenTelemetry.Proto.Collector.Trace.V1;
@@ -10,7 +11,8 @@ namespace OtlpGrains.Gateway.Otlp;
 /// <summary>
 /// The OTLP/HTTP JSON encoding: the proto3 JSON mapping with trace and span ids as hex strings and enums as
 /// integers. Parsing also accepts enum names, 64-bit integers as strings or numbers, lowerCamelCase or original
-/// snake_case keys, and ignores unknown fields.
+/// snake_case keys, and ignores unknown fields. Parsing goes through the protobuf wire bytes
+/// (<see cref="OtlpJsonTranscoder"/>), so JSON bodies share the protobuf decoding path.
 /// </summary>
 /// <remarks>
 /// Ids that are not valid hex (odd length, a non-hex character) do not fail the request: they decode to a single
@@ -20,8 +22,6 @@ namespace OtlpGrains.Gateway.Otlp;
 /// </remarks>
 internal static class OtlpJson
 {
-    private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
-
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithFormatEnumsAsIntegers(true));
 
     /// <exception cref="OtlpFormatException">The body is not OTLP JSON of this request type.</exception>
@@ -38,29 +38,32 @@ internal static class OtlpJson
     public static T Parse<T>(ReadOnlySpan<byte> utf8)
         where T : IMessage<T>, new()
     {
-        // Google.Protobuf's parser wants base64 ids; rewrite them first (this also checks the JSON syntax).
-        var protoJson = new ArrayBufferWriter<byte>(Math.Max(utf8.Length + (utf8.Length / 8), 256));
-        OtlpIdTranscoder.HexToBase64(utf8, protoJson);
+        var message = new T();
+        using var wire = new ProtobufWriter(utf8.Length / 2);
+        ToProtobuf(utf8, message.Descriptor, wire);
         try
         {
-            return Parser.Parse<T>(Encoding.UTF8.GetString(protoJson.WrittenSpan));
+            message.MergeFrom(wire.WrittenSpan);
         }
         catch (InvalidProtocolBufferException ex)
         {
-            throw Invalid(ex);
+            throw new OtlpFormatException("invalid OTLP JSON: " + ex.Message.ReplaceLineEndings(" ").Trim(), ex);
         }
-        catch (InvalidJsonException ex)
-        {
-            throw Invalid(ex);
-        }
-        catch (FormatException ex)
-        {
-            throw Invalid(ex);
-        }
-        catch (OverflowException ex)
-        {
-            throw Invalid(ex);
-        }
+
+        return message;
+    }
+
+    /// <summary>
+    /// Writes the protobuf encoding of the OTLP JSON message of type <paramref name="descriptor"/> in
+    /// <paramref name="utf8"/> to <paramref name="output"/> (cleared first), and returns the bytes.
+    /// </summary>
+    /// <exception cref="OtlpFormatException">The body is not OTLP JSON of this message type.</exception>
+    public static ReadOnlySpan<byte> ToProtobuf(ReadOnlySpan<byte> utf8, MessageDescriptor descriptor, ProtobufWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        output.Clear();
+        OtlpJsonTranscoder.Transcode(utf8, JsonMessageLayout.Of(descriptor), output);
+        return output.WrittenSpan;
     }
 
     /// <summary>Writes any OTLP message (requests, responses) as OTLP JSON in UTF-8.</summary>
@@ -72,7 +75,4 @@ internal static class OtlpJson
         OtlpIdTranscoder.Base64ToHex(protoJson, otlpJson);
         return otlpJson.WrittenSpan.ToArray();
     }
-
-    private static OtlpFormatException Invalid(Exception ex) =>
-        new("invalid OTLP JSON: " + ex.Message.ReplaceLineEndings(" ").Trim(), ex);
 }

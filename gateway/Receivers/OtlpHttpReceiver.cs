@@ -1,5 +1,6 @@
 using System.Globalization;
 using Google.Protobuf;
+using Google.Protobuf.Reflection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Proto.Collector.Logs.V1;
@@ -24,7 +25,7 @@ internal sealed class OtlpHttpReceiver(IngestPipeline pipeline, IOptions<OtlpRec
         context,
         Signal.Traces,
         ExportTraceServiceRequest.Parser,
-        OtlpJson.ParseTraces,
+        ExportTraceServiceRequest.Descriptor,
         (request, id, ct) => pipeline.IngestTracesAsync(request, id, ct),
         OtlpResponses.Traces);
 
@@ -32,7 +33,7 @@ internal sealed class OtlpHttpReceiver(IngestPipeline pipeline, IOptions<OtlpRec
         context,
         Signal.Metrics,
         ExportMetricsServiceRequest.Parser,
-        OtlpJson.ParseMetrics,
+        ExportMetricsServiceRequest.Descriptor,
         (request, id, ct) => pipeline.IngestMetricsAsync(request, id, ct),
         OtlpResponses.Metrics);
 
@@ -40,17 +41,15 @@ internal sealed class OtlpHttpReceiver(IngestPipeline pipeline, IOptions<OtlpRec
         context,
         Signal.Logs,
         ExportLogsServiceRequest.Parser,
-        OtlpJson.ParseLogs,
+        ExportLogsServiceRequest.Descriptor,
         (request, id, ct) => pipeline.IngestLogsAsync(request, id, ct),
         OtlpResponses.Logs);
-
-    private delegate TRequest JsonParse<out TRequest>(ReadOnlySpan<byte> utf8);
 
     private async Task HandleAsync<TRequest, TResponse>(
         HttpContext context,
         Signal signal,
         MessageParser<TRequest> protobufParser,
-        JsonParse<TRequest> jsonParser,
+        MessageDescriptor jsonMessage,
         Func<TRequest, Guid, CancellationToken, ValueTask<IngestOutcome>> ingest,
         Func<IngestOutcome, TResponse> respond)
         where TRequest : IMessage<TRequest>
@@ -88,10 +87,15 @@ internal sealed class OtlpHttpReceiver(IngestPipeline pipeline, IOptions<OtlpRec
         }
 
         var json = body.Format == OtlpBodyFormat.Json;
+
+        // JSON is transcoded to protobuf wire bytes first, so both encodings share one protobuf decoder. The bytes
+        // live as long as the body; the batch id stays the hash of the body as it came.
+        using var transcoded = json ? new ProtobufWriter(body.Length / 2) : null;
         TRequest message;
         try
         {
-            message = json ? jsonParser(body.Span) : protobufParser.ParseFrom(body.Span);
+            var protobuf = transcoded is null ? body.Span : OtlpJson.ToProtobuf(body.Span, jsonMessage, transcoded);
+            message = protobufParser.ParseFrom(protobuf);
         }
         catch (Exception exception) when (exception is OtlpFormatException or InvalidProtocolBufferException)
         {

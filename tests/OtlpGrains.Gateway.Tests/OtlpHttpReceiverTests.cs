@@ -186,6 +186,39 @@ public sealed class OtlpHttpReceiverTests
     }
 
     [Fact]
+    public async Task JsonOfTheWrongShapeIs400AndCountedAsMalformed()
+    {
+        var gateway = new GatewayUnderTest();
+        var context = NewContext("""{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":5}]}]}]}"""u8.ToArray(), Json);
+
+        await gateway.Http.TracesAsync(context);
+
+        Assert.Equal(400, context.Response.StatusCode);
+        var status = ReadStatus(context, json: true);
+        Assert.Equal(3, status.Code);
+        Assert.Equal(
+            "malformed OTLP JSON: invalid OTLP JSON at byte 51: field 'opentelemetry.proto.trace.v1.Span.name' must be a string, not a number",
+            status.Message);
+        Assert.Equal(1, gateway.Instruments.RefusedRequests(Signal.Traces, RefusalReason.Malformed));
+        Assert.Equal(0, gateway.Grains.Calls);
+    }
+
+    [Fact]
+    public async Task JsonBatchIdIsTheHashOfTheJsonBodyNotOfItsProtobuf()
+    {
+        // A sender's retry resends the same JSON bytes: the id must come from them, as it did before transcoding.
+        var gateway = new GatewayUnderTest();
+        var request = Request("svc", Span(1, 1));
+        byte[] json = OtlpJson.Format(request);
+
+        await gateway.Http.TracesAsync(NewContext(json, Json));
+
+        Guid batchId = Assert.Single(gateway.Grains.Services["svc"].SpanBatches).BatchId;
+        Assert.Equal(BatchIds.Of(json), batchId);
+        Assert.NotEqual(BatchIds.Of(request.ToByteArray()), batchId);
+    }
+
+    [Fact]
     public async Task MetricsPartialSuccessCountsDataPoints()
     {
         var gateway = new GatewayUnderTest();
