@@ -2,7 +2,10 @@ using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Gateway.Ingest;
 
-/// <summary>Collects one service's spans of a request, writing each distinct span name once.</summary>
+/// <summary>
+/// Collects one service's spans of a request, writing each distinct span name once. Cleared and reused for the
+/// next request, so that its dictionary and lists are not allocated anew each time.
+/// </summary>
 internal sealed class ServiceSpanBuilder
 {
     private readonly Dictionary<string, int> _operationIndex = new(StringComparer.Ordinal);
@@ -22,4 +25,14 @@ internal sealed class ServiceSpanBuilder
     }
 
     public ServiceSpanBatch Build(Guid batchId) => new(batchId, [.. _operations], [.. _spans]);
+
+    /// <summary>Forgets the request; false when it was so large that keeping its capacity would waste memory.</summary>
+    public bool Clear()
+    {
+        bool keep = _spans.Capacity <= TraceGrouping.MaxKeptSpans && _operations.Count <= TraceGrouping.MaxKeptSpans;
+        _operationIndex.Clear();
+        _operations.Clear();
+        _spans.Clear();
+        return keep;
+    }
 }

@@ -2,9 +2,6 @@ using System.Globalization;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
-using OpenTelemetry.Proto.Collector.Logs.V1;
-using OpenTelemetry.Proto.Collector.Metrics.V1;
-using OpenTelemetry.Proto.Collector.Trace.V1;
 using OtlpGrains.Gateway.Hosting;
 using OtlpGrains.Gateway.Http;
 using OtlpGrains.Gateway.Ingest;
@@ -23,37 +20,41 @@ internal sealed class OtlpHttpReceiver(IngestPipeline pipeline, IOptions<OtlpRec
     public Task TracesAsync(HttpContext context) => HandleAsync(
         context,
         Signal.Traces,
-        ExportTraceServiceRequest.Parser,
-        OtlpJson.ParseTraces,
-        (request, id, ct) => pipeline.IngestTracesAsync(request, id, ct),
+        (protobuf, batchId) => TraceRequestReader.Read(protobuf, batchId),
+        static json => OtlpJson.ParseTraces(json).ToByteArray(),
+        (plan, ct) => pipeline.IngestTracesAsync(plan, ct),
         OtlpResponses.Traces);
 
     public Task MetricsAsync(HttpContext context) => HandleAsync(
         context,
         Signal.Metrics,
-        ExportMetricsServiceRequest.Parser,
-        OtlpJson.ParseMetrics,
-        (request, id, ct) => pipeline.IngestMetricsAsync(request, id, ct),
+        (protobuf, batchId) => MetricRequestReader.Read(protobuf, batchId),
+        static json => OtlpJson.ParseMetrics(json).ToByteArray(),
+        (plan, ct) => pipeline.IngestMetricsAsync(plan, ct),
         OtlpResponses.Metrics);
 
     public Task LogsAsync(HttpContext context) => HandleAsync(
         context,
         Signal.Logs,
-        ExportLogsServiceRequest.Parser,
-        OtlpJson.ParseLogs,
-        (request, id, ct) => pipeline.IngestLogsAsync(request, id, ct),
+        (protobuf, batchId) => LogRequestReader.Read(protobuf, batchId, pipeline.ReceivedUnixNano()),
+        static json => OtlpJson.ParseLogs(json).ToByteArray(),
+        (plan, ct) => pipeline.IngestLogsAsync(plan, ct),
         OtlpResponses.Logs);
 
-    private delegate TRequest JsonParse<out TRequest>(ReadOnlySpan<byte> utf8);
+    /// <summary>Reads protobuf bytes into a plan whose batches carry <paramref name="batchId"/>.</summary>
+    private delegate TPlan PlanReader<out TPlan>(ReadOnlySpan<byte> protobuf, Guid batchId);
 
-    private async Task HandleAsync<TRequest, TResponse>(
+    /// <summary>Turns an OTLP/JSON body into the protobuf bytes of the same request.</summary>
+    // TODO(#11): the one-pass JSON decoder hands its protobuf bytes to the readers without a message tree.
+    private delegate byte[] JsonToProtobuf(ReadOnlySpan<byte> utf8);
+
+    private async Task HandleAsync<TPlan, TResponse>(
         HttpContext context,
         Signal signal,
-        MessageParser<TRequest> protobufParser,
-        JsonParse<TRequest> jsonParser,
-        Func<TRequest, Guid, CancellationToken, ValueTask<IngestOutcome>> ingest,
+        PlanReader<TPlan> read,
+        JsonToProtobuf fromJson,
+        Func<TPlan, CancellationToken, ValueTask<IngestOutcome>> ingest,
         Func<IngestOutcome, TResponse> respond)
-        where TRequest : IMessage<TRequest>
         where TResponse : IMessage<TResponse>
     {
         var request = context.Request;
@@ -88,12 +89,14 @@ internal sealed class OtlpHttpReceiver(IngestPipeline pipeline, IOptions<OtlpRec
         }
 
         var json = body.Format == OtlpBodyFormat.Json;
-        TRequest message;
+        TPlan plan;
         try
         {
-            message = json ? jsonParser(body.Span) : protobufParser.ParseFrom(body.Span);
+            // The batch id is the hash of the bytes that came over the wire, whichever their encoding.
+            var batchId = BatchIds.Of(body.Span);
+            plan = json ? read(fromJson(body.Span), batchId) : read(body.Span, batchId);
         }
-        catch (Exception exception) when (exception is OtlpFormatException or InvalidProtocolBufferException)
+        catch (OtlpFormatException exception)
         {
             pipeline.Refuse(signal, RefusalReason.Malformed);
             var what = json ? "JSON" : "protobuf";
@@ -101,7 +104,7 @@ internal sealed class OtlpHttpReceiver(IngestPipeline pipeline, IOptions<OtlpRec
             return;
         }
 
-        var outcome = await ingest(message, BatchIds.Of(body.Span), context.RequestAborted);
+        var outcome = await ingest(plan, context.RequestAborted);
         switch (outcome.Status)
         {
             case IngestStatus.Invalid:

@@ -1,0 +1,67 @@
+namespace OtlpGrains.Gateway.Otlp;
+
+/// <summary>
+/// An encoded OTLP <c>KeyValue</c> read in place: its key at once (the last key field, as a parser keeps it), its
+/// value only when asked, since most attributes are of no interest to the gateway.
+/// </summary>
+internal readonly ref struct KeyValueView
+{
+    private const uint KeyField = (1 << 3) | ProtoReader.Len;
+    private const uint ValueField = (2 << 3) | ProtoReader.Len;
+
+    private readonly ReadOnlySpan<byte> _encoded;
+    private readonly ReadOnlySpan<byte> _lastValue;
+    private readonly int _valueFields;
+
+    public KeyValueView(ReadOnlySpan<byte> encoded)
+    {
+        _encoded = encoded;
+        var reader = new ProtoReader(encoded);
+        while (reader.Next(out uint tag))
+        {
+            if (tag == KeyField)
+            {
+                Key = reader.ReadBytes();
+            }
+            else if (tag == ValueField)
+            {
+                _lastValue = reader.ReadBytes();
+                _valueFields++;
+            }
+            else
+            {
+                reader.Skip(tag);
+            }
+        }
+    }
+
+    public ReadOnlySpan<byte> Key { get; }
+
+    /// <summary>True when the pair has a value field (possibly an empty one).</summary>
+    public bool HasValue => _valueFields > 0;
+
+    /// <summary>The value; <see cref="AnyValueKind.None"/> when it has none. Repeated value fields merge in order.</summary>
+    public AnyValueView Value()
+    {
+        if (_valueFields <= 1)
+        {
+            return AnyValueView.Of(_lastValue);
+        }
+
+        var value = default(AnyValueView);
+        var reader = new ProtoReader(_encoded);
+        while (reader.Next(out uint tag))
+        {
+            if (tag == ValueField)
+            {
+                value.Merge(reader.ReadBytes());
+            }
+            else
+            {
+                reader.Skip(tag);
+            }
+        }
+
+        return value;
+    }
+}
