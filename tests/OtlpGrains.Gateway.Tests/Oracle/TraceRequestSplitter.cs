@@ -1,0 +1,99 @@
+using System.Buffers.Binary;
+using OpenTelemetry.Proto.Collector.Trace.V1;
+using OpenTelemetry.Proto.Trace.V1;
+using OtlpGrains.Gateway.Ingest;
+using OtlpGrains.Interfaces;
+
+namespace OtlpGrains.Gateway.Tests.Oracle;
+
+// The gateway's code before the protobuf wire reader (#11), on Google.Protobuf's message tree: kept unchanged as
+// the oracle that the reader's plans are compared with.
+/// <summary>
+/// Validates a trace export request and groups its spans by service and by trace, so that the gateway calls each
+/// grain once per request however many spans it holds.
+/// </summary>
+internal static class TraceRequestSplitter
+{
+    public static TraceIngestPlan Split(ExportTraceServiceRequest request, Guid batchId)
+    {
+        var services = new Dictionary<string, ServiceSpanBuilder>(StringComparer.Ordinal);
+        var traces = new Dictionary<TraceKey, List<TraceSpan>>();
+        int accepted = 0, rejected = 0;
+        string? reason = null;
+
+        foreach (var resourceSpans in request.ResourceSpans)
+        {
+            var service = ServiceIdentity.Of(resourceSpans.Resource?.Attributes);
+            ServiceSpanBuilder? builder = null;
+            foreach (var scopeSpans in resourceSpans.ScopeSpans)
+            {
+                foreach (var span in scopeSpans.Spans)
+                {
+                    var problem = SpanValidator.Check(span);
+                    if (problem is not null)
+                    {
+                        rejected++;
+                        reason ??= problem;
+                        continue;
+                    }
+
+                    if (builder is null && !services.TryGetValue(service, out builder))
+                    {
+                        builder = new ServiceSpanBuilder();
+                        services.Add(service, builder);
+                    }
+
+                    var isError = SpanClassifier.Inspect(span, out var peer);
+                    var role = SpanClassifier.RoleOf(span, isError);
+                    var kind = KindOf(span.Kind);
+                    var start = (long)span.StartTimeUnixNano;
+                    var end = (long)span.EndTimeUnixNano;
+                    ulong spanId = BinaryPrimitives.ReadUInt64BigEndian(span.SpanId.Span);
+                    builder.Add(span.Name, spanId, end, Math.Max(0, end - start), kind, role);
+
+                    var key = TraceKey.From(span.TraceId.Span);
+                    if (!traces.TryGetValue(key, out var traceSpans))
+                    {
+                        traceSpans = [];
+                        traces.Add(key, traceSpans);
+                    }
+
+                    var parent = !SpanValidator.HasParent(span) ? 0 : BinaryPrimitives.ReadUInt64BigEndian(span.ParentSpanId.Span);
+                    traceSpans.Add(new TraceSpan(
+                        spanId,
+                        parent,
+                        service,
+                        span.Name,
+                        kind,
+                        start,
+                        end,
+                        (byte)(span.Status?.Code ?? Status.Types.StatusCode.Unset),
+                        isError,
+                        peer));
+                    accepted++;
+                }
+            }
+        }
+
+        var serviceBatches = new KeyValuePair<string, ServiceSpanBatch>[services.Count];
+        var i = 0;
+        foreach (var (name, builder) in services)
+        {
+            serviceBatches[i++] = new(name, builder.Build(batchId));
+        }
+
+        var traceBatches = new KeyValuePair<string, TraceSpanBatch>[traces.Count];
+        i = 0;
+        foreach (var (key, spans) in traces)
+        {
+            traceBatches[i++] = new(key.ToHex(), new TraceSpanBatch(batchId, [.. spans]));
+        }
+
+        return new TraceIngestPlan(serviceBatches, traceBatches, accepted, rejected, reason);
+    }
+
+    private static SpanKindCode KindOf(Span.Types.SpanKind kind) =>
+        kind is >= Span.Types.SpanKind.Unspecified and <= Span.Types.SpanKind.Consumer
+            ? (SpanKindCode)kind
+            : SpanKindCode.Unspecified;
+}
