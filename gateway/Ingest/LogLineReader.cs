@@ -41,7 +41,7 @@ internal static class LogLineReader
             }
             else if (tag == LogRecordView.AttributesField && attributes is not null && kept < attributes.Length)
             {
-                var attribute = new KeyValueView(reader.ReadBytes());
+                var attribute = new KeyValueView(reader.ReadBytes(), record.Depth + 1);
                 attributes[kept++] = new LogField(
                     Cut(attribute.Key, LogLimits.MaxAttributeChars, pool, ref cut),
                     attribute.HasValue ? Render(attribute.Value(), LogLimits.MaxAttributeChars, ref cut) : "");
@@ -160,7 +160,7 @@ internal static class LogLineReader
                 continue;
             }
 
-            var entry = new KeyValueView(reader.ReadBytes());
+            var entry = new KeyValueView(reader.ReadBytes(), depth: 0);
 
             // Past the limit the rest is cut anyway, so a long key is decoded only up to it.
             AppendUtf8(text, entry.Key, Math.Max(1, maxChars + 1 - text.Length));

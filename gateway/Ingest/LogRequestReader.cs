@@ -43,7 +43,7 @@ internal static class LogRequestReader
                 }
                 else
                 {
-                    request.Skip(tag);
+                    OtlpSchema.Skip(ref request, tag, OtlpMessage.LogsRequest, 0);
                 }
             }
 
@@ -64,12 +64,17 @@ internal static class LogRequestReader
         {
             if (tag == ResourceField)
             {
-                identity.Add(reader.ReadBytes());
+                identity.Add(reader.ReadBytes(), 2);
+            }
+            else if (tag == ScopeLogsField)
+            {
+                // Read (and so checked) in the second pass.
+                scopes++;
+                reader.Skip(tag);
             }
             else
             {
-                scopes += tag == ScopeLogsField ? 1 : 0;
-                reader.Skip(tag);
+                OtlpSchema.Skip(ref reader, tag, OtlpMessage.ResourceLogs, 1);
             }
         }
 
@@ -94,11 +99,12 @@ internal static class LogRequestReader
             {
                 if (scopeTag != LogRecordsField)
                 {
-                    scope.Skip(scopeTag);
+                    OtlpSchema.Skip(ref scope, scopeTag, OtlpMessage.ScopeLogs, 2);
                     continue;
                 }
 
-                var record = new LogRecordView(scope.ReadBytes());
+                // Request, ResourceLogs, ScopeLogs, LogRecord.
+                var record = new LogRecordView(scope.ReadBytes(), 3);
 
                 // Ids are optional on logs, but when present they follow the span rules.
                 if (!record.TraceId.IsEmpty && !SpanValidator.IsValidId(record.TraceId, 16))

@@ -7,11 +7,15 @@ namespace OtlpGrains.Gateway.Ingest;
 /// <summary>
 /// Reads an OTLP <c>ExportMetricsServiceRequest</c> straight from its protobuf bytes into one batch of named points
 /// per service. Gauges and sums keep their value; histograms, exponential histograms and summaries keep their sum
-/// and count. Buckets, quantiles, exemplars and point attributes are skipped by their length, unchecked.
+/// and count. Buckets, quantiles, exemplars and point attributes are not decoded, but checked as a parser would
+/// check them (<see cref="OtlpSchema"/>).
 /// </summary>
 internal static class MetricRequestReader
 {
     private const string EmptyName = "metric name must not be empty";
+
+    // Request, ResourceMetrics, ScopeMetrics, Metric.
+    private const int MetricDepth = 3;
 
     private const uint ResourceMetricsField = (1 << 3) | ProtoReader.Len;
     private const uint ResourceField = (1 << 3) | ProtoReader.Len;
@@ -58,7 +62,7 @@ internal static class MetricRequestReader
                 }
                 else
                 {
-                    request.Skip(tag);
+                    OtlpSchema.Skip(ref request, tag, OtlpMessage.MetricsRequest, 0);
                 }
             }
 
@@ -79,12 +83,17 @@ internal static class MetricRequestReader
         {
             if (tag == ResourceField)
             {
-                identity.Add(reader.ReadBytes());
+                identity.Add(reader.ReadBytes(), 2);
+            }
+            else if (tag == ScopeMetricsField)
+            {
+                // Read (and so checked) in the second pass.
+                scopes++;
+                reader.Skip(tag);
             }
             else
             {
-                scopes += tag == ScopeMetricsField ? 1 : 0;
-                reader.Skip(tag);
+                OtlpSchema.Skip(ref reader, tag, OtlpMessage.ResourceMetrics, 1);
             }
         }
 
@@ -112,7 +121,7 @@ internal static class MetricRequestReader
                 }
                 else
                 {
-                    scope.Skip(scopeTag);
+                    OtlpSchema.Skip(ref scope, scopeTag, OtlpMessage.ScopeMetrics, 2);
                 }
             }
         }
@@ -133,6 +142,7 @@ internal static class MetricRequestReader
             {
                 case NameField:
                     name = reader.ReadBytes();
+                    OtlpSchema.CheckUtf8(name);
                     break;
                 case GaugeField or SumField or HistogramField or ExponentialHistogramField or SummaryField:
                     if (tag != dataField)
@@ -141,10 +151,11 @@ internal static class MetricRequestReader
                         dataStart = position;
                     }
 
+                    // Read, or checked if replaced, in the second pass.
                     reader.Skip(tag);
                     break;
                 default:
-                    reader.Skip(tag);
+                    OtlpSchema.Skip(ref reader, tag, OtlpMessage.Metric, MetricDepth);
                     break;
             }
 
@@ -161,35 +172,48 @@ internal static class MetricRequestReader
             return;
         }
 
-        var kind = dataField switch
+        var (kind, data, point) = dataField switch
         {
-            GaugeField => MetricKind.Gauge,
-            SumField => MetricKind.Sum,
-            HistogramField => MetricKind.Histogram,
-            ExponentialHistogramField => MetricKind.ExponentialHistogram,
-            _ => MetricKind.Summary,
+            GaugeField => (MetricKind.Gauge, OtlpMessage.Gauge, OtlpMessage.NumberDataPoint),
+            SumField => (MetricKind.Sum, OtlpMessage.Sum, OtlpMessage.NumberDataPoint),
+            HistogramField => (MetricKind.Histogram, OtlpMessage.Histogram, OtlpMessage.HistogramDataPoint),
+            ExponentialHistogramField => (MetricKind.ExponentialHistogram, OtlpMessage.ExponentialHistogram, OtlpMessage.ExponentialHistogramDataPoint),
+            _ => (MetricKind.Summary, OtlpMessage.Summary, OtlpMessage.SummaryDataPoint),
         };
         int nameIndex = -1;
         int rejected = 0;
-        reader = new ProtoReader(encoded[dataStart..]);
+        reader = new ProtoReader(encoded);
+        position = 0;
         while (reader.Next(out uint tag))
         {
-            if (tag != dataField)
+            bool isData = tag is GaugeField or SumField or HistogramField or ExponentialHistogramField or SummaryField;
+            if (!isData || position < dataStart || tag != dataField)
             {
-                reader.Skip(tag);
+                // Replaced data is not used, but the parser read it: check it as the parser did.
+                if (isData)
+                {
+                    OtlpSchema.Skip(ref reader, tag, OtlpMessage.Metric, MetricDepth);
+                }
+                else
+                {
+                    reader.Skip(tag);
+                }
+
+                position = encoded.Length - reader.Remaining;
                 continue;
             }
 
-            var data = new ProtoReader(reader.ReadBytes());
-            while (data.Next(out uint dataTag))
+            var dataReader = new ProtoReader(reader.ReadBytes());
+            position = encoded.Length - reader.Remaining;
+            while (dataReader.Next(out uint dataTag))
             {
                 if (dataTag != DataPointsField)
                 {
-                    data.Skip(dataTag);
+                    OtlpSchema.Skip(ref dataReader, dataTag, data, MetricDepth + 1);
                     continue;
                 }
 
-                var point = data.ReadBytes();
+                var value = ReadPoint(dataReader.ReadBytes(), kind, point);
                 if (name.IsEmpty)
                 {
                     rejected++;
@@ -202,7 +226,7 @@ internal static class MetricRequestReader
                     nameIndex = grouping.Name(service.Index, pool.Get(name));
                 }
 
-                grouping.Add(service.Index, ReadPoint(point, nameIndex, kind));
+                grouping.Add(service.Index, value with { Name = nameIndex });
             }
         }
 
@@ -213,7 +237,7 @@ internal static class MetricRequestReader
         }
     }
 
-    private static MetricPoint ReadPoint(ReadOnlySpan<byte> encoded, int name, MetricKind kind)
+    private static MetricPoint ReadPoint(ReadOnlySpan<byte> encoded, MetricKind kind, OtlpMessage message)
     {
         ulong time = 0, count = 0;
         double sum = 0, value = 0;
@@ -238,14 +262,14 @@ internal static class MetricRequestReader
                     value = (long)reader.ReadFixed64();
                     break;
                 default:
-                    reader.Skip(tag);
+                    OtlpSchema.Skip(ref reader, tag, message, MetricDepth + 2);
                     break;
             }
         }
 
         return kind is MetricKind.Gauge or MetricKind.Sum
-            ? new MetricPoint(name, kind, (long)time, value, 1)
-            : new MetricPoint(name, kind, (long)time, sum, (long)count);
+            ? new MetricPoint(0, kind, (long)time, value, 1)
+            : new MetricPoint(0, kind, (long)time, sum, (long)count);
     }
 
     /// <summary>A resource's service, and its index in the grouping once it has an accepted point.</summary>

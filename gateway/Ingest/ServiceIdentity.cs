@@ -19,18 +19,20 @@ internal ref struct ServiceIdentity
     private ReadOnlySpan<byte> _deployment;
 
     /// <summary>Reads one encoded <c>Resource</c>; a later attribute of the same key wins.</summary>
-    public void Add(ReadOnlySpan<byte> resource)
+    /// <param name="resource">The encoded resource.</param>
+    /// <param name="depth">Its nesting in the request.</param>
+    public void Add(ReadOnlySpan<byte> resource, int depth)
     {
         var reader = new ProtoReader(resource);
         while (reader.Next(out uint tag))
         {
             if (tag != AttributesField)
             {
-                reader.Skip(tag);
+                OtlpSchema.Skip(ref reader, tag, OtlpMessage.Resource, depth);
                 continue;
             }
 
-            var attribute = new KeyValueView(reader.ReadBytes());
+            var attribute = new KeyValueView(reader.ReadBytes(), depth + 1);
             if (attribute.Key.SequenceEqual("service.name"u8))
             {
                 _name = attribute.Value().StringOrEmpty;

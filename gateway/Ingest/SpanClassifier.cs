@@ -36,9 +36,9 @@ internal ref struct SpanClassifier
     private ReadOnlySpan<byte> _serverAddress;
 
     /// <summary>Notes one encoded <c>KeyValue</c> attribute of the span.</summary>
-    public void Add(ReadOnlySpan<byte> encodedAttribute)
+    public void Add(ReadOnlySpan<byte> encodedAttribute, int depth)
     {
-        var attribute = new KeyValueView(encodedAttribute);
+        var attribute = new KeyValueView(encodedAttribute, depth);
         var key = attribute.Key;
         switch (key.Length)
         {

@@ -11,8 +11,9 @@ namespace OtlpGrains.Gateway.Ingest;
 /// once per request however many spans it holds. No message tree is built; names come from a per-thread pool.
 /// </summary>
 /// <remarks>
-/// Fields the gateway does not use (scopes, events, links, trace state, attributes other than the ones the
-/// classifier reads) are skipped by their length; their insides are not checked.
+/// Fields the gateway does not use (scopes, events, links, trace state, most attributes) are not decoded, but they
+/// are checked as a parser would check them (<see cref="OtlpSchema"/>): the reader refuses what Google.Protobuf
+/// refused. Nesting depths count from the request (0), as the parser's recursion limit does.
 /// </remarks>
 internal static class TraceRequestReader
 {
@@ -31,6 +32,9 @@ internal static class TraceRequestReader
     private const uint AttributesField = (9 << 3) | ProtoReader.Len;
     private const uint StatusField = (15 << 3) | ProtoReader.Len;
     private const uint StatusCodeField = (3 << 3) | ProtoReader.Varint;
+
+    // Request, ResourceSpans, ScopeSpans, Span.
+    private const int SpanDepth = 3;
 
     /// <summary>Reads a request; its batch id is the hash of these bytes.</summary>
     /// <exception cref="OtlpFormatException">The bytes are not a valid protobuf encoding.</exception>
@@ -57,7 +61,7 @@ internal static class TraceRequestReader
                 }
                 else
                 {
-                    request.Skip(tag);
+                    OtlpSchema.Skip(ref request, tag, OtlpMessage.TraceRequest, 0);
                 }
             }
 
@@ -79,12 +83,17 @@ internal static class TraceRequestReader
         {
             if (tag == ResourceField)
             {
-                identity.Add(reader.ReadBytes());
+                identity.Add(reader.ReadBytes(), 2);
+            }
+            else if (tag == ScopeSpansField)
+            {
+                // Read (and so checked) in the second pass.
+                scopes++;
+                reader.Skip(tag);
             }
             else
             {
-                scopes += tag == ScopeSpansField ? 1 : 0;
-                reader.Skip(tag);
+                OtlpSchema.Skip(ref reader, tag, OtlpMessage.ResourceSpans, 1);
             }
         }
 
@@ -112,7 +121,7 @@ internal static class TraceRequestReader
                 }
                 else
                 {
-                    scope.Skip(scopeTag);
+                    OtlpSchema.Skip(ref scope, scopeTag, OtlpMessage.ScopeSpans, 2);
                 }
             }
         }
@@ -140,6 +149,7 @@ internal static class TraceRequestReader
                     break;
                 case NameField:
                     name = reader.ReadBytes();
+                    OtlpSchema.CheckUtf8(name);
                     break;
                 case KindField:
                     kind = reader.ReadInt32();
@@ -151,13 +161,13 @@ internal static class TraceRequestReader
                     end = reader.ReadFixed64();
                     break;
                 case AttributesField:
-                    classifier.Add(reader.ReadBytes());
+                    classifier.Add(reader.ReadBytes(), SpanDepth + 1);
                     break;
                 case StatusField:
                     status = StatusCodeOf(reader.ReadBytes(), status);
                     break;
                 default:
-                    reader.Skip(tag);
+                    OtlpSchema.Skip(ref reader, tag, OtlpMessage.Span, SpanDepth);
                     break;
             }
         }
@@ -207,7 +217,7 @@ internal static class TraceRequestReader
             }
             else
             {
-                reader.Skip(tag);
+                OtlpSchema.Skip(ref reader, tag, OtlpMessage.Status, SpanDepth + 1);
             }
         }
 

@@ -16,7 +16,8 @@ internal enum AnyValueKind : byte
 /// <summary>
 /// An encoded OTLP <c>AnyValue</c> read in place: strings, bytes, arrays and maps stay slices of the request.
 /// Several encodings merged in order behave as Google.Protobuf merges them (the last member set wins), except that
-/// two arrays or two maps are not concatenated: the last one wins.
+/// two arrays or two maps are not concatenated: the last one wins. Reading does not check the value: whoever hands
+/// it over has checked it (<see cref="OtlpSchema"/>).
 /// </summary>
 internal ref struct AnyValueView
 {

@@ -2,7 +2,8 @@ namespace OtlpGrains.Gateway.Otlp;
 
 /// <summary>
 /// An encoded OTLP <c>KeyValue</c> read in place: its key at once (the last key field, as a parser keeps it), its
-/// value only when asked, since most attributes are of no interest to the gateway.
+/// value only when asked, since most attributes are of no interest to the gateway. Reading it checks all of it
+/// (<see cref="OtlpSchema"/>), so that a fault in a value nobody asks for is still refused.
 /// </summary>
 internal readonly ref struct KeyValueView
 {
@@ -13,8 +14,11 @@ internal readonly ref struct KeyValueView
     private readonly ReadOnlySpan<byte> _lastValue;
     private readonly int _valueFields;
 
-    public KeyValueView(ReadOnlySpan<byte> encoded)
+    /// <param name="encoded">The encoded pair.</param>
+    /// <param name="depth">Its nesting in the request (the request is 0).</param>
+    public KeyValueView(ReadOnlySpan<byte> encoded, int depth)
     {
+        OtlpSchema.CheckDepth(depth);
         _encoded = encoded;
         var reader = new ProtoReader(encoded);
         while (reader.Next(out uint tag))
@@ -22,10 +26,12 @@ internal readonly ref struct KeyValueView
             if (tag == KeyField)
             {
                 Key = reader.ReadBytes();
+                OtlpSchema.CheckUtf8(Key);
             }
             else if (tag == ValueField)
             {
                 _lastValue = reader.ReadBytes();
+                OtlpSchema.Check(_lastValue, OtlpMessage.AnyValue, depth + 1);
                 _valueFields++;
             }
             else

@@ -2,7 +2,8 @@ namespace OtlpGrains.Gateway.Otlp;
 
 /// <summary>
 /// The scalar fields of an encoded OTLP <c>LogRecord</c>, read in place (a later occurrence of a field wins, as a
-/// parser keeps it); the body and attributes stay encoded in <see cref="Encoded"/> until they are rendered.
+/// parser keeps it); the body and attributes stay encoded in <see cref="Encoded"/> until they are rendered. Reading
+/// the view checks the whole record (<see cref="OtlpSchema"/>), the parts that are never rendered included.
 /// </summary>
 internal readonly ref struct LogRecordView
 {
@@ -16,9 +17,13 @@ internal readonly ref struct LogRecordView
     private const uint SpanIdField = (10 << 3) | ProtoReader.Len;
     private const uint ObservedTimeField = (11 << 3) | ProtoReader.Fixed64;
 
-    public LogRecordView(ReadOnlySpan<byte> encoded)
+    /// <param name="encoded">The encoded record.</param>
+    /// <param name="depth">Its nesting in the request.</param>
+    public LogRecordView(ReadOnlySpan<byte> encoded, int depth)
     {
+        OtlpSchema.CheckDepth(depth);
         Encoded = encoded;
+        Depth = depth;
         var reader = new ProtoReader(encoded);
         while (reader.Next(out uint tag))
         {
@@ -35,6 +40,7 @@ internal readonly ref struct LogRecordView
                     break;
                 case SeverityTextField:
                     SeverityText = reader.ReadBytes();
+                    OtlpSchema.CheckUtf8(SeverityText);
                     break;
                 case TraceIdField:
                     TraceId = reader.ReadBytes();
@@ -43,17 +49,21 @@ internal readonly ref struct LogRecordView
                     SpanId = reader.ReadBytes();
                     break;
                 case AttributesField:
-                    reader.ReadBytes();
+                    _ = new KeyValueView(reader.ReadBytes(), depth + 1);
                     AttributeCount++;
                     break;
                 default:
-                    reader.Skip(tag);
+                    // The body, among others, is checked here whole, though it is rendered only up to the limits.
+                    OtlpSchema.Skip(ref reader, tag, OtlpMessage.LogRecord, depth);
                     break;
             }
         }
     }
 
     public ReadOnlySpan<byte> Encoded { get; }
+
+    /// <summary>The record's nesting in the request.</summary>
+    public int Depth { get; }
 
     public ulong TimeUnixNano { get; }
 

@@ -29,7 +29,7 @@ internal static class Plans
 
     /// <summary>One log record read as the logs reader reads it.</summary>
     public static LogLine Line(LogRecord record, long timeUnixNano, out bool cut) =>
-        LogLineReader.Read(new LogRecordView(record.ToByteArray()), timeUnixNano, Utf8StringPool.Current, out cut);
+        LogLineReader.Read(new LogRecordView(record.ToByteArray(), 3), timeUnixNano, Utf8StringPool.Current, out cut);
 
     /// <summary>The service a resource names (null: a resource-less request).</summary>
     public static string ServiceOf(Resource? resource)
@@ -37,7 +37,7 @@ internal static class Plans
         var identity = default(ServiceIdentity);
         if (resource is not null)
         {
-            identity.Add(resource.ToByteArray());
+            identity.Add(resource.ToByteArray(), 2);
         }
 
         return identity.Name(Utf8StringPool.Current);
