@@ -25,6 +25,7 @@ internal static class LogLineReader
     public static LogLine Read(in LogRecordView record, long timeUnixNano, Utf8StringPool pool, out bool cut)
     {
         cut = false;
+        var values = Utf8StringPool.Values;
         var body = default(AnyValueView);
         bool hasBody = false;
         LogField[]? attributes = record.AttributeCount == 0 ? null : new LogField[Math.Min(record.AttributeCount, LogLimits.MaxAttributes)];
@@ -41,10 +42,11 @@ internal static class LogLineReader
             }
             else if (tag == LogRecordView.AttributesField && attributes is not null && kept < attributes.Length)
             {
-                var attribute = new KeyValueView(reader.ReadBytes(), record.Depth + 1);
+                // Checked with the record (LogRecordView).
+                var attribute = new KeyValueView(reader.ReadBytes(), depth: -1);
                 attributes[kept++] = new LogField(
                     Cut(attribute.Key, LogLimits.MaxAttributeChars, pool, ref cut),
-                    attribute.HasValue ? Render(attribute.Value(), LogLimits.MaxAttributeChars, ref cut) : "");
+                    attribute.HasValue ? Render(attribute.Value(), LogLimits.MaxAttributeChars, values, ref cut) : "");
             }
             else
             {
@@ -52,7 +54,7 @@ internal static class LogLineReader
             }
         }
 
-        string text = hasBody ? Render(body, LogLimits.MaxBodyChars, ref cut) : "";
+        string text = hasBody ? Render(body, LogLimits.MaxBodyChars, values: null, ref cut) : "";
         string? severityText = record.SeverityText.IsEmpty ? null : Cut(record.SeverityText, LogLimits.MaxSeverityTextChars, pool, ref cut);
         var severity = record.SeverityNumber is >= 0 and <= 24 ? (byte)record.SeverityNumber : (byte)0;
         var trace = record.TraceId;
@@ -67,11 +69,11 @@ internal static class LogLineReader
         };
     }
 
-    private static string Render(AnyValueView value, int maxChars, ref bool cut)
+    private static string Render(AnyValueView value, int maxChars, Utf8StringPool? values, ref bool cut)
     {
         if (value.Kind == AnyValueKind.String)
         {
-            return Cut(value.Payload, maxChars, pool: null, ref cut);
+            return Cut(value.Payload, maxChars, values, ref cut);
         }
 
         var text = _text ??= new StringBuilder();
@@ -160,7 +162,7 @@ internal static class LogLineReader
                 continue;
             }
 
-            var entry = new KeyValueView(reader.ReadBytes(), depth: 0);
+            var entry = new KeyValueView(reader.ReadBytes(), depth: -1);
 
             // Past the limit the rest is cut anyway, so a long key is decoded only up to it.
             AppendUtf8(text, entry.Key, Math.Max(1, maxChars + 1 - text.Length));

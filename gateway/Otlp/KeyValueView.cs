@@ -15,9 +15,10 @@ internal readonly ref struct KeyValueView
     private readonly int _valueFields;
 
     /// <param name="encoded">The encoded pair.</param>
-    /// <param name="depth">Its nesting in the request (the request is 0).</param>
+    /// <param name="depth">Its nesting in the request (the request is 0); negative when it was checked already.</param>
     public KeyValueView(ReadOnlySpan<byte> encoded, int depth)
     {
+        bool check = depth >= 0;
         OtlpSchema.CheckDepth(depth);
         _encoded = encoded;
         var reader = new ProtoReader(encoded);
@@ -26,12 +27,19 @@ internal readonly ref struct KeyValueView
             if (tag == KeyField)
             {
                 Key = reader.ReadBytes();
-                OtlpSchema.CheckUtf8(Key);
+                if (check)
+                {
+                    OtlpSchema.CheckUtf8(Key);
+                }
             }
             else if (tag == ValueField)
             {
                 _lastValue = reader.ReadBytes();
-                OtlpSchema.Check(_lastValue, OtlpMessage.AnyValue, depth + 1);
+                if (check)
+                {
+                    OtlpSchema.CheckAnyValue(_lastValue, depth + 1);
+                }
+
                 _valueFields++;
             }
             else

@@ -12,7 +12,7 @@ namespace OtlpGrains.Gateway.Otlp;
 /// </summary>
 /// <remarks>
 /// A field of a known number but an unexpected wire type is an unknown field to Google.Protobuf (its generated
-/// code switches on the whole tag), so callers switch on <see cref="Tag"/> and <see cref="Skip(uint)"/> the rest.
+/// code switches on the whole tag), so callers switch on the whole tag and <see cref="Skip(uint)"/> the rest.
 /// </remarks>
 internal ref struct ProtoReader(ReadOnlySpan<byte> message)
 {
@@ -31,9 +31,6 @@ internal ref struct ProtoReader(ReadOnlySpan<byte> message)
 
     /// <summary>Bytes left after the last field read.</summary>
     public readonly int Remaining => _data.Length - _position;
-
-    /// <summary>The tag of a field: its number shifted left by three, or'd with its wire type.</summary>
-    public static uint Tag(int field, int wireType) => ((uint)field << 3) | (uint)wireType;
 
     /// <summary>Reads the next tag, or returns false at the end of the message.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

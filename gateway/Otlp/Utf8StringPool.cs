@@ -23,11 +23,20 @@ internal sealed class Utf8StringPool
     [ThreadStatic]
     private static Utf8StringPool? _current;
 
+    [ThreadStatic]
+    private static Utf8StringPool? _values;
+
     private readonly Entry[] _entries = new Entry[Capacity];
     private int _count;
 
     /// <summary>This thread's pool.</summary>
     public static Utf8StringPool Current => _current ??= new Utf8StringPool();
+
+    /// <summary>
+    /// This thread's pool for attribute values of log records: many repeat (a logger's name, an event name), but
+    /// those that do not (request ids) would crowd the names out of <see cref="Current"/>.
+    /// </summary>
+    public static Utf8StringPool Values => _values ??= new Utf8StringPool();
 
     public string Get(ReadOnlySpan<byte> utf8)
     {
