@@ -9,16 +9,25 @@ namespace OtlpGrains.Gateway.Ingest;
 internal sealed class ServiceSpanBuilder
 {
     private readonly Dictionary<string, int> _operationIndex = new(StringComparer.Ordinal);
+
+    // Names come from a pool, so the same name is nearly always the same string: finding it by reference skips
+    // hashing its characters. A miss (another string of the same text) falls back to the ordinal lookup.
+    private readonly Dictionary<string, int> _byReference = new(ReferenceEqualityComparer.Instance);
     private readonly List<string> _operations = [];
     private readonly List<ServiceSpan> _spans = [];
 
     public void Add(string operation, ulong spanId, long endUnixNano, long durationNanos, SpanKindCode kind, SpanRole role)
     {
-        if (!_operationIndex.TryGetValue(operation, out var index))
+        if (!_byReference.TryGetValue(operation, out var index))
         {
-            index = _operations.Count;
-            _operationIndex.Add(operation, index);
-            _operations.Add(operation);
+            if (!_operationIndex.TryGetValue(operation, out index))
+            {
+                index = _operations.Count;
+                _operationIndex.Add(operation, index);
+                _operations.Add(operation);
+            }
+
+            _byReference.Add(operation, index);
         }
 
         _spans.Add(new ServiceSpan(endUnixNano, durationNanos, index, kind, role) { SpanId = spanId });
@@ -31,6 +40,7 @@ internal sealed class ServiceSpanBuilder
     {
         bool keep = _spans.Capacity <= TraceGrouping.MaxKeptSpans && _operations.Count <= TraceGrouping.MaxKeptSpans;
         _operationIndex.Clear();
+        _byReference.Clear();
         _operations.Clear();
         _spans.Clear();
         return keep;

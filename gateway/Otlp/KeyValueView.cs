@@ -37,7 +37,7 @@ internal readonly ref struct KeyValueView
                 _lastValue = reader.ReadBytes();
                 if (check)
                 {
-                    OtlpSchema.CheckAnyValue(_lastValue, depth + 1);
+                    CheckValue(_lastValue, depth + 1);
                 }
 
                 _valueFields++;
@@ -50,6 +50,19 @@ internal readonly ref struct KeyValueView
     }
 
     public ReadOnlySpan<byte> Key { get; }
+
+    // Most values are one short string: check that directly, and leave the rest to the schema.
+    private static void CheckValue(ReadOnlySpan<byte> value, int depth)
+    {
+        if (value.Length >= 2 && value[0] == ((1 << 3) | ProtoReader.Len) && value[1] < 0x80 && value[1] == value.Length - 2)
+        {
+            OtlpSchema.CheckDepth(depth);
+            OtlpSchema.CheckUtf8(value[2..]);
+            return;
+        }
+
+        OtlpSchema.CheckAnyValue(value, depth);
+    }
 
     /// <summary>True when the pair has a value field (possibly an empty one).</summary>
     public bool HasValue => _valueFields > 0;
