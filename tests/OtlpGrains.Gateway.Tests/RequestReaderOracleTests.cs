@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Globalization;
-using System.Text;
 using Google.Protobuf;
 using OpenTelemetry.Proto.Collector.Logs.V1;
 using OpenTelemetry.Proto.Collector.Metrics.V1;
@@ -34,7 +32,7 @@ public sealed class RequestReaderOracleTests
             var expected = Oracle.TraceRequestSplitter.Split(ExportTraceServiceRequest.Parser.ParseFrom(bytes), BatchId);
             var actual = TraceRequestReader.Read(bytes, BatchId);
 
-            AssertSame(seed, Describe(expected), Describe(actual));
+            AssertSame(seed, PlanText.Of(expected), PlanText.Of(actual));
             accepted += actual.Accepted;
             rejected += actual.Rejected;
             errors += actual.Traces.Sum(t => t.Value.Spans.Count(s => s.IsError));
@@ -56,7 +54,7 @@ public sealed class RequestReaderOracleTests
             var expected = Oracle.MetricRequestSplitter.Split(ExportMetricsServiceRequest.Parser.ParseFrom(bytes), BatchId);
             var actual = MetricRequestReader.Read(bytes, BatchId);
 
-            AssertSame(seed, Describe(expected), Describe(actual));
+            AssertSame(seed, PlanText.Of(expected), PlanText.Of(actual));
             kinds.UnionWith(actual.Services.SelectMany(s => s.Value.Points).Select(p => p.Kind));
             rejected += actual.Rejected;
         }
@@ -75,7 +73,7 @@ public sealed class RequestReaderOracleTests
             var expected = Oracle.LogRequestSplitter.Split(ExportLogsServiceRequest.Parser.ParseFrom(bytes), BatchId, Received);
             var actual = LogRequestReader.Read(bytes, BatchId, Received);
 
-            AssertSame(seed, Describe(expected), Describe(actual));
+            AssertSame(seed, PlanText.Of(expected), PlanText.Of(actual));
             cut += actual.Cut;
             rejected += actual.Rejected;
             errorTraces += actual.ErrorTraces.Length;
@@ -93,17 +91,17 @@ public sealed class RequestReaderOracleTests
         int refused = 0;
         for (int length = 0; length < traces.Length; length++)
         {
-            refused += Agree(traces[..length], b => Describe(Oracle.TraceRequestSplitter.Split(ExportTraceServiceRequest.Parser.ParseFrom(b), BatchId)), b => Describe(TraceRequestReader.Read(b, BatchId)));
+            refused += Agree(traces[..length], b => PlanText.Of(Oracle.TraceRequestSplitter.Split(ExportTraceServiceRequest.Parser.ParseFrom(b), BatchId)), b => PlanText.Of(TraceRequestReader.Read(b, BatchId)));
         }
 
         for (int length = 0; length < metrics.Length; length++)
         {
-            refused += Agree(metrics[..length], b => Describe(Oracle.MetricRequestSplitter.Split(ExportMetricsServiceRequest.Parser.ParseFrom(b), BatchId)), b => Describe(MetricRequestReader.Read(b, BatchId)));
+            refused += Agree(metrics[..length], b => PlanText.Of(Oracle.MetricRequestSplitter.Split(ExportMetricsServiceRequest.Parser.ParseFrom(b), BatchId)), b => PlanText.Of(MetricRequestReader.Read(b, BatchId)));
         }
 
         for (int length = 0; length < logs.Length; length++)
         {
-            refused += Agree(logs[..length], b => Describe(Oracle.LogRequestSplitter.Split(ExportLogsServiceRequest.Parser.ParseFrom(b), BatchId, Received)), b => Describe(LogRequestReader.Read(b, BatchId, Received)));
+            refused += Agree(logs[..length], b => PlanText.Of(Oracle.LogRequestSplitter.Split(ExportLogsServiceRequest.Parser.ParseFrom(b), BatchId, Received)), b => PlanText.Of(LogRequestReader.Read(b, BatchId, Received)));
         }
 
         // Most cuts land inside a field; a few at a field boundary, which both read as a shorter request.
@@ -169,8 +167,8 @@ public sealed class RequestReaderOracleTests
     [MemberData(nameof(OddButValidRequests))]
     public void OddButValidBytesReadAsBefore(string what, byte[] body)
     {
-        var expected = Describe(Oracle.TraceRequestSplitter.Split(ExportTraceServiceRequest.Parser.ParseFrom(body), BatchId));
-        Assert.Equal(expected, Describe(TraceRequestReader.Read(body, BatchId)));
+        var expected = PlanText.Of(Oracle.TraceRequestSplitter.Split(ExportTraceServiceRequest.Parser.ParseFrom(body), BatchId));
+        Assert.Equal(expected, PlanText.Of(TraceRequestReader.Read(body, BatchId)));
         Assert.False(string.IsNullOrEmpty(what));
     }
 
@@ -198,7 +196,7 @@ public sealed class RequestReaderOracleTests
         Assert.Equal([3UL, 4UL, 5UL], parsed.ResourceMetrics[0].ScopeMetrics[0].Metrics[0].Histogram.DataPoints[0].BucketCounts);
         var plan = MetricRequestReader.Read(body, BatchId);
 
-        Assert.Equal(Describe(Oracle.MetricRequestSplitter.Split(parsed, BatchId)), Describe(plan));
+        Assert.Equal(PlanText.Of(Oracle.MetricRequestSplitter.Split(parsed, BatchId)), PlanText.Of(plan));
         var points = Assert.Single(plan.Services).Value.Points;
         Assert.Equal(new MetricPoint(0, MetricKind.Histogram, 1_700_000_000_000_000_000, 34.5, 12), points[0]);
         Assert.Equal(new MetricPoint(1, MetricKind.ExponentialHistogram, 5, 0, 7), points[1]);
@@ -211,7 +209,7 @@ public sealed class RequestReaderOracleTests
         var segmented = Segments(bytes, 5);
         Assert.False(segmented.IsSingleSegment);
 
-        Assert.Equal(Describe(TraceRequestReader.Read(bytes)), Describe(TraceRequestReader.Read(segmented)));
+        Assert.Equal(PlanText.Of(TraceRequestReader.Read(bytes)), PlanText.Of(TraceRequestReader.Read(segmented)));
     }
 
     [Fact]
@@ -327,67 +325,6 @@ public sealed class RequestReaderOracleTests
         }
 
         return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
-    }
-
-    private static string Describe(TraceIngestPlan plan)
-    {
-        var text = new StringBuilder().AppendLine(CultureInfo.InvariantCulture, $"accepted {plan.Accepted} rejected {plan.Rejected} reason {plan.RejectReason}");
-        foreach (var (service, batch) in plan.Services)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"service {service} {batch.BatchId} [{string.Join("|", batch.Operations)}]");
-            foreach (var span in batch.Spans)
-            {
-                text.AppendLine(CultureInfo.InvariantCulture, $"  {span}");
-            }
-        }
-
-        foreach (var (trace, batch) in plan.Traces)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"trace {trace} {batch.BatchId}");
-            foreach (var span in batch.Spans)
-            {
-                text.AppendLine(CultureInfo.InvariantCulture, $"  {span}");
-            }
-        }
-
-        return text.ToString();
-    }
-
-    private static string Describe(SignalIngestPlan<ServiceMetricBatch> plan)
-    {
-        var text = new StringBuilder().AppendLine(CultureInfo.InvariantCulture, $"accepted {plan.Accepted} rejected {plan.Rejected} reason {plan.RejectReason}");
-        foreach (var (service, batch) in plan.Services)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"service {service} {batch.BatchId} [{string.Join("|", batch.Names)}]");
-            foreach (var point in batch.Points)
-            {
-                text.AppendLine(CultureInfo.InvariantCulture, $"  {point.Name} {point.Kind} {point.TimeUnixNano} {point.Value:R} {point.Count}");
-            }
-        }
-
-        return text.ToString();
-    }
-
-    private static string Describe(SignalIngestPlan<ServiceLogBatch> plan)
-    {
-        var text = new StringBuilder().AppendLine(CultureInfo.InvariantCulture, $"accepted {plan.Accepted} rejected {plan.Rejected} cut {plan.Cut} reason {plan.RejectReason}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"error traces {string.Join(",", plan.ErrorTraces)}");
-        foreach (var (service, batch) in plan.Services)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"service {service} {batch.BatchId}");
-            foreach (var line in batch.Logs)
-            {
-                text.AppendLine(CultureInfo.InvariantCulture, $"  {line with { Attributes = null }}");
-                foreach (var field in line.Attributes ?? [])
-                {
-                    text.AppendLine(CultureInfo.InvariantCulture, $"    {field}");
-                }
-
-                text.AppendLine(line.Attributes is null ? "    (no attributes)" : "    .");
-            }
-        }
-
-        return text.ToString();
     }
 
     private sealed class Segment : ReadOnlySequenceSegment<byte>
