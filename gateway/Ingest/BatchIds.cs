@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Hashing;
-using Google.Protobuf;
 
 namespace OtlpGrains.Gateway.Ingest;
 
@@ -28,9 +27,6 @@ internal static class BatchIds
 
         return ToGuid(hash.GetCurrentHashAsUInt128());
     }
-
-    /// <summary>For requests that arrive already decoded: the id of their protobuf encoding.</summary>
-    public static Guid Of(IMessage request) => Of(request.ToByteArray());
 
     private static Guid ToGuid(UInt128 hash)
     {

@@ -1,15 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OpenTelemetry.Proto.Collector.Logs.V1;
-using OpenTelemetry.Proto.Collector.Metrics.V1;
-using OpenTelemetry.Proto.Collector.Trace.V1;
 using OtlpGrains.Gateway.Configuration;
 using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Gateway.Ingest;
 
 /// <summary>
-/// Hands decoded export requests to the grains: validate and group, take room in the in-flight budget, call each
+/// Hands export requests, read into plans, to the grains: take room in the in-flight budget, call each
 /// grain once, and answer only when every grain has accepted its batch.
 /// </summary>
 internal sealed partial class IngestPipeline(
@@ -22,19 +19,12 @@ internal sealed partial class IngestPipeline(
 {
     private readonly TimeSpan _grainTimeout = TimeSpan.FromSeconds(options.Value.GrainTimeoutSeconds);
 
-    public ValueTask<IngestOutcome> IngestTracesAsync(ExportTraceServiceRequest request, CancellationToken cancellationToken) =>
-        IngestTracesAsync(request, BatchIds.Of(request), cancellationToken);
+    /// <summary>When a request is received, for the records that carry no time (<see cref="LogRequestReader"/>).</summary>
+    public long ReceivedUnixNano() => (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
 
-    public ValueTask<IngestOutcome> IngestMetricsAsync(ExportMetricsServiceRequest request, CancellationToken cancellationToken) =>
-        IngestMetricsAsync(request, BatchIds.Of(request), cancellationToken);
-
-    public ValueTask<IngestOutcome> IngestLogsAsync(ExportLogsServiceRequest request, CancellationToken cancellationToken) =>
-        IngestLogsAsync(request, BatchIds.Of(request), cancellationToken);
-
-    /// <param name="batchId">The request's content id (<see cref="BatchIds"/>), so that retries are recognised.</param>
-    public ValueTask<IngestOutcome> IngestTracesAsync(ExportTraceServiceRequest request, Guid batchId, CancellationToken cancellationToken)
+    /// <param name="plan">A request read by <see cref="TraceRequestReader"/>; its batches carry the request's content id.</param>
+    public ValueTask<IngestOutcome> IngestTracesAsync(TraceIngestPlan plan, CancellationToken cancellationToken)
     {
-        var plan = TraceRequestSplitter.Split(request, batchId);
         return DispatchAsync(Signal.Traces, plan.Accepted, plan.Rejected, plan.RejectReason, "spans", plan, static (grains, plan) =>
         {
             var shards = TraceShardRouting.Group(plan.Traces);
@@ -54,18 +44,17 @@ internal sealed partial class IngestPipeline(
         }, cancellationToken);
     }
 
-    public ValueTask<IngestOutcome> IngestMetricsAsync(ExportMetricsServiceRequest request, Guid batchId, CancellationToken cancellationToken)
+    /// <param name="plan">A request read by <see cref="MetricRequestReader"/>.</param>
+    public ValueTask<IngestOutcome> IngestMetricsAsync(SignalIngestPlan<ServiceMetricBatch> plan, CancellationToken cancellationToken)
     {
-        var plan = MetricRequestSplitter.Split(request, batchId);
         return DispatchAsync(Signal.Metrics, plan.Accepted, plan.Rejected, plan.RejectReason, "data points", plan, static (grains, plan) =>
             [.. plan.Services.Select(s => grains.GetGrain<IServiceGrain>(s.Key).IngestMetricsAsync(s.Value).AsTask())],
             cancellationToken);
     }
 
-    public ValueTask<IngestOutcome> IngestLogsAsync(ExportLogsServiceRequest request, Guid batchId, CancellationToken cancellationToken)
+    /// <param name="plan">A request read by <see cref="LogRequestReader"/>.</param>
+    public ValueTask<IngestOutcome> IngestLogsAsync(SignalIngestPlan<ServiceLogBatch> plan, CancellationToken cancellationToken)
     {
-        var received = (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
-        var plan = LogRequestSplitter.Split(request, batchId, received);
         instruments.Cut(Signal.Logs, plan.Cut);
         return DispatchAsync(Signal.Logs, plan.Accepted, plan.Rejected, plan.RejectReason, "log records", plan, static (grains, plan) =>
             [

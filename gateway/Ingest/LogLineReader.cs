@@ -1,70 +1,83 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
-using Google.Protobuf.Collections;
-using OpenTelemetry.Proto.Common.V1;
-using OpenTelemetry.Proto.Logs.V1;
+using OtlpGrains.Gateway.Otlp;
 using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Gateway.Ingest;
 
 /// <summary>
-/// Turns one OTLP log record into the <see cref="LogLine"/> the grains take: the body as text (a string as sent,
-/// any other <see cref="AnyValue"/> rendered as text), cut at <see cref="LogLimits"/>, and the ids as numbers. Ids are
-/// checked by the caller. Reports whether anything was cut.
+/// Turns one encoded OTLP log record into the <see cref="LogLine"/> the grains take: the body as text (a string as
+/// sent, any other <c>AnyValue</c> rendered as text), cut at <see cref="LogLimits"/>, and the ids as numbers. Ids
+/// are checked by the caller. Reports whether anything was cut. Text is decoded only as far as the limits keep it.
 /// </summary>
 internal static class LogLineReader
 {
     // Nested arrays and maps in a body are rendered this deep; deeper ones as "...".
     private const int MaxDepth = 4;
 
-    public static LogLine Read(LogRecord record, long timeUnixNano, out bool cut)
+    private const uint ArrayValuesField = (1 << 3) | ProtoReader.Len;
+
+    [ThreadStatic]
+    private static StringBuilder? _text;
+
+    public static LogLine Read(in LogRecordView record, long timeUnixNano, Utf8StringPool pool, out bool cut)
     {
         cut = false;
-        string body = record.Body is null ? "" : Render(record.Body, LogLimits.MaxBodyChars, ref cut);
-        string? severityText = record.SeverityText.Length == 0 ? null : Cut(record.SeverityText, LogLimits.MaxSeverityTextChars, ref cut);
-        var severity = (int)record.SeverityNumber is >= 0 and <= 24 ? (byte)record.SeverityNumber : (byte)0;
-        ReadOnlySpan<byte> trace = record.TraceId.Span;
+        var values = Utf8StringPool.Values;
+        var body = default(AnyValueView);
+        bool hasBody = false;
+        LogField[]? attributes = record.AttributeCount == 0 ? null : new LogField[Math.Min(record.AttributeCount, LogLimits.MaxAttributes)];
+        cut |= record.AttributeCount > LogLimits.MaxAttributes;
+        int kept = 0;
+        var reader = new ProtoReader(record.Encoded);
+        while (reader.Next(out uint tag))
+        {
+            if (tag == LogRecordView.BodyField)
+            {
+                // Every body field merges into one value, as a parser merges them.
+                body.Merge(reader.ReadBytes());
+                hasBody = true;
+            }
+            else if (tag == LogRecordView.AttributesField && attributes is not null && kept < attributes.Length)
+            {
+                // Checked with the record (LogRecordView).
+                var attribute = new KeyValueView(reader.ReadBytes(), depth: -1);
+                attributes[kept++] = new LogField(
+                    Cut(attribute.Key, LogLimits.MaxAttributeChars, pool, ref cut),
+                    attribute.HasValue ? Render(attribute.Value(), LogLimits.MaxAttributeChars, values, ref cut) : "");
+            }
+            else
+            {
+                reader.Skip(tag);
+            }
+        }
+
+        string text = hasBody ? Render(body, LogLimits.MaxBodyChars, values: null, ref cut) : "";
+        string? severityText = record.SeverityText.IsEmpty ? null : Cut(record.SeverityText, LogLimits.MaxSeverityTextChars, pool, ref cut);
+        var severity = record.SeverityNumber is >= 0 and <= 24 ? (byte)record.SeverityNumber : (byte)0;
+        var trace = record.TraceId;
         return new LogLine(timeUnixNano, severity)
         {
-            Body = body,
+            Body = text,
             SeverityText = severityText,
             TraceIdHigh = trace.Length == 16 ? BinaryPrimitives.ReadUInt64BigEndian(trace) : 0,
             TraceIdLow = trace.Length == 16 ? BinaryPrimitives.ReadUInt64BigEndian(trace[8..]) : 0,
-            SpanId = record.SpanId.Length == 8 ? BinaryPrimitives.ReadUInt64BigEndian(record.SpanId.Span) : 0,
-            Attributes = Attributes(record.Attributes, ref cut),
+            SpanId = record.SpanId.Length == 8 ? BinaryPrimitives.ReadUInt64BigEndian(record.SpanId) : 0,
+            Attributes = attributes,
         };
     }
 
-    private static LogField[]? Attributes(RepeatedField<KeyValue> attributes, ref bool cut)
+    private static string Render(AnyValueView value, int maxChars, Utf8StringPool? values, ref bool cut)
     {
-        if (attributes.Count == 0)
+        if (value.Kind == AnyValueKind.String)
         {
-            return null;
+            return Cut(value.Payload, maxChars, values, ref cut);
         }
 
-        int kept = Math.Min(attributes.Count, LogLimits.MaxAttributes);
-        cut |= kept < attributes.Count;
-        var result = new LogField[kept];
-        for (int i = 0; i < kept; i++)
-        {
-            KeyValue attribute = attributes[i];
-            result[i] = new LogField(
-                Cut(attribute.Key, LogLimits.MaxAttributeChars, ref cut),
-                attribute.Value is null ? "" : Render(attribute.Value, LogLimits.MaxAttributeChars, ref cut));
-        }
-
-        return result;
-    }
-
-    private static string Render(AnyValue value, int maxChars, ref bool cut)
-    {
-        if (value.ValueCase == AnyValue.ValueOneofCase.StringValue)
-        {
-            return Cut(value.StringValue, maxChars, ref cut);
-        }
-
-        var text = new StringBuilder();
+        var text = _text ??= new StringBuilder();
+        text.Clear();
         Append(text, value, 0, maxChars);
         if (text.Length > maxChars)
         {
@@ -72,61 +85,56 @@ internal static class LogLineReader
             text.Length = maxChars;
         }
 
-        return text.ToString();
+        var rendered = text.ToString();
+        if (text.Capacity > 4 * LogLimits.MaxBodyChars)
+        {
+            _text = null;
+        }
+
+        return rendered;
     }
 
     // Scalars as their invariant text, bytes as base64 (as OTLP/JSON writes them), arrays as [a, b] and maps as
     // {k: v}. Stops adding once past the limit; the caller cuts to it.
-    private static void Append(StringBuilder text, AnyValue value, int depth, int maxChars)
+    private static void Append(StringBuilder text, AnyValueView value, int depth, int maxChars)
     {
         if (text.Length > maxChars)
         {
             return;
         }
 
-        switch (value.ValueCase)
+        Span<char> number = stackalloc char[32];
+        int written;
+        switch (value.Kind)
         {
-            case AnyValue.ValueOneofCase.StringValue:
-                text.Append(value.StringValue.AsSpan(0, Math.Min(value.StringValue.Length, maxChars + 1 - text.Length)));
+            case AnyValueKind.String:
+                AppendUtf8(text, value.Payload, maxChars + 1 - text.Length);
                 break;
-            case AnyValue.ValueOneofCase.BoolValue:
-                text.Append(value.BoolValue ? "true" : "false");
+            case AnyValueKind.Bool:
+                text.Append(value.Bool ? "true" : "false");
                 break;
-            case AnyValue.ValueOneofCase.IntValue:
-                text.Append(value.IntValue.ToString(CultureInfo.InvariantCulture));
+            case AnyValueKind.Int:
+                value.Int.TryFormat(number, out written, default, CultureInfo.InvariantCulture);
+                text.Append(number[..written]);
                 break;
-            case AnyValue.ValueOneofCase.DoubleValue:
-                text.Append(value.DoubleValue.ToString("R", CultureInfo.InvariantCulture));
+            case AnyValueKind.Double:
+                value.Double.TryFormat(number, out written, "R", CultureInfo.InvariantCulture);
+                text.Append(number[..written]);
                 break;
-            case AnyValue.ValueOneofCase.BytesValue:
-                text.Append(Convert.ToBase64String(value.BytesValue.Span[..Math.Min(value.BytesValue.Length, maxChars)]));
+            case AnyValueKind.Bytes:
+                text.Append(Convert.ToBase64String(value.Payload[..Math.Min(value.Payload.Length, maxChars)]));
                 break;
-            case AnyValue.ValueOneofCase.ArrayValue when depth >= MaxDepth:
-            case AnyValue.ValueOneofCase.KvlistValue when depth >= MaxDepth:
+            case AnyValueKind.Array or AnyValueKind.Kvlist when depth >= MaxDepth:
                 text.Append("...");
                 break;
-            case AnyValue.ValueOneofCase.ArrayValue:
+            case AnyValueKind.Array:
                 text.Append('[');
-                for (int i = 0; i < value.ArrayValue.Values.Count && text.Length <= maxChars; i++)
-                {
-                    text.Append(i == 0 ? "" : ", ");
-                    Append(text, value.ArrayValue.Values[i], depth + 1, maxChars);
-                }
-
+                AppendElements(text, value.Payload, isMap: false, depth, maxChars);
                 text.Append(']');
                 break;
-            case AnyValue.ValueOneofCase.KvlistValue:
+            case AnyValueKind.Kvlist:
                 text.Append('{');
-                for (int i = 0; i < value.KvlistValue.Values.Count && text.Length <= maxChars; i++)
-                {
-                    KeyValue entry = value.KvlistValue.Values[i];
-                    text.Append(i == 0 ? "" : ", ").Append(entry.Key).Append(": ");
-                    if (entry.Value is not null)
-                    {
-                        Append(text, entry.Value, depth + 1, maxChars);
-                    }
-                }
-
+                AppendElements(text, value.Payload, isMap: true, depth, maxChars);
                 text.Append('}');
                 break;
             default:
@@ -134,17 +142,95 @@ internal static class LogLineReader
         }
     }
 
-    private static string Cut(string text, int maxChars, ref bool cut)
+    // The elements of an ArrayValue or the entries of a KeyValueList (both are field 1), until past the limit.
+    private static void AppendElements(StringBuilder text, ReadOnlySpan<byte> encoded, bool isMap, int depth, int maxChars)
     {
-        if (text.Length <= maxChars)
+        var reader = new ProtoReader(encoded);
+        int i = 0;
+        while (text.Length <= maxChars && reader.Next(out uint tag))
         {
-            return text;
+            if (tag != ArrayValuesField)
+            {
+                reader.Skip(tag);
+                continue;
+            }
+
+            text.Append(i++ == 0 ? "" : ", ");
+            if (!isMap)
+            {
+                Append(text, AnyValueView.Of(reader.ReadBytes()), depth + 1, maxChars);
+                continue;
+            }
+
+            var entry = new KeyValueView(reader.ReadBytes(), depth: -1);
+
+            // Past the limit the rest is cut anyway, so a long key is decoded only up to it.
+            AppendUtf8(text, entry.Key, Math.Max(1, maxChars + 1 - text.Length));
+            text.Append(": ");
+            if (entry.HasValue)
+            {
+                Append(text, entry.Value(), depth + 1, maxChars);
+            }
+        }
+    }
+
+    /// <summary>Appends at most <paramref name="maxChars"/> UTF-16 chars of the UTF-8 text.</summary>
+    private static void AppendUtf8(StringBuilder text, ReadOnlySpan<byte> utf8, int maxChars)
+    {
+        char[] buffer = ArrayPool<char>.Shared.Rent(Math.Min(utf8.Length, PrefixBytes(maxChars)) + 1);
+        try
+        {
+            int decoded = DecodePrefix(utf8, maxChars, buffer);
+            text.Append(buffer, 0, Math.Min(decoded, maxChars));
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// The text cut to <paramref name="maxChars"/> UTF-16 chars (never between a surrogate pair), from the pool when
+    /// one is given and nothing was cut.
+    /// </summary>
+    private static string Cut(ReadOnlySpan<byte> utf8, int maxChars, Utf8StringPool? pool, ref bool cut)
+    {
+        // A UTF-8 byte never decodes to more than one UTF-16 char, so a short enough text needs no look.
+        if (utf8.Length <= maxChars)
+        {
+            return pool?.Get(utf8) ?? Encoding.UTF8.GetString(utf8);
         }
 
-        cut = true;
+        char[] buffer = ArrayPool<char>.Shared.Rent(Math.Min(utf8.Length, PrefixBytes(maxChars)) + 1);
+        try
+        {
+            int decoded = DecodePrefix(utf8, maxChars, buffer);
+            if (decoded <= maxChars)
+            {
+                return new string(buffer, 0, decoded);
+            }
 
-        // Never split a surrogate pair: the kept text stays valid UTF-16.
-        int keep = char.IsHighSurrogate(text[maxChars - 1]) ? maxChars - 1 : maxChars;
-        return text[..keep];
+            cut = true;
+            int keep = char.IsHighSurrogate(buffer[maxChars - 1]) ? maxChars - 1 : maxChars;
+            return new string(buffer, 0, keep);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    // Each char of the decoded text comes from at most four bytes, and only the last, possibly split, sequence of a
+    // prefix decodes differently from the whole: this many bytes always decode to more than maxChars exact chars.
+    private static int PrefixBytes(int maxChars) => 4 * (maxChars + 2);
+
+    /// <summary>
+    /// Decodes the whole text, or a prefix of it long enough that the first <paramref name="maxChars"/> + 1 chars
+    /// are those of the whole (invalid bytes become U+FFFD, as Google.Protobuf decodes them).
+    /// </summary>
+    private static int DecodePrefix(ReadOnlySpan<byte> utf8, int maxChars, char[] buffer)
+    {
+        var prefix = utf8.Length <= PrefixBytes(maxChars) ? utf8 : utf8[..PrefixBytes(maxChars)];
+        return Encoding.UTF8.GetChars(prefix, buffer);
     }
 }

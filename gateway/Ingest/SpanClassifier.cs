@@ -1,26 +1,99 @@
-using Google.Protobuf.Collections;
-using OpenTelemetry.Proto.Common.V1;
-using OpenTelemetry.Proto.Trace.V1;
+using OtlpGrains.Gateway.Otlp;
 using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Gateway.Ingest;
 
 /// <summary>
 /// Decides once, at the edge, what a span counts as (request, error, root) and which uninstrumented peer a client
-/// span calls, by the OpenTelemetry semantic conventions.
+/// span calls, by the OpenTelemetry semantic conventions. Fed the span's encoded attributes one by one (in any
+/// order relative to its kind and status, which arrive wherever the sender put them), then asked.
 /// </summary>
-internal static class SpanClassifier
+/// <remarks>
+/// Failed: status ERROR, an HTTP response status of 500 or more, or a gRPC status that the semantic conventions call
+/// a failure for the span's kind (on a SERVER span only UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL,
+/// UNAVAILABLE and DATA_LOSS; on other kinds any status but OK). The peer is the one named by <c>peer.service</c>,
+/// <c>db.system.name</c>/<c>db.system</c> or <c>server.address</c> (in that order of preference) for CLIENT and
+/// PRODUCER spans. A later attribute of the same key wins, as it did when the attributes were a decoded list.
+/// </remarks>
+internal ref struct SpanClassifier
 {
-    public static SpanRole RoleOf(Span span, bool isError)
+    public const int Internal = 1;
+    public const int Server = 2;
+    public const int Client = 3;
+    public const int Producer = 4;
+    public const int Consumer = 5;
+
+    private const int StatusError = 2;
+
+    private bool _httpFailed;
+    private bool _grpcNotOk;
+    private bool _grpcServerFailure;
+
+    // Empty when absent or not a string, which the rules treat alike.
+    private ReadOnlySpan<byte> _peerService;
+    private ReadOnlySpan<byte> _dbSystemName;
+    private ReadOnlySpan<byte> _dbSystem;
+    private ReadOnlySpan<byte> _serverAddress;
+
+    /// <summary>Notes one encoded <c>KeyValue</c> attribute of the span.</summary>
+    public void Add(ReadOnlySpan<byte> encodedAttribute, int depth)
+    {
+        var attribute = new KeyValueView(encodedAttribute, depth);
+        var key = attribute.Key;
+        switch (key.Length)
+        {
+            case 25 when key.SequenceEqual("http.response.status_code"u8):
+            case 16 when key.SequenceEqual("http.status_code"u8):
+                _httpFailed |= IntOf(attribute.Value()) >= 500;
+                break;
+            case 20 when key.SequenceEqual("rpc.grpc.status_code"u8):
+                var code = IntOf(attribute.Value());
+                _grpcNotOk |= code is not (null or 0);
+                _grpcServerFailure |= code is 2 or 4 or 12 or 13 or 14 or 15;
+                break;
+            case 12 when key.SequenceEqual("peer.service"u8):
+                _peerService = attribute.Value().StringOrEmpty;
+                break;
+            case 14 when key.SequenceEqual("db.system.name"u8):
+                _dbSystemName = attribute.Value().StringOrEmpty;
+                break;
+            case 9 when key.SequenceEqual("db.system"u8):
+                _dbSystem = attribute.Value().StringOrEmpty;
+                break;
+            case 14 when key.SequenceEqual("server.address"u8):
+                _serverAddress = attribute.Value().StringOrEmpty;
+                break;
+        }
+    }
+
+    /// <param name="kind">The span's kind as sent (an enum number, possibly out of range).</param>
+    /// <param name="statusCode">The span's status code as sent.</param>
+    public readonly bool IsError(int kind, int statusCode) =>
+        statusCode == StatusError || _httpFailed || (kind == Server ? _grpcServerFailure : _grpcNotOk);
+
+    /// <summary>The peer's name (UTF-8) for a CLIENT or PRODUCER span; empty for none.</summary>
+    public readonly ReadOnlySpan<byte> Peer(int kind)
+    {
+        if (kind is not (Client or Producer))
+        {
+            return default;
+        }
+
+        return !_peerService.IsEmpty ? _peerService
+            : !_dbSystemName.IsEmpty ? _dbSystemName
+            : !_dbSystem.IsEmpty ? _dbSystem
+            : _serverAddress;
+    }
+
+    public static SpanRole RoleOf(bool isRoot, int kind, bool isError)
     {
         var role = SpanRole.None;
-        var isRoot = !SpanValidator.HasParent(span);
         if (isRoot)
         {
             role |= SpanRole.Root;
         }
 
-        if (isRoot || span.Kind is Span.Types.SpanKind.Server or Span.Types.SpanKind.Consumer)
+        if (isRoot || kind is Server or Consumer)
         {
             role |= SpanRole.Request;
         }
@@ -33,71 +106,15 @@ internal static class SpanClassifier
         return role;
     }
 
-    /// <summary>
-    /// Failed: status ERROR, an HTTP response status of 500 or more, or a gRPC status that the semantic conventions call
-    /// a failure for the span's kind (on a SERVER span only UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL,
-    /// UNAVAILABLE and DATA_LOSS; on other kinds any status but OK).
-    /// Also returns the peer named by <c>peer.service</c>, <c>db.system.name</c>/<c>db.system</c> or
-    /// <c>server.address</c> (in that order of preference) for CLIENT and PRODUCER spans.
-    /// </summary>
-    public static bool Inspect(Span span, out string? peer)
+    /// <summary>Out-of-range kinds count as unspecified.</summary>
+    public static SpanKindCode KindOf(int kind) =>
+        kind is >= 0 and <= Consumer ? (SpanKindCode)kind : SpanKindCode.Unspecified;
+
+    private static long? IntOf(AnyValueView value) => value.Kind switch
     {
-        var failed = span.Status?.Code == Status.Types.StatusCode.Error;
-        string? peerService = null, dbSystemName = null, dbSystem = null, serverAddress = null;
-        var isCaller = span.Kind is Span.Types.SpanKind.Client or Span.Types.SpanKind.Producer;
-        RepeatedField<KeyValue> attributes = span.Attributes;
-        for (var i = 0; i < attributes.Count; i++)
-        {
-            var attribute = attributes[i];
-            switch (attribute.Key)
-            {
-                case "http.response.status_code":
-                case "http.status_code":
-                    failed |= IntOf(attribute.Value) >= 500;
-                    break;
-                case "rpc.grpc.status_code":
-                    failed |= IsGrpcFailure(IntOf(attribute.Value), span.Kind);
-                    break;
-                case "peer.service" when isCaller:
-                    peerService = StringOf(attribute.Value);
-                    break;
-                case "db.system.name" when isCaller:
-                    dbSystemName = StringOf(attribute.Value);
-                    break;
-                case "db.system" when isCaller:
-                    dbSystem = StringOf(attribute.Value);
-                    break;
-                case "server.address" when isCaller:
-                    serverAddress = StringOf(attribute.Value);
-                    break;
-            }
-        }
-
-        peer = NonEmpty(peerService) ?? NonEmpty(dbSystemName) ?? NonEmpty(dbSystem) ?? NonEmpty(serverAddress);
-        return failed;
-    }
-
-    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
-
-    // The semantic conventions for gRPC: a server fails only on UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL,
-    // UNAVAILABLE and DATA_LOSS (an INVALID_ARGUMENT or NOT_FOUND is the caller's fault); for every other kind, any
-    // status but OK is a failure.
-    private static bool IsGrpcFailure(long? code, Span.Types.SpanKind kind) => code switch
-    {
-        null or 0 => false,
-        _ when kind != Span.Types.SpanKind.Server => true,
-        2 or 4 or 12 or 13 or 14 or 15 => true,
-        _ => false,
-    };
-
-    private static string? StringOf(AnyValue? value) =>
-        value?.ValueCase == AnyValue.ValueOneofCase.StringValue ? value.StringValue : null;
-
-    private static long? IntOf(AnyValue? value) => value?.ValueCase switch
-    {
-        AnyValue.ValueOneofCase.IntValue => value.IntValue,
-        AnyValue.ValueOneofCase.DoubleValue => (long)value.DoubleValue,
-        AnyValue.ValueOneofCase.StringValue when long.TryParse(value.StringValue, out var parsed) => parsed,
+        AnyValueKind.Int => value.Int,
+        AnyValueKind.Double => (long)value.Double,
+        AnyValueKind.String when long.TryParse(value.Payload, System.Globalization.NumberStyles.Integer, null, out var parsed) => parsed,
         _ => null,
     };
 }

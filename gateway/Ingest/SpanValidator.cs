@@ -1,27 +1,24 @@
-using Google.Protobuf;
-using OpenTelemetry.Proto.Trace.V1;
-
 namespace OtlpGrains.Gateway.Ingest;
 
 /// <summary>OTLP id rules: a trace id is 16 bytes, a span id 8, neither all zero; a parent id is empty or 8 bytes.</summary>
 internal static class SpanValidator
 {
-    /// <summary>Null when the span is valid, else a short reason.</summary>
-    public static string? Check(Span span)
+    /// <summary>Null when the span's ids are valid, else a short reason.</summary>
+    public static string? Check(ReadOnlySpan<byte> traceId, ReadOnlySpan<byte> spanId, ReadOnlySpan<byte> parentSpanId)
     {
-        if (!IsValidId(span.TraceId, 16))
+        if (!IsValidId(traceId, 16))
         {
-            return $"trace id must be 16 bytes and not all zero (got {span.TraceId.Length} bytes)";
+            return $"trace id must be 16 bytes and not all zero (got {traceId.Length} bytes)";
         }
 
-        if (!IsValidId(span.SpanId, 8))
+        if (!IsValidId(spanId, 8))
         {
-            return $"span id must be 8 bytes and not all zero (got {span.SpanId.Length} bytes)";
+            return $"span id must be 8 bytes and not all zero (got {spanId.Length} bytes)";
         }
 
-        if (!span.ParentSpanId.IsEmpty && span.ParentSpanId.Length != 8)
+        if (!parentSpanId.IsEmpty && parentSpanId.Length != 8)
         {
-            return $"parent span id must be empty or 8 bytes (got {span.ParentSpanId.Length} bytes)";
+            return $"parent span id must be empty or 8 bytes (got {parentSpanId.Length} bytes)";
         }
 
         return null;
@@ -31,8 +28,8 @@ internal static class SpanValidator
     /// A span has a parent when its parent id is 8 bytes and not all zero; an all-zero parent is the invalid id,
     /// which OpenTelemetry treats as "no parent", so such a span is a root.
     /// </summary>
-    public static bool HasParent(Span span) => IsValidId(span.ParentSpanId, 8);
+    public static bool HasParent(ReadOnlySpan<byte> parentSpanId) => IsValidId(parentSpanId, 8);
 
-    public static bool IsValidId(ByteString id, int length) =>
-        id.Length == length && id.Span.IndexOfAnyExcept((byte)0) >= 0;
+    public static bool IsValidId(ReadOnlySpan<byte> id, int length) =>
+        id.Length == length && id.IndexOfAnyExcept((byte)0) >= 0;
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Google.Protobuf;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
@@ -5,49 +6,51 @@ using OpenTelemetry.Proto.Collector.Logs.V1;
 using OpenTelemetry.Proto.Collector.Metrics.V1;
 using OpenTelemetry.Proto.Collector.Trace.V1;
 using OtlpGrains.Gateway.Ingest;
+using OtlpGrains.Gateway.Otlp;
+using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Gateway.Receivers;
 
 /// <summary>
-/// Declares the three OTLP <c>Export</c> methods with our own marshallers: a body that does not parse becomes
-/// INVALID_ARGUMENT with a one-line reason, and is counted as malformed.
+/// Declares the three OTLP <c>Export</c> methods with our own marshallers, which read the request bytes straight into
+/// ingest plans named by the hash of those bytes: a body that does not parse becomes INVALID_ARGUMENT with a
+/// one-line reason, and is counted as malformed.
 /// </summary>
 internal sealed class OtlpGrpcMethodProvider(IngestPipeline pipeline) : IServiceMethodProvider<OtlpGrpcReceiver>
 {
     public void OnServiceMethodDiscovery(ServiceMethodProviderContext<OtlpGrpcReceiver> context)
     {
         context.AddUnaryMethod(
-            Export("opentelemetry.proto.collector.trace.v1.TraceService", ExportTraceServiceRequest.Parser, Signal.Traces, ExportTraceServiceResponse.Parser),
+            Export("opentelemetry.proto.collector.trace.v1.TraceService", Signal.Traces, TraceRequestReader.Read, ExportTraceServiceResponse.Parser),
             [],
-            (receiver, request, call) => receiver.ExportTracesAsync(request.Message, call, request.BatchId));
+            (receiver, request, call) => receiver.ExportTracesAsync(request, call));
         context.AddUnaryMethod(
-            Export("opentelemetry.proto.collector.metrics.v1.MetricsService", ExportMetricsServiceRequest.Parser, Signal.Metrics, ExportMetricsServiceResponse.Parser),
+            Export("opentelemetry.proto.collector.metrics.v1.MetricsService", Signal.Metrics, MetricRequestReader.Read, ExportMetricsServiceResponse.Parser),
             [],
-            (receiver, request, call) => receiver.ExportMetricsAsync(request.Message, call, request.BatchId));
+            (receiver, request, call) => receiver.ExportMetricsAsync(request, call));
         context.AddUnaryMethod(
-            Export("opentelemetry.proto.collector.logs.v1.LogsService", ExportLogsServiceRequest.Parser, Signal.Logs, ExportLogsServiceResponse.Parser),
+            Export("opentelemetry.proto.collector.logs.v1.LogsService", Signal.Logs, body => LogRequestReader.Read(body, pipeline.ReceivedUnixNano()), ExportLogsServiceResponse.Parser),
             [],
-            (receiver, request, call) => receiver.ExportLogsAsync(request.Message, call, request.BatchId));
+            (receiver, request, call) => receiver.ExportLogsAsync(request, call));
     }
 
-    private Method<OtlpExport<TRequest>, TResponse> Export<TRequest, TResponse>(string service, MessageParser<TRequest> requestParser, Signal signal, MessageParser<TResponse> responseParser)
-        where TRequest : class, IMessage<TRequest>
+    private Method<TPlan, TResponse> Export<TPlan, TResponse>(string service, Signal signal, Func<ReadOnlySequence<byte>, TPlan> read, MessageParser<TResponse> responseParser)
+        where TPlan : class
         where TResponse : class, IMessage<TResponse> =>
-        new(MethodType.Unary, service, "Export", RequestMarshaller(requestParser, signal), ResponseMarshaller(responseParser));
+        new(MethodType.Unary, service, "Export", RequestMarshaller(read, signal), ResponseMarshaller(responseParser));
 
-    /// <summary>Parses a request and names it by the hash of the bytes that came over the wire.</summary>
-    private Marshaller<OtlpExport<T>> RequestMarshaller<T>(MessageParser<T> parser, Signal signal)
-        where T : class, IMessage<T> =>
-        Marshallers.Create<OtlpExport<T>>(
-            (export, context) => Write(export.Message, context),
+    /// <summary>Reads a request into its plan; the gateway never sends requests, so there is no serializer.</summary>
+    private Marshaller<TPlan> RequestMarshaller<TPlan>(Func<ReadOnlySequence<byte>, TPlan> read, Signal signal)
+        where TPlan : class =>
+        Marshallers.Create<TPlan>(
+            (_, _) => throw new NotSupportedException("the gateway receives OTLP export requests; it does not send them"),
             context =>
             {
                 try
                 {
-                    var payload = context.PayloadAsReadOnlySequence();
-                    return new OtlpExport<T>(parser.ParseFrom(payload), BatchIds.Of(payload));
+                    return read(context.PayloadAsReadOnlySequence());
                 }
-                catch (InvalidProtocolBufferException exception)
+                catch (OtlpFormatException exception)
                 {
                     pipeline.Refuse(signal, RefusalReason.Malformed);
                     throw new RpcException(new Status(StatusCode.InvalidArgument, $"malformed OTLP protobuf: {exception.Message}"));
@@ -65,6 +68,3 @@ internal sealed class OtlpGrpcMethodProvider(IngestPipeline pipeline) : IService
         context.Complete();
     }
 }
-
-/// <summary>A decoded export request and its content id.</summary>
-internal sealed record OtlpExport<T>(T Message, Guid BatchId);

@@ -24,35 +24,37 @@ internal sealed class OtlpHttpReceiver(IngestPipeline pipeline, IOptions<OtlpRec
     public Task TracesAsync(HttpContext context) => HandleAsync(
         context,
         Signal.Traces,
-        ExportTraceServiceRequest.Parser,
+        (protobuf, batchId) => TraceRequestReader.Read(protobuf, batchId),
         ExportTraceServiceRequest.Descriptor,
-        (request, id, ct) => pipeline.IngestTracesAsync(request, id, ct),
+        (plan, ct) => pipeline.IngestTracesAsync(plan, ct),
         OtlpResponses.Traces);
 
     public Task MetricsAsync(HttpContext context) => HandleAsync(
         context,
         Signal.Metrics,
-        ExportMetricsServiceRequest.Parser,
+        (protobuf, batchId) => MetricRequestReader.Read(protobuf, batchId),
         ExportMetricsServiceRequest.Descriptor,
-        (request, id, ct) => pipeline.IngestMetricsAsync(request, id, ct),
+        (plan, ct) => pipeline.IngestMetricsAsync(plan, ct),
         OtlpResponses.Metrics);
 
     public Task LogsAsync(HttpContext context) => HandleAsync(
         context,
         Signal.Logs,
-        ExportLogsServiceRequest.Parser,
+        (protobuf, batchId) => LogRequestReader.Read(protobuf, batchId, pipeline.ReceivedUnixNano()),
         ExportLogsServiceRequest.Descriptor,
-        (request, id, ct) => pipeline.IngestLogsAsync(request, id, ct),
+        (plan, ct) => pipeline.IngestLogsAsync(plan, ct),
         OtlpResponses.Logs);
 
-    private async Task HandleAsync<TRequest, TResponse>(
+    /// <summary>Reads protobuf bytes into a plan whose batches carry <paramref name="batchId"/>.</summary>
+    private delegate TPlan PlanReader<out TPlan>(ReadOnlySpan<byte> protobuf, Guid batchId);
+
+    private async Task HandleAsync<TPlan, TResponse>(
         HttpContext context,
         Signal signal,
-        MessageParser<TRequest> protobufParser,
+        PlanReader<TPlan> read,
         MessageDescriptor jsonMessage,
-        Func<TRequest, Guid, CancellationToken, ValueTask<IngestOutcome>> ingest,
+        Func<TPlan, CancellationToken, ValueTask<IngestOutcome>> ingest,
         Func<IngestOutcome, TResponse> respond)
-        where TRequest : IMessage<TRequest>
         where TResponse : IMessage<TResponse>
     {
         var request = context.Request;
@@ -88,16 +90,17 @@ internal sealed class OtlpHttpReceiver(IngestPipeline pipeline, IOptions<OtlpRec
 
         var json = body.Format == OtlpBodyFormat.Json;
 
-        // JSON is transcoded to protobuf wire bytes first, so both encodings share one protobuf decoder. The bytes
-        // live as long as the body; the batch id stays the hash of the body as it came.
+        // JSON is transcoded to protobuf wire bytes first, so both encodings share one reader. The batch id is the
+        // hash of the body as it came, whichever its encoding.
         using var transcoded = json ? new ProtobufWriter(body.Length / 2) : null;
-        TRequest message;
+        TPlan plan;
         try
         {
+            var batchId = BatchIds.Of(body.Span);
             var protobuf = transcoded is null ? body.Span : OtlpJson.ToProtobuf(body.Span, jsonMessage, transcoded);
-            message = protobufParser.ParseFrom(protobuf);
+            plan = read(protobuf, batchId);
         }
-        catch (Exception exception) when (exception is OtlpFormatException or InvalidProtocolBufferException)
+        catch (OtlpFormatException exception)
         {
             pipeline.Refuse(signal, RefusalReason.Malformed);
             var what = json ? "JSON" : "protobuf";
@@ -105,7 +108,7 @@ internal sealed class OtlpHttpReceiver(IngestPipeline pipeline, IOptions<OtlpRec
             return;
         }
 
-        var outcome = await ingest(message, BatchIds.Of(body.Span), context.RequestAborted);
+        var outcome = await ingest(plan, context.RequestAborted);
         switch (outcome.Status)
         {
             case IngestStatus.Invalid:

@@ -26,7 +26,7 @@ public sealed class LogLineReaderTests
             Attributes = { new KeyValue { Key = "db.system", Value = new AnyValue { StringValue = "postgresql" } }, new KeyValue { Key = "retry", Value = new AnyValue { IntValue = 3 } } },
         };
 
-        LogLine line = LogLineReader.Read(record, Time, out bool cut);
+        LogLine line = Plans.Line(record, Time, out bool cut);
 
         Assert.False(cut);
         Assert.Equal("connection refused to 10.0.0.7:5432", line.Body);
@@ -55,12 +55,12 @@ public sealed class LogLineReaderTests
             },
         };
 
-        LogLine line = LogLineReader.Read(new LogRecord { Body = body }, Time, out bool cut);
+        LogLine line = Plans.Line(new LogRecord { Body = body }, Time, out bool cut);
 
         Assert.False(cut);
         Assert.Equal("{event: checkout, items: [1, 2.5, true], raw: AQID}", line.Body);
-        Assert.Equal("", LogLineReader.Read(new LogRecord(), Time, out _).Body);
-        Assert.False(LogLineReader.Read(new LogRecord(), Time, out _).HasTrace);
+        Assert.Equal("", Plans.Line(new LogRecord(), Time, out _).Body);
+        Assert.False(Plans.Line(new LogRecord(), Time, out _).HasTrace);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class LogLineReaderTests
             record.Attributes.Add(new KeyValue { Key = $"k{i}", Value = new AnyValue { StringValue = "v" } });
         }
 
-        LogLine line = LogLineReader.Read(record, Time, out bool cut);
+        LogLine line = Plans.Line(record, Time, out bool cut);
 
         Assert.True(cut);
         Assert.Equal(LogLimits.MaxBodyChars, line.Body.Length);
@@ -85,10 +85,10 @@ public sealed class LogLineReaderTests
             nested.ArrayValue.Values.Add(new AnyValue { StringValue = "abcdef" });
         }
 
-        Assert.Equal(LogLimits.MaxBodyChars, LogLineReader.Read(new LogRecord { Body = nested }, Time, out bool nestedCut).Body.Length);
+        Assert.Equal(LogLimits.MaxBodyChars, Plans.Line(new LogRecord { Body = nested }, Time, out bool nestedCut).Body.Length);
         Assert.True(nestedCut);
         string emoji = new string('a', LogLimits.MaxBodyChars - 1) + "\U0001F600";
-        string kept = LogLineReader.Read(new LogRecord { Body = new AnyValue { StringValue = emoji } }, Time, out _).Body;
+        string kept = Plans.Line(new LogRecord { Body = new AnyValue { StringValue = emoji } }, Time, out _).Body;
         Assert.Equal(LogLimits.MaxBodyChars - 1, kept.Length);
         Assert.False(char.IsHighSurrogate(kept[^1]));
     }

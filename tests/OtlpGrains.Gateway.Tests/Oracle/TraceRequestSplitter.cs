@@ -1,10 +1,13 @@
 using System.Buffers.Binary;
 using OpenTelemetry.Proto.Collector.Trace.V1;
 using OpenTelemetry.Proto.Trace.V1;
+using OtlpGrains.Gateway.Ingest;
 using OtlpGrains.Interfaces;
 
-namespace OtlpGrains.Gateway.Ingest;
+namespace OtlpGrains.Gateway.Tests.Oracle;
 
+// The gateway's code before the protobuf wire reader (#11), on Google.Protobuf's message tree: kept unchanged as
+// the oracle that the reader's plans are compared with.
 /// <summary>
 /// Validates a trace export request and groups its spans by service and by trace, so that the gateway calls each
 /// grain once per request however many spans it holds.

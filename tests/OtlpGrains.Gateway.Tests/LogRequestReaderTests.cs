@@ -8,7 +8,7 @@ using static OtlpGrains.Gateway.Tests.TraceRequests;
 
 namespace OtlpGrains.Gateway.Tests;
 
-public sealed class LogRequestSplitterTests
+public sealed class LogRequestReaderTests
 {
     private const ulong Time = 1_700_000_000_000_000_000UL;
 
@@ -29,7 +29,7 @@ public sealed class LogRequestSplitterTests
             },
         };
 
-        var plan = LogRequestSplitter.Split(request, BatchId, Received);
+        var plan = Plans.Logs(request, BatchId, Received);
 
         Assert.Equal(4, plan.Accepted);
         Assert.Equal(0, plan.Rejected);
@@ -50,7 +50,7 @@ public sealed class LogRequestSplitterTests
         var record = Log(time, SeverityNumber.Warn);
         record.ObservedTimeUnixNano = observed;
 
-        var plan = LogRequestSplitter.Split(Request("svc", record), BatchId, Received);
+        var plan = Plans.Logs(Request("svc", record), BatchId, Received);
 
         Assert.Equal(Hello(expected, 13), Assert.Single(Assert.Single(plan.Services).Value.Logs));
     }
@@ -61,7 +61,7 @@ public sealed class LogRequestSplitterTests
     [InlineData(1000)]
     public void SeverityOutsideTheOtlpRangeIsUnspecified(int severity)
     {
-        var plan = LogRequestSplitter.Split(Request("svc", Log(Time, (SeverityNumber)severity)), BatchId, Received);
+        var plan = Plans.Logs(Request("svc", Log(Time, (SeverityNumber)severity)), BatchId, Received);
 
         Assert.Equal(0, Assert.Single(Assert.Single(plan.Services).Value.Logs).SeverityNumber);
     }
@@ -82,7 +82,7 @@ public sealed class LogRequestSplitterTests
         bad.TraceId = traceId;
         bad.SpanId = spanId;
 
-        var plan = LogRequestSplitter.Split(Request("svc", Log(Time, SeverityNumber.Info), bad, Log(Time + 2, SeverityNumber.Debug)), BatchId, Received);
+        var plan = Plans.Logs(Request("svc", Log(Time, SeverityNumber.Info), bad, Log(Time + 2, SeverityNumber.Debug)), BatchId, Received);
 
         Assert.True(plan.Rejected == 1, what);
         Assert.Equal(2, plan.Accepted);
@@ -97,7 +97,7 @@ public sealed class LogRequestSplitterTests
         record.TraceId = TraceId(1);
         record.SpanId = SpanId(2);
 
-        var plan = LogRequestSplitter.Split(Request("svc", record), BatchId, Received);
+        var plan = Plans.Logs(Request("svc", record), BatchId, Received);
 
         Assert.Equal(1, plan.Accepted);
         Assert.Equal(0, plan.Rejected);
@@ -111,7 +111,7 @@ public sealed class LogRequestSplitterTests
         var shortTrace = Log(Time, SeverityNumber.Info);
         shortTrace.TraceId = ByteString.CopyFrom(1);
 
-        var plan = LogRequestSplitter.Split(Request("svc", zeroSpan, shortTrace), BatchId, Received);
+        var plan = Plans.Logs(Request("svc", zeroSpan, shortTrace), BatchId, Received);
 
         Assert.Equal(0, plan.Accepted);
         Assert.Equal(2, plan.Rejected);
@@ -127,7 +127,7 @@ public sealed class LogRequestSplitterTests
         var longBody = Log(Time, SeverityNumber.Info);
         longBody.Body.StringValue = new string('y', LogLimits.MaxBodyChars + 1);
 
-        var plan = LogRequestSplitter.Split(Request("svc", Log(Time, SeverityNumber.Info), longBody), BatchId, Received);
+        var plan = Plans.Logs(Request("svc", Log(Time, SeverityNumber.Info), longBody), BatchId, Received);
 
         Assert.Equal(2, plan.Accepted);
         Assert.Equal(1, plan.Cut);

@@ -7,7 +7,7 @@ using static OtlpGrains.Gateway.Tests.TraceRequests;
 
 namespace OtlpGrains.Gateway.Tests;
 
-public sealed class MetricRequestSplitterTests
+public sealed class MetricRequestReaderTests
 {
     private const ulong Time = 1_700_000_000_000_000_000UL;
 
@@ -42,7 +42,7 @@ public sealed class MetricRequestSplitterTests
                 Summary = new Summary { DataPoints = { new SummaryDataPoint { TimeUnixNano = Time + 5, Sum = 6, Count = 3 } } },
             });
 
-        var plan = MetricRequestSplitter.Split(request, BatchId);
+        var plan = Plans.Metrics(request, BatchId);
 
         Assert.Equal(6, plan.Accepted);
         Assert.Equal(0, plan.Rejected);
@@ -76,7 +76,7 @@ public sealed class MetricRequestSplitterTests
             },
         };
 
-        var plan = MetricRequestSplitter.Split(request, BatchId);
+        var plan = Plans.Metrics(request, BatchId);
 
         Assert.Equal(5, plan.Accepted);
         Assert.Equal(["a", "b"], plan.Services.Select(s => s.Key).Order(StringComparer.Ordinal));
@@ -97,7 +97,7 @@ public sealed class MetricRequestSplitterTests
             Gauge("ok", Point(3)),
             new Metric { Name = "", Histogram = new Histogram { DataPoints = { new HistogramDataPoint { Count = 1 } } } });
 
-        var plan = MetricRequestSplitter.Split(request, BatchId);
+        var plan = Plans.Metrics(request, BatchId);
 
         Assert.Equal(1, plan.Accepted);
         Assert.Equal(3, plan.Rejected);
@@ -110,7 +110,7 @@ public sealed class MetricRequestSplitterTests
     [Fact]
     public void AllNamesEmptyLeavesNoBatches()
     {
-        var plan = MetricRequestSplitter.Split(Request("svc", Gauge("", Point(1))), BatchId);
+        var plan = Plans.Metrics(Request("svc", Gauge("", Point(1))), BatchId);
 
         Assert.Equal(0, plan.Accepted);
         Assert.Equal(1, plan.Rejected);
@@ -120,7 +120,7 @@ public sealed class MetricRequestSplitterTests
     [Fact]
     public void MetricsWithoutPointsAreNeitherAcceptedNorRejected()
     {
-        var plan = MetricRequestSplitter.Split(Request("svc", new Metric { Name = "no data" }, Gauge("empty gauge")), BatchId);
+        var plan = Plans.Metrics(Request("svc", new Metric { Name = "no data" }, Gauge("empty gauge")), BatchId);
 
         Assert.Equal(0, plan.Accepted);
         Assert.Equal(0, plan.Rejected);

@@ -1,9 +1,12 @@
 using OpenTelemetry.Proto.Collector.Logs.V1;
+using OtlpGrains.Gateway.Ingest;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Detection;
 
-namespace OtlpGrains.Gateway.Ingest;
+namespace OtlpGrains.Gateway.Tests.Oracle;
 
+// The gateway's code before the protobuf wire reader (#11), on Google.Protobuf's message tree: kept unchanged as
+// the oracle that the reader's plans are compared with.
 /// <summary>
 /// Splits a logs export request into one batch of <see cref="LogLine"/>s per service, refusing records with bad ids
 /// and counting the records that were cut to <see cref="LogLimits"/>. The traces of error records are listed, so

@@ -10,7 +10,7 @@ using SpanKind = OpenTelemetry.Proto.Trace.V1.Span.Types.SpanKind;
 
 namespace OtlpGrains.Gateway.Tests;
 
-public sealed class TraceRequestSplitterTests
+public sealed class TraceRequestReaderTests
 {
     private static readonly Guid BatchId = new("0b8c7d6e-5f4a-4b3c-9d2e-1f0a9b8c7d6e");
 
@@ -25,7 +25,7 @@ public sealed class TraceRequestSplitterTests
             Resource(Service("payments"), [Span(1, 5, parent: 2, kind: SpanKind.Server, name: "POST /pay")]),
             Resource(Service("payments"), [Span(3, 6, kind: SpanKind.Server, name: "POST /pay"), Span(3, 7, parent: 6, name: "sign")]));
 
-        var plan = TraceRequestSplitter.Split(request, BatchId);
+        var plan = Plans.Traces(request, BatchId);
 
         Assert.Equal(7, plan.Accepted);
         Assert.Equal(0, plan.Rejected);
@@ -67,7 +67,7 @@ public sealed class TraceRequestSplitterTests
         span.SpanId = ByteString.CopyFrom(0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0xF8);
         span.ParentSpanId = ByteString.CopyFrom(0xF1, 0, 0, 0, 0, 0, 0, 0x02);
 
-        var plan = TraceRequestSplitter.Split(Request("svc", span), BatchId);
+        var plan = Plans.Traces(Request("svc", span), BatchId);
 
         var (key, batch) = Assert.Single(plan.Traces);
         Assert.Equal("abcdef01234567899abcdef00fedcba9", key);
@@ -79,7 +79,7 @@ public sealed class TraceRequestSplitterTests
     [Fact]
     public void RequestWithNoSpansIsAnEmptyPlan()
     {
-        var plan = TraceRequestSplitter.Split(Request(Resource(Service("idle"), [])), BatchId);
+        var plan = Plans.Traces(Request(Resource(Service("idle"), [])), BatchId);
 
         Assert.Empty(plan.Services);
         Assert.Empty(plan.Traces);
@@ -274,9 +274,9 @@ public sealed class TraceRequestSplitterTests
         var resource = new Resource { Attributes = { Present(("k8s.deployment.name", deployment), ("service.namespace", serviceNamespace), ("service.name", name)) } };
         resource.Attributes.Add(Attr("host.name", "node-1"));
 
-        Assert.Equal(expected, ServiceIdentity.Of(resource.Attributes));
+        Assert.Equal(expected, Plans.ServiceOf(resource));
 
-        var plan = TraceRequestSplitter.Split(Request(Resource(resource, [Span(1, 1)])), BatchId);
+        var plan = Plans.Traces(Request(Resource(resource, [Span(1, 1)])), BatchId);
         Assert.Equal(expected, Assert.Single(plan.Services).Key);
         Assert.Equal(expected, Assert.Single(Assert.Single(plan.Traces).Value.Spans).Service);
     }
@@ -284,10 +284,10 @@ public sealed class TraceRequestSplitterTests
     [Fact]
     public void MissingResourceAndNonStringNameAreUnknownService()
     {
-        Assert.Equal(ServiceIdentity.Unknown, ServiceIdentity.Of(null));
-        Assert.Equal(ServiceIdentity.Unknown, ServiceIdentity.Of(new Resource { Attributes = { Attr("service.name", 42L) } }.Attributes));
+        Assert.Equal(ServiceIdentity.Unknown, Plans.ServiceOf(null));
+        Assert.Equal(ServiceIdentity.Unknown, Plans.ServiceOf(new Resource { Attributes = { Attr("service.name", 42L) } }));
 
-        var plan = TraceRequestSplitter.Split(Request(Resource(null, [Span(1, 1)])), BatchId);
+        var plan = Plans.Traces(Request(Resource(null, [Span(1, 1)])), BatchId);
 
         Assert.Equal("unknown_service", Assert.Single(plan.Services).Key);
     }
@@ -309,7 +309,7 @@ public sealed class TraceRequestSplitterTests
     [MemberData(nameof(BadIds))]
     public void InvalidIdsRejectTheSpanOnly(string what, Func<Span, Span> spoil, string reason)
     {
-        var plan = TraceRequestSplitter.Split(Request("svc", Span(1, 1), spoil(Span(1, 2, parent: 1)), Span(1, 3, parent: 1)), BatchId);
+        var plan = Plans.Traces(Request("svc", Span(1, 1), spoil(Span(1, 2, parent: 1)), Span(1, 3, parent: 1)), BatchId);
 
         Assert.True(plan.Rejected == 1, what);
         Assert.Equal(2, plan.Accepted);
@@ -321,7 +321,7 @@ public sealed class TraceRequestSplitterTests
     [Fact]
     public void ReasonIsTheFirstProblemAndEveryBadSpanIsCounted()
     {
-        var plan = TraceRequestSplitter.Split(
+        var plan = Plans.Traces(
             Request(
                 Resource(Service("a"), [With(Span(1, 1), span: ByteString.Empty)]),
                 Resource(Service("b"), [With(Span(2, 2), trace: ByteString.Empty), Span(3, 3)])),
@@ -339,7 +339,7 @@ public sealed class TraceRequestSplitterTests
     [Fact]
     public void AllInvalidLeavesNoBatches()
     {
-        var plan = TraceRequestSplitter.Split(Request("svc", With(Span(1, 1), trace: ByteString.Empty), With(Span(1, 2), span: ByteString.Empty)), BatchId);
+        var plan = Plans.Traces(Request("svc", With(Span(1, 1), trace: ByteString.Empty), With(Span(1, 2), span: ByteString.Empty)), BatchId);
 
         Assert.Equal(0, plan.Accepted);
         Assert.Equal(2, plan.Rejected);
@@ -355,7 +355,7 @@ public sealed class TraceRequestSplitterTests
         backwards.StartTimeUnixNano = Start + 1_000;
         backwards.EndTimeUnixNano = Start;
 
-        var plan = TraceRequestSplitter.Split(Request("svc", normal, backwards), BatchId);
+        var plan = Plans.Traces(Request("svc", normal, backwards), BatchId);
 
         var spans = Assert.Single(plan.Services).Value.Spans;
         Assert.Equal(2_500, spans[0].DurationNanos);
@@ -383,7 +383,7 @@ public sealed class TraceRequestSplitterTests
 
     private static (ServiceSpan Service, TraceSpan Trace) SplitOne(Span span)
     {
-        var plan = TraceRequestSplitter.Split(Request("svc", span), BatchId);
+        var plan = Plans.Traces(Request("svc", span), BatchId);
         Assert.Equal(1, plan.Accepted);
         var serviceSpan = Assert.Single(Assert.Single(plan.Services).Value.Spans);
         var traceSpan = Assert.Single(Assert.Single(plan.Traces).Value.Spans);

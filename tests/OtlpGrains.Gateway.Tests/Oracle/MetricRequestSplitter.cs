@@ -1,9 +1,12 @@
 using OpenTelemetry.Proto.Collector.Metrics.V1;
 using OpenTelemetry.Proto.Metrics.V1;
+using OtlpGrains.Gateway.Ingest;
 using OtlpGrains.Interfaces;
 
-namespace OtlpGrains.Gateway.Ingest;
+namespace OtlpGrains.Gateway.Tests.Oracle;
 
+// The gateway's code before the protobuf wire reader (#11), on Google.Protobuf's message tree: kept unchanged as
+// the oracle that the reader's plans are compared with.
 /// <summary>
 /// Reduces a metrics export request to one batch of named points per service. Gauges and sums keep their value;
 /// histograms, exponential histograms and summaries keep their sum and count.

@@ -1,0 +1,160 @@
+using OtlpGrains.Interfaces;
+
+namespace OtlpGrains.Gateway.Ingest;
+
+/// <summary>
+/// Groups the accepted spans of one trace request by service and by trace, and counts what was rejected. One per
+/// thread, reused across requests: its dictionaries and buffers are cleared rather than allocated again.
+/// </summary>
+internal sealed class TraceGrouping
+{
+    /// <summary>Buffers that grew past this many spans are dropped after the request, not kept for the next.</summary>
+    public const int MaxKeptSpans = 16_384;
+
+    [ThreadStatic]
+    private static TraceGrouping? _cached;
+
+    private readonly Dictionary<string, int> _serviceIndex = new(StringComparer.Ordinal);
+    private readonly List<(string Name, ServiceSpanBuilder Spans)> _services = [];
+    private readonly List<ServiceSpanBuilder> _spareBuilders = [];
+    private readonly Dictionary<TraceKey, int> _traceIndex = [];
+    private readonly List<TraceKey> _traces = [];
+    private int[] _traceSizes = new int[64];
+    private TraceSpan[] _spans = new TraceSpan[256];
+    private int[] _spanTraces = new int[256];
+    private int _spanCount;
+
+    public int Rejected { get; private set; }
+
+    public string? RejectReason { get; private set; }
+
+    /// <summary>This thread's grouping, or a new one when it is in use (a reader that re-enters).</summary>
+    public static TraceGrouping Rent()
+    {
+        var grouping = _cached ?? new TraceGrouping();
+        _cached = null;
+        return grouping;
+    }
+
+    public static void Return(TraceGrouping grouping)
+    {
+        if (grouping.Clear())
+        {
+            _cached = grouping;
+        }
+    }
+
+    public void Reject(string reason)
+    {
+        Rejected++;
+        RejectReason ??= reason;
+    }
+
+    /// <summary>The index of a service's spans, created with its first accepted span.</summary>
+    public int Service(string name)
+    {
+        if (_serviceIndex.TryGetValue(name, out var index))
+        {
+            return index;
+        }
+
+        index = _services.Count;
+        ServiceSpanBuilder builder;
+        if (_spareBuilders.Count > 0)
+        {
+            builder = _spareBuilders[^1];
+            _spareBuilders.RemoveAt(_spareBuilders.Count - 1);
+        }
+        else
+        {
+            builder = new ServiceSpanBuilder();
+        }
+
+        _services.Add((name, builder));
+        _serviceIndex.Add(name, index);
+        return index;
+    }
+
+    public ServiceSpanBuilder SpansOf(int service) => _services[service].Spans;
+
+    public void AddToTrace(TraceKey trace, TraceSpan span)
+    {
+        if (!_traceIndex.TryGetValue(trace, out var index))
+        {
+            index = _traces.Count;
+            _traceIndex.Add(trace, index);
+            _traces.Add(trace);
+            if (index == _traceSizes.Length)
+            {
+                Array.Resize(ref _traceSizes, index * 2);
+            }
+
+            _traceSizes[index] = 0;
+        }
+
+        if (_spanCount == _spans.Length)
+        {
+            Array.Resize(ref _spans, _spanCount * 2);
+            Array.Resize(ref _spanTraces, _spanCount * 2);
+        }
+
+        _spans[_spanCount] = span;
+        _spanTraces[_spanCount] = index;
+        _spanCount++;
+        _traceSizes[index]++;
+    }
+
+    public TraceIngestPlan Build(Guid batchId)
+    {
+        var services = new KeyValuePair<string, ServiceSpanBatch>[_services.Count];
+        for (int i = 0; i < services.Length; i++)
+        {
+            services[i] = new(_services[i].Name, _services[i].Spans.Build(batchId));
+        }
+
+        // Each trace's spans in the order they arrived: size the arrays first, then fill them in one pass.
+        var traceSpans = new TraceSpan[_traces.Count][];
+        for (int t = 0; t < traceSpans.Length; t++)
+        {
+            traceSpans[t] = new TraceSpan[_traceSizes[t]];
+            _traceSizes[t] = 0;
+        }
+
+        for (int i = 0; i < _spanCount; i++)
+        {
+            int t = _spanTraces[i];
+            traceSpans[t][_traceSizes[t]++] = _spans[i];
+        }
+
+        var traces = new KeyValuePair<string, TraceSpanBatch>[traceSpans.Length];
+        for (int t = 0; t < traces.Length; t++)
+        {
+            var hex = _traces[t].ToHex();
+            traces[t] = new(hex, new TraceSpanBatch(batchId, traceSpans[t], hex));
+        }
+
+        return new TraceIngestPlan(services, traces, _spanCount, Rejected, RejectReason);
+    }
+
+    private bool Clear()
+    {
+        bool keep = _spans.Length <= MaxKeptSpans && _traceSizes.Length <= MaxKeptSpans;
+        foreach (var (_, builder) in _services)
+        {
+            if (builder.Clear() && keep)
+            {
+                _spareBuilders.Add(builder);
+            }
+        }
+
+        _services.Clear();
+        _serviceIndex.Clear();
+        _traceIndex.Clear();
+        _traces.Clear();
+        Array.Clear(_spans, 0, _spanCount);
+        _spanCount = 0;
+        Rejected = 0;
+        RejectReason = null;
+        return keep && _spareBuilders.Count <= 1024;
+    }
+}

@@ -1,0 +1,233 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using OtlpGrains.Gateway.Otlp;
+using OtlpGrains.Interfaces;
+
+namespace OtlpGrains.Gateway.Ingest;
+
+/// <summary>
+/// Reads an OTLP <c>ExportTraceServiceRequest</c> straight from its protobuf bytes into the batches the grains
+/// take: validates each span, and groups the spans by service and by trace, so that the gateway calls each grain
+/// once per request however many spans it holds. No message tree is built; names come from a per-thread pool.
+/// </summary>
+/// <remarks>
+/// Fields the gateway does not use (scopes, events, links, trace state, most attributes) are not decoded, but they
+/// are checked as a parser would check them (<see cref="OtlpSchema"/>): the reader refuses what Google.Protobuf
+/// refused. Nesting depths count from the request (0), as the parser's recursion limit does.
+/// </remarks>
+internal static class TraceRequestReader
+{
+    private const uint ResourceSpansField = (1 << 3) | ProtoReader.Len;
+    private const uint ResourceField = (1 << 3) | ProtoReader.Len;
+    private const uint ScopeSpansField = (2 << 3) | ProtoReader.Len;
+    private const uint SpansField = (2 << 3) | ProtoReader.Len;
+
+    private const uint TraceIdField = (1 << 3) | ProtoReader.Len;
+    private const uint SpanIdField = (2 << 3) | ProtoReader.Len;
+    private const uint ParentSpanIdField = (4 << 3) | ProtoReader.Len;
+    private const uint NameField = (5 << 3) | ProtoReader.Len;
+    private const uint KindField = (6 << 3) | ProtoReader.Varint;
+    private const uint StartField = (7 << 3) | ProtoReader.Fixed64;
+    private const uint EndField = (8 << 3) | ProtoReader.Fixed64;
+    private const uint AttributesField = (9 << 3) | ProtoReader.Len;
+    private const uint StatusField = (15 << 3) | ProtoReader.Len;
+    private const uint StatusCodeField = (3 << 3) | ProtoReader.Varint;
+
+    // Request, ResourceSpans, ScopeSpans, Span.
+    private const int SpanDepth = 3;
+
+    /// <summary>Reads a request; its batch id is the hash of these bytes.</summary>
+    /// <exception cref="OtlpFormatException">The bytes are not a valid protobuf encoding.</exception>
+    public static TraceIngestPlan Read(ReadOnlySpan<byte> protobuf) => Read(protobuf, BatchIds.Of(protobuf));
+
+    /// <inheritdoc cref="Read(ReadOnlySpan{byte})"/>
+    public static TraceIngestPlan Read(ReadOnlySequence<byte> protobuf) =>
+        ProtobufBody.Read(protobuf, static body => Read(body, BatchIds.Of(body)));
+
+    /// <summary>Reads a request that arrived in another encoding, named by <paramref name="batchId"/>.</summary>
+    /// <exception cref="OtlpFormatException">The bytes are not a valid protobuf encoding.</exception>
+    public static TraceIngestPlan Read(ReadOnlySpan<byte> protobuf, Guid batchId)
+    {
+        var grouping = TraceGrouping.Rent();
+        try
+        {
+            var pool = Utf8StringPool.Current;
+            var request = new ProtoReader(protobuf);
+            while (request.Next(out uint tag))
+            {
+                if (tag == ResourceSpansField)
+                {
+                    ReadResourceSpans(request.ReadBytes(), grouping, pool);
+                }
+                else
+                {
+                    OtlpSchema.Skip(ref request, tag, OtlpMessage.TraceRequest, 0);
+                }
+            }
+
+            return grouping.Build(batchId);
+        }
+        finally
+        {
+            TraceGrouping.Return(grouping);
+        }
+    }
+
+    private static void ReadResourceSpans(ReadOnlySpan<byte> encoded, TraceGrouping grouping, Utf8StringPool pool)
+    {
+        // The resource may follow its spans on the wire, so name the service first and read the spans after.
+        var identity = default(ServiceIdentity);
+        var scopes = 0;
+        var reader = new ProtoReader(encoded);
+        while (reader.Next(out uint tag))
+        {
+            if (tag == ResourceField)
+            {
+                identity.Add(reader.ReadBytes(), 2);
+            }
+            else if (tag == ScopeSpansField)
+            {
+                // Read (and so checked) in the second pass.
+                scopes++;
+                reader.Skip(tag);
+            }
+            else
+            {
+                OtlpSchema.Skip(ref reader, tag, OtlpMessage.ResourceSpans, 1);
+            }
+        }
+
+        if (scopes == 0)
+        {
+            return;
+        }
+
+        var service = new ResourceService(identity.Name(pool));
+        reader = new ProtoReader(encoded);
+        while (reader.Next(out uint tag))
+        {
+            if (tag != ScopeSpansField)
+            {
+                reader.Skip(tag);
+                continue;
+            }
+
+            var scope = new ProtoReader(reader.ReadBytes());
+            while (scope.Next(out uint scopeTag))
+            {
+                if (scopeTag == SpansField)
+                {
+                    ReadSpan(scope.ReadBytes(), ref service, grouping, pool);
+                }
+                else
+                {
+                    OtlpSchema.Skip(ref scope, scopeTag, OtlpMessage.ScopeSpans, 2);
+                }
+            }
+        }
+    }
+
+    private static void ReadSpan(ReadOnlySpan<byte> encoded, ref ResourceService service, TraceGrouping grouping, Utf8StringPool pool)
+    {
+        ReadOnlySpan<byte> traceId = default, spanId = default, parentSpanId = default, name = default;
+        int kind = 0, status = 0;
+        ulong start = 0, end = 0;
+        var classifier = default(SpanClassifier);
+        var reader = new ProtoReader(encoded);
+        while (reader.Next(out uint tag))
+        {
+            switch (tag)
+            {
+                case TraceIdField:
+                    traceId = reader.ReadBytes();
+                    break;
+                case SpanIdField:
+                    spanId = reader.ReadBytes();
+                    break;
+                case ParentSpanIdField:
+                    parentSpanId = reader.ReadBytes();
+                    break;
+                case NameField:
+                    name = reader.ReadBytes();
+                    OtlpSchema.CheckUtf8(name);
+                    break;
+                case KindField:
+                    kind = reader.ReadInt32();
+                    break;
+                case StartField:
+                    start = reader.ReadFixed64();
+                    break;
+                case EndField:
+                    end = reader.ReadFixed64();
+                    break;
+                case AttributesField:
+                    classifier.Add(reader.ReadBytes(), SpanDepth + 1);
+                    break;
+                case StatusField:
+                    status = StatusCodeOf(reader.ReadBytes(), status);
+                    break;
+                default:
+                    OtlpSchema.Skip(ref reader, tag, OtlpMessage.Span, SpanDepth);
+                    break;
+            }
+        }
+
+        var problem = SpanValidator.Check(traceId, spanId, parentSpanId);
+        if (problem is not null)
+        {
+            grouping.Reject(problem);
+            return;
+        }
+
+        if (service.Index < 0)
+        {
+            service.Index = grouping.Service(service.Name);
+        }
+
+        var isError = classifier.IsError(kind, status);
+        var hasParent = SpanValidator.HasParent(parentSpanId);
+        var role = SpanClassifier.RoleOf(!hasParent, kind, isError);
+        var kindCode = SpanClassifier.KindOf(kind);
+        var id = BinaryPrimitives.ReadUInt64BigEndian(spanId);
+        var operation = pool.Get(name);
+        var peer = classifier.Peer(kind);
+        grouping.SpansOf(service.Index).Add(operation, id, (long)end, Math.Max(0, (long)end - (long)start), kindCode, role);
+        grouping.AddToTrace(TraceKey.From(traceId), new TraceSpan(
+            id,
+            hasParent ? BinaryPrimitives.ReadUInt64BigEndian(parentSpanId) : 0,
+            service.Name,
+            operation,
+            kindCode,
+            (long)start,
+            (long)end,
+            (byte)status,
+            isError,
+            peer.IsEmpty ? null : pool.Get(peer)));
+    }
+
+    // Every occurrence of the status merges into one, as a parser merges them: the last code sent wins.
+    private static int StatusCodeOf(ReadOnlySpan<byte> encoded, int code)
+    {
+        var reader = new ProtoReader(encoded);
+        while (reader.Next(out uint tag))
+        {
+            if (tag == StatusCodeField)
+            {
+                code = reader.ReadInt32();
+            }
+            else
+            {
+                OtlpSchema.Skip(ref reader, tag, OtlpMessage.Status, SpanDepth + 1);
+            }
+        }
+
+        return code;
+    }
+
+    /// <summary>A resource's service, and its index in the grouping once it has an accepted span.</summary>
+    private struct ResourceService(string name)
+    {
+        public readonly string Name = name;
+        public int Index = -1;
+    }
+}
