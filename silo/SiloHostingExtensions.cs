@@ -98,8 +98,7 @@ public static class SiloHostingExtensions
             o.TableRefreshTimeout = TimeSpan.FromSeconds(5);
         });
 
-        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
-        silo.Services.AddSingleton<IServiceBatchLog, PostgresServiceBatchLog>();
+        silo.Services.AddPostgresBatchLog(connectionString);
     }
 
     /// <summary>Maps the Orleans dashboard at <c>/dashboard</c> on the API port and logs where the silo stands.</summary>
