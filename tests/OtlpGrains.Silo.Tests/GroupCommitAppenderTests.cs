@@ -17,15 +17,13 @@ namespace OtlpGrains.Silo.Tests;
 /// </summary>
 public sealed class GroupCommitAppenderTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
-    private static readonly TimeSpan ConditionLimit = TimeSpan.FromSeconds(60);
-
     [Fact]
     public async Task ConcurrentAppendsOfManyServicesShareOneFlush()
     {
         await using var log = await LogAsync(new BatchLogOptions { Writers = 1, MaxAppendsPerFlush = 256 });
         Task<bool> blocker;
         var appends = new List<Task<bool>>();
-        await using (var tableLock = await TableLock.TakeAsync(log.Database))
+        await using (var tableLock = await LogTableLock.TakeAsync(log.Database))
         {
             blocker = log.Appender.AppendAsync("blocker", 1, Batch(1), CancellationToken.None);
             await tableLock.WaitUntilAnInsertWaitsAsync();
@@ -37,7 +35,7 @@ public sealed class GroupCommitAppenderTests(PostgresFixture postgres) : IClassF
                 }
             }
 
-            await WaitUntilAsync(() => log.Appender.Queued == 200, "200 appends queued behind the blocked flush");
+            await LogTableLock.WaitUntilAsync(() => log.Appender.Queued == 200, "200 appends queued behind the blocked flush");
         }
 
         Assert.True(await blocker);
@@ -57,7 +55,7 @@ public sealed class GroupCommitAppenderTests(PostgresFixture postgres) : IClassF
         Assert.True(await log.Appender.AppendAsync("checkout", 1, first, CancellationToken.None));
 
         Task<bool> retriedFirst, newSecond, retriedSecond, firstElsewhere;
-        await using (var tableLock = await TableLock.TakeAsync(log.Database))
+        await using (var tableLock = await LogTableLock.TakeAsync(log.Database))
         {
             var blocker = log.Appender.AppendAsync("blocker", 1, Batch(1), CancellationToken.None);
             await tableLock.WaitUntilAnInsertWaitsAsync();
@@ -65,7 +63,7 @@ public sealed class GroupCommitAppenderTests(PostgresFixture postgres) : IClassF
             newSecond = log.Appender.AppendAsync("checkout", 3, second, CancellationToken.None);
             retriedSecond = log.Appender.AppendAsync("checkout", 4, second, CancellationToken.None); // logged earlier in this flush
             firstElsewhere = log.Appender.AppendAsync("cart", 1, first, CancellationToken.None);    // batch ids are per service
-            await WaitUntilAsync(() => log.Appender.Queued == 4, "4 appends queued behind the blocked flush");
+            await LogTableLock.WaitUntilAsync(() => log.Appender.Queued == 4, "4 appends queued behind the blocked flush");
         }
 
         Assert.False(await retriedFirst);
@@ -92,13 +90,13 @@ public sealed class GroupCommitAppenderTests(PostgresFixture postgres) : IClassF
             """);
         var good = Enumerable.Range(0, 20).Select(i => (Service: $"svc-{i:00}", Batch: Batch(2))).ToArray();
         var group = new List<Task<bool>>();
-        await using (var tableLock = await TableLock.TakeAsync(log.Database))
+        await using (var tableLock = await LogTableLock.TakeAsync(log.Database))
         {
             var blocker = log.Appender.AppendAsync("blocker", 1, Batch(1), CancellationToken.None);
             await tableLock.WaitUntilAnInsertWaitsAsync();
             group.AddRange(good.Select(g => log.Appender.AppendAsync(g.Service, 1, g.Batch, CancellationToken.None)));
             group.Add(log.Appender.AppendAsync("poison", 1, Batch(1), CancellationToken.None));
-            await WaitUntilAsync(() => log.Appender.Queued == 21, "21 appends queued behind the blocked flush");
+            await LogTableLock.WaitUntilAsync(() => log.Appender.Queued == 21, "21 appends queued behind the blocked flush");
         }
 
         foreach (var append in group)
@@ -120,7 +118,7 @@ public sealed class GroupCommitAppenderTests(PostgresFixture postgres) : IClassF
         await using var log = await LogAsync(new BatchLogOptions { Writers = 1 });
         var lost = Batch(2);
         Task<bool> append;
-        await using (var tableLock = await TableLock.TakeAsync(log.Database))
+        await using (var tableLock = await LogTableLock.TakeAsync(log.Database))
         {
             append = log.Appender.AppendAsync("checkout", 1, lost, CancellationToken.None);
             await tableLock.WaitUntilAnInsertWaitsAsync();
@@ -140,12 +138,12 @@ public sealed class GroupCommitAppenderTests(PostgresFixture postgres) : IClassF
         using var giveUp = new CancellationTokenSource();
         Task<bool> blocker, waiting, cancelled;
         Task<bool>[] queued;
-        await using (var tableLock = await TableLock.TakeAsync(log.Database))
+        await using (var tableLock = await LogTableLock.TakeAsync(log.Database))
         {
             blocker = log.Appender.AppendAsync("svc", 1, Batch(1), CancellationToken.None);
             await tableLock.WaitUntilAnInsertWaitsAsync();
             queued = [log.Appender.AppendAsync("svc", 2, Batch(1), CancellationToken.None), log.Appender.AppendAsync("svc", 3, Batch(1), CancellationToken.None)];
-            await WaitUntilAsync(() => log.Appender.Queued == 2, "the queue full");
+            await LogTableLock.WaitUntilAsync(() => log.Appender.Queued == 2, "the queue full");
 
             cancelled = log.Appender.AppendAsync("svc", 4, abandoned, giveUp.Token);
             waiting = log.Appender.AppendAsync("svc", 5, Batch(1), CancellationToken.None);
@@ -175,22 +173,6 @@ public sealed class GroupCommitAppenderTests(PostgresFixture postgres) : IClassF
         return new LogUnderTest(database, services, dataSource, appender, new PostgresServiceBatchLog(dataSource, serializer, appender));
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        using var limit = new CancellationTokenSource(ConditionLimit);
-        while (!condition())
-        {
-            try
-            {
-                await Task.Delay(10, limit.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Assert.Fail($"never reached: {what}");
-            }
-        }
-    }
-
     internal static LoggedBatch Batch(int spans)
     {
         var id = Guid.NewGuid();
@@ -218,55 +200,6 @@ public sealed class GroupCommitAppenderTests(PostgresFixture postgres) : IClassF
             await Appender.DisposeAsync();
             await DataSource.DisposeAsync();
             await Services.DisposeAsync();
-        }
-    }
-
-    /// <summary>An exclusive lock on the log table, held in an open transaction until disposed (rolled back).</summary>
-    private sealed class TableLock : IAsyncDisposable
-    {
-        private readonly NpgsqlConnection _connection;
-        private readonly NpgsqlTransaction _transaction;
-
-        private TableLock(NpgsqlConnection connection, NpgsqlTransaction transaction)
-        {
-            _connection = connection;
-            _transaction = transaction;
-        }
-
-        public static async Task<TableLock> TakeAsync(string database)
-        {
-            var connection = new NpgsqlConnection(database);
-            await connection.OpenAsync();
-            var transaction = await connection.BeginTransactionAsync();
-            await using var command = new NpgsqlCommand("LOCK TABLE otlpgrains_service_batches IN EXCLUSIVE MODE", connection, transaction);
-            await command.ExecuteNonQueryAsync();
-            return new TableLock(connection, transaction);
-        }
-
-        /// <summary>Waits until another session's insert waits for this lock: the writer's flush is in the database.</summary>
-        public async Task WaitUntilAnInsertWaitsAsync()
-        {
-            await using var command = new NpgsqlCommand(
-                "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'otlpgrains_service_batches'::regclass", _connection, _transaction);
-            using var limit = new CancellationTokenSource(ConditionLimit);
-            while (Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) == 0)
-            {
-                try
-                {
-                    await Task.Delay(10, limit.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    Assert.Fail("no insert ever waited for the table lock");
-                }
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _transaction.RollbackAsync();
-            await _transaction.DisposeAsync();
-            await _connection.DisposeAsync();
         }
     }
 }
