@@ -190,15 +190,15 @@ internal sealed partial class ServiceGrain(
             throw new InvalidOperationException($"service {Name} is restarting after a failed append to its log; retry the request");
         }
 
-        if (!_recent.TryAdd(batch.BatchId))
+        if (_recent.Contains(batch.BatchId))
         {
-            // A retry of a batch this service already took; if that batch is still in flight, answer as it is
-            // answered, never before its commit.
-            if (_inFlight.TryGetValue(batch.BatchId, out var first))
-            {
-                await first;
-            }
+            return; // a retry of a request this service already counted
+        }
 
+        if (_inFlight.TryGetValue(batch.BatchId, out var first))
+        {
+            // A retry of a batch still in flight is answered as that batch is, never before its commit.
+            await first;
             return;
         }
 
@@ -228,6 +228,8 @@ internal sealed partial class ServiceGrain(
         }
     }
 
+    // A batch id joins _recent only here, once its batch is counted (or known to be in the log), never while its
+    // append is in flight: a checkpoint written meanwhile must not claim a batch its state does not hold.
     private async Task CountInOrderAsync(Task before, LoggedBatch batch, long sequence, Task<bool> appended)
     {
         // Whatever happened to the batch before, this one's turn comes after it.
@@ -242,21 +244,21 @@ internal sealed partial class ServiceGrain(
             // Whether the batch reached the log is unknown: start over from the checkpoint and the log, which
             // settle it, and let the sender retry (its retry is recognised if the batch did get in).
             _appendFailed = true;
-            _recent.Forget(batch.BatchId);
             DeactivateOnIdle();
             throw;
         }
 
+        if (_appendFailed)
+        {
+            // Committed (or logged before), but after a batch whose fate is unknown: counting it now could put it
+            // before that one. The checkpoint stays before the failed batch; the next activation replays the log.
+            return;
+        }
+
+        _recent.TryAdd(batch.BatchId);
         if (!inserted)
         {
             return; // logged before, by an earlier activation
-        }
-
-        if (_appendFailed)
-        {
-            // Committed, but after a batch whose fate is unknown: counting it now could put it before that one. The
-            // checkpoint stays before the failed batch, so the next activation replays this one from the log.
-            return;
         }
 
         if (log.IsDurable)
