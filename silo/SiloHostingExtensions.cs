@@ -6,7 +6,6 @@ using Orleans.Dashboard;
 using Orleans.Storage;
 using OtlpGrains.Gateway.Hosting;
 using OtlpGrains.Grains;
-using OtlpGrains.Grains.Services;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Silo.Storage;
 
