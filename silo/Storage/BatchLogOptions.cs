@@ -18,7 +18,8 @@ public sealed class BatchLogOptions
     public int MaxAppendsPerFlush { get; set; } = 256;
 
     /// <summary>
-    /// Most payload bytes committed by one flush; a single batch larger than this goes alone. Default: 4194304 (4 MiB).
+    /// A flush stops taking appends once its payloads reach this many bytes, so it exceeds it by at most one batch (a
+    /// batch larger than this goes alone). Default: 4194304 (4 MiB).
     /// </summary>
     public int MaxBytesPerFlush { get; set; } = 4 * 1024 * 1024;
 
