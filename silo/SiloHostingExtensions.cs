@@ -5,7 +5,6 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Storage;
 using OtlpGrains.Gateway.Configuration;
-using OtlpGrains.Grains.Services;
 using OtlpGrains.Grains;
 using OtlpGrains.Hosting;
 using OtlpGrains.Interfaces;
@@ -99,8 +98,7 @@ public static class SiloHostingExtensions
             o.TableRefreshTimeout = TimeSpan.FromSeconds(5);
         });
 
-        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
-        silo.Services.AddSingleton<IServiceBatchLog, PostgresServiceBatchLog>();
+        silo.Services.AddPostgresBatchLog(connectionString);
     }
 
     /// <summary>Maps the Orleans dashboard at <c>/dashboard</c> on the API port and logs where the silo stands.</summary>

@@ -15,6 +15,9 @@ public sealed class RecentBatchIds
     [Id(1)]
     private readonly Queue<Guid> _order = new();
 
+    /// <summary>True when the id was taken (and is still remembered).</summary>
+    public bool Contains(Guid id) => _ids.Contains(id);
+
     /// <summary>True when the id is new (and now remembered); false when it was taken before.</summary>
     public bool TryAdd(Guid id)
     {

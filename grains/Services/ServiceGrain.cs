@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Serialization.Invocation;
 using Orleans.Streams;
 using OtlpGrains.Grains.Anomalies;
 using OtlpGrains.Interfaces;
@@ -21,6 +23,7 @@ namespace OtlpGrains.Grains.Services;
 /// </summary>
 // Always active: in memory mode the state lives only here; in durable mode reactivating costs a replay.
 [CollectionAgeLimit(AlwaysActive = true)]
+[MayInterleave(nameof(IsIngest))]
 internal sealed partial class ServiceGrain(
     [PersistentState(ServiceCheckpoint.StateName, StorageNames.Services)] IPersistentState<ServiceCheckpoint> checkpoint,
     IServiceBatchLog log,
@@ -44,7 +47,21 @@ internal sealed partial class ServiceGrain(
     private long _applied;
     private long _checkpointed;
 
+    // The ingest path (see TakeAsync): the last log number handed to an append, the batches and checkpoints in
+    // order, the batches whose appends are in flight, and whether one failed (the activation is then on its way out).
+    private long _reserved;
+    private Task _inOrder = Task.CompletedTask;
+    private readonly Dictionary<Guid, Task> _inFlight = [];
+    private bool _appendFailed;
+
     private string Name => this.GetPrimaryKeyString();
+
+    /// <summary>
+    /// Ingest calls interleave, so that while one batch's append waits for its group commit the next batches of this
+    /// service join the following groups; <see cref="TakeAsync"/> keeps counting in log order.
+    /// </summary>
+    public static bool IsIngest(IInvokable request) =>
+        request.GetMethodName() is nameof(IngestSpansAsync) or nameof(IngestMetricsAsync) or nameof(IngestLogsAsync);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -70,8 +87,9 @@ internal sealed partial class ServiceGrain(
         if (log.IsDurable)
         {
             await ReplayAsync(cancellationToken);
+            _reserved = _applied;
             var every = TimeSpan.FromSeconds(options.Value.CheckpointSeconds);
-            this.RegisterGrainTimer(CheckpointAsync, every, every);
+            this.RegisterGrainTimer(CheckpointInOrderAsync, every, every);
             await this.RegisterOrUpdateReminder(HousekeepingReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), cancellationToken);
         }
 
@@ -85,7 +103,7 @@ internal sealed partial class ServiceGrain(
         {
             try
             {
-                await CheckpointAsync(cancellationToken);
+                await CheckpointInOrderAsync(cancellationToken);
             }
             catch (Exception exception)
             {
@@ -150,7 +168,7 @@ internal sealed partial class ServiceGrain(
             return;
         }
 
-        await CheckpointAsync(CancellationToken.None);
+        await CheckpointInOrderAsync(CancellationToken.None);
         var retention = TimeSpan.FromSeconds(options.Value.AppliedBatchRetentionSeconds);
         var pruned = await log.PruneAsync(Name, _checkpointed, retention, CancellationToken.None);
         if (pruned > 0)
@@ -159,35 +177,93 @@ internal sealed partial class ServiceGrain(
         }
     }
 
+    /// <summary>
+    /// Takes a batch: skips it when this service took it before, appends it to the log under the next number (durable
+    /// mode), and counts it once the append is committed. Appends of several calls are in flight at once (ingest calls
+    /// interleave), but each batch is counted only after the one numbered before it, so live counting follows log
+    /// order as a replay does.
+    /// </summary>
     private async ValueTask TakeAsync(LoggedBatch batch)
     {
-        if (!_recent.TryAdd(batch.BatchId))
+        if (_appendFailed)
+        {
+            throw new InvalidOperationException($"service {Name} is restarting after a failed append to its log; retry the request");
+        }
+
+        if (_recent.Contains(batch.BatchId))
         {
             return; // a retry of a request this service already counted
         }
 
+        if (_inFlight.TryGetValue(batch.BatchId, out var first))
+        {
+            // A retry of a batch still in flight is answered as that batch is, never before its commit.
+            await first;
+            return;
+        }
+
+        // The number is taken now, in arrival order; a failed or duplicate append leaves it unused (a gap in the log,
+        // which a replay skips), and no number is handed out twice by one activation.
+        long sequence = log.IsDurable ? ++_reserved : 0;
+        Task<bool> appended;
+        try
+        {
+            appended = log.AppendAsync(Name, sequence, batch, CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            appended = Task.FromException<bool>(exception); // failed before it started: handled as any failed append
+        }
+
+        Task taken = CountInOrderAsync(_inOrder, batch, sequence, appended);
+        _inOrder = taken;
+        _inFlight[batch.BatchId] = taken;
+        try
+        {
+            await taken;
+        }
+        finally
+        {
+            _inFlight.Remove(batch.BatchId);
+        }
+    }
+
+    // A batch id joins _recent only here, once its batch is counted (or known to be in the log), never while its
+    // append is in flight: a checkpoint written meanwhile must not claim a batch its state does not hold.
+    private async Task CountInOrderAsync(Task before, LoggedBatch batch, long sequence, Task<bool> appended)
+    {
+        // Whatever happened to the batch before, this one's turn comes after it.
+        await before.ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.SuppressThrowing);
+        bool inserted;
+        try
+        {
+            inserted = await appended;
+        }
+        catch
+        {
+            // Whether the batch reached the log is unknown: start over from the checkpoint and the log, which
+            // settle it, and let the sender retry (its retry is recognised if the batch did get in).
+            _appendFailed = true;
+            DeactivateOnIdle();
+            throw;
+        }
+
+        if (_appendFailed)
+        {
+            // Committed (or logged before), but after a batch whose fate is unknown: counting it now could put it
+            // before that one. The checkpoint stays before the failed batch; the next activation replays the log.
+            return;
+        }
+
+        _recent.TryAdd(batch.BatchId);
+        if (!inserted)
+        {
+            return; // logged before, by an earlier activation
+        }
+
         if (log.IsDurable)
         {
-            bool appended;
-            try
-            {
-                appended = await log.AppendAsync(Name, _applied + 1, batch, CancellationToken.None);
-            }
-            catch
-            {
-                // Whether the batch reached the log is unknown: start over from the checkpoint and the log, which
-                // settle it, and let the sender retry (its retry is recognised if the batch did get in).
-                _recent.Forget(batch.BatchId);
-                DeactivateOnIdle();
-                throw;
-            }
-
-            if (!appended)
-            {
-                return; // logged before, by an earlier activation
-            }
-
-            _applied++;
+            _applied = sequence;
         }
 
         Apply(batch);
@@ -305,6 +381,23 @@ internal sealed partial class ServiceGrain(
             // The events are kept in the grain for the API; the stream only misses them, as its subscribers would
             // on a silo loss. Failing the batch would make the sender retry a batch that is then skipped.
             LogPublishFailed(logger, Name, result.Events.Count, exception.Message);
+        }
+    }
+
+    /// <summary>
+    /// A checkpoint in line with the batches: after those taken before it are counted, before later ones are, so that
+    /// the state it writes holds exactly the batches up to <see cref="_applied"/> however the write awaits.
+    /// </summary>
+    private Task CheckpointInOrderAsync(CancellationToken cancellationToken)
+    {
+        Task checkpointed = AfterAsync(_inOrder, cancellationToken);
+        _inOrder = checkpointed;
+        return checkpointed;
+
+        async Task AfterAsync(Task before, CancellationToken cancellationToken)
+        {
+            await before.ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.SuppressThrowing);
+            await CheckpointAsync(cancellationToken);
         }
     }
 

@@ -6,25 +6,17 @@ using OtlpGrains.Grains.Services;
 namespace OtlpGrains.Silo.Storage;
 
 /// <summary>
-/// The per-service batch log in PostgreSQL (<c>otlpgrains_service_batches</c>, script 0005). Each append is its own
-/// committed insert, so when it returns the batch survives a crash; the payload is the Orleans binary encoding of
-/// the batch.
+/// The per-service batch log in PostgreSQL (<c>otlpgrains_service_batches</c>, script 0005). Appends go through the
+/// silo's <see cref="GroupCommitAppender"/>: concurrent appends of all the silo's services share one committed
+/// insert, and each returns only after that commit, so when it returns the batch survives a crash. The payload is
+/// the Orleans binary encoding of the batch, made by the appender's writer rather than in the grain turn.
 /// </summary>
-internal sealed class PostgresServiceBatchLog(NpgsqlDataSource dataSource, Serializer serializer) : IServiceBatchLog
+internal sealed class PostgresServiceBatchLog(NpgsqlDataSource dataSource, Serializer serializer, GroupCommitAppender appender) : IServiceBatchLog
 {
     public bool IsDurable => true;
 
-    public async Task<bool> AppendAsync(string service, long sequence, LoggedBatch batch, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(
-            "INSERT INTO otlpgrains_service_batches (service, sequence, batch_id, payload) VALUES ($1, $2, $3, $4) " +
-            "ON CONFLICT (service, batch_id) DO NOTHING");
-        command.Parameters.Add(new NpgsqlParameter { Value = service, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = sequence, NpgsqlDbType = NpgsqlDbType.Bigint });
-        command.Parameters.Add(new NpgsqlParameter { Value = batch.BatchId, NpgsqlDbType = NpgsqlDbType.Uuid });
-        command.Parameters.Add(new NpgsqlParameter { Value = serializer.SerializeToArray(batch), NpgsqlDbType = NpgsqlDbType.Bytea });
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+    public Task<bool> AppendAsync(string service, long sequence, LoggedBatch batch, CancellationToken cancellationToken) =>
+        appender.AppendAsync(service, sequence, batch, cancellationToken);
 
     public async Task<IReadOnlyList<(long Sequence, LoggedBatch Batch)>> ReadAfterAsync(string service, long afterSequence, int max, CancellationToken cancellationToken)
     {

@@ -1,6 +1,8 @@
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Serialization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using OtlpGrains.Grains.Services;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Silo.Storage;
@@ -19,7 +21,9 @@ public sealed class PostgresServiceBatchLogTests(PostgresFixture postgres) : ICl
         await PostgresSchema.ApplyAsync(database, CancellationToken.None);
         await using var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
         await using var dataSource = NpgsqlDataSource.Create(database);
-        var log = new PostgresServiceBatchLog(dataSource, services.GetRequiredService<Serializer>());
+        var serializer = services.GetRequiredService<Serializer>();
+        await using var appender = new GroupCommitAppender(dataSource, serializer, Options.Create(new BatchLogOptions()), NullLogger<GroupCommitAppender>.Instance);
+        var log = new PostgresServiceBatchLog(dataSource, serializer, appender);
 
         var first = Batch(3);
         var second = Batch(5);

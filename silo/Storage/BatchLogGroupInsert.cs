@@ -1,0 +1,185 @@
+using System.Buffers;
+using Npgsql;
+using NpgsqlTypes;
+using Orleans.Serialization;
+
+namespace OtlpGrains.Silo.Storage;
+
+/// <summary>
+/// One writer's group of appends and the statement that commits it: a single multi-row
+/// <c>INSERT ... ON CONFLICT (service, batch_id) DO NOTHING RETURNING service, sequence</c>, sent in one round trip
+/// and committed as one implicit transaction. The payloads are serialized here, off the grain turns, back to back
+/// into one reused buffer that travels as a single bytea parameter; the server cuts each row's payload out of it.
+/// The writer's connection and prepared statement are kept between flushes and dropped after a failure.
+/// </summary>
+internal sealed class BatchLogGroupInsert(NpgsqlDataSource dataSource, Serializer serializer) : IAsyncDisposable
+{
+    private const string Sql =
+        "INSERT INTO otlpgrains_service_batches (service, sequence, batch_id, payload) " +
+        "SELECT s, q, b, substring($4 FROM o FOR l) FROM unnest($1::text[], $2::bigint[], $3::uuid[], $5::integer[], $6::integer[]) AS u(s, q, b, o, l) " +
+        "ON CONFLICT (service, batch_id) DO NOTHING RETURNING service, sequence";
+
+    private readonly List<PendingAppend> _appends = [];
+    private readonly List<string> _services = [];
+    private readonly List<long> _sequences = [];
+    private readonly List<Guid> _batchIds = [];
+    private readonly List<int> _offsets = [];
+    private readonly List<int> _lengths = [];
+    private const int InitialPayloadBytes = 64 * 1024;
+
+    // A rare huge flush should not pin its buffer for the silo's lifetime.
+    private const int RetainedPayloadBytes = 16 * 1024 * 1024;
+
+    private ArrayBufferWriter<byte> _payloads = new(InitialPayloadBytes);
+    private readonly HashSet<(string Service, long Sequence)> _inserted = [];
+    private NpgsqlConnection? _connection;
+    private NpgsqlCommand? _command;
+
+    public int Count => _appends.Count;
+
+    /// <summary>Payload bytes gathered so far.</summary>
+    public int Bytes => _payloads.WrittenCount;
+
+    /// <summary>Adds an append to the group, serializing its batch; an append that cannot be serialized fails alone.</summary>
+    public void Add(PendingAppend append)
+    {
+        int start = _payloads.WrittenCount;
+        try
+        {
+            serializer.Serialize(append.Batch, _payloads);
+        }
+        catch (Exception exception)
+        {
+            // The bytes it left behind are referenced by no row.
+            append.Failed(exception);
+            return;
+        }
+
+        _appends.Add(append);
+        _services.Add(append.Service);
+        _sequences.Add(append.Sequence);
+        _batchIds.Add(append.Batch.BatchId);
+        _offsets.Add(start + 1); // substring counts from 1
+        _lengths.Add(_payloads.WrittenCount - start);
+    }
+
+    /// <summary>
+    /// Commits the group, then answers every append (inserted or duplicate); when anything fails, every append of the
+    /// group fails, since none of its rows is committed (or, if the connection broke during the commit, whether they
+    /// are is unknown, which the grains settle by replaying the log). Leaves the group empty.
+    /// </summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_appends.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await InsertAsync(cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            await DropConnectionAsync();
+            foreach (var append in _appends)
+            {
+                append.Failed(exception);
+            }
+
+            Clear();
+            throw;
+        }
+
+        // Only now, with the statement's implicit transaction committed, may any grain count its batch.
+        foreach (var append in _appends)
+        {
+            append.Committed(_inserted.Contains((append.Service, append.Sequence)));
+        }
+
+        Clear();
+    }
+
+    public async ValueTask DisposeAsync() => await DropConnectionAsync();
+
+    private async Task InsertAsync(CancellationToken cancellationToken)
+    {
+        var command = await CommandAsync(cancellationToken);
+        command.Parameters[0].Value = _services;
+        command.Parameters[1].Value = _sequences;
+        command.Parameters[2].Value = _batchIds;
+        ((NpgsqlParameter<ReadOnlyMemory<byte>>)command.Parameters[3]).TypedValue = _payloads.WrittenMemory;
+        command.Parameters[4].Value = _offsets;
+        command.Parameters[5].Value = _lengths;
+
+        _inserted.Clear();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                _inserted.Add((reader.GetString(0), reader.GetInt64(1)));
+            }
+
+            // Read on to ReadyForQuery: the server sends it after the implicit transaction's commit, and an error in
+            // the commit arrives here instead.
+            while (await reader.NextResultAsync(cancellationToken))
+            {
+            }
+        }
+    }
+
+    private async Task<NpgsqlCommand> CommandAsync(CancellationToken cancellationToken)
+    {
+        if (_command is not null)
+        {
+            return _command;
+        }
+
+        _connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var command = new NpgsqlCommand(Sql, _connection);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>> { NpgsqlDbType = NpgsqlDbType.Bytea });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        await command.PrepareAsync(cancellationToken);
+        _command = command;
+        return command;
+    }
+
+    private async Task DropConnectionAsync()
+    {
+        if (_command is not null)
+        {
+            await _command.DisposeAsync();
+            _command = null;
+        }
+
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+            _connection = null;
+        }
+    }
+
+    private void Clear()
+    {
+        _appends.Clear();
+        _services.Clear();
+        _sequences.Clear();
+        _batchIds.Clear();
+        _offsets.Clear();
+        _lengths.Clear();
+        _inserted.Clear();
+
+        if (_payloads.Capacity > RetainedPayloadBytes)
+        {
+            _payloads = new ArrayBufferWriter<byte>(InitialPayloadBytes);
+        }
+        else
+        {
+            _payloads.ResetWrittenCount();
+        }
+    }
+}
