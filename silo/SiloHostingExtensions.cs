@@ -100,6 +100,7 @@ public static class SiloHostingExtensions
 
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         silo.Services.AddSingleton<IServiceBatchLog, PostgresServiceBatchLog>();
+        silo.Services.AddSingleton<IServiceWindowStore, PostgresServiceWindowStore>();
     }
 
     /// <summary>Maps the Orleans dashboard at <c>/dashboard</c> on the API port and logs where the silo stands.</summary>
