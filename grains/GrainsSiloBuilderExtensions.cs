@@ -26,6 +26,7 @@ public static class GrainsSiloBuilderExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IServiceBatchLog, InMemoryOnlyBatchLog>();
+        services.TryAddSingleton<IServiceWindowStore, InMemoryServiceWindowStore>();
         services.TryAddSingleton<IWindowCloseSink, IgnoredWindowCloseSink>();
         services.AddSingleton(sp => new TailSampler(sp.GetRequiredService<IOptions<TraceOptions>>().Value, Random.Shared));
         services.AddSingleton<OperationP99Cache>();

@@ -5,6 +5,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Storage;
 using OtlpGrains.Gateway.Configuration;
+using OtlpGrains.Grains.Services;
 using OtlpGrains.Grains;
 using OtlpGrains.Hosting;
 using OtlpGrains.Interfaces;
@@ -99,6 +100,7 @@ public static class SiloHostingExtensions
         });
 
         silo.Services.AddPostgresBatchLog(connectionString);
+        silo.Services.AddSingleton<IServiceWindowStore, PostgresServiceWindowStore>();
     }
 
     /// <summary>Maps the Orleans dashboard at <c>/dashboard</c> on the API port and logs where the silo stands.</summary>

@@ -27,6 +27,7 @@ namespace OtlpGrains.Grains.Services;
 internal sealed partial class ServiceGrain(
     [PersistentState(ServiceCheckpoint.StateName, StorageNames.Services)] IPersistentState<ServiceCheckpoint> checkpoint,
     IServiceBatchLog log,
+    IServiceWindowStore windows,
     IWindowCloseSink sink,
     ScoringModels models,
     ModelScoreReporter reporter,
@@ -54,6 +55,9 @@ internal sealed partial class ServiceGrain(
     private readonly Dictionary<Guid, Task> _inFlight = [];
     private bool _appendFailed;
 
+    // Where each signal's retained windows began at the last checkpoint: the store may drop what starts earlier.
+    private IReadOnlyList<WindowRetention> _retainedAtCheckpoint = [];
+
     private string Name => this.GetPrimaryKeyString();
 
     /// <summary>
@@ -69,6 +73,9 @@ internal sealed partial class ServiceGrain(
         if (log.IsDurable && checkpoint.RecordExists && checkpoint.State.Statistics is { } restored)
         {
             restored.AttachClock(time);
+
+            // The head carries the windows that may still change; the sealed ones it counts as stored come back here.
+            restored.RestoreStored(await windows.ReadAsync(Name, cancellationToken));
             _statistics = restored;
             _detection = checkpoint.State.Detection ?? new ServiceDetection();
             _recent = checkpoint.State.RecentBatchIds ?? new RecentBatchIds();
@@ -174,6 +181,12 @@ internal sealed partial class ServiceGrain(
         if (pruned > 0)
         {
             LogPruned(logger, Name, pruned);
+        }
+
+        var prunedWindows = await windows.PruneAsync(Name, _retainedAtCheckpoint, CancellationToken.None);
+        if (prunedWindows > 0)
+        {
+            LogPrunedWindows(logger, Name, prunedWindows);
         }
     }
 
@@ -408,9 +421,19 @@ internal sealed partial class ServiceGrain(
             return;
         }
 
+        // Sealed windows first, then the head that counts them as stored: a crash between the two leaves the old
+        // head, which ignores the windows beyond its position and still carries them itself.
+        SealedWindowBatch sealedWindows = _statistics.UnstoredWindows();
+        if (!sealedWindows.IsEmpty)
+        {
+            await windows.WriteAsync(Name, sealedWindows, cancellationToken);
+        }
+
+        _statistics.MarkStored(sealedWindows);
         checkpoint.State = new ServiceCheckpoint { Statistics = _statistics, AppliedSequence = _applied, RecentBatchIds = _recent, Detection = _detection };
         await checkpoint.WriteStateAsync(cancellationToken);
         _checkpointed = _applied;
+        _retainedAtCheckpoint = _statistics.RetainedFrom();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Service {Service} replayed {Count} logged batches ({From} -> {To})")]
@@ -427,4 +450,7 @@ internal sealed partial class ServiceGrain(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Service {Service} pruned {Count} applied batches from its log")]
     private static partial void LogPruned(ILogger logger, string service, long count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Service {Service} pruned {Count} stored windows out of retention")]
+    private static partial void LogPrunedWindows(ILogger logger, string service, long count);
 }

@@ -11,8 +11,9 @@ namespace OtlpGrains.Models.Services;
 /// out is in milliseconds.
 /// </summary>
 /// <remarks>
-/// The grain checkpoints this object as it is. The clock and the closed windows not yet taken are not state: the
-/// grain takes the closed windows in the same turn as the batch that closed them, before any checkpoint.
+/// The grain checkpoints this object as it is, less the sealed windows it stored apart (<see cref="UnstoredWindows"/>).
+/// The clock and the closed windows not yet taken are not state: the grain takes the closed windows in the same turn
+/// as the batch that closed them, before any checkpoint.
 /// </remarks>
 [GenerateSerializer, Alias("otlpgrains.ServiceStatistics")]
 public sealed class ServiceStatistics
@@ -220,6 +221,82 @@ public sealed class ServiceStatistics
 
         _closed = null;
         return closed;
+    }
+
+    /// <summary>
+    /// The windows of every signal that can no longer change (they ended at or before the signal's watermark minus
+    /// the allowed lateness) and that are not stored yet. A checkpoint stores them, then calls
+    /// <see cref="MarkStored"/>, then writes this object, which no longer carries them.
+    /// </summary>
+    public SealedWindowBatch UnstoredWindows()
+    {
+        var windows = new List<SealedWindow>();
+        var ranges = new List<WindowRange>(4);
+        long?[] through =
+        [
+            _spans.Windows.CollectUnstored(WindowedSignal.Spans, windows, ranges),
+            _edges.Windows.CollectUnstored(WindowedSignal.Edges, windows, ranges),
+            _metrics.Windows.CollectUnstored(WindowedSignal.Metrics, windows, ranges),
+            _logs.Windows.CollectUnstored(WindowedSignal.Logs, windows, ranges),
+        ];
+        return new SealedWindowBatch(windows, ranges, through);
+    }
+
+    /// <summary>
+    /// Notes that the store now holds the batch's windows: they stay queryable here but leave this object's
+    /// serialized state, which records how far the store reaches instead.
+    /// </summary>
+    public void MarkStored(SealedWindowBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        _spans.Windows.MarkStored(batch.ThroughKeys[(int)WindowedSignal.Spans]);
+        _edges.Windows.MarkStored(batch.ThroughKeys[(int)WindowedSignal.Edges]);
+        _metrics.Windows.MarkStored(batch.ThroughKeys[(int)WindowedSignal.Metrics]);
+        _logs.Windows.MarkStored(batch.ThroughKeys[(int)WindowedSignal.Logs]);
+    }
+
+    /// <summary>
+    /// After a restore, puts back the windows read from the store. Those this state does not count as stored (newer
+    /// than where its checkpoint says the store reaches, out of retention, or held already) are ignored. Returns how
+    /// many were taken.
+    /// </summary>
+    public int RestoreStored(IEnumerable<SealedWindow> windows)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        int taken = 0;
+        foreach (SealedWindow window in windows)
+        {
+            bool restored = window.Signal switch
+            {
+                WindowedSignal.Spans => _spans.Windows.RestoreStored(window),
+                WindowedSignal.Edges => _edges.Windows.RestoreStored(window),
+                WindowedSignal.Metrics => _metrics.Windows.RestoreStored(window),
+                WindowedSignal.Logs => _logs.Windows.RestoreStored(window),
+                _ => throw new InvalidDataException($"stored window of unknown signal {(short)window.Signal}"),
+            };
+            taken += restored ? 1 : 0;
+        }
+
+        return taken;
+    }
+
+    /// <summary>Where each signal's retained windows begin (signals without events are left out).</summary>
+    public IReadOnlyList<WindowRetention> RetainedFrom()
+    {
+        var retained = new List<WindowRetention>(4);
+        AddIfAny(retained, _spans.Windows.RetainedFrom(WindowedSignal.Spans));
+        AddIfAny(retained, _edges.Windows.RetainedFrom(WindowedSignal.Edges));
+        AddIfAny(retained, _metrics.Windows.RetainedFrom(WindowedSignal.Metrics));
+        AddIfAny(retained, _logs.Windows.RetainedFrom(WindowedSignal.Logs));
+        return retained;
+
+        static void AddIfAny(List<WindowRetention> list, WindowRetention? retention)
+        {
+            if (retention is { } value)
+            {
+                list.Add(value);
+            }
+        }
     }
 
     /// <summary>Totals since first seen; rate, error ratio and latency over the last complete span window.</summary>

@@ -50,6 +50,56 @@ internal sealed class SignalWindows<TBucket>
     }
 
     /// <summary>
+    /// Adds the sealed windows not stored yet to <paramref name="into"/>, oldest first, and the span they cover to
+    /// <paramref name="ranges"/>; returns the key through which the store will hold this signal's windows once they
+    /// are stored, or null while nothing is sealed.
+    /// </summary>
+    public long? CollectUnstored(WindowedSignal signal, List<SealedWindow> into, List<WindowRange> ranges)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        ArgumentNullException.ThrowIfNull(ranges);
+        if (_windows.SealedThroughKey is not { } sealedThrough || sealedThrough <= _windows.StoredThroughKey)
+        {
+            return _windows.StoredThroughKey;
+        }
+
+        foreach (TimeWindow<TBucket> window in _windows.Unstored())
+        {
+            into.Add(new SealedWindow(signal, window.StartUnixNano, window.Bucket));
+        }
+
+        // The first write of a signal covers everything before it too: whatever a store holds there is not ours.
+        long from = _windows.StoredThroughKey is { } stored ? (stored + 1) * _windows.WidthNanos : long.MinValue;
+        ranges.Add(new WindowRange(signal, from, (sealedThrough + 1) * _windows.WidthNanos));
+        return sealedThrough;
+    }
+
+    /// <summary>Notes that the store holds this signal's windows through <paramref name="throughKey"/> (nothing when null).</summary>
+    public void MarkStored(long? throughKey)
+    {
+        if (throughKey is { } key)
+        {
+            _windows.MarkStored(key);
+        }
+    }
+
+    /// <summary>Puts back a window read from the store; false when this state does not count it as stored.</summary>
+    public bool RestoreStored(SealedWindow window)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        if (window.Bucket is not TBucket bucket)
+        {
+            throw new InvalidDataException($"stored {window.Signal} window at {window.StartUnixNano} holds a {window.Bucket?.GetType().Name ?? "null"}, not a {typeof(TBucket).Name}");
+        }
+
+        return _windows.RestoreStored(_windows.KeyOf(window.StartUnixNano), bucket);
+    }
+
+    /// <summary>Where this signal's retained windows begin, or null before its first event.</summary>
+    public WindowRetention? RetainedFrom(WindowedSignal signal) =>
+        _windows.OldestRetainedKey is { } oldest ? new WindowRetention(signal, oldest * _windows.WidthNanos) : null;
+
+    /// <summary>
     /// The windows whose close moment the watermark has passed and that were not given before, oldest first; a
     /// window that saw no event comes as an empty bucket.
     /// </summary>

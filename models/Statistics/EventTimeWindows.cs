@@ -9,6 +9,10 @@ namespace OtlpGrains.Models.Statistics;
 /// <remarks>
 /// The wall clock is passed per call rather than held, so that the windows stay plain serializable data and a
 /// caller placing a batch reads the clock once.
+/// A bucket that ends at or before watermark - allowed lateness is sealed: no event can land in it any more. A caller
+/// that keeps sealed buckets in a store of its own (<see cref="MarkStored"/>) takes them out of this object's
+/// serialized state, so that a checkpoint of the windows carries only the buckets that may still change; after a
+/// restore it puts them back with <see cref="RestoreStored"/>.
 /// </remarks>
 [GenerateSerializer, Alias("otlpgrains.EventTimeWindows`1")]
 public sealed class EventTimeWindows<TBucket>
@@ -35,6 +39,14 @@ public sealed class EventTimeWindows<TBucket>
 
     [Id(6)]
     private bool _hasWatermark;
+
+    // Every retained bucket with a key up to this one is in the caller's store, in _stored rather than _buckets.
+    [Id(7)]
+    private long? _storedThroughKey;
+
+    // Same slots as _buckets. Not serialized: these buckets live in the caller's store, which gives them back.
+    [NonSerialized]
+    private TBucket?[]? _stored;
 
     public EventTimeWindows(TimeSpan width, TimeSpan retention, TimeSpan allowedLateness, TimeSpan maxFutureSkew)
     {
@@ -103,11 +115,13 @@ public sealed class EventTimeWindows<TBucket>
         long key = UnixNanos.FloorDiv(eventUnixNano, _widthNanos);
         int slot = SlotOf(key);
         TBucket? bucket = _buckets[slot];
+        // A stored bucket is sealed, so an event that passed the lateness check above never belongs to one.
         if (bucket is null || _keys[slot] != key)
         {
             bucket = new TBucket();
             _buckets[slot] = bucket;
             _keys[slot] = key;
+            _stored?[slot] = null;
         }
 
         placement = WindowPlacement.Placed;
@@ -163,10 +177,101 @@ public sealed class EventTimeWindows<TBucket>
 
     private static long ToNanos(TimeSpan span) => checked(span.Ticks * 100);
 
+    /// <summary>
+    /// The key of the newest bucket that is sealed: it ends at or before watermark - allowed lateness, so every event
+    /// that would belong to it is refused as late. Null before the first event.
+    /// </summary>
+    public long? SealedThroughKey =>
+        !_hasWatermark || _watermark < long.MinValue + _allowedLatenessNanos
+            ? null
+            : UnixNanos.FloorDiv(_watermark - _allowedLatenessNanos, _widthNanos) - 1;
+
+    /// <summary>The key through which every retained bucket is in the caller's store, or null while none is.</summary>
+    public long? StoredThroughKey => _storedThroughKey;
+
+    /// <summary>The key of the oldest bucket the ring retains, or null before the first event.</summary>
+    public long? OldestRetainedKey => _hasWatermark ? UnixNanos.FloorDiv(_watermark, _widthNanos) - _buckets.Length + 1 : null;
+
+    /// <summary>The retained, non-empty buckets that are sealed but not in the caller's store yet, oldest first.</summary>
+    public IEnumerable<TimeWindow<TBucket>> Unstored()
+    {
+        if (SealedThroughKey is not { } sealedThrough)
+        {
+            yield break;
+        }
+
+        long first = Math.Max(OldestRetainedKey!.Value, _storedThroughKey is { } stored ? stored + 1 : long.MinValue);
+        for (long key = first; key <= sealedThrough; key++)
+        {
+            int slot = SlotOf(key);
+            if (_keys[slot] == key && _buckets[slot] is { } bucket)
+            {
+                yield return new TimeWindow<TBucket>(key * _widthNanos, (key + 1) * _widthNanos, bucket);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Notes that the caller's store holds every sealed bucket through <paramref name="throughKey"/>: they stay
+    /// queryable but leave the serialized state. Only sealed buckets may be stored, since they can no longer change.
+    /// </summary>
+    public void MarkStored(long throughKey)
+    {
+        if (SealedThroughKey is not { } sealedThrough || throughKey > sealedThrough)
+        {
+            throw new ArgumentOutOfRangeException(nameof(throughKey), throughKey, $"Only sealed buckets can be stored (sealed through {SealedThroughKey?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}).");
+        }
+
+        if (_storedThroughKey is { } stored && throughKey <= stored)
+        {
+            return;
+        }
+
+        _stored ??= new TBucket?[_buckets.Length];
+        long first = Math.Max(OldestRetainedKey!.Value, _storedThroughKey is { } previous ? previous + 1 : long.MinValue);
+        for (long key = first; key <= throughKey; key++)
+        {
+            int slot = SlotOf(key);
+            if (_keys[slot] == key && _buckets[slot] is { } bucket)
+            {
+                _stored[slot] = bucket;
+                _buckets[slot] = null;
+            }
+        }
+
+        _storedThroughKey = throughKey;
+    }
+
+    /// <summary>
+    /// Puts back a bucket read from the caller's store after a restore. False, changing nothing, when the bucket is
+    /// not one this state says is stored: newer than <see cref="StoredThroughKey"/> (the store may run ahead of a
+    /// checkpoint that failed), out of retention, or already held.
+    /// </summary>
+    public bool RestoreStored(long key, TBucket bucket)
+    {
+        ArgumentNullException.ThrowIfNull(bucket);
+        if (_storedThroughKey is not { } stored || key > stored || key < OldestRetainedKey!.Value)
+        {
+            return false;
+        }
+
+        int slot = SlotOf(key);
+        _stored ??= new TBucket?[_buckets.Length];
+        if (_keys[slot] == key && (_buckets[slot] is not null || _stored[slot] is not null))
+        {
+            return false;
+        }
+
+        _keys[slot] = key;
+        _buckets[slot] = null;
+        _stored[slot] = bucket;
+        return true;
+    }
+
     private TBucket? Find(long key)
     {
         int slot = SlotOf(key);
-        return _keys[slot] == key ? _buckets[slot] : null;
+        return _keys[slot] == key ? _buckets[slot] ?? _stored?[slot] : null;
     }
 
     private void Advance(long newWatermark)
@@ -185,6 +290,11 @@ public sealed class EventTimeWindows<TBucket>
         if (newOldest - oldOldest >= _buckets.Length)
         {
             Array.Clear(_buckets);
+            if (_stored is not null)
+            {
+                Array.Clear(_stored);
+            }
+
             return;
         }
 
@@ -194,6 +304,7 @@ public sealed class EventTimeWindows<TBucket>
             if (_keys[slot] == key)
             {
                 _buckets[slot] = null;
+                _stored?[slot] = null;
             }
         }
     }

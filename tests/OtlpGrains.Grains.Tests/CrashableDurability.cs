@@ -116,3 +116,40 @@ internal sealed class RecordingWindowCloseSink : IWindowCloseSink
         return ValueTask.CompletedTask;
     }
 }
+
+/// <summary>
+/// The store of sealed windows for these tests: process-wide, as the grain storage above, so that it outlives an
+/// activation the way a database would; it counts the windows written per service.
+/// </summary>
+internal sealed class SharedWindowStore(Serializer serializer) : IServiceWindowStore
+{
+    private static readonly ConcurrentDictionary<string, int> Written = new();
+    private static InMemoryServiceWindowStore? _store;
+
+    public static volatile bool FailNextWrite;
+
+    private InMemoryServiceWindowStore Store => LazyInitializer.EnsureInitialized(ref _store, () => new InMemoryServiceWindowStore(serializer));
+
+    /// <summary>How many windows were written for the service, rewrites included.</summary>
+    public static int WrittenOf(string service) => Written.GetValueOrDefault(service);
+
+    /// <summary>How many windows the store holds for the service.</summary>
+    public static int CountOf(string service) => _store?.CountOf(service) ?? 0;
+
+    public Task WriteAsync(string service, SealedWindowBatch batch, CancellationToken cancellationToken)
+    {
+        if (FailNextWrite)
+        {
+            FailNextWrite = false;
+            throw new InvalidOperationException("the window store is unreachable");
+        }
+
+        Written.AddOrUpdate(service, batch.Windows.Count, (_, count) => count + batch.Windows.Count);
+        return Store.WriteAsync(service, batch, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<SealedWindow>> ReadAsync(string service, CancellationToken cancellationToken) => Store.ReadAsync(service, cancellationToken);
+
+    public Task<long> PruneAsync(string service, IReadOnlyList<WindowRetention> retained, CancellationToken cancellationToken) =>
+        Store.PruneAsync(service, retained, cancellationToken);
+}

@@ -35,6 +35,7 @@ public sealed class DurableServiceFixture : IAsyncLifetime
         {
             // Registered before AddOtlpGrains, which only adds its defaults where nothing is registered.
             silo.Services.AddSingleton<IServiceBatchLog, FlakyBatchLog>();
+            silo.Services.AddSingleton<IServiceWindowStore, SharedWindowStore>();
             silo.Services.AddSingleton<IWindowCloseSink, RecordingWindowCloseSink>();
             silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Services, (sp, _) => new FreezableGrainStorage(sp.GetRequiredService<Serializer>()));
             silo.UseInMemoryReminderService();

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 using OtlpGrains.Grains.Services;
 using Xunit;
 
@@ -30,5 +32,21 @@ public sealed class RecentBatchIdsTests
         Assert.True(recent.TryAdd(id));
         recent.Forget(id);
         Assert.True(recent.TryAdd(id));
+    }
+
+    [Fact]
+    public void ARestoredCopyRefusesTheSameIdsAndForgetsWhatWasForgotten()
+    {
+        using var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
+        var serializer = services.GetRequiredService<Serializer>();
+        var recent = new RecentBatchIds();
+        Guid[] ids = [.. Enumerable.Range(0, 10).Select(_ => Guid.NewGuid())];
+        Assert.All(ids, id => Assert.True(recent.TryAdd(id)));
+        recent.Forget(ids[3]);
+
+        RecentBatchIds copy = serializer.Deserialize<RecentBatchIds>(serializer.SerializeToArray(recent))!;
+
+        Assert.All(ids.Where((_, i) => i != 3), id => Assert.False(copy.TryAdd(id)));
+        Assert.True(copy.TryAdd(ids[3]));
     }
 }
