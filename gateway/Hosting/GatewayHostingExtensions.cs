@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using OtlpGrains.Gateway.Api;
 using OtlpGrains.Gateway.Ingest;
 using OtlpGrains.Gateway.Receivers;
+using Prometheus;
 
 namespace OtlpGrains.Gateway.Hosting;
 
@@ -40,6 +41,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<IServiceMethodProvider<OtlpGrpcReceiver>, OtlpGrpcMethodProvider>();
         services.AddSingleton<ServiceDirectory>();
         services.AddSingleton<ModelApiInstruments>();
+        services.AddSingleton<PrometheusExposition>();
 
         var otlp = builder.Configuration.GetSection(OtlpReceiverOptions.SectionName).Get<OtlpReceiverOptions>() ?? new();
         var api = builder.Configuration.GetSection(ApiOptions.SectionName).Get<ApiOptions>() ?? new();
@@ -90,7 +92,7 @@ public static class GatewayHostingExtensions
         ModelsApi.Map(group);
         AnomaliesApi.Map(group);
         IncidentsApi.Map(group);
-        group.MapGet("/metrics", PrometheusEndpoint.RenderAsync);
+        group.MapMetrics("/metrics", app.Services.GetRequiredService<PrometheusExposition>().Registry);
         group.MapGet("/healthz", () => Results.Text("ok\n"));
         group.MapGet("/readyz", ReadyAsync);
 
