@@ -31,9 +31,9 @@ internal sealed partial class PrometheusExposition : IDisposable
             Registry = Registry,
             MetricFactory = Metrics.WithCustomRegistry(Registry),
             InstrumentFilterPredicate = instrument => IsPublished(instrument.Meter, meters),
-            // Our label sets are small and fixed; the default (5 minutes) would make a counter that stays put vanish.
-            // Under the ~24.8 days a timer can wait.
-            MetricsExpireAfter = TimeSpan.FromDays(24),
+            // The adapter drops a series nobody updated for this long (5 minutes by default, at most a day). Our label
+            // sets are small and fixed, so keep a quiet counter (a refusal reason that did not happen) the longest.
+            MetricsExpireAfter = TimeSpan.FromDays(1),
         });
 
         var services = new ServiceRedSeries(Registry);

@@ -73,6 +73,8 @@ public static class GatewayHostingExtensions
     /// <summary>Maps the gateway's endpoints, each on its own port, and logs one line per endpoint at start.</summary>
     public static WebApplication MapOtlpGateway(this WebApplication app)
     {
+        // First, so that it listens before any instrument (the receivers' below) records its starting zeros.
+        var metrics = app.Services.GetRequiredService<PrometheusExposition>();
         var otlp = app.Services.GetRequiredService<IOptions<OtlpReceiverOptions>>().Value;
         var api = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value;
         ListenPort.UseListenPortCheck(app);
@@ -92,7 +94,7 @@ public static class GatewayHostingExtensions
         ModelsApi.Map(group);
         AnomaliesApi.Map(group);
         IncidentsApi.Map(group);
-        group.MapMetrics("/metrics", app.Services.GetRequiredService<PrometheusExposition>().Registry);
+        group.MapMetrics("/metrics", metrics.Registry);
         group.MapGet("/healthz", () => Results.Text("ok\n"));
         group.MapGet("/readyz", ReadyAsync);
 
