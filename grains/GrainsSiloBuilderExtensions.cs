@@ -25,6 +25,8 @@ public static class GrainsSiloBuilderExtensions
         services.AddSingleton<IValidateOptions<TraceOptions>, TraceOptionsValidator>();
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<GrainInstruments>();
         services.TryAddSingleton<IServiceBatchLog, InMemoryOnlyBatchLog>();
         services.TryAddSingleton<IWindowCloseSink, IgnoredWindowCloseSink>();
         services.AddSingleton(sp => new TailSampler(sp.GetRequiredService<IOptions<TraceOptions>>().Value, Random.Shared));

@@ -15,7 +15,8 @@ internal sealed class TraceGrain(
     IOptions<TraceOptions> options,
     TailSampler sampler,
     EdgeCallBuffer edges,
-    OperationP99Cache p99s) : Grain, ITraceGrain
+    OperationP99Cache p99s,
+    GrainInstruments instruments) : Grain, ITraceGrain
 {
     private const string StateName = "kept";
     private readonly TimeSpan _idle = TimeSpan.FromSeconds(options.Value.IdleSeconds);
@@ -29,7 +30,9 @@ internal sealed class TraceGrain(
     public ValueTask AddSpansAsync(TraceSpanBatch batch)
     {
         _assembler ??= new TraceAssembler(options.Value.MaxSpans);
+        var cut = _assembler.CutSpans;
         _assembler.Add(batch.Spans);
+        instruments.SpansCut(_assembler.CutSpans - cut);
         RestartIdleTimer();
         return ValueTask.CompletedTask;
     }

@@ -79,6 +79,9 @@ public sealed class ServiceStatistics
     /// <summary>Counters since first seen.</summary>
     public ServiceTotals Totals => _counters.ToTotals();
 
+    /// <summary>What the windows and bounds refused so far (cheap to read around every batch).</summary>
+    public ServiceDrops Drops => _counters.Drops;
+
     /// <summary>Edge calls refused because the service already had <see cref="ServiceWindowOptions.MaxEdges"/> callees.</summary>
     public long RefusedEdgeCalls => _counters.RefusedEdgeCalls;
 
