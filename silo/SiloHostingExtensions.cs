@@ -50,6 +50,10 @@ public static class SiloHostingExtensions
             silo.AddOtlpGrains();
             silo.AddOtlpGrainsStreams();
             silo.AddDashboard();
+            if (SelfTelemetryExtensions.SelfTracesOn(builder.Configuration))
+            {
+                silo.AddActivityPropagation(); // grain calls as spans, for the self-traces
+            }
 
             // Grain state in Orleans' binary format: the rolling windows are private fields a JSON mapper would miss.
             silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();

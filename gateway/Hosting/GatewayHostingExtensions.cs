@@ -78,6 +78,10 @@ public static class GatewayHostingExtensions
         var otlp = app.Services.GetRequiredService<IOptions<OtlpReceiverOptions>>().Value;
         var api = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value;
         ListenPort.UseListenPortCheck(app);
+        if (SelfTelemetryExtensions.SelfTracesOn(app.Configuration))
+        {
+            app.UseSelfTraceRoots(api.Port);
+        }
 
         var grpcPort = new ListenPort(otlp.GrpcPort);
         app.MapGrpcService<OtlpGrpcReceiver>().WithMetadata(grpcPort);
