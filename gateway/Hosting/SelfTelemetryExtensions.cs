@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
@@ -23,8 +26,12 @@ public static class SelfTelemetryExtensions
     private const string TracesEndpoint = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
     private const string MetricsEndpoint = "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT";
 
-    // Orleans' sources; grain calls appear once the silo or client adds activity propagation.
-    private static readonly string[] OrleansSources = ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
+    // The API requests' spans, and Orleans' sources (grain calls appear once the silo or client adds activity propagation).
+    private static readonly string[] Sources = [ApiSourceName, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
+
+    private const string ApiSourceName = "OtlpGrains.Gateway.Api";
+
+    private static readonly ActivitySource ApiSource = new(ApiSourceName);
 
     /// <summary>True when the configuration names an endpoint for this process's own traces.</summary>
     public static bool SelfTracesOn(IConfiguration configuration) => IsSet(configuration, TracesEndpoint) || IsSet(configuration, Endpoint);
@@ -43,12 +50,19 @@ public static class SelfTelemetryExtensions
             return builder;
         }
 
-        var telemetry = builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService(ServiceName));
+        bool named = IsSet(builder.Configuration, "OTEL_SERVICE_NAME"); // the SDK reads it itself
+        var telemetry = builder.Services.AddOpenTelemetry().ConfigureResource(resource =>
+        {
+            if (!named)
+            {
+                resource.AddService(ServiceName);
+            }
+        });
         if (traces)
         {
             telemetry.WithTracing(tracing => tracing
                 .SetSampler(new ParentBasedSampler(new SelfTraceSampler()))
-                .AddSource(OrleansSources)
+                .AddSource(Sources)
                 .AddOtlpExporter());
         }
 
@@ -62,15 +76,29 @@ public static class SelfTelemetryExtensions
         return builder;
     }
 
-    /// <summary>Lets query API requests (and only those) start self-traces; see <see cref="SelfTraceSampler"/>.</summary>
+    /// <summary>
+    /// Starts a self-trace for each query API request but <c>/metrics</c> (and for nothing else): a SERVER span named
+    /// by the route, the parent of the grain calls it makes. See <see cref="SelfTraceSampler"/>.
+    /// </summary>
     internal static IApplicationBuilder UseSelfTraceRoots(this IApplicationBuilder app, int apiPort) => app.Use(async (context, next) =>
     {
-        if (context.Connection.LocalPort == apiPort)
+        // Scrapes come every few seconds and would drown the traces worth reading.
+        if (context.Connection.LocalPort != apiPort || context.Request.Path == "/metrics")
         {
-            SelfTraceSampler.MarkApiRequest();
+            await next(context);
+            return;
         }
 
+        SelfTraceSampler.MarkApiRequest();
+        // A root of its own: ASP.NET Core's request activity, when something made it, is not recorded, and a child
+        // of an unrecorded span is not either.
+        Activity.Current = null;
+        var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value;
+        using var activity = ApiSource.StartActivity($"{context.Request.Method} {route}", ActivityKind.Server);
+        activity?.SetTag("http.request.method", context.Request.Method);
+        activity?.SetTag("http.route", route);
         await next(context);
+        activity?.SetTag("http.response.status_code", context.Response.StatusCode);
     });
 
     private static bool IsSet(IConfiguration configuration, string key) => !string.IsNullOrWhiteSpace(configuration[key]);
