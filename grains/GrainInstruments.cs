@@ -20,6 +20,7 @@ internal sealed class GrainInstruments
     private readonly Counter<long> _lateSpans;
     private readonly Counter<long> _refusedMetricPoints;
     private readonly Counter<long> _refusedEdgeCalls;
+    private readonly Counter<long> _skippedWindows;
     private readonly Counter<long> _cutSpans;
     private readonly Counter<long> _evictedKeptTraces;
     private readonly Counter<long> _droppedEdgeCalls;
@@ -35,6 +36,8 @@ internal sealed class GrainInstruments
         _refusedMetricPoints = Create(meter, "refused_metric_points_total", "{point}",
             "Metric points refused: names beyond MaxMetricSeries, or too late or too far ahead for the windows.");
         _refusedEdgeCalls = Create(meter, "refused_edge_calls_total", "{call}", "Edge calls refused: callees beyond MaxEdges.");
+        _skippedWindows = Create(meter, "skipped_windows_total", "{window}",
+            "Windows that never closed, so never reached the detectors: the watermark jumped past more than the retention.");
         _cutSpans = Create(meter, "cut_spans_total", "{span}", "Spans cut from a trace beyond Traces:MaxSpans.");
         _evictedKeptTraces = Create(meter, "evicted_kept_traces_total", "{trace}",
             "Kept traces evicted, oldest first, from the in-memory store beyond Traces:MaxKeptTraces.");
@@ -52,6 +55,7 @@ internal sealed class GrainInstruments
         AddIfAny(_lateSpans, drops.LateSpans);
         AddIfAny(_refusedMetricPoints, drops.RefusedMetricPoints);
         AddIfAny(_refusedEdgeCalls, drops.RefusedEdgeCalls);
+        AddIfAny(_skippedWindows, drops.SkippedWindows);
     }
 
     public void SpansCut(long spans) => AddIfAny(_cutSpans, spans);
