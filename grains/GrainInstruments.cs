@@ -9,7 +9,8 @@ namespace OtlpGrains.Grains;
 /// in the models only count; their grains add what a call changed here.
 /// </summary>
 /// <remarks>
-/// Per silo and since it started (the per-service totals on <c>/metrics</c> are cluster-wide and durable). Names
+/// Per silo and since it started (the per-service totals on <c>/metrics</c> are cluster-wide and durable): a replay
+/// after a crash counts its batches' refusals again, in the process that now holds them. Names
 /// are the Prometheus names less the meter's prefix: <c>refused_edge_calls_total</c> is
 /// <c>otlpgrains_grains_refused_edge_calls_total</c>.
 /// </remarks>
