@@ -1,6 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OtlpGrains.Agent;
 using OtlpGrains.Agent.Bpf;
 using OtlpGrains.Agent.Capture;
 using OtlpGrains.Agent.Export;
@@ -104,6 +108,29 @@ using (capture)
     var redMetrics = new RedMetrics();
     var metricsExporter = new OtlpMetricsExporter(redMetrics, export.Endpoint, metricsInterval);
     var pipeline = new AgentPipeline(exporter, export.Endpoint, ports, redMetrics);
+
+    // The agent's own counters go where its RED metrics go, as service otlpgrains-agent (or OTEL_SERVICE_NAME).
+    using var instruments = new AgentInstruments(() =>
+    {
+        CaptureStatistics stats = capture.GetStatistics();
+        return new AgentCounters(stats.Events, stats.PayloadBytes, stats.KernelDrops, stats.PendingDrops, stats.QueueDrops,
+            pipeline.Spans, exporter.Exported, exporter.Dropped, exporter.Failed, metricsExporter.Exported, metricsExporter.Failed, redMetrics.Overflowed);
+    });
+    using var selfMetrics = Sdk.CreateMeterProviderBuilder()
+        .ConfigureResource(resource =>
+        {
+            if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME")))
+            {
+                resource.AddService("otlpgrains-agent");
+            }
+        })
+        .AddMeter(AgentInstruments.MeterName)
+        .AddOtlpExporter((otlp, reader) =>
+        {
+            otlp.Endpoint = export.Endpoint;
+            reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)metricsInterval.TotalMilliseconds;
+        })
+        .Build();
     var consumer = Task.Run(() => pipeline.RunAsync(capture, CancellationToken.None));
 
     CaptureStatistics last = capture.GetStatistics();

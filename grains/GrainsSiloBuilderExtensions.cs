@@ -25,6 +25,8 @@ public static class GrainsSiloBuilderExtensions
         services.AddSingleton<IValidateOptions<TraceOptions>, TraceOptionsValidator>();
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<GrainInstruments>();
         services.TryAddSingleton<IServiceBatchLog, InMemoryOnlyBatchLog>();
         services.TryAddSingleton<IServiceWindowStore, InMemoryServiceWindowStore>();
         services.TryAddSingleton<IWindowCloseSink, IgnoredWindowCloseSink>();

@@ -16,6 +16,7 @@ public static class SiloApplication
         builder.AddOtlpGrainsLogging();
         builder.AddOtlpGrainsSilo();
         builder.AddOtlpGateway();
+        builder.AddOtlpGrainsSelfTelemetry();
 
         var app = builder.Build();
         app.MapOtlpGateway();

@@ -5,6 +5,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Storage;
 using OtlpGrains.Gateway.Configuration;
+using OtlpGrains.Gateway.Hosting;
 using OtlpGrains.Grains.Services;
 using OtlpGrains.Grains;
 using OtlpGrains.Hosting;
@@ -51,6 +52,10 @@ public static class SiloHostingExtensions
             silo.AddOtlpGrains();
             silo.AddOtlpGrainsStreams();
             silo.AddDashboard();
+            if (SelfTelemetryExtensions.SelfTracesOn(builder.Configuration))
+            {
+                silo.AddActivityPropagation(); // grain calls as spans, for the self-traces
+            }
 
             // Grain state in Orleans' binary format: the rolling windows are private fields a JSON mapper would miss.
             silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();

@@ -1,12 +1,12 @@
-using System.Globalization;
-using System.Text;
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Http;
+using OtlpGrains.Gateway.Ingest;
 
 namespace OtlpGrains.Gateway.Api;
 
 /// <summary>
-/// Counters of the model registry API: requests per operation, and refusals per operation and reason (bad request,
-/// unknown model or version, stage-rule conflict, oversize). Rendered on <c>/metrics</c> with the gateway's others.
+/// Counters of the model registry API on the gateway's meter: requests per operation, and refusals per operation
+/// and reason (bad request, unknown model or version, stage-rule conflict, oversize).
 /// </summary>
 internal sealed class ModelApiInstruments
 {
@@ -19,10 +19,27 @@ internal sealed class ModelApiInstruments
         (StatusCodes.Status413PayloadTooLarge, "too_large"),
     ];
 
-    private readonly long[] _requests = new long[Operations.Length];
-    private readonly long[] _refused = new long[Operations.Length * Reasons.Length];
+    private readonly Counter<long> _requests;
+    private readonly Counter<long> _refused;
 
-    public void Request(ModelOperation operation) => Interlocked.Increment(ref _requests[(int)operation]);
+    public ModelApiInstruments(IMeterFactory meters)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        // The factory hands back the gateway's meter: same name, same factory.
+        var meter = meters.Create(GatewayInstruments.MeterName);
+        _requests = meter.CreateCounter<long>("model_requests_total", "{request}", "Model registry API requests, by operation.");
+        _refused = meter.CreateCounter<long>("model_refusals_total", "{request}", "Model registry API requests refused, by operation and reason.");
+        foreach (var operation in Operations)
+        {
+            _requests.Add(0, OperationTag(operation));
+            foreach (var (_, reason) in Reasons)
+            {
+                _refused.Add(0, OperationTag(operation), ReasonTag(reason));
+            }
+        }
+    }
+
+    public void Request(ModelOperation operation) => _requests.Add(1, OperationTag(Operations[(int)operation]));
 
     /// <summary>Counts an answer with <paramref name="status"/> when it is one of the refusals this API gives.</summary>
     public void Answered(ModelOperation operation, int status)
@@ -30,31 +47,11 @@ internal sealed class ModelApiInstruments
         var reason = Array.FindIndex(Reasons, r => r.Status == status);
         if (reason >= 0)
         {
-            Interlocked.Increment(ref _refused[((int)operation * Reasons.Length) + reason]);
+            _refused.Add(1, OperationTag(Operations[(int)operation]), ReasonTag(Reasons[reason].Reason));
         }
     }
 
-    public long Refused(ModelOperation operation, int status) =>
-        Interlocked.Read(ref _refused[((int)operation * Reasons.Length) + Array.FindIndex(Reasons, r => r.Status == status)]);
+    private static KeyValuePair<string, object?> OperationTag(string operation) => new("operation", operation);
 
-    public void WriteTo(StringBuilder text)
-    {
-        text.Append("# HELP otlpgrains_gateway_model_requests_total Model registry API requests, by operation.\n");
-        text.Append("# TYPE otlpgrains_gateway_model_requests_total counter\n");
-        for (var o = 0; o < Operations.Length; o++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"otlpgrains_gateway_model_requests_total{{operation=\"{Operations[o]}\"}} {Interlocked.Read(ref _requests[o])}\n");
-        }
-
-        text.Append("# HELP otlpgrains_gateway_model_refusals_total Model registry API requests refused, by operation and reason.\n");
-        text.Append("# TYPE otlpgrains_gateway_model_refusals_total counter\n");
-        for (var o = 0; o < Operations.Length; o++)
-        {
-            for (var r = 0; r < Reasons.Length; r++)
-            {
-                text.Append(CultureInfo.InvariantCulture,
-                    $"otlpgrains_gateway_model_refusals_total{{operation=\"{Operations[o]}\",reason=\"{Reasons[r].Reason}\"}} {Interlocked.Read(ref _refused[(o * Reasons.Length) + r])}\n");
-            }
-        }
-    }
+    private static KeyValuePair<string, object?> ReasonTag(string reason) => new("reason", reason);
 }

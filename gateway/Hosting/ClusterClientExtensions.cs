@@ -36,6 +36,11 @@ public static class ClusterClientExtensions
             {
                 client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId);
             }
+
+            if (SelfTelemetryExtensions.SelfTracesOn(builder.Configuration))
+            {
+                client.AddActivityPropagation(); // grain calls as spans, for the self-traces
+            }
         });
         return builder;
     }

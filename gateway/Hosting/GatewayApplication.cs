@@ -16,6 +16,7 @@ public static class GatewayApplication
         builder.AddOtlpGrainsLogging();
         builder.AddOtlpGateway();
         builder.AddOtlpGatewayClusterClient();
+        builder.AddOtlpGrainsSelfTelemetry();
 
         var app = builder.Build();
         app.MapOtlpGateway();

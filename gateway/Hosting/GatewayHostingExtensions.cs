@@ -13,6 +13,7 @@ using OtlpGrains.Gateway.Configuration;
 using OtlpGrains.Gateway.Ingest;
 using OtlpGrains.Gateway.Receivers;
 using OtlpGrains.Hosting;
+using Prometheus;
 
 namespace OtlpGrains.Gateway.Hosting;
 
@@ -42,6 +43,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<IServiceMethodProvider<OtlpGrpcReceiver>, OtlpGrpcMethodProvider>();
         services.AddSingleton<ServiceDirectory>();
         services.AddSingleton<ModelApiInstruments>();
+        services.AddSingleton<PrometheusExposition>();
 
         var otlp = builder.Configuration.GetSection(OtlpReceiverOptions.SectionName).Get<OtlpReceiverOptions>() ?? new();
         var api = builder.Configuration.GetSection(ApiOptions.SectionName).Get<ApiOptions>() ?? new();
@@ -73,9 +75,15 @@ public static class GatewayHostingExtensions
     /// <summary>Maps the gateway's endpoints, each on its own port, and logs one line per endpoint at start.</summary>
     public static WebApplication MapOtlpGateway(this WebApplication app)
     {
+        // First, so that it listens before any instrument (the receivers' below) records its starting zeros.
+        var metrics = app.Services.GetRequiredService<PrometheusExposition>();
         var otlp = app.Services.GetRequiredService<IOptions<OtlpReceiverOptions>>().Value;
         var api = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value;
         ListenPort.UseListenPortCheck(app);
+        if (SelfTelemetryExtensions.SelfTracesOn(app.Configuration))
+        {
+            app.UseSelfTraceRoots(api.Port);
+        }
 
         var grpcPort = new ListenPort(otlp.GrpcPort);
         app.MapGrpcService<OtlpGrpcReceiver>().WithMetadata(grpcPort);
@@ -92,7 +100,7 @@ public static class GatewayHostingExtensions
         ModelsApi.Map(group);
         AnomaliesApi.Map(group);
         IncidentsApi.Map(group);
-        group.MapGet("/metrics", PrometheusEndpoint.RenderAsync);
+        group.MapMetrics("/metrics", metrics.Registry);
         group.MapGet("/healthz", () => Results.Text("ok\n"));
         group.MapGet("/readyz", ReadyAsync);
 

@@ -1,84 +1,91 @@
-using System.Globalization;
-using System.Text;
+using System.Diagnostics.Metrics;
 
 namespace OtlpGrains.Gateway.Ingest;
 
 /// <summary>
-/// The gateway's self-metrics, per signal: requests, items accepted, items rejected as invalid, requests refused
-/// by reason, items in flight. Plain counters, rendered in Prometheus text format by <see cref="WriteTo"/>.
+/// The gateway's self-metrics on its <see cref="MeterName"/> meter, per signal: requests, items accepted, items
+/// rejected as invalid, items cut, requests refused by reason, items in flight and the in-flight limit.
 /// </summary>
-internal sealed class GatewayInstruments(InFlightLimiter limiter)
+/// <remarks>
+/// Instrument names are the Prometheus names less the meter's prefix, because prometheus-net's MeterAdapter names a
+/// series <c>{meter}_{instrument}</c>: <c>requests_total</c> here is <c>otlpgrains_gateway_requests_total</c> on
+/// <c>/metrics</c>, the name dashboards already use.
+/// </remarks>
+internal sealed class GatewayInstruments
 {
-    private static readonly string[] SignalNames = ["traces", "metrics", "logs"];
-    private static readonly string[] ReasonNames = ["invalid", "malformed", "too_large", "unsupported_media_type", "busy", "unavailable"];
+    /// <summary>The gateway's meter; the model API's instruments share it.</summary>
+    public const string MeterName = "OtlpGrains.Gateway";
 
-    private readonly long[] _requests = new long[3];
-    private readonly long[] _acceptedItems = new long[3];
-    private readonly long[] _invalidItems = new long[3];
-    private readonly long[] _refused = new long[3 * 6];
-    private readonly long[] _inFlight = new long[3];
-    private readonly long[] _cutItems = new long[3];
+    private readonly Counter<long> _requests;
+    private readonly Counter<long> _acceptedItems;
+    private readonly Counter<long> _invalidItems;
+    private readonly Counter<long> _cutItems;
+    private readonly Counter<long> _refused;
+    private readonly UpDownCounter<long> _inFlight;
 
-    public void Request(Signal signal) => Interlocked.Increment(ref _requests[(int)signal]);
-
-    public void Accepted(Signal signal, long items) => Interlocked.Add(ref _acceptedItems[(int)signal], items);
-
-    public void Invalid(Signal signal, long items) => Interlocked.Add(ref _invalidItems[(int)signal], items);
-
-    /// <summary>Items accepted with part of them cut to the carried limits (a log body or attribute too long).</summary>
-    public void Cut(Signal signal, long items) => Interlocked.Add(ref _cutItems[(int)signal], items);
-
-    public long CutItems(Signal signal) => Interlocked.Read(ref _cutItems[(int)signal]);
-
-    public void Refused(Signal signal, RefusalReason reason) =>
-        Interlocked.Increment(ref _refused[((int)signal * 6) + (int)reason]);
-
-    /// <summary>Items of a signal now being handed to the grains (negative <paramref name="items"/> when done).</summary>
-    public void InFlight(Signal signal, long items) => Interlocked.Add(ref _inFlight[(int)signal], items);
-
-    public long AcceptedItems(Signal signal) => Interlocked.Read(ref _acceptedItems[(int)signal]);
-
-    public long InvalidItems(Signal signal) => Interlocked.Read(ref _invalidItems[(int)signal]);
-
-    public long RefusedRequests(Signal signal, RefusalReason reason) =>
-        Interlocked.Read(ref _refused[((int)signal * 6) + (int)reason]);
-
-    public void WriteTo(StringBuilder text)
+    public GatewayInstruments(IMeterFactory meters, InFlightLimiter limiter)
     {
-        PerSignal(text, "otlpgrains_gateway_requests_total", "counter", "OTLP export requests received.", _requests);
-        PerSignal(text, "otlpgrains_gateway_accepted_items_total", "counter", "Spans, data points or log records accepted by the grains.", _acceptedItems);
-        PerSignal(text, "otlpgrains_gateway_invalid_items_total", "counter", "Items rejected as invalid (bad ids, empty metric names).", _invalidItems);
-        PerSignal(text, "otlpgrains_gateway_cut_items_total", "counter", "Items accepted with a part cut to the carried limits (log bodies over 8 KiB, attributes).", _cutItems);
+        ArgumentNullException.ThrowIfNull(meters);
+        ArgumentNullException.ThrowIfNull(limiter);
+        var meter = meters.Create(MeterName);
+        _requests = meter.CreateCounter<long>("requests_total", "{request}", "OTLP export requests received.");
+        _acceptedItems = meter.CreateCounter<long>("accepted_items_total", "{item}", "Spans, data points or log records accepted by the grains.");
+        _invalidItems = meter.CreateCounter<long>("invalid_items_total", "{item}", "Items rejected as invalid (bad ids, empty metric names).");
+        _cutItems = meter.CreateCounter<long>("cut_items_total", "{item}", "Items accepted with a part cut to the carried limits (log bodies over 8 KiB, attributes).");
+        _refused = meter.CreateCounter<long>("refused_requests_total", "{request}", "Export requests refused whole, by reason.");
+        _inFlight = meter.CreateUpDownCounter<long>("in_flight_items", "{item}", "Items being handed to the grains now, per signal.");
+        meter.CreateObservableGauge("in_flight_items_limit", () => (long)limiter.MaxItems, "{item}", "Most items admitted at once, over all signals.");
 
-        text.Append("# HELP otlpgrains_gateway_refused_requests_total Export requests refused whole, by reason.\n");
-        text.Append("# TYPE otlpgrains_gateway_refused_requests_total counter\n");
-        for (var s = 0; s < SignalNames.Length; s++)
+        // Every series exists from the start at 0, so that rate() and absent-series alerts see the first refusal.
+        foreach (var signal in Enum.GetValues<Signal>())
         {
-            for (var r = 0; r < ReasonNames.Length; r++)
+            var tag = SignalTag(signal);
+            _requests.Add(0, tag);
+            _acceptedItems.Add(0, tag);
+            _invalidItems.Add(0, tag);
+            _cutItems.Add(0, tag);
+            _inFlight.Add(0, tag);
+            foreach (var reason in Enum.GetValues<RefusalReason>())
             {
-                text.Append(CultureInfo.InvariantCulture,
-                    $"otlpgrains_gateway_refused_requests_total{{signal=\"{SignalNames[s]}\",reason=\"{ReasonNames[r]}\"}} {Interlocked.Read(ref _refused[(s * 6) + r])}\n");
+                _refused.Add(0, tag, ReasonTag(reason));
             }
         }
-
-        text.Append("# HELP otlpgrains_gateway_in_flight_items Items being handed to the grains now, per signal.\n");
-        text.Append("# TYPE otlpgrains_gateway_in_flight_items gauge\n");
-        for (var s = 0; s < SignalNames.Length; s++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"otlpgrains_gateway_in_flight_items{{signal=\"{SignalNames[s]}\"}} {Interlocked.Read(ref _inFlight[s])}\n");
-        }
-
-        text.Append("# HELP otlpgrains_gateway_in_flight_items_limit Most items admitted at once, over all signals.\n");
-        text.Append("# TYPE otlpgrains_gateway_in_flight_items_limit gauge\n");
-        text.Append(CultureInfo.InvariantCulture, $"otlpgrains_gateway_in_flight_items_limit {limiter.MaxItems}\n");
     }
 
-    private static void PerSignal(StringBuilder text, string name, string type, string help, long[] values)
+    public void Request(Signal signal) => _requests.Add(1, SignalTag(signal));
+
+    public void Accepted(Signal signal, long items) => _acceptedItems.Add(items, SignalTag(signal));
+
+    public void Invalid(Signal signal, long items) => _invalidItems.Add(items, SignalTag(signal));
+
+    /// <summary>Items accepted with part of them cut to the carried limits (a log body or attribute too long).</summary>
+    public void Cut(Signal signal, long items) => _cutItems.Add(items, SignalTag(signal));
+
+    public void Refused(Signal signal, RefusalReason reason) => _refused.Add(1, SignalTag(signal), ReasonTag(reason));
+
+    /// <summary>Items of a signal now being handed to the grains (negative <paramref name="items"/> when done).</summary>
+    public void InFlight(Signal signal, long items) => _inFlight.Add(items, SignalTag(signal));
+
+    /// <summary>The label value of a signal, as OTLP names its service.</summary>
+    public static string SignalName(Signal signal) => signal switch
     {
-        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n");
-        for (var s = 0; s < SignalNames.Length; s++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"{name}{{signal=\"{SignalNames[s]}\"}} {Interlocked.Read(ref values[s])}\n");
-        }
-    }
+        Signal.Traces => "traces",
+        Signal.Metrics => "metrics",
+        _ => "logs",
+    };
+
+    /// <summary>The label value of a refusal reason.</summary>
+    public static string ReasonName(RefusalReason reason) => reason switch
+    {
+        RefusalReason.Invalid => "invalid",
+        RefusalReason.Malformed => "malformed",
+        RefusalReason.TooLarge => "too_large",
+        RefusalReason.UnsupportedMediaType => "unsupported_media_type",
+        RefusalReason.Busy => "busy",
+        _ => "unavailable",
+    };
+
+    private static KeyValuePair<string, object?> SignalTag(Signal signal) => new("signal", SignalName(signal));
+
+    private static KeyValuePair<string, object?> ReasonTag(RefusalReason reason) => new("reason", ReasonName(reason));
 }

@@ -31,6 +31,7 @@ internal sealed partial class ServiceGrain(
     IWindowCloseSink sink,
     ScoringModels models,
     ModelScoreReporter reporter,
+    GrainInstruments instruments,
     IOptions<ServiceWindowOptions> options,
     TimeProvider time,
     ILogger<ServiceGrain> logger) : Grain, IServiceGrain, IRemindable
@@ -130,7 +131,9 @@ internal sealed partial class ServiceGrain(
     public ValueTask AddEdgeCallsAsync(EdgeCall[] calls)
     {
         // Edge calls come from trace grains, whose state a crash may drop anyway; they are not logged.
+        var before = _statistics.Drops;
         _statistics.AddEdgeCalls(calls);
+        instruments.Refused(_statistics.Drops.Since(before));
         return ValueTask.CompletedTask;
     }
 
@@ -285,6 +288,13 @@ internal sealed partial class ServiceGrain(
 
     private void Apply(LoggedBatch batch)
     {
+        var before = _statistics.Drops;
+        Count(batch);
+        instruments.Refused(_statistics.Drops.Since(before));
+    }
+
+    private void Count(LoggedBatch batch)
+    {
         if (batch.Spans is { } spans)
         {
             _statistics.AddSpans(spans);
@@ -348,6 +358,7 @@ internal sealed partial class ServiceGrain(
         {
             // The batch is counted (and logged) already; failing it now would only make the sender retry a batch
             // that is then skipped. The consumer owns its failures.
+            instruments.ClosedWindowsUndelivered(closed.Count);
             LogSinkFailed(logger, Name, closed.Count, exception.Message);
         }
     }
@@ -393,6 +404,7 @@ internal sealed partial class ServiceGrain(
         {
             // The events are kept in the grain for the API; the stream only misses them, as its subscribers would
             // on a silo loss. Failing the batch would make the sender retry a batch that is then skipped.
+            instruments.AnomalyEventsUnpublished(result.Events.Count);
             LogPublishFailed(logger, Name, result.Events.Count, exception.Message);
         }
     }

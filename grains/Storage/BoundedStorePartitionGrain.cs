@@ -2,7 +2,7 @@ namespace OtlpGrains.Grains.Storage;
 
 /// <summary>Holds one partition of a bounded in-memory store; evicts in insertion order.</summary>
 [CollectionAgeLimit(AlwaysActive = true)]
-internal sealed class BoundedStorePartitionGrain : Grain, IBoundedStorePartitionGrain
+internal sealed class BoundedStorePartitionGrain(GrainInstruments instruments) : Grain, IBoundedStorePartitionGrain
 {
     private readonly Dictionary<string, StoredState> _entries = new(StringComparer.Ordinal);
     private readonly Queue<string> _insertionOrder = new();
@@ -23,6 +23,7 @@ internal sealed class BoundedStorePartitionGrain : Grain, IBoundedStorePartition
                 if (_entries.Remove(oldest))
                 {
                     _evicted++;
+                    instruments.KeptTracesEvicted(1);
                 }
             }
 

@@ -8,7 +8,8 @@ namespace OtlpGrains.Grains.Traces;
 /// once a second: one call per service per flush instead of one per trace. Bounded: beyond
 /// <see cref="MaxPending"/> waiting calls, new ones are dropped and counted.
 /// </summary>
-internal sealed partial class EdgeCallBuffer(IGrainFactory grains, TimeProvider time, ILogger<EdgeCallBuffer> logger) : PeriodicFlushService(FlushInterval, time)
+internal sealed partial class EdgeCallBuffer(IGrainFactory grains, GrainInstruments instruments, TimeProvider time, ILogger<EdgeCallBuffer> logger)
+    : PeriodicFlushService(FlushInterval, time)
 {
     public const int MaxPending = 1_000_000;
     private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
@@ -28,6 +29,7 @@ internal sealed partial class EdgeCallBuffer(IGrainFactory grains, TimeProvider 
             return;
         }
 
+        long dropped = 0;
         lock (_gate)
         {
             foreach (var (client, call) in calls)
@@ -35,6 +37,7 @@ internal sealed partial class EdgeCallBuffer(IGrainFactory grains, TimeProvider 
                 if (_pendingCount >= MaxPending)
                 {
                     _dropped++;
+                    dropped++;
                     continue;
                 }
 
@@ -48,6 +51,8 @@ internal sealed partial class EdgeCallBuffer(IGrainFactory grains, TimeProvider 
                 _pendingCount++;
             }
         }
+
+        instruments.EdgeCallsDropped(dropped);
     }
 
     /// <summary>Sends everything waiting; calls a grain refused stay for the next flush.</summary>

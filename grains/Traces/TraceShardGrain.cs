@@ -17,6 +17,7 @@ internal sealed class TraceShardGrain(
     TailSampler sampler,
     EdgeCallBuffer edges,
     OperationP99Cache p99s,
+    GrainInstruments instruments,
     TimeProvider time) : Grain, ITraceShardGrain
 {
     private readonly TimeSpan _idle = TimeSpan.FromSeconds(options.Value.IdleSeconds);
@@ -46,13 +47,17 @@ internal sealed class TraceShardGrain(
     public async ValueTask AddSpansAsync(TraceShardBatch batch)
     {
         long now = time.GetTimestamp();
+        long cut = _pending.CutSpans;
         foreach (TraceSpanBatch trace in batch.Traces)
         {
             if (_pending.Add(trace.TraceId, trace.Spans, now) is { } early)
             {
+                instruments.TracesCompletedEarly(1);
                 await CompleteAsync(early);
             }
         }
+
+        instruments.SpansCut(_pending.CutSpans - cut);
     }
 
     public async ValueTask MarkErrorLogsAsync(string[] traceIds)
@@ -62,6 +67,7 @@ internal sealed class TraceShardGrain(
         {
             if (_pending.MarkErrorLog(traceId, now) is { } early)
             {
+                instruments.TracesCompletedEarly(1);
                 await CompleteAsync(early);
             }
         }

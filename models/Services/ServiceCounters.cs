@@ -52,6 +52,9 @@ internal sealed class ServiceCounters
     /// <summary>Edge calls refused because the service already had the most callees it may keep.</summary>
     public long RefusedEdgeCalls => _refusedEdgeCalls;
 
+    /// <summary>The refusals so far, without copying the histogram as <see cref="ToTotals"/> does.</summary>
+    public ServiceDrops Drops => new(_lateSpans, _refusedMetricPoints, _refusedEdgeCalls);
+
     public void CountSpan(bool request, bool error, long durationNanos)
     {
         _spans++;

@@ -80,6 +80,12 @@ public sealed class ServiceStatistics
     /// <summary>Counters since first seen.</summary>
     public ServiceTotals Totals => _counters.ToTotals();
 
+    /// <summary>What the windows and bounds refused so far (cheap to read around every batch).</summary>
+    public ServiceDrops Drops => _counters.Drops with
+    {
+        SkippedWindows = _spans.Windows.SkippedWindows + _metrics.Windows.SkippedWindows + _logs.Windows.SkippedWindows,
+    };
+
     /// <summary>Edge calls refused because the service already had <see cref="ServiceWindowOptions.MaxEdges"/> callees.</summary>
     public long RefusedEdgeCalls => _counters.RefusedEdgeCalls;
 

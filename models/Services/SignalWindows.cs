@@ -37,6 +37,9 @@ internal sealed class SignalWindows<TBucket>
     /// <summary>The key of the last window that closed, or null while none has.</summary>
     public long? LastClosedKey => _closer.LastClosedKey;
 
+    /// <summary>Windows skipped without closing (see <see cref="WindowCloser.Skipped"/>).</summary>
+    public long SkippedWindows => _closer.Skipped;
+
     /// <summary>The bucket of an event, or null when the windows refuse it (too late, or too far in the future).</summary>
     public TBucket? Place(long eventUnixNano, long nowUnixNano)
     {

@@ -48,6 +48,10 @@ internal sealed class WindowCloser
         _retained = retained;
     }
 
+    // Not state: how many windows this object skipped since it was made or restored, for the grain's drop counter.
+    [NonSerialized]
+    private long _skipped;
+
     /// <summary>The key of the last window that closed, or null while none has.</summary>
     public long? LastClosedKey => _closedAny ? _nextKey - 1 : null;
 
@@ -65,6 +69,12 @@ internal sealed class WindowCloser
         }
     }
 
+    /// <summary>
+    /// Windows that never closed because the ring no longer held them when the watermark jumped past (a long
+    /// silence, or a clock jump), since this object was made or restored.
+    /// </summary>
+    public long Skipped => _skipped;
+
     /// <summary>True when at least one window closes at <paramref name="watermark"/>.</summary>
     public bool IsDue(long watermark) => _started && LastClosable(watermark) >= _nextKey;
 
@@ -80,6 +90,7 @@ internal sealed class WindowCloser
         long last = LastClosable(watermark);
 
         long oldestRetained = UnixNanos.FloorDiv(watermark, _widthNanos) - _retained + 1;
+        _skipped += Math.Max(0, Math.Min(oldestRetained, last + 1) - _nextKey);
         for (long key = Math.Max(_nextKey, oldestRetained); key <= last; key++)
         {
             keys.Add(key);

@@ -22,6 +22,9 @@ public sealed class PendingTraces(int maxSpansPerTrace, int maxTraces)
     /// <summary>Traces completed before their idle time because the shard was full.</summary>
     public long CompletedEarly { get; private set; }
 
+    /// <summary>Spans cut from traces beyond their span limit.</summary>
+    public long CutSpans { get; private set; }
+
     /// <summary>
     /// Adds spans of a trace (creating it if new) at <paramref name="nowTicks"/>; returns a trace completed early to
     /// make room, or null.
@@ -29,7 +32,9 @@ public sealed class PendingTraces(int maxSpansPerTrace, int maxTraces)
     public PendingTrace? Add(string traceId, IReadOnlyList<TraceSpan> spans, long nowTicks)
     {
         PendingTrace trace = Touch(traceId, nowTicks, out PendingTrace? evicted);
+        long cut = trace.Assembler.CutSpans;
         trace.Assembler.Add(spans);
+        CutSpans += trace.Assembler.CutSpans - cut;
         return evicted;
     }
 

@@ -42,8 +42,8 @@ public sealed class IngestPipelineTests
             .ToArray();
         Assert.NotEqual(Guid.Empty, Assert.Single(batchIds));
 
-        Assert.Equal(7, gateway.Instruments.AcceptedItems(Signal.Traces));
-        Assert.Equal(0, gateway.Instruments.InvalidItems(Signal.Traces));
+        Assert.Equal(7, gateway.Metrics.AcceptedItems(Signal.Traces));
+        Assert.Equal(0, gateway.Metrics.InvalidItems(Signal.Traces));
         Assert.Equal(0, gateway.Limiter.InFlight);
     }
 
@@ -78,9 +78,9 @@ public sealed class IngestPipelineTests
         Assert.Equal(0, gateway.Grains.Calls);
         Assert.Empty(gateway.Grains.Services);
         Assert.Empty(gateway.Grains.Traces);
-        Assert.Equal(2, gateway.Instruments.InvalidItems(Signal.Traces));
-        Assert.Equal(0, gateway.Instruments.AcceptedItems(Signal.Traces));
-        Assert.Equal(1, gateway.Instruments.RefusedRequests(Signal.Traces, RefusalReason.Invalid));
+        Assert.Equal(2, gateway.Metrics.InvalidItems(Signal.Traces));
+        Assert.Equal(0, gateway.Metrics.AcceptedItems(Signal.Traces));
+        Assert.Equal(1, gateway.Metrics.RefusedRequests(Signal.Traces, RefusalReason.Invalid));
         Assert.Equal(0, gateway.Limiter.InFlight);
     }
 
@@ -99,9 +99,9 @@ public sealed class IngestPipelineTests
         Assert.Equal(2, gateway.Grains.Calls);
         Assert.Equal(2, Assert.Single(gateway.Grains.Services["svc"].SpanBatches).Spans.Length);
         Assert.Equal([1UL, 3UL], Assert.Single(gateway.Grains.Traces[TraceKey(1)].Batches).Spans.Select(s => s.SpanId));
-        Assert.Equal(2, gateway.Instruments.AcceptedItems(Signal.Traces));
-        Assert.Equal(1, gateway.Instruments.InvalidItems(Signal.Traces));
-        Assert.Equal(0, gateway.Instruments.RefusedRequests(Signal.Traces, RefusalReason.Invalid));
+        Assert.Equal(2, gateway.Metrics.AcceptedItems(Signal.Traces));
+        Assert.Equal(1, gateway.Metrics.InvalidItems(Signal.Traces));
+        Assert.Equal(0, gateway.Metrics.RefusedRequests(Signal.Traces, RefusalReason.Invalid));
         Assert.Equal(0, gateway.Limiter.InFlight);
     }
 
@@ -114,7 +114,7 @@ public sealed class IngestPipelineTests
 
         Assert.Equal(new IngestOutcome(IngestStatus.Accepted, 0, null), outcome);
         Assert.Equal(0, gateway.Grains.Calls);
-        Assert.Contains("otlpgrains_gateway_requests_total{signal=\"traces\"} 1\n", Metrics(gateway), StringComparison.Ordinal);
+        Assert.Contains("otlpgrains_gateway_requests_total{signal=\"traces\"} 1\n", await gateway.ScrapeAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class IngestPipelineTests
         Assert.Equal("gateway busy: 3 items in flight (limit 4); retry later", second.Message);
         Assert.Equal(2, gateway.Grains.Calls);
         Assert.False(gateway.Grains.Services.ContainsKey("b"));
-        Assert.Equal(1, gateway.Instruments.RefusedRequests(Signal.Traces, RefusalReason.Busy));
+        Assert.Equal(1, gateway.Metrics.RefusedRequests(Signal.Traces, RefusalReason.Busy));
         Assert.Equal(3, gateway.Limiter.InFlight);
 
         // One item still fits exactly under the limit while the first request waits.
@@ -149,13 +149,13 @@ public sealed class IngestPipelineTests
         Assert.Equal(IngestStatus.Accepted, (await first).Status);
         Assert.Equal(IngestStatus.Accepted, (await third).Status);
         Assert.Equal(0, gateway.Limiter.InFlight);
-        Assert.Equal(4, gateway.Instruments.AcceptedItems(Signal.Traces));
+        Assert.Equal(4, gateway.Metrics.AcceptedItems(Signal.Traces));
 
         // With the room back, the refused request goes through.
         gateway.Grains.Completion = Task.CompletedTask;
         var retried = await gateway.Pipeline.IngestTracesAsync(Request("b", Span(2, 1), Span(2, 2, parent: 1)), CancellationToken.None);
         Assert.Equal(IngestStatus.Accepted, retried.Status);
-        Assert.Equal(6, gateway.Instruments.AcceptedItems(Signal.Traces));
+        Assert.Equal(6, gateway.Metrics.AcceptedItems(Signal.Traces));
         Assert.Equal(0, gateway.Limiter.InFlight);
     }
 
@@ -167,7 +167,7 @@ public sealed class IngestPipelineTests
         var outcome = await gateway.Pipeline.IngestTracesAsync(Request("svc", Span(1, 1), Span(1, 2, parent: 1), Span(1, 3, parent: 1)), CancellationToken.None);
 
         Assert.Equal(IngestStatus.Accepted, outcome.Status);
-        Assert.Equal(3, gateway.Instruments.AcceptedItems(Signal.Traces));
+        Assert.Equal(3, gateway.Metrics.AcceptedItems(Signal.Traces));
         Assert.Equal(0, gateway.Limiter.InFlight);
     }
 
@@ -182,8 +182,8 @@ public sealed class IngestPipelineTests
         Assert.Equal(IngestStatus.Unavailable, outcome.Status);
         Assert.Equal(0, outcome.Rejected);
         Assert.Equal("cluster unavailable (TimeoutException); retry", outcome.Message);
-        Assert.Equal(1, gateway.Instruments.RefusedRequests(Signal.Traces, RefusalReason.Unavailable));
-        Assert.Equal(0, gateway.Instruments.AcceptedItems(Signal.Traces));
+        Assert.Equal(1, gateway.Metrics.RefusedRequests(Signal.Traces, RefusalReason.Unavailable));
+        Assert.Equal(0, gateway.Metrics.AcceptedItems(Signal.Traces));
         Assert.Equal(0, gateway.Limiter.InFlight);
     }
 
@@ -199,8 +199,8 @@ public sealed class IngestPipelineTests
 
         // The sender retries the whole request, so neither its good nor its bad spans count yet.
         Assert.Equal(IngestStatus.Unavailable, outcome.Status);
-        Assert.Equal(0, gateway.Instruments.AcceptedItems(Signal.Traces));
-        Assert.Equal(0, gateway.Instruments.InvalidItems(Signal.Traces));
+        Assert.Equal(0, gateway.Metrics.AcceptedItems(Signal.Traces));
+        Assert.Equal(0, gateway.Metrics.InvalidItems(Signal.Traces));
         Assert.Equal(0, gateway.Limiter.InFlight);
     }
 
@@ -233,8 +233,8 @@ public sealed class IngestPipelineTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await pending);
         Assert.Equal(0, gateway.Limiter.InFlight);
-        Assert.Equal(0, gateway.Instruments.RefusedRequests(Signal.Traces, RefusalReason.Unavailable));
-        Assert.Equal(0, gateway.Instruments.AcceptedItems(Signal.Traces));
+        Assert.Equal(0, gateway.Metrics.RefusedRequests(Signal.Traces, RefusalReason.Unavailable));
+        Assert.Equal(0, gateway.Metrics.AcceptedItems(Signal.Traces));
     }
 
     [Fact]
@@ -259,9 +259,9 @@ public sealed class IngestPipelineTests
         Assert.Equal(2, gateway.Grains.Calls);
         Assert.Equal(["cpu", "mem"], Assert.Single(gateway.Grains.Services["a"].MetricBatches).Names);
         Assert.Equal([3.0], Assert.Single(gateway.Grains.Services["b"].MetricBatches).Points.Select(p => p.Value));
-        Assert.Equal(3, gateway.Instruments.AcceptedItems(Signal.Metrics));
-        Assert.Equal(1, gateway.Instruments.InvalidItems(Signal.Metrics));
-        Assert.Equal(0, gateway.Instruments.AcceptedItems(Signal.Traces));
+        Assert.Equal(3, gateway.Metrics.AcceptedItems(Signal.Metrics));
+        Assert.Equal(1, gateway.Metrics.InvalidItems(Signal.Metrics));
+        Assert.Equal(0, gateway.Metrics.AcceptedItems(Signal.Traces));
         Assert.Equal(0, gateway.Limiter.InFlight);
     }
 
@@ -284,7 +284,7 @@ public sealed class IngestPipelineTests
         Assert.Equal(2, gateway.Grains.Calls);
         Assert.Equal([10L, 11L], Assert.Single(gateway.Grains.Services["a"].LogBatches).Logs.Select(l => l.TimeUnixNano));
         Assert.Equal(17, Assert.Single(Assert.Single(gateway.Grains.Services["b"].LogBatches).Logs).SeverityNumber);
-        Assert.Equal(3, gateway.Instruments.AcceptedItems(Signal.Logs));
+        Assert.Equal(3, gateway.Metrics.AcceptedItems(Signal.Logs));
 
         var invalid = await gateway.Pipeline.IngestLogsAsync(
             new ExportLogsServiceRequest { ResourceLogs = { LogsOf("a", new LogRecord { SpanId = ByteString.CopyFrom(1) }) } },
@@ -293,7 +293,7 @@ public sealed class IngestPipelineTests
         Assert.Equal(IngestStatus.Invalid, invalid.Status);
         Assert.Equal("all 1 log records rejected: log span id must be empty or 8 bytes and not all zero (got 1 bytes)", invalid.Message);
         Assert.Equal(2, gateway.Grains.Calls);
-        Assert.Equal(1, gateway.Instruments.RefusedRequests(Signal.Logs, RefusalReason.Invalid));
+        Assert.Equal(1, gateway.Metrics.RefusedRequests(Signal.Logs, RefusalReason.Invalid));
         Assert.Equal(0, gateway.Limiter.InFlight);
     }
 
@@ -337,7 +337,7 @@ public sealed class IngestPipelineTests
     }
 
     [Fact]
-    public void RefusalsBeforeDecodingAreCountedPerSignalAndReason()
+    public async Task RefusalsBeforeDecodingAreCountedPerSignalAndReason()
     {
         var gateway = new GatewayUnderTest();
 
@@ -345,21 +345,16 @@ public sealed class IngestPipelineTests
         gateway.Pipeline.Refuse(Signal.Metrics, RefusalReason.TooLarge);
         gateway.Pipeline.Refuse(Signal.Logs, RefusalReason.Malformed);
 
-        Assert.Equal(2, gateway.Instruments.RefusedRequests(Signal.Metrics, RefusalReason.TooLarge));
-        Assert.Equal(1, gateway.Instruments.RefusedRequests(Signal.Logs, RefusalReason.Malformed));
-        Assert.Equal(0, gateway.Instruments.RefusedRequests(Signal.Traces, RefusalReason.TooLarge));
-        var text = Metrics(gateway);
+        Assert.Equal(2, gateway.Metrics.RefusedRequests(Signal.Metrics, RefusalReason.TooLarge));
+        Assert.Equal(1, gateway.Metrics.RefusedRequests(Signal.Logs, RefusalReason.Malformed));
+        Assert.Equal(0, gateway.Metrics.RefusedRequests(Signal.Traces, RefusalReason.TooLarge));
+        var text = await gateway.ScrapeAsync();
         Assert.Contains("otlpgrains_gateway_requests_total{signal=\"metrics\"} 2\n", text, StringComparison.Ordinal);
-        Assert.Contains("otlpgrains_gateway_refused_requests_total{signal=\"metrics\",reason=\"too_large\"} 2\n", text, StringComparison.Ordinal);
-        Assert.Contains("otlpgrains_gateway_refused_requests_total{signal=\"logs\",reason=\"malformed\"} 1\n", text, StringComparison.Ordinal);
+        // prometheus-net's MeterAdapter sorts the labels by name.
+        Assert.Contains("otlpgrains_gateway_refused_requests_total{reason=\"too_large\",signal=\"metrics\"} 2\n", text, StringComparison.Ordinal);
+        Assert.Contains("otlpgrains_gateway_refused_requests_total{reason=\"malformed\",signal=\"logs\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("otlpgrains_gateway_refused_requests_total{reason=\"busy\",signal=\"traces\"} 0\n", text, StringComparison.Ordinal);
         Assert.Contains("otlpgrains_gateway_in_flight_items{signal=\"traces\"} 0\n", text, StringComparison.Ordinal);
-    }
-
-    private static string Metrics(GatewayUnderTest gateway)
-    {
-        var text = new StringBuilder();
-        gateway.Instruments.WriteTo(text);
-        return text.ToString();
     }
 
     private static Metric Gauge(string name, double value) =>

@@ -34,7 +34,7 @@ public sealed class OtlpHttpReceiverTests
         Assert.Empty(body); // an empty message is zero bytes on the wire
         Assert.Equal(new ExportTraceServiceResponse(), ExportTraceServiceResponse.Parser.ParseFrom(body));
         Assert.Equal(2, gateway.Grains.Calls);
-        Assert.Equal(2, gateway.Instruments.AcceptedItems(Signal.Traces));
+        Assert.Equal(2, gateway.Metrics.AcceptedItems(Signal.Traces));
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class OtlpHttpReceiverTests
         Assert.Equal("all 1 spans rejected: trace id must be 16 bytes and not all zero (got 3 bytes)", status.Message);
         Assert.False(context.Response.Headers.ContainsKey("Retry-After"));
         Assert.Equal(0, gateway.Grains.Calls);
-        Assert.Equal(1, gateway.Instruments.RefusedRequests(Signal.Traces, RefusalReason.Invalid));
+        Assert.Equal(1, gateway.Metrics.RefusedRequests(Signal.Traces, RefusalReason.Invalid));
     }
 
     [Theory]
@@ -112,7 +112,7 @@ public sealed class OtlpHttpReceiverTests
         Assert.Equal(8, status.Code);
         Assert.Equal("gateway busy: 1 items in flight (limit 1); retry later", status.Message);
         Assert.False(gateway.Grains.Services.ContainsKey("svc"));
-        Assert.Equal(1, gateway.Instruments.RefusedRequests(Signal.Traces, RefusalReason.Busy));
+        Assert.Equal(1, gateway.Metrics.RefusedRequests(Signal.Traces, RefusalReason.Busy));
 
         blocked.SetResult();
         Assert.Equal(IngestStatus.Accepted, (await holding).Status);
@@ -134,7 +134,7 @@ public sealed class OtlpHttpReceiverTests
         var status = ReadStatus(context, json);
         Assert.Equal(14, status.Code);
         Assert.Equal("cluster unavailable (InvalidOperationException); retry", status.Message);
-        Assert.Equal(1, gateway.Instruments.RefusedRequests(Signal.Traces, RefusalReason.Unavailable));
+        Assert.Equal(1, gateway.Metrics.RefusedRequests(Signal.Traces, RefusalReason.Unavailable));
         Assert.Equal(0, gateway.Limiter.InFlight);
     }
 
@@ -151,7 +151,7 @@ public sealed class OtlpHttpReceiverTests
             "unsupported Content-Type 'text/plain': use application/x-protobuf or application/json\n",
             Encoding.UTF8.GetString(ResponseBytes(context)));
         Assert.Equal(0, gateway.Grains.Calls);
-        Assert.Equal(1, gateway.Instruments.RefusedRequests(Signal.Traces, RefusalReason.UnsupportedMediaType));
+        Assert.Equal(1, gateway.Metrics.RefusedRequests(Signal.Traces, RefusalReason.UnsupportedMediaType));
     }
 
     [Fact]
@@ -181,7 +181,7 @@ public sealed class OtlpHttpReceiverTests
         Assert.Equal(3, status.Code);
         Assert.StartsWith(json ? "malformed OTLP JSON: " : "malformed OTLP protobuf: ", status.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', status.Message);
-        Assert.Equal(1, gateway.Instruments.RefusedRequests(Signal.Traces, RefusalReason.Malformed));
+        Assert.Equal(1, gateway.Metrics.RefusedRequests(Signal.Traces, RefusalReason.Malformed));
         Assert.Equal(0, gateway.Grains.Calls);
     }
 
@@ -199,7 +199,7 @@ public sealed class OtlpHttpReceiverTests
         Assert.Equal(
             "malformed OTLP JSON: invalid OTLP JSON at byte 51: field 'opentelemetry.proto.trace.v1.Span.name' must be a string, not a number",
             status.Message);
-        Assert.Equal(1, gateway.Instruments.RefusedRequests(Signal.Traces, RefusalReason.Malformed));
+        Assert.Equal(1, gateway.Metrics.RefusedRequests(Signal.Traces, RefusalReason.Malformed));
         Assert.Equal(0, gateway.Grains.Calls);
     }
 

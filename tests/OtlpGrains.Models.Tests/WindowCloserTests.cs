@@ -25,6 +25,19 @@ public sealed class WindowCloserTests
     }
 
     [Fact]
+    public void WindowsTheRingNoLongerHoldsAreSkippedAndCounted()
+    {
+        _closer.Observe(0);
+        Assert.Equal([0L], Close(15 * Second));
+
+        // At 200 s the ring holds windows 14 to 20; windows 1 to 13 can no longer close.
+        Assert.Equal([14L, 15L, 16L, 17L, 18L], Close(200 * Second));
+        Assert.Equal(13, _closer.Skipped);
+        Assert.Equal([19L], Close(205 * Second));
+        Assert.Equal(13, _closer.Skipped);
+    }
+
+    [Fact]
     public void AnEarlierWindowSeenBeforeAnyCloseClosesFirst()
     {
         _closer.Observe(3);

@@ -226,7 +226,7 @@ public sealed class BadInputTests(SiloFixture silo) : IDisposable
     }
 
     private Task<long> RefusedCounterAsync(string reason) =>
-        CounterAsync($"otlpgrains_gateway_refused_requests_total{{signal=\"traces\",reason=\"{reason}\"}}");
+        CounterAsync($"otlpgrains_gateway_refused_requests_total{{reason=\"{reason}\",signal=\"traces\"}}");
 
     private async Task<long> CounterAsync(string series)
     {

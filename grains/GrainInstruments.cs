@@ -1,0 +1,92 @@
+using System.Diagnostics.Metrics;
+using OtlpGrains.Models.Services;
+
+namespace OtlpGrains.Grains;
+
+/// <summary>
+/// What the grains of this silo drop or refuse, on the <see cref="MeterName"/> meter: data the bounds and windows
+/// turn away, traces cut or evicted, edge calls and anomaly events that could not be handed on. The plain classes
+/// in the models only count; their grains add what a call changed here.
+/// </summary>
+/// <remarks>
+/// Per silo and since it started (the per-service totals on <c>/metrics</c> are cluster-wide and durable): a replay
+/// after a crash counts its batches' refusals again, in the process that now holds them. Names
+/// are the Prometheus names less the meter's prefix: <c>refused_edge_calls_total</c> is
+/// <c>otlpgrains_grains_refused_edge_calls_total</c>.
+/// </remarks>
+internal sealed class GrainInstruments
+{
+    public const string MeterName = "OtlpGrains.Grains";
+
+    private readonly Counter<long> _lateSpans;
+    private readonly Counter<long> _refusedMetricPoints;
+    private readonly Counter<long> _refusedEdgeCalls;
+    private readonly Counter<long> _skippedWindows;
+    private readonly Counter<long> _cutSpans;
+    private readonly Counter<long> _evictedKeptTraces;
+    private readonly Counter<long> _earlyTraces;
+    private readonly Counter<long> _droppedEdgeCalls;
+    private readonly Counter<long> _unpublishedAnomalies;
+    private readonly Counter<long> _undeliveredWindows;
+
+    public GrainInstruments(IMeterFactory meters)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        var meter = meters.Create(MeterName);
+        _lateSpans = Create(meter, "late_spans_total", "{span}",
+            "Spans too late (beyond the allowed lateness) or too far ahead for the windows; counted in the totals only.");
+        _refusedMetricPoints = Create(meter, "refused_metric_points_total", "{point}",
+            "Metric points refused: names beyond MaxMetricSeries, or too late or too far ahead for the windows.");
+        _refusedEdgeCalls = Create(meter, "refused_edge_calls_total", "{call}", "Edge calls refused: callees beyond MaxEdges.");
+        _skippedWindows = Create(meter, "skipped_windows_total", "{window}",
+            "Windows that never closed, so never reached the detectors: the watermark jumped past more than the retention.");
+        _cutSpans = Create(meter, "cut_spans_total", "{span}", "Spans cut from a trace beyond Traces:MaxSpans.");
+        _evictedKeptTraces = Create(meter, "evicted_kept_traces_total", "{trace}",
+            "Kept traces evicted, oldest first, from the in-memory store beyond Traces:MaxKeptTraces.");
+        _earlyTraces = Create(meter, "traces_completed_early_total", "{trace}",
+            "Traces in progress completed before their idle time because their shard was full (Traces:MaxPendingTraces).");
+        _droppedEdgeCalls = Create(meter, "dropped_edge_calls_total", "{call}",
+            "Edge calls dropped because the buffer to the service grains was full (they were unreachable for long).");
+        _unpublishedAnomalies = Create(meter, "unpublished_anomaly_events_total", "{event}",
+            "Anomaly events the detectors raised that the anomalies stream did not take (the API still has them).");
+        _undeliveredWindows = Create(meter, "undelivered_closed_windows_total", "{window}",
+            "Closed windows the window-close sink failed to take after scoring.");
+    }
+
+    /// <summary>Adds what a service's statistics refused during one call (<see cref="ServiceDrops.Since"/>).</summary>
+    public void Refused(ServiceDrops drops)
+    {
+        AddIfAny(_lateSpans, drops.LateSpans);
+        AddIfAny(_refusedMetricPoints, drops.RefusedMetricPoints);
+        AddIfAny(_refusedEdgeCalls, drops.RefusedEdgeCalls);
+        AddIfAny(_skippedWindows, drops.SkippedWindows);
+    }
+
+    public void SpansCut(long spans) => AddIfAny(_cutSpans, spans);
+
+    public void KeptTracesEvicted(long traces) => AddIfAny(_evictedKeptTraces, traces);
+
+    public void TracesCompletedEarly(long traces) => AddIfAny(_earlyTraces, traces);
+
+    public void EdgeCallsDropped(long calls) => AddIfAny(_droppedEdgeCalls, calls);
+
+    public void AnomalyEventsUnpublished(long events) => AddIfAny(_unpublishedAnomalies, events);
+
+    public void ClosedWindowsUndelivered(long windows) => AddIfAny(_undeliveredWindows, windows);
+
+    private static Counter<long> Create(Meter meter, string name, string unit, string description)
+    {
+        var counter = meter.CreateCounter<long>(name, unit, description);
+        counter.Add(0); // present from the start, so that the first drop shows as an increase
+        return counter;
+    }
+
+    // Most batches drop nothing: skip the listener call then.
+    private static void AddIfAny(Counter<long> counter, long value)
+    {
+        if (value > 0)
+        {
+            counter.Add(value);
+        }
+    }
+}
