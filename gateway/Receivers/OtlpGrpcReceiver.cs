@@ -20,21 +20,21 @@ internal sealed class OtlpGrpcReceiver(IngestPipeline pipeline, IOptions<OtlpRec
     public async Task<ExportTraceServiceResponse> ExportTracesAsync(TraceIngestPlan request, ServerCallContext context)
     {
         var outcome = await pipeline.IngestTracesAsync(request, context.CancellationToken);
-        GrpcOutcome.ThrowIfRefused(outcome, context, options.Value.RetryAfterSeconds);
+        GrpcOutcome.ThrowIfRefused(outcome, options.Value.RetryAfterSeconds);
         return OtlpResponses.Traces(outcome);
     }
 
     public async Task<ExportMetricsServiceResponse> ExportMetricsAsync(SignalIngestPlan<ServiceMetricBatch> request, ServerCallContext context)
     {
         var outcome = await pipeline.IngestMetricsAsync(request, context.CancellationToken);
-        GrpcOutcome.ThrowIfRefused(outcome, context, options.Value.RetryAfterSeconds);
+        GrpcOutcome.ThrowIfRefused(outcome, options.Value.RetryAfterSeconds);
         return OtlpResponses.Metrics(outcome);
     }
 
     public async Task<ExportLogsServiceResponse> ExportLogsAsync(SignalIngestPlan<ServiceLogBatch> request, ServerCallContext context)
     {
         var outcome = await pipeline.IngestLogsAsync(request, context.CancellationToken);
-        GrpcOutcome.ThrowIfRefused(outcome, context, options.Value.RetryAfterSeconds);
+        GrpcOutcome.ThrowIfRefused(outcome, options.Value.RetryAfterSeconds);
         return OtlpResponses.Logs(outcome);
     }
 }

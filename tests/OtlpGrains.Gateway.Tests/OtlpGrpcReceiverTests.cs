@@ -16,51 +16,71 @@ public sealed class OtlpGrpcReceiverTests
     [InlineData((int)IngestStatus.Unavailable, StatusCode.Unavailable)]
     public void RefusalsBecomeTheirOtlpStatus(int status, StatusCode expected)
     {
-        var context = new FakeServerCallContext();
-
-        var refused = Assert.Throws<RpcException>(() => GrpcOutcome.ThrowIfRefused(new IngestOutcome((IngestStatus)status, 0, "why"), context, 7));
+        var refused = Assert.Throws<RpcException>(() => GrpcOutcome.ThrowIfRefused(new IngestOutcome((IngestStatus)status, 0, "why"), 7));
 
         Assert.Equal(expected, refused.StatusCode);
         Assert.Equal("why", refused.Status.Detail);
     }
 
     [Fact]
-    public void BusyTellsTheSenderWhenToRetry()
+    public void BusyTellsTheSenderWhenToRetryAsOtlpSays()
     {
-        var context = new FakeServerCallContext();
-
-        var refused = Assert.Throws<RpcException>(() => GrpcOutcome.ThrowIfRefused(new IngestOutcome(IngestStatus.Busy, 0, null), context, 7));
+        var refused = Assert.Throws<RpcException>(() => GrpcOutcome.ThrowIfRefused(new IngestOutcome(IngestStatus.Busy, 0, null), 7));
 
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
         Assert.Equal("busy", refused.Status.Detail);
-        Assert.Equal("7", context.ResponseTrailers.GetValue("retry-after"));
-        Assert.Equal("7", refused.Trailers.GetValue("retry-after"));
+        Assert.Equal(TimeSpan.FromSeconds(7), RetryDelayIn(refused.Trailers));
     }
 
     [Theory]
     [InlineData((int)IngestStatus.Invalid)]
     [InlineData((int)IngestStatus.Unavailable)]
-    public void OtherRefusalsAddNoRetryAfter(int status)
+    public void OtherRefusalsAddNoRetryInfo(int status)
     {
-        var context = new FakeServerCallContext();
+        var refused = Assert.Throws<RpcException>(() => GrpcOutcome.ThrowIfRefused(new IngestOutcome((IngestStatus)status, 0, null), 7));
 
-        var refused = Assert.Throws<RpcException>(() => GrpcOutcome.ThrowIfRefused(new IngestOutcome((IngestStatus)status, 0, null), context, 7));
-
-        Assert.Null(context.ResponseTrailers.Get("retry-after"));
-        Assert.Null(refused.Trailers.Get("retry-after"));
+        Assert.Null(refused.Trailers.Get("grpc-status-details-bin"));
         Assert.False(string.IsNullOrEmpty(refused.Status.Detail));
     }
 
     [Theory]
     [InlineData((int)IngestStatus.Accepted)]
     [InlineData((int)IngestStatus.PartiallyAccepted)]
-    public void AcceptedOutcomesDoNotThrow(int status)
+    public void AcceptedOutcomesDoNotThrow(int status) =>
+        GrpcOutcome.ThrowIfRefused(new IngestOutcome((IngestStatus)status, 1, "m"), 7);
+
+    /// <summary>google.rpc.Status.details[0] (an Any of google.rpc.RetryInfo) .retry_delay, read field by field.</summary>
+    internal static TimeSpan? RetryDelayIn(Metadata trailers)
     {
-        var context = new FakeServerCallContext();
+        var details = trailers.GetValueBytes("grpc-status-details-bin");
+        if (details is null)
+        {
+            return null;
+        }
 
-        GrpcOutcome.ThrowIfRefused(new IngestOutcome((IngestStatus)status, 1, "m"), context, 7);
+        var any = Field(details, 3);
+        Assert.Equal("type.googleapis.com/google.rpc.RetryInfo", Field(any, 1).ToStringUtf8());
+        var duration = new CodedInputStream(Field(Field(any, 2), 1).ToByteArray());
+        Assert.Equal(WireFormat.MakeTag(1, WireFormat.WireType.Varint), duration.ReadTag());
+        return TimeSpan.FromSeconds(duration.ReadInt64());
+    }
 
-        Assert.Empty(context.ResponseTrailers);
+    private static ByteString Field(ByteString message, int number) => Field(message.ToByteArray(), number);
+
+    private static ByteString Field(byte[] message, int number)
+    {
+        var input = new CodedInputStream(message);
+        for (uint tag; (tag = input.ReadTag()) != 0;)
+        {
+            if (WireFormat.GetTagFieldNumber(tag) == number)
+            {
+                return input.ReadBytes();
+            }
+
+            input.SkipLastField();
+        }
+
+        throw new InvalidOperationException($"no field {number}");
     }
 
     [Fact]
@@ -90,7 +110,7 @@ public sealed class OtlpGrpcReceiverTests
 
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
         Assert.Equal("gateway busy: 1 items in flight (limit 1); retry later", refused.Status.Detail);
-        Assert.Equal(GatewayUnderTest.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), context.ResponseTrailers.GetValue("retry-after"));
+        Assert.Equal(TimeSpan.FromSeconds(GatewayUnderTest.RetryAfterSeconds), RetryDelayIn(refused.Trailers));
 
         blocked.SetResult();
         Assert.Equal(IngestStatus.Accepted, (await holding).Status);

@@ -35,6 +35,30 @@ public sealed partial class LoadToolProtocolTests(LoadToolProtocolTests.Silo fix
         Assert.Contains("all services match", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("grpc", "ResourceExhausted")]
+    [InlineData("http/protobuf", "429")]
+    public async Task AGatewayOverItsBudgetRefusesWithARetryableStatusAndLosesNothing(string protocol, string refusal)
+    {
+        // A budget of one request's spans: eight senders at once must be turned away, then retried, and counted once.
+        int[] ports = LoopbackPorts.Take(5);
+        await using var silo = SiloProcess.StartInMemory(ports, new Dictionary<string, string> { ["OtlpGrains__Otlp__MaxInFlightItems"] = "512" });
+        await silo.WaitReadyAsync(TimeSpan.FromSeconds(90));
+
+        string output = await LoadToolProcess.RunOkAsync(
+            "--protocol", protocol,
+            "--endpoint", $"http://127.0.0.1:{(protocol == "grpc" ? silo.GrpcPort : silo.HttpPort)}",
+            "--api", $"http://127.0.0.1:{silo.ApiPort}",
+            "--streams", "8",
+            "--requests", "40",
+            "--services", "3",
+            "--run-id", "busy" + Guid.NewGuid().ToString("N")[..6]);
+
+        Assert.Matches($@"retries\s+[1-9]\d* after refusals asking to back off \({refusal} \d+\)", output);
+        Assert.Contains("failures          0", output, StringComparison.Ordinal);
+        Assert.Contains("all services match", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task NullSinkAcknowledgesWhatItIsSent()
     {
