@@ -12,9 +12,6 @@ namespace OtlpGrains.Gateway.Ingest;
 internal static class LogRequestReader
 {
     private const uint ResourceLogsField = (1 << 3) | ProtoReader.Len;
-    private const uint ResourceField = (1 << 3) | ProtoReader.Len;
-    private const uint ScopeLogsField = (2 << 3) | ProtoReader.Len;
-    private const uint LogRecordsField = (2 << 3) | ProtoReader.Len;
 
     /// <summary>Reads a request; its batch id is the hash of these bytes.</summary>
     /// <param name="receivedUnixNano">When the gateway received it: the time of records that carry none.</param>
@@ -57,80 +54,49 @@ internal static class LogRequestReader
 
     private static void ReadResourceLogs(ReadOnlySpan<byte> encoded, LogGrouping grouping, Utf8StringPool pool, long receivedUnixNano)
     {
-        var identity = default(ServiceIdentity);
-        var scopes = 0;
-        var reader = new ProtoReader(encoded);
-        while (reader.Next(out uint tag))
-        {
-            if (tag == ResourceField)
-            {
-                identity.Add(reader.ReadBytes(), 2);
-            }
-            else if (tag == ScopeLogsField)
-            {
-                // Read (and so checked) in the second pass.
-                scopes++;
-                reader.Skip(tag);
-            }
-            else
-            {
-                OtlpSchema.Skip(ref reader, tag, OtlpMessage.ResourceLogs, 1);
-            }
-        }
-
-        if (scopes == 0)
+        if (ResourceWalk.ServiceName(encoded, OtlpMessage.ResourceLogs, pool) is not { } service)
         {
             return;
         }
 
-        string service = identity.Name(pool);
-        int serviceIndex = -1;
-        reader = new ProtoReader(encoded);
-        while (reader.Next(out uint tag))
+        var records = new RecordSink(service, grouping, pool, receivedUnixNano);
+        ResourceWalk.ReadItems(encoded, OtlpMessage.ScopeLogs, ref records);
+    }
+
+    /// <summary>The records of one resource into the grouping, its service taken once it has a valid record.</summary>
+    private struct RecordSink(string service, LogGrouping grouping, Utf8StringPool pool, long receivedUnixNano) : IResourceItemSink
+    {
+        private int _serviceIndex = -1;
+
+        public void Read(ReadOnlySpan<byte> item)
         {
-            if (tag != ScopeLogsField)
+            // Request, ResourceLogs, ScopeLogs, LogRecord.
+            var record = new LogRecordView(item, 3);
+
+            // Ids are optional on logs, but when present they follow the span rules.
+            if (!record.TraceId.IsEmpty && !SpanValidator.IsValidId(record.TraceId, 16))
             {
-                reader.Skip(tag);
-                continue;
+                grouping.Reject($"log trace id must be empty or 16 bytes and not all zero (got {record.TraceId.Length} bytes)");
+                return;
             }
 
-            var scope = new ProtoReader(reader.ReadBytes());
-            while (scope.Next(out uint scopeTag))
+            if (!record.SpanId.IsEmpty && !SpanValidator.IsValidId(record.SpanId, 8))
             {
-                if (scopeTag != LogRecordsField)
-                {
-                    OtlpSchema.Skip(ref scope, scopeTag, OtlpMessage.ScopeLogs, 2);
-                    continue;
-                }
-
-                // Request, ResourceLogs, ScopeLogs, LogRecord.
-                var record = new LogRecordView(scope.ReadBytes(), 3);
-
-                // Ids are optional on logs, but when present they follow the span rules.
-                if (!record.TraceId.IsEmpty && !SpanValidator.IsValidId(record.TraceId, 16))
-                {
-                    grouping.Reject($"log trace id must be empty or 16 bytes and not all zero (got {record.TraceId.Length} bytes)");
-                    continue;
-                }
-
-                if (!record.SpanId.IsEmpty && !SpanValidator.IsValidId(record.SpanId, 8))
-                {
-                    grouping.Reject($"log span id must be empty or 8 bytes and not all zero (got {record.SpanId.Length} bytes)");
-                    continue;
-                }
-
-                if (serviceIndex < 0)
-                {
-                    serviceIndex = grouping.Service(service);
-                }
-
-                // Event time, else the time the collector saw it, else the time we received it.
-                var time = record.TimeUnixNano != 0 ? record.TimeUnixNano
-                    : record.ObservedTimeUnixNano != 0 ? record.ObservedTimeUnixNano
-                    : (ulong)receivedUnixNano;
-                var line = LogLineReader.Read(record, (long)time, pool, out bool wasCut);
-                grouping.Add(serviceIndex, line, wasCut);
+                grouping.Reject($"log span id must be empty or 8 bytes and not all zero (got {record.SpanId.Length} bytes)");
+                return;
             }
+
+            if (_serviceIndex < 0)
+            {
+                _serviceIndex = grouping.Service(service);
+            }
+
+            // Event time, else the time the collector saw it, else the time we received it.
+            var time = record.TimeUnixNano != 0 ? record.TimeUnixNano
+                : record.ObservedTimeUnixNano != 0 ? record.ObservedTimeUnixNano
+                : (ulong)receivedUnixNano;
+            var line = LogLineReader.Read(record, (long)time, pool, out bool wasCut);
+            grouping.Add(_serviceIndex, line, wasCut);
         }
     }
 }

@@ -18,9 +18,6 @@ internal static class MetricRequestReader
     private const int MetricDepth = 3;
 
     private const uint ResourceMetricsField = (1 << 3) | ProtoReader.Len;
-    private const uint ResourceField = (1 << 3) | ProtoReader.Len;
-    private const uint ScopeMetricsField = (2 << 3) | ProtoReader.Len;
-    private const uint MetricsField = (2 << 3) | ProtoReader.Len;
 
     private const uint NameField = (1 << 3) | ProtoReader.Len;
     private const uint GaugeField = (5 << 3) | ProtoReader.Len;
@@ -76,55 +73,21 @@ internal static class MetricRequestReader
 
     private static void ReadResourceMetrics(ReadOnlySpan<byte> encoded, MetricGrouping grouping, Utf8StringPool pool)
     {
-        var identity = default(ServiceIdentity);
-        var scopes = 0;
-        var reader = new ProtoReader(encoded);
-        while (reader.Next(out uint tag))
-        {
-            if (tag == ResourceField)
-            {
-                identity.Add(reader.ReadBytes(), 2);
-            }
-            else if (tag == ScopeMetricsField)
-            {
-                // Read (and so checked) in the second pass.
-                scopes++;
-                reader.Skip(tag);
-            }
-            else
-            {
-                OtlpSchema.Skip(ref reader, tag, OtlpMessage.ResourceMetrics, 1);
-            }
-        }
-
-        if (scopes == 0)
+        if (ResourceWalk.ServiceName(encoded, OtlpMessage.ResourceMetrics, pool) is not { } name)
         {
             return;
         }
 
-        var service = new ServiceSlot(identity.Name(pool));
-        reader = new ProtoReader(encoded);
-        while (reader.Next(out uint tag))
-        {
-            if (tag != ScopeMetricsField)
-            {
-                reader.Skip(tag);
-                continue;
-            }
+        var metrics = new MetricSink(new ServiceSlot(name), grouping, pool);
+        ResourceWalk.ReadItems(encoded, OtlpMessage.ScopeMetrics, ref metrics);
+    }
 
-            var scope = new ProtoReader(reader.ReadBytes());
-            while (scope.Next(out uint scopeTag))
-            {
-                if (scopeTag == MetricsField)
-                {
-                    ReadMetric(scope.ReadBytes(), ref service, grouping, pool);
-                }
-                else
-                {
-                    OtlpSchema.Skip(ref scope, scopeTag, OtlpMessage.ScopeMetrics, 2);
-                }
-            }
-        }
+    /// <summary>The metrics of one resource into the grouping, its service taken once it has a valid point.</summary>
+    private struct MetricSink(ServiceSlot service, MetricGrouping grouping, Utf8StringPool pool) : IResourceItemSink
+    {
+        private ServiceSlot _service = service;
+
+        public void Read(ReadOnlySpan<byte> item) => ReadMetric(item, ref _service, grouping, pool);
     }
 
     private static void ReadMetric(ReadOnlySpan<byte> encoded, ref ServiceSlot service, MetricGrouping grouping, Utf8StringPool pool)

@@ -18,9 +18,6 @@ namespace OtlpGrains.Gateway.Ingest;
 internal static class TraceRequestReader
 {
     private const uint ResourceSpansField = (1 << 3) | ProtoReader.Len;
-    private const uint ResourceField = (1 << 3) | ProtoReader.Len;
-    private const uint ScopeSpansField = (2 << 3) | ProtoReader.Len;
-    private const uint SpansField = (2 << 3) | ProtoReader.Len;
 
     private const uint TraceIdField = (1 << 3) | ProtoReader.Len;
     private const uint SpanIdField = (2 << 3) | ProtoReader.Len;
@@ -75,56 +72,21 @@ internal static class TraceRequestReader
 
     private static void ReadResourceSpans(ReadOnlySpan<byte> encoded, TraceGrouping grouping, Utf8StringPool pool)
     {
-        // The resource may follow its spans on the wire, so name the service first and read the spans after.
-        var identity = default(ServiceIdentity);
-        var scopes = 0;
-        var reader = new ProtoReader(encoded);
-        while (reader.Next(out uint tag))
-        {
-            if (tag == ResourceField)
-            {
-                identity.Add(reader.ReadBytes(), 2);
-            }
-            else if (tag == ScopeSpansField)
-            {
-                // Read (and so checked) in the second pass.
-                scopes++;
-                reader.Skip(tag);
-            }
-            else
-            {
-                OtlpSchema.Skip(ref reader, tag, OtlpMessage.ResourceSpans, 1);
-            }
-        }
-
-        if (scopes == 0)
+        if (ResourceWalk.ServiceName(encoded, OtlpMessage.ResourceSpans, pool) is not { } name)
         {
             return;
         }
 
-        var service = new ResourceService(identity.Name(pool));
-        reader = new ProtoReader(encoded);
-        while (reader.Next(out uint tag))
-        {
-            if (tag != ScopeSpansField)
-            {
-                reader.Skip(tag);
-                continue;
-            }
+        var spans = new SpanSink(new ResourceService(name), grouping, pool);
+        ResourceWalk.ReadItems(encoded, OtlpMessage.ScopeSpans, ref spans);
+    }
 
-            var scope = new ProtoReader(reader.ReadBytes());
-            while (scope.Next(out uint scopeTag))
-            {
-                if (scopeTag == SpansField)
-                {
-                    ReadSpan(scope.ReadBytes(), ref service, grouping, pool);
-                }
-                else
-                {
-                    OtlpSchema.Skip(ref scope, scopeTag, OtlpMessage.ScopeSpans, 2);
-                }
-            }
-        }
+    /// <summary>The spans of one resource into the grouping, its service taken once it has a valid span.</summary>
+    private struct SpanSink(ResourceService service, TraceGrouping grouping, Utf8StringPool pool) : IResourceItemSink
+    {
+        private ResourceService _service = service;
+
+        public void Read(ReadOnlySpan<byte> item) => ReadSpan(item, ref _service, grouping, pool);
     }
 
     private static void ReadSpan(ReadOnlySpan<byte> encoded, ref ResourceService service, TraceGrouping grouping, Utf8StringPool pool)

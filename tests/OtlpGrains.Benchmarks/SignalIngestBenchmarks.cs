@@ -3,7 +3,7 @@ using Google.Protobuf;
 using OpenTelemetry.Proto.Collector.Logs.V1;
 using OpenTelemetry.Proto.Collector.Metrics.V1;
 using OtlpGrains.Gateway.Ingest;
-using Oracle = OtlpGrains.Gateway.Tests.Oracle;
+using Oracle = OtlpGrains.Gateway.Oracle;
 
 namespace OtlpGrains.Benchmarks;
 

@@ -7,12 +7,12 @@ using OtlpGrains.Gateway.Ingest;
 using OtlpGrains.Gateway.Otlp;
 using OtlpGrains.Interfaces;
 using Xunit;
-using Oracle = OtlpGrains.Gateway.Tests.Oracle;
+using Oracle = OtlpGrains.Gateway.Oracle;
 
 namespace OtlpGrains.Gateway.Tests;
 
 /// <summary>
-/// The wire readers against the old path (Google.Protobuf's parser, then the splitters kept in <c>Oracle/</c>):
+/// The wire readers against the old path (Google.Protobuf's parser, then the splitters kept in <c>tests/OtlpGrains.Gateway.Oracle</c>):
 /// the same plan, field by field, for random requests with unknown fields; the same refusals for every truncation
 /// of a request and for malformed bytes; packed and unpacked repeated scalars alike.
 /// </summary>

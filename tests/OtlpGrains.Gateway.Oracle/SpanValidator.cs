@@ -2,7 +2,7 @@ using Google.Protobuf;
 using OpenTelemetry.Proto.Trace.V1;
 using OtlpGrains.Gateway.Ingest;
 
-namespace OtlpGrains.Gateway.Tests.Oracle;
+namespace OtlpGrains.Gateway.Oracle;
 
 // The gateway's code before the protobuf wire reader (#11), on Google.Protobuf's message tree: kept unchanged as
 // the oracle that the reader's plans are compared with.
