@@ -85,7 +85,7 @@ internal static class OtlpIdTranscoder
         }
         catch (JsonException ex)
         {
-            throw new OtlpFormatException(DescribeSyntaxError(utf8, ex), ex);
+            throw new OtlpFormatException(OtlpJsonRefusals.DescribeSyntaxError(utf8, ex), ex);
         }
         catch (InvalidOperationException ex)
         {
@@ -180,38 +180,5 @@ internal static class OtlpIdTranscoder
                 ArrayPool<char>.Shared.Return(rentedChars);
             }
         }
-    }
-
-    /// <summary>"invalid JSON at byte N: what", with N counted from the start of the body, on one line.</summary>
-    private static string DescribeSyntaxError(ReadOnlySpan<byte> utf8, JsonException ex)
-    {
-        string what = ex.Message;
-        int cut = what.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        if (cut >= 0)
-        {
-            what = what[..cut];
-        }
-
-        what = what.ReplaceLineEndings(" ").Trim();
-        if (ex.LineNumber is not long line || ex.BytePositionInLine is not long column)
-        {
-            return "invalid JSON: " + what;
-        }
-
-        long offset = column;
-        int lineStart = 0;
-        for (long i = 0; i < line; i++)
-        {
-            int next = utf8[lineStart..].IndexOf((byte)'\n');
-            if (next < 0)
-            {
-                break;
-            }
-
-            lineStart += next + 1;
-        }
-
-        offset += lineStart;
-        return $"invalid JSON at byte {offset}: {what}";
     }
 }
