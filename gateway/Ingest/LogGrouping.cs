@@ -6,12 +6,9 @@ namespace OtlpGrains.Gateway.Ingest;
 /// Collects the accepted records of one logs request per service, counts the rejected and the cut ones, and lists
 /// the traces of error records once each. One per thread, reused across requests.
 /// </summary>
-internal sealed class LogGrouping
+internal sealed class LogGrouping : IReusable
 {
     private const int MaxKeptRecords = 16_384;
-
-    [ThreadStatic]
-    private static LogGrouping? _cached;
 
     private readonly Dictionary<string, int> _serviceIndex = new(StringComparer.Ordinal);
     private readonly List<(string Name, List<LogLine> Lines)> _services = [];
@@ -26,21 +23,6 @@ internal sealed class LogGrouping
     public int Cut { get; private set; }
 
     public string? RejectReason { get; private set; }
-
-    public static LogGrouping Rent()
-    {
-        var grouping = _cached ?? new LogGrouping();
-        _cached = null;
-        return grouping;
-    }
-
-    public static void Return(LogGrouping grouping)
-    {
-        if (grouping.Clear())
-        {
-            _cached = grouping;
-        }
-    }
 
     public void Reject(string reason)
     {
@@ -107,7 +89,7 @@ internal sealed class LogGrouping
         };
     }
 
-    private bool Clear()
+    public bool Clear()
     {
         bool keep = _services.Count <= 1024 && _errorTraceOrder.Count <= MaxKeptRecords;
         foreach (var (_, lines) in _services)

@@ -27,7 +27,7 @@ internal static class LogRequestReader
     /// <exception cref="OtlpFormatException">The bytes are not a valid protobuf encoding.</exception>
     public static SignalIngestPlan<ServiceLogBatch> Read(ReadOnlySpan<byte> protobuf, Guid batchId, long receivedUnixNano)
     {
-        var grouping = LogGrouping.Rent();
+        var grouping = PerThread<LogGrouping>.Rent();
         try
         {
             var pool = Utf8StringPool.Current;
@@ -48,7 +48,7 @@ internal static class LogRequestReader
         }
         finally
         {
-            LogGrouping.Return(grouping);
+            PerThread<LogGrouping>.Return(grouping);
         }
     }
 

@@ -6,12 +6,9 @@ namespace OtlpGrains.Gateway.Ingest;
 /// Collects the accepted data points of one metrics request per service, each metric name written once per
 /// service. One per thread, reused across requests.
 /// </summary>
-internal sealed class MetricGrouping
+internal sealed class MetricGrouping : IReusable
 {
     private const int MaxKeptPoints = 16_384;
-
-    [ThreadStatic]
-    private static MetricGrouping? _cached;
 
     private readonly Dictionary<string, int> _serviceIndex = new(StringComparer.Ordinal);
     private readonly List<ServicePoints> _services = [];
@@ -22,21 +19,6 @@ internal sealed class MetricGrouping
     public int Rejected { get; private set; }
 
     public string? RejectReason { get; private set; }
-
-    public static MetricGrouping Rent()
-    {
-        var grouping = _cached ?? new MetricGrouping();
-        _cached = null;
-        return grouping;
-    }
-
-    public static void Return(MetricGrouping grouping)
-    {
-        if (grouping.Clear())
-        {
-            _cached = grouping;
-        }
-    }
 
     public void Reject(int points, string reason)
     {
@@ -84,7 +66,7 @@ internal sealed class MetricGrouping
         return new SignalIngestPlan<ServiceMetricBatch>(batches, Accepted, Rejected, RejectReason);
     }
 
-    private bool Clear()
+    public bool Clear()
     {
         bool keep = _services.Count <= 1024;
         for (int i = 0; i < _serviceCount; i++)

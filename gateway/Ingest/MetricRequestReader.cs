@@ -46,7 +46,7 @@ internal static class MetricRequestReader
     /// <exception cref="OtlpFormatException">The bytes are not a valid protobuf encoding.</exception>
     public static SignalIngestPlan<ServiceMetricBatch> Read(ReadOnlySpan<byte> protobuf, Guid batchId)
     {
-        var grouping = MetricGrouping.Rent();
+        var grouping = PerThread<MetricGrouping>.Rent();
         try
         {
             var pool = Utf8StringPool.Current;
@@ -67,7 +67,7 @@ internal static class MetricRequestReader
         }
         finally
         {
-            MetricGrouping.Return(grouping);
+            PerThread<MetricGrouping>.Return(grouping);
         }
     }
 

@@ -6,13 +6,10 @@ namespace OtlpGrains.Gateway.Ingest;
 /// Groups the accepted spans of one trace request by service and by trace, and counts what was rejected. One per
 /// thread, reused across requests: its dictionaries and buffers are cleared rather than allocated again.
 /// </summary>
-internal sealed class TraceGrouping
+internal sealed class TraceGrouping : IReusable
 {
     /// <summary>Buffers that grew past this many spans are dropped after the request, not kept for the next.</summary>
     public const int MaxKeptSpans = 16_384;
-
-    [ThreadStatic]
-    private static TraceGrouping? _cached;
 
     private readonly Dictionary<string, int> _serviceIndex = new(StringComparer.Ordinal);
     private readonly List<(string Name, ServiceSpanBuilder Spans)> _services = [];
@@ -27,22 +24,6 @@ internal sealed class TraceGrouping
     public int Rejected { get; private set; }
 
     public string? RejectReason { get; private set; }
-
-    /// <summary>This thread's grouping, or a new one when it is in use (a reader that re-enters).</summary>
-    public static TraceGrouping Rent()
-    {
-        var grouping = _cached ?? new TraceGrouping();
-        _cached = null;
-        return grouping;
-    }
-
-    public static void Return(TraceGrouping grouping)
-    {
-        if (grouping.Clear())
-        {
-            _cached = grouping;
-        }
-    }
 
     public void Reject(string reason)
     {
@@ -136,7 +117,7 @@ internal sealed class TraceGrouping
         return new TraceIngestPlan(services, traces, _spanCount, Rejected, RejectReason);
     }
 
-    private bool Clear()
+    public bool Clear()
     {
         bool keep = _spans.Length <= MaxKeptSpans && _traceSizes.Length <= MaxKeptSpans;
         foreach (var (_, builder) in _services)

@@ -45,7 +45,7 @@ internal static class TraceRequestReader
     /// <exception cref="OtlpFormatException">The bytes are not a valid protobuf encoding.</exception>
     public static TraceIngestPlan Read(ReadOnlySpan<byte> protobuf, Guid batchId)
     {
-        var grouping = TraceGrouping.Rent();
+        var grouping = PerThread<TraceGrouping>.Rent();
         try
         {
             var pool = Utf8StringPool.Current;
@@ -66,7 +66,7 @@ internal static class TraceRequestReader
         }
         finally
         {
-            TraceGrouping.Return(grouping);
+            PerThread<TraceGrouping>.Return(grouping);
         }
     }
 
