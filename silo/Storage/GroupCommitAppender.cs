@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,8 +18,10 @@ namespace OtlpGrains.Silo.Storage;
 /// <remarks>
 /// A full queue makes appends wait rather than fail: a failed append costs its grain a deactivation and a replay,
 /// while a wait only holds the grain turn, which the gateway's in-flight budget and grain timeout already bound.
-/// Each service grain has at most one append in the queue (its turn awaits it), so the queue fills only when more
-/// services than <see cref="BatchLogOptions.QueueCapacity"/> ingest at once on a silo whose database is slow.
+/// A service grain may have several appends queued (its ingest calls interleave while they await their commits), so
+/// the queue fills when many requests ingest at once on a silo whose database is slow.
+/// The counts are on the <c>OtlpGrains.Storage</c> meter, so <c>/metrics</c> shows them as
+/// <c>otlpgrains_storage_batch_log_*</c>.
 /// </remarks>
 internal sealed partial class GroupCommitAppender : IAsyncDisposable
 {
@@ -34,9 +37,24 @@ internal sealed partial class GroupCommitAppender : IAsyncDisposable
     private long _failedFlushes;
     private int _disposed;
 
-    public GroupCommitAppender(NpgsqlDataSource dataSource, Serializer serializer, IOptions<BatchLogOptions> options, ILogger<GroupCommitAppender> logger)
+    /// <param name="meters">The host's meter factory, for the appender's counts; none in tests that build it alone.</param>
+    public GroupCommitAppender(
+        NpgsqlDataSource dataSource,
+        Serializer serializer,
+        IOptions<BatchLogOptions> options,
+        ILogger<GroupCommitAppender> logger,
+        IMeterFactory? meters = null)
     {
         _options = options.Value;
+        if (meters is not null)
+        {
+            var meter = meters.Create("OtlpGrains.Storage");
+            meter.CreateObservableCounter("batch_log_flushes_total", () => Flushes, "{flush}", "Group commits of the batch log, committed or failed.");
+            meter.CreateObservableCounter("batch_log_flushed_appends_total", () => FlushedAppends, "{append}", "Batch appends that went out in a group commit.");
+            meter.CreateObservableCounter("batch_log_failed_flushes_total", () => FailedFlushes, "{flush}", "Group commits that failed, each failing every append in it.");
+            meter.CreateObservableGauge("batch_log_queued_appends", () => Queued, "{append}", "Batch appends waiting for a writer.");
+        }
+
         _logger = logger;
         _queue = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(_options.QueueCapacity)
         {

@@ -41,6 +41,12 @@ public sealed class DurableModeTests(PostgresFixture postgres) : IClassFixture<P
 
         var before = await silo.ServiceAsync(scenario.Frontend);
         Assert.Equal(20, before?.GetProperty("requests").GetInt64());
+
+        // The batches went through the silo's group commit, whose counts /metrics shows.
+        var metrics = await silo.Api.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        var flushed = System.Text.RegularExpressions.Regex.Match(metrics, @"^otlpgrains_storage_batch_log_flushed_appends_total (\d+)", System.Text.RegularExpressions.RegexOptions.Multiline);
+        Assert.True(flushed.Success && long.Parse(flushed.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, metrics);
+        Assert.Contains("otlpgrains_storage_batch_log_queued_appends ", metrics, StringComparison.Ordinal);
         await silo.DisposeAsync();
 
         // A new silo on the same database: the checkpoint written on the way down (and the log) bring the counts back.
