@@ -105,6 +105,7 @@ public static class SiloHostingExtensions
         });
 
         silo.Services.AddPostgresBatchLog(connectionString);
+        silo.Services.AddSingleton<IReadinessCheck, PostgresReadinessCheck>();
         silo.Services.AddSingleton<IServiceWindowStore, PostgresServiceWindowStore>();
     }
 

@@ -117,11 +117,22 @@ public static class GatewayHostingExtensions
 
     private static bool IsPort(int port) => port is >= 1 and <= 65535;
 
-    /// <summary>Ready when a grain call reaches the cluster: the catalog answers within a few seconds.</summary>
-    private static async Task<IResult> ReadyAsync(ServiceDirectory directory, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ready when a grain call reaches the cluster (the catalog answers within a few seconds) and every
+    /// <see cref="IReadinessCheck"/> passes.
+    /// </summary>
+    private static async Task<IResult> ReadyAsync(ServiceDirectory directory, IEnumerable<IReadinessCheck> checks, CancellationToken cancellationToken)
     {
         try
         {
+            foreach (var check in checks)
+            {
+                if (await check.ProblemAsync(cancellationToken) is { } problem)
+                {
+                    return Results.Text($"not ready: {problem}\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+                }
+            }
+
             await directory.NamesAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
             return Results.Text("ready\n");
         }

@@ -12,25 +12,25 @@ namespace OtlpGrains.Silo.Tests;
 /// <summary>
 /// An OTLP sender that behaves like a real one under failures: a request that was not acknowledged is sent again,
 /// byte for byte, to the next silo, until it is; only acknowledged requests are expected to count. Each request
-/// carries two root SERVER spans (and their INTERNAL children) for each of <see cref="Services"/>.
+/// carries two root SERVER spans (and their INTERNAL children) for each of <see cref="Services"/>. The silos it sends
+/// to can change while it runs (<see cref="SetTargets"/>), as a Kubernetes Service's endpoints do.
 /// </summary>
 internal sealed class FailoverLoad : IDisposable
 {
     private const int TracesPerService = 2;
-    private readonly (GrpcChannel Channel, TraceService.TraceServiceClient Client)[] _targets;
+    private readonly ConcurrentDictionary<Uri, (GrpcChannel Channel, TraceService.TraceServiceClient Client)> _channels = new();
     private readonly ConcurrentDictionary<string, long> _expected = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<DateTime> _acknowledgedAt = new();
+    private readonly ConcurrentQueue<DateTime> _refusedAt = new();
+    private readonly ConcurrentDictionary<StatusCode, int> _refusalCodes = new();
+    private volatile Uri[] _targets = [];
     private long _retries;
-    private long _longestOutageTicks;
+    private long _longestWaitTicks;
 
-    public FailoverLoad(string prefix, int services, IEnumerable<int> grpcPorts)
+    public FailoverLoad(string prefix, int services, IEnumerable<Uri> targets)
     {
         Services = [.. Enumerable.Range(0, services).Select(i => $"{prefix}-svc-{i:D2}")];
-        _targets = [.. grpcPorts.Select(port =>
-        {
-            var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
-            return (channel, new TraceService.TraceServiceClient(channel));
-        })];
+        SetTargets(targets);
     }
 
     public string[] Services { get; }
@@ -41,11 +41,33 @@ internal sealed class FailoverLoad : IDisposable
 
     public int Acknowledged => _acknowledgedAt.Count;
 
-    /// <summary>The longest time a request waited from its first refusal to its acknowledgement.</summary>
-    public TimeSpan LongestOutage => TimeSpan.FromTicks(Interlocked.Read(ref _longestOutageTicks));
+    /// <summary>The longest a request waited, from its first send to its acknowledgement, retries included.</summary>
+    public TimeSpan LongestWait => TimeSpan.FromTicks(Interlocked.Read(ref _longestWaitTicks));
 
     public DateTime? FirstAcknowledgedAfter(DateTime time) =>
         _acknowledgedAt.Where(t => t > time).Order().Cast<DateTime?>().FirstOrDefault();
+
+    /// <summary>The first refusal (or failed call) at or after <paramref name="time"/>.</summary>
+    public DateTime? FirstRefusedAfter(DateTime time) =>
+        _refusedAt.Where(t => t >= time).Order().Cast<DateTime?>().FirstOrDefault();
+
+    /// <summary>How many refusals (or failed calls) came with each gRPC status.</summary>
+    public IReadOnlyDictionary<StatusCode, int> RefusalCodes => _refusalCodes;
+
+    /// <summary>Acknowledgements received in [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    public int AcknowledgedBetween(DateTime from, DateTime to) => _acknowledgedAt.Count(t => t >= from && t < to);
+
+    /// <summary>The OTLP/gRPC endpoints requests go to from now on (each request keeps trying until acknowledged).</summary>
+    public void SetTargets(IEnumerable<Uri> targets)
+    {
+        Uri[] next = [.. targets];
+        if (next.Length == 0)
+        {
+            throw new ArgumentException("at least one target", nameof(targets));
+        }
+
+        _targets = next;
+    }
 
     /// <summary>Sends until <paramref name="stop"/> is cancelled, then finishes the requests in flight.</summary>
     public Task RunAsync(int streams, CancellationToken stop) =>
@@ -60,19 +82,30 @@ internal sealed class FailoverLoad : IDisposable
 
     public void Dispose()
     {
-        foreach (var (channel, _) in _targets)
+        foreach (var (channel, _) in _channels.Values)
         {
             channel.Dispose();
         }
     }
 
+    private TraceService.TraceServiceClient Client(int attempt)
+    {
+        var targets = _targets;
+        var target = targets[attempt % targets.Length];
+        return _channels.GetOrAdd(target, uri =>
+        {
+            var channel = GrpcChannel.ForAddress(uri);
+            return (channel, new TraceService.TraceServiceClient(channel));
+        }).Client;
+    }
+
     private async Task<int> SendUntilAcknowledgedAsync(ExportTraceServiceRequest request, int attempt)
     {
-        var giveUp = DateTime.UtcNow.AddMinutes(2);
-        DateTime? firstRefusal = null;
+        var sent = DateTime.UtcNow;
+        var giveUp = sent.AddMinutes(2);
         while (true)
         {
-            var (_, client) = _targets[attempt % _targets.Length];
+            var client = Client(attempt);
             try
             {
                 var response = await client.ExportAsync(request, deadline: DateTime.UtcNow.AddSeconds(10));
@@ -88,14 +121,11 @@ internal sealed class FailoverLoad : IDisposable
 
                 var now = DateTime.UtcNow;
                 _acknowledgedAt.Enqueue(now);
-                if (firstRefusal is { } refused)
+                var waited = (now - sent).Ticks;
+                long seen;
+                while (waited > (seen = Interlocked.Read(ref _longestWaitTicks))
+                    && Interlocked.CompareExchange(ref _longestWaitTicks, waited, seen) != seen)
                 {
-                    var outage = (now - refused).Ticks;
-                    long seen;
-                    while (outage > (seen = Interlocked.Read(ref _longestOutageTicks))
-                        && Interlocked.CompareExchange(ref _longestOutageTicks, outage, seen) != seen)
-                    {
-                    }
                 }
 
                 return attempt;
@@ -104,7 +134,8 @@ internal sealed class FailoverLoad : IDisposable
             {
                 // Not acknowledged: the same bytes go to the next silo, as an OTLP exporter's retry would.
                 Interlocked.Increment(ref _retries);
-                firstRefusal ??= DateTime.UtcNow;
+                _refusedAt.Enqueue(DateTime.UtcNow);
+                _refusalCodes.AddOrUpdate(exception.StatusCode, 1, (_, count) => count + 1);
                 attempt++;
                 await Task.Delay(100);
             }

@@ -27,7 +27,7 @@ public sealed class SiloKillFaultTests(PostgresFixture postgres, ITestOutputHelp
         try
         {
             await Task.WhenAll(silos.Select(s => s.WaitReadyAsync(Ready)));
-            using var load = new FailoverLoad("fault-" + Guid.NewGuid().ToString("N")[..6], services: 6, silos.Select(s => s.GrpcPort));
+            using var load = new FailoverLoad("fault-" + Guid.NewGuid().ToString("N")[..6], services: 6, silos.Select(s => s.GrpcEndpoint));
             using var stop = new CancellationTokenSource();
             var sending = load.RunAsync(streams: 4, stop.Token);
 
@@ -48,7 +48,7 @@ public sealed class SiloKillFaultTests(PostgresFixture postgres, ITestOutputHelp
             output.WriteLine($"load done: {load.Acknowledged} requests acknowledged, {load.Retries} retries");
             var recovered = load.FirstAcknowledgedAfter(killedAt);
             Assert.NotNull(recovered);
-            output.WriteLine($"longest wait of a refused request until another silo acknowledged it: {load.LongestOutage.TotalSeconds:F1} s");
+            output.WriteLine($"longest wait of a request until a silo acknowledged it: {load.LongestWait.TotalSeconds:F1} s");
 
             await silos[0].StopAsync(TimeSpan.FromSeconds(60));
             foreach (var silo in silos)

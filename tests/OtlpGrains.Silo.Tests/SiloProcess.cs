@@ -12,13 +12,24 @@ internal sealed class SiloProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private SiloProcess(Process process, int grpcPort, int httpPort, int apiPort)
+    private SiloProcess(Process process, string address, int[] ports)
     {
         _process = process;
-        GrpcPort = grpcPort;
-        HttpPort = httpPort;
-        ApiPort = apiPort;
+        Address = address;
+        GrpcPort = ports[0];
+        HttpPort = ports[1];
+        ApiPort = ports[2];
+        SiloPort = ports[3];
     }
+
+    /// <summary>The address its endpoints are reached at: loopback, or its own in a network namespace.</summary>
+    public string Address { get; }
+
+    public int SiloPort { get; }
+
+    public Uri GrpcEndpoint => new($"http://{Address}:{GrpcPort}");
+
+    public Uri ApiEndpoint => new($"http://{Address}:{ApiPort}");
 
     public int GrpcPort { get; }
 
@@ -39,12 +50,25 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static SiloProcess Start(string connectionString, string clusterId, int[] ports) => Launch(ports, new Dictionary<string, string>
+    public static SiloProcess Start(string connectionString, string clusterId, int[] ports) => Launch(ports, Durable(connectionString, clusterId));
+
+    /// <summary>
+    /// A durable silo inside network namespace <paramref name="networkNamespace"/> (<c>ip netns exec</c>), listening on
+    /// all its addresses and advertising <paramref name="address"/> to the cluster.
+    /// </summary>
+    public static SiloProcess StartInNamespace(string connectionString, string clusterId, int[] ports, string networkNamespace, string address)
+    {
+        var settings = Durable(connectionString, clusterId);
+        settings["OtlpGrains__Cluster__AdvertisedAddress"] = address;
+        return Launch(ports, settings, networkNamespace, address);
+    }
+
+    private static Dictionary<string, string> Durable(string connectionString, string clusterId) => new()
     {
         ["OtlpGrains__Storage__Provider"] = "postgres",
         ["OtlpGrains__Storage__ConnectionString"] = connectionString,
         ["OtlpGrains__Cluster__ClusterId"] = clusterId,
-    });
+    };
 
     /// <summary>A single silo in memory mode (localhost clustering, memory storage), with extra settings.</summary>
     public static SiloProcess StartInMemory(int[] ports, IReadOnlyDictionary<string, string>? settings = null)
@@ -58,10 +82,11 @@ internal sealed class SiloProcess : IAsyncDisposable
         return Launch(ports, env);
     }
 
-    private static SiloProcess Launch(int[] ports, IReadOnlyDictionary<string, string> settings)
+    private static SiloProcess Launch(int[] ports, IReadOnlyDictionary<string, string> settings, string? networkNamespace = null, string address = "127.0.0.1")
     {
         var silo = Path.Combine(AppContext.BaseDirectory, "OtlpGrains.Silo.dll");
-        var start = new ProcessStartInfo("dotnet", [silo])
+        var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
+        var start = new ProcessStartInfo(networkNamespace is null ? "dotnet" : "ip", networkNamespace is null ? [silo] : ["netns", "exec", networkNamespace, dotnet, silo])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -78,13 +103,13 @@ internal sealed class SiloProcess : IAsyncDisposable
         env["OtlpGrains__Api__Port"] = ports[2].ToString(System.Globalization.CultureInfo.InvariantCulture);
         env["OtlpGrains__Cluster__SiloPort"] = ports[3].ToString(System.Globalization.CultureInfo.InvariantCulture);
         env["OtlpGrains__Cluster__GatewayPort"] = ports[4].ToString(System.Globalization.CultureInfo.InvariantCulture);
-        env["OtlpGrains__Otlp__ListenAddress"] = "127.0.0.1";
-        env["OtlpGrains__Api__ListenAddress"] = "127.0.0.1";
+        env["OtlpGrains__Otlp__ListenAddress"] = address;
+        env["OtlpGrains__Api__ListenAddress"] = address;
         env["OtlpGrains__Traces__IdleSeconds"] = "1";
         env["OtlpGrains__Otlp__GrainTimeoutSeconds"] = "5";
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the silo process");
-        var result = new SiloProcess(process, ports[0], ports[1], ports[2]);
+        var result = new SiloProcess(process, address, ports);
         process.OutputDataReceived += (_, e) => result.Append(e.Data);
         process.ErrorDataReceived += (_, e) => result.Append(e.Data);
         process.BeginOutputReadLine();
@@ -106,7 +131,7 @@ internal sealed class SiloProcess : IAsyncDisposable
 
             try
             {
-                var response = await http.GetAsync(new Uri($"http://127.0.0.1:{ApiPort}/readyz"));
+                var response = await http.GetAsync(new Uri(ApiEndpoint, "/readyz"));
                 if (response.IsSuccessStatusCode)
                 {
                     return;
@@ -125,6 +150,21 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"silo on API port {ApiPort} was not ready within {timeout}:\n{Output}");
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for the process to end by itself; true when it did.</summary>
+    public async Task<bool> WaitExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>SIGKILL: the process dies at once, nothing is flushed.</summary>

@@ -10,9 +10,11 @@ namespace OtlpGrains.TestSupport;
 /// A throwaway PostgreSQL server started from the Debian binaries in a fresh temporary directory on a free loopback
 /// port, with one database for the fixture. Local and 127.0.0.1 connections are trusted, except the role
 /// <see cref="PasswordRole"/>, which must log in with a password (scram-sha-256), so tests can provoke a refused
-/// login. fsync stays on: durability tests rely on it.
+/// login. fsync stays on: durability tests rely on it. Fault tests derive from it to put the data on a volume of
+/// their own (<see cref="PrepareDataVolumeAsync"/>), let other networks in (<see cref="TrustedNetworks"/>), and stop
+/// and start the server (<see cref="StopAsync"/>, <see cref="StartAsync"/>).
 /// </summary>
-public sealed class PostgresFixture : IAsyncLifetime
+public class PostgresFixture : IAsyncLifetime
 {
     public const string PasswordRole = "otlpgrains_password_user";
 
@@ -34,40 +36,64 @@ public sealed class PostgresFixture : IAsyncLifetime
     /// <summary>An Npgsql connection string for this fixture's own database.</summary>
     public string ConnectionString { get; private set; } = string.Empty;
 
+    /// <summary>The server's data directory (under <see cref="DataVolume"/>).</summary>
+    public string DataDirectory => Path.Combine(DataVolume, "data");
+
+    /// <summary>The folder the data directory sits in: a volume of its own when a fault test mounts one there.</summary>
+    public string DataVolume => Path.Combine(_directory, "volume");
+
+    /// <summary>Networks whose connections are trusted besides loopback (CIDR), and so the addresses it listens on.</summary>
+    protected virtual IReadOnlyList<string> TrustedNetworks => [];
+
+    /// <summary>Where the write-ahead log goes; null keeps it in the data directory.</summary>
+    protected virtual string? WalDirectory => null;
+
+    /// <summary>Run before initdb, as root when the tests are: a fault test mounts its own volume at <see cref="DataVolume"/>.</summary>
+    protected virtual Task PrepareDataVolumeAsync() => Task.CompletedTask;
+
+    /// <summary>Run after the server stopped for good, before the directory is deleted.</summary>
+    protected virtual Task ReleaseDataVolumeAsync() => Task.CompletedTask;
+
+    /// <summary>The fixture's temporary folder.</summary>
+    protected string Folder => _directory;
+
     public async Task InitializeAsync()
     {
         BinDirectory = FindBinDirectory();
         _directory = Path.Combine(Path.GetTempPath(), "otlpgrains-pg-" + Guid.NewGuid().ToString("N")[..12]);
-        var dataDirectory = Path.Combine(_directory, "data");
-        Directory.CreateDirectory(_directory);
+        Directory.CreateDirectory(DataVolume);
+        await PrepareDataVolumeAsync();
         if (RunsAsRoot)
         {
-            // PostgreSQL refuses to run as root: the server runs as the postgres user and must own its directory.
-            await RunAsync("chown", [SuperUser, _directory], asPostgres: false);
+            // PostgreSQL refuses to run as root: the server runs as the postgres user and must own its directories.
+            await RunAsync("chown", ["-R", SuperUser, _directory], asPostgres: false);
         }
 
         // --no-sync only skips initdb's final flush of the files it wrote; the server itself runs with fsync on.
+        string[] walDirectory = WalDirectory is { } wal ? ["--waldir", wal] : [];
         await RunAsync(
             Path.Combine(BinDirectory, "initdb"),
-            ["-D", dataDirectory, "-U", SuperUser, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"],
+            ["-D", DataDirectory, "-U", SuperUser, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", .. walDirectory],
             asPostgres: RunsAsRoot);
-        await File.WriteAllTextAsync(Path.Combine(dataDirectory, "pg_hba.conf"), $"""
+        var trusted = string.Concat(TrustedNetworks.Select(network => $"host all all {network} trust\n"));
+        await File.WriteAllTextAsync(Path.Combine(DataDirectory, "pg_hba.conf"), $"""
             # Written by PostgresFixture: one password role, trust for everyone else.
             local all all trust
             host all {PasswordRole} 127.0.0.1/32 scram-sha-256
             host all all 127.0.0.1/32 trust
-
+            {trusted}
             """);
+        var listen = TrustedNetworks.Count == 0 ? "127.0.0.1" : "*";
 
         // A free port can be taken by someone else before the server binds it: try a few.
         Exception? lastFailure = null;
         for (var attempt = 0; attempt < 3 && !_started; attempt++)
         {
             Port = LoopbackPorts.Take(1)[0];
-            await File.AppendAllTextAsync(Path.Combine(dataDirectory, "postgresql.conf"), $"""
+            await File.AppendAllTextAsync(Path.Combine(DataDirectory, "postgresql.conf"), $"""
 
                 port = {Port.ToString(CultureInfo.InvariantCulture)}
-                listen_addresses = '127.0.0.1'
+                listen_addresses = '{listen}'
                 unix_socket_directories = '{_directory}'
                 fsync = on
                 max_connections = 200
@@ -76,11 +102,7 @@ public sealed class PostgresFixture : IAsyncLifetime
                 """);
             try
             {
-                await RunAsync(
-                    Path.Combine(BinDirectory, "pg_ctl"),
-                    ["-D", dataDirectory, "-l", Path.Combine(_directory, "server.log"), "-w", "-t", "60", "start"],
-                    asPostgres: RunsAsRoot);
-                _started = true;
+                await StartAsync();
             }
             catch (InvalidOperationException ex)
             {
@@ -90,9 +112,7 @@ public sealed class PostgresFixture : IAsyncLifetime
 
         if (!_started)
         {
-            var log = Path.Combine(_directory, "server.log");
-            var tail = File.Exists(log) ? await File.ReadAllTextAsync(log) : "(no server log)";
-            throw new InvalidOperationException($"PostgreSQL did not start: {lastFailure?.Message}\n{tail}", lastFailure);
+            throw new InvalidOperationException($"PostgreSQL did not start: {lastFailure?.Message}\n{ServerLog()}", lastFailure);
         }
 
         try
@@ -115,20 +135,47 @@ public sealed class PostgresFixture : IAsyncLifetime
         {
             if (_started)
             {
-                _started = false;
-                await RunAsync(
-                    Path.Combine(BinDirectory, "pg_ctl"),
-                    ["-D", Path.Combine(_directory, "data"), "-m", "fast", "-w", "stop"],
-                    asPostgres: RunsAsRoot);
+                await StopAsync(immediate: false);
             }
         }
         finally
         {
             if (_directory.Length > 0 && Directory.Exists(_directory))
             {
+                await ReleaseDataVolumeAsync();
                 Directory.Delete(_directory, recursive: true);
             }
         }
+    }
+
+    /// <summary>
+    /// Stops the server: <c>pg_ctl stop -m immediate</c> when <paramref name="immediate"/> (every backend dies at once, as
+    /// in a crash; the next start recovers from the WAL), <c>-m fast</c> otherwise.
+    /// </summary>
+    public async Task StopAsync(bool immediate)
+    {
+        _started = false;
+        await RunAsync(
+            Path.Combine(BinDirectory, "pg_ctl"),
+            ["-D", DataDirectory, "-m", immediate ? "immediate" : "fast", "-w", "stop"],
+            asPostgres: RunsAsRoot);
+    }
+
+    /// <summary>Starts the server (again) on <see cref="Port"/> and waits until it accepts connections.</summary>
+    public async Task StartAsync()
+    {
+        await RunAsync(
+            Path.Combine(BinDirectory, "pg_ctl"),
+            ["-D", DataDirectory, "-l", Path.Combine(_directory, "server.log"), "-w", "-t", "60", "start"],
+            asPostgres: RunsAsRoot);
+        _started = true;
+    }
+
+    /// <summary>The server's log so far (for a failing test's output).</summary>
+    public string ServerLog()
+    {
+        var log = Path.Combine(_directory, "server.log");
+        return File.Exists(log) ? File.ReadAllText(log) : "(no server log)";
     }
 
     /// <summary>Creates a fresh, empty database (name made unique) and returns its connection string.</summary>
@@ -184,7 +231,8 @@ public sealed class PostgresFixture : IAsyncLifetime
         return await output;
     }
 
-    private static bool RunsAsRoot => Environment.UserName == "root";
+    /// <summary>True when the tests run as root (as CI does): the server then runs as the postgres user.</summary>
+    public static bool RunsAsRoot => Environment.UserName == "root";
 
     private static string FindBinDirectory()
     {
