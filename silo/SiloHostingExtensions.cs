@@ -96,9 +96,12 @@ public static class SiloHostingExtensions
 
         // A killed silo is declared dead within about 10 s: probes every 2 s time out after 2 s, three misses and
         // two votes. The cost is a probe per silo pair every 2 s and a false suspicion after a 6 s pause (long GC).
+        // A silo cut off by a partition takes longer: votes are held back while its connection carried messages within
+        // MaxProbeTimeout x NumMissedProbesLimit (24 s at Orleans' default of 4 x ProbeTimeout; 12 s here).
         silo.Configure<ClusterMembershipOptions>(o =>
         {
             o.ProbeTimeout = TimeSpan.FromSeconds(2);
+            o.MaxProbeTimeout = TimeSpan.FromSeconds(4);
             o.NumMissedProbesLimit = 3;
             o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
             o.TableRefreshTimeout = TimeSpan.FromSeconds(5);

@@ -114,6 +114,16 @@ internal sealed class FaultCluster : IAsyncDisposable
         {
             await silo.DisposeAsync();
         }
+
+        // For a look at a passing run too: OTLPGRAINS_FAULT_LOGS=/some/dir keeps every silo's output there.
+        if (Environment.GetEnvironmentVariable("OTLPGRAINS_FAULT_LOGS") is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            for (var i = 0; i < _all.Count; i++)
+            {
+                await File.WriteAllTextAsync(Path.Combine(folder, $"{ClusterId}-silo{i + 1}.log"), _all[i].Output);
+            }
+        }
     }
 
     private static async Task<Dictionary<string, long>> RequestsAsync(HttpClient api, string[] services)
