@@ -7,7 +7,7 @@ using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Resource.V1;
 using OpenTelemetry.Proto.Trace.V1;
 
-namespace OtlpGrains.Silo.Tests;
+namespace OtlpGrains.Silo.Tests.Faults;
 
 /// <summary>
 /// An OTLP sender that behaves like a real one under failures: a request that was not acknowledged is sent again,

@@ -5,7 +5,7 @@ using OtlpGrains.TestSupport;
 using Xunit.Abstractions;
 using Xunit;
 
-namespace OtlpGrains.Silo.Tests;
+namespace OtlpGrains.Silo.Tests.Faults;
 
 /// <summary>
 /// The durability promise, in process-level reality: three silo processes share one PostgreSQL; load runs through
