@@ -271,11 +271,19 @@ internal sealed partial class ServiceGrain(
             return;
         }
 
-        _recent.TryAdd(batch.BatchId);
         if (!inserted)
         {
-            return; // logged before, by an earlier activation
+            // Logged before, but not by anything this activation replayed or appended: by a second activation of this
+            // service (Orleans allows two briefly while membership changes), or so long ago that _recent forgot it.
+            // The number taken for it stays empty here, yet the other activation may have logged a batch under it;
+            // counting on past it would skip that batch for good once a checkpoint claims the number. So stop, as after
+            // a failed append: the batch is in the log (the sender may be answered), and the next activation replays.
+            _appendFailed = true;
+            DeactivateOnIdle();
+            return;
         }
+
+        _recent.TryAdd(batch.BatchId);
 
         if (log.IsDurable)
         {

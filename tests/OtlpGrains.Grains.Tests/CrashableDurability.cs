@@ -74,8 +74,33 @@ internal sealed class FlakyBatchLog : IServiceBatchLog
                 return Task.FromResult(false);
             }
 
+            if (log.Any(entry => entry.Sequence == sequence))
+            {
+                throw new InvalidOperationException($"number {sequence} of {service} is taken (the primary key refuses it)");
+            }
+
             log.Add((sequence, batch));
             return Task.FromResult(true);
+        }
+    }
+
+    /// <summary>Logs a batch as a second activation of the service would, behind the grain's back.</summary>
+    public static void AppendAsAnotherActivation(string service, long sequence, LoggedBatch batch)
+    {
+        var log = Logs.GetOrAdd(service, _ => []);
+        lock (log)
+        {
+            log.Add((sequence, batch));
+        }
+    }
+
+    /// <summary>The highest number in the service's log (0 when empty).</summary>
+    public static long LastSequence(string service)
+    {
+        var log = Logs.GetOrAdd(service, _ => []);
+        lock (log)
+        {
+            return log.Count == 0 ? 0 : log.Max(entry => entry.Sequence);
         }
     }
 
@@ -84,7 +109,7 @@ internal sealed class FlakyBatchLog : IServiceBatchLog
         var log = Logs.GetOrAdd(service, _ => []);
         lock (log)
         {
-            return Task.FromResult<IReadOnlyList<(long, LoggedBatch)>>([.. log.Where(e => e.Sequence > afterSequence).Take(max)]);
+            return Task.FromResult<IReadOnlyList<(long, LoggedBatch)>>([.. log.Where(e => e.Sequence > afterSequence).OrderBy(e => e.Sequence).Take(max)]);
         }
     }
 
