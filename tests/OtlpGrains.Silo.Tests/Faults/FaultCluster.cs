@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Npgsql;
 using OtlpGrains.Hosting;
 using Xunit;
 using Xunit.Abstractions;
@@ -83,6 +84,29 @@ internal sealed class FaultCluster : IAsyncDisposable
 
         Assert.All(load.Services, s => Assert.True(load.Expected.GetValueOrDefault(s) > 0, $"nothing acknowledged for {s}"));
         Assert.All(load.Services, s => Assert.Equal(load.Expected.GetValueOrDefault(s), seen.GetValueOrDefault(s)));
+    }
+
+    /// <summary>When the silo's membership row turned Dead (status 6), polled every 200 ms; null if not within <paramref name="limit"/>.</summary>
+    public async Task<DateTime?> DeclaredDeadAsync(SiloProcess silo, TimeSpan limit)
+    {
+        await using var connection = new NpgsqlConnection(Database);
+        await connection.OpenAsync();
+        var deadline = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT status FROM orleans_membership WHERE deployment_id = $1 AND port = $2 ORDER BY generation DESC LIMIT 1", connection);
+            command.Parameters.AddWithValue(ClusterId);
+            command.Parameters.AddWithValue(silo.SiloPort);
+            if (await command.ExecuteScalarAsync() is int status && status == 6)
+            {
+                return DateTime.UtcNow;
+            }
+
+            await Task.Delay(200);
+        }
+
+        return null;
     }
 
     /// <summary>What <c>/readyz</c> of <paramref name="silo"/> answers now: the status code, or 0 when it does not answer.</summary>

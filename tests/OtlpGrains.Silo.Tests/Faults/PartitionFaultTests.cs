@@ -36,7 +36,7 @@ public sealed class PartitionFaultTests(PostgresOnSiloNetworkFixture postgres, I
             var cutAt = DateTime.UtcNow;
             await network.CutAsync(Isolated);
             output.WriteLine($"silo {Isolated + 1} cut off after {run.Load.Acknowledged} acknowledged requests");
-            var declaredDead = await DeclaredDeadAsync(postgres.AdminConnectionString(new NpgsqlConnectionStringBuilder(database).Database!), cluster.ClusterId, silos[Isolated].SiloPort, TimeSpan.FromSeconds(30));
+            var declaredDead = await cluster.DeclaredDeadAsync(silos[Isolated], TimeSpan.FromSeconds(30));
             output.WriteLine(declaredDead is { } dead ? $"declared dead {(dead - cutAt).TotalSeconds:F1} s after the cut" : "not declared dead within 30 s");
             await Task.Delay(cutAt + TimeSpan.FromSeconds(30) - DateTime.UtcNow);
 
@@ -58,28 +58,5 @@ public sealed class PartitionFaultTests(PostgresOnSiloNetworkFixture postgres, I
             cluster.DumpOutput(output);
             throw;
         }
-    }
-
-    /// <summary>When the silo's membership row turned Dead (status 6), polled from the host; null if not within <paramref name="limit"/>.</summary>
-    private static async Task<DateTime?> DeclaredDeadAsync(string database, string clusterId, int siloPort, TimeSpan limit)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        var deadline = DateTime.UtcNow + limit;
-        while (DateTime.UtcNow < deadline)
-        {
-            await using var command = new NpgsqlCommand(
-                "SELECT status FROM orleans_membership WHERE deployment_id = $1 AND port = $2 ORDER BY generation DESC LIMIT 1", connection);
-            command.Parameters.AddWithValue(clusterId);
-            command.Parameters.AddWithValue(siloPort);
-            if (await command.ExecuteScalarAsync() is int status && status == 6)
-            {
-                return DateTime.UtcNow;
-            }
-
-            await Task.Delay(200);
-        }
-
-        return null;
     }
 }
