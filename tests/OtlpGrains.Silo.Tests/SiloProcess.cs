@@ -39,14 +39,27 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static SiloProcess Start(string connectionString, string clusterId, int[] ports) => Launch(ports, new Dictionary<string, string>
-    {
-        ["OtlpGrains__Storage__Provider"] = "postgres",
-        ["OtlpGrains__Storage__ConnectionString"] = connectionString,
-        ["OtlpGrains__Cluster__ClusterId"] = clusterId,
-    });
+    public static SiloProcess Start(string connectionString, string clusterId, int[] ports) =>
+        Start(connectionString, clusterId, ports, new Dictionary<string, string>());
 
-    /// <summary>A single silo in memory mode (localhost clustering, memory storage), with extra settings.</summary>
+    /// <summary>A durable silo with extra settings, which override the launcher's (e.g. <c>OtlpGrains__Traces__IdleSeconds</c>).</summary>
+    public static SiloProcess Start(string connectionString, string clusterId, int[] ports, IReadOnlyDictionary<string, string> settings)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["OtlpGrains__Storage__Provider"] = "postgres",
+            ["OtlpGrains__Storage__ConnectionString"] = connectionString,
+            ["OtlpGrains__Cluster__ClusterId"] = clusterId,
+        };
+        foreach (var (key, value) in settings)
+        {
+            env[key] = value;
+        }
+
+        return Launch(ports, env);
+    }
+
+    /// <summary>A single silo in memory mode (localhost clustering, memory storage), with extra settings that override the launcher's.</summary>
     public static SiloProcess StartInMemory(int[] ports, IReadOnlyDictionary<string, string>? settings = null)
     {
         var env = new Dictionary<string, string> { ["OtlpGrains__Storage__Provider"] = "memory" };
@@ -68,11 +81,6 @@ internal sealed class SiloProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         var env = start.Environment;
-        foreach (var (key, value) in settings)
-        {
-            env[key] = value;
-        }
-
         env["OtlpGrains__Otlp__GrpcPort"] = ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture);
         env["OtlpGrains__Otlp__HttpPort"] = ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture);
         env["OtlpGrains__Api__Port"] = ports[2].ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -82,6 +90,12 @@ internal sealed class SiloProcess : IAsyncDisposable
         env["OtlpGrains__Api__ListenAddress"] = "127.0.0.1";
         env["OtlpGrains__Traces__IdleSeconds"] = "1";
         env["OtlpGrains__Otlp__GrainTimeoutSeconds"] = "5";
+
+        // The caller's settings last, so that a test can override the launcher's defaults.
+        foreach (var (key, value) in settings)
+        {
+            env[key] = value;
+        }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the silo process");
         var result = new SiloProcess(process, ports[0], ports[1], ports[2]);
