@@ -68,6 +68,12 @@ internal sealed partial class TraceShardGrain(
         }
         else
         {
+            // Rare (a shard moves, or the directory lost its entry): worth a line when it held traces.
+            if (drain.Completed > 0)
+            {
+                LogDrained(logger, this.GetPrimaryKeyLong(), reason.ReasonCode, drain.Completed, drain.Kept, drain.Stored);
+            }
+
             Report(drain);
         }
 
@@ -222,6 +228,10 @@ internal sealed partial class TraceShardGrain(
         _lastWarning = now;
         _unreported.Clear();
     }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Trace shard {Shard} deactivated ({Reason}): completed {Completed} traces in progress, kept {Kept}, stored {Stored}")]
+    private static partial void LogDrained(ILogger logger, long shard, DeactivationReasonCode reason, int completed, int kept, int stored);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Trace shard {Shard}: {NotStored} kept traces could not be stored and {WithoutP99} traces were judged without their p99 (never slow) since the last report: {Reason}")]
