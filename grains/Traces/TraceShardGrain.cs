@@ -31,12 +31,9 @@ internal sealed partial class TraceShardGrain(
     TimeProvider time,
     ILogger<TraceShardGrain> logger) : Grain, ITraceShardGrain
 {
-    private static readonly TimeSpan WarningInterval = TimeSpan.FromMinutes(1);
-
     private readonly TimeSpan _idle = TimeSpan.FromSeconds(options.Value.IdleSeconds);
     private readonly PendingTraces _pending = new(options.Value.MaxSpans, Math.Max(1, options.Value.MaxPendingTraces / TraceShards.Count));
-    private readonly CompletionPass _unreported = CompletionPass.Total();
-    private long _lastWarning = long.MinValue;
+    private readonly CompletionLosses _losses = new(time);
 
     private IGrainStorage Storage => ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.KeptTraces);
 
@@ -212,21 +209,10 @@ internal sealed partial class TraceShardGrain(
     /// <summary>Logs what passes lost, at most once a minute per shard, with the counts since the last line.</summary>
     private void Report(CompletionPass? pass)
     {
-        if (pass is null || (!pass.Lost && !_unreported.Lost))
+        if (_losses.Add(pass) is { } lost)
         {
-            return;
+            LogCompletionLosses(logger, this.GetPrimaryKeyLong(), lost.NotStored, lost.WithoutP99, lost.Failure ?? "unknown");
         }
-
-        _unreported.Add(pass);
-        long now = time.GetTimestamp();
-        if (_lastWarning != long.MinValue && time.GetElapsedTime(_lastWarning, now) < WarningInterval)
-        {
-            return;
-        }
-
-        LogCompletionLosses(logger, this.GetPrimaryKeyLong(), _unreported.NotStored, _unreported.WithoutP99, _unreported.Failure ?? "unknown");
-        _lastWarning = now;
-        _unreported.Clear();
     }
 
     [LoggerMessage(Level = LogLevel.Information,
