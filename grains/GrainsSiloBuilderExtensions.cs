@@ -35,6 +35,7 @@ public static class GrainsSiloBuilderExtensions
         services.AddSingleton<EdgeCallBuffer>();
         services.AddHostedService(sp => sp.GetRequiredService<EdgeCallBuffer>());
         services.AddSingleton<ActivePeers>();
+        services.AddSingleton<LocalTraceShards>();
         services.AddSingleton<TraceStop>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<TraceStop>());
         silo.AddModelRegistry();

@@ -7,7 +7,7 @@ namespace OtlpGrains.Grains.Traces;
 /// Collects the edge calls that completed traces on this silo found, and hands them to the client services' grains
 /// once a second: one call per service per flush instead of one per trace. Bounded: beyond
 /// <see cref="MaxPending"/> waiting calls, new ones are dropped and counted. When the silo stops it holds what it
-/// gathers until the trace shards have drained (<see cref="TraceStop"/>), then hands it to a peer silo or counts it.
+/// gathers while the grains deactivate (<see cref="TraceStop"/>), then hands it to a peer silo or counts it.
 /// </summary>
 internal sealed partial class EdgeCallBuffer(IGrainFactory grains, GrainInstruments instruments, TimeProvider time, ILogger<EdgeCallBuffer> logger)
     : PeriodicFlushService(FlushInterval, time)
@@ -22,8 +22,12 @@ internal sealed partial class EdgeCallBuffer(IGrainFactory grains, GrainInstrume
     private Dictionary<string, List<EdgeCall>> _pending = new(StringComparer.Ordinal);
     private int _pendingCount;
     private long _dropped;
+    private long _sent;
     private bool _held;
     private bool _closed;
+
+    /// <summary>Calls handed to the service grains since the silo started.</summary>
+    public long Sent => Interlocked.Read(ref _sent);
 
     /// <summary>Calls dropped because the buffer was full or closed (the service grains were unreachable for long, or the silo stopped).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
@@ -75,6 +79,7 @@ internal sealed partial class EdgeCallBuffer(IGrainFactory grains, GrainInstrume
             try
             {
                 await grains.GetGrain<IServiceGrain>(entry.Key).AddEdgeCallsAsync([.. entry.Value]);
+                Interlocked.Add(ref _sent, entry.Value.Count);
             }
             catch (Exception exception)
             {
@@ -135,6 +140,7 @@ internal sealed partial class EdgeCallBuffer(IGrainFactory grains, GrainInstrume
             dropped = batch.Sum(entry => (long)entry.Value.Count);
         }
 
+        Interlocked.Add(ref _sent, sent);
         Interlocked.Add(ref _dropped, dropped);
         instruments.EdgeCallsDropped(dropped);
         return new EdgeCallHandOver(sent, dropped, failure);

@@ -17,8 +17,9 @@ namespace OtlpGrains.Grains.Traces;
 /// <remarks>
 /// A failed p99 lookup or store write costs the trace its slow criterion or its kept view, never the rest of the
 /// pass or the ingest call that completed it early: both are counted, and logged at most once a minute per shard.
-/// When the silo stops, the shard completes everything it holds; <see cref="TraceStop"/> reports the drains in one
-/// line.
+/// When the silo stops, the shard completes everything it holds, first while the silo is still active
+/// (<see cref="DrainAsync"/>), then what arrived since as it deactivates; <see cref="TraceStop"/> reports the drains
+/// in one line.
 /// </remarks>
 internal sealed partial class TraceShardGrain(
     IOptions<TraceOptions> options,
@@ -26,6 +27,7 @@ internal sealed partial class TraceShardGrain(
     EdgeCallBuffer edges,
     OperationP99Cache p99s,
     TraceStop stop,
+    LocalTraceShards local,
     ActivePeers peers,
     GrainInstruments instruments,
     TimeProvider time,
@@ -42,14 +44,17 @@ internal sealed partial class TraceShardGrain(
         // A quarter of the idle time between sweeps: a trace completes between 1 and 1.25 idle times after its last span.
         var every = TimeSpan.FromTicks(Math.Clamp(_idle.Ticks / 4, TimeSpan.TicksPerMillisecond * 50, TimeSpan.TicksPerSecond));
         this.RegisterGrainTimer(SweepAsync, every, every);
+        local.Add(this.GetPrimaryKeyLong());
         return base.OnActivateAsync(cancellationToken);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // The silo is leaving (or the shard moves): finish what is here rather than lose it. While the silo stops, a
-        // grain call made with no peer left fails (and Orleans logs it with a stack trace), so the drain makes none
-        // then: the p99 comes from the cache, and only a store that needs no grain (PostgreSQL) is written.
+        // The silo is leaving (or the shard moves): finish what is here rather than lose it. A graceful stop drained
+        // the shard already (DrainAsync); what came since is finished now, while every grain deactivates. A grain
+        // call made then with no peer left fails (and Orleans logs it with a stack trace), so this drain makes none:
+        // the p99 comes from the cache, and only a store that needs no grain (PostgreSQL) is written.
+        local.Remove(this.GetPrimaryKeyLong());
         bool stopping = reason.ReasonCode == DeactivationReasonCode.ShuttingDown;
         var drain = stopping
             ? CompletionPass.Stopping(peers.Any(), storeNeedsGrains: Storage is BoundedMemoryGrainStorage)
@@ -61,7 +66,7 @@ internal sealed partial class TraceShardGrain(
 
         if (stopping)
         {
-            stop.Add(drain);
+            stop.Add(this.GetPrimaryKeyLong(), drain);
         }
         else
         {
@@ -109,6 +114,17 @@ internal sealed partial class TraceShardGrain(
         }
 
         Report(early);
+    }
+
+    public async ValueTask DrainAsync()
+    {
+        var drain = CompletionPass.Running();
+        foreach (PendingTrace trace in _pending.TakeAll())
+        {
+            await CompleteAsync(trace, drain);
+        }
+
+        stop.Add(this.GetPrimaryKeyLong(), drain);
     }
 
     private async Task SweepAsync(CancellationToken cancellationToken)

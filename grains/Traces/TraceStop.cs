@@ -1,60 +1,92 @@
 using Microsoft.Extensions.Logging;
+using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Grains.Traces;
 
 /// <summary>
-/// The trace shards' part in a silo's graceful stop. Before the grains deactivate, the edge-call buffer holds what
-/// it gathers (the service grains are deactivating too); each shard's drain adds its counts here; once every grain
-/// has deactivated (Orleans 10 deactivates them all between the stops of <see cref="ServiceLifecycleStage.BecomeActive"/>
-/// and 1000 stages below it, as a probe of each stage showed), in the stop of
-/// <see cref="ServiceLifecycleStage.ApplicationServices"/>, where messages still reach peer silos, the held edge
-/// calls go to a peer or are counted, and one line sums up what the drains kept and lost.
+/// The trace shards' part in a silo's graceful stop, in three steps of the silo's lifecycle:
+/// <list type="number">
+/// <item>Before anything stops (just above <see cref="ServiceLifecycleStage.Active"/>), every trace shard of this
+/// silo completes all it holds while the grains it calls are active: the p99 is asked, kept traces are stored, and
+/// the edge calls are flushed to service grains that will checkpoint them. Then the edge-call buffer holds what
+/// comes later, since the service grains are about to deactivate.</item>
+/// <item>While every grain deactivates, each shard finishes what arrived since (<see cref="TraceShardGrain"/>).</item>
+/// <item>Once all grains are gone (Orleans 10 deactivates them between the stops of
+/// <see cref="ServiceLifecycleStage.BecomeActive"/> and 1000 stages below it, as a probe of each stage showed), in the
+/// stop of <see cref="ServiceLifecycleStage.ApplicationServices"/>, where messages still reach peer silos, the held
+/// edge calls go to a peer or are counted, and one line sums up the stop.</item>
+/// </list>
 /// </summary>
-internal sealed partial class TraceStop(EdgeCallBuffer edges, ActivePeers peers, ILogger<TraceStop> logger) : ILifecycleParticipant<ISiloLifecycle>
+internal sealed partial class TraceStop(
+    IGrainFactory grains,
+    LocalTraceShards local,
+    EdgeCallBuffer edges,
+    ActivePeers peers,
+    ILogger<TraceStop> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
+    /// <summary>How long the first step waits for the shards; what is left is finished as they deactivate.</summary>
+    private static readonly TimeSpan DrainWait = TimeSpan.FromSeconds(30);
+
     private readonly Lock _gate = new();
     private readonly CompletionPass _drained = CompletionPass.Total();
-    private int _shards;
+    private readonly HashSet<long> _shards = [];
+    private long _sentBefore;
+    private string? _drainFailure;
 
     public void Participate(ISiloLifecycle lifecycle)
     {
-        lifecycle.Subscribe(nameof(TraceStop) + ".Hold", ServiceLifecycleStage.BecomeActive + 1, _ => Task.CompletedTask, _ =>
-        {
-            edges.Hold();
-            return Task.CompletedTask;
-        });
+        lifecycle.Subscribe(nameof(TraceStop) + ".Drain", ServiceLifecycleStage.Active + 1, _ => Task.CompletedTask, DrainAsync);
         lifecycle.Subscribe(nameof(TraceStop), ServiceLifecycleStage.ApplicationServices, _ => Task.CompletedTask, StoppedAsync);
     }
 
-    /// <summary>A shard's drain, as it deactivated while the silo stopped.</summary>
-    public void Add(CompletionPass drain)
+    /// <summary>A shard's drain, when the stop began or as it deactivated.</summary>
+    public void Add(long shard, CompletionPass drain)
     {
         lock (_gate)
         {
             _drained.Add(drain);
-            _shards++;
+            _shards.Add(shard);
         }
+    }
+
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        _sentBefore = edges.Sent;
+        try
+        {
+            await Task.WhenAll(local.Snapshot().Select(shard => grains.GetGrain<ITraceShardGrain>(shard).DrainAsync().AsTask()))
+                .WaitAsync(DrainWait, cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            // The shards finish the rest as they deactivate; the stop line says why the early drain fell short.
+            _drainFailure = exception.Message;
+        }
+
+        await edges.FlushAsync();
+        edges.Hold();
     }
 
     private async Task StoppedAsync(CancellationToken cancellationToken)
     {
-        var handedOn = await edges.CloseAsync(peers.Any());
+        var handOver = await edges.CloseAsync(peers.Any());
+        long handedOn = edges.Sent - _sentBefore;
         CompletionPass drained;
         int shards;
         lock (_gate)
         {
             drained = _drained;
-            shards = _shards;
+            shards = _shards.Count;
         }
 
-        if (drained.Lost || handedOn.Dropped > 0)
+        if (drained.Lost || handOver.Dropped > 0)
         {
             LogStoppedWithLosses(logger, shards, drained.Completed, drained.Kept, drained.Stored, drained.NotStored, drained.WithoutP99,
-                handedOn.Sent, handedOn.Dropped, drained.Failure ?? handedOn.Failure ?? "no other silo is active");
+                handedOn, handOver.Dropped, drained.Failure ?? handOver.Failure ?? _drainFailure ?? "no other silo is active");
         }
         else
         {
-            LogStopped(logger, shards, drained.Completed, drained.Kept, drained.Stored, handedOn.Sent);
+            LogStopped(logger, shards, drained.Completed, drained.Kept, drained.Stored, handedOn);
         }
     }
 
