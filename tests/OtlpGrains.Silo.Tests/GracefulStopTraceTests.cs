@@ -47,6 +47,11 @@ public sealed class GracefulStopTraceTests(PostgresFixture postgres, ITestOutput
             // The edge calls the drain handed on were checkpointed by their service grains as the silo stopped.
             using var api = Api(second);
             Assert.Equal(Traces, await SiloFixture.EventuallyAsync(() => EdgeCallsAsync(api, scenario.Frontend, scenario.Cart), c => c == Traces));
+
+            // The pruning of the kept traces reports on /metrics (nothing pruned: 9 or so traces are far within the limits).
+            var metrics = await api.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+            Assert.Contains("otlpgrains_storage_kept_traces_pruned_total{reason=\"age\"} 0", metrics, StringComparison.Ordinal);
+            Assert.Contains("otlpgrains_storage_kept_traces_pruned_total{reason=\"count\"} 0", metrics, StringComparison.Ordinal);
         }
         catch
         {
