@@ -26,6 +26,8 @@ internal sealed class GrainInstruments
     private readonly Counter<long> _evictedKeptTraces;
     private readonly Counter<long> _earlyTraces;
     private readonly Counter<long> _droppedEdgeCalls;
+    private readonly Counter<long> _unstoredKeptTraces;
+    private readonly Counter<long> _tracesWithoutP99;
     private readonly Counter<long> _unpublishedAnomalies;
     private readonly Counter<long> _undeliveredWindows;
 
@@ -46,7 +48,11 @@ internal sealed class GrainInstruments
         _earlyTraces = Create(meter, "traces_completed_early_total", "{trace}",
             "Traces in progress completed before their idle time because their shard was full (Traces:MaxPendingTraces).");
         _droppedEdgeCalls = Create(meter, "dropped_edge_calls_total", "{call}",
-            "Edge calls dropped because the buffer to the service grains was full (they were unreachable for long).");
+            "Edge calls dropped: the buffer to the service grains was full (they were unreachable for long), or the silo stopped with no peer to take them.");
+        _unstoredKeptTraces = Create(meter, "unstored_kept_traces_total", "{trace}",
+            "Traces tail sampling kept that were not stored: the store failed, or the silo stopped with an in-memory store and no peer.");
+        _tracesWithoutP99 = Create(meter, "traces_without_p99_total", "{trace}",
+            "Completed traces judged without their root operation's p99 (so never slow): the service grain did not answer, or the silo stopped with no peer to ask.");
         _unpublishedAnomalies = Create(meter, "unpublished_anomaly_events_total", "{event}",
             "Anomaly events the detectors raised that the anomalies stream did not take (the API still has them).");
         _undeliveredWindows = Create(meter, "undelivered_closed_windows_total", "{window}",
@@ -69,6 +75,10 @@ internal sealed class GrainInstruments
     public void TracesCompletedEarly(long traces) => AddIfAny(_earlyTraces, traces);
 
     public void EdgeCallsDropped(long calls) => AddIfAny(_droppedEdgeCalls, calls);
+
+    public void KeptTracesNotStored(long traces) => AddIfAny(_unstoredKeptTraces, traces);
+
+    public void TracesWithoutP99(long traces) => AddIfAny(_tracesWithoutP99, traces);
 
     public void AnomalyEventsUnpublished(long events) => AddIfAny(_unpublishedAnomalies, events);
 

@@ -34,6 +34,10 @@ public static class GrainsSiloBuilderExtensions
         services.AddSingleton<OperationP99Cache>();
         services.AddSingleton<EdgeCallBuffer>();
         services.AddHostedService(sp => sp.GetRequiredService<EdgeCallBuffer>());
+        services.AddSingleton<ActivePeers>();
+        services.AddSingleton<LocalTraceShards>();
+        services.AddSingleton<TraceStop>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<TraceStop>());
         silo.AddModelRegistry();
         silo.AddAnomalyScoring();
         return silo;

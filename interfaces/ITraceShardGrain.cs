@@ -18,4 +18,11 @@ public interface ITraceShardGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("MarkErrorLogs")]
     ValueTask MarkErrorLogsAsync(string[] traceIds);
+
+    /// <summary>
+    /// Completes every trace in progress now, whatever its idle time: called by the shard's own silo when it begins a
+    /// graceful stop, while the grains the completion calls (services, the trace store) are still active.
+    /// </summary>
+    [Alias("Drain")]
+    ValueTask DrainAsync();
 }

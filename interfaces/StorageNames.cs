@@ -6,7 +6,7 @@ public static class StorageNames
     /// <summary>Grain state of services and the catalog.</summary>
     public const string Services = "services";
 
-    /// <summary>Traces kept by tail sampling.</summary>
+    /// <summary>Traces kept by tail sampling: a bounded in-memory store, or <c>otlpgrains_kept_traces</c> in durable mode.</summary>
     public const string KeptTraces = "traces";
 
     /// <summary>The storage Orleans memory streams need for their subscriptions.</summary>
@@ -19,7 +19,7 @@ public static class StorageNames
     public const string Incidents = "incidents";
 
     /// <summary>
-    /// The grain storages a host registers, in memory or in PostgreSQL (the kept traces have their own bounded store):
+    /// The grain storages a host registers, in memory or in PostgreSQL (the kept traces have their own store: bounded in memory, or their table in PostgreSQL):
     /// one list, so a new storage cannot be forgotten by one host or test cluster.
     /// </summary>
     public static IReadOnlyList<string> Hosted { get; } = [Services, Models, Incidents, PubSub];

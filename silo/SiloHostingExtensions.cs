@@ -22,8 +22,8 @@ public static class SiloHostingExtensions
 
     /// <summary>
     /// A silo on the configured ports. Single-node default: localhost clustering and in-memory storage. With
-    /// <c>OtlpGrains:Storage:Provider=postgres</c>: clustering, grain state, stream subscriptions, reminders and the
-    /// batch log in PostgreSQL. Memory streams either way.
+    /// <c>OtlpGrains:Storage:Provider=postgres</c>: clustering, grain state, stream subscriptions, reminders, the
+    /// batch log and the kept traces in PostgreSQL. Memory streams either way.
     /// </summary>
     public static WebApplicationBuilder AddOtlpGrainsSilo(this WebApplicationBuilder builder)
     {
@@ -46,9 +46,9 @@ public static class SiloHostingExtensions
                 silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
                 silo.Configure<EndpointOptions>(endpoints => endpoints.AdvertisedIPAddress = IPAddress.Loopback);
                 silo.AddOtlpGrainsMemoryStorage();
+                silo.AddBoundedMemoryTraceStore();
             }
 
-            silo.AddBoundedMemoryTraceStore();
             silo.AddOtlpGrains();
             silo.AddOtlpGrainsStreams();
             silo.AddDashboard();
@@ -110,6 +110,7 @@ public static class SiloHostingExtensions
         silo.Services.AddPostgresBatchLog(connectionString);
         silo.Services.AddSingleton<IReadinessCheck, PostgresReadinessCheck>();
         silo.Services.AddSingleton<IServiceWindowStore, PostgresServiceWindowStore>();
+        silo.Services.AddPostgresKeptTraceStore();
     }
 
     /// <summary>Maps the Orleans dashboard at <c>/dashboard</c> on the API port and logs where the silo stands.</summary>
@@ -129,7 +130,7 @@ public static class SiloHostingExtensions
                 var database = new NpgsqlConnectionStringBuilder(storage.ConnectionString);
                 logger.LogInformation("Cluster    {ClusterId}/{ServiceId}: PostgreSQL membership, silo {Address}:{SiloPort}, client gateway port {GatewayPort}",
                     cluster.ClusterId, cluster.ServiceId, cluster.AdvertisedAddress, cluster.SiloPort, cluster.GatewayPort);
-                logger.LogInformation("Storage    postgres at {Host}:{Port}/{Database}: grain state, reminders and the batch log are durable; acknowledged spans are counted exactly once",
+                logger.LogInformation("Storage    postgres at {Host}:{Port}/{Database}: grain state, reminders, the batch log and kept traces are durable; acknowledged spans are counted exactly once",
                     database.Host, database.Port, database.Database);
             }
             else

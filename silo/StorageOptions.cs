@@ -7,7 +7,7 @@ public sealed class StorageOptions
 
     /// <summary>
     /// <c>memory</c>: all state in the silo's memory, lost when it stops (a single node, tests).
-    /// <c>postgres</c>: clustering, grain state, reminders and the per-service batch log in PostgreSQL; several silos
+    /// <c>postgres</c>: clustering, grain state, reminders, the per-service batch log and the kept traces in PostgreSQL; several silos
     /// form one cluster, and every acknowledged span is counted exactly once across silo crashes. Default: memory.
     /// </summary>
     public string Provider { get; set; } = "memory";

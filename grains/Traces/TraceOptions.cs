@@ -29,8 +29,15 @@ public sealed class TraceOptions
     public double SampleProbability { get; set; } = 0.01;
 
     /// <summary>
-    /// The most kept traces the in-memory trace store holds; the oldest are evicted (and counted) beyond it, so that
-    /// tail sampling cannot grow memory without bound. Default: 10000.
+    /// The most kept traces the trace store holds; the oldest are evicted (and counted) beyond it, so that tail
+    /// sampling cannot grow memory or the database without bound. In memory the bound holds at every write; in
+    /// PostgreSQL (durable mode) a periodic pruning brings the table back to it. Default: 10000.
     /// </summary>
     public int MaxKeptTraces { get; set; } = 10_000;
+
+    /// <summary>
+    /// Durable mode: kept traces older than this many hours are pruned from PostgreSQL (the in-memory store holds them
+    /// until evicted by count or the silo stops); fractions are allowed. Default: 72 (three days).
+    /// </summary>
+    public double KeptTraceRetentionHours { get; set; } = 72;
 }

@@ -6,6 +6,8 @@ namespace OtlpGrains.Grains.Traces;
 /// <summary>Refuses <see cref="TraceOptions"/> that would make traces never complete or sampling meaningless.</summary>
 public sealed class TraceOptionsValidator : IValidateOptions<TraceOptions>
 {
+    private const double MaxRetentionHours = 87_600;
+
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, TraceOptions options)
     {
@@ -40,6 +42,13 @@ public sealed class TraceOptionsValidator : IValidateOptions<TraceOptions>
         {
             (failures ??= []).Add(
                 $"{TraceOptions.SectionName}:{nameof(TraceOptions.MaxKeptTraces)} must be at least 1.");
+        }
+
+        // At most ten years: beyond that the retention is no limit, and TimeSpan.FromHours overflows long before.
+        if (!(options.KeptTraceRetentionHours > 0 && options.KeptTraceRetentionHours <= MaxRetentionHours))
+        {
+            (failures ??= []).Add(
+                $"{TraceOptions.SectionName}:{nameof(TraceOptions.KeptTraceRetentionHours)} must be greater than 0 and at most {MaxRetentionHours} (ten years).");
         }
 
         return failures is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Storage;
+using OtlpGrains.Grains.Storage;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Traces;
 
@@ -12,16 +14,28 @@ namespace OtlpGrains.Grains.Traces;
 /// services, tail sampling decides, and a kept trace is stored under its <see cref="ITraceGrain"/> id. Storage is
 /// touched only for kept traces, so dropped ones cost no I/O, and no trace costs an activation.
 /// </summary>
-internal sealed class TraceShardGrain(
+/// <remarks>
+/// A failed p99 lookup or store write costs the trace its slow criterion or its kept view, never the rest of the
+/// pass or the ingest call that completed it early: both are counted, and logged at most once a minute per shard.
+/// When the silo stops, the shard completes everything it holds, first while the silo is still active
+/// (<see cref="DrainAsync"/>), then what arrived since as it deactivates; <see cref="TraceStop"/> reports the drains
+/// in one line.
+/// </remarks>
+internal sealed partial class TraceShardGrain(
     IOptions<TraceOptions> options,
     TailSampler sampler,
     EdgeCallBuffer edges,
     OperationP99Cache p99s,
+    TraceStop stop,
+    LocalTraceShards local,
+    ActivePeers peers,
     GrainInstruments instruments,
-    TimeProvider time) : Grain, ITraceShardGrain
+    TimeProvider time,
+    ILogger<TraceShardGrain> logger) : Grain, ITraceShardGrain
 {
     private readonly TimeSpan _idle = TimeSpan.FromSeconds(options.Value.IdleSeconds);
     private readonly PendingTraces _pending = new(options.Value.MaxSpans, Math.Max(1, options.Value.MaxPendingTraces / TraceShards.Count));
+    private readonly CompletionLosses _losses = new(time);
 
     private IGrainStorage Storage => ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.KeptTraces);
 
@@ -30,15 +44,39 @@ internal sealed class TraceShardGrain(
         // A quarter of the idle time between sweeps: a trace completes between 1 and 1.25 idle times after its last span.
         var every = TimeSpan.FromTicks(Math.Clamp(_idle.Ticks / 4, TimeSpan.TicksPerMillisecond * 50, TimeSpan.TicksPerSecond));
         this.RegisterGrainTimer(SweepAsync, every, every);
+        local.Add(this.GetPrimaryKeyLong());
         return base.OnActivateAsync(cancellationToken);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // The silo is leaving (or the shard moves): finish what is here rather than lose it.
+        // The silo is leaving (or the shard moves): finish what is here rather than lose it. A graceful stop drained
+        // the shard already (DrainAsync); what came since is finished now, while every grain deactivates. A grain
+        // call made then with no peer left fails (and Orleans logs it with a stack trace), so this drain makes none:
+        // the p99 comes from the cache, and only a store that needs no grain (PostgreSQL) is written.
+        local.Remove(this.GetPrimaryKeyLong());
+        bool stopping = reason.ReasonCode == DeactivationReasonCode.ShuttingDown;
+        var drain = stopping
+            ? CompletionPass.Stopping(peers.Any(), storeNeedsGrains: Storage is BoundedMemoryGrainStorage)
+            : CompletionPass.Running();
         foreach (PendingTrace trace in _pending.TakeAll())
         {
-            await CompleteAsync(trace);
+            await CompleteAsync(trace, drain);
+        }
+
+        if (stopping)
+        {
+            stop.Add(this.GetPrimaryKeyLong(), drain);
+        }
+        else
+        {
+            // Rare (a shard moves, or the directory lost its entry): worth a line when it held traces.
+            if (drain.Completed > 0)
+            {
+                LogDrained(logger, this.GetPrimaryKeyLong(), reason.ReasonCode, drain.Completed, drain.Kept, drain.Stored);
+            }
+
+            Report(drain);
         }
 
         await base.OnDeactivateAsync(reason, cancellationToken);
@@ -48,41 +86,60 @@ internal sealed class TraceShardGrain(
     {
         long now = time.GetTimestamp();
         long cut = _pending.CutSpans;
+        CompletionPass? early = null;
         foreach (TraceSpanBatch trace in batch.Traces)
         {
-            if (_pending.Add(trace.TraceId, trace.Spans, now) is { } early)
+            if (_pending.Add(trace.TraceId, trace.Spans, now) is { } full)
             {
                 instruments.TracesCompletedEarly(1);
-                await CompleteAsync(early);
+                await CompleteAsync(full, early ??= CompletionPass.Running());
             }
         }
 
         instruments.SpansCut(_pending.CutSpans - cut);
+        Report(early);
     }
 
     public async ValueTask MarkErrorLogsAsync(string[] traceIds)
     {
         long now = time.GetTimestamp();
+        CompletionPass? early = null;
         foreach (string traceId in traceIds)
         {
-            if (_pending.MarkErrorLog(traceId, now) is { } early)
+            if (_pending.MarkErrorLog(traceId, now) is { } full)
             {
                 instruments.TracesCompletedEarly(1);
-                await CompleteAsync(early);
+                await CompleteAsync(full, early ??= CompletionPass.Running());
             }
         }
+
+        Report(early);
+    }
+
+    public async ValueTask DrainAsync()
+    {
+        var drain = CompletionPass.Running();
+        foreach (PendingTrace trace in _pending.TakeAll())
+        {
+            await CompleteAsync(trace, drain);
+        }
+
+        stop.Add(this.GetPrimaryKeyLong(), drain);
     }
 
     private async Task SweepAsync(CancellationToken cancellationToken)
     {
         long idleSince = time.GetTimestamp() - (long)(_idle.TotalSeconds * time.TimestampFrequency);
+        var sweep = CompletionPass.Running();
         foreach (PendingTrace trace in _pending.TakeIdle(idleSince))
         {
-            await CompleteAsync(trace);
+            await CompleteAsync(trace, sweep);
         }
+
+        Report(sweep);
     }
 
-    private async Task CompleteAsync(PendingTrace pending)
+    private async Task CompleteAsync(PendingTrace pending, CompletionPass pass)
     {
         TraceAssembler trace = pending.Assembler;
         if (trace.Count == 0)
@@ -91,12 +148,13 @@ internal sealed class TraceShardGrain(
             return;
         }
 
+        pass.Completed++;
         edges.Add(trace.DrainEdgeCalls(final: true));
 
         double? rootP99 = null;
         if (!trace.HasError && trace.Root is { } root)
         {
-            rootP99 = await p99s.GetAsync(root.Service, root.Name);
+            rootP99 = await RootP99Async(root.Service, root.Name, pass);
         }
 
         if (sampler.Decide(trace, rootP99, pending.ErrorLog) is not { } reason)
@@ -104,15 +162,80 @@ internal sealed class TraceShardGrain(
             return;
         }
 
+        pass.Kept++;
+        if (!pass.Store)
+        {
+            pass.NotStored++;
+            instruments.KeptTracesNotStored(1);
+            return;
+        }
+
+        try
+        {
+            await StoreAsync(pending.TraceId, trace, reason);
+            pass.Stored++;
+        }
+        catch (Exception exception)
+        {
+            pass.StoreFailed(exception);
+            instruments.KeptTracesNotStored(1);
+        }
+    }
+
+    private async ValueTask<double?> RootP99Async(string service, string operation, CompletionPass pass)
+    {
+        if (pass.AskP99)
+        {
+            try
+            {
+                return await p99s.GetAsync(service, operation);
+            }
+            catch (Exception exception)
+            {
+                pass.P99Failed(exception);
+                instruments.TracesWithoutP99(1);
+                return null;
+            }
+        }
+
+        if (p99s.TryGetLast(service, operation, out var last))
+        {
+            return last;
+        }
+
+        pass.WithoutP99++;
+        instruments.TracesWithoutP99(1);
+        return null;
+    }
+
+    private async Task StoreAsync(string traceId, TraceAssembler trace, string reason)
+    {
         // Spans that straggle in after a completion make a new trace in progress holding only them; the view kept
         // by the first completion is the fuller one, so it is not overwritten.
-        GrainId id = GrainFactory.GetGrain<ITraceGrain>(pending.TraceId).GetGrainId();
+        GrainId id = GrainFactory.GetGrain<ITraceGrain>(traceId).GetGrainId();
         var stored = new GrainState<KeptTrace>(new KeptTrace());
         await Storage.ReadStateAsync(TraceGrain.StateName, id, stored);
         if (!stored.RecordExists || stored.State?.View is null)
         {
-            var view = trace.ToView(pending.TraceId, reason);
+            var view = trace.ToView(traceId, reason);
             await Storage.WriteStateAsync(TraceGrain.StateName, id, new GrainState<KeptTrace>(new KeptTrace { View = view }));
         }
     }
+
+    /// <summary>Logs what passes lost, at most once a minute per shard, with the counts since the last line.</summary>
+    private void Report(CompletionPass? pass)
+    {
+        if (_losses.Add(pass) is { } lost)
+        {
+            LogCompletionLosses(logger, this.GetPrimaryKeyLong(), lost.NotStored, lost.WithoutP99, lost.Failure ?? "unknown");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Trace shard {Shard} deactivated ({Reason}): completed {Completed} traces in progress, kept {Kept}, stored {Stored}")]
+    private static partial void LogDrained(ILogger logger, long shard, DeactivationReasonCode reason, int completed, int kept, int stored);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Trace shard {Shard}: {NotStored} kept traces could not be stored and {WithoutP99} traces were judged without their p99 (never slow) since the last report: {Reason}")]
+    private static partial void LogCompletionLosses(ILogger logger, long shard, int notStored, int withoutP99, string reason);
 }

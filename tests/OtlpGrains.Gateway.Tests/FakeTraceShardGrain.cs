@@ -27,4 +27,7 @@ internal sealed class FakeTraceShardGrain(FakeGrainFactory factory, long shard) 
 
         return factory.Call();
     }
+
+    // Only the shard's own silo drains it, when it stops; the gateway never does.
+    public ValueTask DrainAsync() => throw new NotSupportedException("the gateway does not drain trace shards");
 }

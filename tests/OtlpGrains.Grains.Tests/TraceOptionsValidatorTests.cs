@@ -13,6 +13,7 @@ public sealed class TraceOptionsValidatorTests
         Assert.Equal(5, options.IdleSeconds);
         Assert.Equal(10_000, options.MaxSpans);
         Assert.Equal(0.01, options.SampleProbability);
+        Assert.Equal(72, options.KeptTraceRetentionHours);
         Assert.True(new TraceOptionsValidator().Validate(null, options).Succeeded);
     }
 
@@ -46,6 +47,26 @@ public sealed class TraceOptionsValidatorTests
 
         Assert.True(new TraceOptionsValidator().Validate(null, options).Succeeded);
     }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-1.0)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(87_601.0)]
+    public void InvalidKeptTraceRetentionFailsNamingTheOption(double hours)
+    {
+        var result = new TraceOptionsValidator().Validate(null, new TraceOptions { KeptTraceRetentionHours = hours });
+
+        var failure = Assert.Single(result.Failures!);
+        Assert.StartsWith("OtlpGrains:Traces:KeptTraceRetentionHours ", failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0.01)]
+    [InlineData(87_600.0)]
+    public void KeptTraceRetentionBoundariesAreValid(double hours) =>
+        Assert.True(new TraceOptionsValidator().Validate(null, new TraceOptions { KeptTraceRetentionHours = hours }).Succeeded);
 
     [Fact]
     public void AllFailuresAreReportedTogether()

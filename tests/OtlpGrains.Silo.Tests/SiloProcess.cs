@@ -70,7 +70,19 @@ internal sealed class SiloProcess : IAsyncDisposable
         ["OtlpGrains__Cluster__ClusterId"] = clusterId,
     };
 
-    /// <summary>A single silo in memory mode (localhost clustering, memory storage), with extra settings.</summary>
+    /// <summary>A durable silo with extra settings, which override the launcher's (e.g. <c>OtlpGrains__Traces__IdleSeconds</c>).</summary>
+    public static SiloProcess Start(string connectionString, string clusterId, int[] ports, IReadOnlyDictionary<string, string> settings)
+    {
+        var env = Durable(connectionString, clusterId);
+        foreach (var (key, value) in settings)
+        {
+            env[key] = value;
+        }
+
+        return Launch(ports, env);
+    }
+
+    /// <summary>A single silo in memory mode (localhost clustering, memory storage), with extra settings that override the launcher's.</summary>
     public static SiloProcess StartInMemory(int[] ports, IReadOnlyDictionary<string, string>? settings = null)
     {
         var env = new Dictionary<string, string> { ["OtlpGrains__Storage__Provider"] = "memory" };
@@ -93,11 +105,6 @@ internal sealed class SiloProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         var env = start.Environment;
-        foreach (var (key, value) in settings)
-        {
-            env[key] = value;
-        }
-
         env["OtlpGrains__Otlp__GrpcPort"] = ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture);
         env["OtlpGrains__Otlp__HttpPort"] = ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture);
         env["OtlpGrains__Api__Port"] = ports[2].ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -107,6 +114,12 @@ internal sealed class SiloProcess : IAsyncDisposable
         env["OtlpGrains__Api__ListenAddress"] = address;
         env["OtlpGrains__Traces__IdleSeconds"] = "1";
         env["OtlpGrains__Otlp__GrainTimeoutSeconds"] = "5";
+
+        // The caller's settings last, so that a test can override the launcher's defaults.
+        foreach (var (key, value) in settings)
+        {
+            env[key] = value;
+        }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the silo process");
         var result = new SiloProcess(process, address, ports);
