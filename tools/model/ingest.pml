@@ -604,6 +604,8 @@ end:
 }
 
 /* ---------------------------------------------------------------- faults ------------------------------------- */
+/* A silo crash (budgeted), or Orleans ending one of two activations of a service (the duplicate already paid its
+ * budget): either way abruptly, without OnDeactivateAsync; a graceful end is a checkpoint step followed by this. */
 #define KILL(a) \
     :: atomic { !finished && CAN(crashes) && act[a].st != DEAD -> USE(crashes); kill(a); canon() } \
     :: atomic { !finished && act[a].st != DEAD && act[a ^ 1].st != DEAD -> kill(a); canon() }
