@@ -26,6 +26,12 @@ if ! command -v clang >/dev/null 2>&1 || ! command -v bpftool >/dev/null 2>&1 ||
     install_packages clang llvm libbpf-dev bpftool
 fi
 
+# tests/OtlpGrains.Grains.Tests/Protocol/IngestModelTests.cs checks tools/model/ingest.pml with spin and compiles its
+# verifier with gcc.
+if ! command -v spin >/dev/null 2>&1 || ! command -v gcc >/dev/null 2>&1; then
+    install_packages spin gcc
+fi
+
 # The agent's TLS tests make a self-signed certificate with the openssl CLI (curl and python3 link Debian's libssl3).
 if ! command -v openssl >/dev/null 2>&1; then
     install_packages openssl
