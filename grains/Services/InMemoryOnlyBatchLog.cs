@@ -5,10 +5,12 @@ internal sealed class InMemoryOnlyBatchLog : IServiceBatchLog
 {
     public bool IsDurable => false;
 
-    public Task<bool> AppendAsync(string service, long sequence, LoggedBatch batch, CancellationToken cancellationToken) =>
+    public Task<long> FenceAsync(string service, CancellationToken cancellationToken) => Task.FromResult(0L);
+
+    public Task<bool> AppendAsync(string service, long sequence, LoggedBatch batch, long epoch, CancellationToken cancellationToken) =>
         Task.FromResult(true);
 
-    public Task<IReadOnlyList<(long Sequence, LoggedBatch Batch)>> ReadAfterAsync(string service, long afterSequence, int max, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<(long Sequence, LoggedBatch Batch)>> ReadAfterAsync(string service, long afterSequence, int max, long epoch, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<(long, LoggedBatch)>>([]);
 
     public Task<long> PruneAsync(string service, long throughSequence, TimeSpan olderThan, CancellationToken cancellationToken) =>

@@ -49,9 +49,11 @@ internal sealed partial class ServiceGrain(
     private long _applied;
     private long _checkpointed;
 
-    // The ingest path (see TakeAsync): the last log number handed to an append, the batches and checkpoints in
+    // The ingest path (see TakeAsync): the last log number handed to an append, the epoch this activation fenced the
+    // log with, the batches and checkpoints in
     // order, the batches whose appends are in flight, and whether one failed (the activation is then on its way out).
     private long _reserved;
+    private long _epoch;
     private Task _inOrder = Task.CompletedTask;
     private readonly Dictionary<Guid, Task> _inFlight = [];
     private bool _appendFailed;
@@ -94,6 +96,9 @@ internal sealed partial class ServiceGrain(
 
         if (log.IsDurable)
         {
+            // Before the replay: once fenced, no append of an earlier activation of this service can still commit, so
+            // the replay sees every batch, and none can appear later below this activation's position.
+            _epoch = await log.FenceAsync(Name, cancellationToken);
             await ReplayAsync(cancellationToken);
             _reserved = _applied;
             var every = TimeSpan.FromSeconds(options.Value.CheckpointSeconds);
@@ -224,7 +229,7 @@ internal sealed partial class ServiceGrain(
         Task<bool> appended;
         try
         {
-            appended = log.AppendAsync(Name, sequence, batch, CancellationToken.None);
+            appended = log.AppendAsync(Name, sequence, batch, _epoch, CancellationToken.None);
         }
         catch (Exception exception)
         {
@@ -271,19 +276,13 @@ internal sealed partial class ServiceGrain(
             return;
         }
 
+        _recent.TryAdd(batch.BatchId);
         if (!inserted)
         {
-            // Logged before, but not by anything this activation replayed or appended: by a second activation of this
-            // service (Orleans allows two briefly while membership changes), or so long ago that _recent forgot it.
-            // The number taken for it stays empty here, yet the other activation may have logged a batch under it;
-            // counting on past it would skip that batch for good once a checkpoint claims the number. So stop, as after
-            // a failed append: the batch is in the log (the sender may be answered), and the next activation replays.
-            _appendFailed = true;
-            DeactivateOnIdle();
+            // Logged before this activation fenced the log, so its replay or its checkpoint holds it (it is older than
+            // _recent remembers). Without the fence this would not hold: see IServiceBatchLog.
             return;
         }
-
-        _recent.TryAdd(batch.BatchId);
 
         if (log.IsDurable)
         {
@@ -324,7 +323,7 @@ internal sealed partial class ServiceGrain(
         long replayed = 0;
         while (true)
         {
-            var page = await log.ReadAfterAsync(Name, _applied, ReplayPage, cancellationToken);
+            var page = await log.ReadAfterAsync(Name, _applied, ReplayPage, _epoch, cancellationToken);
             foreach (var (sequence, batch) in page)
             {
                 _recent.TryAdd(batch.BatchId);

@@ -78,12 +78,13 @@ internal sealed partial class GroupCommitAppender : IAsyncDisposable
 
     /// <summary>
     /// Appends <paramref name="batch"/> as number <paramref name="sequence"/> of <paramref name="service"/> with the
-    /// next group; true once committed, false when the service's log already held the batch id. The token covers only
-    /// the wait for room in a full queue: an append once queued is committed or failed with its group.
+    /// next group; true once committed, false when the service's log already held the batch id, and
+    /// <see cref="LogFencedException"/> when <paramref name="epoch"/> is not the service's. The token covers only the
+    /// wait for room in a full queue: an append once queued is committed or failed with its group.
     /// </summary>
-    public async Task<bool> AppendAsync(string service, long sequence, LoggedBatch batch, CancellationToken cancellationToken)
+    public async Task<bool> AppendAsync(string service, long sequence, LoggedBatch batch, long epoch, CancellationToken cancellationToken)
     {
-        var append = new PendingAppend(service, sequence, batch);
+        var append = new PendingAppend(service, sequence, batch, epoch);
         try
         {
             await _queue.Writer.WriteAsync(append, cancellationToken);

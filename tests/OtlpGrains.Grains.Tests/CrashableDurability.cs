@@ -49,16 +49,35 @@ internal sealed class FreezableGrainStorage(Serializer serializer) : IGrainStora
     }
 }
 
-/// <summary>A durable batch log kept in process memory; it can be told to fail the next append.</summary>
+/// <summary>
+/// A durable batch log kept in process memory, fenced per service as the PostgreSQL one is; it can be told to fail the
+/// next append.
+/// </summary>
 internal sealed class FlakyBatchLog : IServiceBatchLog
 {
     private static readonly ConcurrentDictionary<string, List<(long Sequence, LoggedBatch Batch)>> Logs = new();
+    private static readonly ConcurrentDictionary<string, long> Epochs = new();
 
     public static volatile bool FailNextAppend;
 
     public bool IsDurable => true;
 
-    public Task<bool> AppendAsync(string service, long sequence, LoggedBatch batch, CancellationToken cancellationToken)
+    /// <summary>Fences the service's log as a newer activation would, behind the grain's back; returns the new epoch.</summary>
+    public static long FenceAsAnotherActivation(string service) => Epochs.AddOrUpdate(service, 1, (_, epoch) => epoch + 1);
+
+    /// <summary>Logs a batch as that newer activation would, under the next number.</summary>
+    public static void AppendAsAnotherActivation(string service, LoggedBatch batch)
+    {
+        var log = Logs.GetOrAdd(service, _ => []);
+        lock (log)
+        {
+            log.Add((log.Count == 0 ? 1 : log.Max(entry => entry.Sequence) + 1, batch));
+        }
+    }
+
+    public Task<long> FenceAsync(string service, CancellationToken cancellationToken) => Task.FromResult(FenceAsAnotherActivation(service));
+
+    public Task<bool> AppendAsync(string service, long sequence, LoggedBatch batch, long epoch, CancellationToken cancellationToken)
     {
         if (FailNextAppend)
         {
@@ -69,6 +88,7 @@ internal sealed class FlakyBatchLog : IServiceBatchLog
         var log = Logs.GetOrAdd(service, _ => []);
         lock (log)
         {
+            ThrowIfFenced(service, epoch);
             if (log.Any(entry => entry.Batch.BatchId == batch.BatchId))
             {
                 return Task.FromResult(false);
@@ -84,36 +104,26 @@ internal sealed class FlakyBatchLog : IServiceBatchLog
         }
     }
 
-    /// <summary>Logs a batch as a second activation of the service would, behind the grain's back.</summary>
-    public static void AppendAsAnotherActivation(string service, long sequence, LoggedBatch batch)
+    public Task<IReadOnlyList<(long Sequence, LoggedBatch Batch)>> ReadAfterAsync(string service, long afterSequence, int max, long epoch, CancellationToken cancellationToken)
     {
         var log = Logs.GetOrAdd(service, _ => []);
         lock (log)
         {
-            log.Add((sequence, batch));
-        }
-    }
-
-    /// <summary>The highest number in the service's log (0 when empty).</summary>
-    public static long LastSequence(string service)
-    {
-        var log = Logs.GetOrAdd(service, _ => []);
-        lock (log)
-        {
-            return log.Count == 0 ? 0 : log.Max(entry => entry.Sequence);
-        }
-    }
-
-    public Task<IReadOnlyList<(long Sequence, LoggedBatch Batch)>> ReadAfterAsync(string service, long afterSequence, int max, CancellationToken cancellationToken)
-    {
-        var log = Logs.GetOrAdd(service, _ => []);
-        lock (log)
-        {
+            ThrowIfFenced(service, epoch);
             return Task.FromResult<IReadOnlyList<(long, LoggedBatch)>>([.. log.Where(e => e.Sequence > afterSequence).OrderBy(e => e.Sequence).Take(max)]);
         }
     }
 
     public Task<long> PruneAsync(string service, long throughSequence, TimeSpan olderThan, CancellationToken cancellationToken) => Task.FromResult(0L);
+
+    private static void ThrowIfFenced(string service, long epoch)
+    {
+        long current = Epochs.GetValueOrDefault(service);
+        if (current != epoch)
+        {
+            throw LogFencedException.Of(service, epoch, current);
+        }
+    }
 }
 
 /// <summary>Records every closed window the service grains hand over, per service, in order.</summary>

@@ -8,9 +8,10 @@ namespace OtlpGrains.Grains.Tests;
 
 /// <summary>
 /// Two activations of one service grain at once (Orleans allows it briefly during membership changes) share one batch
-/// log. When this activation finds a batch logged under a number it did not know of, it must not count past that
-/// number: the other activation's batch would then be missing from every checkpoint from here on (found while modelling
-/// the protocol for spin, <c>tools/model/ingest.pml</c>). In the durable collection: the test doubles are process-wide.
+/// log. The newer one fences the log before it replays, so the older one's appends fail from then on, and the batches
+/// the newer one logged are counted after all; without the fence the older one counted on past them and a checkpoint
+/// left them out for good (<c>tools/model/ingest.pml</c> found the path). In the durable collection: the test doubles
+/// are process-wide.
 /// </summary>
 [Collection(DurableDetectionCollection.Name)]
 public sealed class SecondActivationTests(DurableServiceFixture fixture)
@@ -18,7 +19,7 @@ public sealed class SecondActivationTests(DurableServiceFixture fixture)
     private const long Second = 1_000_000_000;
 
     [Fact]
-    public async Task ABatchLoggedByAnotherActivationIsCountedAfterThisOneSeesItsRetry()
+    public async Task AnActivationFencedOutByANewerOneRefusesAndTheNewerOnesBatchesAreCounted()
     {
         var name = $"two-activations-{Guid.NewGuid():N}";
         var service = fixture.Grains.GetGrain<IServiceGrain>(name);
@@ -28,13 +29,14 @@ public sealed class SecondActivationTests(DurableServiceFixture fixture)
             await service.IngestSpansAsync(Batch(start + (i * Second)));
         }
 
-        // The other activation logs a batch under the next number and acknowledges it; its retry then reaches this
-        // activation, which finds it in the log (a duplicate) without having counted it.
+        // A newer activation fences the log and logs a batch (and acknowledges it); its retry reaches this activation.
         var other = Batch(start + (6 * Second));
-        FlakyBatchLog.AppendAsAnotherActivation(name, FlakyBatchLog.LastSequence(name) + 1, new LoggedBatch(other.BatchId, other, null, null));
-        await service.IngestSpansAsync(other);
+        FlakyBatchLog.FenceAsAnotherActivation(name);
+        FlakyBatchLog.AppendAsAnotherActivation(name, new LoggedBatch(other.BatchId, other, null, null));
+        await Assert.ThrowsAsync<LogFencedException>(() => service.IngestSpansAsync(other).AsTask());
 
-        // A batch after it, then a restart (a failed append deactivates the grain, which checkpoints on the way out).
+        // The sender retries; the grain is activated again, fences, replays the other batch and skips the retry.
+        await service.IngestSpansAsync(other);
         await service.IngestSpansAsync(Batch(start + (7 * Second)));
         FlakyBatchLog.FailNextAppend = true;
         await Assert.ThrowsAsync<InvalidOperationException>(() => service.IngestSpansAsync(Batch(start)).AsTask());

@@ -26,13 +26,13 @@ public sealed class GroupCommitAppenderTests(PostgresFixture postgres) : IClassF
         var appends = new List<Task<bool>>();
         await using (var tableLock = await LogTableLock.TakeAsync(log.Database))
         {
-            blocker = log.Appender.AppendAsync("blocker", 1, Batch(1), CancellationToken.None);
+            blocker = log.Appender.AppendAsync("blocker", 1, Batch(1), 0, CancellationToken.None);
             await tableLock.WaitUntilAnInsertWaitsAsync();
             for (var sequence = 1; sequence <= 10; sequence++)
             {
                 for (var service = 0; service < 20; service++)
                 {
-                    appends.Add(log.Appender.AppendAsync($"svc-{service:00}", sequence, Batch(3), CancellationToken.None));
+                    appends.Add(log.Appender.AppendAsync($"svc-{service:00}", sequence, Batch(3), 0, CancellationToken.None));
                 }
             }
 
@@ -53,17 +53,17 @@ public sealed class GroupCommitAppenderTests(PostgresFixture postgres) : IClassF
         await using var log = await LogAsync(new BatchLogOptions { Writers = 1 });
         var first = Batch(2);
         var second = Batch(4);
-        Assert.True(await log.Appender.AppendAsync("checkout", 1, first, CancellationToken.None));
+        Assert.True(await log.Appender.AppendAsync("checkout", 1, first, 0, CancellationToken.None));
 
         Task<bool> retriedFirst, newSecond, retriedSecond, firstElsewhere;
         await using (var tableLock = await LogTableLock.TakeAsync(log.Database))
         {
-            var blocker = log.Appender.AppendAsync("blocker", 1, Batch(1), CancellationToken.None);
+            var blocker = log.Appender.AppendAsync("blocker", 1, Batch(1), 0, CancellationToken.None);
             await tableLock.WaitUntilAnInsertWaitsAsync();
-            retriedFirst = log.Appender.AppendAsync("checkout", 2, first, CancellationToken.None);   // logged by the earlier flush
-            newSecond = log.Appender.AppendAsync("checkout", 3, second, CancellationToken.None);
-            retriedSecond = log.Appender.AppendAsync("checkout", 4, second, CancellationToken.None); // logged earlier in this flush
-            firstElsewhere = log.Appender.AppendAsync("cart", 1, first, CancellationToken.None);    // batch ids are per service
+            retriedFirst = log.Appender.AppendAsync("checkout", 2, first, 0, CancellationToken.None);   // logged by the earlier flush
+            newSecond = log.Appender.AppendAsync("checkout", 3, second, 0, CancellationToken.None);
+            retriedSecond = log.Appender.AppendAsync("checkout", 4, second, 0, CancellationToken.None); // logged earlier in this flush
+            firstElsewhere = log.Appender.AppendAsync("cart", 1, first, 0, CancellationToken.None);    // batch ids are per service
             await LogTableLock.WaitUntilAsync(() => log.Appender.Queued == 4, "4 appends queued behind the blocked flush");
         }
 
@@ -72,7 +72,7 @@ public sealed class GroupCommitAppenderTests(PostgresFixture postgres) : IClassF
         Assert.False(await retriedSecond);
         Assert.True(await firstElsewhere);
         Assert.Equal(3, log.Appender.Flushes);
-        var checkout = await log.Log.ReadAfterAsync("checkout", 0, 10, CancellationToken.None);
+        var checkout = await log.Log.ReadAfterAsync("checkout", 0, 10, 0, CancellationToken.None);
         Assert.Equal([1L, 3L], checkout.Select(row => row.Sequence)); // a duplicate leaves its number unused: a gap
         Assert.Equal([first.BatchId, second.BatchId], checkout.Select(row => row.Batch.BatchId));
         Assert.Equal(4, checkout[1].Batch.Spans!.Spans.Length);
@@ -93,10 +93,10 @@ public sealed class GroupCommitAppenderTests(PostgresFixture postgres) : IClassF
         var group = new List<Task<bool>>();
         await using (var tableLock = await LogTableLock.TakeAsync(log.Database))
         {
-            var blocker = log.Appender.AppendAsync("blocker", 1, Batch(1), CancellationToken.None);
+            var blocker = log.Appender.AppendAsync("blocker", 1, Batch(1), 0, CancellationToken.None);
             await tableLock.WaitUntilAnInsertWaitsAsync();
-            group.AddRange(good.Select(g => log.Appender.AppendAsync(g.Service, 1, g.Batch, CancellationToken.None)));
-            group.Add(log.Appender.AppendAsync("poison", 1, Batch(1), CancellationToken.None));
+            group.AddRange(good.Select(g => log.Appender.AppendAsync(g.Service, 1, g.Batch, 0, CancellationToken.None)));
+            group.Add(log.Appender.AppendAsync("poison", 1, Batch(1), 0, CancellationToken.None));
             await LogTableLock.WaitUntilAsync(() => log.Appender.Queued == 21, "21 appends queued behind the blocked flush");
         }
 
@@ -110,7 +110,7 @@ public sealed class GroupCommitAppenderTests(PostgresFixture postgres) : IClassF
         Assert.Equal(0L, await log.ScalarAsync("SELECT count(*) FROM otlpgrains_service_batches WHERE service <> 'blocker'"));
 
         // The senders' retries of the good batches are new to the log: nothing of the failed group was committed.
-        Assert.All(await Task.WhenAll(good.Select(g => log.Appender.AppendAsync(g.Service, 1, g.Batch, CancellationToken.None))), Assert.True);
+        Assert.All(await Task.WhenAll(good.Select(g => log.Appender.AppendAsync(g.Service, 1, g.Batch, 0, CancellationToken.None))), Assert.True);
     }
 
     [Fact]
@@ -121,13 +121,13 @@ public sealed class GroupCommitAppenderTests(PostgresFixture postgres) : IClassF
         Task<bool> append;
         await using (var tableLock = await LogTableLock.TakeAsync(log.Database))
         {
-            append = log.Appender.AppendAsync("checkout", 1, lost, CancellationToken.None);
+            append = log.Appender.AppendAsync("checkout", 1, lost, 0, CancellationToken.None);
             await tableLock.WaitUntilAnInsertWaitsAsync();
             await log.ExecuteAsync("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE NOT granted AND pid <> pg_backend_pid()");
             await Assert.ThrowsAnyAsync<NpgsqlException>(() => append);
         }
 
-        Assert.True(await log.Appender.AppendAsync("checkout", 1, lost, CancellationToken.None));
+        Assert.True(await log.Appender.AppendAsync("checkout", 1, lost, 0, CancellationToken.None));
         Assert.Equal(1, log.Appender.FailedFlushes);
     }
 
@@ -141,13 +141,13 @@ public sealed class GroupCommitAppenderTests(PostgresFixture postgres) : IClassF
         Task<bool>[] queued;
         await using (var tableLock = await LogTableLock.TakeAsync(log.Database))
         {
-            blocker = log.Appender.AppendAsync("svc", 1, Batch(1), CancellationToken.None);
+            blocker = log.Appender.AppendAsync("svc", 1, Batch(1), 0, CancellationToken.None);
             await tableLock.WaitUntilAnInsertWaitsAsync();
-            queued = [log.Appender.AppendAsync("svc", 2, Batch(1), CancellationToken.None), log.Appender.AppendAsync("svc", 3, Batch(1), CancellationToken.None)];
+            queued = [log.Appender.AppendAsync("svc", 2, Batch(1), 0, CancellationToken.None), log.Appender.AppendAsync("svc", 3, Batch(1), 0, CancellationToken.None)];
             await LogTableLock.WaitUntilAsync(() => log.Appender.Queued == 2, "the queue full");
 
-            cancelled = log.Appender.AppendAsync("svc", 4, abandoned, giveUp.Token);
-            waiting = log.Appender.AppendAsync("svc", 5, Batch(1), CancellationToken.None);
+            cancelled = log.Appender.AppendAsync("svc", 4, abandoned, 0, giveUp.Token);
+            waiting = log.Appender.AppendAsync("svc", 5, Batch(1), 0, CancellationToken.None);
             Assert.False(cancelled.IsCompleted); // no room: waiting, not refused
             Assert.False(waiting.IsCompleted);
             await giveUp.CancelAsync();
@@ -158,7 +158,7 @@ public sealed class GroupCommitAppenderTests(PostgresFixture postgres) : IClassF
         Assert.True(await blocker);
         Assert.All(await Task.WhenAll(queued), Assert.True);
         Assert.True(await waiting);
-        var rows = await log.Log.ReadAfterAsync("svc", 0, 10, CancellationToken.None);
+        var rows = await log.Log.ReadAfterAsync("svc", 0, 10, 0, CancellationToken.None);
         Assert.Equal([1L, 2L, 3L, 5L], rows.Select(row => row.Sequence));
         Assert.DoesNotContain(abandoned.BatchId, rows.Select(row => row.Batch.BatchId));
     }

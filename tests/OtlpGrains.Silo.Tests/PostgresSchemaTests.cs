@@ -24,7 +24,7 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres) : IClassFixtur
 {
     private const string Remedy = "run deploy/sql/postgresql/*.sql or enable OtlpGrains:Storage:ApplySchema";
 
-    private static readonly int[] AllVersions = [1, 2, 3, 4, 5, 6, 7];
+    private static readonly int[] AllVersions = [1, 2, 3, 4, 5, 6, 7, 8];
 
     private static readonly string[] ExpectedQueryKeys =
     [
@@ -48,7 +48,7 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres) : IClassFixtur
         Assert.Equal(once, twice);
         Assert.Equal(ExpectedQueryKeys, await QueryKeysAsync(database));
         Assert.Equal(AllVersions, await VersionsAsync(database));
-        Assert.Equal(7, PostgresSchema.LatestVersion);
+        Assert.Equal(8, PostgresSchema.LatestVersion);
         Assert.Null(await PostgresSchema.FindProblemAsync(database, CancellationToken.None));
     }
 

@@ -18,17 +18,23 @@
  *       also exclude livelocks; it does not finish in minutes at these bounds, so the suite does not run it.)
  *
  * Variants (spin -DNAME):
- *   the code as it is (no flag): FAILS - see README.md beside this file for the counterexamples.
- *   FENCED_LOG        the candidate fix: an activation fences its service's log (a new epoch) before its replay.
+ *   the code (no flag): the fenced log (FENCED_LOG, defined below): each activation raises its service's epoch
+ *                     before its replay (IServiceBatchLog.FenceAsync, script 0008), and appends and replay reads
+ *                     under a stale epoch fail.
+ *   NO_FENCE          the code before the fence: FAILS - see README.md beside this file for the counterexamples.
  *   NO_LATE_COMMIT    a failed statement's fate is settled when its client hears of it (no late commits).
  *   IN_ORDER_COMMITS  one writer: an activation's appends commit in the order it made them.
- *   Mutants, one safeguard removed each, which must fail: ACK_BEFORE_APPEND, CHECKPOINT_WITHOUT_POSITION,
+ *   Mutants, one safeguard removed each, which must fail: NO_FENCE, ACK_BEFORE_APPEND, CHECKPOINT_WITHOUT_POSITION,
  *   REPLAY_FROM_WRONG_POSITION, NO_DUPLICATE_CHECK, NO_ETAG_CHECK.
  *
  * Run by hand (tests/OtlpGrains.Grains.Tests/IngestModelTests.cs does the same):
- *   spin -DFENCED_LOG -a ingest.pml && gcc -O2 -DSAFETY -DNOREDUCE -DCOLLAPSE -o pan pan.c && ./pan -m200000
- *   then read "errors: 0" and no "max search depth too small". A trail: spin -t -DFENCED_LOG ingest.pml | grep MSC
+ *   spin -a ingest.pml && gcc -O2 -DSAFETY -DNOREDUCE -DCOLLAPSE -o pan pan.c && ./pan -m200000
+ *   then read "errors: 0" and no "max search depth too small". A trail: spin -t ingest.pml | grep MSC
  */
+
+#ifndef NO_FENCE
+#define FENCED_LOG
+#endif
 
 /* ---------------------------------------------------------------- bounds (override with spin -DNAME=N) ---- */
 #ifndef CRASHES

@@ -16,7 +16,7 @@ public sealed class IngestModelMutantTests
     [InlineData("NO_ETAG_CHECK")]
     public void MutantBreaksThePromise(string mutant)
     {
-        SpinVerdict verdict = SpinModelCheck.Run(IngestModelTests.Base, mutant);
+        SpinVerdict verdict = SpinModelCheck.Run(mutant);
 
         IngestModelTests.AssertPromiseBroken(verdict);
     }
