@@ -265,9 +265,9 @@ inline resetact(a) {
 #define STALE_REPLAY(a) \
     :: atomic { act[a].st == RESTORED && !CURRENT_EPOCH(a) -> printf("MSC: a%d fails its activation: fenced\n", a); resetact(a) }
 /*
- * The candidate fix (not in the code yet): before its replay an activation raises its service's log epoch
- * (UPDATE ... SET epoch = epoch + 1, which waits for the inserts holding the epoch row FOR SHARE), and every insert
- * carries its activation's epoch and fails when it is not the current one. So once an activation has replayed, no
+ * The fence (ServiceGrain.OnActivateAsync -> PostgresServiceBatchLog.FenceAsync, script 0008): before its replay an
+ * activation raises its service's log epoch (an upsert that waits for the inserts holding the epoch row FOR SHARE),
+ * and every insert carries its activation's epoch and fails when it is not the current one (BatchLogGroupInsert). So once an activation has replayed, no
  * row of an older activation or an older statement can appear in its service's log.
  */
 inline fence(a, s) {
