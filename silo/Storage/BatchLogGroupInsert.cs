@@ -17,12 +17,13 @@ namespace OtlpGrains.Silo.Storage;
 /// </summary>
 internal sealed class BatchLogGroupInsert(NpgsqlDataSource dataSource, Serializer serializer) : IAsyncDisposable
 {
-    // u: the group's rows; f: the epochs of its services, locked FOR SHARE (a service never fenced is at epoch 0);
+    // u: the group's rows; f: the epochs of its services, locked FOR SHARE in one order for every group, so that two
+    // groups waiting on two fences cannot wait on each other (a service never fenced is at epoch 0);
     // ins: the rows whose epoch is current, in the group's order (of two with one batch id the first is inserted),
     // unless their batch id is logged; then one answer per row.
     private const string Sql =
         "WITH u AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::uuid[], $5::integer[], $6::integer[], $7::bigint[]) WITH ORDINALITY AS u(s, q, b, o, l, e, n)), " +
-        "f AS (SELECT service, epoch FROM otlpgrains_service_epochs WHERE service = ANY($1::text[]) FOR SHARE), " +
+        "f AS (SELECT service, epoch FROM otlpgrains_service_epochs WHERE service = ANY($1::text[]) ORDER BY service FOR SHARE), " +
         "c AS (SELECT u.*, COALESCE(f.epoch, 0) AS current FROM u LEFT JOIN f ON f.service = u.s), " +
         "ins AS (INSERT INTO otlpgrains_service_batches (service, sequence, batch_id, payload) " +
         "SELECT s, q, b, substring($4 FROM o FOR l) FROM c WHERE e = current ORDER BY n " +
