@@ -50,8 +50,8 @@ internal sealed partial class ServiceGrain(
     private long _checkpointed;
 
     // The ingest path (see TakeAsync): the last log number handed to an append, the epoch this activation fenced the
-    // log with, the batches and checkpoints in
-    // order, the batches whose appends are in flight, and whether one failed (the activation is then on its way out).
+    // log with, the batches and checkpoints in order, the batches whose appends are in flight, and whether one failed
+    // (the activation is then on its way out).
     private long _reserved;
     private long _epoch;
     private Task _inOrder = Task.CompletedTask;
