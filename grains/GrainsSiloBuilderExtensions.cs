@@ -71,8 +71,7 @@ public static class GrainsSiloBuilderExtensions
     /// </summary>
     public static ISiloBuilder AddBoundedMemoryTraceStore(this ISiloBuilder silo)
     {
-        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.KeptTraces, (sp, key) => new BoundedMemoryGrainStorage(
-            (string)key!,
+        silo.Services.AddSingleton<IKeptTraceStore>(sp => new MemoryKeptTraceStore(
             sp.GetRequiredService<IOptions<TraceOptions>>().Value.MaxKeptTraces,
             sp.GetRequiredService<IGrainFactory>(),
             sp.GetRequiredService<Serializer>()));

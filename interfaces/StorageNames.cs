@@ -6,7 +6,7 @@ public static class StorageNames
     /// <summary>Grain state of services and the catalog.</summary>
     public const string Services = "services";
 
-    /// <summary>Traces kept by tail sampling: a bounded in-memory store, or <c>otlpgrains_kept_traces</c> in durable mode.</summary>
+    /// <summary>The partition grains of the bounded in-memory store of kept traces (<c>otlpgrains_kept_traces</c> in durable mode).</summary>
     public const string KeptTraces = "traces";
 
     /// <summary>The storage Orleans memory streams need for their subscriptions.</summary>

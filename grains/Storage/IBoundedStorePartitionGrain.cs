@@ -1,8 +1,8 @@
 namespace OtlpGrains.Grains.Storage;
 
 /// <summary>
-/// One partition of <see cref="BoundedMemoryGrainStorage"/>: serialized grain states by key, oldest evicted first
-/// once the partition is full. Keyed <c>{storage name}/{partition}</c>.
+/// One partition of a bounded in-memory store (that of kept traces: <c>MemoryKeptTraceStore</c>): serialized states
+/// by key, oldest evicted first once the partition is full. Keyed <c>{store name}/{partition}</c>.
 /// </summary>
 [Alias("otlpgrains.IBoundedStorePartitionGrain")]
 public interface IBoundedStorePartitionGrain : IGrainWithStringKey

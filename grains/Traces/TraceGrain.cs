@@ -1,24 +1,17 @@
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Storage;
 using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Grains.Traces;
 
 /// <summary>
-/// A kept trace, read from the kept-trace store where its shard (<see cref="TraceShardGrain"/>) wrote it. Holds
+/// A kept trace, read from the kept-trace store where its shard (<see cref="TraceShardGrain"/>) put it. Holds
 /// nothing between queries.
 /// </summary>
-internal sealed class TraceGrain : Grain, ITraceGrain
+internal sealed class TraceGrain(IKeptTraceStore store) : Grain, ITraceGrain
 {
-    /// <summary>The name kept traces are stored under, with the <see cref="ITraceGrain"/> id of the trace.</summary>
-    public const string StateName = "kept";
-
     public async ValueTask<TraceView?> GetKeptAsync()
     {
-        var state = new GrainState<KeptTrace>(new KeptTrace());
-        var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.KeptTraces);
-        await storage.ReadStateAsync(StateName, GrainContext.GrainId, state);
+        var view = await store.ReadAsync(this.GetPrimaryKeyString());
         DeactivateOnIdle();
-        return state.RecordExists ? state.State?.View : null;
+        return view;
     }
 }

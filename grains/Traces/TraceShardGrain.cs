@@ -1,8 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Storage;
-using OtlpGrains.Grains.Storage;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Traces;
 
@@ -11,8 +8,8 @@ namespace OtlpGrains.Grains.Traces;
 /// <summary>
 /// The traces in progress of one shard. Spans arrive batched per request; a sweep a few times per idle period
 /// completes the traces that heard nothing for <see cref="TraceOptions.IdleSeconds"/>: edge calls go to the client
-/// services, tail sampling decides, and a kept trace is stored under its <see cref="ITraceGrain"/> id. Storage is
-/// touched only for kept traces, so dropped ones cost no I/O, and no trace costs an activation.
+/// services, tail sampling decides, and a kept trace goes to the <see cref="IKeptTraceStore"/>. The store is touched
+/// only for kept traces, so dropped ones cost no I/O, and no trace costs an activation.
 /// </summary>
 /// <remarks>
 /// A failed p99 lookup or store write costs the trace its slow criterion or its kept view, never the rest of the
@@ -26,6 +23,7 @@ internal sealed partial class TraceShardGrain(
     TailSampler sampler,
     EdgeCallBuffer edges,
     OperationP99Cache p99s,
+    IKeptTraceStore store,
     TraceStop stop,
     LocalTraceShards local,
     ActivePeers peers,
@@ -36,8 +34,6 @@ internal sealed partial class TraceShardGrain(
     private readonly TimeSpan _idle = TimeSpan.FromSeconds(options.Value.IdleSeconds);
     private readonly PendingTraces _pending = new(options.Value.MaxSpans, Math.Max(1, options.Value.MaxPendingTraces / TraceShards.Count));
     private readonly CompletionLosses _losses = new(time);
-
-    private IGrainStorage Storage => ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.KeptTraces);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -53,11 +49,11 @@ internal sealed partial class TraceShardGrain(
         // The silo is leaving (or the shard moves): finish what is here rather than lose it. A graceful stop drained
         // the shard already (DrainAsync); what came since is finished now, while every grain deactivates. A grain
         // call made then with no peer left fails (and Orleans logs it with a stack trace), so this drain makes none:
-        // the p99 comes from the cache, and only a store that needs no grain (PostgreSQL) is written.
+        // the p99 comes from the cache, and only a store that needs no grain (PostgreSQL) is given the kept traces.
         local.Remove(this.GetPrimaryKeyLong());
         bool stopping = reason.ReasonCode == DeactivationReasonCode.ShuttingDown;
         var drain = stopping
-            ? CompletionPass.Stopping(peers.Any(), storeNeedsGrains: Storage is BoundedMemoryGrainStorage)
+            ? CompletionPass.Stopping(peers.Any(), storeNeedsGrains: store.NeedsGrains)
             : CompletionPass.Running();
         foreach (PendingTrace trace in _pending.TakeAll())
         {
@@ -172,7 +168,7 @@ internal sealed partial class TraceShardGrain(
 
         try
         {
-            await StoreAsync(pending.TraceId, trace, reason);
+            await store.KeepAsync(pending.TraceId, trace.ToView(pending.TraceId, reason));
             pass.Stored++;
         }
         catch (Exception exception)
@@ -206,20 +202,6 @@ internal sealed partial class TraceShardGrain(
         pass.WithoutP99++;
         instruments.TracesWithoutP99(1);
         return null;
-    }
-
-    private async Task StoreAsync(string traceId, TraceAssembler trace, string reason)
-    {
-        // Spans that straggle in after a completion make a new trace in progress holding only them; the view kept
-        // by the first completion is the fuller one, so it is not overwritten.
-        GrainId id = GrainFactory.GetGrain<ITraceGrain>(traceId).GetGrainId();
-        var stored = new GrainState<KeptTrace>(new KeptTrace());
-        await Storage.ReadStateAsync(TraceGrain.StateName, id, stored);
-        if (!stored.RecordExists || stored.State?.View is null)
-        {
-            var view = trace.ToView(traceId, reason);
-            await Storage.WriteStateAsync(TraceGrain.StateName, id, new GrainState<KeptTrace>(new KeptTrace { View = view }));
-        }
     }
 
     /// <summary>Logs what passes lost, at most once a minute per shard, with the counts since the last line.</summary>

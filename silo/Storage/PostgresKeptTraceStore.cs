@@ -1,65 +1,54 @@
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Serialization;
-using Orleans.Storage;
+using OtlpGrains.Grains.Traces;
+using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Silo.Storage;
 
 /// <summary>
-/// The kept-trace store of durable mode (<c>otlpgrains_kept_traces</c>, script 0007): the grain storage
-/// <c>StorageNames.KeptTraces</c> that the trace shards write and <c>TraceGrain</c> reads, one row per trace id (the
-/// string key of the trace's grain id). The shards write from their own turn straight to the database, so storing a
-/// kept trace needs no grain call, and a shard that drains while its silo stops still reaches the store.
+/// The table of kept traces in durable mode (<c>otlpgrains_kept_traces</c>, script 0007): one row per trace id, the
+/// first view kept of a trace wins. <see cref="KeptTraceWriter"/> inserts the shards' kept traces through it in
+/// batches, and the trace grains read them. Needs no grain call, so a shard that drains while its silo stops still
+/// reaches the table.
 /// </summary>
-/// <remarks>
-/// Writes are last-write-wins (the etag is the row's write count and is not checked): a trace is written by the one
-/// shard its id hashes to, which reads before it writes so as not to replace a fuller view. The state name is not
-/// part of the key, because the store holds one kind of state.
-/// </remarks>
-internal sealed class PostgresKeptTraceStore(NpgsqlDataSource dataSource, Serializer serializer, TimeProvider time) : IGrainStorage
+internal sealed class PostgresKeptTraceStore(NpgsqlDataSource dataSource, Serializer serializer)
 {
-    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public async Task<TraceView?> ReadAsync(string traceId, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(grainState);
-        await using var command = dataSource.CreateCommand("SELECT version, payload FROM otlpgrains_kept_traces WHERE trace_id = $1");
-        command.Parameters.Add(TraceId(grainId));
-        await using var reader = await command.ExecuteReaderAsync();
-        if (!await reader.ReadAsync())
+        await using var command = dataSource.CreateCommand("SELECT payload FROM otlpgrains_kept_traces WHERE trace_id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = traceId, NpgsqlDbType = NpgsqlDbType.Text });
+        return await command.ExecuteScalarAsync(cancellationToken) is byte[] payload
+            ? serializer.Deserialize<KeptTrace>(payload)?.View
+            : null;
+    }
+
+    /// <summary>
+    /// Inserts the traces in one statement and one commit; a trace already in the table (or earlier in the batch) is
+    /// left as it is. Returns how many rows were added.
+    /// </summary>
+    public async Task<int> InsertAsync(IReadOnlyList<UnwrittenTrace> traces, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(traces);
+        var ids = new string[traces.Count];
+        var keptAt = new DateTimeOffset[traces.Count];
+        var payloads = new byte[traces.Count][];
+        for (var i = 0; i < traces.Count; i++)
         {
-            grainState.RecordExists = false;
-            grainState.ETag = null;
-            return;
+            ids[i] = traces[i].TraceId;
+            keptAt[i] = traces[i].KeptAt;
+            payloads[i] = serializer.SerializeToArray(new KeptTrace { View = traces[i].View });
         }
 
-        grainState.ETag = ETag(reader.GetInt32(0));
-        grainState.State = serializer.Deserialize<T>(reader.GetFieldValue<byte[]>(1));
-        grainState.RecordExists = true;
-    }
-
-    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-    {
-        ArgumentNullException.ThrowIfNull(grainState);
+        // ORDINALITY keeps the batch's order, so that within a batch too the first view of a trace is the one kept.
         await using var command = dataSource.CreateCommand(
-            "INSERT INTO otlpgrains_kept_traces AS t (trace_id, kept_at, version, payload) VALUES ($1, $2, 1, $3) " +
-            "ON CONFLICT (trace_id) DO UPDATE SET kept_at = excluded.kept_at, version = t.version + 1, payload = excluded.payload " +
-            "RETURNING version");
-        command.Parameters.Add(TraceId(grainId));
-        command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter { Value = serializer.SerializeToArray(grainState.State), NpgsqlDbType = NpgsqlDbType.Bytea });
-        var version = await command.ExecuteScalarAsync() as int?
-            ?? throw new InvalidOperationException($"writing kept trace {grainId.Key} returned no version");
-        grainState.ETag = ETag(version);
-        grainState.RecordExists = true;
-    }
-
-    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-    {
-        ArgumentNullException.ThrowIfNull(grainState);
-        await using var command = dataSource.CreateCommand("DELETE FROM otlpgrains_kept_traces WHERE trace_id = $1");
-        command.Parameters.Add(TraceId(grainId));
-        await command.ExecuteNonQueryAsync();
-        grainState.RecordExists = false;
-        grainState.ETag = null;
+            "INSERT INTO otlpgrains_kept_traces (trace_id, kept_at, version, payload) " +
+            "SELECT t.trace_id, t.kept_at, 1, t.payload FROM unnest($1, $2, $3) WITH ORDINALITY AS t(trace_id, kept_at, payload, n) ORDER BY t.n " +
+            "ON CONFLICT (trace_id) DO NOTHING");
+        command.Parameters.Add(new NpgsqlParameter { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = keptAt, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = payloads, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>
@@ -82,11 +71,10 @@ internal sealed class PostgresKeptTraceStore(NpgsqlDataSource dataSource, Serial
         var beyond = await byCount.ExecuteNonQueryAsync(cancellationToken);
         return new KeptTracesPruned(aged, beyond);
     }
-
-    private static NpgsqlParameter TraceId(GrainId grainId) => new() { Value = grainId.Key.ToString(), NpgsqlDbType = NpgsqlDbType.Text };
-
-    private static string ETag(int version) => version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
+
+/// <summary>A kept trace not yet in the table, and when it was kept (the age pruning goes by).</summary>
+internal sealed record UnwrittenTrace(string TraceId, TraceView View, DateTimeOffset KeptAt);
 
 /// <summary>What one pruning pass deleted: traces past the age limit, and the oldest beyond the count limit.</summary>
 internal readonly record struct KeptTracesPruned(int ByAge, int ByCount);

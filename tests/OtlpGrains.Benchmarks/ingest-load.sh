@@ -29,6 +29,12 @@ http=0
 pids=()
 cleanup() {
   kill "${pids[@]}" 2>/dev/null || true
+  # The silo stops gracefully (its trace shards drain, its kept traces are written) before its database goes; the
+  # next run must not meet it still stopping.
+  if [[ -n ${silo_pid:-} ]]; then
+    for _ in $(seq 60); do kill -0 "$silo_pid" 2>/dev/null || break; sleep 1; done
+    kill -9 "$silo_pid" 2>/dev/null || true
+  fi
   if [[ -n ${pgdata:-} ]]; then
     su postgres -s /bin/sh -c "$pgbin/pg_ctl -D $pgdata -m immediate stop" > /dev/null 2>&1 || true
   fi

@@ -15,14 +15,12 @@ using Xunit;
 namespace OtlpGrains.Silo.Tests;
 
 /// <summary>
-/// The kept-trace store of durable mode on a real PostgreSQL: reads, writes and overwrites the way the trace shards and
-/// the trace grain use it, and pruning by age and by count, also from two silos at once.
+/// The kept-trace store of durable mode on a real PostgreSQL: the first view of a trace wins; the writer that takes
+/// the shards' kept traces shows them at once, writes them in batches, holds them while the table cannot be written and
+/// counts what a stop could not write; pruning by age and by count, also from two silos at once.
 /// </summary>
 public sealed class PostgresKeptTraceStoreTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>, IAsyncDisposable
 {
-    // TraceGrain.StateName (internal to the grains); the store ignores it.
-    private const string StateName = "kept";
-
     private static readonly DateTimeOffset T0 = new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
 
     private readonly ServiceProvider _services = new ServiceCollection().AddSerializer().AddMetrics().BuildServiceProvider();
@@ -30,41 +28,111 @@ public sealed class PostgresKeptTraceStoreTests(PostgresFixture postgres) : ICla
     private NpgsqlDataSource? _dataSource;
 
     [Fact]
-    public async Task ReadsWhatWasWrittenOverwritesAndClears()
+    public async Task KeepsTheFirstViewOfEachTrace()
     {
-        var store = await StoreAsync("kept_rw");
+        var store = await StoreAsync("kept_first");
         var id = TraceId(1);
         var other = TraceId(2);
+        Assert.Null(await store.ReadAsync(id));
 
-        var absent = await ReadAsync(store, id);
-        Assert.False(absent.RecordExists);
-        Assert.Null(absent.ETag);
-
+        // Within a batch and across batches, the first view of a trace is the one kept.
         var first = View(id, "error", spans: 3);
-        var written = new GrainState<KeptTrace>(new KeptTrace { View = first });
-        await store.WriteStateAsync(StateName, Grain(id), written);
-        Assert.True(written.RecordExists);
-        Assert.Equal("1", written.ETag);
+        Assert.Equal(2, await store.InsertAsync([Unwritten(first), Unwritten(View(other, "sampled", 1)), Unwritten(View(id, "slow", 5))]));
+        AssertSameView(first, await store.ReadAsync(id));
+        Assert.Equal(0, await store.InsertAsync([Unwritten(View(id, "error_log", 2))]));
+        AssertSameView(first, await store.ReadAsync(id));
+        Assert.Equal("sampled", (await store.ReadAsync(other))?.KeptBecause);
+        Assert.Null(await store.ReadAsync(TraceId(3)));
+    }
 
-        var read = await ReadAsync(store, id);
-        Assert.True(read.RecordExists);
-        Assert.Equal("1", read.ETag);
-        AssertSameView(first, read.State?.View);
-        Assert.False((await ReadAsync(store, other)).RecordExists);
+    [Fact]
+    public async Task TheWriterShowsAKeptTraceAtOnceAndWritesItInBatches()
+    {
+        var store = await StoreAsync("kept_writer");
+        using var writer = Writer(store);
+        await writer.StartAsync(CancellationToken.None);
 
-        // A second write of the same trace replaces it (last write wins) and moves the etag on.
-        var second = View(id, "slow", spans: 5);
-        await store.WriteStateAsync(StateName, Grain(id), new GrainState<KeptTrace>(new KeptTrace { View = second }));
-        read = await ReadAsync(store, id);
-        Assert.Equal("2", read.ETag);
-        AssertSameView(second, read.State?.View);
+        // More than two batches' worth, kept faster than they are written.
+        var traces = KeptTraceWriter.MaxBatch * 2 + 7;
+        for (var i = 0; i < traces; i++)
+        {
+            await writer.KeepAsync(TraceId(i), View(TraceId(i), "error", 2));
+        }
 
-        await store.WriteStateAsync(StateName, Grain(other), new GrainState<KeptTrace>(new KeptTrace { View = View(other, "sampled", 1) }));
-        var cleared = new GrainState<KeptTrace>(new KeptTrace());
-        await store.ClearStateAsync(StateName, Grain(id), cleared);
-        Assert.False(cleared.RecordExists);
-        Assert.False((await ReadAsync(store, id)).RecordExists);
-        Assert.True((await ReadAsync(store, other)).RecordExists);
+        Assert.Equal("error", (await writer.ReadAsync(TraceId(traces - 1)))?.KeptBecause);
+        await SiloFixture.EventuallyAsync(() => Task.FromResult(writer.Unwritten), n => n == 0);
+        Assert.Equal(traces, (await HeldAsync()).Count);
+
+        // A later view of a trace already written does not replace it.
+        await writer.KeepAsync(TraceId(0), View(TraceId(0), "slow", 5));
+        await writer.StopAsync(CancellationToken.None);
+        Assert.Equal(2, (await store.ReadAsync(TraceId(0)))?.Spans.Length);
+    }
+
+    [Fact]
+    public async Task WhileTheTableCannotBeWrittenTheWriterHoldsUpToItsLimitAndCatchesUp()
+    {
+        // A database without the schema yet: every insert fails, as while PostgreSQL is away.
+        var database = await postgres.CreateDatabaseAsync("kept_away");
+        _dataSource = NpgsqlDataSource.Create(database);
+        var store = new PostgresKeptTraceStore(_dataSource, _services.GetRequiredService<Serializer>());
+        using var writer = Writer(store, maxUnwritten: 3);
+        await writer.StartAsync(CancellationToken.None);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await writer.KeepAsync(TraceId(i), View(TraceId(i), "error", 1));
+        }
+
+        await Assert.ThrowsAsync<KeptTraceStoreFullException>(() => writer.KeepAsync(TraceId(3), View(TraceId(3), "error", 1)).AsTask());
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(3, writer.Unwritten);
+        Assert.Equal("error", (await writer.ReadAsync(TraceId(2)))?.KeptBecause);
+
+        await PostgresSchema.ApplyAsync(database, CancellationToken.None);
+        await SiloFixture.EventuallyAsync(() => Task.FromResult(writer.Unwritten), n => n == 0);
+        Assert.Equal([TraceId(0), TraceId(1), TraceId(2)], await HeldAsync());
+        await writer.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task WhileTheSiloStopsAFullWriterMakesAKeepWaitForRoom()
+    {
+        var database = await postgres.CreateDatabaseAsync("kept_stopping");
+        _dataSource = NpgsqlDataSource.Create(database);
+        var store = new PostgresKeptTraceStore(_dataSource, _services.GetRequiredService<Serializer>());
+        using var writer = Writer(store, maxUnwritten: 2);
+        await writer.StartAsync(CancellationToken.None);
+        await writer.KeepAsync(TraceId(0), View(TraceId(0), "error", 1));
+        await writer.KeepAsync(TraceId(1), View(TraceId(1), "error", 1));
+
+        // The shards drain as the silo stops: the third keep waits for the table instead of being refused.
+        writer.SiloStopping();
+        var third = writer.KeepAsync(TraceId(2), View(TraceId(2), "error", 1)).AsTask();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(third.IsCompleted);
+
+        await PostgresSchema.ApplyAsync(database, CancellationToken.None);
+        await third.WaitAsync(TimeSpan.FromSeconds(30));
+        await writer.StopAsync(CancellationToken.None);
+        Assert.Equal([TraceId(0), TraceId(1), TraceId(2)], await HeldAsync());
+    }
+
+    [Fact]
+    public async Task AStopThatRunsOutOfTimeCountsTheTracesItCouldNotWrite()
+    {
+        var database = await postgres.CreateDatabaseAsync("kept_lost");
+        _dataSource = NpgsqlDataSource.Create(database);
+        var store = new PostgresKeptTraceStore(_dataSource, _services.GetRequiredService<Serializer>());
+        using var lost = new MetricCollector<long>(_services.GetRequiredService<IMeterFactory>(), "OtlpGrains.Storage", "kept_traces_lost_total");
+        using var writer = Writer(store);
+        await writer.StartAsync(CancellationToken.None);
+        await writer.KeepAsync(TraceId(1), View(TraceId(1), "error", 1));
+        await writer.KeepAsync(TraceId(2), View(TraceId(2), "error", 1));
+
+        using var stopTime = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        await writer.StopAsync(stopTime.Token);
+        Assert.Equal(2, lost.GetMeasurementSnapshot().Sum(m => m.Value));
     }
 
     [Fact]
@@ -123,7 +191,7 @@ public sealed class PostgresKeptTraceStoreTests(PostgresFixture postgres) : ICla
         var database = await postgres.CreateDatabaseAsync(name);
         await PostgresSchema.ApplyAsync(database, CancellationToken.None);
         _dataSource = NpgsqlDataSource.Create(database);
-        return new PostgresKeptTraceStore(_dataSource, _services.GetRequiredService<Serializer>(), _clock);
+        return new PostgresKeptTraceStore(_dataSource, _services.GetRequiredService<Serializer>());
     }
 
     private KeptTracePruning Pruning(PostgresKeptTraceStore store, int maxTraces, double retentionHours) => new(
@@ -142,17 +210,12 @@ public sealed class PostgresKeptTraceStoreTests(PostgresFixture postgres) : ICla
     private async Task<List<string>> HeldAsync() =>
         await SchemaSnapshot.ReadRowsAsync(_dataSource!.ConnectionString, "SELECT trace_id FROM otlpgrains_kept_traces ORDER BY trace_id");
 
-    private static async Task WriteAsync(PostgresKeptTraceStore store, string id) =>
-        await store.WriteStateAsync(StateName, Grain(id), new GrainState<KeptTrace>(new KeptTrace { View = View(id, "error", 1) }));
+    private async Task WriteAsync(PostgresKeptTraceStore store, string id) => await store.InsertAsync([Unwritten(View(id, "error", 1))]);
 
-    private static async Task<GrainState<KeptTrace>> ReadAsync(PostgresKeptTraceStore store, string id)
-    {
-        var state = new GrainState<KeptTrace>(new KeptTrace());
-        await store.ReadStateAsync(StateName, Grain(id), state);
-        return state;
-    }
+    private UnwrittenTrace Unwritten(TraceView view) => new(view.TraceId, view, _clock.GetUtcNow());
 
-    private static GrainId Grain(string traceId) => GrainId.Create("trace", traceId);
+    private KeptTraceWriter Writer(PostgresKeptTraceStore store, int maxUnwritten = KeptTraceWriter.DefaultMaxUnwritten) => new(
+        store, TimeProvider.System, _services.GetRequiredService<IMeterFactory>(), NullLogger<KeptTraceWriter>.Instance, maxUnwritten);
 
     private static string TraceId(int i) => i.ToString("x32", System.Globalization.CultureInfo.InvariantCulture);
 
