@@ -72,16 +72,13 @@ public sealed class PostgresKeptTraceStoreTests(PostgresFixture postgres) : ICla
     [Fact]
     public async Task WhileTheTableCannotBeWrittenTheWriterHoldsUpToItsLimitAndCatchesUp()
     {
-        // A database without the schema yet: every insert fails, as while PostgreSQL is away.
-        var database = await postgres.CreateDatabaseAsync("kept_away");
-        _dataSource = NpgsqlDataSource.Create(database);
-        var store = new PostgresKeptTraceStore(_dataSource, _services.GetRequiredService<Serializer>());
+        var (database, store) = await StoreWithoutSchemaAsync("kept_away");
         using var writer = Writer(store, maxUnwritten: 3);
         await writer.StartAsync(CancellationToken.None);
 
         for (var i = 0; i < 3; i++)
         {
-            await writer.KeepAsync(TraceId(i), View(TraceId(i), "error", 1));
+            await KeepAsync(writer, i);
         }
 
         await Assert.ThrowsAsync<KeptTraceStoreFullException>(() => writer.KeepAsync(TraceId(3), View(TraceId(3), "error", 1)).AsTask());
@@ -98,13 +95,11 @@ public sealed class PostgresKeptTraceStoreTests(PostgresFixture postgres) : ICla
     [Fact]
     public async Task WhileTheSiloStopsAFullWriterMakesAKeepWaitForRoom()
     {
-        var database = await postgres.CreateDatabaseAsync("kept_stopping");
-        _dataSource = NpgsqlDataSource.Create(database);
-        var store = new PostgresKeptTraceStore(_dataSource, _services.GetRequiredService<Serializer>());
+        var (database, store) = await StoreWithoutSchemaAsync("kept_stopping");
         using var writer = Writer(store, maxUnwritten: 2);
         await writer.StartAsync(CancellationToken.None);
-        await writer.KeepAsync(TraceId(0), View(TraceId(0), "error", 1));
-        await writer.KeepAsync(TraceId(1), View(TraceId(1), "error", 1));
+        await KeepAsync(writer, 0);
+        await KeepAsync(writer, 1);
 
         // The shards drain as the silo stops: the third keep waits for the table instead of being refused.
         writer.SiloStopping();
@@ -121,14 +116,12 @@ public sealed class PostgresKeptTraceStoreTests(PostgresFixture postgres) : ICla
     [Fact]
     public async Task AStopThatRunsOutOfTimeCountsTheTracesItCouldNotWrite()
     {
-        var database = await postgres.CreateDatabaseAsync("kept_lost");
-        _dataSource = NpgsqlDataSource.Create(database);
-        var store = new PostgresKeptTraceStore(_dataSource, _services.GetRequiredService<Serializer>());
+        var (_, store) = await StoreWithoutSchemaAsync("kept_lost");
         using var lost = new MetricCollector<long>(_services.GetRequiredService<IMeterFactory>(), "OtlpGrains.Storage", "kept_traces_lost_total");
         using var writer = Writer(store);
         await writer.StartAsync(CancellationToken.None);
-        await writer.KeepAsync(TraceId(1), View(TraceId(1), "error", 1));
-        await writer.KeepAsync(TraceId(2), View(TraceId(2), "error", 1));
+        await KeepAsync(writer, 1);
+        await KeepAsync(writer, 2);
 
         using var stopTime = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         await writer.StopAsync(stopTime.Token);
@@ -193,6 +186,16 @@ public sealed class PostgresKeptTraceStoreTests(PostgresFixture postgres) : ICla
         _dataSource = NpgsqlDataSource.Create(database);
         return new PostgresKeptTraceStore(_dataSource, _services.GetRequiredService<Serializer>());
     }
+
+    /// <summary>A store on a database without the schema yet: every insert fails, as while PostgreSQL is away.</summary>
+    private async Task<(string Database, PostgresKeptTraceStore Store)> StoreWithoutSchemaAsync(string name)
+    {
+        var database = await postgres.CreateDatabaseAsync(name);
+        _dataSource = NpgsqlDataSource.Create(database);
+        return (database, new PostgresKeptTraceStore(_dataSource, _services.GetRequiredService<Serializer>()));
+    }
+
+    private static ValueTask KeepAsync(KeptTraceWriter writer, int i) => writer.KeepAsync(TraceId(i), View(TraceId(i), "error", 1));
 
     private KeptTracePruning Pruning(PostgresKeptTraceStore store, int maxTraces, double retentionHours) => new(
         store,
