@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Serialization;
 using Orleans.Storage;
 using OtlpGrains.Grains.Anomalies;
+using OtlpGrains.Grains.Catalog;
 using OtlpGrains.Grains.Models;
 using OtlpGrains.Grains.Services;
 using OtlpGrains.Models.Services;
@@ -23,6 +24,8 @@ public static class GrainsSiloBuilderExtensions
         services.AddSingleton<IValidateOptions<ServiceWindowOptions>, ServiceWindowOptionsValidator>();
         services.AddOptions<TraceOptions>().BindConfiguration(TraceOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TraceOptions>, TraceOptionsValidator>();
+        services.AddOptions<ServiceLimitOptions>().BindConfiguration(ServiceLimitOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ServiceLimitOptions>, ServiceLimitOptionsValidator>();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();

@@ -14,6 +14,14 @@ public interface IServiceCatalogGrain : IGrainWithStringKey
     [Alias("Register")]
     ValueTask RegisterAsync(string service);
 
+    /// <summary>
+    /// Admits services before any of their grains is called: known ones always, new ones while the cluster's service
+    /// limit and the limit of the API key <paramref name="key"/> (its name; empty without a key) allow. Returns the
+    /// names refused, empty when all are admitted.
+    /// </summary>
+    [Alias("Admit")]
+    ValueTask<string[]> AdmitAsync(string[] services, string key);
+
     /// <summary>All known service names, sorted.</summary>
     [Alias("GetServices")]
     ValueTask<string[]> GetServicesAsync();

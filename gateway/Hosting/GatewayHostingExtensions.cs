@@ -37,6 +37,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new InFlightLimiter(sp.GetRequiredService<IOptions<OtlpReceiverOptions>>().Value.MaxInFlightItems));
         services.AddSingleton<GatewayInstruments>();
+        services.AddSingleton<ServiceAdmission>();
         services.AddSingleton<IngestPipeline>();
         services.AddSingleton<OtlpHttpReceiver>();
         services.AddSingleton<OtlpGrpcReceiver>();

@@ -21,6 +21,7 @@ internal sealed class GatewayInstruments
     private readonly Counter<long> _invalidItems;
     private readonly Counter<long> _cutItems;
     private readonly Counter<long> _refused;
+    private readonly Counter<long> _limitedItems;
     private readonly UpDownCounter<long> _inFlight;
 
     public GatewayInstruments(IMeterFactory meters, InFlightLimiter limiter)
@@ -33,6 +34,7 @@ internal sealed class GatewayInstruments
         _invalidItems = meter.CreateCounter<long>("invalid_items_total", "{item}", "Items rejected as invalid (bad ids, empty metric names).");
         _cutItems = meter.CreateCounter<long>("cut_items_total", "{item}", "Items accepted with a part cut to the carried limits (log bodies over 8 KiB, attributes).");
         _refused = meter.CreateCounter<long>("refused_requests_total", "{request}", "Export requests refused whole, by reason.");
+        _limitedItems = meter.CreateCounter<long>("limited_items_total", "{item}", "Items rejected by a limit against abuse, by limit: services (new services beyond OtlpGrains:Limits).");
         _inFlight = meter.CreateUpDownCounter<long>("in_flight_items", "{item}", "Items being handed to the grains now, per signal.");
         meter.CreateObservableGauge("in_flight_items_limit", () => (long)limiter.MaxItems, "{item}", "Most items admitted at once, over all signals.");
 
@@ -45,6 +47,7 @@ internal sealed class GatewayInstruments
             _invalidItems.Add(0, tag);
             _cutItems.Add(0, tag);
             _inFlight.Add(0, tag);
+            _limitedItems.Add(0, tag, new("limit", "services"));
             foreach (var reason in Enum.GetValues<RefusalReason>())
             {
                 _refused.Add(0, tag, ReasonTag(reason));
@@ -60,6 +63,9 @@ internal sealed class GatewayInstruments
 
     /// <summary>Items accepted with part of them cut to the carried limits (a log body or attribute too long).</summary>
     public void Cut(Signal signal, long items) => _cutItems.Add(items, SignalTag(signal));
+
+    /// <summary>Items rejected because their service is new and beyond the service limits.</summary>
+    public void Limited(Signal signal, long items) => _limitedItems.Add(items, SignalTag(signal), new("limit", "services"));
 
     public void Refused(Signal signal, RefusalReason reason) => _refused.Add(1, SignalTag(signal), ReasonTag(reason));
 

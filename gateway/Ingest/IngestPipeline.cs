@@ -11,6 +11,7 @@ namespace OtlpGrains.Gateway.Ingest;
 /// </summary>
 internal sealed partial class IngestPipeline(
     IGrainFactory grains,
+    ServiceAdmission admission,
     InFlightLimiter limiter,
     GatewayInstruments instruments,
     TimeProvider time,
@@ -23,9 +24,26 @@ internal sealed partial class IngestPipeline(
     public long ReceivedUnixNano() => (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
 
     /// <param name="plan">A request read by <see cref="TraceRequestReader"/>; its batches carry the request's content id.</param>
-    public ValueTask<IngestOutcome> IngestTracesAsync(TraceIngestPlan plan, CancellationToken cancellationToken)
+    /// <param name="cancellationToken">The request's.</param>
+    /// <param name="key">The name of the API key the request came with, if any (the per-key service limit).</param>
+    public async ValueTask<IngestOutcome> IngestTracesAsync(TraceIngestPlan plan, CancellationToken cancellationToken, string? key = null)
     {
-        return DispatchAsync(Signal.Traces, plan.Accepted, plan.Rejected, plan.RejectReason, "spans", plan, static (grains, plan) =>
+        var (refused, failure) = await AdmitAsync(Signal.Traces, plan.Services, key, cancellationToken);
+        if (failure is { } unavailable)
+        {
+            return unavailable;
+        }
+
+        if (refused is not null)
+        {
+            (plan, int limited) = ServiceAdmission.Without(plan, refused);
+            if (AllLimited(Signal.Traces, plan.Accepted, plan.Rejected, limited, plan.RejectReason) is { } outcome)
+            {
+                return outcome;
+            }
+        }
+
+        return await DispatchAsync(Signal.Traces, plan.Accepted, plan.Rejected, plan.RejectReason, "spans", plan, static (grains, plan) =>
         {
             var shards = TraceShardRouting.Group(plan.Traces);
             var calls = new Task[plan.Services.Length + shards.Count];
@@ -45,18 +63,52 @@ internal sealed partial class IngestPipeline(
     }
 
     /// <param name="plan">A request read by <see cref="MetricRequestReader"/>.</param>
-    public ValueTask<IngestOutcome> IngestMetricsAsync(SignalIngestPlan<ServiceMetricBatch> plan, CancellationToken cancellationToken)
+    /// <param name="cancellationToken">The request's.</param>
+    /// <param name="key">The name of the API key the request came with, if any (the per-key service limit).</param>
+    public async ValueTask<IngestOutcome> IngestMetricsAsync(SignalIngestPlan<ServiceMetricBatch> plan, CancellationToken cancellationToken, string? key = null)
     {
-        return DispatchAsync(Signal.Metrics, plan.Accepted, plan.Rejected, plan.RejectReason, "data points", plan, static (grains, plan) =>
+        var (refused, failure) = await AdmitAsync(Signal.Metrics, plan.Services, key, cancellationToken);
+        if (failure is { } unavailable)
+        {
+            return unavailable;
+        }
+
+        if (refused is not null)
+        {
+            (plan, int limited) = ServiceAdmission.Without(plan, refused, static batch => batch.Points.Length);
+            if (AllLimited(Signal.Metrics, plan.Accepted, plan.Rejected, limited, plan.RejectReason) is { } outcome)
+            {
+                return outcome;
+            }
+        }
+
+        return await DispatchAsync(Signal.Metrics, plan.Accepted, plan.Rejected, plan.RejectReason, "data points", plan, static (grains, plan) =>
             [.. plan.Services.Select(s => grains.GetGrain<IServiceGrain>(s.Key).IngestMetricsAsync(s.Value).AsTask())],
             cancellationToken);
     }
 
     /// <param name="plan">A request read by <see cref="LogRequestReader"/>.</param>
-    public ValueTask<IngestOutcome> IngestLogsAsync(SignalIngestPlan<ServiceLogBatch> plan, CancellationToken cancellationToken)
+    /// <param name="cancellationToken">The request's.</param>
+    /// <param name="key">The name of the API key the request came with, if any (the per-key service limit).</param>
+    public async ValueTask<IngestOutcome> IngestLogsAsync(SignalIngestPlan<ServiceLogBatch> plan, CancellationToken cancellationToken, string? key = null)
     {
+        var (refused, failure) = await AdmitAsync(Signal.Logs, plan.Services, key, cancellationToken);
+        if (failure is { } unavailable)
+        {
+            return unavailable;
+        }
+
+        if (refused is not null)
+        {
+            (plan, int limited) = ServiceAdmission.Without(plan, refused, static batch => batch.Logs.Length);
+            if (AllLimited(Signal.Logs, plan.Accepted, plan.Rejected, limited, plan.RejectReason) is { } outcome)
+            {
+                return outcome;
+            }
+        }
+
         instruments.Cut(Signal.Logs, plan.Cut);
-        return DispatchAsync(Signal.Logs, plan.Accepted, plan.Rejected, plan.RejectReason, "log records", plan, static (grains, plan) =>
+        return await DispatchAsync(Signal.Logs, plan.Accepted, plan.Rejected, plan.RejectReason, "log records", plan, static (grains, plan) =>
             [
                 .. plan.Services.Select(s => grains.GetGrain<IServiceGrain>(s.Key).IngestLogsAsync(s.Value).AsTask()),
                 .. TraceShardRouting.Group(plan.ErrorTraces).Select(s => grains.GetGrain<ITraceShardGrain>(s.Key).MarkErrorLogsAsync(s.Value).AsTask()),
@@ -125,6 +177,43 @@ internal sealed partial class IngestPipeline(
 
         instruments.Invalid(signal, rejected);
         return new IngestOutcome(IngestStatus.PartiallyAccepted, rejected, $"{rejected} {itemName} rejected: {rejectReason}");
+    }
+
+    /// <summary>
+    /// Counts the items a service limit rejected. When nothing is left to accept, the answer is a partial success with
+    /// every item rejected (not a 400: the request is well formed, and the reason says which limit).
+    /// </summary>
+    private IngestOutcome? AllLimited(Signal signal, int accepted, int rejected, int limited, string? reason)
+    {
+        instruments.Limited(signal, limited);
+        if (accepted > 0)
+        {
+            return null;
+        }
+
+        instruments.Request(signal);
+        instruments.Invalid(signal, rejected - limited);
+        return new IngestOutcome(IngestStatus.PartiallyAccepted, rejected, $"all {rejected} items rejected: {reason}");
+    }
+
+    /// <summary>
+    /// The request's services refused by the service limits (null when all are admitted), or the outcome to answer
+    /// with when the catalog could not be asked.
+    /// </summary>
+    private async ValueTask<(HashSet<string>? Refused, IngestOutcome? Failure)> AdmitAsync<TBatch>(
+        Signal signal, KeyValuePair<string, TBatch>[] services, string? key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await admission.RefusedAsync(services, key).AsTask().WaitAsync(_grainTimeout, time, cancellationToken), null);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            instruments.Request(signal);
+            instruments.Refused(signal, RefusalReason.Unavailable);
+            LogGrainsUnavailable(logger, signal, exception.GetType().Name, exception.Message);
+            return (null, new IngestOutcome(IngestStatus.Unavailable, 0, $"cluster unavailable ({exception.GetType().Name}); retry"));
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Grains did not accept a {Signal} batch: {ExceptionType}: {Reason}")]

@@ -1,13 +1,21 @@
+using Microsoft.Extensions.Options;
 using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Services;
 
 namespace OtlpGrains.Grains.Catalog;
 
-/// <summary>The set of known service names, kept in grain storage so a restarted activation still lists them.</summary>
+/// <summary>
+/// The set of known service names, kept in grain storage so a restarted activation still lists them, and the gate
+/// that new services pass under <see cref="ServiceLimitOptions"/>.
+/// </summary>
 [CollectionAgeLimit(AlwaysActive = true)]
 internal sealed class ServiceCatalogGrain(
-    [PersistentState("catalog", StorageNames.Services)] IPersistentState<ServiceCatalogState> state) : Grain, IServiceCatalogGrain
+    [PersistentState("catalog", StorageNames.Services)] IPersistentState<ServiceCatalogState> state,
+    IOptions<ServiceLimitOptions> limits) : Grain, IServiceCatalogGrain
 {
+    private readonly ServiceLimitOptions _limits = limits.Value;
     private string[]? _sorted;
+    private ServiceQuota? _quota;
 
     public async ValueTask RegisterAsync(string service)
     {
@@ -16,6 +24,19 @@ internal sealed class ServiceCatalogGrain(
             _sorted = null;
             await state.WriteStateAsync();
         }
+    }
+
+    public async ValueTask<string[]> AdmitAsync(string[] services, string key)
+    {
+        _quota ??= new ServiceQuota(state.State.Services, state.State.CreatedBy, _limits.MaxServices, _limits.MaxServicesPerKey);
+        var (refused, added) = _quota.Admit(services, key);
+        if (added)
+        {
+            _sorted = null;
+            await state.WriteStateAsync();
+        }
+
+        return refused;
     }
 
     public ValueTask<string[]> GetServicesAsync()

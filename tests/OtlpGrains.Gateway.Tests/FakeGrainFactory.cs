@@ -25,6 +25,9 @@ internal sealed class FakeGrainFactory : IGrainFactory
 
     public IReadOnlyDictionary<string, FakeTraceGrain> Traces => _traces;
 
+    /// <summary>The service catalog, which admits new services under its limit.</summary>
+    public FakeServiceCatalogGrain Catalog { get; } = new();
+
     TGrainInterface IGrainFactory.GetGrain<TGrainInterface>(string primaryKey, string? grainClassNamePrefix)
     {
         if (typeof(TGrainInterface) == typeof(IServiceGrain))
@@ -36,6 +39,11 @@ internal sealed class FakeGrainFactory : IGrainFactory
             }
 
             return (TGrainInterface)(object)service;
+        }
+
+        if (typeof(TGrainInterface) == typeof(IServiceCatalogGrain))
+        {
+            return (TGrainInterface)(object)Catalog;
         }
 
         throw new NotSupportedException($"no fake for {typeof(TGrainInterface).Name}");

@@ -11,6 +11,7 @@ internal sealed class GatewayMeterReader : IDisposable
     private readonly MetricCollector<long> _invalid;
     private readonly MetricCollector<long> _cut;
     private readonly MetricCollector<long> _refused;
+    private readonly MetricCollector<long> _limited;
 
     public GatewayMeterReader(IMeterFactory meters)
     {
@@ -18,6 +19,7 @@ internal sealed class GatewayMeterReader : IDisposable
         _invalid = new(meters, GatewayInstruments.MeterName, "invalid_items_total");
         _cut = new(meters, GatewayInstruments.MeterName, "cut_items_total");
         _refused = new(meters, GatewayInstruments.MeterName, "refused_requests_total");
+        _limited = new(meters, GatewayInstruments.MeterName, "limited_items_total");
     }
 
     public long AcceptedItems(Signal signal) => Sum(_accepted, signal);
@@ -28,8 +30,12 @@ internal sealed class GatewayMeterReader : IDisposable
 
     public long RefusedRequests(Signal signal, RefusalReason reason) => Sum(_refused, signal, GatewayInstruments.ReasonName(reason));
 
+    /// <summary>Items rejected because their service was new and beyond the service limits.</summary>
+    public long LimitedItems(Signal signal) => Sum(_limited, signal);
+
     public void Dispose()
     {
+        _limited.Dispose();
         _accepted.Dispose();
         _invalid.Dispose();
         _cut.Dispose();

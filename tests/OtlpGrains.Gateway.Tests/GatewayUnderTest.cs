@@ -30,7 +30,7 @@ internal sealed class GatewayUnderTest
         // Listening before the instruments exist, as the host does, so that their starting zeros are seen.
         Exposition = new PrometheusExposition(Meters, new ServiceDirectory(Grains), NullLogger<PrometheusExposition>.Instance);
         Instruments = new GatewayInstruments(Meters, Limiter);
-        Pipeline = new IngestPipeline(Grains, Limiter, Instruments, time ?? TimeProvider.System, options, NullLogger<IngestPipeline>.Instance);
+        Pipeline = new IngestPipeline(Grains, new ServiceAdmission(Grains), Limiter, Instruments, time ?? TimeProvider.System, options, NullLogger<IngestPipeline>.Instance);
         Http = new OtlpHttpReceiver(Pipeline, options);
         Grpc = new OtlpGrpcReceiver(Pipeline, options);
     }

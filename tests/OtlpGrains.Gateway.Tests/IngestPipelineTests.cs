@@ -48,6 +48,57 @@ public sealed class IngestPipelineTests
     }
 
     [Fact]
+    public async Task NewServicesBeyondTheServiceLimitAreRejectedBeforeAnyOfTheirGrainsIsCalled()
+    {
+        var gateway = new GatewayUnderTest();
+        gateway.Grains.Catalog.MaxServices = 2;
+        var request = Request(
+            Resource(Service("web"), [Span(1, 1, kind: SpanKind.Server), Span(1, 2, parent: 1, kind: SpanKind.Client)]),
+            Resource(Service("api"), [Span(1, 3, parent: 2, kind: SpanKind.Server)]),
+            Resource(Service("made-up-1"), [Span(1, 4, parent: 3), Span(2, 5)]),
+            Resource(Service("made-up-2"), [Span(3, 6)]));
+
+        var outcome = await gateway.Pipeline.IngestTracesAsync(request, CancellationToken.None);
+
+        // OTLP partial success: the spans of the services beyond the limit are rejected, with the reason.
+        Assert.Equal(IngestStatus.PartiallyAccepted, outcome.Status);
+        Assert.Equal(3, outcome.Rejected);
+        Assert.Contains("2 new service(s) beyond the service limit", outcome.Message, StringComparison.Ordinal);
+        Assert.Equal(["api", "web"], gateway.Grains.Services.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([1UL, 2UL, 3UL], Assert.Single(gateway.Grains.Traces[TraceKey(1)].Batches).Spans.Select(s => s.SpanId).Order());
+        Assert.False(gateway.Grains.Traces.ContainsKey(TraceKey(2)));
+        Assert.False(gateway.Grains.Traces.ContainsKey(TraceKey(3)));
+        Assert.Equal(3, gateway.Metrics.AcceptedItems(Signal.Traces));
+        Assert.Equal(3, gateway.Metrics.LimitedItems(Signal.Traces));
+
+        // Services this gateway has seen admitted pass without asking the catalog again.
+        int admissions = gateway.Grains.Catalog.Admissions;
+        await gateway.Pipeline.IngestTracesAsync(Request("web", Span(4, 7)), CancellationToken.None);
+        Assert.Equal(admissions, gateway.Grains.Catalog.Admissions);
+    }
+
+    [Fact]
+    public async Task MetricsAndLogsOfServicesBeyondTheLimitAreRejectedToo()
+    {
+        var gateway = new GatewayUnderTest();
+        gateway.Grains.Catalog.MaxServices = 1;
+        await gateway.Pipeline.IngestTracesAsync(Request("web", Span(1, 1)), CancellationToken.None);
+
+        var metrics = await gateway.Pipeline.IngestMetricsAsync(
+            new ExportMetricsServiceRequest { ResourceMetrics = { MetricsOf("web", Gauge("cpu", 1)), MetricsOf("other", Gauge("cpu", 2)) } },
+            CancellationToken.None);
+        var logs = await gateway.Pipeline.IngestLogsAsync(
+            new ExportLogsServiceRequest { ResourceLogs = { LogsOf("web", new LogRecord()), LogsOf("other", new LogRecord()) } },
+            CancellationToken.None);
+
+        Assert.Equal((IngestStatus.PartiallyAccepted, 1), (metrics.Status, metrics.Rejected));
+        Assert.Equal((IngestStatus.PartiallyAccepted, 1), (logs.Status, logs.Rejected));
+        Assert.Equal(["web"], gateway.Grains.Services.Keys);
+        Assert.Equal(1, gateway.Metrics.LimitedItems(Signal.Metrics));
+        Assert.Equal(1, gateway.Metrics.LimitedItems(Signal.Logs));
+    }
+
+    [Fact]
     public async Task EachRequestGetsItsOwnBatchId()
     {
         var gateway = new GatewayUnderTest();
