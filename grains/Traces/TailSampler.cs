@@ -1,3 +1,4 @@
+using OtlpGrains.Models.Statistics;
 using OtlpGrains.Models.Traces;
 
 namespace OtlpGrains.Grains.Traces;
@@ -14,7 +15,7 @@ public sealed class TailSampler
     /// <summary>Kept because a log record of the trace had severity ERROR or worse.</summary>
     public const string ErrorLog = "error_log";
 
-    /// <summary>Kept because the root span took longer than its operation's recent p99.</summary>
+    /// <summary>Kept because the root span took longer than its operation's recent p99 (beyond the sketch's accuracy).</summary>
     public const string Slow = "slow";
 
     /// <summary>Kept by chance.</summary>
@@ -53,8 +54,11 @@ public sealed class TailSampler
             return ErrorLog;
         }
 
+        // The p99 comes from a sketch that reports it within its relative accuracy, possibly below every value of its
+        // rank: a root is slow only beyond that margin, or a service whose requests all take the same time would have
+        // every trace kept as slow.
         if (rootOperationP99Ms is { } p99 && trace.Root is { } root
-            && (root.EndUnixNano - root.StartUnixNano) / 1_000_000d > p99)
+            && (root.EndUnixNano - root.StartUnixNano) / 1_000_000d > p99 * (1 + LatencyHistogram.RelativeAccuracy))
         {
             return Slow;
         }

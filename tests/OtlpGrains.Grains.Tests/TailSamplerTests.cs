@@ -1,5 +1,6 @@
 using OtlpGrains.Grains.Traces;
 using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Statistics;
 using OtlpGrains.Models.Traces;
 using OtlpGrains.TestSupport;
 using Xunit;
@@ -39,8 +40,29 @@ public sealed class TailSamplerTests
         var draws = 0;
         var sampler = new TailSampler(Options, () => { draws++; return 0.99; });
 
-        Assert.Equal("slow", sampler.Decide(Trace(100), rootOperationP99Ms: 99.5));
+        Assert.Equal("slow", sampler.Decide(Trace(100), rootOperationP99Ms: 98));
         Assert.Equal(0, draws);
+    }
+
+    [Theory]
+    [InlineData(7)]
+    [InlineData(40)]
+    [InlineData(100)]
+    [InlineData(1234)]
+    public void AConstantLatencyIsNotSlowerThanItsOwnP99(long ms)
+    {
+        // Every request takes the same time: the sketch's p99 may sit up to its relative accuracy below that time,
+        // which must not make every trace "slow".
+        var latency = new LatencyHistogram();
+        for (var i = 0; i < 1000; i++)
+        {
+            latency.RecordNanos(ms * 1_000_000);
+        }
+
+        var sampler = new TailSampler(Options, () => 0.99);
+
+        Assert.Null(sampler.Decide(Trace(ms), latency.QuantileMs(0.99)));
+        Assert.Equal("slow", sampler.Decide(Trace(ms * 2), latency.QuantileMs(0.99)));
     }
 
     [Theory]
