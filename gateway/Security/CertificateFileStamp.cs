@@ -1,8 +1,8 @@
 namespace OtlpGrains.Gateway.Security;
 
 /// <summary>
-/// What identifies one version of a certificate, key or CA file without reading it: the file a symbolic link chain
-/// ends at, its modification time and its length. Cheap enough (a few <c>stat</c> calls) to compare on every TLS
+/// What identifies one version of a certificate, key or CA file without reading it: its real path (every symbolic
+/// link on the way resolved, the folder's too), its modification time and its length. Cheap enough (a few <c>stat</c> calls) to compare on every TLS
 /// handshake, which is what catches a change when a file watcher misses it (network volumes, and Kubernetes Secret
 /// volumes, which swap a <c>..data</c> symbolic link instead of writing the file).
 /// </summary>
@@ -13,7 +13,7 @@ internal readonly record struct CertificateFileStamp(string Target, long WriteTi
     {
         try
         {
-            var target = File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
+            var target = RealPath(Path.GetFullPath(path), 0);
             var file = new FileInfo(target);
             return file.Exists ? new(target, file.LastWriteTimeUtc.Ticks, file.Length) : new(target, -1, -1);
         }
@@ -23,6 +23,24 @@ internal readonly record struct CertificateFileStamp(string Target, long WriteTi
             // later handshake compares again.
             return new(path, -1, -1);
         }
+    }
+
+    /// <summary>
+    /// The path with every symbolic link resolved, folders included: a Kubernetes Secret volume serves
+    /// <c>tls.crt</c> as <c>..data/tls.crt</c> and rotates by pointing <c>..data</c> at a new folder, so the file's
+    /// own link never changes but its real path does.
+    /// </summary>
+    private static string RealPath(string path, int depth)
+    {
+        // Linux gives up after 40 links too (ELOOP).
+        if (depth > 40 || Path.GetDirectoryName(path) is not { } folder)
+        {
+            return path;
+        }
+
+        var resolved = Path.Combine(RealPath(folder, depth), Path.GetFileName(path));
+        var link = new FileInfo(resolved).LinkTarget;
+        return link is null ? resolved : RealPath(Path.GetFullPath(link, Path.GetDirectoryName(resolved)!), depth + 1);
     }
 }
 
