@@ -9,32 +9,38 @@ namespace OtlpGrains.Gateway.Security;
 /// </summary>
 internal sealed class TlsInstruments
 {
-    private readonly Counter<long> _reloads;
-    private readonly Counter<long> _refused;
+    private readonly long[] _refused = new long[Enum.GetValues<ClientCertificateRefusal>().Length];
+    private long _reloaded;
+    private long _reloadsFailed;
     private long _notAfterSeconds;
 
+    /// <remarks>
+    /// Observable instruments over plain fields, because Kestrel builds the listeners (and so these instruments)
+    /// before <c>/metrics</c> starts listening: a measurement recorded then would be lost, a field read at each
+    /// scrape is not, and every series shows from the start at 0.
+    /// </remarks>
     public TlsInstruments(IMeterFactory meters)
     {
         ArgumentNullException.ThrowIfNull(meters);
         var meter = meters.Create(GatewayInstruments.MeterName);
-        _reloads = meter.CreateCounter<long>("tls_certificate_reloads_total", "{reload}", "Reloads of the TLS certificate files after a change, by result (ok, failed: the old certificate stays).");
-        _refused = meter.CreateCounter<long>("tls_client_certificates_refused_total", "{handshake}", "TLS handshakes refused under mutual TLS, by reason.");
-        meter.CreateObservableGauge("tls_certificate_not_after_seconds", () => Interlocked.Read(ref _notAfterSeconds), "s", "End of the served certificate's validity, in Unix seconds (0 when TLS is off).");
-
-        // Every series exists from the start at 0, so that rate() and absent-series alerts see the first one.
-        _reloads.Add(0, Result("ok"));
-        _reloads.Add(0, Result("failed"));
-        foreach (var reason in Enum.GetValues<ClientCertificateRefusal>())
-        {
-            _refused.Add(0, Reason(reason));
-        }
+        meter.CreateObservableCounter(
+            "tls_certificate_reloads_total",
+            () => new[] { new Measurement<long>(Interlocked.Read(ref _reloaded), Result("ok")), new Measurement<long>(Interlocked.Read(ref _reloadsFailed), Result("failed")) },
+            "{reload}",
+            "Reloads of the TLS certificate files after a change, by result (ok, or failed: the old certificate stays).");
+        meter.CreateObservableCounter(
+            "tls_client_certificates_refused_total",
+            () => Enum.GetValues<ClientCertificateRefusal>().Select(r => new Measurement<long>(Interlocked.Read(ref _refused[(int)r]), Reason(r))),
+            "{handshake}",
+            "TLS handshakes refused under mutual TLS, by reason.");
+        meter.CreateObservableGauge("tls_certificate_not_after_seconds", () => Interlocked.Read(ref _notAfterSeconds), "s", "End of the served certificate's validity, in Unix seconds.");
     }
 
-    public void Reloaded() => _reloads.Add(1, Result("ok"));
+    public void Reloaded() => Interlocked.Increment(ref _reloaded);
 
-    public void ReloadFailed() => _reloads.Add(1, Result("failed"));
+    public void ReloadFailed() => Interlocked.Increment(ref _reloadsFailed);
 
-    public void Refused(ClientCertificateRefusal reason) => _refused.Add(1, Reason(reason));
+    public void Refused(ClientCertificateRefusal reason) => Interlocked.Increment(ref _refused[(int)reason]);
 
     public void Serving(DateTimeOffset notAfter) => Interlocked.Exchange(ref _notAfterSeconds, notAfter.ToUnixTimeSeconds());
 
