@@ -68,13 +68,9 @@ internal sealed partial class CertificateRotation : IDisposable
     /// <summary>Loads the files as they are now, unless this version of them is loaded or already failed.</summary>
     private TlsCredentials Reload(CertificateFileStamps stamps)
     {
-        // One reload at a time; handshakes that arrive meanwhile use the credentials they find, never wait.
-        if (!_reload.TryEnter())
-        {
-            return Volatile.Read(ref _current);
-        }
-
-        try
+        // One reload at a time. A handshake that arrives meanwhile waits for it (milliseconds, and only while the
+        // files change) rather than take the old certificate: the next connection after a change must see it.
+        lock (_reload)
         {
             var current = _current;
             if (stamps == current.Stamps || stamps == _failed)
@@ -100,10 +96,6 @@ internal sealed partial class CertificateRotation : IDisposable
                 LogReloadFailed(_logger, current.Certificate.Thumbprint, exception.Message);
                 return current;
             }
-        }
-        finally
-        {
-            _reload.Exit();
         }
     }
 
