@@ -129,13 +129,28 @@ internal sealed partial class CertificateRotation : IDisposable
         }
     }
 
-    private void OnFolderChanged(object sender, FileSystemEventArgs e) => _ = Current;
+    private void OnFolderChanged(object sender, FileSystemEventArgs e)
+    {
+        try
+        {
+            _ = Current;
+        }
+#pragma warning disable CA1031 // An exception on the watcher's thread would end the process; the next handshake looks again.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogWatchCheckFailed(_logger, exception.GetType().Name, exception.Message);
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "TLS certificate reloaded from {Path}: {Subject}, thumbprint {Thumbprint}, valid until {NotAfter:u}")]
     private static partial void LogReloaded(ILogger logger, string path, string subject, string thumbprint, DateTime notAfter);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "TLS files changed but cannot be used, still serving the certificate with thumbprint {Thumbprint}: {Reason}")]
     private static partial void LogReloadFailed(ILogger logger, string thumbprint, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking the TLS files after a change failed ({Type}: {Reason}); the next TLS handshake checks again")]
+    private static partial void LogWatchCheckFailed(ILogger logger, string type, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot watch {Folder} for certificate changes ({Reason}); changes are still picked up at the next TLS handshake")]
     private static partial void LogWatchUnavailable(ILogger logger, string folder, string reason);

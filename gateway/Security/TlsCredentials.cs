@@ -66,7 +66,16 @@ internal sealed class TlsCredentials
             intermediates.Add(extra);
         }
 
-        var context = SslStreamCertificateContext.Create(certificate, intermediates, offline: true);
+        SslStreamCertificateContext context;
+        try
+        {
+            context = SslStreamCertificateContext.Create(certificate, intermediates, offline: true);
+        }
+        catch (CryptographicException exception)
+        {
+            throw new TlsFileException($"cannot use the certificate '{certificatePath}': {OneLine(exception)}", exception);
+        }
+
         return new TlsCredentials(certificate, context, LoadAuthorities(options.ClientCaPath), stamps);
     }
 
