@@ -6,6 +6,7 @@ using Orleans.Dashboard;
 using Orleans.Storage;
 using OtlpGrains.Gateway.Configuration;
 using OtlpGrains.Gateway.Hosting;
+using OtlpGrains.Gateway.Security;
 using OtlpGrains.Grains.Services;
 using OtlpGrains.Grains;
 using OtlpGrains.Hosting;
@@ -124,7 +125,7 @@ public static class SiloHostingExtensions
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OtlpGrains.Silo");
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            logger.LogInformation("Dashboard  on http://{Address}:{Port}/dashboard", api.ListenAddress == "0.0.0.0" ? "127.0.0.1" : api.ListenAddress, api.Port);
+            logger.LogInformation("Dashboard  on {Scheme}://{Address}:{Port}/dashboard", app.Services.GetRequiredService<IOptions<TlsOptions>>().Value.Scheme(TlsListener.Api), api.ListenAddress == "0.0.0.0" ? "127.0.0.1" : api.ListenAddress, api.Port);
             if (storage.IsPostgres)
             {
                 var database = new NpgsqlConnectionStringBuilder(storage.ConnectionString);

@@ -12,6 +12,7 @@ using OtlpGrains.Gateway.Api;
 using OtlpGrains.Gateway.Configuration;
 using OtlpGrains.Gateway.Ingest;
 using OtlpGrains.Gateway.Receivers;
+using OtlpGrains.Gateway.Security;
 using OtlpGrains.Hosting;
 using Prometheus;
 
@@ -45,6 +46,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<ServiceDirectory>();
         services.AddSingleton<ModelApiInstruments>();
         services.AddSingleton<PrometheusExposition>();
+        services.AddGatewayTls();
 
         var otlp = builder.Configuration.GetSection(OtlpReceiverOptions.SectionName).Get<OtlpReceiverOptions>() ?? new();
         var api = builder.Configuration.GetSection(ApiOptions.SectionName).Get<ApiOptions>() ?? new();
@@ -61,13 +63,13 @@ public static class GatewayHostingExtensions
             // Invalid settings are left to the options validator, which names them in one line at start.
             if (IPAddress.TryParse(otlp.ListenAddress, out var otlpAddress) && IsPort(otlp.GrpcPort) && IsPort(otlp.HttpPort) && otlp.GrpcPort != otlp.HttpPort)
             {
-                kestrel.Listen(otlpAddress, otlp.GrpcPort, o => o.Protocols = HttpProtocols.Http2);
-                kestrel.Listen(otlpAddress, otlp.HttpPort, o => o.Protocols = HttpProtocols.Http1);
+                kestrel.Listen(otlpAddress, otlp.GrpcPort, o => o.WithProtocols(HttpProtocols.Http2).UseGatewayTls(TlsListener.OtlpGrpc));
+                kestrel.Listen(otlpAddress, otlp.HttpPort, o => o.WithProtocols(HttpProtocols.Http1).UseGatewayTls(TlsListener.OtlpHttp));
             }
 
             if (IPAddress.TryParse(api.ListenAddress, out var apiAddress) && IsPort(api.Port))
             {
-                kestrel.Listen(apiAddress, api.Port, o => o.Protocols = HttpProtocols.Http1);
+                kestrel.Listen(apiAddress, api.Port, o => o.WithProtocols(HttpProtocols.Http1).UseGatewayTls(TlsListener.Api));
             }
         });
         return builder;
@@ -80,6 +82,7 @@ public static class GatewayHostingExtensions
         var metrics = app.Services.GetRequiredService<PrometheusExposition>();
         var otlp = app.Services.GetRequiredService<IOptions<OtlpReceiverOptions>>().Value;
         var api = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value;
+        var tls = app.Services.GetRequiredService<IOptions<TlsOptions>>().Value;
         ListenPort.UseListenPortCheck(app);
         if (SelfTelemetryExtensions.SelfTracesOn(app.Configuration))
         {
@@ -108,10 +111,11 @@ public static class GatewayHostingExtensions
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OtlpGrains.Gateway");
         app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() =>
         {
-            logger.LogInformation("OTLP/gRPC  on http://{Address}:{Port} (HTTP/2 only; TraceService, MetricsService, LogsService)", otlp.ListenAddress, otlp.GrpcPort);
-            logger.LogInformation("OTLP/HTTP  on http://{Address}:{Port}/v1/traces, /v1/metrics, /v1/logs (protobuf or JSON, gzip)", otlp.ListenAddress, otlp.HttpPort);
-            logger.LogInformation("Query API  on http://{Address}:{Port}/api/v1/services, /api/v1/graph, /api/v1/traces/{{traceId}}, /api/v1/anomalies, /api/v1/models", api.ListenAddress, api.Port);
-            logger.LogInformation("Metrics    on http://{Address}:{Port}/metrics; health on /healthz and /readyz", api.ListenAddress, api.Port);
+            logger.LogInformation("OTLP/gRPC  on {Scheme}://{Address}:{Port} (HTTP/2 only; TraceService, MetricsService, LogsService)", tls.Scheme(TlsListener.OtlpGrpc), otlp.ListenAddress, otlp.GrpcPort);
+            logger.LogInformation("OTLP/HTTP  on {Scheme}://{Address}:{Port}/v1/traces, /v1/metrics, /v1/logs (protobuf or JSON, gzip)", tls.Scheme(TlsListener.OtlpHttp), otlp.ListenAddress, otlp.HttpPort);
+            logger.LogInformation("Query API  on {Scheme}://{Address}:{Port}/api/v1/services, /api/v1/graph, /api/v1/traces/{{traceId}}, /api/v1/anomalies, /api/v1/models", tls.Scheme(TlsListener.Api), api.ListenAddress, api.Port);
+            logger.LogInformation("Metrics    on {Scheme}://{Address}:{Port}/metrics; health on /healthz and /readyz", tls.Scheme(TlsListener.Api), api.ListenAddress, api.Port);
+            TlsHostingExtensions.LogTlsAtStart(app.Services, logger);
         });
         return app;
     }

@@ -34,6 +34,9 @@ internal sealed record LoadOptions
           --fault-after SECONDS   event time from the start of the run to the fault (default 60)
           --fault-factor X        latency fault: server spans take X times as long (default 10)
           --fault-error-ratio P   errors fault: share of the service's requests that fail (default 0.5)
+          --ca FILE               TLS: trust only this CA (PEM) for the gateway's certificate (https endpoints)
+          --client-cert FILE      mutual TLS: present this client certificate (PEM)
+          --client-key FILE       the client certificate's private key (PEM; default: read from --client-cert)
           --watch-pid PID         sample that process's resident memory (RSS) every 5 s and report it
           --no-check              skip the exactly-once check (for runs against the null sink)
           --dry-run               build and stamp requests, check them offline, send nothing
@@ -50,7 +53,7 @@ internal sealed record LoadOptions
         "--endpoint", "--api", "--streams", "--duration", "--requests", "--services", "--spans-per-trace",
         "--spans-per-request", "--run-id", "--settle", "--rate", "--event-start", "--speed", "--fault", "--fault-service",
         "--fault-after", "--fault-factor", "--fault-error-ratio", "--signal", "--records-per-request", "--protocol",
-        "--watch-pid",
+        "--watch-pid", "--ca", "--client-cert", "--client-key",
     ];
 
     /// <summary>Options that shape traces only.</summary>
@@ -67,6 +70,15 @@ internal sealed record LoadOptions
     public bool NoCheck { get; init; }
 
     public Uri Api { get; init; } = new("http://127.0.0.1:8080");
+
+    /// <summary>The CA (PEM) the gateway's certificate must chain to, or null for the system's roots.</summary>
+    public string? CaPath { get; init; }
+
+    /// <summary>The client certificate (PEM) for mutual TLS, or null.</summary>
+    public string? ClientCertificatePath { get; init; }
+
+    /// <summary>The client certificate's key (PEM), or null when it is in <see cref="ClientCertificatePath"/>.</summary>
+    public string? ClientKeyPath { get; init; }
 
     public int Streams { get; init; } = 8;
 
@@ -175,6 +187,15 @@ internal sealed record LoadOptions
                 case "--watch-pid" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && pid > 0:
                     options = options with { WatchPid = pid };
                     break;
+                case "--ca" when File.Exists(value):
+                    options = options with { CaPath = value };
+                    break;
+                case "--client-cert" when File.Exists(value):
+                    options = options with { ClientCertificatePath = value };
+                    break;
+                case "--client-key" when File.Exists(value):
+                    options = options with { ClientKeyPath = value };
+                    break;
                 case "--api" when TryUri(value, out Uri? api):
                     options = options with { Api = api };
                     break;
@@ -273,6 +294,12 @@ internal sealed record LoadOptions
         if (options.Protocol != ExportProtocol.Grpc && !given.Contains("--endpoint"))
         {
             options = options with { Endpoint = new Uri("http://127.0.0.1:4318") };
+        }
+
+        if (options.ClientKeyPath is not null && options.ClientCertificatePath is null)
+        {
+            error = "--client-key needs --client-cert";
+            return null;
         }
 
         if (durationGiven && options.Requests is not null)

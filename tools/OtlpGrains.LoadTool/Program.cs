@@ -75,13 +75,24 @@ Console.WriteLine(
     $"sending to {options.Endpoint} ({options.Protocol.Name()}) with {options.Streams} streams " +
     (options.Requests is long total ? $"for {total} requests" : $"for {options.Duration.TotalSeconds:0.#} s"));
 
+ClientTls tls;
+try
+{
+    tls = ClientTls.Load(options);
+}
+catch (ClientTlsException ex)
+{
+    await Console.Error.WriteLineAsync($"error: {ex.Message}");
+    return 2;
+}
+
 using GrpcChannel channel = GrpcChannel.ForAddress(options.Endpoint, new GrpcChannelOptions
 {
-    HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+    HttpHandler = tls.Configure(new SocketsHttpHandler { EnableMultipleHttp2Connections = true }),
     HttpVersion = HttpVersion.Version20,
 });
 // OTLP/HTTP: HTTP/1.1 with one keep-alive connection per stream, as the SDK exporters send.
-using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Streams }) { Timeout = TimeSpan.FromSeconds(10) };
+using var http = new HttpClient(tls.Configure(new SocketsHttpHandler { MaxConnectionsPerServer = options.Streams })) { Timeout = TimeSpan.FromSeconds(10) };
 IExportTransport transport = options.Protocol == ExportProtocol.Grpc
     ? new GrpcExportTransport(channel.CreateCallInvoker(), signal, TimeProvider.System)
     : new HttpExportTransport(http, options.Endpoint, signal, json: options.Protocol == ExportProtocol.HttpJson);
@@ -132,6 +143,6 @@ if (options.NoCheck)
     return stats.Requests > 0 ? 0 : 1;
 }
 
-bool matched = await ServiceCheck.RunAsync(options, signal, stats.ExpectedPerService, TimeProvider.System, abort.Token);
+bool matched = await ServiceCheck.RunAsync(options, signal, stats.ExpectedPerService, tls, TimeProvider.System, abort.Token);
 // A run that acknowledged nothing tested nothing, even if every count is zero as expected.
 return matched && stats.Requests > 0 && stats.PartiallyRejectedRequests == 0 ? 0 : 1;

@@ -13,9 +13,10 @@ internal static class ServiceCheck
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>True when every service's count matched within <see cref="LoadOptions.Settle"/>.</summary>
-    public static async Task<bool> RunAsync(LoadOptions options, LoadSignal signal, long[] expected, TimeProvider time, CancellationToken ct)
+    public static async Task<bool> RunAsync(LoadOptions options, LoadSignal signal, long[] expected, ClientTls tls, TimeProvider time, CancellationToken ct)
     {
-        using var http = new HttpClient { BaseAddress = options.Api, Timeout = TimeSpan.FromSeconds(10) };
+        ArgumentNullException.ThrowIfNull(tls);
+        using var http = new HttpClient(tls.Configure(new SocketsHttpHandler())) { BaseAddress = options.Api, Timeout = TimeSpan.FromSeconds(10) };
         DateTimeOffset deadline = time.GetUtcNow() + options.Settle;
         Dictionary<string, long> seen = [];
         string? lastError = null;
