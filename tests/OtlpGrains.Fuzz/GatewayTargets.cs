@@ -1,0 +1,96 @@
+using Google.Protobuf.Reflection;
+using OpenTelemetry.Proto.Collector.Logs.V1;
+using OpenTelemetry.Proto.Collector.Metrics.V1;
+using OpenTelemetry.Proto.Collector.Trace.V1;
+using OtlpGrains.Gateway.Configuration;
+using OtlpGrains.Gateway.Http;
+using OtlpGrains.Gateway.Ingest;
+using OtlpGrains.Gateway.Otlp;
+
+namespace OtlpGrains.Fuzz;
+
+/// <summary>
+/// The gateway's decoders of request bodies, called as OtlpHttpReceiver and OtlpGrpcMethodProvider call them. Their
+/// documented refusal is <see cref="OtlpFormatException"/> (the receivers answer 400 / INVALID_ARGUMENT), and the body
+/// reader's is a failed <see cref="BodyReadResult"/> (400, 413 or 415); anything else escaping is a finding.
+/// </summary>
+public static class GatewayTargets
+{
+    // A fixed batch id and receive time: the readers only carry them into the plan.
+    private static readonly Guid BatchId = new("0f0e0d0c-0b0a-0908-0706-050403020100");
+    private const long ReceivedUnixNano = 1_700_000_000_000_000_000;
+
+    private static readonly int MaxRequestBytes = new OtlpReceiverOptions().MaxRequestBytes;
+
+    public static IEnumerable<FuzzTarget> All()
+    {
+        yield return new("otlp-traces", "TraceRequestReader.Read (protobuf, gRPC and HTTP)", input => Refusing(ReadTraces, input), OtlpSeeds.TraceProtobuf);
+        yield return new("otlp-metrics", "MetricRequestReader.Read (protobuf, gRPC and HTTP)", input => Refusing(ReadMetrics, input), OtlpSeeds.MetricProtobuf);
+        yield return new("otlp-logs", "LogRequestReader.Read (protobuf, gRPC and HTTP)", input => Refusing(ReadLogs, input), OtlpSeeds.LogProtobuf);
+        yield return new("json-traces", "OtlpJson.ToProtobuf then TraceRequestReader.Read (application/json)", input => FromJson(input, ExportTraceServiceRequest.Descriptor, ReadTraces), OtlpSeeds.TraceJson);
+        yield return new("json-metrics", "OtlpJson.ToProtobuf then MetricRequestReader.Read (application/json)", input => FromJson(input, ExportMetricsServiceRequest.Descriptor, ReadMetrics), OtlpSeeds.MetricJson);
+        yield return new("json-logs", "OtlpJson.ToProtobuf then LogRequestReader.Read (application/json)", input => FromJson(input, ExportLogsServiceRequest.Descriptor, ReadLogs), OtlpSeeds.LogJson);
+        yield return new("gzip-body", "OtlpRequestBody.ReadAsync with Content-Encoding: gzip, then TraceRequestReader.Read", GzipBody, OtlpSeeds.GzipBodies);
+    }
+
+    private delegate void ProtobufRead(ReadOnlySpan<byte> protobuf);
+
+    private static void ReadTraces(ReadOnlySpan<byte> protobuf) => TraceRequestReader.Read(protobuf, BatchId);
+
+    private static void ReadMetrics(ReadOnlySpan<byte> protobuf) => MetricRequestReader.Read(protobuf, BatchId);
+
+    private static void ReadLogs(ReadOnlySpan<byte> protobuf) => LogRequestReader.Read(protobuf, BatchId, ReceivedUnixNano);
+
+    private static void Refusing(ProtobufRead read, ReadOnlySpan<byte> protobuf)
+    {
+        try
+        {
+            read(protobuf);
+        }
+        catch (OtlpFormatException)
+        {
+            // The documented refusal: the receivers answer 400 / INVALID_ARGUMENT.
+        }
+    }
+
+    private static void FromJson(ReadOnlySpan<byte> json, MessageDescriptor message, ProtobufRead read)
+    {
+        // As OtlpHttpReceiver: transcode to protobuf wire bytes, then the shared reader.
+        using var transcoded = new ProtobufWriter(json.Length / 2);
+        try
+        {
+            read(OtlpJson.ToProtobuf(json, message, transcoded));
+        }
+        catch (OtlpFormatException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// The first byte is the headers: bit 0 declares a Content-Length, which is the body's true length moved by the
+    /// other seven bits minus 64 (so seeds with 129 tell the truth, and the fuzzer can make the header lie). The rest
+    /// is the gzip body.
+    /// </summary>
+    private static void GzipBody(ReadOnlySpan<byte> input)
+    {
+        if (input.IsEmpty)
+        {
+            return;
+        }
+
+        int headers = input[0];
+        var bodyBytes = input[1..].ToArray();
+        long? contentLength = (headers & 1) != 0 ? Math.Max(0, bodyBytes.Length + (headers >> 1) - 64) : null;
+        using var stream = new MemoryStream(bodyBytes, writable: false);
+        using var body = OtlpRequestBody.ReadAsync(stream, "application/x-protobuf", "gzip", contentLength, MaxRequestBytes, CancellationToken.None)
+            .AsTask().GetAwaiter().GetResult();
+        if (body.Succeeded)
+        {
+            Refusing(ReadTraces, body.Span);
+        }
+        else if (body.StatusCode is not (400 or 413) || body.Reason.Contains('\n', StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"gzip body refused with {body.StatusCode} '{body.Reason}': expected 400 or 413 with a one-line reason");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+namespace OtlpGrains.Fuzz;
+
+/// <summary>Writes each target's seeds to DIR/TARGET/seed-N, after checking that the target takes each one quietly.</summary>
+public static class SeedWriter
+{
+    public static int Write(string directory)
+    {
+        foreach (var target in FuzzTargets.All)
+        {
+            var folder = Path.Combine(directory, target.Name);
+            Directory.CreateDirectory(folder);
+            var seeds = target.Seeds();
+            for (int i = 0; i < seeds.Count; i++)
+            {
+                // A seed the target rejects with a crash would make afl-fuzz refuse to start; say which one instead.
+                try
+                {
+                    target.Run(seeds[i]);
+                }
+                catch (Exception ex)
+                {
+                    Console.Error.WriteLine($"{target.Name}: seed {i} fails: {ex.GetType().Name}: {ex.Message}");
+                    return 1;
+                }
+
+                File.WriteAllBytes(Path.Combine(folder, $"seed-{i}"), seeds[i]);
+            }
+        }
+
+        return 0;
+    }
+}
