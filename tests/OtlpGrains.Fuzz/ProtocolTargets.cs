@@ -30,14 +30,10 @@ public static class ProtocolTargets
         $"ProtocolParsers.Create({kind}) fed captured chunks",
         input =>
         {
-            if (input.IsEmpty)
-            {
-                return;
-            }
-
-            var requests = (input[0] & 1) == 0 ? Direction.Egress : Direction.Ingress;
+            // Even an empty input creates the parser (FuzzTarget says why).
+            var requests = !input.IsEmpty && (input[0] & 1) != 0 ? Direction.Ingress : Direction.Egress;
             var parser = ProtocolParsers.Create(kind, requests, CheckExchange);
-            var script = input[1..];
+            var script = input.IsEmpty ? input : input[1..];
             long timestampNs = 1_000_000;
             while (CaptureScript.TryNext(ref script, out var chunk))
             {
@@ -56,6 +52,12 @@ public static class ProtocolTargets
         byte[]? firstIngress = null;
         var pending = new List<(Direction Direction, byte[] Data, int OriginalLength, byte[] Tail)>();
         IProtocolParser? parser = null;
+        if (input.IsEmpty)
+        {
+            ProtocolSniffer.Detect([], []); // reach the decoder even with no bytes (FuzzTarget says why)
+            return;
+        }
+
         long timestampNs = 1_000_000;
         while (CaptureScript.TryNext(ref input, out var chunk))
         {
