@@ -94,9 +94,11 @@ for target in "${targets[@]}"; do
 
     findings="$out/findings/$target"
     rm -rf "$findings"
+    dictionary=()
+    if [ -f "$out/seeds/$target.dict" ]; then dictionary=(-x "$out/seeds/$target.dict"); fi
     status=0
     # -t: a hang is an input that takes over 2 s (inputs take microseconds; the first one pays for the JIT).
-    afl-fuzz -i "$out/seeds/$target" -o "$findings" -t 2000 -m none -V "$seconds" \
+    afl-fuzz -i "$out/seeds/$target" -o "$findings" "${dictionary[@]}" -t 2000 -m none -V "$seconds" \
         -- "$dotnet" "$out/bin/OtlpGrains.Fuzz.dll" fuzz "$target" >"$out/$target.log" 2>&1 || status=$?
 
     stats="$findings/default/fuzzer_stats"

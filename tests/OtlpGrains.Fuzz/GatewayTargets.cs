@@ -27,9 +27,9 @@ public static class GatewayTargets
         yield return new("otlp-traces", "TraceRequestReader.Read (protobuf, gRPC and HTTP)", input => Refusing(ReadTraces, input), OtlpSeeds.TraceProtobuf);
         yield return new("otlp-metrics", "MetricRequestReader.Read (protobuf, gRPC and HTTP)", input => Refusing(ReadMetrics, input), OtlpSeeds.MetricProtobuf);
         yield return new("otlp-logs", "LogRequestReader.Read (protobuf, gRPC and HTTP)", input => Refusing(ReadLogs, input), OtlpSeeds.LogProtobuf);
-        yield return new("json-traces", "OtlpJson.ToProtobuf then TraceRequestReader.Read (application/json)", input => FromJson(input, ExportTraceServiceRequest.Descriptor, ReadTraces), OtlpSeeds.TraceJson);
-        yield return new("json-metrics", "OtlpJson.ToProtobuf then MetricRequestReader.Read (application/json)", input => FromJson(input, ExportMetricsServiceRequest.Descriptor, ReadMetrics), OtlpSeeds.MetricJson);
-        yield return new("json-logs", "OtlpJson.ToProtobuf then LogRequestReader.Read (application/json)", input => FromJson(input, ExportLogsServiceRequest.Descriptor, ReadLogs), OtlpSeeds.LogJson);
+        yield return new("json-traces", "OtlpJson.ToProtobuf then TraceRequestReader.Read (application/json)", input => FromJson(input, ExportTraceServiceRequest.Descriptor, ReadTraces), OtlpSeeds.TraceJson, FuzzDictionary.Json(ExportTraceServiceRequest.Descriptor));
+        yield return new("json-metrics", "OtlpJson.ToProtobuf then MetricRequestReader.Read (application/json)", input => FromJson(input, ExportMetricsServiceRequest.Descriptor, ReadMetrics), OtlpSeeds.MetricJson, FuzzDictionary.Json(ExportMetricsServiceRequest.Descriptor));
+        yield return new("json-logs", "OtlpJson.ToProtobuf then LogRequestReader.Read (application/json)", input => FromJson(input, ExportLogsServiceRequest.Descriptor, ReadLogs), OtlpSeeds.LogJson, FuzzDictionary.Json(ExportLogsServiceRequest.Descriptor));
         yield return new("gzip-body", "OtlpRequestBody.ReadAsync with Content-Encoding: gzip, then TraceRequestReader.Read", GzipBody, OtlpSeeds.GzipBodies);
     }
 

@@ -11,21 +11,22 @@ public static class ProtocolTargets
 {
     public static IEnumerable<FuzzTarget> All()
     {
-        yield return Parser("http1", ProtocolKind.Http1, ProtocolSeeds.Http1);
+        yield return Parser("http1", ProtocolKind.Http1, ProtocolSeeds.Http1, FuzzDictionary.Http1);
         yield return Parser("http2", ProtocolKind.Http2, ProtocolSeeds.Http2);
-        yield return Parser("resp", ProtocolKind.Redis, ProtocolSeeds.Resp);
-        yield return Parser("postgres", ProtocolKind.Postgres, ProtocolSeeds.Postgres);
-        yield return Parser("mysql", ProtocolKind.MySql, ProtocolSeeds.MySql);
+        yield return Parser("resp", ProtocolKind.Redis, ProtocolSeeds.Resp, FuzzDictionary.Resp);
+        yield return Parser("postgres", ProtocolKind.Postgres, ProtocolSeeds.Postgres, FuzzDictionary.Sql);
+        yield return Parser("mysql", ProtocolKind.MySql, ProtocolSeeds.MySql, FuzzDictionary.Sql);
         yield return Parser("kafka", ProtocolKind.Kafka, ProtocolSeeds.Kafka);
         yield return new FuzzTarget(
             "sniffed",
             "ProtocolSniffer.Detect on the first chunks each way, then the parser it picks",
             Sniffed,
-            () => [.. ProtocolSeeds.All().Select(seed => seed[1..])]);
+            () => [.. ProtocolSeeds.All().Select(seed => seed[1..])],
+            [.. FuzzDictionary.Http1, .. FuzzDictionary.Resp, .. FuzzDictionary.Sql]);
     }
 
     // The first input byte picks the observed process's side: bit 0 set makes it the server (requests are ingress).
-    private static FuzzTarget Parser(string name, ProtocolKind kind, Func<IReadOnlyList<byte[]>> seeds) => new(
+    private static FuzzTarget Parser(string name, ProtocolKind kind, Func<IReadOnlyList<byte[]>> seeds, IReadOnlyList<string>? dictionary = null) => new(
         name,
         $"ProtocolParsers.Create({kind}) fed captured chunks",
         input =>
@@ -42,7 +43,8 @@ public static class ProtocolTargets
                 CheckBounds(parser);
             }
         },
-        seeds);
+        seeds,
+        dictionary);
 
     // As ConnectionTracker: chunks wait until the first bytes each way name a protocol, then replay into its parser.
     private static void Sniffed(ReadOnlySpan<byte> input)

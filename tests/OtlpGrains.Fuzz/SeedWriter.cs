@@ -1,6 +1,9 @@
 namespace OtlpGrains.Fuzz;
 
-/// <summary>Writes each target's seeds to DIR/TARGET/seed-N, after checking that the target takes each one quietly.</summary>
+/// <summary>
+/// Writes each target's seeds to DIR/TARGET/seed-N, after checking that the target takes each one quietly, and its
+/// dictionary, if it has one, to DIR/TARGET.dict (beside the folder: afl-fuzz takes every file in it for a seed).
+/// </summary>
 public static class SeedWriter
 {
     public static int Write(string directory)
@@ -24,6 +27,11 @@ public static class SeedWriter
                 }
 
                 File.WriteAllBytes(Path.Combine(folder, $"seed-{i}"), seeds[i]);
+            }
+
+            if (target.Dictionary is { } tokens)
+            {
+                FuzzDictionary.Write(Path.Combine(directory, target.Name + ".dict"), tokens);
             }
         }
 
