@@ -22,6 +22,9 @@ public static class GatewayTargets
 
     private static readonly int MaxRequestBytes = new OtlpReceiverOptions().MaxRequestBytes;
 
+    /// <summary>Inputs refused in this process, so that the seed writer can show that seeds are accepted.</summary>
+    public static long Refusals { get; private set; }
+
     public static IEnumerable<FuzzTarget> All()
     {
         yield return new("otlp-traces", "TraceRequestReader.Read (protobuf, gRPC and HTTP)", input => Refusing(ReadTraces, input), OtlpSeeds.TraceProtobuf);
@@ -49,6 +52,8 @@ public static class GatewayTargets
         }
         catch (OtlpFormatException)
         {
+            Refusals++;
+
             // The documented refusal: the receivers answer 400 / INVALID_ARGUMENT.
         }
     }
@@ -63,6 +68,7 @@ public static class GatewayTargets
         }
         catch (OtlpFormatException)
         {
+            Refusals++;
         }
     }
 
@@ -83,8 +89,11 @@ public static class GatewayTargets
         if (body.Succeeded)
         {
             Refusing(ReadTraces, body.Span);
+            return;
         }
-        else if (body.StatusCode is not (400 or 413) || body.Reason.Contains('\n', StringComparison.Ordinal))
+
+        Refusals++;
+        if (body.StatusCode is not (400 or 413) || body.Reason.Contains('\n', StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"gzip body refused with {body.StatusCode} '{body.Reason}': expected 400 or 413 with a one-line reason");
         }

@@ -9,6 +9,9 @@ namespace OtlpGrains.Fuzz;
 /// </summary>
 public static class ProtocolTargets
 {
+    /// <summary>Exchanges the parsers completed in this process, so that the seed writer can show that seeds parse.</summary>
+    public static long Exchanges { get; private set; }
+
     public static IEnumerable<FuzzTarget> All()
     {
         yield return Parser("http1", ProtocolKind.Http1, ProtocolSeeds.Http1, FuzzDictionary.Http1);
@@ -109,6 +112,7 @@ public static class ProtocolTargets
 
     private static void CheckExchange(ProtocolExchange exchange)
     {
+        Exchanges++;
         if (exchange.ResponseEndNs < exchange.RequestStartNs && exchange.ResponseEndNs != 0)
         {
             throw new InvalidOperationException($"{exchange.Kind} exchange ends ({exchange.ResponseEndNs}) before it starts ({exchange.RequestStartNs})");

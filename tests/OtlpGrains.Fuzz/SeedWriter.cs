@@ -13,6 +13,8 @@ public static class SeedWriter
             var folder = Path.Combine(directory, target.Name);
             Directory.CreateDirectory(folder);
             var seeds = target.Seeds();
+            long exchanges = ProtocolTargets.Exchanges;
+            long refusals = GatewayTargets.Refusals;
             for (int i = 0; i < seeds.Count; i++)
             {
                 // A seed the target rejects with a crash would make afl-fuzz refuse to start; say which one instead.
@@ -29,6 +31,9 @@ public static class SeedWriter
                 File.WriteAllBytes(Path.Combine(folder, $"seed-{i}"), seeds[i]);
             }
 
+            exchanges = ProtocolTargets.Exchanges - exchanges;
+            refusals = GatewayTargets.Refusals - refusals;
+            Console.WriteLine($"{target.Name}: {seeds.Count} seeds{(exchanges > 0 ? $", {exchanges} protocol exchanges" : "")}{(refusals > 0 ? $", {refusals} refused" : "")}");
             if (target.Dictionary is { } tokens)
             {
                 FuzzDictionary.Write(Path.Combine(directory, target.Name + ".dict"), tokens);
