@@ -30,7 +30,7 @@ switch (args[0])
         {
             input.SetLength(0);
             stream.CopyTo(input);
-            target.Run(input.GetBuffer().AsSpan(0, (int)input.Length));
+            target.RunBounded(input.GetBuffer().AsSpan(0, (int)input.Length));
         });
         return 0;
 

@@ -11,7 +11,7 @@ public static class Replay
             var bytes = File.ReadAllBytes(file);
             try
             {
-                target.Run(bytes);
+                target.RunBounded(bytes);
                 Console.WriteLine($"{file}: ok ({bytes.Length} bytes)");
             }
             catch (Exception ex)

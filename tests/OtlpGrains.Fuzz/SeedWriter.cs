@@ -20,7 +20,7 @@ public static class SeedWriter
                 // A seed the target rejects with a crash would make afl-fuzz refuse to start; say which one instead.
                 try
                 {
-                    target.Run(seeds[i]);
+                    target.RunBounded(seeds[i]);
                 }
                 catch (Exception ex)
                 {
