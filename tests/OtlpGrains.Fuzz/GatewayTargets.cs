@@ -1,4 +1,4 @@
-using Google.Protobuf.Reflection;
+using Google.Protobuf;
 using OpenTelemetry.Proto.Collector.Logs.V1;
 using OpenTelemetry.Proto.Collector.Metrics.V1;
 using OpenTelemetry.Proto.Collector.Trace.V1;
@@ -27,12 +27,12 @@ public static class GatewayTargets
 
     public static IEnumerable<FuzzTarget> All()
     {
-        yield return new("otlp-traces", "TraceRequestReader.Read (protobuf, gRPC and HTTP)", input => Refusing(ReadTraces, input), OtlpSeeds.TraceProtobuf);
-        yield return new("otlp-metrics", "MetricRequestReader.Read (protobuf, gRPC and HTTP)", input => Refusing(ReadMetrics, input), OtlpSeeds.MetricProtobuf);
-        yield return new("otlp-logs", "LogRequestReader.Read (protobuf, gRPC and HTTP)", input => Refusing(ReadLogs, input), OtlpSeeds.LogProtobuf);
-        yield return new("json-traces", "OtlpJson.ToProtobuf then TraceRequestReader.Read (application/json)", input => FromJson(input, ExportTraceServiceRequest.Descriptor, ReadTraces), OtlpSeeds.TraceJson, FuzzDictionary.Json(ExportTraceServiceRequest.Descriptor));
-        yield return new("json-metrics", "OtlpJson.ToProtobuf then MetricRequestReader.Read (application/json)", input => FromJson(input, ExportMetricsServiceRequest.Descriptor, ReadMetrics), OtlpSeeds.MetricJson, FuzzDictionary.Json(ExportMetricsServiceRequest.Descriptor));
-        yield return new("json-logs", "OtlpJson.ToProtobuf then LogRequestReader.Read (application/json)", input => FromJson(input, ExportLogsServiceRequest.Descriptor, ReadLogs), OtlpSeeds.LogJson, FuzzDictionary.Json(ExportLogsServiceRequest.Descriptor));
+        yield return new("otlp-traces", "TraceRequestReader.Read (protobuf, gRPC and HTTP), refusing as Google.Protobuf does", input => Agree(input, ReadTraces, ExportTraceServiceRequest.Parser), OtlpSeeds.TraceProtobuf);
+        yield return new("otlp-metrics", "MetricRequestReader.Read (protobuf, gRPC and HTTP), refusing as Google.Protobuf does", input => Agree(input, ReadMetrics, ExportMetricsServiceRequest.Parser), OtlpSeeds.MetricProtobuf);
+        yield return new("otlp-logs", "LogRequestReader.Read (protobuf, gRPC and HTTP), refusing as Google.Protobuf does", input => Agree(input, ReadLogs, ExportLogsServiceRequest.Parser), OtlpSeeds.LogProtobuf);
+        yield return new("json-traces", "OtlpJson.ToProtobuf then TraceRequestReader.Read (application/json)", input => FromJson(input, ReadTraces, ExportTraceServiceRequest.Parser), OtlpSeeds.TraceJson, FuzzDictionary.Json(ExportTraceServiceRequest.Descriptor));
+        yield return new("json-metrics", "OtlpJson.ToProtobuf then MetricRequestReader.Read (application/json)", input => FromJson(input, ReadMetrics, ExportMetricsServiceRequest.Parser), OtlpSeeds.MetricJson, FuzzDictionary.Json(ExportMetricsServiceRequest.Descriptor));
+        yield return new("json-logs", "OtlpJson.ToProtobuf then LogRequestReader.Read (application/json)", input => FromJson(input, ReadLogs, ExportLogsServiceRequest.Parser), OtlpSeeds.LogJson, FuzzDictionary.Json(ExportLogsServiceRequest.Descriptor));
         yield return new("gzip-body", "OtlpRequestBody.ReadAsync with Content-Encoding: gzip (what it inflates, otlp-traces reads)", GzipBody, OtlpSeeds.GzipBodies)
         {
             // A small body may inflate to the limit: the pooled buffer doubles up to it, and a rent rounds up to a
@@ -63,18 +63,59 @@ public static class GatewayTargets
         }
     }
 
-    private static void FromJson(ReadOnlySpan<byte> json, MessageDescriptor message, ProtobufRead read)
+    /// <summary>
+    /// The readers document that they refuse exactly what Google.Protobuf's parser refuses (OtlpSchema checks the
+    /// fields they skip), so a request one takes and the other refuses is a finding too.
+    /// </summary>
+    private static void Agree<T>(ReadOnlySpan<byte> protobuf, ProtobufRead read, MessageParser<T> parser)
+        where T : IMessage<T>
     {
-        // As OtlpHttpReceiver: transcode to protobuf wire bytes, then the shared reader.
-        using var transcoded = new ProtobufWriter(json.Length / 2);
+        string? readerRefusal = null;
         try
         {
-            read(OtlpJson.ToProtobuf(json, message, transcoded));
+            read(protobuf);
+        }
+        catch (OtlpFormatException ex)
+        {
+            readerRefusal = ex.Message;
+            Refusals++;
+        }
+
+        string? parserRefusal = null;
+        try
+        {
+            parser.ParseFrom(protobuf);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            parserRefusal = ex.Message;
+        }
+
+        if ((readerRefusal is null) != (parserRefusal is null))
+        {
+            throw new InvalidOperationException(
+                $"the reader {(readerRefusal is null ? "accepts" : $"refuses ({readerRefusal})")} but Google.Protobuf {(parserRefusal is null ? "accepts" : $"refuses ({parserRefusal})")}");
+        }
+    }
+
+    private static void FromJson<T>(ReadOnlySpan<byte> json, ProtobufRead read, MessageParser<T> parser)
+        where T : IMessage<T>, new()
+    {
+        // As OtlpHttpReceiver: transcode to protobuf wire bytes, then the shared reader (which must agree with
+        // Google.Protobuf on those bytes as on any).
+        using var transcoded = new ProtobufWriter(json.Length / 2);
+        ReadOnlySpan<byte> protobuf;
+        try
+        {
+            protobuf = OtlpJson.ToProtobuf(json, new T().Descriptor, transcoded);
         }
         catch (OtlpFormatException)
         {
             Refusals++;
+            return;
         }
+
+        Agree(protobuf, read, parser);
     }
 
     /// <summary>
