@@ -57,13 +57,24 @@ if ! command -v cc >/dev/null 2>&1 || ! command -v patchelf >/dev/null 2>&1; the
     install_packages gcc patchelf
 fi
 
+# tests/fuzz.sh fuzzes the decoders with AFL++'s afl-fuzz; the sharpfuzz tool that instruments them is a local dotnet tool.
+if ! command -v afl-fuzz >/dev/null 2>&1; then
+    install_packages afl++
+fi
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet tool restore
 dotnet build OtlpGrains.sln -c Release
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 dotnet test OtlpGrains.sln -c Release --no-build "$@" 2>&1 | tee "$log" || status=$?
+
+# Each decoder of outside bytes under afl-fuzz for a fixed budget (about 4 minutes in all); a crash or hang fails the run.
+fuzz_status=0
+bash tests/fuzz.sh --no-build || fuzz_status=$?
+if [ "$status" -eq 0 ]; then status=$fuzz_status; fi
 
 # One closing line over all test projects, in the plain "N passed, N failed" form.
 awk '/(Passed|Failed)! +- Failed:/ {
