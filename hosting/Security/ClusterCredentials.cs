@@ -48,7 +48,7 @@ public sealed class ClusterCredentials : IDisposable
             throw Invalid($"{ClusterTlsOptions.SectionName}:KeyPath {keyPath} does not exist");
         }
 
-        var authority = Read(nameof(options.CaPath), caPath, () => X509Certificate2.CreateFromPemFile(caPath));
+        var authority = Read(nameof(options.CaPath), caPath, () => X509Certificate2.CreateFromPem(File.ReadAllText(caPath)));
         var certificate = Read(nameof(options.CertificatePath), certificatePath, () => WithUsableKey(X509Certificate2.CreateFromPemFile(certificatePath, keyPath)));
         var credentials = new ClusterCredentials(certificate, authority);
         if (!credentials.Chains(certificate, extra: null, out var status))
