@@ -65,6 +65,17 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 
+// A header, CA or client certificate setting that cannot work stops the agent here, in one line, before capture starts.
+try
+{
+    ExportChannel.Open(export).Dispose();
+}
+catch (FormatException e)
+{
+    Console.Error.WriteLine($"otlpgrains-agent: {e.Message}");
+    return 2;
+}
+
 options.WatchedPids = watched;
 options.WatchedCgroups = cgroups;
 using var stop = new CancellationTokenSource();
@@ -106,7 +117,7 @@ using (capture)
         : $"otlpgrains-agent: TLS plaintext OFF{(capture.TlsUnavailableReason is { } why ? $": {why}" : " (--no-tls)")}");
     var exporter = new OtlpSpanExporter(export);
     var redMetrics = new RedMetrics();
-    var metricsExporter = new OtlpMetricsExporter(redMetrics, export.Endpoint, metricsInterval);
+    var metricsExporter = new OtlpMetricsExporter(redMetrics, export, metricsInterval);
     var pipeline = new AgentPipeline(exporter, export.Endpoint, ports, redMetrics);
 
     // The agent's own counters go where its RED metrics go, as service otlpgrains-agent (or OTEL_SERVICE_NAME).

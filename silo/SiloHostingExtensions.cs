@@ -11,6 +11,7 @@ using OtlpGrains.Grains.Services;
 using OtlpGrains.Grains;
 using OtlpGrains.Hosting;
 using OtlpGrains.Interfaces;
+using OtlpGrains.Silo.Security;
 using OtlpGrains.Silo.Storage;
 
 namespace OtlpGrains.Silo;
@@ -50,6 +51,7 @@ public static class SiloHostingExtensions
                 silo.AddBoundedMemoryTraceStore();
             }
 
+            silo.UseClusterTls(builder.Configuration);
             silo.AddOtlpGrains();
             silo.AddOtlpGrainsStreams();
             silo.AddDashboard();

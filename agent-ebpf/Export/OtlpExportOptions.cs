@@ -18,6 +18,28 @@ public sealed class OtlpExportOptions
     /// <summary>Longest time a span waits for its batch to fill. Default: 1 s.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Headers sent with every export as gRPC metadata, in the OpenTelemetry format: comma-separated
+    /// <c>key=value</c> pairs, values percent-encoded (e.g. <c>authorization=Bearer%20KEY</c>; a plain space works too).
+    /// Default: <c>OTEL_EXPORTER_OTLP_HEADERS</c>.
+    /// </summary>
+    public string? Headers { get; set; } = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_HEADERS");
+
+    /// <summary>
+    /// PEM file of the CA (one or more certificates) that the gateway's certificate must chain to on an <c>https</c>
+    /// endpoint, instead of the system's trust store. Default: <c>OTEL_EXPORTER_OTLP_CERTIFICATE</c>, else the system's.
+    /// </summary>
+    public string? CertificatePath { get; set; } = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_CERTIFICATE");
+
+    /// <summary>
+    /// PEM client certificate for a gateway that requires mutual TLS (with <see cref="ClientKeyPath"/>). Default:
+    /// <c>OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE</c>.
+    /// </summary>
+    public string? ClientCertificatePath { get; set; } = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE");
+
+    /// <summary>PEM private key of <see cref="ClientCertificatePath"/>. Default: <c>OTEL_EXPORTER_OTLP_CLIENT_KEY</c>.</summary>
+    public string? ClientKeyPath { get; set; } = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_CLIENT_KEY");
+
     public static Uri DefaultEndpoint() =>
         Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT") is { Length: > 0 } endpoint && Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
             ? uri

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Grpc.Core;
-using Grpc.Net.Client;
 using OpenTelemetry.Proto.Collector.Trace.V1;
 using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Resource.V1;
@@ -13,7 +12,8 @@ namespace OtlpGrains.Agent.Export;
 /// <summary>
 /// Sends the agent's spans to the gateway over OTLP/gRPC: a bounded queue (drops counted, never blocking the
 /// capture path), batches of up to <see cref="OtlpExportOptions.MaxBatchSize"/> spans with one resource per
-/// discovered service, and retries of UNAVAILABLE / RESOURCE_EXHAUSTED with back-off.
+/// discovered service, and retries of UNAVAILABLE / RESOURCE_EXHAUSTED with back-off. Over TLS and with headers (an API
+/// key) when <see cref="OtlpExportOptions"/> say so (<see cref="ExportChannel"/>).
 /// </summary>
 public sealed class OtlpSpanExporter : IAsyncDisposable
 {
@@ -21,7 +21,7 @@ public sealed class OtlpSpanExporter : IAsyncDisposable
     private static readonly TimeSpan CollectInterval = TimeSpan.FromMilliseconds(50);
     private readonly OtlpExportOptions _options;
     private readonly Channel<(ProcessIdentity Process, Span Span)> _queue;
-    private readonly GrpcChannel _channel;
+    private readonly ExportChannel _channel;
     // TraceService/Export with the request as bytes that TraceRequestWriter encoded (the response is the generated type).
     private static readonly Method<EncodedRequest, ExportTraceServiceResponse> ExportMethod = new(
         MethodType.Unary,
@@ -56,8 +56,8 @@ public sealed class OtlpSpanExporter : IAsyncDisposable
             FullMode = BoundedChannelFullMode.DropWrite,
             SingleReader = true,
         });
-        _channel = GrpcChannel.ForAddress(options.Endpoint);
-        _invoker = _channel.CreateCallInvoker();
+        _channel = ExportChannel.Open(options);
+        _invoker = _channel.Channel.CreateCallInvoker();
         _sender = Task.Run(SendLoopAsync);
     }
 
@@ -159,7 +159,7 @@ public sealed class OtlpSpanExporter : IAsyncDisposable
         {
             try
             {
-                var response = await _invoker.AsyncUnaryCall(ExportMethod, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: _stop.Token), request);
+                var response = await _invoker.AsyncUnaryCall(ExportMethod, null, new CallOptions(_channel.Headers, DateTime.UtcNow.AddSeconds(10), _stop.Token), request);
                 var rejected = response.PartialSuccess?.RejectedSpans ?? 0;
                 Interlocked.Add(ref _exported, spans - rejected);
                 Interlocked.Add(ref _failed, rejected);

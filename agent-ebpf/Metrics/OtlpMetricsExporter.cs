@@ -1,5 +1,5 @@
 using Grpc.Core;
-using Grpc.Net.Client;
+using OtlpGrains.Agent.Export;
 using OpenTelemetry.Proto.Collector.Metrics.V1;
 
 namespace OtlpGrains.Agent.Metrics;
@@ -13,7 +13,7 @@ public sealed class OtlpMetricsExporter : IAsyncDisposable
 {
     private readonly RedMetrics _metrics;
     private readonly TimeProvider _time;
-    private readonly GrpcChannel _channel;
+    private readonly ExportChannel _channel;
     private readonly MetricsService.MetricsServiceClient _client;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
@@ -22,12 +22,18 @@ public sealed class OtlpMetricsExporter : IAsyncDisposable
     private long _failed;
 
     public OtlpMetricsExporter(RedMetrics metrics, Uri endpoint, TimeSpan interval, TimeProvider? time = null)
+        : this(metrics, new OtlpExportOptions { Endpoint = endpoint }, interval, time)
+    {
+    }
+
+    /// <summary>An exporter to <paramref name="export"/>'s endpoint, with its TLS trust and headers (as the span exporter).</summary>
+    public OtlpMetricsExporter(RedMetrics metrics, OtlpExportOptions export, TimeSpan interval, TimeProvider? time = null)
     {
         _metrics = metrics;
         _time = time ?? TimeProvider.System;
         _lastUnixNano = UnixNano(_time.GetUtcNow());
-        _channel = GrpcChannel.ForAddress(endpoint);
-        _client = new MetricsService.MetricsServiceClient(_channel);
+        _channel = ExportChannel.Open(export);
+        _client = new MetricsService.MetricsServiceClient(_channel.Channel);
         _loop = RunAsync(interval);
     }
 
@@ -51,7 +57,7 @@ public sealed class OtlpMetricsExporter : IAsyncDisposable
         long points = request.ResourceMetrics.Sum(r => r.ScopeMetrics.Sum(s => s.Metrics.Sum(m => m.Histogram.DataPoints.Count)));
         try
         {
-            var response = await _client.ExportAsync(request, deadline: DateTime.UtcNow.AddSeconds(10));
+            var response = await _client.ExportAsync(request, _channel.Headers, deadline: DateTime.UtcNow.AddSeconds(10));
             long rejected = response.PartialSuccess?.RejectedDataPoints ?? 0;
             Interlocked.Add(ref _exported, points - rejected);
             Interlocked.Add(ref _failed, rejected);

@@ -37,6 +37,7 @@ public static class ClusterClientExtensions
                 client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId);
             }
 
+            client.UseClusterTls(builder.Configuration);
             if (SelfTelemetryExtensions.SelfTracesOn(builder.Configuration))
             {
                 client.AddActivityPropagation(); // grain calls as spans, for the self-traces

@@ -51,6 +51,12 @@ public class PostgresFixture : IAsyncLifetime
     /// <summary>Run before initdb, as root when the tests are: a fault test mounts its own volume at <see cref="DataVolume"/>.</summary>
     protected virtual Task PrepareDataVolumeAsync() => Task.CompletedTask;
 
+    /// <summary>
+    /// Run after initdb wrote the data directory and the fixture its <c>pg_hba.conf</c>, before the first start: a fixture
+    /// changes the server's configuration here (e.g. TLS only).
+    /// </summary>
+    protected virtual Task ConfigureServerAsync() => Task.CompletedTask;
+
     /// <summary>Run after the server stopped for good, before the directory is deleted.</summary>
     protected virtual Task ReleaseDataVolumeAsync() => Task.CompletedTask;
 
@@ -83,6 +89,7 @@ public class PostgresFixture : IAsyncLifetime
             host all all 127.0.0.1/32 trust
             {trusted}
             """);
+        await ConfigureServerAsync();
         var listen = TrustedNetworks.Count == 0 ? "127.0.0.1" : "*";
 
         // A free port can be taken by someone else before the server binds it: try a few.

@@ -56,6 +56,14 @@ internal sealed class FaultCluster : IAsyncDisposable
         return started;
     }
 
+    /// <summary>Launches the next silo without waiting for it (e.g. one expected never to be ready).</summary>
+    public SiloProcess Launch()
+    {
+        var silo = _launch(_all.Count, LoopbackPorts.Take(5));
+        _all.Add(silo);
+        return silo;
+    }
+
     /// <summary>Every service's requests total, read from silo <paramref name="via"/>, once they equal the expected counts (or after 60 s).</summary>
     public static async Task<Dictionary<string, long>> CountsAsync(SiloProcess via, FailoverLoad load)
     {
