@@ -12,6 +12,7 @@ using OtlpGrains.Gateway.Api;
 using OtlpGrains.Gateway.Configuration;
 using OtlpGrains.Gateway.Ingest;
 using OtlpGrains.Gateway.Receivers;
+using OtlpGrains.Gateway.Security;
 using OtlpGrains.Hosting;
 using Prometheus;
 
@@ -44,9 +45,13 @@ public static class GatewayHostingExtensions
         services.AddSingleton<ServiceDirectory>();
         services.AddSingleton<ModelApiInstruments>();
         services.AddSingleton<PrometheusExposition>();
+        services.AddOtlpGatewaySecurity();
 
         var otlp = builder.Configuration.GetSection(OtlpReceiverOptions.SectionName).Get<OtlpReceiverOptions>() ?? new();
         var api = builder.Configuration.GetSection(ApiOptions.SectionName).Get<ApiOptions>() ?? new();
+        var security = SecurityOptions.Read(builder.Configuration);
+        otlp.ListenAddress = ListenDefaults.Resolve(otlp.ListenAddress, security);
+        api.ListenAddress = ListenDefaults.Resolve(api.ListenAddress, security);
         services.AddGrpc(grpc =>
         {
             // Bigger messages get RESOURCE_EXHAUSTED from the gRPC stack itself.
@@ -80,6 +85,7 @@ public static class GatewayHostingExtensions
         var otlp = app.Services.GetRequiredService<IOptions<OtlpReceiverOptions>>().Value;
         var api = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value;
         ListenPort.UseListenPortCheck(app);
+        app.UseOtlpGatewaySecurity();
         if (SelfTelemetryExtensions.SelfTracesOn(app.Configuration))
         {
             app.UseSelfTraceRoots(api.Port);
@@ -101,8 +107,8 @@ public static class GatewayHostingExtensions
         AnomaliesApi.Map(group);
         IncidentsApi.Map(group);
         group.MapMetrics("/metrics", metrics.Registry);
-        group.MapGet("/healthz", () => Results.Text("ok\n"));
-        group.MapGet("/readyz", ReadyAsync);
+        group.MapGet("/healthz", () => Results.Text("ok\n")).AllowAnonymous(); // Kubernetes probes carry no key
+        group.MapGet("/readyz", ReadyAsync).AllowAnonymous();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OtlpGrains.Gateway");
         app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() =>
