@@ -11,8 +11,11 @@ public sealed class OtlpReceiverOptions
     /// <summary>OTLP/HTTP port (<c>POST /v1/traces|metrics|logs</c>). Default: 4318.</summary>
     public int HttpPort { get; set; } = 4318;
 
-    /// <summary>Address the OTLP ports listen on. Default: 0.0.0.0 (every IPv4 interface).</summary>
-    public string ListenAddress { get; set; } = "0.0.0.0";
+    /// <summary>
+    /// Address the OTLP ports listen on. Default: 127.0.0.1 (loopback only) when no keys are configured, 0.0.0.0 (every IPv4
+    /// interface) when keys are; a non-loopback address without keys needs <c>OtlpGrains:Security:AllowAnonymous=true</c>.
+    /// </summary>
+    public string ListenAddress { get; set; } = string.Empty;
 
     /// <summary>
     /// Largest request body in bytes, checked before and after gzip decompression (so a gzip bomb is refused);

@@ -47,9 +47,13 @@ public static class GatewayHostingExtensions
         services.AddSingleton<ModelApiInstruments>();
         services.AddSingleton<PrometheusExposition>();
         services.AddGatewayTls();
+        services.AddOtlpGatewaySecurity();
 
         var otlp = builder.Configuration.GetSection(OtlpReceiverOptions.SectionName).Get<OtlpReceiverOptions>() ?? new();
         var api = builder.Configuration.GetSection(ApiOptions.SectionName).Get<ApiOptions>() ?? new();
+        var security = SecurityOptions.Read(builder.Configuration);
+        otlp.ListenAddress = ListenDefaults.Resolve(otlp.ListenAddress, security);
+        api.ListenAddress = ListenDefaults.Resolve(api.ListenAddress, security);
         services.AddGrpc(grpc =>
         {
             // Bigger messages get RESOURCE_EXHAUSTED from the gRPC stack itself.
@@ -84,6 +88,7 @@ public static class GatewayHostingExtensions
         var api = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value;
         var tls = app.Services.GetRequiredService<IOptions<TlsOptions>>().Value;
         ListenPort.UseListenPortCheck(app);
+        app.UseOtlpGatewaySecurity();
         if (SelfTelemetryExtensions.SelfTracesOn(app.Configuration))
         {
             app.UseSelfTraceRoots(api.Port);
@@ -105,8 +110,8 @@ public static class GatewayHostingExtensions
         AnomaliesApi.Map(group);
         IncidentsApi.Map(group);
         group.MapMetrics("/metrics", metrics.Registry);
-        group.MapGet("/healthz", () => Results.Text("ok\n"));
-        group.MapGet("/readyz", ReadyAsync);
+        group.MapGet("/healthz", () => Results.Text("ok\n")).AllowAnonymous(); // Kubernetes probes carry no key
+        group.MapGet("/readyz", ReadyAsync).AllowAnonymous();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OtlpGrains.Gateway");
         app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() =>

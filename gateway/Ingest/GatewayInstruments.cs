@@ -88,6 +88,7 @@ internal sealed class GatewayInstruments
         RefusalReason.TooLarge => "too_large",
         RefusalReason.UnsupportedMediaType => "unsupported_media_type",
         RefusalReason.Busy => "busy",
+        RefusalReason.Rate => "rate",
         _ => "unavailable",
     };
 

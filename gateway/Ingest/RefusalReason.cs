@@ -20,4 +20,7 @@ internal enum RefusalReason
 
     /// <summary>The grains could not take the batch (HTTP 503 / UNAVAILABLE), retryable.</summary>
     Unavailable = 5,
+
+    /// <summary>The sender's key (or address) went over its requests per second (HTTP 429 / RESOURCE_EXHAUSTED), retryable.</summary>
+    Rate = 6,
 }

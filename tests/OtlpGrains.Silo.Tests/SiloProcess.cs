@@ -60,6 +60,8 @@ internal sealed class SiloProcess : IAsyncDisposable
     {
         var settings = Durable(connectionString, clusterId);
         settings["OtlpGrains__Cluster__AdvertisedAddress"] = address;
+        // Its own address is not loopback, and these silos run without keys.
+        settings["OtlpGrains__Security__AllowAnonymous"] = "true";
         return Launch(ports, settings, networkNamespace, address);
     }
 
