@@ -22,6 +22,7 @@ internal sealed class GrainInstruments
     private readonly Counter<long> _refusedMetricPoints;
     private readonly Counter<long> _refusedEdgeCalls;
     private readonly Counter<long> _skippedWindows;
+    private readonly Counter<long> _otherOperationSpans;
     private readonly Counter<long> _cutSpans;
     private readonly Counter<long> _evictedKeptTraces;
     private readonly Counter<long> _earlyTraces;
@@ -40,6 +41,8 @@ internal sealed class GrainInstruments
         _refusedMetricPoints = Create(meter, "refused_metric_points_total", "{point}",
             "Metric points refused: names beyond MaxMetricSeries, or too late or too far ahead for the windows.");
         _refusedEdgeCalls = Create(meter, "refused_edge_calls_total", "{call}", "Edge calls refused: callees beyond MaxEdges.");
+        _otherOperationSpans = Create(meter, "other_operation_spans_total", "{span}",
+            "Spans counted under the operation 'other' in their service's windows: the service already had MaxOperations span names.");
         _skippedWindows = Create(meter, "skipped_windows_total", "{window}",
             "Windows that never closed, so never reached the detectors: the watermark jumped past more than the retention.");
         _cutSpans = Create(meter, "cut_spans_total", "{span}", "Spans cut from a trace beyond Traces:MaxSpans.");
@@ -66,6 +69,7 @@ internal sealed class GrainInstruments
         AddIfAny(_refusedMetricPoints, drops.RefusedMetricPoints);
         AddIfAny(_refusedEdgeCalls, drops.RefusedEdgeCalls);
         AddIfAny(_skippedWindows, drops.SkippedWindows);
+        AddIfAny(_otherOperationSpans, drops.OtherOperationSpans);
     }
 
     public void SpansCut(long spans) => AddIfAny(_cutSpans, spans);

@@ -43,6 +43,9 @@ internal sealed class ServiceCounters
     [Id(9)]
     private double _latencySumMs;
 
+    [Id(10)]
+    private long _otherOperationSpans;
+
     public long Spans => _spans;
 
     public long Requests => _requests;
@@ -53,7 +56,7 @@ internal sealed class ServiceCounters
     public long RefusedEdgeCalls => _refusedEdgeCalls;
 
     /// <summary>The refusals so far, without copying the histogram as <see cref="ToTotals"/> does.</summary>
-    public ServiceDrops Drops => new(_lateSpans, _refusedMetricPoints, _refusedEdgeCalls);
+    public ServiceDrops Drops => new(_lateSpans, _refusedMetricPoints, _refusedEdgeCalls, OtherOperationSpans: _otherOperationSpans);
 
     public void CountSpan(bool request, bool error, long durationNanos)
     {
@@ -83,6 +86,8 @@ internal sealed class ServiceCounters
     public void CountRefusedMetricPoint() => _refusedMetricPoints++;
 
     public void CountRefusedEdgeCall() => _refusedEdgeCalls++;
+
+    public void CountOtherOperationSpan() => _otherOperationSpans++;
 
     public ServiceTotals ToTotals() => new(
         _spans,

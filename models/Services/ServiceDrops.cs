@@ -11,10 +11,15 @@ namespace OtlpGrains.Models.Services;
 /// Span, metric and log windows that never closed (so never reached the detectors): the watermark jumped past more
 /// than the retention. Counted since the statistics were made or restored, not since first seen.
 /// </param>
-public readonly record struct ServiceDrops(long LateSpans, long RefusedMetricPoints, long RefusedEdgeCalls, long SkippedWindows = 0)
+/// <param name="OtherOperationSpans">
+/// Spans whose names went under the operation <c>other</c> in the windows: the service already had
+/// <see cref="ServiceWindowOptions.MaxOperations"/> names.
+/// </param>
+public readonly record struct ServiceDrops(
+    long LateSpans, long RefusedMetricPoints, long RefusedEdgeCalls, long SkippedWindows = 0, long OtherOperationSpans = 0)
 {
     /// <summary>What was refused since <paramref name="earlier"/>.</summary>
     public ServiceDrops Since(ServiceDrops earlier) =>
         new(LateSpans - earlier.LateSpans, RefusedMetricPoints - earlier.RefusedMetricPoints, RefusedEdgeCalls - earlier.RefusedEdgeCalls,
-            SkippedWindows - earlier.SkippedWindows);
+            SkippedWindows - earlier.SkippedWindows, OtherOperationSpans - earlier.OtherOperationSpans);
 }

@@ -45,7 +45,8 @@ internal sealed class SpanSignal
         Span<int> operationIds = names.Length <= StackIdLimit ? stackalloc int[names.Length] : new int[names.Length];
         for (int i = 0; i < names.Length; i++)
         {
-            operationIds[i] = OperationId(names[i]);
+            // -1: a name beyond the limit, which counts under OtherOperation.
+            operationIds[i] = _operations.GetOrAdd(names[i]);
         }
 
         foreach (ref readonly ServiceSpan span in batch.Spans.AsSpan())
@@ -73,9 +74,16 @@ internal sealed class SpanSignal
             }
 
             // A span naming an operation the batch does not carry is malformed; fold it rather than drop it.
-            int operationId = (uint)span.Operation < (uint)operationIds.Length
-                ? operationIds[span.Operation]
-                : _operations.GetOrAddReserved(OtherOperation);
+            int operationId = (uint)span.Operation < (uint)operationIds.Length ? operationIds[span.Operation] : -2;
+            if (operationId < 0)
+            {
+                if (operationId == -1)
+                {
+                    counters.CountOtherOperationSpan();
+                }
+
+                operationId = _operations.GetOrAddReserved(OtherOperation);
+            }
             ref OperationWindow? operation = ref CollectionsMarshal.GetValueRefOrAddDefault(window.Operations, operationId, out _);
             operation ??= new OperationWindow();
             operation.Spans++;
@@ -115,12 +123,5 @@ internal sealed class SpanSignal
                     any ? bucket.RequestLatency.QuantileMs(0.99) : double.NaN,
                 ]));
         }
-    }
-
-    /// <summary>Names beyond the limit are not remembered: they count under <see cref="OtherOperation"/>.</summary>
-    private int OperationId(string name)
-    {
-        int id = _operations.GetOrAdd(name);
-        return id >= 0 ? id : _operations.GetOrAddReserved(OtherOperation);
     }
 }

@@ -76,6 +76,12 @@ public sealed class ServiceStatisticsTests
         Assert.Equal(1, other.Requests);
         Assert.NotNull(statistics.OperationP99(ServiceStatistics.OtherOperation));
         Assert.Null(statistics.OperationP99("queue"));
+        Assert.Equal(3, statistics.Drops.OtherOperationSpans); // db, queue and cache: the names beyond the limit
+
+        // A span naming an operation its batch does not carry folds too, but is no name beyond the limit.
+        statistics.AddSpans(new ServiceSpanBatch(Guid.NewGuid(), ["GET /a"], [Span(T0 + (15 * Second), 1 * Ms, 7, SpanRole.None)]));
+        Assert.Equal(4, statistics.Detail(Name, null, null).Operations.Single(o => o.Name == ServiceStatistics.OtherOperation).Spans);
+        Assert.Equal(3, statistics.Drops.OtherOperationSpans);
     }
 
     [Fact]
