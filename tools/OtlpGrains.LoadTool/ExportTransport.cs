@@ -12,7 +12,7 @@ internal interface IExportTransport
 }
 
 /// <summary>OTLP/gRPC: the signal's unary Export call with the raw bytes.</summary>
-internal sealed class GrpcExportTransport(CallInvoker invoker, LoadSignal signal, TimeProvider time) : IExportTransport
+internal sealed class GrpcExportTransport(CallInvoker invoker, LoadSignal signal, TimeProvider time, Metadata? headers = null) : IExportTransport
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
 
@@ -20,7 +20,7 @@ internal sealed class GrpcExportTransport(CallInvoker invoker, LoadSignal signal
     {
         try
         {
-            var options = new CallOptions(deadline: time.GetUtcNow().UtcDateTime + CallTimeout, cancellationToken: abort);
+            var options = new CallOptions(headers, deadline: time.GetUtcNow().UtcDateTime + CallTimeout, cancellationToken: abort);
             using AsyncUnaryCall<ExportAnswer> call = invoker.AsyncUnaryCall(signal.Export, null, options, body);
             return (await call).Rejected;
         }

@@ -37,6 +37,8 @@ internal sealed record LoadOptions
           --ca FILE               TLS: trust only this CA (PEM) for the gateway's certificate (https endpoints)
           --client-cert FILE      mutual TLS: present this client certificate (PEM)
           --client-key FILE       the client certificate's private key (PEM; default: read from --client-cert)
+          --header NAME=VALUE     send this header on every export and API query, e.g. "authorization=Bearer KEY"
+                                  (repeatable; gRPC metadata over grpc)
           --watch-pid PID         sample that process's resident memory (RSS) every 5 s and report it
           --no-check              skip the exactly-once check (for runs against the null sink)
           --dry-run               build and stamp requests, check them offline, send nothing
@@ -53,7 +55,7 @@ internal sealed record LoadOptions
         "--endpoint", "--api", "--streams", "--duration", "--requests", "--services", "--spans-per-trace",
         "--spans-per-request", "--run-id", "--settle", "--rate", "--event-start", "--speed", "--fault", "--fault-service",
         "--fault-after", "--fault-factor", "--fault-error-ratio", "--signal", "--records-per-request", "--protocol",
-        "--watch-pid", "--ca", "--client-cert", "--client-key",
+        "--watch-pid", "--ca", "--client-cert", "--client-key", "--header",
     ];
 
     /// <summary>Options that shape traces only.</summary>
@@ -79,6 +81,9 @@ internal sealed record LoadOptions
 
     /// <summary>The client certificate's key (PEM), or null when it is in <see cref="ClientCertificatePath"/>.</summary>
     public string? ClientKeyPath { get; init; }
+
+    /// <summary>Headers sent with every export and API query (<c>--header</c>), in the order given.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
 
     public int Streams { get; init; } = 8;
 
@@ -195,6 +200,9 @@ internal sealed record LoadOptions
                     break;
                 case "--client-key" when File.Exists(value):
                     options = options with { ClientKeyPath = value };
+                    break;
+                case "--header" when RequestHeaders.TryParse(value, out KeyValuePair<string, string> header):
+                    options = options with { Headers = [.. options.Headers, header] };
                     break;
                 case "--api" when TryUri(value, out Uri? api):
                     options = options with { Api = api };

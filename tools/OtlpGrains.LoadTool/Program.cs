@@ -92,9 +92,11 @@ using GrpcChannel channel = GrpcChannel.ForAddress(options.Endpoint, new GrpcCha
     HttpVersion = HttpVersion.Version20,
 });
 // OTLP/HTTP: HTTP/1.1 with one keep-alive connection per stream, as the SDK exporters send.
-using var http = new HttpClient(tls.Configure(new SocketsHttpHandler { MaxConnectionsPerServer = options.Streams })) { Timeout = TimeSpan.FromSeconds(10) };
+using var http = RequestHeaders.ApplyTo(
+    new HttpClient(tls.Configure(new SocketsHttpHandler { MaxConnectionsPerServer = options.Streams })) { Timeout = TimeSpan.FromSeconds(10) },
+    options.Headers);
 IExportTransport transport = options.Protocol == ExportProtocol.Grpc
-    ? new GrpcExportTransport(channel.CreateCallInvoker(), signal, TimeProvider.System)
+    ? new GrpcExportTransport(channel.CreateCallInvoker(), signal, TimeProvider.System, RequestHeaders.ToMetadata(options.Headers))
     : new HttpExportTransport(http, options.Endpoint, signal, json: options.Protocol == ExportProtocol.HttpJson);
 var clock = new EventClock(TimeProvider.System, options.EventStart, options.Speed);
 var sender = new RequestSender(

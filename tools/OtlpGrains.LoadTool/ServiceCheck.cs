@@ -16,7 +16,9 @@ internal static class ServiceCheck
     public static async Task<bool> RunAsync(LoadOptions options, LoadSignal signal, long[] expected, ClientTls tls, TimeProvider time, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tls);
-        using var http = new HttpClient(tls.Configure(new SocketsHttpHandler())) { BaseAddress = options.Api, Timeout = TimeSpan.FromSeconds(10) };
+        using var http = RequestHeaders.ApplyTo(
+            new HttpClient(tls.Configure(new SocketsHttpHandler())) { BaseAddress = options.Api, Timeout = TimeSpan.FromSeconds(10) },
+            options.Headers);
         DateTimeOffset deadline = time.GetUtcNow() + options.Settle;
         Dictionary<string, long> seen = [];
         string? lastError = null;
