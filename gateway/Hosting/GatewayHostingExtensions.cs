@@ -89,6 +89,7 @@ public static class GatewayHostingExtensions
         var tls = app.Services.GetRequiredService<IOptions<TlsOptions>>().Value;
         ListenPort.UseListenPortCheck(app);
         app.UseOtlpGatewaySecurity();
+        app.UseGrpcOversizeCount();
         if (SelfTelemetryExtensions.SelfTracesOn(app.Configuration))
         {
             app.UseSelfTraceRoots(api.Port);

@@ -5,6 +5,7 @@ using OpenTelemetry.Proto.Collector.Metrics.V1;
 using OpenTelemetry.Proto.Collector.Trace.V1;
 using OtlpGrains.Gateway.Configuration;
 using OtlpGrains.Gateway.Ingest;
+using OtlpGrains.Gateway.Security;
 using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Gateway.Receivers;
@@ -19,21 +20,21 @@ internal sealed class OtlpGrpcReceiver(IngestPipeline pipeline, IOptions<OtlpRec
 {
     public async Task<ExportTraceServiceResponse> ExportTracesAsync(TraceIngestPlan request, ServerCallContext context)
     {
-        var outcome = await pipeline.IngestTracesAsync(request, context.CancellationToken);
+        var outcome = await pipeline.IngestTracesAsync(request, context.CancellationToken, RequestKey.NameOf(context));
         GrpcOutcome.ThrowIfRefused(outcome, options.Value.RetryAfterSeconds);
         return OtlpResponses.Traces(outcome);
     }
 
     public async Task<ExportMetricsServiceResponse> ExportMetricsAsync(SignalIngestPlan<ServiceMetricBatch> request, ServerCallContext context)
     {
-        var outcome = await pipeline.IngestMetricsAsync(request, context.CancellationToken);
+        var outcome = await pipeline.IngestMetricsAsync(request, context.CancellationToken, RequestKey.NameOf(context));
         GrpcOutcome.ThrowIfRefused(outcome, options.Value.RetryAfterSeconds);
         return OtlpResponses.Metrics(outcome);
     }
 
     public async Task<ExportLogsServiceResponse> ExportLogsAsync(SignalIngestPlan<ServiceLogBatch> request, ServerCallContext context)
     {
-        var outcome = await pipeline.IngestLogsAsync(request, context.CancellationToken);
+        var outcome = await pipeline.IngestLogsAsync(request, context.CancellationToken, RequestKey.NameOf(context));
         GrpcOutcome.ThrowIfRefused(outcome, options.Value.RetryAfterSeconds);
         return OtlpResponses.Logs(outcome);
     }

@@ -10,6 +10,7 @@ using OtlpGrains.Gateway.Configuration;
 using OtlpGrains.Gateway.Http;
 using OtlpGrains.Gateway.Ingest;
 using OtlpGrains.Gateway.Otlp;
+using OtlpGrains.Gateway.Security;
 
 namespace OtlpGrains.Gateway.Receivers;
 
@@ -26,7 +27,7 @@ internal sealed class OtlpHttpReceiver(IngestPipeline pipeline, IOptions<OtlpRec
         Signal.Traces,
         (protobuf, batchId) => TraceRequestReader.Read(protobuf, batchId),
         ExportTraceServiceRequest.Descriptor,
-        (plan, ct) => pipeline.IngestTracesAsync(plan, ct),
+        (plan, key, ct) => pipeline.IngestTracesAsync(plan, ct, key),
         OtlpResponses.Traces);
 
     public Task MetricsAsync(HttpContext context) => HandleAsync(
@@ -34,7 +35,7 @@ internal sealed class OtlpHttpReceiver(IngestPipeline pipeline, IOptions<OtlpRec
         Signal.Metrics,
         (protobuf, batchId) => MetricRequestReader.Read(protobuf, batchId),
         ExportMetricsServiceRequest.Descriptor,
-        (plan, ct) => pipeline.IngestMetricsAsync(plan, ct),
+        (plan, key, ct) => pipeline.IngestMetricsAsync(plan, ct, key),
         OtlpResponses.Metrics);
 
     public Task LogsAsync(HttpContext context) => HandleAsync(
@@ -42,7 +43,7 @@ internal sealed class OtlpHttpReceiver(IngestPipeline pipeline, IOptions<OtlpRec
         Signal.Logs,
         (protobuf, batchId) => LogRequestReader.Read(protobuf, batchId, pipeline.ReceivedUnixNano()),
         ExportLogsServiceRequest.Descriptor,
-        (plan, ct) => pipeline.IngestLogsAsync(plan, ct),
+        (plan, key, ct) => pipeline.IngestLogsAsync(plan, ct, key),
         OtlpResponses.Logs);
 
     /// <summary>Reads protobuf bytes into a plan whose batches carry <paramref name="batchId"/>.</summary>
@@ -53,7 +54,7 @@ internal sealed class OtlpHttpReceiver(IngestPipeline pipeline, IOptions<OtlpRec
         Signal signal,
         PlanReader<TPlan> read,
         MessageDescriptor jsonMessage,
-        Func<TPlan, CancellationToken, ValueTask<IngestOutcome>> ingest,
+        Func<TPlan, string?, CancellationToken, ValueTask<IngestOutcome>> ingest,
         Func<IngestOutcome, TResponse> respond)
         where TResponse : IMessage<TResponse>
     {
@@ -108,7 +109,7 @@ internal sealed class OtlpHttpReceiver(IngestPipeline pipeline, IOptions<OtlpRec
             return;
         }
 
-        var outcome = await ingest(plan, context.RequestAborted);
+        var outcome = await ingest(plan, RequestKey.NameOf(context), context.RequestAborted);
         switch (outcome.Status)
         {
             case IngestStatus.Invalid:

@@ -1,8 +1,12 @@
 using Grpc.Core;
+using Microsoft.AspNetCore.Http;
 
 namespace OtlpGrains.Gateway.Tests;
 
-/// <summary>The parts of a gRPC call the receiver touches: cancellation and response trailers.</summary>
+/// <summary>
+/// The parts of a gRPC call the receiver touches: cancellation, response trailers, and the HTTP request the call came
+/// in (Grpc.AspNetCore's <c>GetHttpContext</c> finds it in the user state, as it does for its own test contexts).
+/// </summary>
 internal sealed class FakeServerCallContext(CancellationToken cancellationToken = default) : ServerCallContext
 {
     private readonly Metadata _requestHeaders = [];
@@ -21,6 +25,8 @@ internal sealed class FakeServerCallContext(CancellationToken cancellationToken 
     protected override CancellationToken CancellationTokenCore => cancellationToken;
 
     protected override Metadata ResponseTrailersCore => _responseTrailers;
+
+    protected override IDictionary<object, object> UserStateCore { get; } = new Dictionary<object, object> { ["__HttpContext"] = new DefaultHttpContext() };
 
     protected override Status StatusCore { get; set; }
 

@@ -4,9 +4,6 @@ using System.Text.Json;
 using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Proto.Collector.Trace.V1;
-using OpenTelemetry.Proto.Common.V1;
-using OpenTelemetry.Proto.Resource.V1;
-using OpenTelemetry.Proto.Trace.V1;
 using Xunit;
 
 namespace OtlpGrains.Silo.Tests;
@@ -35,7 +32,7 @@ public sealed class ServiceLimitTests
             var request = new ExportTraceServiceRequest();
             for (var s = 0; s < ServicesPerRequest; s++)
             {
-                request.ResourceSpans.Add(OneSpanOf($"flood-{Guid.NewGuid():N}"));
+                request.ResourceSpans.Add(OneSpanRequests.Resource($"flood-{Guid.NewGuid():N}"));
             }
 
             using var content = new ByteArrayContent(request.ToByteArray());
@@ -65,32 +62,5 @@ public sealed class ServiceLimitTests
             $"otlpgrains_gateway_limited_items_total{{limit=\"services\",signal=\"traces\"}} {Requests * ServicesPerRequest - Limit}",
             metrics,
             StringComparison.Ordinal);
-    }
-
-    private static ResourceSpans OneSpanOf(string service)
-    {
-        var now = (ulong)(DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
-        return new ResourceSpans
-        {
-            Resource = new Resource { Attributes = { new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = service } } } },
-            ScopeSpans =
-            {
-                new ScopeSpans
-                {
-                    Spans =
-                    {
-                        new Span
-                        {
-                            TraceId = ByteString.CopyFrom(Guid.NewGuid().ToByteArray()),
-                            SpanId = ByteString.CopyFrom(BitConverter.GetBytes(Random.Shared.NextInt64(1, long.MaxValue))),
-                            Name = "GET /",
-                            Kind = Span.Types.SpanKind.Server,
-                            StartTimeUnixNano = now - 1_000_000,
-                            EndTimeUnixNano = now,
-                        },
-                    },
-                },
-            },
-        };
     }
 }

@@ -113,7 +113,7 @@ public sealed class SecuredSilo : IAsyncLifetime
     }
 
     /// <summary>Exports one span of <paramref name="service"/> over OTLP/gRPC with the key as metadata.</summary>
-    public async Task ExportGrpcAsync(string? secret, string service)
+    public async Task<ExportTraceServiceResponse> ExportGrpcAsync(string? secret, string service)
     {
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}");
         var client = new TraceService.TraceServiceClient(channel);
@@ -123,14 +123,14 @@ public sealed class SecuredSilo : IAsyncLifetime
             headers.Add("authorization", $"Bearer {secret}");
         }
 
-        await client.ExportAsync(TraceRequest(service), headers);
+        return await client.ExportAsync(OneSpanRequests.Request(service), headers);
     }
 
     /// <summary>Exports one span of <paramref name="service"/> over OTLP/HTTP protobuf with the key as a header.</summary>
     public async Task<HttpResponseMessage> ExportHttpAsync(string? secret, string service)
     {
         using var client = Client(secret, HttpPort);
-        using var body = new ByteArrayContent(TraceRequest(service).ToByteArray());
+        using var body = new ByteArrayContent(OneSpanRequests.Request(service).ToByteArray());
         body.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
         return await client.PostAsync("/v1/traces", body);
     }
@@ -170,39 +170,6 @@ public sealed class SecuredSilo : IAsyncLifetime
         }
 
         throw new Xunit.Sdk.XunitException($"no series {metric} with {string.Join(", ", labels)} on /metrics");
-    }
-
-    public static ExportTraceServiceRequest TraceRequest(string service)
-    {
-        var now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000UL;
-        return new ExportTraceServiceRequest
-        {
-            ResourceSpans =
-            {
-                new ResourceSpans
-                {
-                    Resource = new Resource { Attributes = { new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = service } } } },
-                    ScopeSpans =
-                    {
-                        new ScopeSpans
-                        {
-                            Spans =
-                            {
-                                new Span
-                                {
-                                    TraceId = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(16)),
-                                    SpanId = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(8)),
-                                    Name = "GET /",
-                                    Kind = Span.Types.SpanKind.Server,
-                                    StartTimeUnixNano = now - 5_000_000,
-                                    EndTimeUnixNano = now,
-                                },
-                            },
-                        },
-                    },
-                },
-            },
-        };
     }
 }
 
