@@ -2,6 +2,7 @@ using System.Globalization;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 using OtlpGrains.Gateway.Otlp;
 using OtlpGrains.Gateway.Receivers;
 
@@ -61,6 +62,12 @@ internal static class RefusalResponse
     private static async Task WriteTextAsync(HttpContext context, StatusCode code, string message, int? retryAfterSeconds)
     {
         Headers(context.Response, code, retryAfterSeconds);
+        if (code == StatusCode.Unauthenticated)
+        {
+            // A browser asks for a user name and password on Basic; the key goes in as the password (the dashboard).
+            context.Response.Headers.WWWAuthenticate = new StringValues(["Bearer", "Basic realm=\"OtlpGrains\", charset=\"UTF-8\""]);
+        }
+
         context.Response.ContentType = "text/plain; charset=utf-8";
         await context.Response.WriteAsync(message + "\n", context.RequestAborted);
     }

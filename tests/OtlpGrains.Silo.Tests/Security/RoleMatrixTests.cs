@@ -139,6 +139,32 @@ public sealed class RoleMatrixTests(SecuredSilo silo)
         Assert.Equal("API key 'collector' does not have the read role\n", await read.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task ABrowserOpensTheDashboardWithTheKeyAsItsPassword()
+    {
+        using (var anonymous = silo.Client(null))
+        using (var challenge = await anonymous.GetAsync("/dashboard"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, challenge.StatusCode);
+            Assert.Contains(challenge.Headers.WwwAuthenticate, h => h.Scheme == "Basic" && h.Parameter!.Contains("realm=\"OtlpGrains\"", StringComparison.Ordinal));
+        }
+
+        Assert.True((int)await DashboardAsync("sre:" + SecuredSilo.Secrets["reader"]) < 400);
+        Assert.True((int)await DashboardAsync(SecuredSilo.Secrets["operator"]) < 400); // no user name at all
+        Assert.Equal(HttpStatusCode.Forbidden, await DashboardAsync("sre:" + SecuredSilo.Secrets["collector"]));
+        Assert.Equal(HttpStatusCode.Unauthorized, await DashboardAsync("sre:" + SecuredSilo.Secret()));
+        Assert.Equal(HttpStatusCode.Unauthorized, await DashboardAsync("sre:"));
+
+        async Task<HttpStatusCode> DashboardAsync(string credentials)
+        {
+            using var client = silo.Client(null);
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+                "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(credentials)));
+            using var response = await client.GetAsync("/dashboard");
+            return response.StatusCode;
+        }
+    }
+
     private async Task<Outcome> AttemptAsync(string? secret, Target target, string service)
     {
         if (target == Target.OtlpGrpc)
@@ -158,7 +184,7 @@ public sealed class RoleMatrixTests(SecuredSilo silo)
         switch (response.StatusCode)
         {
             case HttpStatusCode.Unauthorized:
-                Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
+                Assert.Equal("Bearer", response.Headers.WwwAuthenticate.First().Scheme);
                 return Outcome.Unauthenticated;
             case HttpStatusCode.Forbidden:
                 return Outcome.Forbidden;
