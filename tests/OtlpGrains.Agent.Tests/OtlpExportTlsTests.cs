@@ -13,7 +13,7 @@ using OtlpGrains.Agent.Export;
 using OtlpGrains.Agent.Processes;
 using OtlpGrains.Agent.Protocols;
 using OtlpGrains.Hosting;
-using OtlpGrains.TestSupport.Security;
+using OtlpGrains.TestSupport;
 using Xunit;
 
 namespace OtlpGrains.Agent.Tests;
@@ -26,13 +26,13 @@ namespace OtlpGrains.Agent.Tests;
 public sealed class OtlpExportTlsTests : IAsyncLifetime
 {
     private const int Spans = 3;
-    private OpensslAuthority _gatewayCa = null!;
-    private OpensslAuthority _otherCa = null!;
+    private OpensslTestCa _gatewayCa = null!;
+    private OpensslTestCa _otherCa = null!;
 
     public async Task InitializeAsync()
     {
-        _gatewayCa = await OpensslAuthority.CreateAsync("otlpgrains-gateway-ca");
-        _otherCa = await OpensslAuthority.CreateAsync("some-other-ca");
+        _gatewayCa = await OpensslTestCa.CreateTemporaryAsync("otlpgrains-gateway-ca");
+        _otherCa = await OpensslTestCa.CreateTemporaryAsync("some-other-ca");
     }
 
     public Task DisposeAsync()
@@ -165,7 +165,7 @@ public sealed class OtlpExportTlsTests : IAsyncLifetime
 
         public ConcurrentQueue<ExportCall> Calls { get; }
 
-        public static async Task<RecordingServer> StartAsync(PemCredential certificate, bool requireClientCertificate = false)
+        public static async Task<RecordingServer> StartAsync(IssuedCertificate certificate, bool requireClientCertificate = false)
         {
             var port = LoopbackPorts.Take(1)[0];
             var calls = new ConcurrentQueue<ExportCall>();

@@ -7,11 +7,14 @@ namespace OtlpGrains.TestSupport;
 
 /// <summary>
 /// A throwaway certificate authority made with the <c>openssl</c> CLI in a folder of its own, the way an operator
-/// makes a test CA (the README's commands): EC P-256 keys, a self-signed CA, and server or client certificates it
-/// signs, including expired ones (<c>openssl ca</c> with a start and end date in the past).
+/// makes a test CA (the README's commands): EC P-256 keys, a self-signed CA, and server, client or cluster member
+/// certificates it signs, including expired ones (<c>openssl ca</c> with a start and end date in the past). Disposing
+/// it deletes its folder.
 /// </summary>
-public sealed class OpensslTestCa
+public sealed class OpensslTestCa : IDisposable
 {
+    private int _issued;
+
     private OpensslTestCa(string folder, string name)
     {
         Folder = folder;
@@ -39,6 +42,10 @@ public sealed class OpensslTestCa
         return ca;
     }
 
+    /// <summary>Makes a CA named <paramref name="name"/> in a fresh temporary folder.</summary>
+    public static Task<OpensslTestCa> CreateTemporaryAsync(string name) => Task.Run(() =>
+        Create(Path.Combine(Path.GetTempPath(), "otlpgrains-ca-" + Guid.NewGuid().ToString("N")[..12]), name));
+
     /// <summary>The CA certificate, loaded.</summary>
     public X509Certificate2 Load() => X509CertificateLoader.LoadCertificateFromFile(CertificatePath);
 
@@ -52,13 +59,32 @@ public sealed class OpensslTestCa
     /// <summary>A client certificate whose validity ended in 2020.</summary>
     public IssuedCertificate IssueExpiredClient(string file) => Issue(file, "clientAuth", null, expired: true);
 
-    private IssuedCertificate Issue(string file, string usage, string? altNames, bool expired)
+    /// <summary>
+    /// A certificate for <paramref name="commonName"/>, valid for 30 days for <c>localhost</c> and <c>127.0.0.1</c>,
+    /// with the extended key usages <paramref name="usages"/> (openssl's names): by default those of a cluster
+    /// member, which both accepts and opens connections.
+    /// </summary>
+    public Task<IssuedCertificate> IssueAsync(string commonName, string usages = "serverAuth,clientAuth")
+    {
+        var file = $"{Interlocked.Increment(ref _issued).ToString(CultureInfo.InvariantCulture)}-{commonName}";
+        return Task.Run(() => Issue(file, usages, "subjectAltName=DNS:localhost,IP:127.0.0.1", expired: false, commonName));
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(Folder))
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+    }
+
+    private IssuedCertificate Issue(string file, string usage, string? altNames, bool expired, string? commonName = null)
     {
         var issued = new IssuedCertificate(Path.Combine(Folder, file + ".crt"), Path.Combine(Folder, file + ".key"));
         var request = Path.Combine(Folder, file + ".csr");
         var extensions = Path.Combine(Folder, file + ".ext");
         File.WriteAllLines(extensions, ["[issued]", "basicConstraints=CA:FALSE", "keyUsage=critical,digitalSignature", $"extendedKeyUsage={usage}", .. altNames is null ? Array.Empty<string>() : [altNames]]);
-        Openssl(Folder, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", issued.KeyPath, "-out", request, "-subj", $"/CN={file}");
+        Openssl(Folder, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", issued.KeyPath, "-out", request, "-subj", $"/CN={commonName ?? file}");
         var serial = "0x" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).TrimStart('0');
         if (!expired)
         {

@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 using OtlpGrains.Hosting.Security;
-using OtlpGrains.TestSupport.Security;
+using OtlpGrains.TestSupport;
 using Xunit;
 
 namespace OtlpGrains.Silo.Tests.Security;
@@ -9,13 +9,13 @@ namespace OtlpGrains.Silo.Tests.Security;
 /// <summary>Loading the cluster certificate and judging peers, without a cluster.</summary>
 public sealed class ClusterCredentialsTests : IAsyncLifetime
 {
-    private OpensslAuthority _cluster = null!;
-    private OpensslAuthority _other = null!;
+    private OpensslTestCa _cluster = null!;
+    private OpensslTestCa _other = null!;
 
     public async Task InitializeAsync()
     {
-        _cluster = await OpensslAuthority.CreateAsync("cluster-ca");
-        _other = await OpensslAuthority.CreateAsync("other-ca");
+        _cluster = await OpensslTestCa.CreateTemporaryAsync("cluster-ca");
+        _other = await OpensslTestCa.CreateTemporaryAsync("other-ca");
     }
 
     public Task DisposeAsync()
@@ -116,9 +116,9 @@ public sealed class ClusterCredentialsTests : IAsyncLifetime
         Assert.StartsWith($"OtlpGrains:Cluster:Tls:CertificatePath {own.CertificatePath} cannot be read as PEM", Assert.Single(failure.Failures), StringComparison.Ordinal);
     }
 
-    private static ClusterTlsOptions Options(PemCredential credential, string ca) =>
+    private static ClusterTlsOptions Options(IssuedCertificate credential, string ca) =>
         new() { CertificatePath = credential.CertificatePath, KeyPath = credential.KeyPath, CaPath = ca };
 
-    private static X509Certificate2 Certificate(PemCredential credential) =>
+    private static X509Certificate2 Certificate(IssuedCertificate credential) =>
         X509Certificate2.CreateFromPem(File.ReadAllText(credential.CertificatePath));
 }

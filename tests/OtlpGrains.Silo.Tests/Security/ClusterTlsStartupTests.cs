@@ -1,6 +1,6 @@
 using OtlpGrains.Gateway.Hosting;
 using OtlpGrains.Hosting;
-using OtlpGrains.TestSupport.Security;
+using OtlpGrains.TestSupport;
 using Xunit;
 
 namespace OtlpGrains.Silo.Tests.Security;
@@ -8,13 +8,13 @@ namespace OtlpGrains.Silo.Tests.Security;
 /// <summary>A cluster TLS setting that cannot work stops the silo and the standalone gateway with one line and exit code 2.</summary>
 public sealed class ClusterTlsStartupTests : IAsyncLifetime
 {
-    private OpensslAuthority _cluster = null!;
-    private OpensslAuthority _other = null!;
+    private OpensslTestCa _cluster = null!;
+    private OpensslTestCa _other = null!;
 
     public async Task InitializeAsync()
     {
-        _cluster = await OpensslAuthority.CreateAsync("cluster-ca");
-        _other = await OpensslAuthority.CreateAsync("other-ca");
+        _cluster = await OpensslTestCa.CreateTemporaryAsync("cluster-ca");
+        _other = await OpensslTestCa.CreateTemporaryAsync("other-ca");
     }
 
     public Task DisposeAsync()

@@ -6,7 +6,7 @@ using OpenTelemetry.Exporter;
 using OtlpGrains.Gateway.Hosting;
 using OtlpGrains.Hosting;
 using OtlpGrains.Silo.Tests.Faults;
-using OtlpGrains.TestSupport.Security;
+using OtlpGrains.TestSupport;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -23,13 +23,13 @@ public sealed class ClusterTlsTests(TlsPostgresFixture postgres, ITestOutputHelp
     private const int Active = 3;
     private const int Dead = 6;
 
-    private OpensslAuthority _cluster = null!;
-    private OpensslAuthority _other = null!;
+    private OpensslTestCa _cluster = null!;
+    private OpensslTestCa _other = null!;
 
     public async Task InitializeAsync()
     {
-        _cluster = await OpensslAuthority.CreateAsync("otlpgrains-cluster-ca");
-        _other = await OpensslAuthority.CreateAsync("some-other-ca");
+        _cluster = await OpensslTestCa.CreateTemporaryAsync("otlpgrains-cluster-ca");
+        _other = await OpensslTestCa.CreateTemporaryAsync("some-other-ca");
     }
 
     public Task DisposeAsync()
@@ -100,7 +100,7 @@ public sealed class ClusterTlsTests(TlsPostgresFixture postgres, ITestOutputHelp
 
             // The silo refuses each attempt of a gateway without the certificate, or with another CA's, at the TLS
             // handshake; the gateway keeps retrying and never starts.
-            var outsiders = new (string Name, PemCredential? Certificate, string? Ca)[]
+            var outsiders = new (string Name, IssuedCertificate? Certificate, string? Ca)[]
             {
                 ("without a certificate", null, null),
                 ("with another CA's certificate", await _other.IssueAsync("gateway-foreign"), _other.CertificatePath),
@@ -141,7 +141,7 @@ public sealed class ClusterTlsTests(TlsPostgresFixture postgres, ITestOutputHelp
     private static int Refusals(SiloProcess silo) =>
         silo.Output.Split('\n').Count(line => line.Contains("TlsServerConnectionMiddleware[1] Authentication failed", StringComparison.Ordinal));
 
-    private static WebApplication Gateway(string database, string clusterId, PemCredential? tls, string? ca, out Uri grpc)
+    private static WebApplication Gateway(string database, string clusterId, IssuedCertificate? tls, string? ca, out Uri grpc)
     {
         var ports = LoopbackPorts.Take(3);
         grpc = new Uri($"http://127.0.0.1:{ports[0]}");
@@ -166,7 +166,7 @@ public sealed class ClusterTlsTests(TlsPostgresFixture postgres, ITestOutputHelp
         ]);
     }
 
-    private Dictionary<string, string> Tls(PemCredential credential, string? ca = null) => new()
+    private Dictionary<string, string> Tls(IssuedCertificate credential, string? ca = null) => new()
     {
         ["OtlpGrains__Cluster__Tls__CertificatePath"] = credential.CertificatePath,
         ["OtlpGrains__Cluster__Tls__KeyPath"] = credential.KeyPath,

@@ -1,6 +1,6 @@
 using System.Security.Authentication;
 using Npgsql;
-using OtlpGrains.TestSupport.Security;
+using OtlpGrains.TestSupport;
 using Xunit;
 
 namespace OtlpGrains.Silo.Tests.Security;
@@ -40,7 +40,7 @@ public sealed class PostgresTlsTests(TlsPostgresFixture postgres) : IClassFixtur
     [Fact]
     public async Task ServerCertificateFromAnotherCaIsRefused()
     {
-        using var other = await OpensslAuthority.CreateAsync("some-other-ca");
+        using var other = await OpensslTestCa.CreateTemporaryAsync("some-other-ca");
         await using var connection = new NpgsqlConnection(TlsPostgresFixture.Verified(postgres.ConnectionString, other.CertificatePath));
 
         var refused = await Assert.ThrowsAnyAsync<NpgsqlException>(() => connection.OpenAsync());

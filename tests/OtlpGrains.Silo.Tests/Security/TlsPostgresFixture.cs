@@ -1,6 +1,5 @@
 using Npgsql;
 using OtlpGrains.TestSupport;
-using OtlpGrains.TestSupport.Security;
 
 namespace OtlpGrains.Silo.Tests.Security;
 
@@ -11,10 +10,10 @@ namespace OtlpGrains.Silo.Tests.Security;
 /// </summary>
 public sealed class TlsPostgresFixture : PostgresFixture
 {
-    private OpensslAuthority? _authority;
+    private OpensslTestCa? _authority;
 
     /// <summary>The CA that issued the server's certificate: what a verifying client names as its root certificate.</summary>
-    public OpensslAuthority Authority => _authority ?? throw new InvalidOperationException("the fixture is not initialized");
+    public OpensslTestCa Authority => _authority ?? throw new InvalidOperationException("the fixture is not initialized");
 
     /// <summary>
     /// A connection string for <paramref name="connectionString"/>'s database that requires TLS and checks the server's
@@ -31,7 +30,7 @@ public sealed class TlsPostgresFixture : PostgresFixture
 
     protected override async Task ConfigureServerAsync()
     {
-        _authority = await OpensslAuthority.CreateAsync("otlpgrains-test-postgres-ca");
+        _authority = await OpensslTestCa.CreateTemporaryAsync("otlpgrains-test-postgres-ca");
         var server = await _authority.IssueAsync("postgres-server", "serverAuth");
         var certificate = Path.Combine(DataDirectory, "server.crt");
         var key = Path.Combine(DataDirectory, "server.key");
