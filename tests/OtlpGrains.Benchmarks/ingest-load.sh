@@ -10,6 +10,8 @@
 # 3. Runs the load tool for `seconds` (default 60) with --watch-pid on the silo, so the report has the silo's RSS every
 #    5 s, and the exactly-once check.
 # Extra options go to both load-tool runs, e.g. `--protocol http/json` or `--signal logs`; `--streams 8` unless given.
+# The silo takes its other settings from the environment: with OtlpGrains__Tls__CertificatePath set the silo's
+# endpoints are https (pass the CA with --ca), and with API keys pass one with --header "authorization=Bearer KEY".
 # Needs a Release build: dotnet build silo -c Release; dotnet build tools/OtlpGrains.LoadTool -c Release.
 set -euo pipefail
 mode=${1:?memory or durable}
@@ -51,6 +53,8 @@ echo "null sink:  $(grep -E '^(spans|records) ' "$out/sink-run.log")"
 kill "${pids[0]}"
 
 # 2. The silo.
+scheme=http
+[[ -n ${OtlpGrains__Tls__CertificatePath:-} ]] && scheme=https
 export OtlpGrains__Otlp__GrpcPort=$grpc OtlpGrains__Otlp__HttpPort=$((grpc + 1)) OtlpGrains__Api__Port=$api \
   OtlpGrains__Cluster__SiloPort=$((api + 3031)) OtlpGrains__Cluster__GatewayPort=$((api + 3032)) \
   OtlpGrains__Cluster__ClusterId=ingest-load-$$ OtlpGrains__Cluster__ServiceId=ingest-load-$$
@@ -70,13 +74,13 @@ dotnet "$silo" > "$out/silo.log" 2>&1 &
 silo_pid=$!
 pids+=($silo_pid)
 for _ in $(seq 120); do
-  curl -sf "http://127.0.0.1:$api/readyz" > /dev/null && break
+  curl -sfk "$scheme://127.0.0.1:$api/readyz" > /dev/null && break
   sleep 1
 done
 
 # 3. The measured run.
-silo_endpoint=http://127.0.0.1:$((grpc + http))
-dotnet "$load" --endpoint "$silo_endpoint" --api "http://127.0.0.1:$api" --duration "$seconds" --watch-pid "$silo_pid" "${args[@]}" \
+silo_endpoint=$scheme://127.0.0.1:$((grpc + http))
+dotnet "$load" --endpoint "$silo_endpoint" --api "$scheme://127.0.0.1:$api" --duration "$seconds" --watch-pid "$silo_pid" "${args[@]}" \
   > "$out/run.log" 2>&1 || true
 grep -vE '^load-.*-svc-' "$out/run.log" | grep -E '^(spans|records|requests|retries|failures|latency|rss|all services|exactly|MISMATCH)' || true
 echo "machine load: $(cut -d' ' -f1-3 /proc/loadavg); logs in $out"
