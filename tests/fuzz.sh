@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of every decoder that reads outside bytes (tests/OtlpGrains.Fuzz), with SharpFuzz and AFL++.
-# Each target runs for a fixed budget from seeds our own code writes; the script fails when afl-fuzz saves a crash or a
-# hang (or stops early), replays those inputs to show the exception, and prints per target afl-fuzz's executions per
-# second, corpus size and coverage (fuzzer_stats).
+# First every input under tests/OtlpGrains.Fuzz/regressions/TARGET/ (each a crash or hang an earlier run found, kept
+# once fixed) is replayed through its target, and must pass. Then each target runs for a fixed budget from seeds our
+# own code writes; the script fails when afl-fuzz saves a crash or a hang (or stops early), replays those inputs to
+# show the exception, and prints per target afl-fuzz's executions per second, corpus size and coverage (fuzzer_stats).
 #
 # Usage: bash tests/fuzz.sh [--seconds N] [--no-build] [--out DIR] [TARGET...]
 #   --seconds N  budget per target (default 15; tests/run.sh uses the default, a longer hunt e.g. --seconds 3600)
@@ -67,6 +68,22 @@ cp -r "$built" "$out/bin"
 dotnet tool run sharpfuzz "$out/bin/OtlpGrains.Gateway.dll" OtlpGrains.Gateway.Otlp OtlpGrains.Gateway.Ingest OtlpGrains.Gateway.Http
 dotnet tool run sharpfuzz "$out/bin/OtlpGrains.Agent.dll" OtlpGrains.Agent.Protocols
 
+# The regressions: inputs that once crashed or hung a target, replayed with the uninstrumented build.
+regressions=$project/regressions
+if [ -d "$regressions" ]; then
+    for folder in "$regressions"/*/; do
+        [ -d "$folder" ] || continue
+        mapfile -t inputs < <(find "$folder" -maxdepth 1 -type f ! -name '*.md' | sort)
+        [ ${#inputs[@]} -gt 0 ] || continue
+        if ! dotnet "$built/OtlpGrains.Fuzz.dll" replay "$(basename "$folder")" "${inputs[@]}" > "$out/regressions.log" 2>&1; then
+            echo "fuzz.sh: a regression input of $(basename "$folder") fails again:" >&2
+            grep -v ': ok (' "$out/regressions.log" >&2 || true
+            exit 1
+        fi
+        echo "regressions: ${#inputs[@]} inputs of $(basename "$folder") pass"
+    done
+fi
+
 rm -rf "$out/seeds"
 dotnet "$built/OtlpGrains.Fuzz.dll" seeds "$out/seeds"
 if [ ${#targets[@]} -eq 0 ]; then
@@ -130,6 +147,7 @@ done
 
 if [ ${#failed[@]} -gt 0 ]; then
     echo "fuzz: FAILED ${failed[*]}; inputs and logs in $out/findings (replay one with: dotnet $built/OtlpGrains.Fuzz.dll replay TARGET FILE)" >&2
+    echo "fuzz: once fixed, copy each input to $project/regressions/TARGET/ so that every later run replays it" >&2
     exit 1
 fi
 
