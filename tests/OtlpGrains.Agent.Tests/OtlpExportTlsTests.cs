@@ -23,24 +23,12 @@ namespace OtlpGrains.Agent.Tests;
 /// headers arrive with every export, the server's certificate is checked against the configured CA (or the system's
 /// trust store), and a server that requires a client certificate gets one.
 /// </summary>
-public sealed class OtlpExportTlsTests : IAsyncLifetime
+public sealed class OtlpExportTlsTests(TwoTestCas cas) : IClassFixture<TwoTestCas>
 {
     private const int Spans = 3;
-    private OpensslTestCa _gatewayCa = null!;
-    private OpensslTestCa _otherCa = null!;
+    private OpensslTestCa _gatewayCa => cas.Trusted;
 
-    public async Task InitializeAsync()
-    {
-        _gatewayCa = await OpensslTestCa.CreateTemporaryAsync("otlpgrains-gateway-ca");
-        _otherCa = await OpensslTestCa.CreateTemporaryAsync("some-other-ca");
-    }
-
-    public Task DisposeAsync()
-    {
-        _gatewayCa.Dispose();
-        _otherCa.Dispose();
-        return Task.CompletedTask;
-    }
+    private OpensslTestCa _otherCa => cas.Other;
 
     [Fact]
     public async Task SpansAndTheKeyArriveOverTlsWithTheConfiguredCa()

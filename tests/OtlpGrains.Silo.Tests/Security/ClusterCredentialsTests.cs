@@ -7,23 +7,11 @@ using Xunit;
 namespace OtlpGrains.Silo.Tests.Security;
 
 /// <summary>Loading the cluster certificate and judging peers, without a cluster.</summary>
-public sealed class ClusterCredentialsTests : IAsyncLifetime
+public sealed class ClusterCredentialsTests(TwoTestCas cas) : IClassFixture<TwoTestCas>
 {
-    private OpensslTestCa _cluster = null!;
-    private OpensslTestCa _other = null!;
+    private OpensslTestCa _cluster => cas.Trusted;
 
-    public async Task InitializeAsync()
-    {
-        _cluster = await OpensslTestCa.CreateTemporaryAsync("cluster-ca");
-        _other = await OpensslTestCa.CreateTemporaryAsync("other-ca");
-    }
-
-    public Task DisposeAsync()
-    {
-        _cluster.Dispose();
-        _other.Dispose();
-        return Task.CompletedTask;
-    }
+    private OpensslTestCa _other => cas.Other;
 
     [Fact]
     public void NoSettingsMeansPlainTcp()

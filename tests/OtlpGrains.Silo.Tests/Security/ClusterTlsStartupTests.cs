@@ -6,23 +6,11 @@ using Xunit;
 namespace OtlpGrains.Silo.Tests.Security;
 
 /// <summary>A cluster TLS setting that cannot work stops the silo and the standalone gateway with one line and exit code 2.</summary>
-public sealed class ClusterTlsStartupTests : IAsyncLifetime
+public sealed class ClusterTlsStartupTests(TwoTestCas cas) : IClassFixture<TwoTestCas>
 {
-    private OpensslTestCa _cluster = null!;
-    private OpensslTestCa _other = null!;
+    private OpensslTestCa _cluster => cas.Trusted;
 
-    public async Task InitializeAsync()
-    {
-        _cluster = await OpensslTestCa.CreateTemporaryAsync("cluster-ca");
-        _other = await OpensslTestCa.CreateTemporaryAsync("other-ca");
-    }
-
-    public Task DisposeAsync()
-    {
-        _cluster.Dispose();
-        _other.Dispose();
-        return Task.CompletedTask;
-    }
+    private OpensslTestCa _other => cas.Other;
 
     [Fact]
     public async Task SiloWithACertificateFromAnotherCaDoesNotStart()

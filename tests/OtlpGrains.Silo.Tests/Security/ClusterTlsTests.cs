@@ -17,27 +17,15 @@ namespace OtlpGrains.Silo.Tests.Security;
 /// certificate from the cluster CA form a cluster; a silo without one, or with one from another CA, does not get in.
 /// </summary>
 [Collection(ClusterTlsCollection.Name)]
-public sealed class ClusterTlsTests(TlsPostgresFixture postgres, ITestOutputHelper output) : IClassFixture<TlsPostgresFixture>, IAsyncLifetime
+public sealed class ClusterTlsTests(TlsPostgresFixture postgres, TwoTestCas cas, ITestOutputHelper output) : IClassFixture<TlsPostgresFixture>, IClassFixture<TwoTestCas>
 {
     // Orleans' SiloStatus values in the membership table.
     private const int Active = 3;
     private const int Dead = 6;
 
-    private OpensslTestCa _cluster = null!;
-    private OpensslTestCa _other = null!;
+    private OpensslTestCa _cluster => cas.Trusted;
 
-    public async Task InitializeAsync()
-    {
-        _cluster = await OpensslTestCa.CreateTemporaryAsync("otlpgrains-cluster-ca");
-        _other = await OpensslTestCa.CreateTemporaryAsync("some-other-ca");
-    }
-
-    public Task DisposeAsync()
-    {
-        _cluster.Dispose();
-        _other.Dispose();
-        return Task.CompletedTask;
-    }
+    private OpensslTestCa _other => cas.Other;
 
     [Fact]
     public async Task SilosWithTheClusterCertificateJoinAndOthersCannot()
