@@ -119,7 +119,13 @@ publish() {
         -p:DebugType=none -p:GenerateDocumentationFile=false "${extra[@]}" -o "$out"
 }
 
-if [ "$base_kind" = local ]; then build_local_base; fi
+if [ "$base_kind" = local ]; then
+    build_local_base
+elif ! podman image exists "$base_image" && ! timeout 120 podman pull -q "$base_image" >/dev/null; then
+    # Before publishing anything: without the registry the build cannot finish.
+    echo "build.sh: cannot pull $base_image (no registry reachable?); build with --base local instead" >&2
+    exit 1
+fi
 
 for name in "${images[@]}"; do
     if [ "$name" = postgres ]; then
