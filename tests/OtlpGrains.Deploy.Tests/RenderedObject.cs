@@ -50,7 +50,7 @@ internal sealed record RenderedObject(string Yaml, JsonObject Json)
             "null" or "~" or "" => null,
             "true" => JsonValue.Create(true),
             "false" => JsonValue.Create(false),
-            _ when long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long number) => JsonValue.Create(number),
+            _ when long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long number) => number is >= int.MinValue and <= int.MaxValue ? JsonValue.Create((int)number) : JsonValue.Create(number),
             _ when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double real) && value.Any(char.IsDigit) && !value.Contains('e', StringComparison.OrdinalIgnoreCase) => JsonValue.Create(real),
             _ => JsonValue.Create(value),
         };
