@@ -37,11 +37,25 @@ public static class SiloHostingExtensions
 
         var cluster = builder.Configuration.GetSection(ClusterConnectionOptions.SectionName).Get<ClusterConnectionOptions>() ?? new();
         var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new();
+        var kubernetes = KubernetesHosting.Decide(builder.Configuration, storage);
+        if (kubernetes.Problem() is { } problem)
+        {
+            throw new StartupException(problem);
+        }
+
+        builder.Services.AddSingleton(kubernetes);
         builder.UseOrleans(silo =>
         {
             if (storage.IsPostgres && !string.IsNullOrWhiteSpace(storage.ConnectionString))
             {
-                UsePostgres(silo, cluster, storage.ConnectionString);
+                if (kubernetes.On)
+                {
+                    // Before UsePostgres, whose ClusterOptions (OtlpGrains:Cluster) then win over the package's, which
+                    // it reads from ORLEANS_SERVICE_ID and ORLEANS_CLUSTER_ID.
+                    silo.UseKubernetesHosting();
+                }
+
+                UsePostgres(silo, cluster, storage.ConnectionString, kubernetes);
             }
             else
             {
@@ -66,14 +80,16 @@ public static class SiloHostingExtensions
         return builder;
     }
 
-    private static void UsePostgres(ISiloBuilder silo, ClusterConnectionOptions cluster, string connectionString)
+    private static void UsePostgres(ISiloBuilder silo, ClusterConnectionOptions cluster, string connectionString, KubernetesHosting kubernetes)
     {
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = cluster.ClusterId;
             o.ServiceId = cluster.ServiceId;
         });
-        var advertised = IPAddress.TryParse(cluster.AdvertisedAddress, out var address) ? address : IPAddress.Loopback;
+        // In a pod the others reach this silo at the pod IP (Orleans' own default would pick the node's first address).
+        var advertised = kubernetes.On ? IPAddress.Parse(kubernetes.PodIp!)
+            : IPAddress.TryParse(cluster.AdvertisedAddress, out var address) ? address : IPAddress.Loopback;
         silo.ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
         silo.UseAdoNetClustering(o =>
         {
@@ -122,17 +138,19 @@ public static class SiloHostingExtensions
         var api = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value;
         var cluster = app.Services.GetRequiredService<IOptions<ClusterConnectionOptions>>().Value;
         var storage = app.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        var kubernetes = app.Services.GetRequiredService<KubernetesHosting>();
         app.MapOrleansDashboard(routePrefix: "/dashboard").WithMetadata(new ListenPort(api.Port));
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OtlpGrains.Silo");
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             logger.LogInformation("Dashboard  on {Scheme}://{Address}:{Port}/dashboard", app.Services.GetRequiredService<IOptions<TlsOptions>>().Value.Scheme(TlsListener.Api), api.ListenAddress == "0.0.0.0" ? "127.0.0.1" : api.ListenAddress, api.Port);
+            logger.LogInformation("Hosting    {Hosting}", kubernetes.Describe());
             if (storage.IsPostgres)
             {
                 var database = new NpgsqlConnectionStringBuilder(storage.ConnectionString);
                 logger.LogInformation("Cluster    {ClusterId}/{ServiceId}: PostgreSQL membership, silo {Address}:{SiloPort}, client gateway port {GatewayPort}",
-                    cluster.ClusterId, cluster.ServiceId, cluster.AdvertisedAddress, cluster.SiloPort, cluster.GatewayPort);
+                    cluster.ClusterId, cluster.ServiceId, kubernetes.On ? kubernetes.PodIp : cluster.AdvertisedAddress, cluster.SiloPort, cluster.GatewayPort);
                 logger.LogInformation("Storage    postgres at {Host}:{Port}/{Database}: grain state, reminders, the batch log and kept traces are durable; acknowledged spans are counted exactly once",
                     database.Host, database.Port, database.Database);
             }

@@ -62,6 +62,12 @@ if ! command -v afl-fuzz >/dev/null 2>&1; then
     install_packages afl++
 fi
 
+# tests/OtlpGrains.Deploy.Tests renders deploy/kubernetes with `kubectl kustomize`: Debian's kubernetes-client (kubectl
+# 1.20, kustomize 2.0) is enough, and any newer kubectl already on the machine is used as it is.
+if ! command -v kubectl >/dev/null 2>&1; then
+    install_packages kubernetes-client
+fi
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet tool restore
 dotnet build OtlpGrains.sln -c Release
