@@ -33,6 +33,14 @@ public sealed class OtlpReceiverOptions
     /// <summary>Seconds a refused sender is told to wait (<c>Retry-After</c>). Default: 1.</summary>
     public int RetryAfterSeconds { get; set; } = 1;
 
+    /// <summary>
+    /// Whether the spans of a service-mesh proxy (an Envoy sidecar or gateway: <c>component</c> "proxy" or an
+    /// <c>istio.canonical_service</c> attribute) count as their service's requests and errors. Default: true, right
+    /// when the mesh is what traces the services. Set false where the applications also send their own server spans,
+    /// which would otherwise count every request twice; the proxy's spans then still join traces and the service graph.
+    /// </summary>
+    public bool CountMeshProxyRequests { get; set; } = true;
+
     /// <summary>Longest time the grains get to accept a batch before the sender is told UNAVAILABLE. Default: 30.</summary>
     public int GrainTimeoutSeconds { get; set; } = 30;
 }

@@ -21,7 +21,12 @@ internal static class ResourceWalk
 
     /// <summary>The service the resource names, or null when it holds no scope, so that there is nothing to read.</summary>
     /// <param name="resource">The message kind of <paramref name="encoded"/>, for the checks of the fields skipped.</param>
-    public static string? ServiceName(ReadOnlySpan<byte> encoded, OtlpMessage resource, Utf8StringPool pool)
+    public static string? ServiceName(ReadOnlySpan<byte> encoded, OtlpMessage resource, Utf8StringPool pool) =>
+        ServiceName(encoded, resource, pool, out _);
+
+    /// <inheritdoc cref="ServiceName(ReadOnlySpan{byte}, OtlpMessage, Utf8StringPool)"/>
+    /// <param name="serviceNamespace">The resource's <c>service.namespace</c>, or null when it has none.</param>
+    public static string? ServiceName(ReadOnlySpan<byte> encoded, OtlpMessage resource, Utf8StringPool pool, out string? serviceNamespace)
     {
         var identity = default(ServiceIdentity);
         var scopes = 0;
@@ -44,6 +49,7 @@ internal static class ResourceWalk
             }
         }
 
+        serviceNamespace = scopes == 0 ? null : identity.Namespace(pool);
         return scopes == 0 ? null : identity.Name(pool);
     }
 

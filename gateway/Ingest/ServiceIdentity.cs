@@ -48,6 +48,9 @@ internal ref struct ServiceIdentity
         }
     }
 
+    /// <summary>The resource's <c>service.namespace</c>, or null when it has none.</summary>
+    public readonly string? Namespace(Utf8StringPool pool) => _namespace.IsEmpty ? null : pool.Get(_namespace);
+
     /// <summary>The service's name, from <paramref name="pool"/> so that a repeated name is one string.</summary>
     public readonly string Name(Utf8StringPool pool)
     {
@@ -57,17 +60,23 @@ internal ref struct ServiceIdentity
             return Unknown;
         }
 
-        if (_namespace.IsEmpty)
+        return Join(_namespace, name, pool);
+    }
+
+    /// <summary><c>namespace/name</c>, or <c>name</c> alone when <paramref name="serviceNamespace"/> is empty.</summary>
+    public static string Join(ReadOnlySpan<byte> serviceNamespace, ReadOnlySpan<byte> name, Utf8StringPool pool)
+    {
+        if (serviceNamespace.IsEmpty)
         {
             return pool.Get(name);
         }
 
         // "/" ends any UTF-8 sequence, so decoding the joined bytes equals joining the decoded parts.
-        int length = _namespace.Length + 1 + name.Length;
+        int length = serviceNamespace.Length + 1 + name.Length;
         Span<byte> joined = length <= 512 ? stackalloc byte[length] : new byte[length];
-        _namespace.CopyTo(joined);
-        joined[_namespace.Length] = (byte)'/';
-        name.CopyTo(joined[(_namespace.Length + 1)..]);
+        serviceNamespace.CopyTo(joined);
+        joined[serviceNamespace.Length] = (byte)'/';
+        name.CopyTo(joined[(serviceNamespace.Length + 1)..]);
         return pool.Get(joined);
     }
 }

@@ -14,6 +14,13 @@ namespace OtlpGrains.Gateway.Ingest;
 /// UNAVAILABLE and DATA_LOSS; on other kinds any status but OK). The peer is the one named by <c>peer.service</c>,
 /// <c>db.system.name</c>/<c>db.system</c> or <c>server.address</c> (in that order of preference) for CLIENT and
 /// PRODUCER spans. A later attribute of the same key wins, as it did when the attributes were a decoded list.
+/// <para>
+/// Spans of a service-mesh proxy (Envoy in Istio) follow older conventions: every attribute is a string
+/// (<c>http.status_code</c> "503"), a failure is also tagged <c>error</c> "true" (OpenTracing's convention), and
+/// the proxy names the workload it serves in <c>istio.canonical_service</c> while its resource's
+/// <c>service.name</c> is Istio's tracing name ("reviews.default"). <see cref="MeshService"/> gives that canonical
+/// name, so that a sidecar's spans land on the same service as the application's own.
+/// </para>
 /// </remarks>
 internal ref struct SpanClassifier
 {
@@ -28,12 +35,15 @@ internal ref struct SpanClassifier
     private bool _httpFailed;
     private bool _grpcNotOk;
     private bool _grpcServerFailure;
+    private bool _errorTag;
+    private bool _proxyComponent;
 
     // Empty when absent or not a string, which the rules treat alike.
     private ReadOnlySpan<byte> _peerService;
     private ReadOnlySpan<byte> _dbSystemName;
     private ReadOnlySpan<byte> _dbSystem;
     private ReadOnlySpan<byte> _serverAddress;
+    private ReadOnlySpan<byte> _meshService;
 
     /// <summary>Notes one encoded <c>KeyValue</c> attribute of the span.</summary>
     public void Add(ReadOnlySpan<byte> encodedAttribute, int depth)
@@ -63,13 +73,28 @@ internal ref struct SpanClassifier
             case 14 when key.SequenceEqual("server.address"u8):
                 _serverAddress = attribute.Value().StringOrEmpty;
                 break;
+            case 23 when key.SequenceEqual("istio.canonical_service"u8):
+                _meshService = attribute.Value().StringOrEmpty;
+                break;
+            case 9 when key.SequenceEqual("component"u8):
+                _proxyComponent = attribute.Value().StringOrEmpty.SequenceEqual("proxy"u8);
+                break;
+            case 5 when key.SequenceEqual("error"u8):
+                _errorTag = IsTrue(attribute.Value());
+                break;
         }
     }
 
     /// <param name="kind">The span's kind as sent (an enum number, possibly out of range).</param>
     /// <param name="statusCode">The span's status code as sent.</param>
     public readonly bool IsError(int kind, int statusCode) =>
-        statusCode == StatusError || _httpFailed || (kind == Server ? _grpcServerFailure : _grpcNotOk);
+        statusCode == StatusError || _httpFailed || _errorTag || (kind == Server ? _grpcServerFailure : _grpcNotOk);
+
+    /// <summary>The span comes from a mesh proxy: it carries <c>component</c> "proxy" or an Istio canonical service.</summary>
+    public readonly bool IsMeshProxy => _proxyComponent || !_meshService.IsEmpty;
+
+    /// <summary>The workload a mesh proxy's span serves (<c>istio.canonical_service</c>, UTF-8); empty for none.</summary>
+    public readonly ReadOnlySpan<byte> MeshService => _meshService;
 
     /// <summary>The peer's name (UTF-8) for a CLIENT or PRODUCER span; empty for none.</summary>
     public readonly ReadOnlySpan<byte> Peer(int kind)
@@ -109,6 +134,10 @@ internal ref struct SpanClassifier
     /// <summary>Out-of-range kinds count as unspecified.</summary>
     public static SpanKindCode KindOf(int kind) =>
         kind is >= 0 and <= Consumer ? (SpanKindCode)kind : SpanKindCode.Unspecified;
+
+    // OpenTracing's error tag: a bool, or the string "true" as Envoy sends every tag.
+    private static bool IsTrue(AnyValueView value) =>
+        value.Kind == AnyValueKind.Bool ? value.Bool : value.StringOrEmpty.SequenceEqual("true"u8);
 
     private static long? IntOf(AnyValueView value) => value.Kind switch
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Text;
 using OtlpGrains.Gateway.Otlp;
 using OtlpGrains.Interfaces;
 
@@ -14,6 +15,14 @@ namespace OtlpGrains.Gateway.Ingest;
 /// Fields the gateway does not use (scopes, events, links, trace state, most attributes) are not decoded, but they
 /// are checked as a parser would check them (<see cref="OtlpSchema"/>): the reader refuses what Google.Protobuf
 /// refused. Nesting depths count from the request (0), as the parser's recursion limit does.
+/// <para>
+/// A span from a mesh proxy that names its workload (<c>istio.canonical_service</c>) belongs to that workload, under
+/// the resource's <c>service.namespace</c> if it has one, rather than to the resource's service: Istio names a
+/// sidecar's resource "reviews.default", the application names itself "reviews". With
+/// <c>countProxyRequests</c> false a proxy's spans keep their place in traces and edges but are not the service's
+/// requests or errors, for meshes whose applications trace their own server spans (which would count each request
+/// twice).
+/// </para>
 /// </remarks>
 internal static class TraceRequestReader
 {
@@ -38,12 +47,16 @@ internal static class TraceRequestReader
     public static TraceIngestPlan Read(ReadOnlySpan<byte> protobuf) => Read(protobuf, BatchIds.Of(protobuf));
 
     /// <inheritdoc cref="Read(ReadOnlySpan{byte})"/>
-    public static TraceIngestPlan Read(ReadOnlySequence<byte> protobuf) =>
-        ProtobufBody.Read(protobuf, static body => Read(body, BatchIds.Of(body)));
+    /// <param name="countProxyRequests">Whether a mesh proxy's spans count as the service's requests.</param>
+    public static TraceIngestPlan Read(ReadOnlySequence<byte> protobuf, bool countProxyRequests = true) =>
+        countProxyRequests
+            ? ProtobufBody.Read(protobuf, static body => Read(body, BatchIds.Of(body)))
+            : ProtobufBody.Read(protobuf, static body => Read(body, BatchIds.Of(body), countProxyRequests: false));
 
     /// <summary>Reads a request that arrived in another encoding, named by <paramref name="batchId"/>.</summary>
+    /// <param name="countProxyRequests">Whether a mesh proxy's spans count as the service's requests.</param>
     /// <exception cref="OtlpFormatException">The bytes are not a valid protobuf encoding.</exception>
-    public static TraceIngestPlan Read(ReadOnlySpan<byte> protobuf, Guid batchId)
+    public static TraceIngestPlan Read(ReadOnlySpan<byte> protobuf, Guid batchId, bool countProxyRequests = true)
     {
         var grouping = PerThread<TraceGrouping>.Rent();
         try
@@ -54,7 +67,7 @@ internal static class TraceRequestReader
             {
                 if (tag == ResourceSpansField)
                 {
-                    ReadResourceSpans(request.ReadBytes(), grouping, pool);
+                    ReadResourceSpans(request.ReadBytes(), grouping, pool, countProxyRequests);
                 }
                 else
                 {
@@ -70,14 +83,14 @@ internal static class TraceRequestReader
         }
     }
 
-    private static void ReadResourceSpans(ReadOnlySpan<byte> encoded, TraceGrouping grouping, Utf8StringPool pool)
+    private static void ReadResourceSpans(ReadOnlySpan<byte> encoded, TraceGrouping grouping, Utf8StringPool pool, bool countProxyRequests)
     {
-        if (ResourceWalk.ServiceName(encoded, OtlpMessage.ResourceSpans, pool) is not { } name)
+        if (ResourceWalk.ServiceName(encoded, OtlpMessage.ResourceSpans, pool, out var serviceNamespace) is not { } name)
         {
             return;
         }
 
-        var spans = new SpanSink(new ResourceService(name), grouping, pool);
+        var spans = new SpanSink(new ResourceService(name, serviceNamespace, countProxyRequests), grouping, pool);
         ResourceWalk.ReadItems(encoded, OtlpMessage.ScopeSpans, ref spans);
     }
 
@@ -141,23 +154,41 @@ internal static class TraceRequestReader
             return;
         }
 
-        if (service.Index < 0)
-        {
-            service.Index = grouping.Service(service.Name);
-        }
-
         var isError = classifier.IsError(kind, status);
         var hasParent = SpanValidator.HasParent(parentSpanId);
         var role = SpanClassifier.RoleOf(!hasParent, kind, isError);
+        string serviceName;
+        int serviceIndex;
+        if (classifier.MeshService.IsEmpty)
+        {
+            if (service.Index < 0)
+            {
+                service.Index = grouping.Service(service.Name);
+            }
+
+            serviceName = service.Name;
+            serviceIndex = service.Index;
+        }
+        else
+        {
+            serviceName = MeshServiceName(service.Namespace, classifier.MeshService, pool);
+            serviceIndex = grouping.Service(serviceName);
+        }
+
+        if (!service.CountProxyRequests && classifier.IsMeshProxy)
+        {
+            role = SpanRole.None;
+        }
+
         var kindCode = SpanClassifier.KindOf(kind);
         var id = BinaryPrimitives.ReadUInt64BigEndian(spanId);
         var operation = pool.Get(name);
         var peer = classifier.Peer(kind);
-        grouping.SpansOf(service.Index).Add(operation, id, (long)end, Math.Max(0, (long)end - (long)start), kindCode, role);
+        grouping.SpansOf(serviceIndex).Add(operation, id, (long)end, Math.Max(0, (long)end - (long)start), kindCode, role);
         grouping.AddToTrace(TraceKey.From(traceId), new TraceSpan(
             id,
             hasParent ? BinaryPrimitives.ReadUInt64BigEndian(parentSpanId) : 0,
-            service.Name,
+            serviceName,
             operation,
             kindCode,
             (long)start,
@@ -186,10 +217,26 @@ internal static class TraceRequestReader
         return code;
     }
 
+    // The workload a mesh proxy's span names, under the resource's namespace as ServiceIdentity joins it.
+    private static string MeshServiceName(string? serviceNamespace, ReadOnlySpan<byte> meshService, Utf8StringPool pool)
+    {
+        if (serviceNamespace is null)
+        {
+            return pool.Get(meshService);
+        }
+
+        int length = Encoding.UTF8.GetByteCount(serviceNamespace);
+        Span<byte> encoded = length <= 256 ? stackalloc byte[length] : new byte[length];
+        Encoding.UTF8.GetBytes(serviceNamespace, encoded);
+        return ServiceIdentity.Join(encoded, meshService, pool);
+    }
+
     /// <summary>A resource's service, and its index in the grouping once it has an accepted span.</summary>
-    private struct ResourceService(string name)
+    private struct ResourceService(string name, string? serviceNamespace, bool countProxyRequests)
     {
         public readonly string Name = name;
+        public readonly string? Namespace = serviceNamespace;
+        public readonly bool CountProxyRequests = countProxyRequests;
         public int Index = -1;
     }
 }

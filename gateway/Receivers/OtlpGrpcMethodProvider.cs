@@ -5,6 +5,8 @@ using Grpc.Core;
 using OpenTelemetry.Proto.Collector.Logs.V1;
 using OpenTelemetry.Proto.Collector.Metrics.V1;
 using OpenTelemetry.Proto.Collector.Trace.V1;
+using Microsoft.Extensions.Options;
+using OtlpGrains.Gateway.Configuration;
 using OtlpGrains.Gateway.Ingest;
 using OtlpGrains.Gateway.Otlp;
 using OtlpGrains.Interfaces;
@@ -16,12 +18,14 @@ namespace OtlpGrains.Gateway.Receivers;
 /// ingest plans named by the hash of those bytes: a body that does not parse becomes INVALID_ARGUMENT with a
 /// one-line reason, and is counted as malformed.
 /// </summary>
-internal sealed class OtlpGrpcMethodProvider(IngestPipeline pipeline) : IServiceMethodProvider<OtlpGrpcReceiver>
+internal sealed class OtlpGrpcMethodProvider(IngestPipeline pipeline, IOptions<OtlpReceiverOptions> options) : IServiceMethodProvider<OtlpGrpcReceiver>
 {
+    private readonly bool _countMeshProxyRequests = options.Value.CountMeshProxyRequests;
+
     public void OnServiceMethodDiscovery(ServiceMethodProviderContext<OtlpGrpcReceiver> context)
     {
         context.AddUnaryMethod(
-            Export("opentelemetry.proto.collector.trace.v1.TraceService", Signal.Traces, TraceRequestReader.Read, ExportTraceServiceResponse.Parser),
+            Export("opentelemetry.proto.collector.trace.v1.TraceService", Signal.Traces, body => TraceRequestReader.Read(body, _countMeshProxyRequests), ExportTraceServiceResponse.Parser),
             [],
             (receiver, request, call) => receiver.ExportTracesAsync(request, call));
         context.AddUnaryMethod(

@@ -25,7 +25,7 @@ internal sealed class OtlpHttpReceiver(IngestPipeline pipeline, IOptions<OtlpRec
     public Task TracesAsync(HttpContext context) => HandleAsync(
         context,
         Signal.Traces,
-        (protobuf, batchId) => TraceRequestReader.Read(protobuf, batchId),
+        (protobuf, batchId) => TraceRequestReader.Read(protobuf, batchId, _options.CountMeshProxyRequests),
         ExportTraceServiceRequest.Descriptor,
         (plan, key, ct) => pipeline.IngestTracesAsync(plan, ct, key),
         OtlpResponses.Traces);

@@ -8,6 +8,12 @@ namespace OtlpGrains.Models.Traces;
 /// the client's service. Each client span gives at most one call, ever: the drained ones are state, the lookups are
 /// rebuilt from the span store on first use after deserialization.
 /// </summary>
+/// <remarks>
+/// A client span whose child is a client span of its own service hands the call on: the application's HTTP client
+/// span over its mesh sidecar's outbound span (Istio), or a gRPC client span over the HTTP client span beneath it.
+/// The innermost client span pairs with the server, so the call is counted once, between the right services, and the
+/// outer span does not become a call to a virtual node named by its <c>server.address</c>.
+/// </remarks>
 [GenerateSerializer, Alias("otlpgrains.EdgePairing")]
 internal sealed class EdgePairing
 {
@@ -17,6 +23,9 @@ internal sealed class EdgePairing
 
     [NonSerialized]
     private Dictionary<ulong, int>? _serverByParent;
+
+    [NonSerialized]
+    private Dictionary<ulong, int>? _clientByParent;
 
     [NonSerialized]
     private List<int>? _pendingClients;
@@ -30,6 +39,7 @@ internal sealed class EdgePairing
         }
 
         _serverByParent = [];
+        _clientByParent = [];
         _pendingClients = [];
         for (var i = 0; i < store.Count; i++)
         {
@@ -47,8 +57,17 @@ internal sealed class EdgePairing
             case SpanKindCode.Server or SpanKindCode.Consumer when span.ParentSpanId != 0:
                 _serverByParent!.TryAdd(span.ParentSpanId, index);
                 break;
-            case SpanKindCode.Client or SpanKindCode.Producer when !_drainedClients.Contains(span.SpanId):
-                _pendingClients!.Add(index);
+            case SpanKindCode.Client or SpanKindCode.Producer:
+                if (span.ParentSpanId != 0)
+                {
+                    _clientByParent!.TryAdd(span.ParentSpanId, index);
+                }
+
+                if (!_drainedClients.Contains(span.SpanId))
+                {
+                    _pendingClients!.Add(index);
+                }
+
                 break;
         }
     }
@@ -75,6 +94,11 @@ internal sealed class EdgePairing
                 var call = new EdgeCall(
                     server.Service, false, client.EndUnixNano, duration, client.IsError || server.IsError);
                 (calls ??= []).Add((client.Service, call));
+                _drainedClients.Add(client.SpanId);
+            }
+            else if (_clientByParent!.TryGetValue(client.SpanId, out var innerIndex) && spans[innerIndex].Service == client.Service)
+            {
+                // Handed on to the inner client span, which gives the call.
                 _drainedClients.Add(client.SpanId);
             }
             else if (final && !string.IsNullOrEmpty(client.Peer))

@@ -47,6 +47,21 @@ internal static class ServiceIdentity
         return string.IsNullOrEmpty(serviceNamespace) ? name : serviceNamespace + "/" + name;
     }
 
+    /// <summary>The resource's <c>service.namespace</c> (the last one, as <see cref="Of"/> reads it), or null.</summary>
+    public static string? NamespaceOf(RepeatedField<KeyValue>? attributes)
+    {
+        string? serviceNamespace = null;
+        foreach (var attribute in attributes ?? [])
+        {
+            if (attribute.Key == "service.namespace")
+            {
+                serviceNamespace = StringOf(attribute.Value);
+            }
+        }
+
+        return string.IsNullOrEmpty(serviceNamespace) ? null : serviceNamespace;
+    }
+
     private static string? StringOf(AnyValue? value) =>
         value?.ValueCase == AnyValue.ValueOneofCase.StringValue ? value.StringValue : null;
 }

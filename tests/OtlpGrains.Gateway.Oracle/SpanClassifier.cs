@@ -6,8 +6,8 @@ using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Gateway.Oracle;
 
-// The gateway's code before the protobuf wire reader (#11), on Google.Protobuf's message tree: kept unchanged as
-// the oracle that the reader's plans are compared with.
+// The gateway's code before the protobuf wire reader (#11), on Google.Protobuf's message tree: kept as the oracle that
+// the reader's plans are compared with, and extended only with the mesh-proxy rules of #14.
 /// <summary>
 /// Decides once, at the edge, what a span counts as (request, error, root) and which uninstrumented peer a client
 /// span calls, by the OpenTelemetry semantic conventions.
@@ -43,10 +43,20 @@ internal static class SpanClassifier
     /// Also returns the peer named by <c>peer.service</c>, <c>db.system.name</c>/<c>db.system</c> or
     /// <c>server.address</c> (in that order of preference) for CLIENT and PRODUCER spans.
     /// </summary>
-    public static bool Inspect(Span span, out string? peer)
+    public static bool Inspect(Span span, out string? peer) => Inspect(span, out peer, out _, out _);
+
+    /// <summary>
+    /// As <see cref="Inspect(Span, out string?)"/>, and whether the span comes from a mesh proxy (<c>component</c>
+    /// "proxy" or an <c>istio.canonical_service</c>) with the workload it names; OpenTracing's <c>error</c> tag (true,
+    /// or "true") marks a failure too.
+    /// </summary>
+    public static bool Inspect(Span span, out string? peer, out bool meshProxy, out string? meshService)
     {
+        bool proxyComponent = false;
+        meshService = null;
         var failed = span.Status?.Code == Status.Types.StatusCode.Error;
         string? peerService = null, dbSystemName = null, dbSystem = null, serverAddress = null;
+        bool errorTag = false;
         var isCaller = span.Kind is Span.Types.SpanKind.Client or Span.Types.SpanKind.Producer;
         RepeatedField<KeyValue> attributes = span.Attributes;
         for (var i = 0; i < attributes.Count; i++)
@@ -73,8 +83,20 @@ internal static class SpanClassifier
                 case "server.address" when isCaller:
                     serverAddress = StringOf(attribute.Value);
                     break;
+                case "istio.canonical_service":
+                    meshService = NonEmpty(StringOf(attribute.Value));
+                    break;
+                case "component":
+                    proxyComponent = StringOf(attribute.Value) == "proxy";
+                    break;
+                case "error":
+                    errorTag = attribute.Value?.ValueCase == AnyValue.ValueOneofCase.BoolValue ? attribute.Value.BoolValue : StringOf(attribute.Value) == "true";
+                    break;
             }
         }
+
+        failed |= errorTag;
+        meshProxy = proxyComponent || meshService is not null;
 
         peer = NonEmpty(peerService) ?? NonEmpty(dbSystemName) ?? NonEmpty(dbSystem) ?? NonEmpty(serverAddress);
         return failed;

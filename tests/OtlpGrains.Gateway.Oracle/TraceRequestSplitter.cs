@@ -6,15 +6,15 @@ using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Gateway.Oracle;
 
-// The gateway's code before the protobuf wire reader (#11), on Google.Protobuf's message tree: kept unchanged as
-// the oracle that the reader's plans are compared with.
+// The gateway's code before the protobuf wire reader (#11), on Google.Protobuf's message tree: kept as the oracle that
+// the reader's plans are compared with, and extended only with the mesh-proxy rules of #14.
 /// <summary>
 /// Validates a trace export request and groups its spans by service and by trace, so that the gateway calls each
 /// grain once per request however many spans it holds.
 /// </summary>
 internal static class TraceRequestSplitter
 {
-    public static TraceIngestPlan Split(ExportTraceServiceRequest request, Guid batchId)
+    public static TraceIngestPlan Split(ExportTraceServiceRequest request, Guid batchId, bool countProxyRequests = true)
     {
         var services = new Dictionary<string, ServiceSpanBuilder>(StringComparer.Ordinal);
         var traces = new Dictionary<TraceKey, List<TraceSpan>>();
@@ -23,8 +23,8 @@ internal static class TraceRequestSplitter
 
         foreach (var resourceSpans in request.ResourceSpans)
         {
-            var service = ServiceIdentity.Of(resourceSpans.Resource?.Attributes);
-            ServiceSpanBuilder? builder = null;
+            var resourceService = ServiceIdentity.Of(resourceSpans.Resource?.Attributes);
+            var serviceNamespace = ServiceIdentity.NamespaceOf(resourceSpans.Resource?.Attributes);
             foreach (var scopeSpans in resourceSpans.ScopeSpans)
             {
                 foreach (var span in scopeSpans.Spans)
@@ -37,14 +37,23 @@ internal static class TraceRequestSplitter
                         continue;
                     }
 
-                    if (builder is null && !services.TryGetValue(service, out builder))
+                    var isError = SpanClassifier.Inspect(span, out var peer, out var meshProxy, out var meshService);
+                    var role = SpanClassifier.RoleOf(span, isError);
+                    if (meshProxy && !countProxyRequests)
+                    {
+                        role = SpanRole.None;
+                    }
+
+                    // A mesh proxy's span belongs to the workload it names, under the resource's namespace.
+                    var service = meshService is null ? resourceService
+                        : serviceNamespace is null ? meshService
+                        : serviceNamespace + "/" + meshService;
+                    if (!services.TryGetValue(service, out var builder))
                     {
                         builder = new ServiceSpanBuilder();
                         services.Add(service, builder);
                     }
 
-                    var isError = SpanClassifier.Inspect(span, out var peer);
-                    var role = SpanClassifier.RoleOf(span, isError);
                     var kind = KindOf(span.Kind);
                     var start = (long)span.StartTimeUnixNano;
                     var end = (long)span.EndTimeUnixNano;

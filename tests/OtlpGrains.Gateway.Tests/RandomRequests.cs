@@ -23,7 +23,7 @@ internal sealed class RandomRequests(int seed)
     private static readonly string[] SpanKeys =
     [
         "http.response.status_code", "http.status_code", "rpc.grpc.status_code", "peer.service", "db.system.name",
-        "db.system", "server.address", "url.path", "service.name",
+        "db.system", "server.address", "url.path", "service.name", "istio.canonical_service", "component", "error",
     ];
 
     private static readonly string[] ResourceKeys = ["service.name", "service.namespace", "k8s.deployment.name", "host.name"];
@@ -333,7 +333,7 @@ internal sealed class RandomRequests(int seed)
         switch (_random.Next(depth > 5 ? 6 : 9))
         {
             case 0:
-                value.StringValue = Pick(["503", " 42 ", "-7", "abc", "mysql", "", "9223372036854775808", "1e3"]);
+                value.StringValue = Pick(["503", " 42 ", "-7", "abc", "mysql", "", "9223372036854775808", "1e3", "true", "proxy", "reviews"]);
                 break;
             case 1:
                 value.IntValue = Pick([0L, 200, 500, 503, 2, 4, 5, 14, -1, long.MaxValue]);

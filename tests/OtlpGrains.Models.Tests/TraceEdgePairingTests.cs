@@ -165,6 +165,59 @@ public sealed class TraceEdgePairingTests
         Assert.False(trace.HasError);
     }
 
+    // Istio with instrumented applications, services already named canonically: the ingress gateway's one CLIENT
+    // span; productpage's sidecar SERVER span over the application's SERVER span; the application's HTTP client span
+    // (naming its peer by server.address) over its sidecar's outbound CLIENT span; reviews' sidecar SERVER span (a
+    // 503) over the application's.
+    private static readonly TraceSpan[] MeshTrace =
+    [
+        Span(1, 0, "istio-ingressgateway", 0, 100, SpanKindCode.Client),
+        Span(2, 1, "productpage", 2, 98, SpanKindCode.Server),
+        Span(3, 2, "productpage", 4, 96, SpanKindCode.Server),
+        Span(4, 3, "productpage", 10, 80, SpanKindCode.Client, peer: "reviews"),
+        Span(5, 4, "productpage", 12, 78, SpanKindCode.Client),
+        Span(6, 5, "reviews", 14, 76, SpanKindCode.Server, error: true),
+        Span(7, 6, "reviews", 16, 74, SpanKindCode.Server),
+    ];
+
+    [Fact]
+    public void MeshSidecarsGiveOneCallPerHopInEveryArrivalOrder()
+    {
+        (string Client, EdgeCall Call)[] expected =
+        [
+            ("istio-ingressgateway", new EdgeCall("productpage", false, 100 * Ms, 100 * Ms, false)),
+            ("productpage", new EdgeCall("reviews", false, 78 * Ms, 66 * Ms, true)),
+        ];
+        foreach (var order in Permutations(MeshTrace.Length))
+        {
+            var trace = new TraceAssembler(100);
+            var edges = new List<(string Client, EdgeCall Call)>();
+            foreach (int index in order)
+            {
+                trace.Add([MeshTrace[index]]);
+                edges.AddRange(trace.DrainEdgeCalls(final: false));
+            }
+
+            edges.AddRange(trace.DrainEdgeCalls(final: true));
+            var sorted = edges.OrderBy(e => e.Client, StringComparer.Ordinal).ToArray();
+            Assert.True(sorted.SequenceEqual(expected), $"order {string.Join(",", order)}: {string.Join("; ", sorted)}");
+        }
+    }
+
+    [Fact]
+    public void ClientOverAClientOfAnotherServiceStillCallsItsPeer()
+    {
+        // Only a client span of the same service takes the call over; across services each client span is its own call.
+        var trace = new TraceAssembler(100);
+        trace.Add(
+        [
+            Span(1, 0, "frontend", 0, 50, SpanKindCode.Client, peer: "gateway"),
+            Span(2, 1, "sidecar-of-someone-else", 5, 45, SpanKindCode.Client),
+        ]);
+        var edge = Assert.Single(trace.DrainEdgeCalls(final: true));
+        Assert.Equal(("frontend", new EdgeCall("gateway", true, 50 * Ms, 50 * Ms, false)), edge);
+    }
+
     private static IEnumerable<int[]> Permutations(int n)
     {
         var items = Enumerable.Range(0, n).ToArray();
