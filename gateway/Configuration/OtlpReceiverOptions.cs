@@ -41,6 +41,10 @@ public sealed class OtlpReceiverOptions
     /// </summary>
     public bool CountMeshProxyRequests { get; set; } = true;
 
-    /// <summary>Longest time the grains get to accept a batch before the sender is told UNAVAILABLE. Default: 30.</summary>
-    public int GrainTimeoutSeconds { get; set; } = 30;
+    /// <summary>
+    /// Longest time the grains get to accept a batch before the sender is told UNAVAILABLE. Keep it below the senders'
+    /// export timeout (10 s in the OpenTelemetry SDKs and the Collector), so that a sender hears UNAVAILABLE and retries
+    /// the same bytes, which are recognised, instead of giving up on a batch that may still be counted. Default: 8.
+    /// </summary>
+    public int GrainTimeoutSeconds { get; set; } = 8;
 }
