@@ -15,4 +15,7 @@ public enum RegistryRefusalKind
 
     /// <summary>The artifact is larger than the limit (413).</summary>
     TooLarge = 3,
+
+    /// <summary>This silo cannot load models of the kind: its native library is missing or will not load (503).</summary>
+    Unavailable = 4,
 }

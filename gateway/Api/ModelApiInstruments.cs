@@ -6,7 +6,7 @@ namespace OtlpGrains.Gateway.Api;
 
 /// <summary>
 /// Counters of the model registry API on the gateway's meter: requests per operation, and refusals per operation
-/// and reason (bad request, unknown model or version, stage-rule conflict, oversize).
+/// and reason (bad request, unknown model or version, stage-rule conflict, oversize, a kind this silo cannot load).
 /// </summary>
 internal sealed class ModelApiInstruments
 {
@@ -17,6 +17,7 @@ internal sealed class ModelApiInstruments
         (StatusCodes.Status404NotFound, "not_found"),
         (StatusCodes.Status409Conflict, "conflict"),
         (StatusCodes.Status413PayloadTooLarge, "too_large"),
+        (StatusCodes.Status503ServiceUnavailable, "unavailable"),
     ];
 
     private readonly Counter<long> _requests;

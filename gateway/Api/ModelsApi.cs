@@ -218,6 +218,7 @@ internal static class ModelsApi
             RegistryRefusalKind.NotFound => StatusCodes.Status404NotFound,
             RegistryRefusalKind.Conflict => StatusCodes.Status409Conflict,
             RegistryRefusalKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
+            RegistryRefusalKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status400BadRequest,
         }, refusal.Reason);
 

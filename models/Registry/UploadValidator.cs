@@ -64,6 +64,17 @@ public sealed class UploadValidator(ModelCodecs codecs, RegistryLimits limits)
         {
             return UploadVerdict.Refused(RegistryRefusalKind.Invalid, $"corrupt {upload.Kind} artifact: {corrupt.Message}");
         }
+        catch (Exception native) when (IsNativeLoadFailure(native))
+        {
+            // Not the upload's fault: TorchSharp's libtorch (or another native part) does not load on this silo.
+            return UploadVerdict.Refused(RegistryRefusalKind.Unavailable,
+                $"this silo cannot load {upload.Kind} models: {OneLine(native)}");
+        }
+        catch (Exception other) when (other is not OutOfMemoryException)
+        {
+            // A codec that trips over input it did not foresee still says the artifact is unusable, in one line.
+            return UploadVerdict.Refused(RegistryRefusalKind.Invalid, $"corrupt {upload.Kind} artifact: {OneLine(other)}");
+        }
 
         if (model.Kind != upload.Kind)
         {
@@ -86,6 +97,19 @@ public sealed class UploadValidator(ModelCodecs codecs, RegistryLimits limits)
         return new UploadVerdict(
             new ModelRegistration(upload.Kind, schema, upload.TrainedFrom, upload.TrainedTo, upload.Metrics, sha256, upload.Artifact.LongLength, upload.Who, upload.Reason),
             null);
+    }
+
+    private static bool IsNativeLoadFailure(Exception exception) => exception switch
+    {
+        DllNotFoundException or EntryPointNotFoundException or BadImageFormatException => true,
+        TypeInitializationException { InnerException: { } inner } => IsNativeLoadFailure(inner) || inner is NotSupportedException,
+        _ => false,
+    };
+
+    private static string OneLine(Exception exception)
+    {
+        var root = exception is TypeInitializationException { InnerException: { } inner } ? inner : exception;
+        return $"{root.GetType().Name}: {root.Message.ReplaceLineEndings(" ")}";
     }
 
     private static string? FieldProblem(ModelUpload upload)

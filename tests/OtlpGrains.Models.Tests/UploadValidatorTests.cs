@@ -100,4 +100,37 @@ public sealed class UploadValidatorTests
 
     private static ModelUpload Upload(byte[] artifact, string? claimedSha256 = null) => new(
         "m", TestConstantCodec.KindName, null, T0.AddDays(-7), T0, ImmutableSortedDictionary<string, double>.Empty, claimedSha256, "alice", "", artifact);
+    [Fact]
+    public void ANativeLibraryThatWillNotLoadIsTheSilosProblemNotTheUploads()
+    {
+        var missing = new TypeInitializationException("TorchSharp.torch", new DllNotFoundException("Unable to load shared library 'LibTorchSharp'\nor one of its dependencies"));
+        var validator = new UploadValidator(new ModelCodecs([new ThrowingCodec(missing)]), RegistryLimits.Default);
+
+        var verdict = validator.Check(Upload(TestConstantCodec.Artifact(0.1)) with { Kind = ThrowingCodec.KindName }, null);
+
+        Assert.Equal(
+            new RegistryRefusal(RegistryRefusalKind.Unavailable, "this silo cannot load throwing models: DllNotFoundException: Unable to load shared library 'LibTorchSharp' or one of its dependencies"),
+            verdict.Refusal);
+    }
+
+    [Fact]
+    public void ACodecTrippingOverUnforeseenBytesStillRefusesTheUploadInOneLine()
+    {
+        var validator = new UploadValidator(new ModelCodecs([new ThrowingCodec(new FormatException("Index was outside\nthe bounds"))]), RegistryLimits.Default);
+
+        var verdict = validator.Check(Upload(TestConstantCodec.Artifact(0.1)) with { Kind = ThrowingCodec.KindName }, null);
+
+        Assert.Equal(new RegistryRefusal(RegistryRefusalKind.Invalid, "corrupt throwing artifact: FormatException: Index was outside the bounds"), verdict.Refusal);
+    }
+
+    private sealed class ThrowingCodec(Exception failure) : IModelCodec
+    {
+        public const string KindName = "throwing";
+
+        public string Kind => KindName;
+
+        public byte[] Save(OtlpGrains.Models.Detection.IAnomalyModel model) => throw new NotSupportedException();
+
+        public OtlpGrains.Models.Detection.IAnomalyModel Load(ReadOnlyMemory<byte> artifact) => throw failure;
+    }
 }
