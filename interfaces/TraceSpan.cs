@@ -7,7 +7,7 @@ namespace OtlpGrains.Interfaces;
 /// <param name="Peer">For CLIENT/PRODUCER spans, the uninstrumented peer named by <c>peer.service</c>,
 /// <c>db.system</c>/<c>db.system.name</c> or <c>server.address</c>; null otherwise.</param>
 [GenerateSerializer, Immutable, Alias("otlpgrains.TraceSpan")]
-public sealed record TraceSpan(
+public readonly record struct TraceSpan(
     [property: Id(0)] ulong SpanId,
     [property: Id(1)] ulong ParentSpanId,
     [property: Id(2)] string Service,

@@ -91,7 +91,7 @@ public sealed class SpanKindInferenceTests
         Assert.Equal(("ts-travel-service", false, true, 60L), (toTravel.Call.Server, toTravel.Call.Virtual, toTravel.Call.Error, toTravel.Call.DurationNanos));
         var toRoute = Assert.Single(calls, c => c.Client == "ts-travel-service");
         Assert.Equal(("ts-route-service", false), (toRoute.Call.Server, toRoute.Call.Error));
-        Assert.Equal(1_000, assembler.Root!.StartUnixNano);
+        Assert.Equal(1_000, assembler.Root!.Value.StartUnixNano);
     }
 
     private static TraceSpan ToTraceSpan(ResourceSpans resource, Span span) => new(
