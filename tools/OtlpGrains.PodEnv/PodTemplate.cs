@@ -6,26 +6,9 @@ namespace OtlpGrains.PodEnv;
 /// One container of a rendered workload's pod template: where the pod spec sits depends on the kind (a Pod holds it
 /// itself, a CronJob two levels down), and the container is chosen by name, or is the only one.
 /// </summary>
-public sealed class PodTemplate
+/// <param name="Metadata">The pod's metadata (labels, annotations) as the template sets it.</param>
+public sealed record PodTemplate(RenderedObject Workload, JsonObject Metadata, JsonObject Spec, JsonObject Container)
 {
-    private PodTemplate(RenderedObject workload, JsonObject metadata, JsonObject spec, JsonObject container)
-    {
-        Workload = workload;
-        Metadata = metadata;
-        Spec = spec;
-        Container = container;
-    }
-
-    public RenderedObject Workload { get; }
-
-    /// <summary>The pod's metadata (labels, annotations) as the template sets it.</summary>
-    public JsonObject Metadata { get; }
-
-    /// <summary>The pod spec.</summary>
-    public JsonObject Spec { get; }
-
-    public JsonObject Container { get; }
-
     public string ContainerName => (string?)Container["name"] ?? string.Empty;
 
     /// <summary>The pod's namespace: the workload's, or <c>default</c> as kubectl would apply it without one.</summary>
