@@ -57,7 +57,7 @@ public static class PodEnvCommand
             errors.WriteLine($"podenv: {exception.Message}");
             return 1;
         }
-        catch (IOException exception)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             errors.WriteLine($"podenv: cannot read {options.File}: {exception.Message}");
             return 1;
