@@ -8,50 +8,30 @@
 #
 # Needs the images silo and agent (bash deploy/images/build.sh silo agent), root, python3 and curl. About 1 minute.
 set -euo pipefail
-repo="$(cd "$(dirname "$0")/../.." && pwd)"
-export CONTAINERS_CONF="$repo/deploy/images/containers.conf"
-
-tag=dev
-keep=""
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --tag) tag="${2:?--tag needs a value}"; shift 2 ;;
-        --keep) keep=1; shift ;;
-        -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "agent-test.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
-    esac
-done
-for image in silo agent; do
-    podman image exists "localhost/otlpgrains-$image:$tag" ||
-        { echo "agent-test.sh: no image localhost/otlpgrains-$image:$tag; run: bash deploy/images/build.sh silo agent" >&2; exit 2; }
-done
+source "$(dirname "$0")/lib.sh"
+parse_options "$@"
+require_images silo agent
 
 net=otlpgrains-at
 prefix=10.213.78
 silo_ip=$prefix.11
 port=18731
 server_pid=""
+containers=(otlpgrains-at-agent otlpgrains-at-silo)
 cleanup() {
     [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true
     if [ -n "$keep" ]; then echo "kept: otlpgrains-at-silo, otlpgrains-at-agent and network $net"; return; fi
-    podman rm -f -t 0 otlpgrains-at-agent otlpgrains-at-silo >/dev/null 2>&1 || true
-    podman network rm -f "$net" >/dev/null 2>&1 || true
+    remove_test_network "$net" "${containers[@]}"
 }
 trap cleanup EXIT
-podman rm -f -t 0 otlpgrains-at-agent otlpgrains-at-silo >/dev/null 2>&1 || true
-podman network rm -f "$net" >/dev/null 2>&1 || true
-podman network create --subnet "$prefix.0/24" "$net" >/dev/null
+fresh_test_network "$net" "$prefix" "${containers[@]}"
 
 echo "== silo (memory mode)"
 podman run -d --name otlpgrains-at-silo --network "$net" --ip "$silo_ip" \
     -e OtlpGrains__Otlp__ListenAddress=0.0.0.0 -e OtlpGrains__Api__ListenAddress=0.0.0.0 \
     -e OtlpGrains__Security__AllowAnonymous=true -e OtlpGrains__Traces__IdleSeconds=1 \
     "localhost/otlpgrains-silo:$tag" >/dev/null
-deadline=$(( $(date +%s) + 90 ))
-until curl -fsS -m 2 -o /dev/null "http://$silo_ip:8080/readyz" 2>/dev/null; do
-    [ "$(date +%s)" -lt "$deadline" ] || { echo "agent-test.sh: the silo is not ready after 90 s" >&2; podman logs --tail 20 otlpgrains-at-silo >&2; exit 1; }
-    sleep 0.5
-done
+wait_ready "http://$silo_ip:8080/readyz" 90 otlpgrains-at-silo
 
 echo "== agent (privileged, host PID), following port $port"
 podman run -d --name otlpgrains-at-agent --network "$net" --privileged --pid=host \

@@ -9,45 +9,26 @@
 #
 # Needs the silo image (bash deploy/images/build.sh silo) and a Release build of the solution. About 2 minutes.
 set -euo pipefail
-repo="$(cd "$(dirname "$0")/../.." && pwd)"
-export CONTAINERS_CONF="$repo/deploy/images/containers.conf"
-
-tag=dev
-keep=""
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --tag) tag="${2:?--tag needs a value}"; shift 2 ;;
-        --keep) keep=1; shift ;;
-        -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "torch-test.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
-    esac
-done
-podman image exists "localhost/otlpgrains-silo:$tag" ||
-    { echo "torch-test.sh: no image localhost/otlpgrains-silo:$tag; run: bash deploy/images/build.sh silo" >&2; exit 2; }
+source "$(dirname "$0")/lib.sh"
+parse_options "$@"
+require_images silo
 
 net=otlpgrains-tt
 prefix=10.213.79
 ip=$prefix.11
 cleanup() {
     if [ -n "$keep" ]; then echo "kept: otlpgrains-tt-silo and network $net"; return; fi
-    podman rm -f -t 0 otlpgrains-tt-silo >/dev/null 2>&1 || true
-    podman network rm -f "$net" >/dev/null 2>&1 || true
+    remove_test_network "$net" otlpgrains-tt-silo
 }
 trap cleanup EXIT
-podman rm -f -t 0 otlpgrains-tt-silo >/dev/null 2>&1 || true
-podman network rm -f "$net" >/dev/null 2>&1 || true
-podman network create --subnet "$prefix.0/24" "$net" >/dev/null
+fresh_test_network "$net" "$prefix" otlpgrains-tt-silo
 
 echo "== silo (memory mode)"
 podman run -d --name otlpgrains-tt-silo --network "$net" --ip "$ip" \
     -e OtlpGrains__Otlp__ListenAddress=0.0.0.0 -e OtlpGrains__Api__ListenAddress=0.0.0.0 \
     -e OtlpGrains__Security__AllowAnonymous=true \
     "localhost/otlpgrains-silo:$tag" >/dev/null
-deadline=$(( $(date +%s) + 90 ))
-until curl -fsS -m 2 -o /dev/null "http://$ip:8080/readyz" 2>/dev/null; do
-    [ "$(date +%s)" -lt "$deadline" ] || { echo "torch-test.sh: the silo is not ready after 90 s" >&2; podman logs --tail 20 otlpgrains-tt-silo >&2; exit 1; }
-    sleep 0.5
-done
+wait_ready "http://$ip:8080/readyz" 90 otlpgrains-tt-silo
 
 echo "== load: 600 s of event time at 20x"
 timeout 180 dotnet run --no-build -c Release --project "$repo/tools/OtlpGrains.LoadTool" -- \

@@ -52,9 +52,6 @@ internal static class ManifestValidator
 
     public static IReadOnlyList<string> Problems(IEnumerable<RenderedObject> objects) => [.. objects.SelectMany(Problems)];
 
-    public static JsonNode? Field(RenderedObject rendered, params string[] path) =>
-        path.Aggregate<string, JsonNode?>(rendered.Json, (node, step) => node?[step]);
-
     private static string Innermost(Exception exception)
     {
         var messages = new List<string>();

@@ -39,6 +39,8 @@ internal sealed record LoadOptions
           --client-key FILE       the client certificate's private key (PEM; default: read from --client-cert)
           --header NAME=VALUE     send this header on every export and API query, e.g. "authorization=Bearer KEY"
                                   (repeatable; gRPC metadata over grpc)
+          --api-header NAME=VALUE send this header on the API queries instead of --header's: a key with the read
+                                  role where the export key holds only ingest (repeatable)
           --watch-pid PID         sample that process's resident memory (RSS) every 5 s and report it
           --no-check              skip the exactly-once check (for runs against the null sink)
           --dry-run               build and stamp requests, check them offline, send nothing
@@ -55,7 +57,7 @@ internal sealed record LoadOptions
         "--endpoint", "--api", "--streams", "--duration", "--requests", "--services", "--spans-per-trace",
         "--spans-per-request", "--run-id", "--settle", "--rate", "--event-start", "--speed", "--fault", "--fault-service",
         "--fault-after", "--fault-factor", "--fault-error-ratio", "--signal", "--records-per-request", "--protocol",
-        "--watch-pid", "--ca", "--client-cert", "--client-key", "--header",
+        "--watch-pid", "--ca", "--client-cert", "--client-key", "--header", "--api-header",
     ];
 
     /// <summary>Options that shape traces only.</summary>
@@ -84,6 +86,9 @@ internal sealed record LoadOptions
 
     /// <summary>Headers sent with every export and API query (<c>--header</c>), in the order given.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+
+    /// <summary>Headers for the API queries (<c>--api-header</c>); null sends <see cref="Headers"/> there too.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>>? ApiHeaders { get; init; }
 
     public int Streams { get; init; } = 8;
 
@@ -203,6 +208,9 @@ internal sealed record LoadOptions
                     break;
                 case "--header" when RequestHeaders.TryParse(value, out KeyValuePair<string, string> header):
                     options = options with { Headers = [.. options.Headers, header] };
+                    break;
+                case "--api-header" when RequestHeaders.TryParse(value, out KeyValuePair<string, string> apiHeader):
+                    options = options with { ApiHeaders = [.. options.ApiHeaders ?? [], apiHeader] };
                     break;
                 case "--api" when TryUri(value, out Uri? api):
                     options = options with { Api = api };

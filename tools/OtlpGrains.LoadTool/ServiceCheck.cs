@@ -18,7 +18,7 @@ internal static class ServiceCheck
         ArgumentNullException.ThrowIfNull(tls);
         using var http = RequestHeaders.ApplyTo(
             new HttpClient(tls.Configure(new SocketsHttpHandler())) { BaseAddress = options.Api, Timeout = TimeSpan.FromSeconds(10) },
-            options.Headers);
+            options.ApiHeaders ?? options.Headers);
         DateTimeOffset deadline = time.GetUtcNow() + options.Settle;
         Dictionary<string, long> seen = [];
         string? lastError = null;

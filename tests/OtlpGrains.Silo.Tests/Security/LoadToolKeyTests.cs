@@ -2,7 +2,10 @@ using Xunit;
 
 namespace OtlpGrains.Silo.Tests.Security;
 
-/// <summary>The load tool presents an API key with <c>--header</c> on its exports and its API check, over gRPC and HTTP.</summary>
+/// <summary>
+/// The load tool presents an API key with <c>--header</c> on its exports and its API check, over gRPC and HTTP, and
+/// a second key with <c>--api-header</c> on the check alone.
+/// </summary>
 [Collection(SecuredSiloCollection.Name)]
 public sealed class LoadToolKeyTests(SecuredSilo silo)
 {
@@ -17,6 +20,25 @@ public sealed class LoadToolKeyTests(SecuredSilo silo)
             "--protocol", protocol, "--endpoint", $"http://127.0.0.1:{port}", "--api", $"http://127.0.0.1:{silo.ApiPort}",
             "--header", $"authorization=Bearer {SecuredSilo.Secrets["everything"]}",
             "--requests", "6", "--streams", "2", "--services", "3", "--spans-per-request", "64", "--settle", "20");
+    }
+
+    [Fact]
+    public async Task AnIngestOnlyKeyExportsAndTheApiHeaderChecks()
+    {
+        string[] run =
+        [
+            "--endpoint", $"http://127.0.0.1:{silo.GrpcPort}", "--api", $"http://127.0.0.1:{silo.ApiPort}",
+            "--header", $"authorization=Bearer {SecuredSilo.Secrets["collector"]}",
+            "--requests", "4", "--streams", "1", "--services", "2", "--spans-per-request", "64",
+        ];
+
+        // The collector's key may export but not read the counts back; a reader's key on the API queries can.
+        var (refused, output) = await LoadToolProcess.RunAsync([.. run, "--settle", "2"]);
+        await LoadToolProcess.RunOkAsync([.. run, "--api-header", $"authorization=Bearer {SecuredSilo.Secrets["reader"]}", "--settle", "20"]);
+
+        Assert.Equal(1, refused);
+        Assert.Contains("query API error", output, StringComparison.Ordinal);
+        Assert.Contains("403", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,15 +2,18 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using YamlDotNet.RepresentationModel;
 
-namespace OtlpGrains.Deploy.Tests;
+namespace OtlpGrains.PodEnv;
 
 /// <summary>One object of a rendered manifest: its YAML text (for the Kubernetes models) and the same as JSON (for the
-/// schema and for reading fields in tests).</summary>
-internal sealed record RenderedObject(string Yaml, JsonObject Json)
+/// schema, for reading fields in tests, and for resolving a pod's environment).</summary>
+public sealed record RenderedObject(string Yaml, JsonObject Json)
 {
     public string Kind => (string?)Json["kind"] ?? string.Empty;
 
     public string Name => (string?)Json["metadata"]?["name"] ?? string.Empty;
+
+    /// <summary>The object's namespace; null when the render leaves it to kubectl's context.</summary>
+    public string? Namespace => (string?)Json["metadata"]?["namespace"];
 
     public override string ToString() => $"{Kind}/{Name}";
 

@@ -1,0 +1,3 @@
+using OtlpGrains.PodEnv;
+
+return PodEnvCommand.Run(args, Console.In, Console.Out, Console.Error);
