@@ -92,19 +92,18 @@ silo_overrides=(
     # whose default 127.0.0.1 the other silos and the gateway cannot reach. Set per silo to its container's IP.
     "OtlpGrains__Cluster__AdvertisedAddress=<the container's IP>"
 )
-gateway_overrides=()
 grain_timeout="$(env_value gateway.env OtlpGrains__Otlp__GrainTimeoutSeconds)"
-if [ -z "$grain_timeout" ] || [ "$grain_timeout" -ge "$sender_deadline" ]; then
-    # Below the sender's deadline: while the cluster has not yet declared a killed silo dead, the gateway answers
-    # UNAVAILABLE and the sender retries the same bytes. With the default 30 s the sender's deadline ran out first and
-    # it gave up on requests whose spans were partly counted, which the exact check rightly reports.
-    gateway_overrides+=("OtlpGrains__Otlp__GrainTimeoutSeconds=5")
+if [ -n "$grain_timeout" ] && [ "$grain_timeout" -ge "$sender_deadline" ]; then
+    # The gateway must answer UNAVAILABLE before the sender's deadline, so that the sender retries the same bytes
+    # rather than give up on a request whose spans may be partly counted. The default (8 s) is below it; a manifest
+    # that raises it to the deadline or above is wrong, and the exact check would report it as lost spans.
+    echo "fault-test.sh: the dev overlay sets OtlpGrains__Otlp__GrainTimeoutSeconds=$grain_timeout, not below the sender's ${sender_deadline} s deadline" >&2
+    exit 1
 fi
 echo "environment from the render: $envs/{postgres,silo1,silo2,silo3,gateway}.env"
 echo "overrides for a podman network (everything else is the dev overlay's):"
 echo "  silos:    KUBERNETES_SERVICE_HOST absent (podman sets none): Kubernetes hosting off, membership in PostgreSQL"
 for o in "${silo_overrides[@]}"; do echo "  silos:    $o"; done
-for o in "${gateway_overrides[@]}"; do echo "  gateway:  $o (the sender's deadline is ${sender_deadline} s)"; done
 echo "  postgres: the network alias $database_service stands in for the Service's cluster DNS name"
 echo "  postgres: role and database from POSTGRES_USER/POSTGRES_DB made with psql (this image's entrypoint makes only 'postgres')"
 echo "  load:     --header '${ingest_header%% *} ...' (the agent's export header), --api-header with the read key $read_key"
@@ -161,10 +160,8 @@ silo_ready 3 "$t"
 
 echo "== gateway"
 t=$(now)
-gateway_env=()
-for o in "${gateway_overrides[@]}"; do gateway_env+=(-e "$o"); done
 podman run -d --name otlpgrains-ft-gateway --network "$net" --ip "$gateway_ip" \
-    --env-file "$envs/gateway.env" "${gateway_env[@]}" "localhost/otlpgrains-gateway:$tag" >/dev/null
+    --env-file "$envs/gateway.env" "localhost/otlpgrains-gateway:$tag" >/dev/null
 wait_ready "http://$gateway_ip:$api_port/readyz" 120 otlpgrains-ft-gateway
 echo "gateway ready in $(since "$t") s"
 # The render's keys are in force: the query API refuses a request without one.
