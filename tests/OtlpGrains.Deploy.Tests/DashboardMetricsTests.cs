@@ -6,14 +6,16 @@ using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using OtlpGrains.TestSupport;
 using Xunit;
 
 namespace OtlpGrains.Deploy.Tests;
 
 /// <summary>
-/// The dashboards read only what the application serves: a silo in memory mode gets real OTLP from the OpenTelemetry
-/// SDK's exporter (two services, one failing request) and one refused request, and its <c>/metrics</c> page must
-/// hold every series and label the dashboards' queries and variables use. A dashboard with one wrong name must fail.
+/// The dashboards read only what the application serves: a silo in memory mode, with TLS on its OTLP/gRPC listener,
+/// gets real OTLP from the OpenTelemetry SDK's exporter (two services, one failing request) and one refused request,
+/// and its <c>/metrics</c> page must hold every series and label the dashboards' queries and variables use. A
+/// dashboard with one wrong name must fail.
 /// </summary>
 public sealed class DashboardMetricsTests
 {
@@ -23,7 +25,17 @@ public sealed class DashboardMetricsTests
     [Fact]
     public async Task EverySeriesAndLabelTheDashboardsReadIsOnARunningSilosMetricsPage()
     {
-        await using var silo = LoopbackSilo.Start();
+        // TLS on the OTLP/gRPC listener only, as a certificate in production would turn on, so that the TLS series are
+        // served; the test's OTLP/HTTP and scrapes stay plain.
+        using var ca = await OpensslTestCa.CreateTemporaryAsync("dashboards");
+        var server = ca.IssueServer("server");
+        await using var silo = LoopbackSilo.Start(new Dictionary<string, string>
+        {
+            ["OtlpGrains__Tls__CertificatePath"] = server.CertificatePath,
+            ["OtlpGrains__Tls__KeyPath"] = server.KeyPath,
+            ["OtlpGrains__Tls__OtlpHttp"] = "false",
+            ["OtlpGrains__Tls__Api"] = "false",
+        });
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         await silo.WaitAsync(async () => (await http.GetAsync(new Uri(silo.Api, "/readyz"))).IsSuccessStatusCode, StartPatience, "ready");
 

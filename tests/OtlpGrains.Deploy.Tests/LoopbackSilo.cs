@@ -40,7 +40,8 @@ internal sealed class LoopbackSilo : IAsyncDisposable
         }
     }
 
-    public static LoopbackSilo Start()
+    /// <param name="settings">More <c>OtlpGrains__...</c> variables, over the launcher's.</param>
+    public static LoopbackSilo Start(IReadOnlyDictionary<string, string>? settings = null)
     {
         int[] ports = LoopbackPorts.Take(5);
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "OtlpGrains.Silo.dll")])
@@ -60,6 +61,11 @@ internal sealed class LoopbackSilo : IAsyncDisposable
         start.Environment["OtlpGrains__Otlp__ListenAddress"] = "127.0.0.1";
         start.Environment["OtlpGrains__Api__ListenAddress"] = "127.0.0.1";
         start.Environment["OtlpGrains__Traces__IdleSeconds"] = "1";
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         return new LoopbackSilo(Process.Start(start) ?? throw new InvalidOperationException("the silo did not start"), ports);
     }
 
