@@ -12,12 +12,12 @@ using Xunit;
 namespace OtlpGrains.Deploy.Tests;
 
 /// <summary>
-/// The dashboards read only what the application serves: a silo in memory mode, with TLS on its OTLP/gRPC listener,
-/// gets real OTLP from the OpenTelemetry SDK's exporter (two services, one failing request) and one refused request,
+/// The dashboards read only what the application serves: a silo in durable mode (a throwaway PostgreSQL), with TLS
+/// on its OTLP/gRPC listener, gets real OTLP from the OpenTelemetry SDK's exporter (two services, one failing request) and one refused request,
 /// and its <c>/metrics</c> page must hold every series and label the dashboards' queries and variables use. A
 /// dashboard with one wrong name must fail.
 /// </summary>
-public sealed class DashboardMetricsTests
+public sealed class DashboardMetricsTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan SeriesPatience = TimeSpan.FromSeconds(15);
@@ -25,12 +25,14 @@ public sealed class DashboardMetricsTests
     [Fact]
     public async Task EverySeriesAndLabelTheDashboardsReadIsOnARunningSilosMetricsPage()
     {
-        // TLS on the OTLP/gRPC listener only, as a certificate in production would turn on, so that the TLS series are
-        // served; the test's OTLP/HTTP and scrapes stay plain.
+        // Durable mode, as in production, so that the storage series are served; and TLS on the OTLP/gRPC listener
+        // only, so that the TLS series are, while the test's OTLP/HTTP and scrapes stay plain.
         using var ca = await OpensslTestCa.CreateTemporaryAsync("dashboards");
         var server = ca.IssueServer("server");
         await using var silo = LoopbackSilo.Start(new Dictionary<string, string>
         {
+            ["OtlpGrains__Storage__Provider"] = "postgres",
+            ["OtlpGrains__Storage__ConnectionString"] = postgres.ConnectionString,
             ["OtlpGrains__Tls__CertificatePath"] = server.CertificatePath,
             ["OtlpGrains__Tls__KeyPath"] = server.KeyPath,
             ["OtlpGrains__Tls__OtlpHttp"] = "false",

@@ -6,7 +6,7 @@ using OtlpGrains.Hosting;
 namespace OtlpGrains.Deploy.Tests;
 
 /// <summary>
-/// A single silo in memory mode as its own process (<c>dotnet OtlpGrains.Silo.dll</c> from the test's output folder),
+/// A single silo (in memory mode unless the caller's settings say otherwise) as its own process (<c>dotnet OtlpGrains.Silo.dll</c> from the test's output folder),
 /// on five free loopback ports, configured through <c>OtlpGrains__...</c> variables as a deployment would.
 /// </summary>
 internal sealed class LoopbackSilo : IAsyncDisposable
