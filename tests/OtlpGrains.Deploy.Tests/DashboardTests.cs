@@ -44,12 +44,14 @@ public sealed class DashboardTests
         panels[0]!["datasource"] = new JsonObject { ["type"] = "prometheus", ["uid"] = "prometheus-prod" };
         panels[1]!["targets"]![0]!["expr"] = string.Empty;
         panels[2]!["targets"]![0]!["expr"] = "sum(rate(otlpgrains_service_requests_total{cluster=~\"$cluster\"}[$__rate_interval]))";
+        panels[4]!["fieldConfig"]!["defaults"]!["links"]![0]!["url"] = "/d/otlpgrains-anomalies?var-service=${__field.labels.service}&${region:queryparam}";
 
         var problems = GrafanaDashboard.Parse("mistaken.json", json.ToJsonString()).StructureProblems();
 
         Assert.Contains("mistaken.json: panel 'Requests' is not on ${datasource}", problems);
         Assert.Contains("mistaken.json: a query of panel 'Error ratio' has no expression", problems);
         Assert.Contains("mistaken.json: panel 'p99 latency' uses $cluster, which is not defined", problems);
+        Assert.Contains("mistaken.json: a link uses $region, which is not defined: /d/otlpgrains-anomalies?var-service=${__field.labels.service}&${region:queryparam}", problems);
     }
 
     [Fact]

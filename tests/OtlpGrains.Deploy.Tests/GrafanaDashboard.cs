@@ -134,8 +134,22 @@ internal sealed partial class GrafanaDashboard
             }
         }
 
+        // Links carry variables to the dashboard they open: each must be one this dashboard defines.
+        foreach (string url in Urls(Json))
+        {
+            problems.AddRange(PromQlReferences.ParseVariables(url).Where(v => !defined.Contains(v))
+                .Select(v => $"{Name}: a link uses ${v}, which is not defined: {url}"));
+        }
+
         return problems;
     }
+
+    private static IEnumerable<string> Urls(JsonNode? node) => node switch
+    {
+        JsonObject o => o.SelectMany(p => p.Key == "url" && p.Value is JsonValue v && v.TryGetValue(out string? url) ? [url] : Urls(p.Value)),
+        JsonArray a => a.SelectMany(Urls),
+        _ => [],
+    };
 
     private static bool IsDatasourceVariable(JsonNode? datasource) =>
         datasource is JsonObject ds && (string?)ds["uid"] == "${datasource}" && (string?)ds["type"] == "prometheus";
