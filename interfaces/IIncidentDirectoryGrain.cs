@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace OtlpGrains.Interfaces;
 
 /// <summary>
@@ -25,4 +27,11 @@ public interface IIncidentDirectoryGrain : IGrainWithStringKey
     /// <summary>One incident, or null when unknown (or no longer kept).</summary>
     [Alias("Get")]
     ValueTask<IncidentView?> GetAsync(string id);
+
+    /// <summary>
+    /// How many incidents are open now, for <c>/metrics</c>: no views, no evidence read. It interleaves, so that a
+    /// scrape does not queue behind an anomaly batch that waits on the service graph.
+    /// </summary>
+    [Alias("CountOpen"), AlwaysInterleave]
+    ValueTask<int> CountOpenAsync();
 }

@@ -42,6 +42,10 @@ public interface IServiceGrain : IGrainWithStringKey
     [Alias("GetTotals")]
     ValueTask<ServiceTotals> GetTotalsAsync();
 
+    /// <summary>The totals and the detection's verdict together, for <c>/metrics</c> (one call per service per scrape).</summary>
+    [Alias("GetScrape")]
+    ValueTask<ServiceScrape> GetScrapeAsync();
+
     /// <summary>Outgoing edges with totals since first seen and latency over everything retained.</summary>
     [Alias("GetDownstream")]
     ValueTask<EdgeStats[]> GetDownstreamAsync();

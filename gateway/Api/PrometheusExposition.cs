@@ -6,13 +6,16 @@ namespace OtlpGrains.Gateway.Api;
 
 /// <summary>
 /// What <c>/metrics</c> serves, in a prometheus-net registry of this host's own: the host's OtlpGrains meters and
-/// Orleans' meter (published by prometheus-net's MeterAdapter), and the per-service RED series, which are read from
-/// the service grains once per scrape.
+/// Orleans' meter and .NET's runtime meter (published by prometheus-net's MeterAdapter), and the per-service RED and
+/// detection series and the open incidents, which are read from the grains once per scrape.
 /// </summary>
 internal sealed partial class PrometheusExposition : IDisposable
 {
     /// <summary>Orleans' meter: grain calls, messaging, activations, storage, streams.</summary>
     public const string OrleansMeter = "Microsoft.Orleans";
+
+    /// <summary>.NET's own meter: CPU time, working set, GC, thread pool, exceptions, for the process as a whole.</summary>
+    public const string RuntimeMeter = "System.Runtime";
 
     private const string OwnMeterPrefix = "OtlpGrains.";
 
@@ -37,16 +40,20 @@ internal sealed partial class PrometheusExposition : IDisposable
         });
 
         var services = new ServiceRedSeries(Registry);
+        var detection = new DetectionSeries(Registry);
         Registry.AddBeforeCollectCallback(async cancellationToken =>
         {
             try
             {
-                services.Update(await directory.TotalsAsync().WaitAsync(TotalsTimeout, cancellationToken));
+                var read = await directory.ScrapeAsync().WaitAsync(TotalsTimeout, cancellationToken);
+                services.Update([.. read.Select(r => (r.Name, r.Scrape.Totals))]);
+                detection.Update([.. read.Select(r => (r.Name, r.Scrape.Detection))]);
+                detection.OpenIncidents(await directory.OpenIncidentsAsync().AsTask().WaitAsync(TotalsTimeout, cancellationToken));
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // The gateway's own counters matter most when the cluster does not answer: serve them, and the
-                // service series as last read.
+                // service and detection series as last read.
                 LogTotalsFailed(logger, exception.Message);
             }
         });
@@ -59,7 +66,8 @@ internal sealed partial class PrometheusExposition : IDisposable
 
     /// <summary>
     /// This host's meters only: several hosts in one process (tests, a silo beside a gateway) each serve their own.
-    /// Orleans' meter comes from the host's factory too, or is process-wide where a version makes it static.
+    /// Orleans' meter comes from the host's factory too, or is process-wide where a version makes it static; the
+    /// runtime's is the process's.
     /// </summary>
     internal static bool IsPublished(Meter meter, IMeterFactory hostMeters)
     {
@@ -67,6 +75,12 @@ internal sealed partial class PrometheusExposition : IDisposable
         if (meter.Name == OrleansMeter)
         {
             return meter.Scope is null || ReferenceEquals(meter.Scope, hostMeters);
+        }
+
+        if (meter.Name == RuntimeMeter)
+        {
+            // One per process: every host in it serves the same process's numbers, which is what they are.
+            return true;
         }
 
         return ReferenceEquals(meter.Scope, hostMeters) && meter.Name.StartsWith(OwnMeterPrefix, StringComparison.Ordinal);

@@ -16,12 +16,16 @@ internal sealed class ServiceDirectory(IGrainFactory grains)
         return await Task.WhenAll(names.Select(n => Service(n).GetSummaryAsync().AsTask()));
     }
 
-    public async Task<(string Name, ServiceTotals Totals)[]> TotalsAsync()
+    public async Task<(string Name, ServiceScrape Scrape)[]> ScrapeAsync()
     {
         var names = await NamesAsync();
-        var totals = await Task.WhenAll(names.Select(n => Service(n).GetTotalsAsync().AsTask()));
-        return [.. names.Zip(totals)];
+        var scrapes = await Task.WhenAll(names.Select(n => Service(n).GetScrapeAsync().AsTask()));
+        return [.. names.Zip(scrapes)];
     }
+
+    /// <summary>The incidents open now, from the one incident directory.</summary>
+    public ValueTask<int> OpenIncidentsAsync() =>
+        grains.GetGrain<IIncidentDirectoryGrain>(IIncidentDirectoryGrain.DefaultKey).CountOpenAsync();
 
     public async Task<(string[] Services, EdgeStats[] Edges)> GraphAsync()
     {

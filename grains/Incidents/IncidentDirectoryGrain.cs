@@ -94,6 +94,8 @@ internal sealed partial class IncidentDirectoryGrain(
         return await ViewAsync(incident);
     }
 
+    public ValueTask<int> CountOpenAsync() => ValueTask.FromResult(Book.Open.Count);
+
     private async Task ResolveQuietAsync(CancellationToken cancellationToken)
     {
         if (Book.Open.Count == 0)

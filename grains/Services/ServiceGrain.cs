@@ -172,6 +172,8 @@ internal sealed partial class ServiceGrain(
 
     public ValueTask<ServiceTotals> GetTotalsAsync() => ValueTask.FromResult(_statistics.Totals);
 
+    public ValueTask<ServiceScrape> GetScrapeAsync() => ValueTask.FromResult(new ServiceScrape(_statistics.Totals, _detection.Status()));
+
     public ValueTask<EdgeStats[]> GetDownstreamAsync() => ValueTask.FromResult(_statistics.Downstream(Name));
 
     public ValueTask<double?> GetOperationP99Async(string operation) => ValueTask.FromResult(_statistics.OperationP99(operation));

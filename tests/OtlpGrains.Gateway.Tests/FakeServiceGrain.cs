@@ -39,6 +39,8 @@ internal sealed class FakeServiceGrain(FakeGrainFactory factory) : IServiceGrain
 
     public ValueTask<ServiceTotals> GetTotalsAsync() => throw new NotSupportedException();
 
+    public ValueTask<ServiceScrape> GetScrapeAsync() => throw new NotSupportedException();
+
     public ValueTask<EdgeStats[]> GetDownstreamAsync() => throw new NotSupportedException();
 
     public ValueTask<double?> GetOperationP99Async(string operation) => throw new NotSupportedException();
