@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Xunit;
+using static OtlpGrains.Silo.Tests.GraphJson;
 
 namespace OtlpGrains.Silo.Tests;
 
@@ -46,17 +47,4 @@ public sealed class IstioMeshEndToEndTests(SiloFixture silo)
     }
 
     private static long? Calls(JsonElement graph, string client, string server) => Edge(graph, client, server)?.GetProperty("calls").GetInt64();
-
-    private static JsonElement? Edge(JsonElement graph, string client, string server)
-    {
-        foreach (var edge in graph.GetProperty("edges").EnumerateArray())
-        {
-            if (edge.GetProperty("client").GetString() == client && edge.GetProperty("server").GetString() == server)
-            {
-                return edge;
-            }
-        }
-
-        return null;
-    }
 }

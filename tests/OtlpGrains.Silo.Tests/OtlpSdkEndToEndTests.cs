@@ -1,4 +1,5 @@
 using Xunit;
+using static OtlpGrains.Silo.Tests.GraphJson;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -83,18 +84,5 @@ public sealed class OtlpSdkEndToEndTests(SiloFixture silo)
 
         var dropped = await silo.Api.GetAsync($"/api/v1/traces/{scenario.TraceIds[1]}");
         Assert.Equal(HttpStatusCode.NotFound, dropped.StatusCode);
-    }
-
-    private static JsonElement? Edge(JsonElement graph, string client, string server)
-    {
-        foreach (var edge in graph.GetProperty("edges").EnumerateArray())
-        {
-            if (edge.GetProperty("client").GetString() == client && edge.GetProperty("server").GetString() == server)
-            {
-                return edge;
-            }
-        }
-
-        return null;
     }
 }
