@@ -21,6 +21,13 @@ public static class ServiceEvidenceView
     /// <summary>Baseline spreads a metric's incident mean must be from its baseline median to be reported.</summary>
     public const double MetricDeviation = 3;
 
+    /// <summary>
+    /// How unlikely a template's count over the incident must be at its baseline rate to be reported as surging: one
+    /// chance in a hundred (Poisson, with one line added to the baseline so that a template never seen before needs
+    /// two lines, not one).
+    /// </summary>
+    public const double TemplateSurprise = 0.01;
+
     public static ServiceEvidence Build(
         string service,
         ServiceStatistics statistics,
@@ -48,7 +55,7 @@ public static class ServiceEvidenceView
         double scale = Math.Max(1, (to - from).TotalSeconds) / Math.Max(1, (baselineTo - baselineFrom).TotalSeconds);
         TemplateShift[] templates = [.. now
             .Select(t => (Info: statistics.Templates.Info(t.Key), Count: t.Value, Before: before.GetValueOrDefault(t.Key)))
-            .Where(t => t.Info.MaxSeverity >= LogDetection.AlertingSeverity && t.Count > t.Before * scale)
+            .Where(t => t.Info.MaxSeverity >= LogDetection.AlertingSeverity && PoissonTail.AtLeast(t.Count, (t.Before + 1) * scale) < TemplateSurprise)
             .OrderByDescending(t => t.Count - (t.Before * scale))
             .Take(MaxTemplates)
             .Select(t => new TemplateShift(t.Info.Id, t.Info.Text, SeverityName(t.Info.MaxSeverity), t.Count, t.Before))];

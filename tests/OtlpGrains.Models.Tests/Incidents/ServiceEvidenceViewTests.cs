@@ -42,6 +42,42 @@ public sealed class ServiceEvidenceViewTests
         Assert.Empty(evidence.Paths);
     }
 
+    [Theory]
+    [InlineData(1, 0, false)] // a line of a template never seen before: could be chance
+    [InlineData(2, 0, true)]
+    [InlineData(1, 12, false)] // the incident's one line of a template logged 12 times in the baseline's ten minutes
+    [InlineData(3, 12, false)]
+    [InlineData(4, 12, true)]
+    public void AnErrorTemplateSurgesOnlyBeyondChanceAtItsBaselineRate(int incidentLines, int baselineLines, bool reported)
+    {
+        var statistics = Statistics();
+        var lines = new List<LogLine>();
+        for (int i = 0; i < baselineLines; i++)
+        {
+            lines.Add(Error(T0 + ((10 + (i * 45)) * Second), i));
+        }
+
+        for (int i = 0; i < incidentLines; i++)
+        {
+            lines.Add(Error(T0 + ((601 + (i * 5)) * Second), 100 + i));
+        }
+
+        // Something else logged all along, so that both ranges have lines.
+        for (int t = 5; t < 630; t += 30)
+        {
+            lines.Add(new LogLine(T0 + (t * Second), 9) { Body = $"Served request {t}" });
+        }
+
+        statistics.AddLogs(new ServiceLogBatch(Guid.NewGuid(), [.. lines.OrderBy(l => l.TimeUnixNano)]));
+
+        ServiceEvidence evidence = ServiceEvidenceView.Build("orders", statistics, null, Start.AddSeconds(600), Start.AddSeconds(630), Start, Start.AddSeconds(600));
+
+        Assert.Equal(reported, evidence.Templates.Any(t => t.Template.Contains("is locked", StringComparison.Ordinal)));
+    }
+
+    private static LogLine Error(long time, int record) =>
+        new(time, 17) { Body = $"Request Handle failed: java.lang.IllegalStateException: record {record} is locked" };
+
     private static ServiceStatistics Statistics() => new(
         new ServiceWindowOptions { BucketSeconds = 10, RetentionSeconds = 3600, AllowedLatenessSeconds = 300, CloseDelaySeconds = 5, MaxFutureSkewSeconds = 100_000 },
         new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000)));
