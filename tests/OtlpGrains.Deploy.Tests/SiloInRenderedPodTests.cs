@@ -25,38 +25,31 @@ public sealed class SiloInRenderedPodTests
         environment["KUBERNETES_SERVICE_PORT"] = "443";
 
         using var network = PodNetwork.Create();
-        using var silo = Start(network, environment);
-        try
+        await using var silo = Start(network, environment);
+        int api = pod.Ports["api"];
+        string probe = (string)pod.Container["readinessProbe"]!["httpGet"]!["path"]!;
+        await silo.WaitAsync(() => Task.FromResult(Status(network, $"http://127.0.0.1:{api}{probe}") == "200"), StartPatience, "ready");
+
+        string listening = network.Exec("ss", "-ltnH").Output;
+        foreach (var (name, port) in pod.Ports)
         {
-            int api = pod.Ports["api"];
-            string probe = (string)pod.Container["readinessProbe"]!["httpGet"]!["path"]!;
-            await WaitAsync(() => Status(network, $"http://127.0.0.1:{api}{probe}") == "200", silo);
-
-            string listening = network.Exec("ss", "-ltnH").Output;
-            foreach (var (name, port) in pod.Ports)
-            {
-                Assert.True(listening.Contains($":{port} ", StringComparison.Ordinal), $"nothing listens on {name} port {port}:\n{listening}");
-            }
-
-            Assert.Equal("200", Status(network, $"http://127.0.0.1:{api}{(string)pod.Container["livenessProbe"]!["httpGet"]!["path"]!}"));
-
-            // The ServiceMonitor's token reads /metrics; nothing else does.
-            string token = Secret(objects, "otlpgrains-prometheus", "bearer-token");
-            Assert.Equal("401", Status(network, $"http://127.0.0.1:{api}/metrics"));
-            Assert.Equal("200", Status(network, $"http://127.0.0.1:{api}/metrics", "-H", $"authorization: Bearer {token}"));
-
-            // The agents' export header is accepted on the OTLP/HTTP port (an empty export request).
-            string header = Secret(objects, "otlpgrains-agent", "otlp-headers").Replace("=", ": ", StringComparison.Ordinal);
-            string otlp = $"http://127.0.0.1:{pod.Ports["otlp-http"]}/v1/traces";
-            Assert.Equal("401", Status(network, otlp, "-X", "POST", "-H", "content-type: application/x-protobuf", "--data-binary", ""));
-            Assert.Equal("200", Status(network, otlp, "-X", "POST", "-H", "content-type: application/x-protobuf", "-H", header, "--data-binary", ""));
-
-            Assert.Contains("Kubernetes hosting off: in a pod, but memory storage", silo.Output, StringComparison.Ordinal);
+            Assert.True(listening.Contains($":{port} ", StringComparison.Ordinal), $"nothing listens on {name} port {port}:\n{listening}");
         }
-        finally
-        {
-            await silo.StopAsync();
-        }
+
+        Assert.Equal("200", Status(network, $"http://127.0.0.1:{api}{(string)pod.Container["livenessProbe"]!["httpGet"]!["path"]!}"));
+
+        // The ServiceMonitor's token reads /metrics; nothing else does.
+        string token = Secret(objects, "otlpgrains-prometheus", "bearer-token");
+        Assert.Equal("401", Status(network, $"http://127.0.0.1:{api}/metrics"));
+        Assert.Equal("200", Status(network, $"http://127.0.0.1:{api}/metrics", "-H", $"authorization: Bearer {token}"));
+
+        // The agents' export header is accepted on the OTLP/HTTP port (an empty export request).
+        string header = Secret(objects, "otlpgrains-agent", "otlp-headers").Replace("=", ": ", StringComparison.Ordinal);
+        string otlp = $"http://127.0.0.1:{pod.Ports["otlp-http"]}/v1/traces";
+        Assert.Equal("401", Status(network, otlp, "-X", "POST", "-H", "content-type: application/x-protobuf", "--data-binary", ""));
+        Assert.Equal("200", Status(network, otlp, "-X", "POST", "-H", "content-type: application/x-protobuf", "-H", header, "--data-binary", ""));
+
+        Assert.Contains("Kubernetes hosting off: in a pod, but memory storage", silo.Output, StringComparison.Ordinal);
     }
 
     private static string Secret(IReadOnlyList<RenderedObject> objects, string name, string key)
@@ -68,33 +61,10 @@ public sealed class SiloInRenderedPodTests
     private static string Status(PodNetwork network, string url, params string[] options) =>
         network.Exec(["curl", "-s", "-o", "/dev/null", "-m", "5", "-w", "%{http_code}", .. options, url]).Output.Trim();
 
-    private static async Task WaitAsync(Func<bool> ready, SiloUnderTest silo)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!ready())
-        {
-            if (silo.HasExited)
-            {
-                throw new InvalidOperationException($"the silo exited:\n{silo.Output}");
-            }
-
-            if (clock.Elapsed > StartPatience)
-            {
-                throw new TimeoutException($"the silo was not ready within {StartPatience.TotalSeconds} s:\n{silo.Output}");
-            }
-
-            await Task.Delay(500);
-        }
-    }
-
-    private static SiloUnderTest Start(PodNetwork network, Dictionary<string, string> environment)
+    private static SiloProcess Start(PodNetwork network, Dictionary<string, string> environment)
     {
         string dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
-        var start = new ProcessStartInfo("ip", ["netns", "exec", network.Name, dotnet, Path.Combine(AppContext.BaseDirectory, "OtlpGrains.Silo.dll")])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var start = new ProcessStartInfo("ip", ["netns", "exec", network.Name, dotnet, SiloProcess.Program]);
 
         // Only the pod's variables, plus what the dotnet host itself needs to start on this machine.
         start.Environment.Clear();
@@ -111,70 +81,6 @@ public sealed class SiloInRenderedPodTests
             start.Environment[name] = value;
         }
 
-        return new SiloUnderTest(Process.Start(start) ?? throw new InvalidOperationException("the silo did not start"));
-    }
-
-    private sealed class SiloUnderTest : IDisposable
-    {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
-
-        public SiloUnderTest(Process process)
-        {
-            _process = process;
-            process.OutputDataReceived += (_, e) => Append(e.Data);
-            process.ErrorDataReceived += (_, e) => Append(e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-        }
-
-        public bool HasExited => _process.HasExited;
-
-        public string Output
-        {
-            get
-            {
-                lock (_output)
-                {
-                    return _output.ToString();
-                }
-            }
-        }
-
-        /// <summary>SIGTERM as the kubelet sends it, then SIGKILL after 30 s.</summary>
-        public async Task StopAsync()
-        {
-            if (!_process.HasExited)
-            {
-                PodNetwork.Run("kill", "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                try
-                {
-                    await _process.WaitForExitAsync(patience.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    _process.Kill(entireProcessTree: true);
-                }
-            }
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            _process.Dispose();
-        }
-
-        private void Append(string? line)
-        {
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
-        }
+        return SiloProcess.Launch(start);
     }
 }
