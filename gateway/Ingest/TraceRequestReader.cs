@@ -171,8 +171,17 @@ internal static class TraceRequestReader
         }
         else
         {
-            serviceName = MeshServiceName(service.Namespace, classifier.MeshService, pool);
-            serviceIndex = grouping.Service(serviceName);
+            // A sidecar's spans all name one workload: join and look it up once per resource, not once per span.
+            var canonical = pool.Get(classifier.MeshService);
+            if (!string.Equals(canonical, service.MeshCanonical, StringComparison.Ordinal))
+            {
+                service.MeshCanonical = canonical;
+                service.MeshName = MeshServiceName(service.Namespace, classifier.MeshService, pool);
+                service.MeshIndex = grouping.Service(service.MeshName);
+            }
+
+            serviceName = service.MeshName!;
+            serviceIndex = service.MeshIndex;
         }
 
         if (!service.CountProxyRequests && classifier.IsMeshProxy)
@@ -238,5 +247,10 @@ internal static class TraceRequestReader
         public readonly string? Namespace = serviceNamespace;
         public readonly bool CountProxyRequests = countProxyRequests;
         public int Index = -1;
+
+        // The last workload a mesh proxy's span of this resource named, its service name and index in the grouping.
+        public string? MeshCanonical;
+        public string? MeshName;
+        public int MeshIndex;
     }
 }
