@@ -80,7 +80,8 @@ public sealed class LogDetection
         }
 
         double inForce = severity == AnomalySeverity.Critical ? _threshold.Critical : _threshold.Warning;
-        (AnomalySeverity pathSeverity, double pathSurprise, List<PatternShift> shifts) = _patterns.Score(window);
+        // Like every other verdict, none on a changed code path before the threshold's first verdicts.
+        (AnomalySeverity pathSeverity, double pathSurprise, List<PatternShift> shifts) = _patterns.Score(window, judge: judged);
         string[] pathSignals = pathSeverity == AnomalySeverity.None ? [] : [.. shifts.Take(3).Select(s => $"pattern {s.From}->{s.To}")];
         if (pathSeverity > severity)
         {

@@ -31,8 +31,13 @@ public sealed class PatternDetection
     /// <summary>The learned code paths.</summary>
     public TemplatePatterns Patterns => _patterns;
 
-    /// <summary>Judges a closed log window with its range, then learns it. Returns the severity, the surprise after the look-elsewhere cost, and the shifts, strongest first.</summary>
-    public (AnomalySeverity Severity, double Surprise, List<PatternShift> Shifts) Score(ClosedWindow window)
+    /// <summary>
+    /// Judges a closed log window with its range, then learns it. Returns the severity, the surprise after the
+    /// look-elsewhere cost, and the shifts, strongest first. With <paramref name="judge"/> false (the service's log
+    /// threshold is still calibrating) the severity is None and the window is learned fully: early on the miner is
+    /// still generalising its templates, and a line whose template changes id reads as a changed path.
+    /// </summary>
+    public (AnomalySeverity Severity, double Surprise, List<PatternShift> Shifts) Score(ClosedWindow window, bool judge = true)
     {
         ArgumentNullException.ThrowIfNull(window);
         _recent.RemoveAll(w => w.StartUnixNano <= window.EndUnixNano - RangeNanos || w.StartUnixNano >= window.StartUnixNano);
@@ -48,7 +53,8 @@ public sealed class PatternDetection
 
         List<PatternShift> shifts = _patterns.Shifts(transitions);
         double surprise = shifts.Count == 0 ? 0 : Math.Max(0, shifts[0].Surprise - Math.Log(shifts.Count));
-        AnomalySeverity severity = surprise >= CriticalSurprise ? AnomalySeverity.Critical
+        AnomalySeverity severity = !judge ? AnomalySeverity.None
+            : surprise >= CriticalSurprise ? AnomalySeverity.Critical
             : surprise >= WarningSurprise ? AnomalySeverity.Warning
             : AnomalySeverity.None;
         _patterns.Learn(window.Transitions, severity == AnomalySeverity.None ? 1 : AnomalousWeight);

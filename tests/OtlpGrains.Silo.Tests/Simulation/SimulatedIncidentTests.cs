@@ -42,7 +42,7 @@ public sealed class SimulatedIncidentTests(SiloFixture silo)
         JsonElement[] incidents = await SiloFixture.EventuallyAsync(
             () => IncidentsAsync(prefix),
             found => run.Faults.All(f => Matching(found, f.Start) is not null));
-        string listing = string.Join('\n', incidents.Select(i => i.ToString()));
+        string listing = string.Join('\n', incidents.Select(i => i.ToString())) + await SenderAndLatenessAsync(prefix, output);
         foreach ((InjectedFault fault, DateTimeOffset start, _) in run.Faults)
         {
             JsonElement? incident = Matching(incidents, start);
@@ -53,6 +53,16 @@ public sealed class SimulatedIncidentTests(SiloFixture silo)
                 $"the {fault.TypeName} fault on {fault.Service} at {start:HH:mm:ss} is not ranked first:\n{incident.Value}\nall incidents:\n{listing}");
             Assert.NotEmpty(causes[0].GetProperty("evidence").EnumerateArray());
         }
+    }
+
+    // What a failure needs to be read: the sender's retries (a retried batch comes after later ones) and each scenario
+    // service's late spans (counted in the totals, never scored).
+    private async Task<string> SenderAndLatenessAsync(string prefix, StringWriter output)
+    {
+        string metrics = await silo.Api.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        IEnumerable<string> late = metrics.Split('\n')
+            .Where(l => l.StartsWith("otlpgrains_service_late_spans_total", StringComparison.Ordinal) && l.Contains(prefix, StringComparison.Ordinal));
+        return $"\nsender:\n{output}late spans:\n{string.Join('\n', late)}";
     }
 
     private async Task<JsonElement[]> IncidentsAsync(string prefix)
