@@ -17,7 +17,7 @@ public interface ITraceShardGrain : IGrainWithIntegerKey
     /// arrives after its trace completed and was dropped cannot bring it back.
     /// </summary>
     [Alias("MarkErrorLogs")]
-    ValueTask MarkErrorLogsAsync(string[] traceIds);
+    ValueTask MarkErrorLogsAsync(TraceKey[] traceIds);
 
     /// <summary>
     /// Completes every trace in progress now, whatever its idle time: called by the shard's own silo when it begins a

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace OtlpGrains.Interfaces;
 
 /// <summary>
@@ -17,13 +15,6 @@ public static class TraceShards
     /// </summary>
     public const int Count = 32;
 
-    /// <summary>The shard of a trace, from the last 8 hex digits of its 32-digit id (random in every id scheme, unlike the first).</summary>
-    public static int Of(string traceIdHex)
-    {
-        ArgumentNullException.ThrowIfNull(traceIdHex);
-        ReadOnlySpan<char> low = traceIdHex.Length >= 8 ? traceIdHex.AsSpan(traceIdHex.Length - 8) : traceIdHex;
-        return uint.TryParse(low, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint value)
-            ? (int)(value % Count)
-            : (int)((uint)string.GetHashCode(traceIdHex, StringComparison.Ordinal) % Count);
-    }
+    /// <summary>The shard of a trace, from the low 32 bits of its id (random in every id scheme, unlike the first).</summary>
+    public static int Of(TraceKey traceId) => (int)((uint)traceId.Low % Count);
 }

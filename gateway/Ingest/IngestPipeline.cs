@@ -55,7 +55,7 @@ internal sealed partial class IngestPipeline(
 
             foreach (var (shard, traces) in shards)
             {
-                calls[i++] = grains.GetGrain<ITraceShardGrain>(shard).AddSpansAsync(new TraceShardBatch(traces[0].BatchId, traces)).AsTask();
+                calls[i++] = grains.GetGrain<ITraceShardGrain>(shard).AddSpansAsync(new TraceShardBatch(plan.BatchId, traces)).AsTask();
             }
 
             return calls;

@@ -76,16 +76,10 @@ internal sealed class LogGrouping : IReusable
             batches[i] = new(_services[i].Name, new ServiceLogBatch(batchId, [.. _services[i].Lines]));
         }
 
-        var errorTraces = new string[_errorTraceOrder.Count];
-        for (int i = 0; i < errorTraces.Length; i++)
-        {
-            errorTraces[i] = _errorTraceOrder[i].ToHex();
-        }
-
         return new SignalIngestPlan<ServiceLogBatch>(batches, Accepted, Rejected, RejectReason)
         {
             Cut = Cut,
-            ErrorTraces = errorTraces,
+            ErrorTraces = [.. _errorTraceOrder],
         };
     }
 

@@ -55,17 +55,17 @@ internal sealed class ServiceAdmission(IGrainFactory grains)
     public static (TraceIngestPlan Plan, int Refused) Without(TraceIngestPlan plan, HashSet<string> refused)
     {
         int spans = plan.Services.Where(s => refused.Contains(s.Key)).Sum(s => s.Value.Spans.Length);
-        var traces = new List<KeyValuePair<string, TraceSpanBatch>>(plan.Traces.Length);
-        foreach (var (traceId, batch) in plan.Traces)
+        var traces = new List<TraceSpanBatch>(plan.Traces.Length);
+        foreach (TraceSpanBatch batch in plan.Traces)
         {
             TraceSpan[] kept = [.. batch.Spans.Where(span => !refused.Contains(span.Service))];
             if (kept.Length == batch.Spans.Length)
             {
-                traces.Add(new(traceId, batch));
+                traces.Add(batch);
             }
             else if (kept.Length > 0)
             {
-                traces.Add(new(traceId, batch with { Spans = kept }));
+                traces.Add(batch with { Spans = kept });
             }
         }
 

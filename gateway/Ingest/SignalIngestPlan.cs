@@ -1,3 +1,5 @@
+using OtlpGrains.Interfaces;
+
 namespace OtlpGrains.Gateway.Ingest;
 
 /// <summary>
@@ -12,6 +14,6 @@ internal sealed record SignalIngestPlan<TBatch>(
 {
     public int Cut { get; init; }
 
-    /// <summary>Logs: the trace ids (32 hex) of records with severity ERROR or worse, each once.</summary>
-    public string[] ErrorTraces { get; init; } = [];
+    /// <summary>Logs: the trace ids of records with severity ERROR or worse, each once.</summary>
+    public TraceKey[] ErrorTraces { get; init; } = [];
 }

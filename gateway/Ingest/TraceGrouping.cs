@@ -14,6 +14,7 @@ internal sealed class TraceGrouping : IReusable
     private readonly Dictionary<string, int> _serviceIndex = new(StringComparer.Ordinal);
     private readonly List<(string Name, ServiceSpanBuilder Spans)> _services = [];
     private readonly List<ServiceSpanBuilder> _spareBuilders = [];
+    private readonly SpanLabelCache _labels = new();
     private readonly Dictionary<TraceKey, int> _traceIndex = [];
     private readonly List<TraceKey> _traces = [];
     private int[] _traceSizes = new int[64];
@@ -57,6 +58,9 @@ internal sealed class TraceGrouping : IReusable
     }
 
     public ServiceSpanBuilder SpansOf(int service) => _services[service].Spans;
+
+    /// <summary>The label shared by every span with these names (kept across requests, unlike the rest).</summary>
+    public SpanLabel Label(string service, string name, string? peer) => _labels.Get(service, name, peer);
 
     public void AddToTrace(TraceKey trace, TraceSpan span)
     {
@@ -107,14 +111,13 @@ internal sealed class TraceGrouping : IReusable
             traceSpans[t][_traceSizes[t]++] = _spans[i];
         }
 
-        var traces = new KeyValuePair<string, TraceSpanBatch>[traceSpans.Length];
+        var traces = new TraceSpanBatch[traceSpans.Length];
         for (int t = 0; t < traces.Length; t++)
         {
-            var hex = _traces[t].ToHex();
-            traces[t] = new(hex, new TraceSpanBatch(batchId, traceSpans[t], hex));
+            traces[t] = new TraceSpanBatch(_traces[t], traceSpans[t]);
         }
 
-        return new TraceIngestPlan(services, traces, _spanCount, Rejected, RejectReason);
+        return new TraceIngestPlan(batchId, services, traces, _spanCount, Rejected, RejectReason);
     }
 
     public bool Clear()

@@ -4,8 +4,9 @@ namespace OtlpGrains.Gateway.Ingest;
 
 /// <summary>A trace export request split into one batch per service and one per trace, plus what was rejected.</summary>
 internal sealed record TraceIngestPlan(
+    Guid BatchId,
     KeyValuePair<string, ServiceSpanBatch>[] Services,
-    KeyValuePair<string, TraceSpanBatch>[] Traces,
+    TraceSpanBatch[] Traces,
     int Accepted,
     int Rejected,
     string? RejectReason);

@@ -197,14 +197,12 @@ internal static class TraceRequestReader
         grouping.AddToTrace(TraceKey.From(traceId), new TraceSpan(
             id,
             hasParent ? BinaryPrimitives.ReadUInt64BigEndian(parentSpanId) : 0,
-            serviceName,
-            operation,
+            grouping.Label(serviceName, operation, peer.IsEmpty ? null : pool.Get(peer)),
             kindCode,
             (long)start,
             (long)end,
             (byte)status,
-            isError,
-            peer.IsEmpty ? null : pool.Get(peer)));
+            isError));
     }
 
     // Every occurrence of the status merges into one, as a parser merges them: the last code sent wins.

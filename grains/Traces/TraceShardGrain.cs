@@ -96,11 +96,11 @@ internal sealed partial class TraceShardGrain(
         Report(early);
     }
 
-    public async ValueTask MarkErrorLogsAsync(string[] traceIds)
+    public async ValueTask MarkErrorLogsAsync(TraceKey[] traceIds)
     {
         long now = time.GetTimestamp();
         CompletionPass? early = null;
-        foreach (string traceId in traceIds)
+        foreach (TraceKey traceId in traceIds)
         {
             if (_pending.MarkErrorLog(traceId, now) is { } full)
             {

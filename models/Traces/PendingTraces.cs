@@ -13,7 +13,7 @@ namespace OtlpGrains.Models.Traces;
 /// </remarks>
 public sealed class PendingTraces(int maxSpansPerTrace, int maxTraces)
 {
-    private readonly Dictionary<string, LinkedListNode<PendingTrace>> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<TraceKey, LinkedListNode<PendingTrace>> _byId = [];
     private readonly LinkedList<PendingTrace> _byTouch = new();
 
     /// <summary>Traces in progress.</summary>
@@ -29,7 +29,7 @@ public sealed class PendingTraces(int maxSpansPerTrace, int maxTraces)
     /// Adds spans of a trace (creating it if new) at <paramref name="nowTicks"/>; returns a trace completed early to
     /// make room, or null.
     /// </summary>
-    public PendingTrace? Add(string traceId, IReadOnlyList<TraceSpan> spans, long nowTicks)
+    public PendingTrace? Add(TraceKey traceId, IReadOnlyList<TraceSpan> spans, long nowTicks)
     {
         PendingTrace trace = Touch(traceId, nowTicks, out PendingTrace? evicted);
         long cut = trace.Assembler.CutSpans;
@@ -39,7 +39,7 @@ public sealed class PendingTraces(int maxSpansPerTrace, int maxTraces)
     }
 
     /// <summary>Marks a trace as having an error log (creating it if new, since the log may come first); returns a trace completed early, or null.</summary>
-    public PendingTrace? MarkErrorLog(string traceId, long nowTicks)
+    public PendingTrace? MarkErrorLog(TraceKey traceId, long nowTicks)
     {
         PendingTrace trace = Touch(traceId, nowTicks, out PendingTrace? evicted);
         trace.ErrorLog = true;
@@ -61,7 +61,7 @@ public sealed class PendingTraces(int maxSpansPerTrace, int maxTraces)
     /// <summary>Takes every trace in progress (the shard is going away).</summary>
     public List<PendingTrace> TakeAll() => TakeIdle(long.MaxValue);
 
-    private PendingTrace Touch(string traceId, long nowTicks, out PendingTrace? evicted)
+    private PendingTrace Touch(TraceKey traceId, long nowTicks, out PendingTrace? evicted)
     {
         evicted = null;
         if (_byId.TryGetValue(traceId, out LinkedListNode<PendingTrace>? node))
@@ -88,15 +88,20 @@ public sealed class PendingTraces(int maxSpansPerTrace, int maxTraces)
     private PendingTrace Remove(LinkedListNode<PendingTrace> node)
     {
         _byTouch.Remove(node);
-        _byId.Remove(node.Value.TraceId);
+        _byId.Remove(node.Value.Key);
         return node.Value;
     }
 }
 
 /// <summary>A trace in progress: its spans, whether an error log named it, and when it last heard anything.</summary>
-public sealed class PendingTrace(string traceId, TraceAssembler assembler)
+public sealed class PendingTrace(TraceKey key, TraceAssembler assembler)
 {
-    public string TraceId { get; } = traceId;
+    public TraceKey Key { get; } = key;
+
+    private string? _traceId;
+
+    /// <summary>The 32-digit hex id, made when first asked (it names a kept trace; most traces are never kept).</summary>
+    public string TraceId => _traceId ??= Key.ToString();
 
     public TraceAssembler Assembler { get; } = assembler;
 

@@ -76,7 +76,7 @@ internal static class LogRequestSplitter
         return new SignalIngestPlan<ServiceLogBatch>(batches, accepted, rejected, reason)
         {
             Cut = cut,
-            ErrorTraces = errorTraces is null ? [] : [.. errorTraces.Select(t => t.ToHex())],
+            ErrorTraces = errorTraces is null ? [] : [.. errorTraces],
         };
     }
 }

@@ -91,15 +91,8 @@ internal static class TraceRequestSplitter
             serviceBatches[i++] = new(name, builder.Build(batchId));
         }
 
-        var traceBatches = new KeyValuePair<string, TraceSpanBatch>[traces.Count];
-        i = 0;
-        foreach (var (key, spans) in traces)
-        {
-            var hex = key.ToHex();
-            traceBatches[i++] = new(hex, new TraceSpanBatch(batchId, [.. spans], hex));
-        }
-
-        return new TraceIngestPlan(serviceBatches, traceBatches, accepted, rejected, reason);
+        TraceSpanBatch[] traceBatches = [.. traces.Select(t => new TraceSpanBatch(t.Key, [.. t.Value]))];
+        return new TraceIngestPlan(batchId, serviceBatches, traceBatches, accepted, rejected, reason);
     }
 
     private static SpanKindCode KindOf(Span.Types.SpanKind kind) =>

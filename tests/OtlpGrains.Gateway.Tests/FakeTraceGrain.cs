@@ -5,5 +5,8 @@ internal sealed class FakeTraceGrain
 {
     public List<OtlpGrains.Interfaces.TraceSpanBatch> Batches { get; } = [];
 
+    /// <summary>The request batch id of each of <see cref="Batches"/>, from the shard batch that carried it.</summary>
+    public List<Guid> BatchIds { get; } = [];
+
     public int ErrorLogMarks { get; set; }
 }

@@ -3,7 +3,7 @@ using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Gateway.Tests;
 
-/// <summary>Records what the gateway hands to a trace shard, per trace, in the factory's <see cref="FakeGrainFactory.Traces"/>.</summary>
+/// <summary>Records what the gateway hands to a trace shard, per trace (by its hex id), in the factory's <see cref="FakeGrainFactory.Traces"/>.</summary>
 internal sealed class FakeTraceShardGrain(FakeGrainFactory factory, long shard) : ITraceShardGrain
 {
     public ValueTask AddSpansAsync(TraceShardBatch batch)
@@ -11,18 +11,20 @@ internal sealed class FakeTraceShardGrain(FakeGrainFactory factory, long shard) 
         foreach (TraceSpanBatch trace in batch.Traces)
         {
             Assert.Equal(shard, TraceShards.Of(trace.TraceId));
-            factory.Trace(trace.TraceId).Batches.Add(trace);
+            FakeTraceGrain recorded = factory.Trace(trace.TraceId.ToString());
+            recorded.Batches.Add(trace);
+            recorded.BatchIds.Add(batch.BatchId);
         }
 
         return factory.Call();
     }
 
-    public ValueTask MarkErrorLogsAsync(string[] traceIds)
+    public ValueTask MarkErrorLogsAsync(TraceKey[] traceIds)
     {
-        foreach (string traceId in traceIds)
+        foreach (TraceKey traceId in traceIds)
         {
             Assert.Equal(shard, TraceShards.Of(traceId));
-            factory.Trace(traceId).ErrorLogMarks++;
+            factory.Trace(traceId.ToString()).ErrorLogMarks++;
         }
 
         return factory.Call();

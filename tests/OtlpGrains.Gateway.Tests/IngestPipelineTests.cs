@@ -27,7 +27,7 @@ public sealed class IngestPipelineTests
 
         Assert.Equal(new IngestOutcome(IngestStatus.Accepted, 0, null), outcome);
         // Two services, and one call per trace shard the three traces fall in.
-        Assert.Equal(2 + new[] { TraceKey(1), TraceKey(2), TraceKey(3) }.Select(TraceShards.Of).Distinct().Count(), gateway.Grains.Calls);
+        Assert.Equal(2 + new[] { TraceKey(1), TraceKey(2), TraceKey(3) }.Select(k => TraceShards.Of(Interfaces.TraceKey.Parse(k))).Distinct().Count(), gateway.Grains.Calls);
         Assert.Equal(["api", "web"], gateway.Grains.Services.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(3, Assert.Single(gateway.Grains.Services["web"].SpanBatches).Spans.Length);
         Assert.Equal(4, Assert.Single(gateway.Grains.Services["api"].SpanBatches).Spans.Length);
@@ -37,7 +37,7 @@ public sealed class IngestPipelineTests
 
         // Every batch of the request carries the same, fresh id.
         var batchIds = gateway.Grains.Services.Values.Select(s => s.SpanBatches[0].BatchId)
-            .Concat(gateway.Grains.Traces.Values.Select(t => t.Batches[0].BatchId))
+            .Concat(gateway.Grains.Traces.Values.Select(t => t.BatchIds[0]))
             .Distinct()
             .ToArray();
         Assert.NotEqual(Guid.Empty, Assert.Single(batchIds));

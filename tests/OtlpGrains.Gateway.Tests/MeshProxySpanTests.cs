@@ -30,7 +30,7 @@ public sealed class MeshProxySpanTests
         var reviews = Assert.Single(plan.Services);
         Assert.Equal("reviews", reviews.Key);
         Assert.Equal(2, reviews.Value.Spans.Length);
-        Assert.All(Assert.Single(plan.Traces).Value.Spans, s => Assert.Equal("reviews", s.Service));
+        Assert.All(Assert.Single(plan.Traces).Spans, s => Assert.Equal("reviews", s.Service));
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public sealed class MeshProxySpanTests
         var plan = Plans.Traces(Request(Resource(Service("ratings.bookinfo", "bookinfo"), [span])), BatchId);
 
         Assert.Equal("bookinfo/ratings", Assert.Single(plan.Services).Key);
-        Assert.Equal("bookinfo/ratings", Assert.Single(Assert.Single(plan.Traces).Value.Spans).Service);
+        Assert.Equal("bookinfo/ratings", Assert.Single(Assert.Single(plan.Traces).Spans).Service);
     }
 
     [Theory]
@@ -60,7 +60,7 @@ public sealed class MeshProxySpanTests
 
         var plan = Plans.Traces(Request(Resource(Service("ratings.bookinfo"), [span])), BatchId);
 
-        Assert.Equal(failed, Assert.Single(Assert.Single(plan.Traces).Value.Spans).IsError);
+        Assert.Equal(failed, Assert.Single(Assert.Single(plan.Traces).Spans).IsError);
         Assert.Equal(failed, Assert.Single(Assert.Single(plan.Services).Value.Spans).Role.HasFlag(SpanRole.Error));
     }
 
@@ -70,7 +70,7 @@ public sealed class MeshProxySpanTests
         var span = Span(1, 2, parent: 1, kind: SpanKind.Server);
         span.Attributes.Add(new KeyValue { Key = "error", Value = new AnyValue { BoolValue = true } });
 
-        Assert.True(Assert.Single(Assert.Single(Plans.Traces(Request("svc", span), BatchId).Traces).Value.Spans).IsError);
+        Assert.True(Assert.Single(Assert.Single(Plans.Traces(Request("svc", span), BatchId).Traces).Spans).IsError);
     }
 
     [Fact]
@@ -97,8 +97,8 @@ public sealed class MeshProxySpanTests
         Assert.Equal([SpanRole.None], Roles(left, "other"));
 
         // The trace side is the same either way: the spans keep their failures for edges and sampling.
-        Assert.Equal(counted.Traces.SelectMany(t => t.Value.Spans), left.Traces.SelectMany(t => t.Value.Spans));
-        Assert.Contains(left.Traces.SelectMany(t => t.Value.Spans), s => s.SpanId == 5 && s.IsError);
+        Assert.Equal(counted.Traces.SelectMany(t => t.Spans), left.Traces.SelectMany(t => t.Spans));
+        Assert.Contains(left.Traces.SelectMany(t => t.Spans), s => s.SpanId == 5 && s.IsError);
     }
 
     [Fact]

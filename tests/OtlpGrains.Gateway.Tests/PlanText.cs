@@ -13,7 +13,7 @@ internal static class PlanText
 {
     public static string Of(TraceIngestPlan plan)
     {
-        var text = new StringBuilder().AppendLine(CultureInfo.InvariantCulture, $"accepted {plan.Accepted} rejected {plan.Rejected} reason {plan.RejectReason}");
+        var text = new StringBuilder().AppendLine(CultureInfo.InvariantCulture, $"batch {plan.BatchId} accepted {plan.Accepted} rejected {plan.Rejected} reason {plan.RejectReason}");
         foreach (var (service, batch) in plan.Services)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"service {service} {batch.BatchId} [{string.Join("|", batch.Operations)}]");
@@ -23,10 +23,10 @@ internal static class PlanText
             }
         }
 
-        foreach (var (trace, batch) in plan.Traces)
+        foreach (var (trace, spans) in plan.Traces)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"trace {trace} {batch.BatchId}");
-            foreach (var span in batch.Spans)
+            text.AppendLine(CultureInfo.InvariantCulture, $"trace {trace}");
+            foreach (var span in spans)
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"  {span}");
             }

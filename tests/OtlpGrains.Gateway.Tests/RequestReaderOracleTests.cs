@@ -35,8 +35,8 @@ public sealed class RequestReaderOracleTests
             AssertSame(seed, PlanText.Of(expected), PlanText.Of(actual));
             accepted += actual.Accepted;
             rejected += actual.Rejected;
-            errors += actual.Traces.Sum(t => t.Value.Spans.Count(s => s.IsError));
-            peers += actual.Traces.Sum(t => t.Value.Spans.Count(s => s.Peer is not null));
+            errors += actual.Traces.Sum(t => t.Spans.Count(s => s.IsError));
+            peers += actual.Traces.Sum(t => t.Spans.Count(s => s.Peer is not null));
         }
 
         // The generator must reach every branch it is meant to, or the comparison proves little.
@@ -220,9 +220,9 @@ public sealed class RequestReaderOracleTests
         var first = TraceRequestReader.Read(request.ToByteArray());
         var second = TraceRequestReader.Read(request.ToByteArray());
 
-        var spans = first.Traces.Select(t => t.Value.Spans[0]).ToArray();
+        var spans = first.Traces.Select(t => t.Spans[0]).ToArray();
         Assert.Same(spans[0].Name, spans[1].Name);
-        Assert.Same(spans[0].Name, second.Traces[0].Value.Spans[0].Name);
+        Assert.Same(spans[0].Name, second.Traces[0].Spans[0].Name);
         Assert.Same(first.Services[0].Key, second.Services[0].Key);
     }
 

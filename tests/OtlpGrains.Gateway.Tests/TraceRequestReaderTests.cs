@@ -47,15 +47,15 @@ public sealed class TraceRequestReaderTests
         Assert.Equal([1UL, 2UL, 3UL, 4UL], checkout.Spans.Select(s => s.SpanId));
         Assert.Equal([5UL, 6UL, 7UL], payments.Spans.Select(s => s.SpanId));
 
-        Assert.Equal([TraceKey(1), TraceKey(2), TraceKey(3)], plan.Traces.Select(t => t.Key).Order(StringComparer.Ordinal));
-        var trace1 = plan.Traces.Single(t => t.Key == TraceKey(1)).Value;
-        Assert.Equal(BatchId, trace1.BatchId);
+        Assert.Equal([TraceKey(1), TraceKey(2), TraceKey(3)], plan.Traces.Select(t => t.TraceId.ToString()).Order(StringComparer.Ordinal));
+        var trace1 = plan.Traces.Single(t => t.TraceId.ToString() == TraceKey(1));
+        Assert.Equal(BatchId, plan.BatchId);
         Assert.Equal([1UL, 2UL, 5UL], trace1.Spans.Select(s => s.SpanId).Order());
         Assert.Equal(
             ["shop/checkout", "shop/checkout", "payments"],
             trace1.Spans.OrderBy(s => s.SpanId).Select(s => s.Service));
-        Assert.Equal([3UL, 4UL], plan.Traces.Single(t => t.Key == TraceKey(2)).Value.Spans.Select(s => s.SpanId).Order());
-        Assert.Equal([6UL, 7UL], plan.Traces.Single(t => t.Key == TraceKey(3)).Value.Spans.Select(s => s.SpanId).Order());
+        Assert.Equal([3UL, 4UL], plan.Traces.Single(t => t.TraceId.ToString() == TraceKey(2)).Spans.Select(s => s.SpanId).Order());
+        Assert.Equal([6UL, 7UL], plan.Traces.Single(t => t.TraceId.ToString() == TraceKey(3)).Spans.Select(s => s.SpanId).Order());
     }
 
     [Fact]
@@ -69,9 +69,9 @@ public sealed class TraceRequestReaderTests
 
         var plan = Plans.Traces(Request("svc", span), BatchId);
 
-        var (key, batch) = Assert.Single(plan.Traces);
-        Assert.Equal("abcdef01234567899abcdef00fedcba9", key);
-        var traceSpan = Assert.Single(batch.Spans);
+        var (key, spans) = Assert.Single(plan.Traces);
+        Assert.Equal("abcdef01234567899abcdef00fedcba9", key.ToString());
+        var traceSpan = Assert.Single(spans);
         Assert.Equal(0x01020304050607F8UL, traceSpan.SpanId);
         Assert.Equal(0xF100000000000002UL, traceSpan.ParentSpanId);
     }
@@ -278,7 +278,7 @@ public sealed class TraceRequestReaderTests
 
         var plan = Plans.Traces(Request(Resource(resource, [Span(1, 1)])), BatchId);
         Assert.Equal(expected, Assert.Single(plan.Services).Key);
-        Assert.Equal(expected, Assert.Single(Assert.Single(plan.Traces).Value.Spans).Service);
+        Assert.Equal(expected, Assert.Single(Assert.Single(plan.Traces).Spans).Service);
     }
 
     [Fact]
@@ -315,7 +315,7 @@ public sealed class TraceRequestReaderTests
         Assert.Equal(2, plan.Accepted);
         Assert.Equal(reason, plan.RejectReason);
         Assert.Equal(2, Assert.Single(plan.Services).Value.Spans.Length);
-        Assert.Equal([1UL, 3UL], Assert.Single(plan.Traces).Value.Spans.Select(s => s.SpanId));
+        Assert.Equal([1UL, 3UL], Assert.Single(plan.Traces).Spans.Select(s => s.SpanId));
     }
 
     [Fact]
@@ -333,7 +333,7 @@ public sealed class TraceRequestReaderTests
 
         // A service whose spans were all rejected gets no batch.
         Assert.Equal("b", Assert.Single(plan.Services).Key);
-        Assert.Equal(TraceKey(3), Assert.Single(plan.Traces).Key);
+        Assert.Equal(TraceKey(3), Assert.Single(plan.Traces).TraceId.ToString());
     }
 
     [Fact]
@@ -363,7 +363,7 @@ public sealed class TraceRequestReaderTests
         Assert.Equal(0, spans[1].DurationNanos);
         Assert.Equal((long)Start, spans[1].EndUnixNano);
 
-        var traceSpan = Assert.Single(plan.Traces).Value.Spans[1];
+        var traceSpan = Assert.Single(plan.Traces).Spans[1];
         Assert.Equal((long)(Start + 1_000), traceSpan.StartUnixNano);
         Assert.Equal((long)Start, traceSpan.EndUnixNano);
     }
@@ -386,7 +386,7 @@ public sealed class TraceRequestReaderTests
         var plan = Plans.Traces(Request("svc", span), BatchId);
         Assert.Equal(1, plan.Accepted);
         var serviceSpan = Assert.Single(Assert.Single(plan.Services).Value.Spans);
-        var traceSpan = Assert.Single(Assert.Single(plan.Traces).Value.Spans);
+        var traceSpan = Assert.Single(Assert.Single(plan.Traces).Spans);
         return (serviceSpan, traceSpan);
     }
 

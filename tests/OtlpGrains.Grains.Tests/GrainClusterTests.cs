@@ -146,14 +146,14 @@ public sealed class GrainClusterTests(ClusterFixture fixture)
     /// <summary>Hands spans to the trace's shard, as the gateway does.</summary>
     private Task AddSpansAsync(ITraceGrain trace, TraceSpan[] spans)
     {
-        string traceId = trace.GetPrimaryKeyString();
+        var traceId = TraceKey.Parse(trace.GetPrimaryKeyString());
         return fixture.Grains.GetGrain<ITraceShardGrain>(TraceShards.Of(traceId))
-            .AddSpansAsync(new TraceShardBatch(Guid.NewGuid(), [new TraceSpanBatch(Guid.NewGuid(), spans, traceId)])).AsTask();
+            .AddSpansAsync(new TraceShardBatch(Guid.NewGuid(), [new TraceSpanBatch(traceId, spans)])).AsTask();
     }
 
     private Task MarkErrorLogAsync(ITraceGrain trace)
     {
-        string traceId = trace.GetPrimaryKeyString();
+        var traceId = TraceKey.Parse(trace.GetPrimaryKeyString());
         return fixture.Grains.GetGrain<ITraceShardGrain>(TraceShards.Of(traceId)).MarkErrorLogsAsync([traceId]).AsTask();
     }
 }

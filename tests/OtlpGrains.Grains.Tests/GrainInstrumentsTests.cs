@@ -54,12 +54,12 @@ public sealed class GrainInstrumentsTests(ClusterFixture fixture)
     public async Task SpansBeyondMaxSpansOfATraceAreCountedAsCut()
     {
         using var cut = Collect("cut_spans_total");
-        string traceId = Guid.NewGuid().ToString("N");
+        var traceId = TraceKey.Parse(Guid.NewGuid().ToString("N"));
         int max = new Traces.TraceOptions().MaxSpans;
         var spans = Enumerable.Range(1, max + 3).Select(i => TraceTestSpans.Span((ulong)i, 0, "cut", 0, 1)).ToArray();
 
         await fixture.Grains.GetGrain<ITraceShardGrain>(TraceShards.Of(traceId))
-            .AddSpansAsync(new TraceShardBatch(Guid.NewGuid(), [new TraceSpanBatch(Guid.NewGuid(), spans, traceId)]));
+            .AddSpansAsync(new TraceShardBatch(Guid.NewGuid(), [new TraceSpanBatch(traceId, spans)]));
 
         Assert.Equal(3, cut.Sum());
     }
