@@ -16,6 +16,9 @@ internal sealed class SpanLabelCache
 
     private readonly Dictionary<Names, SpanLabel> _labels = new(256);
 
+    /// <summary>Labels held now (at most <see cref="Capacity"/>).</summary>
+    public int Count => _labels.Count;
+
     public SpanLabel Get(string service, string name, string? peer)
     {
         var names = new Names(service, name, peer);
