@@ -93,24 +93,7 @@ public sealed class LogDetectionTests : IDisposable
     [Fact]
     public void AChangedCodePathRaisesAPatternEventWhileASteadyOneRaisesNone()
     {
-        var (statistics, detection) = Create();
-        var random = new Random(8);
-        var events = new List<(int Window, AnomalyEvent Event)>();
-        ulong span = 1;
-        for (int w = 0; w < 320; w++)
-        {
-            // Every request logs "received" and then "priced"; from window 300 on most of them skip the pricing and
-            // return early, at INFO: no new error, no surge, only another path.
-            var lines = new List<LogLine>();
-            for (int i = random.Next(4, 12); i > 0; i--, span++)
-            {
-                lines.Add(Line(w, 9, $"order {span} received") with { SpanId = span });
-                bool early = w >= 300 && random.Next(10) < 7;
-                lines.Add(Line(w, 9, early ? $"order {span} returned without price" : $"order {span} priced at {random.Next(10, 99)}") with { SpanId = span });
-            }
-
-            events.AddRange(Feed(statistics, detection, lines).Select(e => (w, e)));
-        }
+        var (statistics, events) = CodePathChange(changeAt: 300, windows: 320);
 
         Assert.NotEmpty(events);
         Assert.All(events, e => Assert.True(e.Window >= 300, $"window {e.Window}"));
@@ -124,29 +107,38 @@ public sealed class LogDetectionTests : IDisposable
     [Fact]
     public void ACodePathThatChangesWhileTheThresholdCalibratesRaisesNothingBeforeTheFirstVerdicts()
     {
-        // The same change as above, but at window 40: before the first verdicts (after 100 windows), when a new service's
-        // miner is still generalising its templates, so that a line's template can change id. A simulated service once
+        // The same change, but at window 40: before the first verdicts (after 100 windows), when a new service's miner
+        // is still generalising its templates, so that a line's template can change id. A simulated service once
         // raised such a pattern event in its first window, and the hold kept it open for 25 minutes. (Once verdicts
         // begin, the mix learned since window 0 still differs from the one since window 40 for a while, and may be
         // flagged: the model learns cumulatively.)
+        var (_, events) = CodePathChange(changeAt: 40, windows: 200);
+
+        Assert.All(events, e => Assert.True(e.Window >= 100, $"a {string.Join(",", e.Event.Signals)} event at window {e.Window}"));
+    }
+
+    // Every request logs "received" and then "priced"; from window changeAt on most of them skip the pricing and return
+    // early, at INFO: no new error, no surge, only another path. Returns the service and its events by window.
+    private static (ServiceStatistics Statistics, List<(int Window, AnomalyEvent Event)> Events) CodePathChange(int changeAt, int windows)
+    {
         var (statistics, detection) = Create();
         var random = new Random(8);
         var events = new List<(int Window, AnomalyEvent Event)>();
         ulong span = 1;
-        for (int w = 0; w < 200; w++)
+        for (int w = 0; w < windows; w++)
         {
             var lines = new List<LogLine>();
             for (int i = random.Next(4, 12); i > 0; i--, span++)
             {
                 lines.Add(Line(w, 9, $"order {span} received") with { SpanId = span });
-                bool early = w >= 40 && random.Next(10) < 7;
+                bool early = w >= changeAt && random.Next(10) < 7;
                 lines.Add(Line(w, 9, early ? $"order {span} returned without price" : $"order {span} priced at {random.Next(10, 99)}") with { SpanId = span });
             }
 
             events.AddRange(Feed(statistics, detection, lines).Select(e => (w, e)));
         }
 
-        Assert.All(events, e => Assert.True(e.Window >= 100, $"a {string.Join(",", e.Event.Signals)} event at window {e.Window}"));
+        return (statistics, events);
     }
 
     [Fact]
