@@ -1,0 +1,87 @@
+using System.Security.Authentication;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using OtlpGrains.Federation.V1;
+using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Federation;
+using ClusterSummary = OtlpGrains.Interfaces.ClusterSummary;
+
+namespace OtlpGrains.Grains.Federation;
+
+/// <summary>
+/// Calls a peer's federation service with its key and the peer deadline, and says how the call went in the terms of a
+/// federated answer: a deadline is a timeout, an unreachable peer is unavailable, a refused key or certificate is
+/// refused, anything else an error.
+/// </summary>
+internal sealed class PeerLinks(PeerChannels channels, IOptions<FederationOptions> options, TimeProvider time)
+{
+    private readonly FederationOptions _options = options.Value;
+
+    public IEnumerable<string> Names => _options.Peers.Select(p => p.Name);
+
+    public string ClusterName => _options.ClusterName;
+
+    public Task<PeerReply<ClusterSummary>> SummaryAsync(string peer, CancellationToken cancellationToken) =>
+        CallAsync(peer, async (client, call) =>
+        {
+            var summary = await client.GetSummaryAsync(new GetSummaryRequest { FromCluster = _options.ClusterName }, call);
+            return PeerWire.FromWire(summary);
+        }, cancellationToken);
+
+    public Task<PeerReply<TracePart>> TraceAsync(string peer, string traceId, CancellationToken cancellationToken) =>
+        CallAsync(peer, async (client, call) =>
+        {
+            var spans = await client.GetTraceAsync(new GetTraceRequest { TraceId = traceId }, call);
+            return PeerWire.FromWire(peer, spans);
+        }, cancellationToken);
+
+    private async Task<PeerReply<T>> CallAsync<T>(string peer, Func<OtlpGrains.Federation.V1.Federation.FederationClient, CallOptions, Task<T>> call, CancellationToken cancellationToken)
+        where T : class
+    {
+        var settings = _options.Peers.First(p => p.Name == peer);
+        var headers = new Metadata();
+        if (settings.ApiKey.Length > 0)
+        {
+            headers.Add("authorization", "Bearer " + settings.ApiKey);
+        }
+
+        var client = new OtlpGrains.Federation.V1.Federation.FederationClient(channels.Of(peer));
+        var deadline = time.GetUtcNow().UtcDateTime + _options.PeerTimeout;
+        try
+        {
+            return PeerReply<T>.Answered(await call(client, new CallOptions(headers, deadline, cancellationToken)));
+        }
+        catch (RpcException exception)
+        {
+            return new PeerReply<T>(null, StatusOf(exception), OneLine.Of($"{exception.StatusCode}: {Cause(exception)}"));
+        }
+        catch (Exception exception) when (exception is HttpRequestException or IOException or InvalidOperationException or FormatException)
+        {
+            return new PeerReply<T>(null, ClusterStatus.Error, OneLine.Of($"{exception.GetType().Name}: {exception.Message}"));
+        }
+    }
+
+    internal static ClusterStatus StatusOf(RpcException exception) => exception.StatusCode switch
+    {
+        StatusCode.DeadlineExceeded => ClusterStatus.Timeout,
+        StatusCode.Unauthenticated or StatusCode.PermissionDenied => ClusterStatus.Refused,
+        // A TLS handshake the peer or we refused (wrong CA, no client certificate) surfaces as UNAVAILABLE.
+        StatusCode.Unavailable when Innermost(exception) is AuthenticationException => ClusterStatus.Refused,
+        StatusCode.Unavailable => ClusterStatus.Unavailable,
+        _ => ClusterStatus.Error,
+    };
+
+    private static string Cause(RpcException exception) =>
+        exception.Status.DebugException is { } inner ? $"{exception.Status.Detail} ({Innermost(exception)?.Message ?? inner.Message})" : exception.Status.Detail;
+
+    private static Exception? Innermost(RpcException exception)
+    {
+        var current = exception.Status.DebugException;
+        while (current?.InnerException is { } next)
+        {
+            current = next;
+        }
+
+        return current;
+    }
+}
