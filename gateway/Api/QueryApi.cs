@@ -129,7 +129,8 @@ internal static class QueryApi
         return Results.Json(new { nodes, edges }, Json);
     }
 
-    private static async Task<IResult> GetTraceAsync(string traceId, string? federated, IGrainFactory grains)
+    // federated=true on a cluster that is not federated answers as without it: this cluster is the whole federation.
+    private static async Task<IResult> GetTraceAsync(string traceId, string? federated, IGrainFactory grains, FederationIdentity federation)
     {
         if (!TraceIds.IsValid(traceId))
         {
@@ -141,7 +142,7 @@ internal static class QueryApi
             return Error(StatusCodes.Status400BadRequest, $"federated must be true or false, not '{federated}'");
         }
 
-        if (federated == "true")
+        if (federated == "true" && federation.Served)
         {
             return await FederationApi.TraceAsync(traceId.ToLowerInvariant(), grains);
         }

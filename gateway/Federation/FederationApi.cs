@@ -20,15 +20,28 @@ internal static class FederationApi
         routes.MapGet("/api/v1/federation/incidents", IncidentsAsync);
     }
 
-    private static async Task<IResult> ServicesAsync(IGrainFactory grains)
+    /// <summary>The one-line answer of a federated query when this cluster is not federated.</summary>
+    public const string Off = "federation is off: set OtlpGrains:Federation:ClusterName (and Peers) to federate this cluster";
+
+    private static async Task<IResult> ServicesAsync(IGrainFactory grains, FederationIdentity identity)
     {
+        if (!identity.Served)
+        {
+            return QueryApi.Error(StatusCodes.Status404NotFound, Off);
+        }
+
         var view = await Grain(grains).GetViewAsync();
         var (partial, clusters) = FederatedSummaries.Answers(view);
         return Results.Json(new { partial, clusters, services = FederatedSummaries.Services(view) }, QueryApi.Json);
     }
 
-    private static async Task<IResult> IncidentsAsync(IGrainFactory grains)
+    private static async Task<IResult> IncidentsAsync(IGrainFactory grains, FederationIdentity identity)
     {
+        if (!identity.Served)
+        {
+            return QueryApi.Error(StatusCodes.Status404NotFound, Off);
+        }
+
         var view = await Grain(grains).GetViewAsync();
         var (partial, clusters) = FederatedSummaries.Answers(view);
         return Results.Json(new { partial, clusters, incidents = FederatedSummaries.Incidents(view) }, QueryApi.Json);

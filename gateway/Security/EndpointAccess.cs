@@ -26,9 +26,13 @@ internal sealed class EndpointAccess(IOptions<OtlpReceiverOptions> otlp)
     /// <summary>The path prefix of the federation service, which shares the OTLP/gRPC port but only reads.</summary>
     public const string FederationPrefix = "/otlpgrains.federation.v1.Federation/";
 
+    /// <summary>A call to the federation service (a peer cluster's pull or trace query), not an OTLP export.</summary>
+    public static bool IsFederation(HttpContext context) =>
+        context.Request.Path.StartsWithSegments(FederationPrefix.TrimEnd('/'), StringComparison.Ordinal);
+
     public static AccessRoles Required(HttpContext context, EndpointFamily family)
     {
-        if (family == EndpointFamily.OtlpGrpc && context.Request.Path.StartsWithSegments(FederationPrefix.TrimEnd('/'), StringComparison.Ordinal))
+        if (family == EndpointFamily.OtlpGrpc && IsFederation(context))
         {
             return AccessRoles.Read;
         }

@@ -50,6 +50,9 @@ public sealed class FederatedClusters : IAsyncLifetime
     /// <summary>Stops B at once (SIGKILL), as a crashed cluster or a cut link looks to A.</summary>
     public Task KillBAsync() => SiloB.KillAsync();
 
+    /// <summary>Freezes B (SIGSTOP) or lets it run on (SIGCONT): a peer that accepts connections and never answers.</summary>
+    public Task FreezeBAsync(bool freeze) => SiloB.SignalAsync(freeze);
+
     /// <summary>Starts B again on its ports with its settings (its memory state starts empty).</summary>
     public async Task RestartBAsync()
     {

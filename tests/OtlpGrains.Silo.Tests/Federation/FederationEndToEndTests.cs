@@ -116,6 +116,37 @@ public sealed class FederationEndToEndTests(FederatedClusters clusters)
     }
 
     [Fact]
+    public async Task AHungPeerTimesOutAtTheDeadlineAndAnswersAgainOnceItRunsOn()
+    {
+        var id = Guid.NewGuid().ToString("N")[..8];
+        var traceId = ExportCrossingTrace($"fed-hung-front-{id}", $"fed-hung-pay-{id}");
+        await EventuallyAsync(() => clusters.A.GetAsync($"/api/v1/traces/{traceId}?federated=true"), a => a.Status == 200 && a.Body.GetProperty("spans").GetArrayLength() == 3);
+
+        await clusters.FreezeBAsync(true);
+        try
+        {
+            var trace = await clusters.A.GetAsync($"/api/v1/traces/{traceId}?federated=true");
+            Assert.True(trace.Took >= FederatedClusters.PeerTimeout - TimeSpan.FromMilliseconds(200), $"took {trace.Took}: B cannot have answered");
+            Assert.True(trace.Took < FederatedClusters.PeerTimeout + Slack, $"took {trace.Took}");
+            Assert.Equal("timeout", Cluster(trace.Body, "b").GetProperty("status").GetString());
+            Assert.True(trace.Body.GetProperty("partial").GetBoolean());
+            Assert.Equal(2, trace.Body.GetProperty("spans").GetArrayLength());
+
+            var services = await EventuallyAsync(() => clusters.A.GetAsync("/api/v1/federation/services"), a => Statuses(a.Body).Contains("b:timeout"));
+            Assert.Contains("b:timeout", Statuses(services.Body));
+            Assert.True(services.Body.GetProperty("partial").GetBoolean());
+            Assert.True(Cluster(services.Body, "b").GetProperty("ageSeconds").GetDouble() > 0);
+        }
+        finally
+        {
+            await clusters.FreezeBAsync(false);
+        }
+
+        var back = await EventuallyAsync(() => clusters.A.GetAsync("/api/v1/federation/services"), a => !a.Body.GetProperty("partial").GetBoolean());
+        Assert.False(back.Body.GetProperty("partial").GetBoolean(), back.Body.ToString());
+    }
+
+    [Fact]
     public async Task APeerPresentingAWrongKeyIsRefusedAndShownRefused()
     {
         using (var channel = GrpcChannel.ForAddress(clusters.B.OtlpGrpc))
