@@ -49,7 +49,9 @@ internal sealed partial class FederationGrain(
     public async ValueTask<FederationView> GetViewAsync()
     {
         var local = await GetLocalSummaryAsync();
-        return new FederationView(local, [.. _peers.Values.Select(p => p.ToState())], time.GetUtcNow());
+        // Two intervals and a deadline: one pull may be late by a timer tick, the next one must have come back.
+        var staleAfter = (2 * _options.SummaryInterval) + _options.PeerTimeout;
+        return new FederationView(local, [.. _peers.Values.Select(p => p.ToState())], time.GetUtcNow(), staleAfter);
     }
 
     public async ValueTask<FederatedTrace> GetTraceAsync(string traceId)

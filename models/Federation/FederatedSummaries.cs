@@ -1,3 +1,4 @@
+using System.Globalization;
 using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Models.Federation;
@@ -11,7 +12,8 @@ public sealed record ClusterIncident(string Cluster, string Id, DateTimeOffset S
 /// <summary>
 /// Merges the local summary with the peers' latest copies, Thanos-style: a peer whose last pull failed adds nothing
 /// (its older copy is not passed off as current) and makes the answer partial, with its status and one-line error;
-/// every answered cluster says how old its copy is.
+/// every answered cluster says how old its copy is, and a copy older than the view's stale bound counts as a timeout
+/// (a pull is hanging on a frozen peer, or none could start).
 /// </summary>
 public static class FederatedSummaries
 {
@@ -25,9 +27,11 @@ public static class FederatedSummaries
         {
             var peer = view.Peers[i];
             double? age = peer.LastSuccess is { } at ? Math.Max(0, Math.Round((view.At - at).TotalSeconds, 3)) : null;
-            clusters[i + 1] = Answered(peer)
-                ? new ClusterAnswer(peer.Name, ClusterStatus.Ok, null, age)
-                : new ClusterAnswer(peer.Name, peer.Status == ClusterStatus.Ok ? ClusterStatus.Unavailable : peer.Status, peer.LastError ?? PeerRecord.NotReachedYet, age);
+            clusters[i + 1] = !Answered(peer)
+                ? new ClusterAnswer(peer.Name, peer.Status == ClusterStatus.Ok ? ClusterStatus.Unavailable : peer.Status, peer.LastError ?? PeerRecord.NotReachedYet, age)
+                : Stale(peer, view)
+                    ? new ClusterAnswer(peer.Name, ClusterStatus.Timeout, string.Create(CultureInfo.InvariantCulture, $"its summary is {age:0.#} s old: no pull came back since"), age)
+                    : new ClusterAnswer(peer.Name, ClusterStatus.Ok, null, age);
         }
 
         return (clusters.Any(c => c.Status != ClusterStatus.Ok), clusters);
@@ -53,7 +57,9 @@ public static class FederatedSummaries
 
     // A peer's copy carries the peer's configured name: the name this cluster knows it by, whatever it calls itself.
     private static IEnumerable<ClusterSummary> Summaries(FederationView view) =>
-        view.Peers.Where(Answered).Select(p => p.Latest! with { Cluster = p.Name }).Prepend(view.Local);
+        view.Peers.Where(p => Answered(p) && !Stale(p, view)).Select(p => p.Latest! with { Cluster = p.Name }).Prepend(view.Local);
+
+    private static bool Stale(PeerState peer, FederationView view) => peer.LastSuccess is { } at && view.At - at > view.StaleAfter;
 
     private static bool Answered(PeerState peer) => peer.Status == ClusterStatus.Ok && peer.Latest is not null;
 }

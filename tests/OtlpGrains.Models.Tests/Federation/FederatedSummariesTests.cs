@@ -19,7 +19,7 @@ public sealed class FederatedSummariesTests
     {
         var peer = Ok("b", new ClusterSummary("calls-itself-b", Now, [new FederatedService("payments", "ok", 0.1, 3, 0, 40)],
             [new FederatedIncident("inc-b", Now.AddMinutes(-1), Now, ["payments"], null, 0)]), Now.AddSeconds(-4));
-        var view = new FederationView(Local, [peer], Now);
+        var view = new FederationView(Local, [peer], Now, TimeSpan.FromSeconds(22));
 
         var (partial, clusters) = FederatedSummaries.Answers(view);
         var services = FederatedSummaries.Services(view);
@@ -38,7 +38,7 @@ public sealed class FederatedSummariesTests
         var stale = new ClusterSummary("b", Now.AddMinutes(-1), [new FederatedService("payments", "ok", 0, 1, 0, 1)], []);
         var down = new PeerState("b", ClusterStatus.Timeout, stale, Now.AddMinutes(-1), "DeadlineExceeded: no answer in 2 s", 3, Now.AddSeconds(10));
         var never = new PeerState("c", ClusterStatus.Unavailable, null, null, PeerRecord.NotReachedYet, 0, null);
-        var view = new FederationView(Local, [down, never], Now);
+        var view = new FederationView(Local, [down, never], Now, TimeSpan.FromSeconds(22));
 
         var (partial, clusters) = FederatedSummaries.Answers(view);
 
@@ -49,6 +49,21 @@ public sealed class FederatedSummariesTests
         Assert.Equal(ClusterStatus.Unavailable, clusters[2].Status);
         Assert.Null(clusters[2].AgeSeconds);
         Assert.Equal(["a"], FederatedSummaries.Services(view).Select(s => s.Cluster));
+    }
+
+    [Fact]
+    public void ACopyOlderThanTheStaleBoundIsATimeoutAndAddsNothing()
+    {
+        var old = Ok("b", new ClusterSummary("b", Now, [new FederatedService("payments", "ok", 0, 1, 0, 1)], []), Now.AddSeconds(-30));
+        var view = new FederationView(Local, [old], Now, TimeSpan.FromSeconds(22));
+
+        var (partial, clusters) = FederatedSummaries.Answers(view);
+
+        Assert.True(partial);
+        Assert.Equal(ClusterStatus.Timeout, clusters[1].Status);
+        Assert.Equal("its summary is 30 s old: no pull came back since", clusters[1].Detail);
+        Assert.Equal(["a"], FederatedSummaries.Services(view).Select(s => s.Cluster));
+        Assert.Equal(["a"], FederatedSummaries.Incidents(view).Select(i => i.Cluster));
     }
 
     private static PeerState Ok(string name, ClusterSummary summary, DateTimeOffset at) =>
