@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Authentication;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
@@ -53,7 +54,13 @@ internal sealed class PeerLinks(PeerChannels channels, IOptions<FederationOption
         }
         catch (RpcException exception)
         {
-            return new PeerReply<T>(null, StatusOf(exception), OneLine.Of($"{exception.StatusCode}: {Cause(exception)}"));
+            // A deadline carries no message of its own: say which deadline it was.
+            var detail = exception.StatusCode == StatusCode.DeadlineExceeded
+                ? string.Create(CultureInfo.InvariantCulture, $"DeadlineExceeded: no answer within {_options.PeerTimeoutSeconds} s")
+                : StatusOf(exception, Tls(settings)) == ClusterStatus.Refused && exception.StatusCode == StatusCode.Unavailable
+                    ? $"the TLS connection was refused (a certificate the peer or we do not accept?): {Cause(exception)}"
+                    : $"{exception.StatusCode}: {Cause(exception)}";
+            return new PeerReply<T>(null, StatusOf(exception, Tls(settings)), OneLine.Of(detail));
         }
         catch (Exception exception) when (exception is HttpRequestException or IOException or InvalidOperationException or FormatException)
         {
@@ -61,15 +68,35 @@ internal sealed class PeerLinks(PeerChannels channels, IOptions<FederationOption
         }
     }
 
-    internal static ClusterStatus StatusOf(RpcException exception) => exception.StatusCode switch
+    internal static ClusterStatus StatusOf(RpcException exception, bool tls) => exception.StatusCode switch
     {
         StatusCode.DeadlineExceeded => ClusterStatus.Timeout,
         StatusCode.Unauthenticated or StatusCode.PermissionDenied => ClusterStatus.Refused,
-        // A TLS handshake the peer or we refused (wrong CA, no client certificate) surfaces as UNAVAILABLE.
-        StatusCode.Unavailable when Innermost(exception) is AuthenticationException => ClusterStatus.Refused,
+        StatusCode.Unavailable when tls && CertificateRefused(exception) => ClusterStatus.Refused,
         StatusCode.Unavailable => ClusterStatus.Unavailable,
         _ => ClusterStatus.Error,
     };
+
+    private static bool Tls(FederationPeerOptions peer) => peer.Endpoint.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A TLS exchange that failed on certificates surfaces as UNAVAILABLE: our side refusing the peer's certificate
+    /// fails the handshake (an AuthenticationException, SecureConnectionError); the peer refusing ours under TLS 1.3
+    /// shows only after the handshake, as a connection closed before HTTP/2 began (InvalidResponse).
+    /// </summary>
+    private static bool CertificateRefused(RpcException exception)
+    {
+        for (var current = exception.Status.DebugException; current is not null; current = current.InnerException)
+        {
+            if (current is AuthenticationException
+                || current is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError or HttpRequestError.InvalidResponse })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static string Cause(RpcException exception) =>
         exception.Status.DebugException is { } inner ? $"{exception.Status.Detail} ({Innermost(exception)?.Message ?? inner.Message})" : exception.Status.Detail;

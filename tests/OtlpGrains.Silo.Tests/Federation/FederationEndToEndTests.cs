@@ -129,6 +129,7 @@ public sealed class FederationEndToEndTests(FederatedClusters clusters)
             Assert.True(trace.Took >= FederatedClusters.PeerTimeout - TimeSpan.FromMilliseconds(200), $"took {trace.Took}: B cannot have answered");
             Assert.True(trace.Took < FederatedClusters.PeerTimeout + Slack, $"took {trace.Took}");
             Assert.Equal("timeout", Cluster(trace.Body, "b").GetProperty("status").GetString());
+            Assert.Equal("DeadlineExceeded: no answer within 2 s", Cluster(trace.Body, "b").GetProperty("detail").GetString());
             Assert.True(trace.Body.GetProperty("partial").GetBoolean());
             Assert.Equal(2, trace.Body.GetProperty("spans").GetArrayLength());
 
