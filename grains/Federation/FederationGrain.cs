@@ -93,10 +93,25 @@ internal sealed partial class FederationGrain(
 
     private async Task PullAsync(PeerRecord peer)
     {
-        var reply = await links.SummaryAsync(peer.Name, CancellationToken.None);
+        PeerReply<ClusterSummary> reply;
+        try
+        {
+            reply = await links.SummaryAsync(peer.Name, CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            // Whatever went wrong, the pull must end: a peer left marked in flight would never be pulled again.
+            reply = new PeerReply<ClusterSummary>(null, ClusterStatus.Error, $"{exception.GetType().Name}: {exception.Message}");
+        }
+
         var now = time.GetUtcNow();
         if (reply.Value is { } summary)
         {
+            if (peer.ToState().ConsecutiveFailures > 0)
+            {
+                LogPeerBack(logger, peer.Name);
+            }
+
             peer.Succeeded(summary, now);
             return;
         }
@@ -111,4 +126,7 @@ internal sealed partial class FederationGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Federation peer {Peer} failed ({Status}): {Detail}; retrying with backoff")]
     private static partial void LogPeerFailed(ILogger logger, string peer, ClusterStatus status, string? detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Federation peer {Peer} answers again")]
+    private static partial void LogPeerBack(ILogger logger, string peer);
 }
