@@ -11,6 +11,7 @@ public static class FederationSiloBuilderExtensions
         var services = silo.Services;
         services.AddOptions<FederationOptions>().BindConfiguration(FederationOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<FederationOptions>, FederationOptionsValidator>();
+        services.AddSingleton<FederationInstruments>();
         services.AddSingleton<PeerChannels>();
         services.AddSingleton<PeerLinks>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, FederationStart>();

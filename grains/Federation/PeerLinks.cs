@@ -14,7 +14,7 @@ namespace OtlpGrains.Grains.Federation;
 /// federated answer: a deadline is a timeout, an unreachable peer is unavailable, a refused key or certificate is
 /// refused, anything else an error.
 /// </summary>
-internal sealed class PeerLinks(PeerChannels channels, IOptions<FederationOptions> options, TimeProvider time)
+internal sealed class PeerLinks(PeerChannels channels, IOptions<FederationOptions> options, FederationInstruments instruments, TimeProvider time)
 {
     private readonly FederationOptions _options = options.Value;
 
@@ -22,19 +22,29 @@ internal sealed class PeerLinks(PeerChannels channels, IOptions<FederationOption
 
     public string ClusterName => _options.ClusterName;
 
-    public Task<PeerReply<ClusterSummary>> SummaryAsync(string peer, CancellationToken cancellationToken) =>
-        CallAsync(peer, async (client, call) =>
+    public async Task<PeerReply<ClusterSummary>> SummaryAsync(string peer, CancellationToken cancellationToken)
+    {
+        long bytes = 0;
+        var reply = await CallAsync(peer, async (client, call) =>
         {
             var summary = await client.GetSummaryAsync(new GetSummaryRequest { FromCluster = _options.ClusterName }, call);
+            bytes = summary.CalculateSize();
             return PeerWire.FromWire(summary);
         }, cancellationToken);
+        instruments.Pulled(peer, reply.Status, bytes);
+        return reply;
+    }
 
-    public Task<PeerReply<TracePart>> TraceAsync(string peer, string traceId, CancellationToken cancellationToken) =>
-        CallAsync(peer, async (client, call) =>
+    public async Task<PeerReply<TracePart>> TraceAsync(string peer, string traceId, CancellationToken cancellationToken)
+    {
+        var reply = await CallAsync(peer, async (client, call) =>
         {
             var spans = await client.GetTraceAsync(new GetTraceRequest { TraceId = traceId }, call);
             return PeerWire.FromWire(peer, spans);
         }, cancellationToken);
+        instruments.TraceQueried(peer, reply.Status);
+        return reply;
+    }
 
     private async Task<PeerReply<T>> CallAsync<T>(string peer, Func<OtlpGrains.Federation.V1.Federation.FederationClient, CallOptions, Task<T>> call, CancellationToken cancellationToken)
         where T : class

@@ -47,6 +47,12 @@ public sealed class FederationEndToEndTests(FederatedClusters clusters)
             Assert.False(answer.Body.GetProperty("partial").GetBoolean(), answer.Body.ToString());
             Assert.Equal(["a:ok", "b:ok"], Statuses(answer.Body).Order(StringComparer.Ordinal));
         }
+
+        // What federation costs shows on /metrics: A's pulls of B and the bytes they brought.
+        using var reader = clusters.A.Api();
+        var metrics = await reader.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.True(OtlpGrains.Silo.Tests.Security.SecuredSilo.Series(metrics, "otlpgrains_federation_pulls_total", "peer=\"b\"", "status=\"ok\"") > 0, "no successful pull of b counted");
+        Assert.True(OtlpGrains.Silo.Tests.Security.SecuredSilo.Series(metrics, "otlpgrains_federation_pulled_bytes_total", "peer=\"b\"") > 0, "no summary bytes from b counted");
     }
 
     [Fact]
