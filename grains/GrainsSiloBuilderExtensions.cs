@@ -5,6 +5,7 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using OtlpGrains.Grains.Anomalies;
 using OtlpGrains.Grains.Catalog;
+using OtlpGrains.Grains.Federation;
 using OtlpGrains.Grains.Models;
 using OtlpGrains.Grains.Services;
 using OtlpGrains.Models.Services;
@@ -43,6 +44,7 @@ public static class GrainsSiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<TraceStop>());
         silo.AddModelRegistry();
         silo.AddAnomalyScoring();
+        silo.AddFederation();
         return silo;
     }
 

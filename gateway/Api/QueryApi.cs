@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using OtlpGrains.Gateway.Federation;
 using OtlpGrains.Interfaces;
 
 namespace OtlpGrains.Gateway.Api;
@@ -128,11 +129,22 @@ internal static class QueryApi
         return Results.Json(new { nodes, edges }, Json);
     }
 
-    private static async Task<IResult> GetTraceAsync(string traceId, IGrainFactory grains)
+    // federated=true on a cluster that is not federated answers as without it: this cluster is the whole federation.
+    private static async Task<IResult> GetTraceAsync(string traceId, string? federated, IGrainFactory grains, FederationIdentity federation)
     {
-        if (traceId.Length != 32 || !traceId.All(char.IsAsciiHexDigit) || traceId.All(c => c == '0'))
+        if (!TraceIds.IsValid(traceId))
         {
-            return Error(StatusCodes.Status400BadRequest, "trace id must be 32 hex characters and not all zero");
+            return Error(StatusCodes.Status400BadRequest, TraceIds.Problem);
+        }
+
+        if (federated is not (null or "true" or "false"))
+        {
+            return Error(StatusCodes.Status400BadRequest, $"federated must be true or false, not '{federated}'");
+        }
+
+        if (federated == "true" && federation.Served)
+        {
+            return await FederationApi.TraceAsync(traceId.ToLowerInvariant(), grains);
         }
 
         var view = await grains.GetGrain<ITraceGrain>(traceId.ToLowerInvariant()).GetKeptAsync();

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OtlpGrains.Gateway.Api;
 using OtlpGrains.Gateway.Configuration;
+using OtlpGrains.Gateway.Federation;
 using OtlpGrains.Gateway.Ingest;
 using OtlpGrains.Gateway.Receivers;
 using OtlpGrains.Gateway.Security;
@@ -46,6 +47,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<ServiceDirectory>();
         services.AddSingleton<ModelApiInstruments>();
         services.AddSingleton<PrometheusExposition>();
+        services.AddSingleton(FederationIdentity.Read(builder.Configuration));
         services.AddGatewayTls();
         services.AddOtlpGatewaySecurity();
 
@@ -97,6 +99,12 @@ public static class GatewayHostingExtensions
 
         var grpcPort = new ListenPort(otlp.GrpcPort);
         app.MapGrpcService<OtlpGrpcReceiver>().WithMetadata(grpcPort);
+        var federation = app.Services.GetRequiredService<FederationIdentity>();
+        if (federation.Served)
+        {
+            // On the OTLP/gRPC port: the one HTTP/2 listener (the API port is HTTP/1.1), with its TLS and mTLS settings.
+            app.MapGrpcService<FederationGrpcService>().WithMetadata(grpcPort);
+        }
 
         var httpPort = new ListenPort(otlp.HttpPort);
         var receiver = app.Services.GetRequiredService<OtlpHttpReceiver>();
@@ -110,6 +118,7 @@ public static class GatewayHostingExtensions
         ModelsApi.Map(group);
         AnomaliesApi.Map(group);
         IncidentsApi.Map(group);
+        FederationApi.Map(group);
         group.MapMetrics("/metrics", metrics.Registry);
         group.MapGet("/healthz", () => Results.Text("ok\n")).AllowAnonymous(); // Kubernetes probes carry no key
         group.MapGet("/readyz", ReadyAsync).AllowAnonymous();
@@ -121,6 +130,11 @@ public static class GatewayHostingExtensions
             logger.LogInformation("OTLP/HTTP  on {Scheme}://{Address}:{Port}/v1/traces, /v1/metrics, /v1/logs (protobuf or JSON, gzip)", tls.Scheme(TlsListener.OtlpHttp), otlp.ListenAddress, otlp.HttpPort);
             logger.LogInformation("Query API  on {Scheme}://{Address}:{Port}/api/v1/services, /api/v1/graph, /api/v1/traces/{{traceId}}, /api/v1/anomalies, /api/v1/models", tls.Scheme(TlsListener.Api), api.ListenAddress, api.Port);
             logger.LogInformation("Metrics    on {Scheme}://{Address}:{Port}/metrics; health on /healthz and /readyz", tls.Scheme(TlsListener.Api), api.ListenAddress, api.Port);
+            if (federation.Served)
+            {
+                logger.LogInformation("Federation on {Scheme}://{Address}:{Port} as cluster {Cluster} (otlpgrains.federation.v1.Federation; keys need the read role); federated queries under /api/v1/federation", tls.Scheme(TlsListener.OtlpGrpc), otlp.ListenAddress, otlp.GrpcPort, federation.ClusterName);
+            }
+
             TlsHostingExtensions.LogTlsAtStart(app.Services, logger);
         });
         return app;

@@ -6,7 +6,8 @@ using OtlpGrains.Gateway.Configuration;
 namespace OtlpGrains.Gateway.Security;
 
 /// <summary>
-/// Which listener a request came in on and which role it needs: <c>ingest</c> on the OTLP ports; on the API port
+/// Which listener a request came in on and which role it needs: <c>ingest</c> on the OTLP ports, except <c>read</c>
+/// for the federation service that peers call on the OTLP/gRPC port; on the API port
 /// nothing for endpoints marked <c>AllowAnonymous()</c> (the health probes), <c>read</c> for GET and HEAD, and
 /// <c>admin</c> for every other method. The listener is the socket's local port, as for <c>ListenPort</c>, so a
 /// request that matches no endpoint still needs a key.
@@ -22,8 +23,20 @@ internal sealed class EndpointAccess(IOptions<OtlpReceiverOptions> otlp)
         return port == _grpcPort ? EndpointFamily.OtlpGrpc : port == _httpPort ? EndpointFamily.OtlpHttp : EndpointFamily.Api;
     }
 
+    /// <summary>The path prefix of the federation service, which shares the OTLP/gRPC port but only reads.</summary>
+    public const string FederationPrefix = "/otlpgrains.federation.v1.Federation/";
+
+    /// <summary>A call to the federation service (a peer cluster's pull or trace query), not an OTLP export.</summary>
+    public static bool IsFederation(HttpContext context) =>
+        context.Request.Path.StartsWithSegments(FederationPrefix.TrimEnd('/'), StringComparison.Ordinal);
+
     public static AccessRoles Required(HttpContext context, EndpointFamily family)
     {
+        if (family == EndpointFamily.OtlpGrpc && IsFederation(context))
+        {
+            return AccessRoles.Read;
+        }
+
         if (family != EndpointFamily.Api)
         {
             return AccessRoles.Ingest;

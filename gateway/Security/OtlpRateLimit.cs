@@ -36,7 +36,8 @@ internal static class OtlpRateLimit
         Func<object, TokenBucketRateLimiterOptions> factory = _ => bucket;
         options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, object>(context =>
         {
-            if (perSecond == 0 || access.FamilyOf(context) == EndpointFamily.Api)
+            // Peers' federation calls share the OTLP/gRPC port but are not exports: their pace is their summary interval.
+            if (perSecond == 0 || access.FamilyOf(context) == EndpointFamily.Api || EndpointAccess.IsFederation(context))
             {
                 return RateLimitPartition.GetNoLimiter(Unlimited);
             }

@@ -189,6 +189,13 @@ internal sealed class SiloProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>SIGSTOP or SIGCONT: the process freezes (its sockets stay open, nothing answers) or runs on, as a hung peer does.</summary>
+    public async Task SignalAsync(bool freeze)
+    {
+        using var signal = Process.Start("kill", [freeze ? "-STOP" : "-CONT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await signal!.WaitForExitAsync();
+    }
+
     /// <summary>SIGTERM: the host shuts down gracefully (grains checkpoint, the silo leaves the cluster).</summary>
     public async Task StopAsync(TimeSpan timeout)
     {

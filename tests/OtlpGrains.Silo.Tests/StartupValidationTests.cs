@@ -11,6 +11,8 @@ public sealed class StartupValidationTests
     [InlineData("--OtlpGrains:Storage:Provider=cassandra", "OtlpGrains:Storage:Provider 'cassandra' is not supported")]
     [InlineData("--OtlpGrains:Services:BucketSeconds=7", "OtlpGrains:Services:")]
     [InlineData("--OtlpGrains:Traces:SampleProbability=2", "OtlpGrains:Traces:SampleProbability must be between 0 and 1")]
+    [InlineData("--OtlpGrains:Federation:Peers:0:Name=us", "OtlpGrains:Federation:ClusterName must be set when peers are set")]
+    [InlineData("--OtlpGrains:Federation:PeerTimeoutSeconds=0", "OtlpGrains:Federation:PeerTimeoutSeconds must be above 0")]
     public async Task BadSettingEndsStartupWithOneLine(string setting, string expected)
     {
         var (exit, lines) = await SiloStartAttempt.RunAsync(setting);

@@ -1,0 +1,32 @@
+using Grpc.Core;
+using OtlpGrains.Federation.V1;
+using OtlpGrains.Interfaces;
+using ClusterSummary = OtlpGrains.Federation.V1.ClusterSummary;
+
+namespace OtlpGrains.Gateway.Federation;
+
+/// <summary>
+/// The federation service peers call on the OTLP/gRPC port (the read role is checked before it runs). Both calls
+/// answer from this cluster alone: a trace query never fans out again, so two clusters that are each other's peers
+/// cannot loop.
+/// </summary>
+internal sealed class FederationGrpcService(IGrainFactory grains, FederationIdentity identity) : OtlpGrains.Federation.V1.Federation.FederationBase
+{
+    public override async Task<ClusterSummary> GetSummary(GetSummaryRequest request, ServerCallContext context)
+    {
+        var summary = await grains.GetGrain<IFederationGrain>(IFederationGrain.DefaultKey).GetLocalSummaryAsync();
+        return FederationWire.ToWire(summary);
+    }
+
+    public override async Task<TraceSpans> GetTrace(GetTraceRequest request, ServerCallContext context)
+    {
+        var id = request.TraceId;
+        if (!TraceIds.IsValid(id))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, TraceIds.Problem));
+        }
+
+        var kept = await grains.GetGrain<ITraceGrain>(id.ToLowerInvariant()).GetKeptAsync();
+        return FederationWire.ToWire(identity.ClusterName, kept);
+    }
+}

@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using OtlpGrains.Grains.Traces;
+using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Federation;
+
+namespace OtlpGrains.Grains.Federation;
+
+/// <summary>
+/// Coordinates this cluster's federation (see <see cref="IFederationGrain"/>): a timer at a fraction of the summary
+/// interval starts the pulls that are due, one in flight per peer, each bounded by the peer deadline; the peers'
+/// bookkeeping and backoff live in <see cref="PeerRecord"/>. Reentrant, so that a query never waits on a pull.
+/// </summary>
+[Reentrant]
+internal sealed partial class FederationGrain(
+    PeerLinks links,
+    IOptions<FederationOptions> options,
+    IOptions<TraceOptions> traces,
+    TimeProvider time,
+    ILogger<FederationGrain> logger) : Grain, IFederationGrain
+{
+    private readonly FederationOptions _options = options.Value;
+    private readonly Dictionary<string, PeerRecord> _peers = new(StringComparer.Ordinal);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var backoff = new PeerBackoff(_options.SummaryInterval, _options.MaxBackoff);
+        foreach (var name in links.Names)
+        {
+            _peers[name] = new PeerRecord(name, backoff);
+        }
+
+        if (_peers.Count > 0)
+        {
+            // Ticks finer than the interval so that a backed-off peer is retried close to its due time.
+            var tick = TimeSpan.FromSeconds(Math.Clamp(_options.SummaryIntervalSeconds / 4, 0.1, 5));
+            this.RegisterGrainTimer(PullDueAsync, new GrainTimerCreationOptions(TimeSpan.Zero, tick) { Interleave = true, KeepAlive = true });
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public ValueTask StartAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask<ClusterSummary> GetLocalSummaryAsync() =>
+        await LocalSummary.ReadAsync(GrainFactory, links.ClusterName, time.GetUtcNow());
+
+    public async ValueTask<FederationView> GetViewAsync()
+    {
+        var local = await GetLocalSummaryAsync();
+        // Two intervals and a deadline: one pull may be late by a timer tick, the next one must have come back.
+        var staleAfter = (2 * _options.SummaryInterval) + _options.PeerTimeout;
+        return new FederationView(local, [.. _peers.Values.Select(p => p.ToState())], time.GetUtcNow(), staleAfter);
+    }
+
+    public async ValueTask<FederatedTrace> GetTraceAsync(string traceId)
+    {
+        using var cancel = new CancellationTokenSource(_options.PeerTimeout + TimeSpan.FromSeconds(1));
+        var asks = _peers.Keys.Select(p => links.TraceAsync(p, traceId, cancel.Token)).ToArray();
+        var local = await GrainFactory.GetGrain<ITraceGrain>(traceId).GetKeptAsync();
+        var replies = await Task.WhenAll(asks);
+
+        var parts = new List<TracePart> { new(links.ClusterName, local?.Spans ?? [], local?.KeptBecause) };
+        var clusters = new List<ClusterAnswer> { new(links.ClusterName, ClusterStatus.Ok, null, null) };
+        foreach (var (peer, reply) in _peers.Keys.Zip(replies))
+        {
+            clusters.Add(new ClusterAnswer(peer, reply.Status, reply.Detail, null));
+            if (reply.Value is { } part)
+            {
+                parts.Add(part);
+            }
+        }
+
+        return TraceMerge.Merge(traceId, parts, [.. clusters], traces.Value.MaxSpans);
+    }
+
+    private Task PullDueAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        foreach (var peer in _peers.Values)
+        {
+            if (peer.IsDue(now) && peer.TryBegin())
+            {
+                // Not awaited: each pull finishes on its own (bounded by the deadline) and records its outcome on the
+                // grain's scheduler, so that one slow peer does not delay the others' pulls.
+                _ = PullAsync(peer);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task PullAsync(PeerRecord peer)
+    {
+        PeerReply<ClusterSummary> reply;
+        try
+        {
+            reply = await links.SummaryAsync(peer.Name, CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            // Whatever went wrong, the pull must end: a peer left marked in flight would never be pulled again.
+            reply = new PeerReply<ClusterSummary>(null, ClusterStatus.Error, $"{exception.GetType().Name}: {exception.Message}");
+        }
+
+        var now = time.GetUtcNow();
+        if (reply.Value is { } summary)
+        {
+            if (peer.ToState().ConsecutiveFailures > 0)
+            {
+                LogPeerBack(logger, peer.Name);
+            }
+
+            peer.Succeeded(summary, now);
+            return;
+        }
+
+        var wasFailing = peer.ToState().ConsecutiveFailures > 0;
+        peer.Failed(reply.Status, reply.Detail ?? "no detail", now, Random.Shared.NextDouble());
+        if (!wasFailing)
+        {
+            LogPeerFailed(logger, peer.Name, reply.Status, reply.Detail);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Federation peer {Peer} failed ({Status}): {Detail}; retrying with backoff")]
+    private static partial void LogPeerFailed(ILogger logger, string peer, ClusterStatus status, string? detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Federation peer {Peer} answers again")]
+    private static partial void LogPeerBack(ILogger logger, string peer);
+}

@@ -1,0 +1,49 @@
+using OtlpGrains.Interfaces;
+using Wire = OtlpGrains.Federation.V1;
+
+namespace OtlpGrains.Grains.Federation;
+
+/// <summary>A peer's federation messages read into the types grains pass around.</summary>
+internal static class PeerWire
+{
+    public static ClusterSummary FromWire(Wire.ClusterSummary summary) => new(
+        summary.Cluster,
+        Time(summary.TakenAtUnixNano),
+        [.. summary.Services.Select(s => new FederatedService(s.Name, s.Status, s.AnomalyScore, s.Rate, s.ErrorRatio, s.P95Ms))],
+        [.. summary.Incidents.Select(i => new FederatedIncident(
+            i.Id, Time(i.StartedAtUnixNano), Time(i.DetectedAtUnixNano), [.. i.Services], i.TopCause.Length == 0 ? null : i.TopCause, i.TopScore))]);
+
+    /// <summary>The part of a trace <paramref name="peer"/> kept; no spans when it kept none.</summary>
+    public static TracePart FromWire(string peer, Wire.TraceSpans spans) => new(
+        peer,
+        spans.Found ? [.. spans.Spans.Select(Span)] : [],
+        spans.Found ? spans.KeptBecause : null);
+
+    private static TraceSpanView Span(Wire.Span span)
+    {
+        var start = Time(span.StartUnixNano);
+        var end = Time(span.EndUnixNano);
+        return new TraceSpanView(
+            span.SpanId.ToString("x16", System.Globalization.CultureInfo.InvariantCulture),
+            span.ParentSpanId == 0 ? null : span.ParentSpanId.ToString("x16", System.Globalization.CultureInfo.InvariantCulture),
+            span.Service,
+            span.Name,
+            KindName(span.Kind),
+            start,
+            end,
+            Math.Max(0, (long)(span.EndUnixNano - span.StartUnixNano)) / 1_000_000d,
+            span.StatusCode switch { 1 => "OK", 2 => "ERROR", _ => "UNSET" });
+    }
+
+    private static string KindName(int kind) => kind switch
+    {
+        1 => "INTERNAL",
+        2 => "SERVER",
+        3 => "CLIENT",
+        4 => "PRODUCER",
+        5 => "CONSUMER",
+        _ => "UNSPECIFIED",
+    };
+
+    private static DateTimeOffset Time(ulong unixNanos) => DateTimeOffset.UnixEpoch.AddTicks((long)(unixNanos / 100));
+}

@@ -1,0 +1,34 @@
+using Orleans.Concurrency;
+
+namespace OtlpGrains.Interfaces;
+
+/// <summary>
+/// The cluster's federation: one activation keyed <see cref="DefaultKey"/> pulls each configured peer's summary on an
+/// interval (backing off on failure), keeps only the latest per peer, and fans trace queries out to the peers live.
+/// Its calls interleave: a pull waiting on a slow peer must not hold up a query.
+/// </summary>
+[Alias("otlpgrains.IFederationGrain")]
+public interface IFederationGrain : IGrainWithStringKey
+{
+    /// <summary>The key of the one federation grain.</summary>
+    public const string DefaultKey = "default";
+
+    /// <summary>Activates the grain so that its pulls start; idempotent. Each silo calls it at start.</summary>
+    [Alias("Start"), AlwaysInterleave]
+    ValueTask StartAsync();
+
+    /// <summary>This cluster's own summary, fresh: what a peer's <c>GetSummary</c> gets.</summary>
+    [Alias("GetLocalSummary"), AlwaysInterleave]
+    ValueTask<ClusterSummary> GetLocalSummaryAsync();
+
+    /// <summary>The local summary and every peer's state, with its latest summary.</summary>
+    [Alias("GetView"), AlwaysInterleave]
+    ValueTask<FederationView> GetViewAsync();
+
+    /// <summary>
+    /// The trace <paramref name="traceId"/> (32 lowercase hex) merged from this cluster's kept part and every peer's,
+    /// asked live with the peer deadline.
+    /// </summary>
+    [Alias("GetTrace"), AlwaysInterleave]
+    ValueTask<FederatedTrace> GetTraceAsync(string traceId);
+}

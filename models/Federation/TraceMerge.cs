@@ -1,0 +1,77 @@
+using System.Globalization;
+using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Traces;
+
+namespace OtlpGrains.Models.Federation;
+
+/// <summary>
+/// Joins the parts of one trace that several clusters kept into the whole trace: spans are united by span id (the
+/// first cluster to name a span wins), then the tree, critical path and self time are built again over all of them,
+/// so that a client span in one cluster becomes the parent of its server span in another.
+/// </summary>
+public static class TraceMerge
+{
+    /// <summary>The merged trace; its trace is null when no part holds a span.</summary>
+    public static FederatedTrace Merge(string traceId, IReadOnlyList<TracePart> parts, ClusterAnswer[] clusters, int maxSpans)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var spans = new List<TraceSpan>();
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var part in parts)
+        {
+            foreach (var view in part.Spans)
+            {
+                if (owners.TryAdd(view.SpanId, part.Cluster))
+                {
+                    spans.Add(ToSpan(view));
+                }
+            }
+        }
+
+        if (spans.Count == 0)
+        {
+            return new FederatedTrace(null, owners, clusters);
+        }
+
+        var store = new TraceSpanStore(Math.Max(maxSpans, 1));
+        store.Add(spans, []);
+        var reasons = string.Join(',', parts.Select(p => p.KeptBecause).OfType<string>().Distinct(StringComparer.Ordinal));
+        return new FederatedTrace(TraceViewBuilder.Build(store, traceId, reasons), owners, clusters);
+    }
+
+    /// <summary>A kept span back in the form the trace classes take (names in a label of its own).</summary>
+    public static TraceSpan ToSpan(TraceSpanView view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        return new TraceSpan(
+            ulong.Parse(view.SpanId, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture),
+            view.ParentSpanId is null ? 0 : ulong.Parse(view.ParentSpanId, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture),
+            view.Service,
+            view.Name,
+            KindOf(view.Kind),
+            UnixNanos(view.Start),
+            UnixNanos(view.End),
+            StatusOf(view.Status),
+            StatusOf(view.Status) == 2,
+            null);
+    }
+
+    public static long UnixNanos(DateTimeOffset time) => (time - DateTimeOffset.UnixEpoch).Ticks * 100;
+
+    public static SpanKindCode KindOf(string name) => name switch
+    {
+        "INTERNAL" => SpanKindCode.Internal,
+        "SERVER" => SpanKindCode.Server,
+        "CLIENT" => SpanKindCode.Client,
+        "PRODUCER" => SpanKindCode.Producer,
+        "CONSUMER" => SpanKindCode.Consumer,
+        _ => SpanKindCode.Unspecified,
+    };
+
+    public static byte StatusOf(string name) => name switch
+    {
+        "OK" => 1,
+        "ERROR" => 2,
+        _ => 0,
+    };
+}
