@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace OtlpGrains.Grains.Federation;
 
-/// <summary>Registers federation on a silo: its options (validated at start), the peers' channels, the start-up kick.</summary>
+/// <summary>Registers federation on a silo: its options (validated at start), the peers' channels, the keeper of its grain.</summary>
 public static class FederationSiloBuilderExtensions
 {
     public static ISiloBuilder AddFederation(this ISiloBuilder silo)
@@ -14,7 +14,7 @@ public static class FederationSiloBuilderExtensions
         services.AddSingleton<FederationInstruments>();
         services.AddSingleton<PeerChannels>();
         services.AddSingleton<PeerLinks>();
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, FederationStart>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, FederationKeeper>();
         return silo;
     }
 }
