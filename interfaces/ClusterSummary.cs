@@ -9,7 +9,11 @@ public sealed record ClusterSummary(
     [property: Id(0)] string Cluster,
     [property: Id(1)] DateTimeOffset TakenAt,
     [property: Id(2)] FederatedService[] Services,
-    [property: Id(3)] FederatedIncident[] Incidents);
+    [property: Id(3)] FederatedIncident[] Incidents)
+{
+    /// <summary>The edges from this cluster's services to services it recognised as a peer's (cross-cluster edges).</summary>
+    [Id(4)] public ClusterEdge[] RemoteEdges { get; init; } = [];
+}
 
 /// <summary>A service of a summary: the verdict on its last closed window (<c>ok|warning|critical</c>) and its RED figures.</summary>
 [GenerateSerializer, Immutable, Alias("otlpgrains.FederatedService")]

@@ -31,4 +31,19 @@ public interface IFederationGrain : IGrainWithStringKey
     /// </summary>
     [Alias("GetTrace"), AlwaysInterleave]
     ValueTask<FederatedTrace> GetTraceAsync(string traceId);
+
+    /// <summary>This cluster's service graph, fresh, its cross-cluster edges marked: what a peer's <c>GetGraph</c> gets.</summary>
+    [Alias("GetLocalGraph"), AlwaysInterleave]
+    ValueTask<ClusterGraph> GetLocalGraphAsync();
+
+    /// <summary>This cluster's graph and every peer's, asked live with the peer deadline.</summary>
+    [Alias("GetGraph"), AlwaysInterleave]
+    ValueTask<FederatedGraph> GetGraphAsync();
+
+    /// <summary>
+    /// The peer service each of <paramref name="names"/> (virtual nodes of this cluster's graph) is, or null; a name
+    /// among <paramref name="localServices"/> stays local.
+    /// </summary>
+    [Alias("Resolve"), AlwaysInterleave]
+    ValueTask<RemoteNode?[]> ResolveAsync(string[] names, string[] localServices);
 }

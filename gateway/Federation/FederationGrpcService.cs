@@ -6,7 +6,7 @@ using ClusterSummary = OtlpGrains.Federation.V1.ClusterSummary;
 namespace OtlpGrains.Gateway.Federation;
 
 /// <summary>
-/// The federation service peers call on the OTLP/gRPC port (the read role is checked before it runs). Both calls
+/// The federation service peers call on the OTLP/gRPC port (the read role is checked before it runs). Every call
 /// answer from this cluster alone: a trace query never fans out again, so two clusters that are each other's peers
 /// cannot loop.
 /// </summary>
@@ -17,6 +17,9 @@ internal sealed class FederationGrpcService(IGrainFactory grains, FederationIden
         var summary = await grains.GetGrain<IFederationGrain>(IFederationGrain.DefaultKey).GetLocalSummaryAsync();
         return FederationWire.ToWire(summary);
     }
+
+    public override async Task<ServiceGraph> GetGraph(GetGraphRequest request, ServerCallContext context) =>
+        FederationWire.ToWire(await grains.GetGrain<IFederationGrain>(IFederationGrain.DefaultKey).GetLocalGraphAsync());
 
     public override async Task<TraceSpans> GetTrace(GetTraceRequest request, ServerCallContext context)
     {

@@ -33,8 +33,31 @@ internal static class FederationWire
             wire.Incidents.Add(open);
         }
 
+        wire.RemoteEdges.AddRange(summary.RemoteEdges.Select(Edge));
         return wire;
     }
+
+    public static Wire.ServiceGraph ToWire(ClusterGraph graph)
+    {
+        var wire = new Wire.ServiceGraph { Cluster = graph.Cluster };
+        wire.Services.AddRange(graph.Services);
+        wire.Edges.AddRange(graph.Edges.Select(Edge));
+        return wire;
+    }
+
+    private static Wire.Edge Edge(ClusterEdge edge) => new()
+    {
+        Client = edge.Client,
+        Server = edge.Server,
+        Virtual = edge.Virtual,
+        Calls = (ulong)Math.Max(0, edge.Calls),
+        Errors = (ulong)Math.Max(0, edge.Errors),
+        P50Ms = edge.LatencyMs.P50,
+        P95Ms = edge.LatencyMs.P95,
+        P99Ms = edge.LatencyMs.P99,
+        RemoteCluster = edge.Remote?.Cluster ?? string.Empty,
+        RemoteService = edge.Remote?.Service ?? string.Empty,
+    };
 
     /// <summary>The kept spans of a trace; <c>found</c> false when this cluster kept none.</summary>
     public static Wire.TraceSpans ToWire(string cluster, TraceView? kept)

@@ -22,6 +22,7 @@ internal sealed partial class FederationGrain(
 {
     private readonly FederationOptions _options = options.Value;
     private readonly Dictionary<string, PeerRecord> _peers = new(StringComparer.Ordinal);
+    private readonly IReadOnlyList<RemoteNameRule> _rules = options.Value.RemoteNameRules();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -44,7 +45,40 @@ internal sealed partial class FederationGrain(
     public ValueTask StartAsync() => ValueTask.CompletedTask;
 
     public async ValueTask<ClusterSummary> GetLocalSummaryAsync() =>
-        await LocalSummary.ReadAsync(GrainFactory, links.ClusterName, time.GetUtcNow());
+        await LocalSummary.ReadAsync(GrainFactory, links.ClusterName, time.GetUtcNow(), await GetLocalGraphAsync());
+
+    public async ValueTask<ClusterGraph> GetLocalGraphAsync() => await LocalGraph.ReadAsync(GrainFactory, links.ClusterName, Resolver);
+
+    public async ValueTask<FederatedGraph> GetGraphAsync()
+    {
+        using var cancel = new CancellationTokenSource(_options.PeerTimeout + TimeSpan.FromSeconds(1));
+        var asks = _peers.Keys.Select(p => links.GraphAsync(p, cancel.Token)).ToArray();
+        var graphs = new List<ClusterGraph> { await GetLocalGraphAsync() };
+        var clusters = new List<ClusterAnswer> { new(links.ClusterName, ClusterStatus.Ok, null, null) };
+        foreach (var (peer, reply) in _peers.Keys.Zip(await Task.WhenAll(asks)))
+        {
+            clusters.Add(new ClusterAnswer(peer, reply.Status, reply.Detail, null));
+            if (reply.Value is { } graph)
+            {
+                // Named as this cluster knows the peer, whatever it calls itself.
+                graphs.Add(graph with { Cluster = peer });
+            }
+        }
+
+        return new FederatedGraph([.. graphs], [.. clusters]);
+    }
+
+    public ValueTask<RemoteNode?[]> ResolveAsync(string[] names, string[] localServices)
+    {
+        var remote = Resolver(localServices);
+        return ValueTask.FromResult<RemoteNode?[]>([.. names.Select(remote.Resolve)]);
+    }
+
+    // The explicit rules, then the peers' service lists from their latest summaries (an old copy still names services).
+    private RemoteNodes Resolver(string[] localServices) => new(
+        _rules,
+        _peers.Values.Select(p => p.ToState()).Where(p => p.Latest is not null).Select(p => (p.Name, p.Latest!.Services.Select(s => s.Name))),
+        localServices);
 
     public async ValueTask<FederationView> GetViewAsync()
     {

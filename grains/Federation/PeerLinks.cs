@@ -46,6 +46,10 @@ internal sealed class PeerLinks(PeerChannels channels, IOptions<FederationOption
         return reply;
     }
 
+    public async Task<PeerReply<ClusterGraph>> GraphAsync(string peer, CancellationToken cancellationToken) =>
+        await CallAsync(peer, async (client, call) =>
+            PeerWire.FromWire(await client.GetGraphAsync(new GetGraphRequest { FromCluster = _options.ClusterName }, call)), cancellationToken);
+
     private async Task<PeerReply<T>> CallAsync<T>(string peer, Func<OtlpGrains.Federation.V1.Federation.FederationClient, CallOptions, Task<T>> call, CancellationToken cancellationToken)
         where T : class
     {

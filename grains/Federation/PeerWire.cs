@@ -11,7 +11,21 @@ internal static class PeerWire
         Time(summary.TakenAtUnixNano),
         [.. summary.Services.Select(s => new FederatedService(s.Name, s.Status, s.AnomalyScore, s.Rate, s.ErrorRatio, s.P95Ms))],
         [.. summary.Incidents.Select(i => new FederatedIncident(
-            i.Id, Time(i.StartedAtUnixNano), Time(i.DetectedAtUnixNano), [.. i.Services], i.TopCause.Length == 0 ? null : i.TopCause, i.TopScore))]);
+            i.Id, Time(i.StartedAtUnixNano), Time(i.DetectedAtUnixNano), [.. i.Services], i.TopCause.Length == 0 ? null : i.TopCause, i.TopScore))])
+    {
+        RemoteEdges = [.. summary.RemoteEdges.Select(Edge)],
+    };
+
+    public static ClusterGraph FromWire(Wire.ServiceGraph graph) => new(graph.Cluster, [.. graph.Services], [.. graph.Edges.Select(Edge)]);
+
+    private static ClusterEdge Edge(Wire.Edge edge) => new(
+        edge.Client,
+        edge.Server,
+        edge.Virtual,
+        (long)Math.Min(edge.Calls, long.MaxValue),
+        (long)Math.Min(edge.Errors, long.MaxValue),
+        new LatencySummary(edge.P50Ms, edge.P95Ms, edge.P99Ms),
+        edge.RemoteCluster.Length == 0 ? null : new RemoteNode(edge.RemoteCluster, edge.RemoteService.Length == 0 ? edge.Server : edge.RemoteService));
 
     /// <summary>The part of a trace <paramref name="peer"/> kept; no spans when it kept none.</summary>
     public static TracePart FromWire(string peer, Wire.TraceSpans spans) => new(
