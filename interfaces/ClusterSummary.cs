@@ -33,4 +33,13 @@ public sealed record FederatedIncident(
     [property: Id(2)] DateTimeOffset DetectedAt,
     [property: Id(3)] string[] Services,
     [property: Id(4)] string? TopCause,
-    [property: Id(5)] double TopScore);
+    [property: Id(5)] double TopScore)
+{
+    /// <summary>An incident of this cluster as its summary gives it.</summary>
+    public static FederatedIncident Of(IncidentView incident)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        var top = incident.RootCauses.FirstOrDefault();
+        return new(incident.Id, incident.StartedAt, incident.DetectedAt, [.. incident.Services.Select(s => s.Name)], top?.Service, top?.Score ?? 0);
+    }
+}

@@ -46,4 +46,11 @@ public interface IFederationGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Resolve"), AlwaysInterleave]
     ValueTask<RemoteNode?[]> ResolveAsync(string[] names, string[] localServices);
+
+    /// <summary>
+    /// The incidents with each root cause that is a peer's service (a virtual callee recognised as one) ranked again
+    /// with that peer's evidence over the incident's range, asked live with the peer deadline.
+    /// </summary>
+    [Alias("WithRemoteCauses"), AlwaysInterleave]
+    ValueTask<IncidentView[]> WithRemoteCausesAsync(IncidentView[] incidents);
 }

@@ -21,6 +21,32 @@ internal sealed class FederationGrpcService(IGrainFactory grains, FederationIden
     public override async Task<ServiceGraph> GetGraph(GetGraphRequest request, ServerCallContext context) =>
         FederationWire.ToWire(await grains.GetGrain<IFederationGrain>(IFederationGrain.DefaultKey).GetLocalGraphAsync());
 
+    public override async Task<ServiceEvidenceReply> GetEvidence(GetEvidenceRequest request, ServerCallContext context)
+    {
+        if (EvidenceRange.Problem(request) is { } problem)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, problem));
+        }
+
+        var known = await grains.GetGrain<IServiceCatalogGrain>(IServiceCatalogGrain.DefaultKey).GetServicesAsync();
+        if (!known.Contains(request.Service, StringComparer.Ordinal))
+        {
+            return FederationWire.ToWire(identity.ClusterName, null, null, []);
+        }
+
+        var service = grains.GetGrain<IServiceGrain>(request.Service);
+        var (from, to, baselineFrom, baselineTo) = EvidenceRange.Of(request);
+        var evidence = service.GetEvidenceAsync(from, to, baselineFrom, baselineTo).AsTask();
+        var summary = service.GetSummaryAsync().AsTask();
+        // The local ranking only: a peer's question never fans out again, so two clusters cannot ask each other in a loop.
+        var incidents = await grains.GetGrain<IIncidentDirectoryGrain>(IIncidentDirectoryGrain.DefaultKey).ListAsync(null, "open");
+        return FederationWire.ToWire(
+            identity.ClusterName,
+            await evidence,
+            await summary,
+            incidents.Where(i => i.Services.Any(s => s.Name == request.Service)).Select(FederatedIncident.Of));
+    }
+
     public override async Task<TraceSpans> GetTrace(GetTraceRequest request, ServerCallContext context)
     {
         var id = request.TraceId;

@@ -4,6 +4,7 @@ using Orleans.Concurrency;
 using OtlpGrains.Grains.Traces;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Federation;
+using OtlpGrains.Models.Incidents;
 
 namespace OtlpGrains.Grains.Federation;
 
@@ -72,6 +73,46 @@ internal sealed partial class FederationGrain(
     {
         var remote = Resolver(localServices);
         return ValueTask.FromResult<RemoteNode?[]>([.. names.Select(remote.Resolve)]);
+    }
+
+    public async ValueTask<IncidentView[]> WithRemoteCausesAsync(IncidentView[] incidents)
+    {
+        if (_peers.Count == 0)
+        {
+            return incidents;
+        }
+
+        var local = await GrainFactory.GetGrain<IServiceCatalogGrain>(IServiceCatalogGrain.DefaultKey).GetServicesAsync();
+        var remote = Resolver(local);
+        using var cancel = new CancellationTokenSource(_options.PeerTimeout + TimeSpan.FromSeconds(1));
+        return await Task.WhenAll(incidents.Select(i => WithRemoteCausesAsync(i, remote, cancel.Token)));
+    }
+
+    // The causes the local ranking could only see from here: not anomalous services of the incident, but callees.
+    private async Task<IncidentView> WithRemoteCausesAsync(IncidentView incident, RemoteNodes remote, CancellationToken cancellationToken)
+    {
+        if (incident.EvidenceFrom is not { } from || incident.EvidenceTo is not { } to || incident.BaselineFrom is not { } baselineFrom)
+        {
+            return incident;
+        }
+
+        var asks = incident.RootCauses
+            .Where(c => c.Cluster is null && !incident.Services.Any(s => s.Name == c.Service))
+            .Select(c => (Name: c.Service, Node: remote.Resolve(c.Service)))
+            .Where(c => c.Node is not null && _peers.ContainsKey(c.Node.Cluster))
+            .Select(async c =>
+            {
+                var reply = await links.EvidenceAsync(c.Node!.Cluster, c.Node.Service, (from, to, baselineFrom), cancellationToken);
+                return (c.Name, Answer: new RemoteEvidenceAnswer(c.Node, reply.Status, reply.Detail, reply.Value));
+            })
+            .ToArray();
+        if (asks.Length == 0)
+        {
+            return incident;
+        }
+
+        var answers = (await Task.WhenAll(asks)).ToDictionary(a => a.Name, a => a.Answer, StringComparer.Ordinal);
+        return incident with { RootCauses = RemoteCauses.Apply(incident.RootCauses, answers) };
     }
 
     // The explicit rules, then the peers' service lists from their latest summaries (an old copy still names services).

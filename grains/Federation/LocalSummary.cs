@@ -18,8 +18,7 @@ internal static class LocalSummary
             cluster,
             now,
             [.. services.Select(s => new FederatedService(s.Name, s.Status, s.AnomalyScore, s.Rate, s.ErrorRatio, s.LatencyMs.P95))],
-            [.. incidents.Select(i => new FederatedIncident(
-                i.Id, i.StartedAt, i.DetectedAt, [.. i.Services.Select(s => s.Name)], i.RootCauses.FirstOrDefault()?.Service, i.RootCauses.FirstOrDefault()?.Score ?? 0))])
+            [.. incidents.Select(FederatedIncident.Of)])
         {
             RemoteEdges = [.. graph.Edges.Where(e => e.Remote is not null)],
         };

@@ -50,6 +50,24 @@ internal sealed class PeerLinks(PeerChannels channels, IOptions<FederationOption
         await CallAsync(peer, async (client, call) =>
             PeerWire.FromWire(await client.GetGraphAsync(new GetGraphRequest { FromCluster = _options.ClusterName }, call)), cancellationToken);
 
+    public async Task<PeerReply<RemoteServiceEvidence>> EvidenceAsync(
+        string peer, string service, (DateTimeOffset From, DateTimeOffset To, DateTimeOffset BaselineFrom) range, CancellationToken cancellationToken) =>
+        await CallAsync(peer, async (client, call) =>
+        {
+            var request = new GetEvidenceRequest
+            {
+                Service = service,
+                FromUnixNano = UnixNanos(range.From),
+                ToUnixNano = UnixNanos(range.To),
+                BaselineFromUnixNano = UnixNanos(range.BaselineFrom),
+                BaselineToUnixNano = UnixNanos(range.From),
+                FromCluster = _options.ClusterName,
+            };
+            return PeerWire.FromWire(await client.GetEvidenceAsync(request, call));
+        }, cancellationToken);
+
+    private static ulong UnixNanos(DateTimeOffset time) => (ulong)Math.Max(0, (time - DateTimeOffset.UnixEpoch).Ticks) * 100;
+
     private async Task<PeerReply<T>> CallAsync<T>(string peer, Func<OtlpGrains.Federation.V1.Federation.FederationClient, CallOptions, Task<T>> call, CancellationToken cancellationToken)
         where T : class
     {

@@ -157,7 +157,7 @@ internal sealed partial class IncidentDirectoryGrain(
         ServiceEvidence[] evidence = await Task.WhenAll(incident.Services.Select(s =>
             GrainFactory.GetGrain<IServiceGrain>(s.Name).GetEvidenceAsync(from, to, from - BaselineSpan, from).AsTask()));
         var byService = evidence.ToDictionary(e => e.Service, StringComparer.Ordinal);
-        return View(incident, byService);
+        return View(incident, byService) with { EvidenceFrom = from, EvidenceTo = to, BaselineFrom = from - BaselineSpan };
     }
 
     private IncidentView View(Incident incident, Dictionary<string, ServiceEvidence> evidence) => new(
