@@ -53,4 +53,15 @@ public interface IFederationGrain : IGrainWithStringKey
     /// </summary>
     [Alias("WithRemoteCauses"), AlwaysInterleave]
     ValueTask<IncidentView[]> WithRemoteCausesAsync(IncidentView[] incidents);
+
+    /// <summary>
+    /// Something in this cluster's summary changed (an incident, a new service): the peers are told soon, at most once
+    /// per <c>ChangeSpacing</c>, so that they pull it before their next interval.
+    /// </summary>
+    [Alias("LocalChanged"), OneWay]
+    ValueTask LocalChangedAsync();
+
+    /// <summary>The peer <paramref name="peer"/> said its summary changed; false when no peer has that name.</summary>
+    [Alias("PeerChanged"), AlwaysInterleave]
+    ValueTask<bool> PeerChangedAsync(string peer);
 }

@@ -47,6 +47,9 @@ internal sealed class FederationGrpcService(IGrainFactory grains, FederationIden
             incidents.Where(i => i.Services.Any(s => s.Name == request.Service)).Select(FederatedIncident.Of));
     }
 
+    public override async Task<SummaryChangedReply> SummaryChanged(SummaryChangedRequest request, ServerCallContext context) =>
+        new() { Known = await grains.GetGrain<IFederationGrain>(IFederationGrain.DefaultKey).PeerChangedAsync(request.FromCluster) };
+
     public override async Task<TraceSpans> GetTrace(GetTraceRequest request, ServerCallContext context)
     {
         var id = request.TraceId;

@@ -24,6 +24,11 @@ internal sealed partial class FederationGrain(
     private readonly FederationOptions _options = options.Value;
     private readonly Dictionary<string, PeerRecord> _peers = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<RemoteNameRule> _rules = options.Value.RemoteNameRules();
+    private bool _changed;
+    private DateTimeOffset _lastTold = DateTimeOffset.MinValue;
+
+    // The least time between two notices to the peers, and between two pulls a peer's notices cause.
+    private TimeSpan ChangeSpacing => TimeSpan.FromSeconds(Math.Min(1, _options.SummaryIntervalSeconds));
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -150,9 +155,45 @@ internal sealed partial class FederationGrain(
         return TraceMerge.Merge(traceId, parts, [.. clusters], traces.Value.MaxSpans);
     }
 
+    public ValueTask LocalChangedAsync()
+    {
+        _changed = true;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<bool> PeerChangedAsync(string peer)
+    {
+        if (!_peers.TryGetValue(peer, out var record))
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        record.PullSoon(time.GetUtcNow(), ChangeSpacing);
+        return ValueTask.FromResult(true);
+    }
+
+    // At most one notice per spacing: a burst of changes (services appearing at start-up, an incident updated by
+    // every window) tells each peer once. A peer that is failing is not told: its pulls are backing off anyway.
+    private void TellPeersIfChanged(DateTimeOffset now)
+    {
+        if (!_changed || now - _lastTold < ChangeSpacing)
+        {
+            return;
+        }
+
+        _changed = false;
+        _lastTold = now;
+        foreach (var peer in _peers.Values.Where(p => p.ToState().ConsecutiveFailures == 0))
+        {
+            // Not awaited, bounded by the deadline; a notice lost is caught up by the next scheduled pull.
+            _ = links.ChangedAsync(peer.Name, CancellationToken.None);
+        }
+    }
+
     private Task PullDueAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        TellPeersIfChanged(now);
         foreach (var peer in _peers.Values)
         {
             if (peer.IsDue(now) && peer.TryBegin())
