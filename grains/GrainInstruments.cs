@@ -31,6 +31,7 @@ internal sealed class GrainInstruments
     private readonly Counter<long> _tracesWithoutP99;
     private readonly Counter<long> _unpublishedAnomalies;
     private readonly Counter<long> _undeliveredWindows;
+    private readonly Counter<long> _droppedContinuations;
 
     public GrainInstruments(IMeterFactory meters)
     {
@@ -60,6 +61,8 @@ internal sealed class GrainInstruments
             "Anomaly events the detectors raised that the anomalies stream did not take (the API still has them).");
         _undeliveredWindows = Create(meter, "undelivered_closed_windows_total", "{window}",
             "Closed windows the window-close sink failed to take after scoring.");
+        _droppedContinuations = Create(meter, "dropped_trace_continuations_total", "{part}",
+            "Spans of a kept trace that came after it completed, not kept because the trace has all its parts already (4).");
     }
 
     /// <summary>Adds what a service's statistics refused during one call (<see cref="ServiceDrops.Since"/>).</summary>
@@ -81,6 +84,8 @@ internal sealed class GrainInstruments
     public void EdgeCallsDropped(long calls) => AddIfAny(_droppedEdgeCalls, calls);
 
     public void KeptTracesNotStored(long traces) => AddIfAny(_unstoredKeptTraces, traces);
+
+    public void TraceContinuationsDropped(long parts) => AddIfAny(_droppedContinuations, parts);
 
     public void TracesWithoutP99(long traces) => AddIfAny(_tracesWithoutP99, traces);
 

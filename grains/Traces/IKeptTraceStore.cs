@@ -15,15 +15,19 @@ public interface IKeptTraceStore
     bool NeedsGrains { get; }
 
     /// <summary>
-    /// Keeps a trace's view unless the trace is kept already: spans that straggle in after a completion make a new
-    /// trace in progress holding only them, and the view kept by the first completion is the fuller one. The store may
-    /// write the view after this returns (off the shard's turn), but <see cref="ReadAsync"/> sees it at once.
+    /// Keeps a view under <paramref name="traceId"/>, a trace id or the key of a later part of a trace
+    /// (<c>{traceId}/{n}</c>, see <see cref="OtlpGrains.Models.Traces.KeptContinuations"/>), unless that key is kept
+    /// already. The store may write the view after this returns (off the shard's turn), but <see cref="ReadAsync"/>
+    /// and <see cref="ReadPartsAsync"/> see it at once.
     /// </summary>
     /// <exception cref="KeptTraceStoreFullException">The store holds as many unwritten traces as it may.</exception>
     ValueTask KeepAsync(string traceId, TraceView view);
 
-    /// <summary>The kept view of a trace, or null if it was not kept (or is pruned or evicted by now).</summary>
+    /// <summary>The view kept under one key, or null if there is none (or it is pruned or evicted by now).</summary>
     ValueTask<TraceView?> ReadAsync(string traceId);
+
+    /// <summary>Every part kept of a trace, first part first; empty when none is kept.</summary>
+    ValueTask<TraceView[]> ReadPartsAsync(string traceId);
 }
 
 /// <summary>A kept trace refused because the store's backlog of unwritten traces is full (its database is slow or away).</summary>

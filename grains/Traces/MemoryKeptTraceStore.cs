@@ -1,6 +1,7 @@
 using Orleans.Serialization;
 using OtlpGrains.Grains.Storage;
 using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Traces;
 
 namespace OtlpGrains.Grains.Traces;
 
@@ -28,8 +29,28 @@ internal sealed class MemoryKeptTraceStore(int capacity, IGrainFactory grains, S
     public async ValueTask<TraceView?> ReadAsync(string traceId) =>
         await Partition(traceId).ReadAsync(traceId) is { } stored ? serializer.Deserialize<KeptTrace>(stored.Data)?.View : null;
 
-    private IBoundedStorePartitionGrain Partition(string traceId) =>
-        grains.GetGrain<IBoundedStorePartitionGrain>($"{StorageNames.KeptTraces}/{(uint)StableHash(traceId) % Partitions}");
+    // The parts are kept in order, so the first one missing ends them (an evicted first part loses the later ones).
+    public async ValueTask<TraceView[]> ReadPartsAsync(string traceId)
+    {
+        var parts = new List<TraceView>(1);
+        foreach (var key in KeptContinuations.KeysOf(traceId))
+        {
+            if (await ReadAsync(key) is not { } part)
+            {
+                break;
+            }
+
+            parts.Add(part);
+        }
+
+        return [.. parts];
+    }
+
+    // A trace's parts share its partition: keyed by the trace id, without the part.
+    private IBoundedStorePartitionGrain Partition(string key) =>
+        grains.GetGrain<IBoundedStorePartitionGrain>($"{StorageNames.KeptTraces}/{(uint)StableHash(TraceIdOf(key)) % Partitions}");
+
+    private static string TraceIdOf(string key) => key.IndexOf('/', StringComparison.Ordinal) is var slash and > 0 ? key[..slash] : key;
 
     // string.GetHashCode differs per process; partitions must be found the same way on every silo.
     private static int StableHash(string key)

@@ -35,6 +35,9 @@ internal sealed partial class TraceShardGrain(
     private readonly PendingTraces _pending = new(options.Value.MaxSpans, Math.Max(1, options.Value.MaxPendingTraces / TraceShards.Count));
     private readonly CompletionLosses _losses = new(time);
 
+    // The traces kept lately, so that their stragglers are kept as further parts (a kept trace stays whole).
+    private readonly KeptContinuations _continuations = new(4096);
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // A quarter of the idle time between sweeps: a trace completes between 1 and 1.25 idle times after its last span.
@@ -153,8 +156,17 @@ internal sealed partial class TraceShardGrain(
             rootP99 = await RootP99Async(root.Service, root.Name, pass);
         }
 
-        if (sampler.Decide(trace, rootP99, pending.ErrorLog) is not { } reason)
+        // Spans of a trace kept earlier that came after it completed: kept as its next part, whatever the sampler says
+        // of them alone. A trace with all its parts kept keeps no more, and that is counted.
+        var continued = _continuations.WasKept(pending.Key);
+        if ((sampler.Decide(trace, rootP99, pending.ErrorLog) ?? (continued ? KeptContinuations.Reason : null)) is not { } reason)
         {
+            return;
+        }
+
+        if (_continuations.NextPart(pending.Key) is not { } part)
+        {
+            instruments.TraceContinuationsDropped(1);
             return;
         }
 
@@ -168,7 +180,8 @@ internal sealed partial class TraceShardGrain(
 
         try
         {
-            await store.KeepAsync(pending.TraceId, trace.ToView(pending.TraceId, reason));
+            await store.KeepAsync(KeptContinuations.KeyOf(pending.TraceId, part), trace.ToView(pending.TraceId, reason));
+            _continuations.Kept(pending.Key, part);
             pass.Stored++;
         }
         catch (Exception exception)

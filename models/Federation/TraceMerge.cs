@@ -39,6 +39,23 @@ public static class TraceMerge
         return new FederatedTrace(TraceViewBuilder.Build(store, traceId, reasons), owners, clusters);
     }
 
+    /// <summary>
+    /// One trace from the parts this cluster kept of it (a first completion and the continuations of spans that came
+    /// later); null when there is no part. Its reasons are every part's, first part first.
+    /// </summary>
+    public static TraceView? Join(string traceId, IReadOnlyList<TraceView> parts, int maxSpans)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        return parts.Count switch
+        {
+            0 => null,
+            1 => parts[0],
+            _ => Merge(traceId, [.. parts.Select(p => new TracePart(string.Empty, p.Spans, p.KeptBecause == KeptContinuations.Reason ? null : p.KeptBecause))], [], maxSpans).Trace is { } joined
+                ? joined with { CutSpans = parts.Sum(p => p.CutSpans) }
+                : null,
+        };
+    }
+
     /// <summary>A kept span back in the form the trace classes take (names in a label of its own).</summary>
     public static TraceSpan ToSpan(TraceSpanView view)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Npgsql;
 using OtlpGrains.Grains.Traces;
 using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Traces;
 
 namespace OtlpGrains.Silo.Storage;
 
@@ -148,6 +149,32 @@ internal sealed partial class KeptTraceWriter : IKeptTraceStore, ILifecycleParti
         }
 
         return await _table.ReadAsync(traceId);
+    }
+
+    public async ValueTask<TraceView[]> ReadPartsAsync(string traceId)
+    {
+        var keys = KeptContinuations.KeysOf(traceId);
+        var found = new Dictionary<string, TraceView>(StringComparer.Ordinal);
+        lock (_gate)
+        {
+            foreach (var key in keys)
+            {
+                if (_unwritten.TryGetValue(key, out var unwritten))
+                {
+                    found[key] = unwritten.View;
+                }
+            }
+        }
+
+        if (found.Count < keys.Length)
+        {
+            foreach (var (key, view) in await _table.ReadManyAsync(keys))
+            {
+                found.TryAdd(key, view);
+            }
+        }
+
+        return [.. keys.Where(found.ContainsKey).Select(k => found[k])];
     }
 
     /// <summary>From now on a full writer makes a keep wait for room instead of refusing it.</summary>

@@ -23,6 +23,24 @@ internal sealed class PostgresKeptTraceStore(NpgsqlDataSource dataSource, Serial
             : null;
     }
 
+    /// <summary>The views kept under any of <paramref name="keys"/>, by key (one statement on the primary key).</summary>
+    public async Task<IReadOnlyList<(string Key, TraceView View)>> ReadManyAsync(string[] keys, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT trace_id, payload FROM otlpgrains_kept_traces WHERE trace_id = ANY($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = keys, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        var found = new List<(string, TraceView)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (serializer.Deserialize<KeptTrace>((byte[])reader[1])?.View is { } view)
+            {
+                found.Add((reader.GetString(0), view));
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>
     /// Inserts the traces in one statement and one commit; a trace already in the table (or earlier in the batch) is
     /// left as it is. Returns how many rows were added.

@@ -10,6 +10,7 @@ using OtlpGrains.Grains.Traces;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Silo.Storage;
 using OtlpGrains.TestSupport;
+using OtlpGrains.Models.Traces;
 using Xunit;
 
 namespace OtlpGrains.Silo.Tests;
@@ -67,6 +68,22 @@ public sealed class PostgresKeptTraceStoreTests(PostgresFixture postgres) : ICla
         await writer.KeepAsync(TraceId(0), View(TraceId(0), "slow", 5));
         await writer.StopAsync(CancellationToken.None);
         Assert.Equal(2, (await store.ReadAsync(TraceId(0)))?.Spans.Length);
+    }
+
+    [Fact]
+    public async Task TheWriterReadsATracesPartsInOrderFromTheTableAndFromWhatIsUnwritten()
+    {
+        var store = await StoreAsync("kept_parts");
+        using var writer = Writer(store);
+        var id = TraceId(7);
+        await store.InsertAsync([Unwritten(View(id, "error", 2)), Unwritten(View(KeptContinuations.KeyOf(id, 3), "continued", 3))]);
+
+        // Part 2 is still unwritten (the writer is not started), parts 1 and 3 are in the table, part 4 is nowhere.
+        await writer.KeepAsync(KeptContinuations.KeyOf(id, 2), View(id, "continued", 1));
+        var parts = await writer.ReadPartsAsync(id);
+
+        Assert.Equal([2, 1, 3], parts.Select(p => p.Spans.Length));
+        Assert.Empty(await writer.ReadPartsAsync(TraceId(8)));
     }
 
     [Fact]
