@@ -106,15 +106,15 @@ internal static class FederationWire
                 ParentSpanId = span.ParentSpanId is null ? 0 : ulong.Parse(span.ParentSpanId, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture),
                 Service = span.Service,
                 Name = span.Name,
-                Kind = (int)OtlpGrains.Models.Federation.TraceMerge.KindOf(span.Kind),
+                Kind = (int)OtlpGrains.Models.Traces.TraceMerge.KindOf(span.Kind),
                 StartUnixNano = UnixNanos(span.Start),
                 EndUnixNano = UnixNanos(span.End),
-                StatusCode = OtlpGrains.Models.Federation.TraceMerge.StatusOf(span.Status),
+                StatusCode = OtlpGrains.Models.Traces.TraceMerge.StatusOf(span.Status),
             });
         }
 
         return wire;
     }
 
-    private static ulong UnixNanos(DateTimeOffset time) => (ulong)Math.Max(0, OtlpGrains.Models.Federation.TraceMerge.UnixNanos(time));
+    private static ulong UnixNanos(DateTimeOffset time) => (ulong)Math.Max(0, OtlpGrains.Models.Traces.TraceMerge.UnixNanos(time));
 }

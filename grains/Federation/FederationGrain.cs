@@ -5,6 +5,7 @@ using OtlpGrains.Grains.Traces;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Federation;
 using OtlpGrains.Models.Incidents;
+using OtlpGrains.Models.Traces;
 
 namespace OtlpGrains.Grains.Federation;
 
@@ -155,12 +156,15 @@ internal sealed partial class FederationGrain(
         return TraceMerge.Merge(traceId, parts, [.. clusters], traces.Value.MaxSpans);
     }
 
+    // Told now when the spacing allows, else by the next tick.
     public ValueTask LocalChangedAsync()
     {
         _changed = true;
+        TellPeersIfChanged(time.GetUtcNow());
         return ValueTask.CompletedTask;
     }
 
+    // Pulled now when the spacing allows, else by the tick once it is due.
     public ValueTask<bool> PeerChangedAsync(string peer)
     {
         if (!_peers.TryGetValue(peer, out var record))
@@ -168,12 +172,19 @@ internal sealed partial class FederationGrain(
             return ValueTask.FromResult(false);
         }
 
-        record.PullSoon(time.GetUtcNow(), ChangeSpacing);
+        var now = time.GetUtcNow();
+        record.PullSoon(now, ChangeSpacing);
+        if (record.IsDue(now) && record.TryBegin())
+        {
+            _ = PullAsync(record);
+        }
+
         return ValueTask.FromResult(true);
     }
 
     // At most one notice per spacing: a burst of changes (services appearing at start-up, an incident updated by
-    // every window) tells each peer once. A peer that is failing is not told: its pulls are backing off anyway.
+    // every window) tells each peer once. A peer this cluster cannot pull is told too (at most one call per spacing,
+    // bounded by the deadline): it may well reach us, as when it started after our first pull of it failed.
     private void TellPeersIfChanged(DateTimeOffset now)
     {
         if (!_changed || now - _lastTold < ChangeSpacing)
@@ -183,7 +194,7 @@ internal sealed partial class FederationGrain(
 
         _changed = false;
         _lastTold = now;
-        foreach (var peer in _peers.Values.Where(p => p.ToState().ConsecutiveFailures == 0))
+        foreach (var peer in _peers.Values)
         {
             // Not awaited, bounded by the deadline; a notice lost is caught up by the next scheduled pull.
             _ = links.ChangedAsync(peer.Name, CancellationToken.None);

@@ -23,6 +23,11 @@ internal sealed class PeerChannels : IDisposable
                 DisposeHttpClient = true,
                 // A summary of 1,000 services is about 60 KB; a trace of 10,000 spans about 1 MB.
                 MaxReceiveMessageSize = 16 * 1024 * 1024,
+                // The channel's own reconnect backoff (1 s doubling to 2 minutes by default) fails every call fast
+                // while it waits, so a peer that came back would stay unreachable long after it answers again. The
+                // pulls have their own backoff (PeerBackoff); the channel only needs to try a connection again soon.
+                InitialReconnectBackoff = TimeSpan.FromMilliseconds(100),
+                MaxReconnectBackoff = TimeSpan.FromSeconds(1),
             });
         }
     }

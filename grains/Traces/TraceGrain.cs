@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using OtlpGrains.Interfaces;
-using OtlpGrains.Models.Federation;
+using OtlpGrains.Models.Traces;
 
 namespace OtlpGrains.Grains.Traces;
 

@@ -20,6 +20,10 @@ public sealed class PeerRecord(string name, PeerBackoff backoff)
     private DateTimeOffset? _nextAttempt;
     private bool _inFlight;
 
+    // Set when the peer said it changed while a pull was in flight (that pull may have read it before the change):
+    // the next pull then follows at once, after this spacing, instead of an interval later.
+    private TimeSpan? _changedDuringPull;
+
     public string Name { get; } = name;
 
     /// <summary>True when no pull is in flight and the backoff's wait has passed.</summary>
@@ -45,7 +49,8 @@ public sealed class PeerRecord(string name, PeerBackoff backoff)
         _lastSuccess = now;
         _lastError = null;
         _failures = 0;
-        _nextAttempt = now + backoff.Delay(0, 0);
+        _nextAttempt = now + (_changedDuringPull ?? backoff.Delay(0, 0));
+        _changedDuringPull = null;
     }
 
     /// <summary>Records a failed pull; <paramref name="unit"/> is the jitter's draw in [0, 1).</summary>
@@ -56,6 +61,12 @@ public sealed class PeerRecord(string name, PeerBackoff backoff)
         _lastError = OneLine.Of(detail);
         _failures = _failures == int.MaxValue ? _failures : _failures + 1;
         _nextAttempt = now + backoff.Delay(_failures, unit);
+        if (_changedDuringPull is { } spacing)
+        {
+            // It said it changed, so it was alive a moment ago: try again soon, not after a backoff.
+            _nextAttempt = now + spacing;
+            _changedDuringPull = null;
+        }
     }
 
     /// <summary>
@@ -65,6 +76,12 @@ public sealed class PeerRecord(string name, PeerBackoff backoff)
     /// </summary>
     public void PullSoon(DateTimeOffset now, TimeSpan spacing)
     {
+        if (_inFlight)
+        {
+            _changedDuringPull = spacing;
+            return;
+        }
+
         var earliest = _lastSuccess is { } last && _failures == 0 ? last + spacing : now;
         var at = earliest > now ? earliest : now;
         if (_nextAttempt is null || at < _nextAttempt)

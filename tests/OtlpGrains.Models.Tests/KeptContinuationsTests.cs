@@ -1,5 +1,4 @@
 using OtlpGrains.Interfaces;
-using OtlpGrains.Models.Federation;
 using OtlpGrains.Models.Traces;
 using Xunit;
 

@@ -122,5 +122,22 @@ public sealed class PeerRecordTests
         Assert.True(peer.IsDue(T0.AddSeconds(1)));
     }
 
+    [Fact]
+    public void APeerThatSaysItChangedDuringAPullIsPulledAgainAfterTheSpacingNotTheInterval()
+    {
+        var peer = new PeerRecord("b", new PeerBackoff(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(600)));
+        peer.TryBegin();
+        peer.PullSoon(T0, TimeSpan.FromSeconds(1));
+        peer.Succeeded(new ClusterSummary("b", T0, [], []), T0.AddSeconds(0.5));
+
+        Assert.False(peer.IsDue(T0.AddSeconds(1)));
+        Assert.True(peer.IsDue(T0.AddSeconds(1.5)));
+
+        // Once: the pull after that goes back to the interval.
+        peer.TryBegin();
+        peer.Succeeded(new ClusterSummary("b", T0, [], []), T0.AddSeconds(2));
+        Assert.False(peer.IsDue(T0.AddSeconds(30)));
+    }
+
     private static PeerRecord NewPeer() => new("b", new PeerBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(8)));
 }

@@ -29,8 +29,9 @@ public sealed class SummaryChangeTests
         using var eApi = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ePorts[2]}"), Timeout = TimeSpan.FromSeconds(20) };
         using var dApi = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{dPorts[2]}"), Timeout = TimeSpan.FromSeconds(20) };
 
-        // Both have pulled each other once (at activation): the next scheduled pull is a minute away.
-        await UntilAsync(eApi, body => Statuses(body).SequenceEqual(["e:ok", "d:ok"]), TimeSpan.FromSeconds(30));
+        // e has pulled d once: its next scheduled pull of d is 30 to 60 s away (a minute after a success, or half to all
+        // of it after a failure, as when d was not ready yet). The notice must come whatever d's own pull of e did.
+        Assert.True(await UntilAsync(eApi, body => Statuses(body).Length == 2, TimeSpan.FromSeconds(30)), "e lists no cluster status");
 
         var service = "changed-" + Guid.NewGuid().ToString("N")[..8];
         Export(dPorts[0], service);
@@ -38,8 +39,13 @@ public sealed class SummaryChangeTests
         var seen = await UntilAsync(eApi, body => Services(body).Contains(("d", service)), TimeSpan.FromSeconds(20));
         watch.Stop();
 
-        Assert.True(seen, $"e did not list d's new service {service} within 20 s (its next pull of d is {Interval.TotalSeconds} s after the first)");
         var metrics = await dApi.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        var eMetrics = await eApi.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.True(seen, $"e did not list d's new service {service} within 20 s (its next pull of d is {Interval.TotalSeconds} s after the first)\n" +
+            $"e answers: {await eApi.GetStringAsync(new Uri("/api/v1/federation/services", UriKind.Relative))}\n" +
+            $"d: {string.Join('\n', metrics.Split('\n').Where(l => l.StartsWith("otlpgrains_federation", StringComparison.Ordinal)))}\n" +
+            $"e: {string.Join('\n', eMetrics.Split('\n').Where(l => l.StartsWith("otlpgrains_federation", StringComparison.Ordinal)))}\n" +
+            $"d's log:\n{d.Output}\ne's log:\n{e.Output}");
         Assert.True(Security.SecuredSilo.Series(metrics, "otlpgrains_federation_calls_total", "peer=\"e\"", "call=\"changed\"", "status=\"ok\"") > 0, "d counted no notice to e");
         Assert.True(watch.Elapsed < Interval / 3, $"took {watch.Elapsed}");
     }

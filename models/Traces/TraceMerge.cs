@@ -1,8 +1,7 @@
 using System.Globalization;
 using OtlpGrains.Interfaces;
-using OtlpGrains.Models.Traces;
 
-namespace OtlpGrains.Models.Federation;
+namespace OtlpGrains.Models.Traces;
 
 /// <summary>
 /// Joins the parts of one trace that several clusters kept into the whole trace: spans are united by span id (the

@@ -1,8 +1,8 @@
 using OtlpGrains.Interfaces;
-using OtlpGrains.Models.Federation;
+using OtlpGrains.Models.Traces;
 using Xunit;
 
-namespace OtlpGrains.Models.Tests.Federation;
+namespace OtlpGrains.Models.Tests;
 
 public sealed class TraceMergeTests
 {
