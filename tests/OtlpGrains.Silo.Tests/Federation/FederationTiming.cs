@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace OtlpGrains.Silo.Tests.Federation;
 
 /// <summary>
@@ -21,6 +23,9 @@ public sealed record FederationTiming(double SummaryIntervalSeconds, double MaxB
     public TimeSpan MaxBackoff => TimeSpan.FromSeconds(MaxBackoffSeconds);
 
     public TimeSpan PeerTimeout => TimeSpan.FromSeconds(PeerTimeoutSeconds);
+
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"interval {SummaryIntervalSeconds} s, cap {MaxBackoffSeconds} s, deadline {PeerTimeoutSeconds} s");
 
     /// <summary>The federation grain's timer tick: a quarter of the interval, within [0.1 s, 5 s].</summary>
     public TimeSpan Tick => TimeSpan.FromSeconds(Math.Clamp(SummaryIntervalSeconds / 4, 0.1, 5));
