@@ -63,39 +63,50 @@ public sealed class FederatedClusters : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (_isolated is { } isolated)
+        try
         {
-            _network = await SiloNetwork.CreateAsync();
-            await _network.AddNamespaceAsync(isolated);
-            All[isolated].Address = _network.Address(isolated);
-        }
+            if (_isolated is { } isolated)
+            {
+                _network = await SiloNetwork.CreateAsync();
+                await _network.AddNamespaceAsync(isolated);
+                All[isolated].Address = _network.Address(isolated);
+            }
 
-        for (var i = 0; i < All.Count; i++)
+            for (var i = 0; i < All.Count; i++)
+            {
+                _silos[i] = Launch(i);
+            }
+
+            await Task.WhenAll(_silos.Select(s => s!.WaitReadyAsync(Ready)));
+        }
+        catch
         {
-            _silos[i] = Launch(i);
+            // A fixture that fails to start leaves no process or namespace behind.
+            await DisposeAsync();
+            throw;
         }
-
-        await Task.WhenAll(_silos.Select(s => s!.WaitReadyAsync(Ready)));
     }
 
     public async Task DisposeAsync()
     {
-        // Every silo goes, and the namespace after them, even when one of them fails to go.
+        // Every silo goes, and the namespace after them, even when one of them fails to go; twice is harmless.
         try
         {
-            foreach (var silo in _silos)
+            for (var i = 0; i < _silos.Length; i++)
             {
-                if (silo is not null)
+                if (_silos[i] is { } silo)
                 {
+                    _silos[i] = null;
                     await silo.DisposeAsync();
                 }
             }
         }
         finally
         {
-            if (_network is not null)
+            if (_network is { } network)
             {
-                await _network.DisposeAsync();
+                _network = null;
+                await network.DisposeAsync();
             }
         }
     }
@@ -115,8 +126,9 @@ public sealed class FederatedClusters : IAsyncLifetime
     /// <summary>Starts cluster <paramref name="index"/> again on its ports with its settings (its memory state starts empty).</summary>
     public async Task RestartAsync(int index)
     {
-        await Silo(index).DisposeAsync();
+        var old = Silo(index);
         _silos[index] = null;
+        await old.DisposeAsync();
         _silos[index] = Launch(index);
         await Silo(index).WaitReadyAsync(Ready);
     }
