@@ -13,7 +13,8 @@ public abstract class OutageClusters(FederationTiming timing) : IAsyncLifetime
 {
     public FederatedClusters Clusters { get; } = new(3, timing, isolated: 2);
 
-    public Task InitializeAsync() => Clusters.InitializeAsync();
+    // Where namespaces cannot be made the tests are skipped (NetworkNamespaceFact): start nothing for them.
+    public Task InitializeAsync() => NetworkNamespaceFactAttribute.Why is null ? Clusters.InitializeAsync() : Task.CompletedTask;
 
     public Task DisposeAsync() => Clusters.DisposeAsync();
 }
@@ -36,8 +37,8 @@ public sealed class FederationOutageTestsAtHalfAnd3(OutageClustersAtHalfAnd3 out
 /// Peers that go away and come back, seen from a: a cut link (c) and a stopped silo (b) make a's answers partial within
 /// the deadline, a's retries of the missing peer back off to the cap and stay there (at most one record per peer, one
 /// line of error), and a's answers are whole again within the documented bound once the peer is back:
-/// a stopped peer within MaxBackoff + a timer tick + one pull of its return, a cut one within PeerTimeout more (a pull
-/// sent into the cut link runs to its deadline first).
+/// PeerTimeout + MaxBackoff + a timer tick + one pull (a pull sent into the cut link, or to a peer still starting,
+/// fails first, at most a deadline later, and waits its backoff).
 /// </summary>
 public abstract class FederationOutageTests<T>(T outage, ITestOutputHelper output)
     where T : OutageClusters
@@ -72,7 +73,7 @@ public abstract class FederationOutageTests<T>(T outage, ITestOutputHelper outpu
         }
     }
 
-    [Fact]
+    [NetworkNamespaceFact]
     public async Task ACutLinkGivesPartialAnswersWithinTheDeadlineAndWholeOnesSoonAfterItHeals()
     {
         var (a, c) = (_clusters.All[0], _clusters.All[2]);
@@ -121,7 +122,7 @@ public abstract class FederationOutageTests<T>(T outage, ITestOutputHelper outpu
         Assert.Equal(3, whole.Body.GetProperty("spans").GetArrayLength());
     }
 
-    [Fact]
+    [NetworkNamespaceFact]
     public async Task AStoppedPeerIsRetriedAtMostEveryCappedBackoffAndConvergesWithinItOnceBack()
     {
         var a = _clusters.All[0];
@@ -162,7 +163,8 @@ public abstract class FederationOutageTests<T>(T outage, ITestOutputHelper outpu
         var ready = Stopwatch.StartNew();
         var back = await EventuallyAsync(() => a.GetAsync("/api/v1/federation/services"), r => !r.Body.GetProperty("partial").GetBoolean(), Bound, TimeSpan.FromMilliseconds(100));
         var converged = ready.Elapsed;
-        var bound = Timing.MaxBackoff + Timing.Tick;
+        // b's listener opens before it is ready: a pull then may fail (at most a deadline later) and wait its backoff.
+        var bound = Timing.PeerTimeout + Timing.MaxBackoff + Timing.Tick;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Timing}: stopped: whole again {converged.TotalSeconds:0.00} s after b was ready again (bound {bound.TotalSeconds:0.##} s + one pull + slack)"));
         Assert.False(back.Body.GetProperty("partial").GetBoolean(), back.Body.ToString());
         Assert.True(converged < bound + Slack, $"whole again only after {converged}");
