@@ -9,7 +9,11 @@ public sealed record ClusterSummary(
     [property: Id(0)] string Cluster,
     [property: Id(1)] DateTimeOffset TakenAt,
     [property: Id(2)] FederatedService[] Services,
-    [property: Id(3)] FederatedIncident[] Incidents);
+    [property: Id(3)] FederatedIncident[] Incidents)
+{
+    /// <summary>The edges from this cluster's services to services it recognised as a peer's (cross-cluster edges).</summary>
+    [Id(4)] public ClusterEdge[] RemoteEdges { get; init; } = [];
+}
 
 /// <summary>A service of a summary: the verdict on its last closed window (<c>ok|warning|critical</c>) and its RED figures.</summary>
 [GenerateSerializer, Immutable, Alias("otlpgrains.FederatedService")]
@@ -29,4 +33,13 @@ public sealed record FederatedIncident(
     [property: Id(2)] DateTimeOffset DetectedAt,
     [property: Id(3)] string[] Services,
     [property: Id(4)] string? TopCause,
-    [property: Id(5)] double TopScore);
+    [property: Id(5)] double TopScore)
+{
+    /// <summary>An incident of this cluster as its summary gives it.</summary>
+    public static FederatedIncident Of(IncidentView incident)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        var top = incident.RootCauses.FirstOrDefault();
+        return new(incident.Id, incident.StartedAt, incident.DetectedAt, [.. incident.Services.Select(s => s.Name)], top?.Service, top?.Score ?? 0);
+    }
+}

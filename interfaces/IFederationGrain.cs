@@ -31,4 +31,37 @@ public interface IFederationGrain : IGrainWithStringKey
     /// </summary>
     [Alias("GetTrace"), AlwaysInterleave]
     ValueTask<FederatedTrace> GetTraceAsync(string traceId);
+
+    /// <summary>This cluster's service graph, fresh, its cross-cluster edges marked: what a peer's <c>GetGraph</c> gets.</summary>
+    [Alias("GetLocalGraph"), AlwaysInterleave]
+    ValueTask<ClusterGraph> GetLocalGraphAsync();
+
+    /// <summary>This cluster's graph and every peer's, asked live with the peer deadline.</summary>
+    [Alias("GetGraph"), AlwaysInterleave]
+    ValueTask<FederatedGraph> GetGraphAsync();
+
+    /// <summary>
+    /// The peer service each of <paramref name="names"/> (virtual nodes of this cluster's graph) is, or null; a name
+    /// among <paramref name="localServices"/> stays local.
+    /// </summary>
+    [Alias("Resolve"), AlwaysInterleave]
+    ValueTask<RemoteNode?[]> ResolveAsync(string[] names, string[] localServices);
+
+    /// <summary>
+    /// The incidents with each root cause that is a peer's service (a virtual callee recognised as one) ranked again
+    /// with that peer's evidence over the incident's range, asked live with the peer deadline.
+    /// </summary>
+    [Alias("WithRemoteCauses"), AlwaysInterleave]
+    ValueTask<IncidentView[]> WithRemoteCausesAsync(IncidentView[] incidents);
+
+    /// <summary>
+    /// Something in this cluster's summary changed (an incident, a new service): the peers are told soon, at most once
+    /// per <c>ChangeSpacing</c>, so that they pull it before their next interval.
+    /// </summary>
+    [Alias("LocalChanged"), OneWay]
+    ValueTask LocalChangedAsync();
+
+    /// <summary>The peer <paramref name="peer"/> said its summary changed; false when no peer has that name.</summary>
+    [Alias("PeerChanged"), AlwaysInterleave]
+    ValueTask<bool> PeerChangedAsync(string peer);
 }

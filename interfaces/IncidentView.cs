@@ -12,7 +12,17 @@ public sealed record IncidentView(
     [property: Id(3)] DateTimeOffset DetectedAt,
     [property: Id(4)] DateTimeOffset? ResolvedAt,
     [property: Id(5)] IncidentServiceView[] Services,
-    [property: Id(6)] RootCause[] RootCauses);
+    [property: Id(6)] RootCause[] RootCauses)
+{
+    /// <summary>The event-time range the causes' evidence covers (from a window before the start, a minute at least).</summary>
+    [Id(7)] public DateTimeOffset? EvidenceFrom { get; init; }
+
+    /// <summary>The end of the evidence range.</summary>
+    [Id(8)] public DateTimeOffset? EvidenceTo { get; init; }
+
+    /// <summary>The start of the baseline range, which ends at <see cref="EvidenceFrom"/>.</summary>
+    [Id(9)] public DateTimeOffset? BaselineFrom { get; init; }
+}
 
 /// <summary>One anomalous service of an incident.</summary>
 [GenerateSerializer, Immutable, Alias("otlpgrains.IncidentServiceView")]

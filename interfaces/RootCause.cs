@@ -9,7 +9,11 @@ public sealed record RootCause(
     [property: Id(0)] string Service,
     [property: Id(1)] string? Operation,
     [property: Id(2)] double Score,
-    [property: Id(3)] Evidence[] Evidence);
+    [property: Id(3)] Evidence[] Evidence)
+{
+    /// <summary>The peer cluster the service belongs to, for a cause in another cluster; null for this cluster's own.</summary>
+    [Id(4)] public string? Cluster { get; init; }
+}
 
 /// <summary>
 /// One piece of evidence, as an SRE reads it: its kind (<c>anomaly</c>, <c>callees</c>, <c>callers</c>,

@@ -9,7 +9,7 @@ namespace OtlpGrains.Gateway.Federation;
 
 /// <summary>
 /// <c>GET /api/v1/federation/services</c> and <c>/incidents</c>: this cluster's answer merged with each peer's latest
-/// summary, and <c>GET /api/v1/traces/{id}?federated=true</c>: the trace merged from every cluster's kept part, asked
+/// summary; <c>/graph</c>: every cluster's service graph, asked live, joined at the cross-cluster edges; and <c>GET /api/v1/traces/{id}?federated=true</c>: the trace merged from every cluster's kept part, asked
 /// live. Every answer says which clusters answered (<c>partial</c>, <c>clusters</c>), as Thanos's partial responses do.
 /// </summary>
 internal static class FederationApi
@@ -18,6 +18,7 @@ internal static class FederationApi
     {
         routes.MapGet("/api/v1/federation/services", ServicesAsync);
         routes.MapGet("/api/v1/federation/incidents", IncidentsAsync);
+        routes.MapGet("/api/v1/federation/graph", GraphAsync);
     }
 
     /// <summary>The one-line answer of a federated query when this cluster is not federated.</summary>
@@ -45,6 +46,24 @@ internal static class FederationApi
         var view = await Grain(grains).GetViewAsync();
         var (partial, clusters) = FederatedSummaries.Answers(view);
         return Results.Json(new { partial, clusters, incidents = FederatedSummaries.Incidents(view) }, QueryApi.Json);
+    }
+
+    // The graphs are asked live; the nodes' statuses come from the summaries (a peer's latest copy).
+    private static async Task<IResult> GraphAsync(IGrainFactory grains, FederationIdentity identity)
+    {
+        if (!identity.Served)
+        {
+            return QueryApi.Error(StatusCodes.Status404NotFound, Off);
+        }
+
+        var federation = Grain(grains);
+        var graph = federation.GetGraphAsync().AsTask();
+        var view = await federation.GetViewAsync();
+        var status = FederatedSummaries.Services(view).ToDictionary(s => (s.Cluster, s.Name), s => s.Status);
+        var merged = await graph;
+        var (nodes, edges) = GraphMerge.Merge(merged.Graphs, (cluster, name) => status.GetValueOrDefault((cluster, name)));
+        var partial = merged.Clusters.Any(c => c.Status != ClusterStatus.Ok);
+        return Results.Json(new { partial, clusters = merged.Clusters, nodes, edges }, QueryApi.Json);
     }
 
     /// <summary>The federated trace; 404 when no cluster that answered kept any of it (the body still says which did not).</summary>

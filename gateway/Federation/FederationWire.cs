@@ -19,22 +19,80 @@ internal static class FederationWire
             ErrorRatio = s.ErrorRatio,
             P95Ms = s.P95Ms,
         }));
-        foreach (var incident in summary.Incidents)
-        {
-            var open = new Wire.OpenIncident
-            {
-                Id = incident.Id,
-                StartedAtUnixNano = UnixNanos(incident.StartedAt),
-                DetectedAtUnixNano = UnixNanos(incident.DetectedAt),
-                TopCause = incident.TopCause ?? string.Empty,
-                TopScore = incident.TopScore,
-            };
-            open.Services.AddRange(incident.Services);
-            wire.Incidents.Add(open);
-        }
+        wire.Incidents.AddRange(summary.Incidents.Select(Incident));
 
+        wire.RemoteEdges.AddRange(summary.RemoteEdges.Select(Edge));
         return wire;
     }
+
+    /// <summary>One service's evidence, status and open incidents; <c>found</c> false when <paramref name="evidence"/> is null.</summary>
+    public static Wire.ServiceEvidenceReply ToWire(string cluster, ServiceEvidence? evidence, ServiceSummary? summary, IEnumerable<FederatedIncident> incidents)
+    {
+        var wire = new Wire.ServiceEvidenceReply { Cluster = cluster, Found = evidence is not null };
+        if (evidence is null)
+        {
+            return wire;
+        }
+
+        wire.Status = summary?.Status ?? "ok";
+        wire.AnomalyScore = summary?.AnomalyScore ?? 0;
+        wire.Requests = Shift(evidence.Requests);
+        wire.Callees.AddRange(evidence.Callees.Select(c => new Wire.CalleeShift { Server = c.Server, Virtual = c.Virtual, Stats = Shift(c.Stats) }));
+        wire.Templates.AddRange(evidence.Templates.Select(t => new Wire.TemplateShift
+        {
+            Id = t.Id, Template = t.Template, Severity = t.Severity, Count = Count(t.Count), BaselineCount = Count(t.BaselineCount),
+        }));
+        wire.Paths.AddRange(evidence.Paths.Select(p => new Wire.PathShift
+        {
+            From = p.From, To = p.To, Followed = Count(p.Followed), Lines = Count(p.Lines), UsualShare = p.UsualShare, Surprise = p.Surprise, Operation = p.Operation ?? string.Empty,
+        }));
+        wire.Metrics.AddRange(evidence.Metrics.Select(m => new Wire.MetricShift { Name = m.Name, Mean = m.Mean, BaselineMedian = m.BaselineMedian, Deviation = m.Deviation }));
+        wire.Incidents.AddRange(incidents.Select(Incident));
+        return wire;
+    }
+
+    private static Wire.Shift Shift(ShiftStats s) => new()
+    {
+        Calls = Count(s.Calls), Errors = Count(s.Errors), P99Ms = s.P99Ms, BaselineCalls = Count(s.BaselineCalls), BaselineErrors = Count(s.BaselineErrors), BaselineP99Ms = s.BaselineP99Ms,
+    };
+
+    private static ulong Count(long value) => (ulong)Math.Max(0, value);
+
+    private static Wire.OpenIncident Incident(FederatedIncident incident)
+    {
+        var open = new Wire.OpenIncident
+        {
+            Id = incident.Id,
+            StartedAtUnixNano = UnixNanos(incident.StartedAt),
+            DetectedAtUnixNano = UnixNanos(incident.DetectedAt),
+            TopCause = incident.TopCause ?? string.Empty,
+            TopScore = incident.TopScore,
+        };
+        open.Services.AddRange(incident.Services);
+        return open;
+    }
+
+    public static Wire.ServiceGraph ToWire(ClusterGraph graph)
+    {
+        var wire = new Wire.ServiceGraph { Cluster = graph.Cluster };
+        wire.Services.AddRange(graph.Services);
+        wire.Edges.AddRange(graph.Edges.Select(Edge));
+        return wire;
+    }
+
+    private static Wire.Edge Edge(ClusterEdge edge) => new()
+    {
+        Client = edge.Client,
+        Server = edge.Server,
+        Virtual = edge.Virtual,
+        Calls = (ulong)Math.Max(0, edge.Calls),
+        Errors = (ulong)Math.Max(0, edge.Errors),
+        P50Ms = edge.LatencyMs.P50,
+        P95Ms = edge.LatencyMs.P95,
+        P99Ms = edge.LatencyMs.P99,
+        RemoteCluster = edge.Remote?.Cluster ?? string.Empty,
+        RemoteService = edge.Remote?.Service ?? string.Empty,
+    };
 
     /// <summary>The kept spans of a trace; <c>found</c> false when this cluster kept none.</summary>
     public static Wire.TraceSpans ToWire(string cluster, TraceView? kept)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OtlpGrains.Grains.Federation;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Services;
 
@@ -11,7 +12,8 @@ namespace OtlpGrains.Grains.Catalog;
 [CollectionAgeLimit(AlwaysActive = true)]
 internal sealed class ServiceCatalogGrain(
     [PersistentState("catalog", StorageNames.Services)] IPersistentState<ServiceCatalogState> state,
-    IOptions<ServiceLimitOptions> limits) : Grain, IServiceCatalogGrain
+    IOptions<ServiceLimitOptions> limits,
+    IOptions<FederationOptions> federation) : Grain, IServiceCatalogGrain
 {
     private readonly ServiceLimitOptions _limits = limits.Value;
     private string[]? _sorted;
@@ -23,6 +25,7 @@ internal sealed class ServiceCatalogGrain(
         {
             _sorted = null;
             await state.WriteStateAsync();
+            await ChangedAsync();
         }
     }
 
@@ -34,9 +37,19 @@ internal sealed class ServiceCatalogGrain(
         {
             _sorted = null;
             await state.WriteStateAsync();
+            await ChangedAsync();
         }
 
         return refused;
+    }
+
+    // A new service is news for the federation's peers (one-way: the catalog never waits on federation).
+    private async Task ChangedAsync()
+    {
+        if (federation.Value.On)
+        {
+            await GrainFactory.GetGrain<IFederationGrain>(IFederationGrain.DefaultKey).LocalChangedAsync();
+        }
     }
 
     public ValueTask<string[]> GetServicesAsync()

@@ -4,6 +4,7 @@ using Orleans.Concurrency;
 using OtlpGrains.Grains.Traces;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Federation;
+using OtlpGrains.Models.Incidents;
 
 namespace OtlpGrains.Grains.Federation;
 
@@ -22,6 +23,12 @@ internal sealed partial class FederationGrain(
 {
     private readonly FederationOptions _options = options.Value;
     private readonly Dictionary<string, PeerRecord> _peers = new(StringComparer.Ordinal);
+    private readonly IReadOnlyList<RemoteNameRule> _rules = options.Value.RemoteNameRules();
+    private bool _changed;
+    private DateTimeOffset _lastTold = DateTimeOffset.MinValue;
+
+    // The least time between two notices to the peers, and between two pulls a peer's notices cause.
+    private TimeSpan ChangeSpacing => TimeSpan.FromSeconds(Math.Min(1, _options.SummaryIntervalSeconds));
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -44,7 +51,80 @@ internal sealed partial class FederationGrain(
     public ValueTask StartAsync() => ValueTask.CompletedTask;
 
     public async ValueTask<ClusterSummary> GetLocalSummaryAsync() =>
-        await LocalSummary.ReadAsync(GrainFactory, links.ClusterName, time.GetUtcNow());
+        await LocalSummary.ReadAsync(GrainFactory, links.ClusterName, time.GetUtcNow(), await GetLocalGraphAsync());
+
+    public async ValueTask<ClusterGraph> GetLocalGraphAsync() => await LocalGraph.ReadAsync(GrainFactory, links.ClusterName, Resolver);
+
+    public async ValueTask<FederatedGraph> GetGraphAsync()
+    {
+        using var cancel = new CancellationTokenSource(_options.PeerTimeout + TimeSpan.FromSeconds(1));
+        var asks = _peers.Keys.Select(p => links.GraphAsync(p, cancel.Token)).ToArray();
+        var graphs = new List<ClusterGraph> { await GetLocalGraphAsync() };
+        var clusters = new List<ClusterAnswer> { new(links.ClusterName, ClusterStatus.Ok, null, null) };
+        foreach (var (peer, reply) in _peers.Keys.Zip(await Task.WhenAll(asks)))
+        {
+            clusters.Add(new ClusterAnswer(peer, reply.Status, reply.Detail, null));
+            if (reply.Value is { } graph)
+            {
+                // Named as this cluster knows the peer, whatever it calls itself.
+                graphs.Add(graph with { Cluster = peer });
+            }
+        }
+
+        return new FederatedGraph([.. graphs], [.. clusters]);
+    }
+
+    public ValueTask<RemoteNode?[]> ResolveAsync(string[] names, string[] localServices)
+    {
+        var remote = Resolver(localServices);
+        return ValueTask.FromResult<RemoteNode?[]>([.. names.Select(remote.Resolve)]);
+    }
+
+    public async ValueTask<IncidentView[]> WithRemoteCausesAsync(IncidentView[] incidents)
+    {
+        if (_peers.Count == 0)
+        {
+            return incidents;
+        }
+
+        var local = await GrainFactory.GetGrain<IServiceCatalogGrain>(IServiceCatalogGrain.DefaultKey).GetServicesAsync();
+        var remote = Resolver(local);
+        using var cancel = new CancellationTokenSource(_options.PeerTimeout + TimeSpan.FromSeconds(1));
+        return await Task.WhenAll(incidents.Select(i => WithRemoteCausesAsync(i, remote, cancel.Token)));
+    }
+
+    // The causes the local ranking could only see from here: not anomalous services of the incident, but callees.
+    private async Task<IncidentView> WithRemoteCausesAsync(IncidentView incident, RemoteNodes remote, CancellationToken cancellationToken)
+    {
+        if (incident.EvidenceFrom is not { } from || incident.EvidenceTo is not { } to || incident.BaselineFrom is not { } baselineFrom)
+        {
+            return incident;
+        }
+
+        var asks = incident.RootCauses
+            .Where(c => c.Cluster is null && !incident.Services.Any(s => s.Name == c.Service))
+            .Select(c => (Name: c.Service, Node: remote.Resolve(c.Service)))
+            .Where(c => c.Node is not null && _peers.ContainsKey(c.Node.Cluster))
+            .Select(async c =>
+            {
+                var reply = await links.EvidenceAsync(c.Node!.Cluster, c.Node.Service, (from, to, baselineFrom), cancellationToken);
+                return (c.Name, Answer: new RemoteEvidenceAnswer(c.Node, reply.Status, reply.Detail, reply.Value));
+            })
+            .ToArray();
+        if (asks.Length == 0)
+        {
+            return incident;
+        }
+
+        var answers = (await Task.WhenAll(asks)).ToDictionary(a => a.Name, a => a.Answer, StringComparer.Ordinal);
+        return incident with { RootCauses = RemoteCauses.Apply(incident.RootCauses, answers) };
+    }
+
+    // The explicit rules, then the peers' service lists from their latest summaries (an old copy still names services).
+    private RemoteNodes Resolver(string[] localServices) => new(
+        _rules,
+        _peers.Values.Select(p => p.ToState()).Where(p => p.Latest is not null).Select(p => (p.Name, p.Latest!.Services.Select(s => s.Name))),
+        localServices);
 
     public async ValueTask<FederationView> GetViewAsync()
     {
@@ -75,9 +155,45 @@ internal sealed partial class FederationGrain(
         return TraceMerge.Merge(traceId, parts, [.. clusters], traces.Value.MaxSpans);
     }
 
+    public ValueTask LocalChangedAsync()
+    {
+        _changed = true;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<bool> PeerChangedAsync(string peer)
+    {
+        if (!_peers.TryGetValue(peer, out var record))
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        record.PullSoon(time.GetUtcNow(), ChangeSpacing);
+        return ValueTask.FromResult(true);
+    }
+
+    // At most one notice per spacing: a burst of changes (services appearing at start-up, an incident updated by
+    // every window) tells each peer once. A peer that is failing is not told: its pulls are backing off anyway.
+    private void TellPeersIfChanged(DateTimeOffset now)
+    {
+        if (!_changed || now - _lastTold < ChangeSpacing)
+        {
+            return;
+        }
+
+        _changed = false;
+        _lastTold = now;
+        foreach (var peer in _peers.Values.Where(p => p.ToState().ConsecutiveFailures == 0))
+        {
+            // Not awaited, bounded by the deadline; a notice lost is caught up by the next scheduled pull.
+            _ = links.ChangedAsync(peer.Name, CancellationToken.None);
+        }
+    }
+
     private Task PullDueAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        TellPeersIfChanged(now);
         foreach (var peer in _peers.Values)
         {
             if (peer.IsDue(now) && peer.TryBegin())

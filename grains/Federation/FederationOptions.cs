@@ -27,6 +27,10 @@ public sealed class FederationOptions
     /// </summary>
     public double MaxBackoffSeconds { get; set; } = 300;
 
+    /// <summary>The explicit rules of every peer's <see cref="FederationPeerOptions.RemoteNames"/>, in order (valid ones).</summary>
+    public IReadOnlyList<OtlpGrains.Models.Federation.RemoteNameRule> RemoteNameRules() =>
+        [.. Peers.SelectMany(p => p.RemoteNames.Select(n => OtlpGrains.Models.Federation.RemoteNameRule.Parse(p.Name, n, out _)).OfType<OtlpGrains.Models.Federation.RemoteNameRule>())];
+
     /// <summary>True when at least one peer is set.</summary>
     public bool On => Peers.Count > 0;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OtlpGrains.Models.Federation;
 
 namespace OtlpGrains.Grains.Federation;
 
@@ -77,6 +78,14 @@ internal sealed class FederationOptionsValidator : IValidateOptions<FederationOp
         if (string.IsNullOrEmpty(peer.CertificateFile) != string.IsNullOrEmpty(peer.KeyFile))
         {
             return $"{at}: CertificateFile and KeyFile go together; set both or neither";
+        }
+
+        for (var i = 0; i < peer.RemoteNames.Count; i++)
+        {
+            if (RemoteNameRule.Parse(peer.Name, peer.RemoteNames[i], out var problem) is null)
+            {
+                return $"{at}:RemoteNames:{i}: {problem}";
+            }
         }
 
         foreach (var (setting, path) in new[] { ("CaFile", peer.CaFile), ("CertificateFile", peer.CertificateFile), ("KeyFile", peer.KeyFile) })

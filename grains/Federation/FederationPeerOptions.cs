@@ -23,4 +23,11 @@ public sealed class FederationPeerOptions
 
     /// <summary>PEM private key of <see cref="CertificateFile"/>.</summary>
     public string KeyFile { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Names this peer's services go by in this cluster's client spans (<c>peer.service</c> or <c>server.address</c>),
+    /// for those the peer's service list does not give away: each an exact name or a <c>*.suffix</c> pattern,
+    /// optionally <c>=SERVICE</c> (e.g. <c>*.us.example.com</c>, <c>api.pay.example.com=payments</c>). Default: none.
+    /// </summary>
+    public IList<string> RemoteNames { get; } = [];
 }

@@ -4,11 +4,12 @@ namespace OtlpGrains.Grains.Federation;
 
 /// <summary>
 /// This cluster's compact summary, read fresh: every service's last verdict and RED figures from its grain (all asked
-/// at once), and the open incidents with their first-ranked cause.
+/// at once), the open incidents with their first-ranked cause, and the edges of its graph that cross to
+/// a peer.
 /// </summary>
 internal static class LocalSummary
 {
-    public static async Task<ClusterSummary> ReadAsync(IGrainFactory grains, string cluster, DateTimeOffset now)
+    public static async Task<ClusterSummary> ReadAsync(IGrainFactory grains, string cluster, DateTimeOffset now, ClusterGraph graph)
     {
         var names = await grains.GetGrain<IServiceCatalogGrain>(IServiceCatalogGrain.DefaultKey).GetServicesAsync();
         var services = await Task.WhenAll(names.Select(n => grains.GetGrain<IServiceGrain>(n).GetSummaryAsync().AsTask()));
@@ -17,7 +18,9 @@ internal static class LocalSummary
             cluster,
             now,
             [.. services.Select(s => new FederatedService(s.Name, s.Status, s.AnomalyScore, s.Rate, s.ErrorRatio, s.LatencyMs.P95))],
-            [.. incidents.Select(i => new FederatedIncident(
-                i.Id, i.StartedAt, i.DetectedAt, [.. i.Services.Select(s => s.Name)], i.RootCauses.FirstOrDefault()?.Service, i.RootCauses.FirstOrDefault()?.Score ?? 0))]);
+            [.. incidents.Select(FederatedIncident.Of)])
+        {
+            RemoteEdges = [.. graph.Edges.Where(e => e.Remote is not null)],
+        };
     }
 }

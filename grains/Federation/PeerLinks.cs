@@ -46,6 +46,40 @@ internal sealed class PeerLinks(PeerChannels channels, IOptions<FederationOption
         return reply;
     }
 
+    public async Task<PeerReply<ClusterGraph>> GraphAsync(string peer, CancellationToken cancellationToken) =>
+        Counted(peer, "graph", await CallAsync(peer, async (client, call) =>
+            PeerWire.FromWire(await client.GetGraphAsync(new GetGraphRequest { FromCluster = _options.ClusterName }, call)), cancellationToken));
+
+    /// <summary>Tells <paramref name="peer"/> that this cluster's summary changed, so that it pulls now.</summary>
+    public async Task<PeerReply<SummaryChangedReply>> ChangedAsync(string peer, CancellationToken cancellationToken) =>
+        Counted(peer, "changed", await CallAsync(peer, async (client, call) =>
+            await client.SummaryChangedAsync(new SummaryChangedRequest { FromCluster = _options.ClusterName }, call), cancellationToken));
+
+    private PeerReply<T> Counted<T>(string peer, string call, PeerReply<T> reply)
+        where T : class
+    {
+        instruments.Called(peer, call, reply.Status);
+        return reply;
+    }
+
+    public async Task<PeerReply<RemoteServiceEvidence>> EvidenceAsync(
+        string peer, string service, (DateTimeOffset From, DateTimeOffset To, DateTimeOffset BaselineFrom) range, CancellationToken cancellationToken) =>
+        Counted(peer, "evidence", await CallAsync(peer, async (client, call) =>
+        {
+            var request = new GetEvidenceRequest
+            {
+                Service = service,
+                FromUnixNano = UnixNanos(range.From),
+                ToUnixNano = UnixNanos(range.To),
+                BaselineFromUnixNano = UnixNanos(range.BaselineFrom),
+                BaselineToUnixNano = UnixNanos(range.From),
+                FromCluster = _options.ClusterName,
+            };
+            return PeerWire.FromWire(await client.GetEvidenceAsync(request, call));
+        }, cancellationToken));
+
+    private static ulong UnixNanos(DateTimeOffset time) => (ulong)Math.Max(0, (time - DateTimeOffset.UnixEpoch).Ticks) * 100;
+
     private async Task<PeerReply<T>> CallAsync<T>(string peer, Func<OtlpGrains.Federation.V1.Federation.FederationClient, CallOptions, Task<T>> call, CancellationToken cancellationToken)
         where T : class
     {

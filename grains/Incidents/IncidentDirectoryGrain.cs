@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OtlpGrains.Grains.Federation;
 using Orleans.Streams;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Incidents;
@@ -16,6 +18,7 @@ namespace OtlpGrains.Grains.Incidents;
 internal sealed partial class IncidentDirectoryGrain(
     [PersistentState("incidents", StorageNames.Incidents)] IPersistentState<IncidentDirectoryState> state,
     TimeProvider time,
+    IOptions<FederationOptions> federation,
     ILogger<IncidentDirectoryGrain> logger) : Grain, IIncidentDirectoryGrain
 {
     private static readonly TimeSpan CheckPeriod = TimeSpan.FromSeconds(10);
@@ -132,6 +135,12 @@ internal sealed partial class IncidentDirectoryGrain(
     // the notice; the incident stays readable through the directory.
     private async Task PublishAsync(List<IncidentNotice> notices)
     {
+        if (federation.Value.On)
+        {
+            // The peers pull the open incidents soon rather than at their next interval.
+            await GrainFactory.GetGrain<IFederationGrain>(IFederationGrain.DefaultKey).LocalChangedAsync();
+        }
+
         try
         {
             var stream = this.GetStreamProvider(StreamNames.Provider).GetStream<IncidentNotice>(StreamId.Create(StreamNames.Incidents, IIncidentDirectoryGrain.DefaultKey));
@@ -157,7 +166,7 @@ internal sealed partial class IncidentDirectoryGrain(
         ServiceEvidence[] evidence = await Task.WhenAll(incident.Services.Select(s =>
             GrainFactory.GetGrain<IServiceGrain>(s.Name).GetEvidenceAsync(from, to, from - BaselineSpan, from).AsTask()));
         var byService = evidence.ToDictionary(e => e.Service, StringComparer.Ordinal);
-        return View(incident, byService);
+        return View(incident, byService) with { EvidenceFrom = from, EvidenceTo = to, BaselineFrom = from - BaselineSpan };
     }
 
     private IncidentView View(Incident incident, Dictionary<string, ServiceEvidence> evidence) => new(

@@ -58,5 +58,20 @@ public sealed class PeerRecord(string name, PeerBackoff backoff)
         _nextAttempt = now + backoff.Delay(_failures, unit);
     }
 
+    /// <summary>
+    /// The peer said its summary changed: pull it as soon as a tick comes, though not sooner than
+    /// <paramref name="spacing"/> after the last successful pull, so that a peer that keeps saying so cannot make this
+    /// cluster pull it faster than that. A failing peer that says so is alive: its backoff ends.
+    /// </summary>
+    public void PullSoon(DateTimeOffset now, TimeSpan spacing)
+    {
+        var earliest = _lastSuccess is { } last && _failures == 0 ? last + spacing : now;
+        var at = earliest > now ? earliest : now;
+        if (_nextAttempt is null || at < _nextAttempt)
+        {
+            _nextAttempt = at;
+        }
+    }
+
     public PeerState ToState() => new(Name, _status, _latest, _lastSuccess, _lastError, _failures, _nextAttempt);
 }

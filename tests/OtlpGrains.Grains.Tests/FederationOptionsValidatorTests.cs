@@ -61,6 +61,21 @@ public sealed class FederationOptionsValidatorTests
         Assert.Equal("OtlpGrains:Federation:Peers:0:CaFile '/nonexistent/ca.pem' does not exist", FederationOptionsValidator.Problem(Federated("a", missing)));
     }
 
+    [Fact]
+    public void RemoteNamesAreRulesAndABrokenOneIsNamed()
+    {
+        var peer = Peer("us", "http://127.0.0.1:4317");
+        peer.RemoteNames.Add("*.us.example.com");
+        peer.RemoteNames.Add("api.pay.example.com=payments");
+        var options = Federated("eu", peer);
+        Assert.Null(FederationOptionsValidator.Problem(options));
+        Assert.Equal(2, options.RemoteNameRules().Count);
+
+        peer.RemoteNames.Add("a*b");
+
+        Assert.StartsWith("OtlpGrains:Federation:Peers:0:RemoteNames:2: 'a*b' is not a name", FederationOptionsValidator.Problem(options), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(0, 10, 300, "OtlpGrains:Federation:PeerTimeoutSeconds")]
     [InlineData(2, 0, 300, "OtlpGrains:Federation:SummaryIntervalSeconds")]

@@ -86,5 +86,41 @@ public sealed class PeerRecordTests
         Assert.DoesNotContain('\n', line);
     }
 
+    [Fact]
+    public void APeerThatSaysItChangedIsPulledAtOnceButNotSoonerThanTheSpacingAfterTheLastPull()
+    {
+        // Backoff interval 10 s: the next pull would be 10 s after a success.
+        var peer = new PeerRecord("b", new PeerBackoff(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(80)));
+        peer.TryBegin();
+        peer.Succeeded(new ClusterSummary("b", T0, [], []), T0);
+        Assert.False(peer.IsDue(T0.AddSeconds(5)));
+
+        peer.PullSoon(T0.AddSeconds(5), TimeSpan.FromSeconds(1));
+        Assert.True(peer.IsDue(T0.AddSeconds(5)));
+
+        // Just pulled: a notice now waits for the spacing.
+        peer.TryBegin();
+        peer.Succeeded(new ClusterSummary("b", T0, [], []), T0.AddSeconds(6));
+        peer.PullSoon(T0.AddSeconds(6.2), TimeSpan.FromSeconds(1));
+        Assert.False(peer.IsDue(T0.AddSeconds(6.5)));
+        Assert.True(peer.IsDue(T0.AddSeconds(7)));
+    }
+
+    [Fact]
+    public void AFailingPeerThatSaysItChangedEndsItsBackoff()
+    {
+        var peer = NewPeer();
+        for (var i = 0; i < 4; i++)
+        {
+            peer.TryBegin();
+            peer.Failed(ClusterStatus.Unavailable, "refused", T0, 0);
+        }
+
+        Assert.False(peer.IsDue(T0.AddSeconds(1)));
+        peer.PullSoon(T0.AddSeconds(1), TimeSpan.FromSeconds(1));
+
+        Assert.True(peer.IsDue(T0.AddSeconds(1)));
+    }
+
     private static PeerRecord NewPeer() => new("b", new PeerBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(8)));
 }

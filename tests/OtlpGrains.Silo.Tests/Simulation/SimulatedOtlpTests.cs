@@ -59,6 +59,44 @@ public sealed class SimulatedOtlpTests
     }
 
     [Fact]
+    public async Task RoutedServicesSendEverySignalToTheirOwnEndpointAndTheRestToTheDefault()
+    {
+        var time = new FakeTimeProvider(Start);
+        var local = new RecordingOtlpInvoker(time);
+        var peer = new RecordingOtlpInvoker(time);
+        var timing = new ScenarioTiming(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
+        Scenario chain = SimulationScenarios.Create("erroring-middle-tier", load: new LoadProfile(5), timing: timing);
+        string[] routed = ["erroring-middle-tier-orders", "erroring-middle-tier-payments"];
+        long startNanos = EventRange.UnixNanos(Start);
+        SimulatedItem[] items = [.. new Simulator(chain, startNanos, 1).Run()];
+        var routes = new ServiceRoutes(local, s => routed.Contains(s) ? peer : null);
+        await using (var exporter = new OtlpExporter(local, maxInFlight: 2, time, routes))
+        {
+            var engine = new ReplayEngine(exporter, batch: 300, time, TextWriter.Null);
+            await engine.RunAsync(items.Select(i => new ReplayEvent(i.TimeUnixNano, i)), startNanos, speed: null, CancellationToken.None);
+            Assert.Equal(items.OfType<SimulatedSpan>().Count(), exporter.Traces.Acknowledged);
+        }
+
+        static string[] Services(RecordingOtlpInvoker invoker) =>
+        [
+            .. invoker.Sent.Select(s => s.Request).SelectMany(r => r switch
+            {
+                ExportTraceServiceRequest t => t.ResourceSpans.Select(x => x.Resource),
+                ExportLogsServiceRequest l => l.ResourceLogs.Select(x => x.Resource),
+                ExportMetricsServiceRequest m => m.ResourceMetrics.Select(x => x.Resource),
+                _ => [],
+            }).Select(r => r.Attributes.First(a => a.Key == "service.name").Value.StringValue).Distinct().Order(),
+        ];
+
+        Assert.Equal(routed, Services(peer));
+        Assert.Equal(
+            chain.Topology.Services.Select(s => s.Name).Except(routed).Order(),
+            Services(local));
+        Assert.NotEmpty(peer.Sent.Select(s => s.Request).OfType<ExportLogsServiceRequest>());
+        Assert.NotEmpty(peer.Sent.Select(s => s.Request).OfType<ExportMetricsServiceRequest>());
+    }
+
+    [Fact]
     public void GraphEdgesToWaitForIncludeDatabasesAndQueueConsumers()
     {
         IReadOnlySet<(string, string)> database = ServiceGraphWait.EdgesOf(Topologies.SharedDatabase("d-", 4));
@@ -81,12 +119,27 @@ public sealed class SimulatedOtlpTests
         Assert.Equal((scenarios, runId, seed, speed, rate), (options.Scenarios.Count, options.RunId, options.Seed, options.Speed, options.Rate));
     }
 
+    [Fact]
+    public void RoutesAndTheApiKeyAreRead()
+    {
+        SimulateOptions options = SimulateOptions.Parse(
+            ["--scenario", "slow-leaf", "--api-key", "k1", "--route", "slow-leaf-pricing=http://10.0.0.2:4317", "--route", "slow-leaf-catalog=https://us.example:4317"], out string? error)!;
+
+        Assert.Null(error);
+        Assert.Equal("k1", options.ApiKey);
+        Assert.Equal(
+            [new SimulateRoute("slow-leaf-pricing", new Uri("http://10.0.0.2:4317")), new SimulateRoute("slow-leaf-catalog", new Uri("https://us.example:4317"))],
+            options.Routes);
+    }
+
     [Theory]
     [InlineData(new[] { "--seed", "1" }, "--scenario NAME|all is required")]
     [InlineData(new[] { "--scenario", "meltdown" }, "unknown scenario 'meltdown' (known: all, slow-leaf, erroring-middle-tier, cascade-two-hops-down, cpu-starved-instance, slow-database, retry-storm, failing-consumer)")]
     [InlineData(new[] { "--scenario", "all", "--rate", "0" }, "bad --rate '0'")]
     [InlineData(new[] { "--scenario", "all", "--run-id", "a b" }, "bad --run-id 'a b'")]
     [InlineData(new[] { "--scenario" }, "--scenario needs a value, or is not an option")]
+    [InlineData(new[] { "--scenario", "all", "--route", "pricing" }, "bad --route 'pricing'")]
+    [InlineData(new[] { "--scenario", "all", "--route", "pricing=ftp://x" }, "bad --route 'pricing=ftp://x'")]
     public void BadArgumentsAreRefusedInOneLine(string[] args, string message)
     {
         Assert.Null(SimulateOptions.Parse(args, out string? error));

@@ -9,16 +9,15 @@ namespace OtlpGrains.Evaluate.Replay;
 /// <summary>
 /// Sends export requests over OTLP/gRPC with a few in flight, retrying RESOURCE_EXHAUSTED and UNAVAILABLE (the
 /// gateway's "slow down") with the server's RetryInfo or backoff, as the load tool does; other errors are final.
+/// With <paramref name="routes"/>, each request is split by service over the routes' endpoints.
 /// </summary>
-internal sealed class OtlpExporter(CallInvoker invoker, int maxInFlight, TimeProvider time) : IAsyncDisposable
+internal sealed class OtlpExporter(CallInvoker invoker, int maxInFlight, TimeProvider time, ServiceRoutes? routes = null) : IAsyncDisposable
 {
     private const int MaxRetries = 10;
 
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly TraceService.TraceServiceClient _traces = new(invoker);
-    private readonly LogsService.LogsServiceClient _logs = new(invoker);
-    private readonly MetricsService.MetricsServiceClient _metrics = new(invoker);
+    private readonly ServiceRoutes _routes = routes ?? new ServiceRoutes(invoker, static _ => null);
     private readonly SemaphoreSlim _slots = new(maxInFlight, maxInFlight);
     private readonly List<Task> _inFlight = [];
     private readonly Random _random = new(17);
@@ -29,14 +28,32 @@ internal sealed class OtlpExporter(CallInvoker invoker, int maxInFlight, TimePro
 
     public SignalTally Metrics { get; } = new("metrics", "points");
 
-    public Task SendAsync(ExportTraceServiceRequest request, int items, CancellationToken ct) =>
-        StartAsync(Traces, items, async options => (await _traces.ExportAsync(request, options)).PartialSuccess?.RejectedSpans ?? 0, ct);
+    public async Task SendAsync(ExportTraceServiceRequest request, int items, CancellationToken ct)
+    {
+        foreach (var (to, part, count) in routes is null ? [(invoker, request, items)] : _routes.Split(request))
+        {
+            var client = new TraceService.TraceServiceClient(to);
+            await StartAsync(Traces, count, async options => (await client.ExportAsync(part, options)).PartialSuccess?.RejectedSpans ?? 0, ct);
+        }
+    }
 
-    public Task SendAsync(ExportLogsServiceRequest request, int items, CancellationToken ct) =>
-        StartAsync(Logs, items, async options => (await _logs.ExportAsync(request, options)).PartialSuccess?.RejectedLogRecords ?? 0, ct);
+    public async Task SendAsync(ExportLogsServiceRequest request, int items, CancellationToken ct)
+    {
+        foreach (var (to, part, count) in routes is null ? [(invoker, request, items)] : _routes.Split(request))
+        {
+            var client = new LogsService.LogsServiceClient(to);
+            await StartAsync(Logs, count, async options => (await client.ExportAsync(part, options)).PartialSuccess?.RejectedLogRecords ?? 0, ct);
+        }
+    }
 
-    public Task SendAsync(ExportMetricsServiceRequest request, int items, CancellationToken ct) =>
-        StartAsync(Metrics, items, async options => (await _metrics.ExportAsync(request, options)).PartialSuccess?.RejectedDataPoints ?? 0, ct);
+    public async Task SendAsync(ExportMetricsServiceRequest request, int items, CancellationToken ct)
+    {
+        foreach (var (to, part, count) in routes is null ? [(invoker, request, items)] : _routes.Split(request))
+        {
+            var client = new MetricsService.MetricsServiceClient(to);
+            await StartAsync(Metrics, count, async options => (await client.ExportAsync(part, options)).PartialSuccess?.RejectedDataPoints ?? 0, ct);
+        }
+    }
 
     /// <summary>Waits for every request sent so far.</summary>
     public async Task DrainAsync()

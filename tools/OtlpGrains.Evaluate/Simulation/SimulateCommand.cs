@@ -1,4 +1,6 @@
 using System.Net;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using OtlpGrains.Evaluate.Replay;
 using OtlpGrains.Models.Simulation;
@@ -36,13 +38,37 @@ internal static class SimulateCommand
         IReadOnlyList<Scenario> scenarios, SimulateOptions options, TextWriter output, TimeProvider time, CancellationToken ct,
         Func<Scenario, CancellationToken, Task>? afterCalibration = null)
     {
-        using GrpcChannel channel = GrpcChannel.ForAddress(options.Endpoint, new GrpcChannelOptions
+        using GrpcChannel channel = Channel(options.Endpoint);
+        CallInvoker invoker = WithKey(channel.CreateCallInvoker(), options.ApiKey);
+        var routeChannels = options.Routes.Select(r => (Route: r, Channel: Channel(r.Endpoint))).ToArray();
+        var routed = new Dictionary<string, CallInvoker>(StringComparer.Ordinal);
+        foreach ((SimulateRoute route, GrpcChannel routeChannel) in routeChannels)
         {
-            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
-            HttpVersion = HttpVersion.Version20,
-        });
+            routed[options.RunId + route.Service] = WithKey(routeChannel.CreateCallInvoker(), route.ApiKey ?? options.ApiKey);
+        }
+
+        ServiceRoutes? routes = routed.Count == 0 ? null : new ServiceRoutes(invoker, s => routed.GetValueOrDefault(s));
         var runs = new List<ScenarioRun>();
-        await using (var exporter = new OtlpExporter(channel.CreateCallInvoker(), maxInFlight: 4, time))
+        try
+        {
+            await SendAllAsync(scenarios, options, new OtlpExporter(invoker, maxInFlight: 4, time, routes), runs, output, time, afterCalibration, ct);
+        }
+        finally
+        {
+            foreach ((_, GrpcChannel routeChannel) in routeChannels)
+            {
+                routeChannel.Dispose();
+            }
+        }
+
+        return (runs.All(r => r.Acknowledged == r.Items) ? 0 : 1, runs);
+    }
+
+    private static async Task SendAllAsync(
+        IReadOnlyList<Scenario> scenarios, SimulateOptions options, OtlpExporter created, List<ScenarioRun> runs, TextWriter output, TimeProvider time,
+        Func<Scenario, CancellationToken, Task>? afterCalibration, CancellationToken ct)
+    {
+        await using (var exporter = created)
         {
             foreach (Scenario scenario in scenarios)
             {
@@ -55,7 +81,18 @@ internal static class SimulateCommand
                 output.WriteLine(tally.ToString());
             }
         }
-
-        return (runs.All(r => r.Acknowledged == r.Items) ? 0 : 1, runs);
     }
+
+    private static GrpcChannel Channel(Uri endpoint) => GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+        HttpVersion = HttpVersion.Version20,
+    });
+
+    private static CallInvoker WithKey(CallInvoker invoker, string? key) =>
+        key is null ? invoker : invoker.Intercept(metadata =>
+        {
+            metadata.Add("authorization", "Bearer " + key);
+            return metadata;
+        });
 }

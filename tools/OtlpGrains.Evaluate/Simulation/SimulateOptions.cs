@@ -7,7 +7,7 @@ namespace OtlpGrains.Evaluate.Simulation;
 internal sealed record SimulateOptions
 {
     public const string Usage =
-        "simulate --scenario NAME|all [--endpoint http://127.0.0.1:4317] [--seed N] [--speed N|max] [--rate N] [--run-id ID] [--batch N]";
+        "simulate --scenario NAME|all [--endpoint http://127.0.0.1:4317] [--seed N] [--speed N|max] [--rate N] [--run-id ID] [--batch N] [--api-key KEY] [--route SERVICE=URL]...";
 
     /// <summary>The scenarios to run, in order.</summary>
     public required IReadOnlyList<string> Scenarios { get; init; }
@@ -27,6 +27,15 @@ internal sealed record SimulateOptions
 
     /// <summary>Most items (spans, log records, metric points) in one export request.</summary>
     public int Batch { get; init; } = 500;
+
+    /// <summary>The API key sent (as a bearer token) to the endpoint and to every route without a key of its own.</summary>
+    public string? ApiKey { get; init; }
+
+    /// <summary>
+    /// Services (named as in the scenario, without the run id) that send to another endpoint than
+    /// <see cref="Endpoint"/>: a system spread over several federated clusters.
+    /// </summary>
+    public IReadOnlyList<SimulateRoute> Routes { get; init; } = [];
 
     /// <summary>Parses the arguments; a wrong one gives null and a one-line reason.</summary>
     public static SimulateOptions? Parse(IReadOnlyList<string> args, out string? error)
@@ -70,6 +79,12 @@ internal sealed record SimulateOptions
                 case "--run-id" when value.Length <= 20 && value.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'):
                     parsed = parsed with { RunId = value.Length == 0 || value.EndsWith('-') ? value : value + "-" };
                     break;
+                case "--api-key" when value.Length > 0:
+                    parsed = parsed with { ApiKey = value };
+                    break;
+                case "--route" when SimulateRoute.TryParse(value, out SimulateRoute? route):
+                    parsed = parsed with { Routes = [.. parsed.Routes, route!] };
+                    break;
                 case "--batch" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int batch) && batch is > 0 and <= 100_000:
                     parsed = parsed with { Batch = batch };
                     break;
@@ -90,4 +105,22 @@ internal sealed record SimulateOptions
 
     /// <summary>The scenario called <paramref name="name"/> with these options' run id and rate.</summary>
     public Scenario Create(string name) => SimulationScenarios.Create(name, RunId, new LoadProfile(Rate));
+}
+
+/// <summary>A service that sends to <see cref="Endpoint"/> (with <see cref="ApiKey"/>, or the command's key).</summary>
+internal sealed record SimulateRoute(string Service, Uri Endpoint, string? ApiKey = null)
+{
+    /// <summary>Reads <c>SERVICE=URL</c>.</summary>
+    public static bool TryParse(string text, out SimulateRoute? route)
+    {
+        route = null;
+        int equals = text.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0 || !Uri.TryCreate(text[(equals + 1)..], UriKind.Absolute, out Uri? endpoint) || endpoint.Scheme is not ("http" or "https"))
+        {
+            return false;
+        }
+
+        route = new SimulateRoute(text[..equals], endpoint);
+        return true;
+    }
 }
