@@ -17,6 +17,9 @@ public sealed class ConsistencyTests
         { "dev", "otlpgrains-gateway" },
         { "production", "otlpgrains-silo" },
         { "production", "otlpgrains-gateway" },
+        { "federated-eu", "otlpgrains-silo" },
+        { "federated-eu", "otlpgrains-gateway" },
+        { "federated-us", "otlpgrains-silo" },
     };
 
     [Theory]
@@ -24,7 +27,7 @@ public sealed class ConsistencyTests
     public void EveryOtlpGrainsVariableIsASettingTheAppReads(string overlay, string workload)
     {
         var objects = Kustomize.Render(RepositoryPaths.Overlay(overlay));
-        var pod = new RenderedPod(objects, "Deployment", workload, operatorSecrets: overlay == "production");
+        var pod = new RenderedPod(objects, "Deployment", workload, operatorSecrets: overlay != "dev");
         var names = Names(pod, objects).Where(n => n.StartsWith("OtlpGrains", StringComparison.OrdinalIgnoreCase)).ToList();
 
         Assert.NotEmpty(names);
@@ -47,7 +50,7 @@ public sealed class ConsistencyTests
     public void PortsAndProbesAreTheConfiguredOnes(string overlay, string workload)
     {
         var objects = Kustomize.Render(RepositoryPaths.Overlay(overlay));
-        var pod = new RenderedPod(objects, "Deployment", workload, operatorSecrets: overlay == "production");
+        var pod = new RenderedPod(objects, "Deployment", workload, operatorSecrets: overlay != "dev");
         var settings = pod.Environment();
 
         Assert.Equal(Port(settings["OtlpGrains__Otlp__GrpcPort"]), pod.Ports["otlp-grpc"]);
@@ -84,7 +87,7 @@ public sealed class ConsistencyTests
     public void SilosCarryWhatKubernetesHostingNeeds(string overlay)
     {
         var objects = Kustomize.Render(RepositoryPaths.Overlay(overlay));
-        var silo = new RenderedPod(objects, "Deployment", "otlpgrains-silo", operatorSecrets: overlay == "production");
+        var silo = new RenderedPod(objects, "Deployment", "otlpgrains-silo", operatorSecrets: overlay != "dev");
         var settings = silo.Environment();
 
         // The hosting package finds the cluster's pods by these labels, and the silo's ClusterOptions come from OtlpGrains:Cluster.

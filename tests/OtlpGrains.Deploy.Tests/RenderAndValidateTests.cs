@@ -8,6 +8,8 @@ public sealed class RenderAndValidateTests
     [Theory]
     [InlineData("dev")]
     [InlineData("production")]
+    [InlineData("federated-eu")]
+    [InlineData("federated-us")]
     public void EveryRenderedObjectIsValid(string overlay)
     {
         var objects = Kustomize.Render(RepositoryPaths.Overlay(overlay));

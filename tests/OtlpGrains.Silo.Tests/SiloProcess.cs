@@ -96,6 +96,21 @@ internal sealed class SiloProcess : IAsyncDisposable
         return Launch(ports, env);
     }
 
+    /// <summary>
+    /// A memory-mode silo inside network namespace <paramref name="networkNamespace"/>, listening on and reached at its
+    /// own <paramref name="address"/> there; <paramref name="settings"/> override the launcher's.
+    /// </summary>
+    public static SiloProcess StartInMemoryInNamespace(int[] ports, IReadOnlyDictionary<string, string> settings, string networkNamespace, string address)
+    {
+        var env = new Dictionary<string, string> { ["OtlpGrains__Storage__Provider"] = "memory" };
+        foreach (var (key, value) in settings)
+        {
+            env[key] = value;
+        }
+
+        return Launch(ports, env, networkNamespace, address);
+    }
+
     private static SiloProcess Launch(int[] ports, IReadOnlyDictionary<string, string> settings, string? networkNamespace = null, string address = "127.0.0.1")
     {
         var silo = Path.Combine(AppContext.BaseDirectory, "OtlpGrains.Silo.dll");
