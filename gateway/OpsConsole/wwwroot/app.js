@@ -1,6 +1,7 @@
 // The console's router: #/ overview, #/incidents/{id}, #/traces/{id}, #/services/{name}?from=&to=&template=,
-// #/models. It asks /api/v1/whoami first: a 401 brings up the key form, and the roles decide what the pages offer.
-import { get, key, setKey, forgetKey, ApiError } from './api.js';
+// #/models. It asks /api/v1/whoami first: a key that cannot read brings up the key form, and the roles decide what
+// the pages offer.
+import { get, key, setKey, forgetKey } from './api.js';
 import { clear, h } from './dom.js';
 import { overview } from './overview.js';
 import { incidentPage } from './incident.js';
@@ -33,17 +34,14 @@ export function showStatus(text, isError = false) {
 }
 
 async function identify() {
-  try {
-    identity = await get('/api/v1/whoami');
-  } catch (error) {
-    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-      keyForm.hidden = false;
-      keyProblem.textContent = key() ? error.message : '';
-      keyInput.focus();
-      return false;
-    }
-    throw error;
+  const answer = await get('/api/v1/whoami');
+  if (!answer.roles.includes('read')) {
+    keyForm.hidden = false;
+    keyProblem.textContent = key() ? (answer.key ? `key ${answer.key} cannot read` : 'unknown key') : '';
+    keyInput.focus();
+    return false;
   }
+  identity = answer;
   keyForm.hidden = true;
   who.textContent = identity.keysConfigured ? `key ${identity.key} (${identity.roles.join(', ')})` : 'no keys configured: open to all';
   forget.hidden = !identity.keysConfigured;

@@ -9,7 +9,7 @@ function fill(node, attrs, children) {
     else if (name === 'text') node.textContent = value;
     else node.setAttribute(name, value === true ? '' : String(value));
   }
-  for (const child of [].concat(children || [])) {
+  for (const child of [].concat(children ?? []).flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }

@@ -7,7 +7,7 @@ import { h, s, clear, fmt, link } from './dom.js';
 
 export function incidentPage(id) {
   const body = h('div');
-  const note = h('p', { class: 'note' });
+  const note = h('p', { class: 'note', id: 'page-note' });
   const element = h('div', { class: 'incident-page' }, [h('h2', {}, ['Incident ', h('code', { text: id })]), body, note]);
   const poller = poll(
     () => Promise.all([get('/api/v1/incidents/' + encodeURIComponent(id)), get('/api/v1/graph')]),
@@ -50,9 +50,9 @@ function timeline(incident) {
   const marks = [['started', incident.startedAt], ['detected', incident.detectedAt], ['resolved', incident.resolvedAt]].filter(m => m[1]);
   const t0 = Date.parse(incident.startedAt);
   const t1 = Math.max(...marks.map(m => Date.parse(m[1])), t0 + 1000);
-  const x = t => 40 + 620 * (Date.parse(t) - t0) / (t1 - t0);
+  const x = t => 90 + 520 * (Date.parse(t) - t0) / (t1 - t0);
   return s('svg', { class: 'timeline', viewBox: '0 0 700 70', width: 700, height: 70 }, [
-    s('line', { x1: 40, y1: 30, x2: 660, y2: 30 }),
+    s('line', { x1: 90, y1: 30, x2: 610, y2: 30 }),
     ...marks.map(([name, t], i) => s('g', { class: 'mark ' + name }, [
       s('circle', { cx: x(t), cy: 30, r: 6 }),
       s('text', { x: x(t), y: i % 2 ? 58 : 16, 'text-anchor': 'middle', text: `${name} ${fmt.time(t).slice(11)}` }),

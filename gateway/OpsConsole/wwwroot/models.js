@@ -7,7 +7,7 @@ import { h, clear, fmt } from './dom.js';
 export function modelsPage(identity) {
   const admin = identity.roles.includes('admin');
   const body = h('div');
-  const note = h('p', { class: 'note' });
+  const note = h('p', { class: 'note', id: 'page-note' });
   const element = h('div', { class: 'models-page' }, [h('h2', { text: 'Models' }), body, note]);
   let confirming = false;
   const load = async () => {

@@ -12,7 +12,7 @@ export function servicePage(name, params) {
   const range = params.get('from') && params.get('to') ? `?from=${encodeURIComponent(params.get('from'))}&to=${encodeURIComponent(params.get('to'))}` : '';
   const template = params.has('template') ? Number(params.get('template')) : null;
   const body = h('div');
-  const note = h('p', { class: 'note' });
+  const note = h('p', { class: 'note', id: 'page-note' });
   const element = h('div', { class: 'service-page' }, [h('h2', {}, ['Service ', h('code', { text: name })]), body, note]);
   const poller = poll(
     () => Promise.all([
@@ -45,7 +45,7 @@ function draw(root, detail, anomalies, templates, template, range) {
       h('tr', {}, ['Window', 'Signals', 'Severity', 'Score', 'Model'].map(t => h('th', { text: t }))),
       ...bands.slice(0, 50).map(a => h('tr', { class: a.severity }, [
         h('td', { text: `${fmt.time(a.windowStart)} \u2013 ${fmt.time(a.windowEnd).slice(11)}` }), h('td', { text: a.signals.join(', ') }),
-        h('td', { text: a.severity }), h('td', { text: fmt.num(a.score, 2) }), h('td', { class: 'model', text: `${a.model.name} v${a.model.version}` }),
+        h('td', { text: a.severity }), h('td', { text: fmt.num(a.score, 2) }), h('td', { class: 'scored-by', text: `${a.model.name} v${a.model.version}` }),
       ])),
     ]) : h('p', { class: 'calm', text: 'None retained.' }),
     h('h3', { text: 'Operations' }),
