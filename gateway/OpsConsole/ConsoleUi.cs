@@ -21,8 +21,6 @@ internal static class ConsoleUi
 
     private static readonly Dictionary<string, byte[]> Files = Load();
 
-    public static IReadOnlyCollection<string> FileNames => Files.Keys;
-
     public static void Map(IEndpointRouteBuilder routes)
     {
         routes.MapGet("/ui", (HttpContext context) => Serve(context, "index.html")).AllowAnonymous();

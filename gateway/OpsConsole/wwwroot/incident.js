@@ -47,13 +47,15 @@ function draw(root, incident, graph) {
 }
 
 function timeline(incident) {
-  const marks = [['started', incident.startedAt], ['detected', incident.detectedAt], ['resolved', incident.resolvedAt]].filter(m => m[1]);
+  // The last anomalous window shows how long an open incident has lasted so far.
+  const lastAnomaly = incident.services.map(x => x.lastAnomalyEnd).sort().pop();
+  const marks = [['started', incident.startedAt], ['detected', incident.detectedAt], ['last anomaly', lastAnomaly], ['resolved', incident.resolvedAt]].filter(m => m[1]);
   const t0 = Date.parse(incident.startedAt);
   const t1 = Math.max(...marks.map(m => Date.parse(m[1])), t0 + 1000);
   const x = t => 90 + 520 * (Date.parse(t) - t0) / (t1 - t0);
   return s('svg', { class: 'timeline', viewBox: '0 0 700 70', width: 700, height: 70 }, [
     s('line', { x1: 90, y1: 30, x2: 610, y2: 30 }),
-    ...marks.map(([name, t], i) => s('g', { class: 'mark ' + name }, [
+    ...marks.map(([name, t], i) => s('g', { class: 'mark ' + name.replace(' ', '-') }, [
       s('circle', { cx: x(t), cy: 30, r: 6 }),
       s('text', { x: x(t), y: i % 2 ? 58 : 16, 'text-anchor': 'middle', text: `${name} ${fmt.time(t).slice(11)}` }),
     ])),

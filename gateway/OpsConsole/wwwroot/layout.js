@@ -1,7 +1,8 @@
 // A deterministic layered layout of the service graph: a node's layer is its call depth (breadth-first from the
 // services nobody calls; a cycle with no such entry starts at its first name), layers run left to right, names sort
-// within a layer, and a layer taller than maxRows wraps into further columns, so 500 services stay on one screen.
-export function layout(names, edges, { maxRows = 36, columnWidth = 230, rowHeight = 30 } = {}) {
+// within a layer, a layer taller than maxRows wraps into further columns, and after maxColumns columns the next ones
+// start a band below, so neither 500 services side by side nor a call chain 500 deep runs off the page.
+export function layout(names, edges, { maxRows = 36, maxColumns = 6, columnWidth = 230, rowHeight = 30, bandGap = 50 } = {}) {
   const known = new Set(names);
   const callees = new Map(names.map(n => [n, []]));
   const hasCaller = new Set();
@@ -27,14 +28,17 @@ export function layout(names, edges, { maxRows = 36, columnWidth = 230, rowHeigh
 
   const layers = [];
   for (const n of sorted) (layers[depth.get(n)] ||= []).push(n);
-  const positions = new Map();
-  let column = 0, rows = 0;
+  const columns = [];
   for (const layer of layers.filter(Boolean)) {
-    for (let i = 0; i < layer.length; i += maxRows) {
-      layer.slice(i, i + maxRows).forEach((n, row) => positions.set(n, { x: 20 + column * columnWidth, y: 20 + row * rowHeight }));
-      rows = Math.max(rows, Math.min(maxRows, layer.length - i));
-      column++;
-    }
+    for (let i = 0; i < layer.length; i += maxRows) columns.push(layer.slice(i, i + maxRows));
   }
-  return { positions, width: 40 + column * columnWidth, height: 40 + rows * rowHeight };
+  const positions = new Map();
+  let top = 20, width = 0;
+  for (let band = 0; band * maxColumns < columns.length; band++) {
+    const inBand = columns.slice(band * maxColumns, (band + 1) * maxColumns);
+    inBand.forEach((column, c) => column.forEach((n, row) => positions.set(n, { x: 20 + c * columnWidth, y: top + row * rowHeight })));
+    width = Math.max(width, 40 + inBand.length * columnWidth);
+    top += Math.max(...inBand.map(c => c.length)) * rowHeight + bandGap;
+  }
+  return { positions, width, height: top };
 }
