@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Xunit;
 
 namespace OtlpGrains.Silo.Tests.Security;
@@ -39,6 +40,28 @@ public sealed class ConsoleAccessTests(SecuredSilo silo)
         Assert.Contains("<script type=\"module\" src=\"/ui/app.js\"></script>", page, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>", page, StringComparison.Ordinal);
         Assert.DoesNotMatch(@"<[^>]*\son[a-z]+\s*=", page);
+    }
+
+    [Fact]
+    public async Task EveryModuleThePageImportsIsServed()
+    {
+        using var anonymous = silo.Client(null);
+        var pending = new Queue<string>(["app.js"]);
+        var seen = new HashSet<string>(StringComparer.Ordinal) { "app.js" };
+        while (pending.TryDequeue(out var module))
+        {
+            using var response = await anonymous.GetAsync(new Uri("/ui/" + module, UriKind.Relative));
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"/ui/{module} answered {(int)response.StatusCode}");
+            foreach (Match import in Regex.Matches(await response.Content.ReadAsStringAsync(), @"from '\./([a-z-]+\.js)'"))
+            {
+                if (seen.Add(import.Groups[1].Value))
+                {
+                    pending.Enqueue(import.Groups[1].Value);
+                }
+            }
+        }
+
+        Assert.Superset(new HashSet<string>(["api.js", "dom.js", "overview.js", "incident.js", "trace.js", "service.js", "models.js", "layout.js", "charts.js"]), seen);
     }
 
     [Fact]
