@@ -29,7 +29,10 @@ export OtlpGrains__Storage__Provider=memory OtlpGrains__Otlp__GrpcPort=$grpc Otl
 dotnet "$silo" > "$out/silo.log" 2>&1 &
 silo_pid=$!
 driver_pid=
-trap 'kill $silo_pid $driver_pid 2>/dev/null || true' EXIT
+session=
+wd=http://127.0.0.1:$driver_port
+# Ending the session closes its chromium, which killing chromedriver alone would leave running.
+trap '[ -n "$session" ] && curl -s -X DELETE "$wd/session/$session" > /dev/null; kill $silo_pid $driver_pid 2>/dev/null || true' EXIT
 for _ in $(seq 120); do
   curl -sf "http://127.0.0.1:$api/readyz" > /dev/null && break
   sleep 1
@@ -47,7 +50,6 @@ echo "silo lists $listed services and $edges edges"
 
 chromedriver --port="$driver_port" > "$out/driver.log" 2>&1 &
 driver_pid=$!
-wd=http://127.0.0.1:$driver_port
 for _ in $(seq 50); do curl -sf "$wd/status" > /dev/null && break; sleep 0.2; done
 session=$(curl -sf -X POST "$wd/session" -H 'content-type: application/json' -d '{"capabilities":{"alwaysMatch":{"browserName":"chrome",
   "goog:chromeOptions":{"binary":"/usr/bin/chromium","args":["--headless=new","--no-sandbox","--disable-dev-shm-usage","--disable-gpu","--window-size=1400,1000"]}}}}' \
@@ -72,6 +74,5 @@ for i in $(seq "$runs"); do
   times+=("$ms")
   paints+=("$painted")
 done
-curl -sf -X DELETE "$wd/session/$session" > /dev/null || true
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 echo "median over $runs runs: in the DOM after $(median "${times[@]}") ms, painted after $(median "${paints[@]}") ms"
