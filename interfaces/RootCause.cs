@@ -24,4 +24,11 @@ public sealed record Evidence(
     [property: Id(0)] string Kind,
     [property: Id(1)] string Summary,
     [property: Id(2)] double? Value,
-    [property: Id(3)] double? Baseline);
+    [property: Id(3)] double? Baseline)
+{
+    /// <summary>
+    /// The log template a <c>logs</c> item is about, so that a reader can open its exemplars (and their traces) from
+    /// <c>/api/v1/services/{service}/logs/templates</c>; null for other kinds.
+    /// </summary>
+    [Id(4)] public int? TemplateId { get; init; }
+}

@@ -68,6 +68,12 @@ if ! command -v kubectl >/dev/null 2>&1; then
     install_packages kubernetes-client
 fi
 
+# The console's browser tests (tests/OtlpGrains.Silo.Tests/OpsConsole) drive Debian's headless chromium through
+# chromium-driver with Selenium; nothing is downloaded at test time.
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    install_packages chromium chromium-driver
+fi
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet tool restore
 dotnet build OtlpGrains.sln -c Release

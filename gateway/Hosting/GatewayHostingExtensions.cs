@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OtlpGrains.Gateway.Api;
 using OtlpGrains.Gateway.Configuration;
+using OtlpGrains.Gateway.OpsConsole;
 using OtlpGrains.Gateway.Federation;
 using OtlpGrains.Gateway.Ingest;
 using OtlpGrains.Gateway.Receivers;
@@ -119,6 +120,8 @@ public static class GatewayHostingExtensions
         AnomaliesApi.Map(group);
         IncidentsApi.Map(group);
         FederationApi.Map(group);
+        WhoAmIApi.Map(group);
+        ConsoleUi.Map(group);
         group.MapMetrics("/metrics", metrics.Registry);
         group.MapGet("/healthz", () => Results.Text("ok\n")).AllowAnonymous(); // Kubernetes probes carry no key
         group.MapGet("/readyz", ReadyAsync).AllowAnonymous();
@@ -129,6 +132,7 @@ public static class GatewayHostingExtensions
             logger.LogInformation("OTLP/gRPC  on {Scheme}://{Address}:{Port} (HTTP/2 only; TraceService, MetricsService, LogsService)", tls.Scheme(TlsListener.OtlpGrpc), otlp.ListenAddress, otlp.GrpcPort);
             logger.LogInformation("OTLP/HTTP  on {Scheme}://{Address}:{Port}/v1/traces, /v1/metrics, /v1/logs (protobuf or JSON, gzip)", tls.Scheme(TlsListener.OtlpHttp), otlp.ListenAddress, otlp.HttpPort);
             logger.LogInformation("Query API  on {Scheme}://{Address}:{Port}/api/v1/services, /api/v1/graph, /api/v1/traces/{{traceId}}, /api/v1/anomalies, /api/v1/models", tls.Scheme(TlsListener.Api), api.ListenAddress, api.Port);
+            logger.LogInformation("Console    on {Scheme}://{Address}:{Port}/ui (the API's keys; /api/v1/whoami tells the page its roles)", tls.Scheme(TlsListener.Api), api.ListenAddress, api.Port);
             logger.LogInformation("Metrics    on {Scheme}://{Address}:{Port}/metrics; health on /healthz and /readyz", tls.Scheme(TlsListener.Api), api.ListenAddress, api.Port);
             if (federation.Served)
             {

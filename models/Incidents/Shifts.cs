@@ -93,7 +93,10 @@ internal static class Shifts
         double templateScore = 0;
         foreach (TemplateShift template in found.Templates)
         {
-            evidence.Add(new("logs", $"log template \"{template.Template}\" ({template.Severity}): {template.Count} in the incident, {template.BaselineCount} before", template.Count, template.BaselineCount));
+            evidence.Add(new("logs", $"log template \"{template.Template}\" ({template.Severity}): {template.Count} in the incident, {template.BaselineCount} before", template.Count, template.BaselineCount)
+            {
+                TemplateId = template.Id,
+            });
             if (template.Severity is "ERROR" or "FATAL")
             {
                 templateScore = 0.25;

@@ -178,6 +178,23 @@ public sealed class RootCauseRankerTests
         Assert.Contains(ranked[1].Evidence, e => e.Kind == "history" && e.Summary == "anomalous in 8 of the last 10 other incidents: often anomalous, so weaker evidence here");
     }
 
+    [Fact]
+    public void ALogTemplateItemNamesItsTemplateSoItsExemplarsCanBeOpened()
+    {
+        Graph graph = new(("gateway", "payments"));
+        Incident incident = IncidentOf(("payments", 0, "errorRatio"));
+        var evidence = new Dictionary<string, ServiceEvidence>
+        {
+            ["payments"] = new("payments", Stats(2000, 480, 30, 20000, 40, 30), [], [new TemplateShift(17, "charge <*> failed", "ERROR", 240, 3)]),
+        };
+
+        RootCause[] ranked = RootCauseRanker.Rank(incident, graph.Callees, s => evidence.GetValueOrDefault(s));
+
+        Evidence logs = Assert.Single(ranked[0].Evidence, e => e.Kind == "logs");
+        Assert.Equal(17, logs.TemplateId);
+        Assert.All(ranked[0].Evidence.Where(e => e.Kind != "logs"), e => Assert.Null(e.TemplateId));
+    }
+
     private static ShiftStats Stats(long calls, long errors, double p99, long baselineCalls, long baselineErrors, double baselineP99) =>
         new(calls, errors, p99, baselineCalls, baselineErrors, baselineP99);
 
