@@ -11,7 +11,7 @@ namespace OtlpGrains.Silo.Tests.OpsConsole;
 /// The console in headless Chromium against a real silo process with API keys, fed by the load tool's error fault:
 /// the page asks for a key, the map shows the services and their edges with the faulty one red, the open incident's
 /// likeliest cause is the faulty service, an evidence item opens its window chart, a log exemplar opens its kept
-/// trace, and the browser logs no error. Each page is saved to docs/console.
+/// trace, and the browser logs no error. Each page is saved to artifacts/console.
 /// </summary>
 public sealed class ConsoleBrowserTests
 {

@@ -79,10 +79,13 @@ internal sealed class HeadlessChromium : IDisposable
         }
     }
 
-    /// <summary>Saves a PNG of the window as docs/console/<paramref name="name"/>.png in the repository.</summary>
+    /// <summary>
+    /// Saves a PNG of the window as artifacts/console/<paramref name="name"/>.png in the repository (ignored by git, so
+    /// a test run leaves the tree clean; docs/console holds copies chosen by hand).
+    /// </summary>
     public void Screenshot(string name)
     {
-        var directory = Path.Combine(RepositoryRoot(), "docs", "console");
+        var directory = Path.Combine(RepositoryRoot(), "artifacts", "console");
         Directory.CreateDirectory(directory);
         _driver.GetScreenshot().SaveAsFile(Path.Combine(directory, name + ".png"));
     }
