@@ -1,6 +1,6 @@
 // The console's router: #/ overview, #/incidents/{id}, #/traces/{id}, #/services/{name}?from=&to=&template=,
-// #/models. It asks /api/v1/whoami first: a key that cannot read brings up the key form, and the roles decide what
-// the pages offer.
+// #/models, #/federation. It asks /api/v1/whoami first: a key that cannot read brings up the key form, and the roles
+// decide what the pages offer.
 import { get, key, setKey, forgetKey } from './api.js';
 import { clear, h } from './dom.js';
 import { overview } from './overview.js';
@@ -8,6 +8,7 @@ import { incidentPage } from './incident.js';
 import { tracePage } from './trace.js';
 import { servicePage } from './service.js';
 import { modelsPage } from './models.js';
+import { federationPage } from './federation.js';
 
 const view = document.getElementById('view');
 const status = document.getElementById('status');
@@ -25,6 +26,7 @@ const routes = [
   [/^#\/traces\/([0-9a-fA-F]{32})$/, m => tracePage(m[1].toLowerCase())],
   [/^#\/services\/([^?]+)(?:\?(.*))?$/, m => servicePage(decodeURIComponent(m[1]), new URLSearchParams(m[2] || ''))],
   [/^#\/models$/, () => modelsPage(identity)],
+  [/^#\/federation$/, () => federationPage()],
   [/^(#\/?)?$/, () => overview()],
 ];
 

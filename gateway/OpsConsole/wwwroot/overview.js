@@ -85,7 +85,8 @@ function visibleNodes(state) {
   return new Set(nodes);
 }
 
-function drawMap(root, state, onFocus) {
+// Also the federation page's map, whose node names are cluster/service.
+export function drawMap(root, state, onFocus) {
   const statusOf = new Map(state.services.map(x => [x.name, x.status]));
   const visible = visibleNodes(state);
   const names = state.graph.nodes.map(n => n.name).filter(n => visible.has(n));
@@ -110,7 +111,7 @@ function drawMap(root, state, onFocus) {
     const ratio = e.calls ? e.errors / e.calls : 0;
     const rate = state.rates.get(e.client + '\u2192' + e.server);
     const words = `${rate === undefined ? fmt.num(e.calls, 0) + ' calls' : fmt.num(rate) + '/s'} \u00b7 ${fmt.pct(ratio)} err \u00b7 p99 ${fmt.ms(e.latencyMs.p99)}`;
-    const g = s('g', { class: 'edge' + (ratio >= 0.05 ? ' failing' : ''), 'data-edge': `${e.client}\u2192${e.server}` }, [
+    const g = s('g', { class: 'edge' + (ratio >= 0.05 ? ' failing' : '') + (e.remote ? ' remote' : ''), 'data-edge': `${e.client}\u2192${e.server}` }, [
       s('path', { d, 'marker-end': 'url(#arrow)' }),
       s('title', { text: `${e.client} \u2192 ${e.server}: ${words}` }),
     ]);

@@ -2,9 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
-using OpenTelemetry;
-using OpenTelemetry.Exporter;
-using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using OtlpGrains.Federation.V1;
 using Xunit;
@@ -27,7 +24,7 @@ public sealed class CrossClusterEdgeTests(FederatedClusters clusters)
     {
         var id = Guid.NewGuid().ToString("N")[..8];
         string front = $"edge-front-{id}", pay = $"edge-pay-{id}", ledger = $"edge-ledger-{id}";
-        ExportCalls(front, (pay, "peer.service", pay), (ledger, "server.address", $"{ledger}.b.svc.cluster.local"));
+        FederationProbe.ExportCalls(clusters.A, clusters.B, front, (pay, "peer.service", pay), (ledger, "server.address", $"{ledger}.b.svc.cluster.local"));
 
         foreach (var side in new[] { clusters.A, clusters.B })
         {
@@ -65,69 +62,6 @@ public sealed class CrossClusterEdgeTests(FederatedClusters clusters)
             .Where(e => e.GetProperty("client").GetString() == client && e.GetProperty("server").GetString() == server)
             .Select(e => (JsonElement?)e).FirstOrDefault();
 
-    private static async Task<JsonElement> EventuallyAsync(Func<Task<(int Status, JsonElement Body, TimeSpan Took)>> read, Func<JsonElement, bool> check)
-    {
-        var deadline = DateTime.UtcNow + Bound;
-        while (true)
-        {
-            var (status, body, _) = await read();
-            if ((status == 200 && check(body)) || DateTime.UtcNow > deadline)
-            {
-                return body;
-            }
-
-            await Task.Delay(250);
-        }
-    }
-
-    /// <summary>
-    /// <paramref name="front"/> (its spans to A) serves a request and calls each of <paramref name="calls"/>, whose
-    /// server spans go to B; each client span names its callee by the given attribute only.
-    /// </summary>
-    private void ExportCalls(string front, params (string Service, string Attribute, string Value)[] calls)
-    {
-        using var frontSource = new ActivitySource(front);
-        using var frontProvider = Provider(clusters.A, front, frontSource.Name);
-        var backs = calls.Select(c => new ActivitySource(c.Service)).ToArray();
-        var backProviders = calls.Select((c, i) => Provider(clusters.B, c.Service, backs[i].Name)).ToArray();
-        try
-        {
-            using (frontSource.StartActivity("GET /checkout", ActivityKind.Server, default(ActivityContext)))
-            {
-                for (var i = 0; i < calls.Length; i++)
-                {
-                    using var call = frontSource.StartActivity("POST /call", ActivityKind.Client)!;
-                    call.SetTag(calls[i].Attribute, calls[i].Value);
-                    using var server = backs[i].StartActivity("POST /call", ActivityKind.Server, call.Context);
-                }
-            }
-
-            Assert.True(frontProvider.ForceFlush(15_000) && backProviders.All(p => p.ForceFlush(15_000)), "the SDKs could not export the calls");
-        }
-        finally
-        {
-            foreach (var provider in backProviders)
-            {
-                provider.Dispose();
-            }
-
-            foreach (var source in backs)
-            {
-                source.Dispose();
-            }
-        }
-    }
-
-    private static TracerProvider Provider(FederatedClusters.Cluster cluster, string service, string source) =>
-        Sdk.CreateTracerProviderBuilder()
-            .SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService(service))
-            .AddSource(source)
-            .AddOtlpExporter(o =>
-            {
-                o.Protocol = OtlpExportProtocol.Grpc;
-                o.Endpoint = cluster.OtlpGrpc;
-                o.Headers = $"authorization=Bearer {cluster.Secrets["collector"]}";
-                o.TimeoutMilliseconds = 10_000;
-            })
-            .Build()!;
+    private static async Task<JsonElement> EventuallyAsync(Func<Task<(int Status, JsonElement Body, TimeSpan Took)>> read, Func<JsonElement, bool> check) =>
+        (await FederationProbe.EventuallyAsync(read, a => a.Status == 200 && check(a.Body), Bound)).Body;
 }

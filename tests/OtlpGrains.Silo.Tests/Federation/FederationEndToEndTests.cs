@@ -182,44 +182,17 @@ public sealed class FederationEndToEndTests(FederatedClusters clusters)
 
     private static string SecuredSiloSecret() => OtlpGrains.Silo.Tests.Security.SecuredSilo.Secret();
 
-    private static string[] Statuses(JsonElement body) =>
-        [.. body.GetProperty("clusters").EnumerateArray().Select(c => $"{c.GetProperty("name").GetString()}:{c.GetProperty("status").GetString()}")];
+    private static string[] Statuses(JsonElement body) => FederationProbe.Statuses(body);
 
-    private static JsonElement Cluster(JsonElement body, string name) =>
-        body.GetProperty("clusters").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+    private static JsonElement Cluster(JsonElement body, string name) => FederationProbe.Cluster(body, name);
 
-    private static string? ClusterOf(JsonElement body, string service) =>
-        body.GetProperty("services").EnumerateArray().Where(s => s.GetProperty("name").GetString() == service)
-            .Select(s => s.GetProperty("cluster").GetString()).FirstOrDefault();
+    private static string? ClusterOf(JsonElement body, string service) => FederationProbe.ClusterOf(body, service);
 
-    private static async Task<(int Status, JsonElement Body, TimeSpan Took)> EventuallyAsync(
-        Func<Task<(int Status, JsonElement Body, TimeSpan Took)>> read, Func<(int Status, JsonElement Body, TimeSpan Took), bool> check)
-    {
-        var deadline = DateTime.UtcNow + Bound;
-        while (true)
-        {
-            var value = await read();
-            if (check(value) || DateTime.UtcNow > deadline)
-            {
-                return value;
-            }
+    private static Task<(int Status, JsonElement Body, TimeSpan Took)> EventuallyAsync(
+        Func<Task<(int Status, JsonElement Body, TimeSpan Took)>> read, Func<(int Status, JsonElement Body, TimeSpan Took), bool> check) =>
+        FederationProbe.EventuallyAsync(read, check, Bound);
 
-            await Task.Delay(250);
-        }
-    }
-
-    /// <summary>Five server spans of <paramref name="service"/>, exported by the SDK over OTLP/gRPC with the cluster's collector key.</summary>
-    private static void Export(FederatedClusters.Cluster cluster, string service)
-    {
-        using var source = new ActivitySource(service);
-        using var provider = Provider(cluster, service, source.Name);
-        for (var i = 0; i < 5; i++)
-        {
-            using var span = source.StartActivity("GET /federated", ActivityKind.Server, default(ActivityContext));
-        }
-
-        Assert.True(provider.ForceFlush(15_000), $"the SDK could not export to cluster {cluster.Name}");
-    }
+    private static void Export(FederatedClusters.Cluster cluster, string service) => FederationProbe.Export(cluster, service);
 
     /// <summary>
     /// A request that crosses the clusters: <paramref name="front"/> in A serves it and calls <paramref name="back"/>, whose
@@ -229,8 +202,8 @@ public sealed class FederationEndToEndTests(FederatedClusters clusters)
     {
         using var frontSource = new ActivitySource(front);
         using var backSource = new ActivitySource(back);
-        using var frontProvider = Provider(clusters.A, front, frontSource.Name);
-        using var backProvider = Provider(clusters.B, back, backSource.Name);
+        using var frontProvider = FederationProbe.Provider(clusters.A, front, frontSource.Name);
+        using var backProvider = FederationProbe.Provider(clusters.B, back, backSource.Name);
         string traceId;
         using (var root = frontSource.StartActivity("GET /checkout", ActivityKind.Server, default(ActivityContext))!)
         {
@@ -242,17 +215,4 @@ public sealed class FederationEndToEndTests(FederatedClusters clusters)
         Assert.True(frontProvider.ForceFlush(15_000) && backProvider.ForceFlush(15_000), "the SDKs could not export the crossing trace");
         return traceId;
     }
-
-    private static TracerProvider Provider(FederatedClusters.Cluster cluster, string service, string source) =>
-        Sdk.CreateTracerProviderBuilder()
-            .SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService(service))
-            .AddSource(source)
-            .AddOtlpExporter(o =>
-            {
-                o.Protocol = OtlpExportProtocol.Grpc;
-                o.Endpoint = cluster.OtlpGrpc;
-                o.Headers = $"authorization=Bearer {cluster.Secrets["collector"]}";
-                o.TimeoutMilliseconds = 10_000;
-            })
-            .Build()!;
 }

@@ -133,7 +133,46 @@ internal static class FederationProbe
         }
     }
 
-    private static TracerProvider Provider(FederatedClusters.Cluster cluster, string service, string source) =>
+    /// <summary>
+    /// <paramref name="front"/> (its spans to <paramref name="a"/>) serves a request and calls each of <paramref name="calls"/>, whose
+    /// server spans go to <paramref name="b"/>; each client span names its callee by the given attribute only.
+    /// </summary>
+    public static void ExportCalls(FederatedClusters.Cluster a, FederatedClusters.Cluster b, string front, params (string Service, string Attribute, string Value)[] calls)
+    {
+        using var frontSource = new ActivitySource(front);
+        using var frontProvider = Provider(a, front, frontSource.Name);
+        var backs = calls.Select(c => new ActivitySource(c.Service)).ToArray();
+        var backProviders = calls.Select((c, i) => Provider(b, c.Service, backs[i].Name)).ToArray();
+        try
+        {
+            using (frontSource.StartActivity("GET /checkout", ActivityKind.Server, default(ActivityContext)))
+            {
+                for (var i = 0; i < calls.Length; i++)
+                {
+                    using var call = frontSource.StartActivity("POST /call", ActivityKind.Client)!;
+                    call.SetTag(calls[i].Attribute, calls[i].Value);
+                    using var server = backs[i].StartActivity("POST /call", ActivityKind.Server, call.Context);
+                }
+            }
+
+            Assert.True(frontProvider.ForceFlush(15_000) && backProviders.All(p => p.ForceFlush(15_000)), "the SDKs could not export the calls");
+        }
+        finally
+        {
+            foreach (var provider in backProviders)
+            {
+                provider.Dispose();
+            }
+
+            foreach (var source in backs)
+            {
+                source.Dispose();
+            }
+        }
+    }
+
+    /// <summary>An SDK tracer provider for <paramref name="service"/> that exports to <paramref name="cluster"/> with its collector key.</summary>
+    public static TracerProvider Provider(FederatedClusters.Cluster cluster, string service, string source) =>
         Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService(service))
             .AddSource(source)

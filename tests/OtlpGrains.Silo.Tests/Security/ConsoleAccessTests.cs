@@ -61,7 +61,7 @@ public sealed class ConsoleAccessTests(SecuredSilo silo)
             }
         }
 
-        Assert.Superset(new HashSet<string>(["api.js", "dom.js", "overview.js", "incident.js", "trace.js", "service.js", "models.js", "layout.js", "charts.js"]), seen);
+        Assert.Superset(new HashSet<string>(["api.js", "dom.js", "overview.js", "incident.js", "trace.js", "service.js", "models.js", "federation.js", "layout.js", "charts.js"]), seen);
     }
 
     [Fact]

@@ -39,7 +39,7 @@ internal static class OtlpTimes
         }
     }
 
-    private static int Points(Metric metric) => metric.DataCase switch
+    internal static int Points(Metric metric) => metric.DataCase switch
     {
         Metric.DataOneofCase.Gauge => metric.Gauge.DataPoints.Count,
         Metric.DataOneofCase.Sum => metric.Sum.DataPoints.Count,

@@ -2,7 +2,6 @@ using Grpc.Core;
 using OpenTelemetry.Proto.Collector.Logs.V1;
 using OpenTelemetry.Proto.Collector.Metrics.V1;
 using OpenTelemetry.Proto.Collector.Trace.V1;
-using OpenTelemetry.Proto.Metrics.V1;
 using OpenTelemetry.Proto.Resource.V1;
 
 namespace OtlpGrains.Evaluate.Replay;
@@ -34,7 +33,7 @@ internal sealed class ServiceRoutes(CallInvoker fallback, Func<string, CallInvok
         {
             var part = new ExportMetricsServiceRequest();
             part.ResourceMetrics.AddRange(g);
-            return (g.Key, part, g.Sum(r => r.ScopeMetrics.Sum(s => s.Metrics.Sum(Points))));
+            return (g.Key, part, g.Sum(r => r.ScopeMetrics.Sum(s => s.Metrics.Sum(OtlpTimes.Points))));
         });
 
     private CallInvoker To(Resource? resource)
@@ -42,14 +41,4 @@ internal sealed class ServiceRoutes(CallInvoker fallback, Func<string, CallInvok
         var name = resource?.Attributes.FirstOrDefault(a => a.Key == "service.name")?.Value?.StringValue;
         return name is null ? fallback : route(name) ?? fallback;
     }
-
-    private static int Points(Metric metric) => metric.DataCase switch
-    {
-        Metric.DataOneofCase.Gauge => metric.Gauge.DataPoints.Count,
-        Metric.DataOneofCase.Sum => metric.Sum.DataPoints.Count,
-        Metric.DataOneofCase.Histogram => metric.Histogram.DataPoints.Count,
-        Metric.DataOneofCase.ExponentialHistogram => metric.ExponentialHistogram.DataPoints.Count,
-        Metric.DataOneofCase.Summary => metric.Summary.DataPoints.Count,
-        _ => 0,
-    };
 }
