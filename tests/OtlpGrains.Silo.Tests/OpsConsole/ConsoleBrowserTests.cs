@@ -26,6 +26,8 @@ public sealed class ConsoleBrowserTests
         await using var silo = SiloProcess.StartInMemory(ports, KeyEnvironment());
         await silo.WaitReadyAsync(TimeSpan.FromSeconds(90));
 
+        // Two hours of event time in a minute; the fault is its last 10 minutes (60 windows, 5 s of the load's wall
+        // time): a fault of the last 150 s (1.25 s of wall time) left too few requests on a loaded machine to judge.
         string runId = "ui" + Guid.NewGuid().ToString("N")[..6];
         await LoadToolProcess.RunOkAsync(
             "--endpoint", $"http://127.0.0.1:{silo.GrpcPort}",
@@ -35,7 +37,7 @@ public sealed class ConsoleBrowserTests
             "--streams", "2", "--rate", "30", "--duration", "180",
             "--services", Services.ToString(CultureInfo.InvariantCulture),
             "--run-id", runId, "--event-start", "7200", "--speed", "120",
-            "--fault", "errors", "--fault-service", FaultService.ToString(CultureInfo.InvariantCulture), "--fault-after", "7050");
+            "--fault", "errors", "--fault-service", FaultService.ToString(CultureInfo.InvariantCulture), "--fault-after", "6600");
         string faulty = $"load-{runId}-svc-{FaultService:D2}";
         string traceId = await ConsoleTelemetry.SendFailedCheckoutAsync(new Uri($"http://127.0.0.1:{silo.HttpPort}"), SecuredSilo.Secrets["collector"]);
 
