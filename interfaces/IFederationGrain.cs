@@ -41,13 +41,6 @@ public interface IFederationGrain : IGrainWithStringKey
     ValueTask<FederatedGraph> GetGraphAsync();
 
     /// <summary>
-    /// The peer service each of <paramref name="names"/> (virtual nodes of this cluster's graph) is, or null; a name
-    /// among <paramref name="localServices"/> stays local.
-    /// </summary>
-    [Alias("Resolve"), AlwaysInterleave]
-    ValueTask<RemoteNode?[]> ResolveAsync(string[] names, string[] localServices);
-
-    /// <summary>
     /// The incidents with each root cause that is a peer's service (a virtual callee recognised as one) ranked again
     /// with that peer's evidence over the incident's range, asked live with the peer deadline.
     /// </summary>

@@ -1,4 +1,5 @@
 using OtlpGrains.Federation.V1;
+using OtlpGrains.Models.Statistics;
 
 namespace OtlpGrains.Gateway.Federation;
 
@@ -28,5 +29,5 @@ internal static class EvidenceRange
     public static (DateTimeOffset From, DateTimeOffset To, DateTimeOffset BaselineFrom, DateTimeOffset BaselineTo) Of(GetEvidenceRequest request) =>
         (Time(request.FromUnixNano), Time(request.ToUnixNano), Time(request.BaselineFromUnixNano), Time(request.BaselineToUnixNano));
 
-    private static DateTimeOffset Time(ulong unixNanos) => DateTimeOffset.UnixEpoch.AddTicks((long)(unixNanos / 100));
+    private static DateTimeOffset Time(ulong unixNanos) => UnixNanos.ToDateTimeOffset((long)Math.Min(unixNanos, long.MaxValue));
 }

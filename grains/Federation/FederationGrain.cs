@@ -51,8 +51,9 @@ internal sealed partial class FederationGrain(
 
     public ValueTask StartAsync() => ValueTask.CompletedTask;
 
+    // What a peer pulls: with the cross-cluster edges, read from this cluster's graph.
     public async ValueTask<ClusterSummary> GetLocalSummaryAsync() =>
-        await LocalSummary.ReadAsync(GrainFactory, links.ClusterName, time.GetUtcNow(), await GetLocalGraphAsync());
+        await LocalSummary.ReadAsync(GrainFactory, links.ClusterName, time.GetUtcNow(), (await GetLocalGraphAsync()).Edges);
 
     public async ValueTask<ClusterGraph> GetLocalGraphAsync() => await LocalGraph.ReadAsync(GrainFactory, links.ClusterName, Resolver);
 
@@ -73,12 +74,6 @@ internal sealed partial class FederationGrain(
         }
 
         return new FederatedGraph([.. graphs], [.. clusters]);
-    }
-
-    public ValueTask<RemoteNode?[]> ResolveAsync(string[] names, string[] localServices)
-    {
-        var remote = Resolver(localServices);
-        return ValueTask.FromResult<RemoteNode?[]>([.. names.Select(remote.Resolve)]);
     }
 
     public async ValueTask<IncidentView[]> WithRemoteCausesAsync(IncidentView[] incidents)
@@ -127,9 +122,10 @@ internal sealed partial class FederationGrain(
         _peers.Values.Select(p => p.ToState()).Where(p => p.Latest is not null).Select(p => (p.Name, p.Latest!.Services.Select(s => s.Name))),
         localServices);
 
+    // The local part of a query's answer: services and incidents only, so no graph is read (no answer shows its edges).
     public async ValueTask<FederationView> GetViewAsync()
     {
-        var local = await GetLocalSummaryAsync();
+        var local = await LocalSummary.ReadAsync(GrainFactory, links.ClusterName, time.GetUtcNow(), []);
         // Two intervals and a deadline: one pull may be late by a timer tick, the next one must have come back.
         var staleAfter = (2 * _options.SummaryInterval) + _options.PeerTimeout;
         return new FederationView(local, [.. _peers.Values.Select(p => p.ToState())], time.GetUtcNow(), staleAfter);

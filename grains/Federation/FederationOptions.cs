@@ -1,3 +1,5 @@
+using OtlpGrains.Models.Federation;
+
 namespace OtlpGrains.Grains.Federation;
 
 /// <summary>
@@ -28,8 +30,8 @@ public sealed class FederationOptions
     public double MaxBackoffSeconds { get; set; } = 300;
 
     /// <summary>The explicit rules of every peer's <see cref="FederationPeerOptions.RemoteNames"/>, in order (valid ones).</summary>
-    public IReadOnlyList<OtlpGrains.Models.Federation.RemoteNameRule> RemoteNameRules() =>
-        [.. Peers.SelectMany(p => p.RemoteNames.Select(n => OtlpGrains.Models.Federation.RemoteNameRule.Parse(p.Name, n, out _)).OfType<OtlpGrains.Models.Federation.RemoteNameRule>())];
+    public IReadOnlyList<RemoteNameRule> RemoteNameRules() =>
+        [.. Peers.SelectMany(p => p.RemoteNames.Select(n => RemoteNameRule.Parse(p.Name, n, out _)).OfType<RemoteNameRule>())];
 
     /// <summary>True when at least one peer is set.</summary>
     public bool On => Peers.Count > 0;

@@ -78,7 +78,7 @@ internal sealed class PeerLinks(PeerChannels channels, IOptions<FederationOption
             return PeerWire.FromWire(await client.GetEvidenceAsync(request, call));
         }, cancellationToken));
 
-    private static ulong UnixNanos(DateTimeOffset time) => (ulong)Math.Max(0, (time - DateTimeOffset.UnixEpoch).Ticks) * 100;
+    private static ulong UnixNanos(DateTimeOffset time) => (ulong)Math.Max(0, OtlpGrains.Models.Statistics.UnixNanos.FromDateTimeOffset(time));
 
     private async Task<PeerReply<T>> CallAsync<T>(string peer, Func<OtlpGrains.Federation.V1.Federation.FederationClient, CallOptions, Task<T>> call, CancellationToken cancellationToken)
         where T : class

@@ -48,8 +48,8 @@ internal static class PeerWire
         edge.Client,
         edge.Server,
         edge.Virtual,
-        (long)Math.Min(edge.Calls, long.MaxValue),
-        (long)Math.Min(edge.Errors, long.MaxValue),
+        Count(edge.Calls),
+        Count(edge.Errors),
         new LatencySummary(edge.P50Ms, edge.P95Ms, edge.P99Ms),
         edge.RemoteCluster.Length == 0 ? null : new RemoteNode(edge.RemoteCluster, edge.RemoteService.Length == 0 ? edge.Server : edge.RemoteService));
 
@@ -88,5 +88,5 @@ internal static class PeerWire
         _ => "UNSPECIFIED",
     };
 
-    private static DateTimeOffset Time(ulong unixNanos) => DateTimeOffset.UnixEpoch.AddTicks((long)(unixNanos / 100));
+    private static DateTimeOffset Time(ulong unixNanos) => OtlpGrains.Models.Statistics.UnixNanos.ToDateTimeOffset((long)Math.Min(unixNanos, long.MaxValue));
 }

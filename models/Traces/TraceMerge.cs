@@ -4,9 +4,10 @@ using OtlpGrains.Interfaces;
 namespace OtlpGrains.Models.Traces;
 
 /// <summary>
-/// Joins the parts of one trace that several clusters kept into the whole trace: spans are united by span id (the
-/// first cluster to name a span wins), then the tree, critical path and self time are built again over all of them,
-/// so that a client span in one cluster becomes the parent of its server span in another.
+/// Joins the parts of one trace into the whole trace, the parts that several clusters kept (<see cref="Merge"/>) or
+/// that one cluster kept as the trace's spans came in late (<see cref="Join"/>): spans are united by span id (the
+/// first part to name a span wins), then the tree, critical path and self time are built again over all of them, so
+/// that a client span in one part becomes the parent of its server span in another.
 /// </summary>
 public static class TraceMerge
 {
@@ -72,7 +73,7 @@ public static class TraceMerge
             null);
     }
 
-    public static long UnixNanos(DateTimeOffset time) => (time - DateTimeOffset.UnixEpoch).Ticks * 100;
+    public static long UnixNanos(DateTimeOffset time) => Statistics.UnixNanos.FromDateTimeOffset(time);
 
     public static SpanKindCode KindOf(string name) => name switch
     {

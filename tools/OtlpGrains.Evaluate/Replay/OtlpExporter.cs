@@ -17,7 +17,6 @@ internal sealed class OtlpExporter(CallInvoker invoker, int maxInFlight, TimePro
 
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly ServiceRoutes _routes = routes ?? new ServiceRoutes(invoker, static _ => null);
     private readonly SemaphoreSlim _slots = new(maxInFlight, maxInFlight);
     private readonly List<Task> _inFlight = [];
     private readonly Random _random = new(17);
@@ -30,7 +29,7 @@ internal sealed class OtlpExporter(CallInvoker invoker, int maxInFlight, TimePro
 
     public async Task SendAsync(ExportTraceServiceRequest request, int items, CancellationToken ct)
     {
-        foreach (var (to, part, count) in routes is null ? [(invoker, request, items)] : _routes.Split(request))
+        foreach (var (to, part, count) in routes is null ? [(invoker, request, items)] : routes.Split(request))
         {
             var client = new TraceService.TraceServiceClient(to);
             await StartAsync(Traces, count, async options => (await client.ExportAsync(part, options)).PartialSuccess?.RejectedSpans ?? 0, ct);
@@ -39,7 +38,7 @@ internal sealed class OtlpExporter(CallInvoker invoker, int maxInFlight, TimePro
 
     public async Task SendAsync(ExportLogsServiceRequest request, int items, CancellationToken ct)
     {
-        foreach (var (to, part, count) in routes is null ? [(invoker, request, items)] : _routes.Split(request))
+        foreach (var (to, part, count) in routes is null ? [(invoker, request, items)] : routes.Split(request))
         {
             var client = new LogsService.LogsServiceClient(to);
             await StartAsync(Logs, count, async options => (await client.ExportAsync(part, options)).PartialSuccess?.RejectedLogRecords ?? 0, ct);
@@ -48,7 +47,7 @@ internal sealed class OtlpExporter(CallInvoker invoker, int maxInFlight, TimePro
 
     public async Task SendAsync(ExportMetricsServiceRequest request, int items, CancellationToken ct)
     {
-        foreach (var (to, part, count) in routes is null ? [(invoker, request, items)] : _routes.Split(request))
+        foreach (var (to, part, count) in routes is null ? [(invoker, request, items)] : routes.Split(request))
         {
             var client = new MetricsService.MetricsServiceClient(to);
             await StartAsync(Metrics, count, async options => (await client.ExportAsync(part, options)).PartialSuccess?.RejectedDataPoints ?? 0, ct);
