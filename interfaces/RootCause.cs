@@ -31,4 +31,7 @@ public sealed record Evidence(
     /// <c>/api/v1/services/{service}/logs/templates</c>; null for other kinds.
     /// </summary>
     [Id(4)] public int? TemplateId { get; init; }
+
+    /// <summary>The trace a <c>trace</c> item is about (32 hex digits, as <c>/api/v1/traces/{id}</c> takes it); null for other kinds.</summary>
+    [Id(5)] public string? TraceId { get; init; }
 }

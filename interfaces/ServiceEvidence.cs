@@ -16,6 +16,9 @@ public sealed record ServiceEvidence(
 
     /// <summary>The service's own metric series (CPU, memory, ...) that moved in the incident range against the baseline, strongest first.</summary>
     [Id(5)] public MetricShift[] Metrics { get; init; } = [];
+
+    /// <summary>Requests of the incident range whose traces show it: the last failed one and the slowest (each when there is one).</summary>
+    [Id(6)] public RequestTrace[] Traces { get; init; } = [];
 }
 
 /// <summary>Calls (or requests), errors and p99 (ms; NaN without calls) in the incident range and in the baseline.</summary>

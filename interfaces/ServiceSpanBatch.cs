@@ -8,4 +8,8 @@ namespace OtlpGrains.Interfaces;
 public sealed record ServiceSpanBatch(
     [property: Id(0)] Guid BatchId,
     [property: Id(1)] string[] Operations,
-    [property: Id(2)] ServiceSpan[] Spans);
+    [property: Id(2)] ServiceSpan[] Spans)
+{
+    /// <summary>The batch's slowest request and its last failed one (each when there is one): traces that back a window.</summary>
+    [Id(3)] public TraceExemplar[] Exemplars { get; init; } = [];
+}

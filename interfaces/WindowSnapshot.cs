@@ -16,7 +16,11 @@ public sealed record WindowSnapshot(
     [property: Id(4)] long Errors,
     [property: Id(5)] HistogramSnapshot Latency,
     [property: Id(6)] OperationSnapshot[] Operations,
-    [property: Id(7)] CalleeSnapshot[] Callees);
+    [property: Id(7)] CalleeSnapshot[] Callees)
+{
+    /// <summary>The window's slowest request and its last failed one, with their traces (each when there is one).</summary>
+    [Id(8)] public RequestTrace[] Traces { get; init; } = [];
+}
 
 /// <summary>One operation (span name) in one window; see <see cref="WindowSnapshot"/>.</summary>
 [GenerateSerializer, Immutable, Alias("otlpgrains.OperationSnapshot")]

@@ -15,8 +15,10 @@ internal sealed class ServiceSpanBuilder
     private readonly Dictionary<string, int> _byReference = new(ReferenceEqualityComparer.Instance);
     private readonly List<string> _operations = [];
     private readonly List<ServiceSpan> _spans = [];
+    private TraceExemplar? _slowest;
+    private TraceExemplar? _lastFailed;
 
-    public void Add(string operation, ulong spanId, long endUnixNano, long durationNanos, SpanKindCode kind, SpanRole role)
+    public void Add(string operation, ulong spanId, long endUnixNano, long durationNanos, SpanKindCode kind, SpanRole role, TraceKey trace)
     {
         if (!_byReference.TryGetValue(operation, out var index))
         {
@@ -31,9 +33,30 @@ internal sealed class ServiceSpanBuilder
         }
 
         _spans.Add(new ServiceSpan(endUnixNano, durationNanos, index, kind, role) { SpanId = spanId });
+        if ((role & SpanRole.Request) != 0)
+        {
+            // Two comparisons per request, and a struct copy when one wins: the windows' trace exemplars cost no allocation per span.
+            bool failed = (role & SpanRole.Error) != 0;
+            if (failed && (_lastFailed is not { } last || endUnixNano >= last.EndUnixNano))
+            {
+                _lastFailed = new TraceExemplar(trace, endUnixNano, durationNanos, index, Failed: true);
+            }
+
+            if (_slowest is not { } slowest || durationNanos > slowest.DurationNanos)
+            {
+                _slowest = new TraceExemplar(trace, endUnixNano, durationNanos, index, failed);
+            }
+        }
     }
 
-    public ServiceSpanBatch Build(Guid batchId) => new(batchId, [.. _operations], [.. _spans]);
+    public ServiceSpanBatch Build(Guid batchId) => new(batchId, [.. _operations], [.. _spans]) { Exemplars = Exemplars() };
+
+    private TraceExemplar[] Exemplars() => (_slowest, _lastFailed) switch
+    {
+        ({ } slowest, { } failed) when slowest != failed => [slowest, failed],
+        ({ } slowest, _) => [slowest],
+        _ => [],
+    };
 
     /// <summary>Forgets the request; false when it was so large that keeping its capacity would waste memory.</summary>
     public bool Clear()
@@ -43,6 +66,8 @@ internal sealed class ServiceSpanBuilder
         _byReference.Clear();
         _operations.Clear();
         _spans.Clear();
+        _slowest = null;
+        _lastFailed = null;
         return keep;
     }
 }

@@ -193,8 +193,9 @@ internal static class TraceRequestReader
         var id = BinaryPrimitives.ReadUInt64BigEndian(spanId);
         var operation = pool.Get(name);
         var peer = classifier.Peer(kind);
-        grouping.SpansOf(serviceIndex).Add(operation, id, (long)end, Math.Max(0, (long)end - (long)start), kindCode, role);
-        grouping.AddToTrace(TraceKey.From(traceId), new TraceSpan(
+        var trace = TraceKey.From(traceId);
+        grouping.SpansOf(serviceIndex).Add(operation, id, (long)end, Math.Max(0, (long)end - (long)start), kindCode, role, trace);
+        grouping.AddToTrace(trace, new TraceSpan(
             id,
             hasParent ? BinaryPrimitives.ReadUInt64BigEndian(parentSpanId) : 0,
             grouping.Label(serviceName, operation, peer.IsEmpty ? null : pool.Get(peer)),

@@ -63,6 +63,22 @@ public static class ServiceEvidenceView
         {
             Paths = patterns is null ? [] : Paths(statistics, patterns, from, to),
             Metrics = Metrics(statistics.MetricMeans(from, to), statistics.MetricMeans(baselineFrom, baselineTo)),
+            Traces = Traces(incident),
+        };
+    }
+
+    // The incident range's last failed request and its slowest, from the windows' exemplars.
+    private static RequestTrace[] Traces(WindowSnapshot[] incident)
+    {
+        RequestTrace[] all = [.. incident.SelectMany(w => w.Traces)];
+        RequestTrace? failed = all.Where(t => t.Failed).MaxBy(t => t.End);
+        RequestTrace? slowest = all.MaxBy(t => t.DurationMs);
+        return (failed, slowest) switch
+        {
+            (null, null) => [],
+            ({ } f, { } s) when f.TraceId != s.TraceId => [f, s],
+            ({ } f, _) => [f],
+            (null, { } s) => [s],
         };
     }
 

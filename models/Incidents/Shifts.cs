@@ -62,6 +62,12 @@ internal static class Shifts
             evidence.Add(new("requests", $"its requests: {Summary(found.Requests)}", found.Requests.P99Ms, found.Requests.BaselineP99Ms));
         }
 
+        foreach (RequestTrace trace in found.Traces)
+        {
+            // Links to what backs the figures, adding nothing to the score: the request counts already did.
+            evidence.Add(new("trace", TraceSummary(trace), trace.DurationMs, null) { TraceId = trace.TraceId });
+        }
+
         foreach (EdgeShift edge in found.Callees.Where(e => Shifted(e.Stats)))
         {
             evidence.Add(new("edge", $"its calls to {edge.Server}: {Summary(edge.Stats)}", edge.Stats.P99Ms, edge.Stats.BaselineP99Ms));
@@ -105,6 +111,10 @@ internal static class Shifts
 
         return score + templateScore;
     }
+
+    private static string TraceSummary(RequestTrace trace) => trace.Failed
+        ? $"trace of a failed request: {trace.Operation}, {Ms(trace.DurationMs)}, ended {trace.End.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture)}"
+        : $"trace of its slowest request: {trace.Operation}, {Ms(trace.DurationMs)}, ended {trace.End.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} (kept when its root was slow too)";
 
     private static string Number(double value) => value.ToString(Math.Abs(value) >= 100 ? "0" : "0.##", CultureInfo.InvariantCulture);
 

@@ -97,6 +97,15 @@ internal sealed class SpanSignal
                 }
             }
         }
+
+        foreach (TraceExemplar exemplar in batch.Exemplars)
+        {
+            if ((uint)exemplar.Operation < (uint)operationIds.Length && operationIds[exemplar.Operation] >= 0
+                && _windows.Place(exemplar.EndUnixNano, nowUnixNano) is { } window)
+            {
+                window.Offer(exemplar with { Operation = operationIds[exemplar.Operation] });
+            }
+        }
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Statistics;
 
 namespace OtlpGrains.Models.Services;
@@ -20,4 +21,26 @@ internal sealed class SpanWindow
 
     [Id(4)]
     public readonly Dictionary<int, OperationWindow> Operations = [];
+
+    /// <summary>The window's slowest request, its operation a service operation id.</summary>
+    [Id(5)]
+    public TraceExemplar? Slowest;
+
+    /// <summary>The window's last failed request (by end time), its operation a service operation id.</summary>
+    [Id(6)]
+    public TraceExemplar? LastFailed;
+
+    /// <summary>Takes a request into the exemplars when it is slower than the slowest, or a later failure.</summary>
+    public void Offer(TraceExemplar request)
+    {
+        if (request.Failed && (LastFailed is not { } failed || request.EndUnixNano >= failed.EndUnixNano))
+        {
+            LastFailed = request;
+        }
+
+        if (Slowest is not { } slowest || request.DurationNanos > slowest.DurationNanos)
+        {
+            Slowest = request;
+        }
+    }
 }

@@ -58,9 +58,9 @@ internal static class TraceRequestSplitter
                     var start = (long)span.StartTimeUnixNano;
                     var end = (long)span.EndTimeUnixNano;
                     ulong spanId = BinaryPrimitives.ReadUInt64BigEndian(span.SpanId.Span);
-                    builder.Add(span.Name, spanId, end, Math.Max(0, end - start), kind, role);
-
                     var key = TraceKey.From(span.TraceId.Span);
+                    builder.Add(span.Name, spanId, end, Math.Max(0, end - start), kind, role, key);
+
                     if (!traces.TryGetValue(key, out var traceSpans))
                     {
                         traceSpans = [];

@@ -21,6 +21,8 @@ internal static class PlanText
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"  {span}");
             }
+
+            text.AppendLine(CultureInfo.InvariantCulture, $"  exemplars {string.Join(", ", batch.Exemplars)}");
         }
 
         foreach (var (trace, spans) in plan.Traces)

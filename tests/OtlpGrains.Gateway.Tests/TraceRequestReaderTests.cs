@@ -59,6 +59,45 @@ public sealed class TraceRequestReaderTests
     }
 
     [Fact]
+    public void EachServiceBatchNamesItsSlowestRequestAndItsLastFailedOneAsTraceExemplars()
+    {
+        var failedEarly = Span(1, 1, kind: SpanKind.Server, name: "GET /a", durationNanos: 2_000_000);
+        failedEarly.Status = new Status { Code = Status.Types.StatusCode.Error };
+        var slow = Span(2, 2, kind: SpanKind.Server, name: "GET /b", durationNanos: 90_000_000);
+        var failedLate = Span(3, 3, kind: SpanKind.Server, name: "GET /a", durationNanos: 5_000_000);
+        failedLate.Status = new Status { Code = Status.Types.StatusCode.Error };
+
+        // A slower client span is no request of the service: it is no exemplar.
+        var slowCall = Span(2, 4, parent: 2, kind: SpanKind.Client, name: "SELECT", durationNanos: 80_000_000);
+        var quiet = Span(5, 5, kind: SpanKind.Server, name: "GET /c");
+        quiet.Status = new Status { Code = Status.Types.StatusCode.Error };
+
+        var plan = Plans.Traces(Request(Resource(Service("shop"), [failedEarly, slow, failedLate, slowCall]), Resource(Service("quiet"), [quiet])), BatchId);
+
+        var shop = plan.Services.Single(s => s.Key == "shop").Value;
+        Assert.Collection(
+            shop.Exemplars,
+            slowest =>
+            {
+                Assert.Equal(TraceKey(2), slowest.Trace.ToString());
+                Assert.Equal("GET /b", shop.Operations[slowest.Operation]);
+                Assert.Equal(90_000_000, slowest.DurationNanos);
+                Assert.False(slowest.Failed);
+            },
+            failed =>
+            {
+                Assert.Equal(TraceKey(3), failed.Trace.ToString());
+                Assert.Equal("GET /a", shop.Operations[failed.Operation]);
+                Assert.True(failed.Failed);
+            });
+
+        // A batch whose slowest request is its last failure names it once.
+        var only = Assert.Single(plan.Services.Single(s => s.Key == "quiet").Value.Exemplars);
+        Assert.Equal(TraceKey(5), only.Trace.ToString());
+        Assert.True(only.Failed);
+    }
+
+    [Fact]
     public void TraceKeyIsTheIdInLowercaseHexAndSpanIdsAreBigEndian()
     {
         byte[] traceId = [0xAB, 0xCD, 0xEF, 0x01, 0x23, 0x45, 0x67, 0x89, 0x9A, 0xBC, 0xDE, 0xF0, 0x0F, 0xED, 0xCB, 0xA9];

@@ -61,4 +61,33 @@ public sealed class WindowSnapshotTests
         Assert.Equal(Start.AddSeconds(10), only.Start);
         Assert.Empty(statistics.Windows(Start.AddSeconds(-50), Start));
     }
+
+    [Fact]
+    public void EachWindowKeepsItsSlowestRequestAndItsLastFailedOneAcrossBatches()
+    {
+        var statistics = new ServiceStatistics(new ServiceWindowOptions(), new FakeTimeProvider(Start.AddSeconds(1_000)));
+        TraceKey a = new(1, 1), b = new(2, 2), c = new(3, 3), d = new(4, 4);
+        statistics.AddSpans(Batch(["GET /a", "GET /b"], new TraceExemplar(a, T0 + (2 * Second), 50 * Ms, 1, false), new TraceExemplar(b, T0 + (3 * Second), 5 * Ms, 0, true)));
+
+        // A later batch: a faster request is no new slowest; a later failure is the window's last; the next window
+        // gets one of its own.
+        statistics.AddSpans(Batch(["GET /a"], new TraceExemplar(c, T0 + (4 * Second), 9 * Ms, 0, true), new TraceExemplar(d, T0 + (12 * Second), 1 * Ms, 0, false)));
+
+        WindowSnapshot[] windows = statistics.Windows(null, null);
+
+        Assert.Equal(
+            [(a.ToString(), "GET /b", 50d, false), (c.ToString(), "GET /a", 9d, true)],
+            windows[0].Traces.Select(t => (t.TraceId, t.Operation, t.DurationMs, t.Failed)));
+        Assert.Equal(Start.AddSeconds(4), windows[0].Traces[1].End);
+        Assert.Equal([d.ToString()], windows[1].Traces.Select(t => t.TraceId));
+    }
+
+    // A request span per exemplar (the windows place spans by their own end time), and the exemplars.
+    private static ServiceSpanBatch Batch(string[] operations, params TraceExemplar[] exemplars) => new(
+        Guid.NewGuid(),
+        operations,
+        [.. exemplars.Select(e => new ServiceSpan(e.EndUnixNano, e.DurationNanos, e.Operation, SpanKindCode.Server, e.Failed ? SpanRole.Request | SpanRole.Error : SpanRole.Request))])
+    {
+        Exemplars = exemplars,
+    };
 }

@@ -1,7 +1,7 @@
 // One incident: its timeline (started, detected, resolved), the affected services and the edges among them, and the
-// ranked root causes with their evidence in words. Each evidence item links to what backs it: a log template's
-// exemplars (and through them the traces) when the item names a template, otherwise the service's window chart
-// over the incident.
+// ranked root causes with their evidence in words. Each evidence item links to what backs it: the kept trace when
+// the item names one (a failed or the slowest request of the incident range), a log template's exemplars (and
+// through them the traces) when it names a template, otherwise the service's window chart over the incident.
 import { get, poll } from './api.js';
 import { h, s, clear, fmt, link } from './dom.js';
 
@@ -40,10 +40,16 @@ function draw(root, incident, graph) {
       h('span', { class: 'score', text: ` score ${fmt.num(c.score, 2)}` }),
       h('ul', { class: 'evidence' }, c.evidence.map(e => h('li', { 'data-kind': e.kind }, [
         h('span', { class: 'kind', text: e.kind }), ' ',
-        h('a', { class: 'evidence-link', href: e.templateId !== null && e.templateId !== undefined ? link.template(c.service, e.templateId) : link.service(c.service, from, to), text: e.summary }),
+        h('a', { class: 'evidence-link', href: evidenceLink(e, c.service, from, to), text: e.summary }),
       ]))),
     ]))),
   );
+}
+
+function evidenceLink(e, service, from, to) {
+  if (e.traceId) return link.trace(e.traceId);
+  if (e.templateId !== null && e.templateId !== undefined) return link.template(service, e.templateId);
+  return link.service(service, from, to);
 }
 
 function timeline(incident) {

@@ -13,6 +13,7 @@ namespace OtlpGrains.Models.Tests.Incidents;
 public sealed class ServiceEvidenceViewTests
 {
     private const long Second = 1_000_000_000;
+    private const long Millisecond = 1_000_000;
     private const long T0 = 1_700_000_000 * Second;
     private static readonly DateTimeOffset Start = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
 
@@ -40,6 +41,38 @@ public sealed class ServiceEvidenceViewTests
         Assert.Equal(21, cpu.BaselineMedian, 6);
         Assert.True(cpu.Deviation > 3, $"deviation {cpu.Deviation}");
         Assert.Empty(evidence.Paths);
+    }
+
+    [Fact]
+    public void TheIncidentRangesLastFailedRequestAndItsSlowestNameTheirTraces()
+    {
+        var statistics = Statistics();
+        TraceKey before = new(9, 9), failed = new(1, 1), slow = new(2, 2), earlierFailure = new(3, 3);
+        TraceExemplar[] exemplars =
+        [
+            new(before, T0 + (30 * Second), 900 * Millisecond, 0, true), // the baseline's: not the incident's
+            new(earlierFailure, T0 + (61 * Second), 2 * Millisecond, 0, true),
+            new(slow, T0 + (75 * Second), 300 * Millisecond, 0, false),
+            new(failed, T0 + (95 * Second), 4 * Millisecond, 0, true),
+        ];
+        statistics.AddSpans(new ServiceSpanBatch(
+            Guid.NewGuid(),
+            ["GET /pay"],
+            [.. exemplars.Select(e => new ServiceSpan(e.EndUnixNano, e.DurationNanos, 0, SpanKindCode.Server, e.Failed ? SpanRole.Request | SpanRole.Error : SpanRole.Request))])
+        {
+            Exemplars = exemplars,
+        });
+
+        ServiceEvidence evidence = ServiceEvidenceView.Build("pay", statistics, null, Start.AddSeconds(60), Start.AddSeconds(120), Start, Start.AddSeconds(60));
+
+        Assert.Equal([(failed.ToString(), true), (slow.ToString(), false)], evidence.Traces.Select(t => (t.TraceId, t.Failed)));
+        Assert.All(evidence.Traces, t => Assert.Equal("GET /pay", t.Operation));
+
+        // Each becomes a trace item of the cause, linked by its id and adding nothing to the score.
+        var items = new List<Evidence>();
+        Assert.Equal(0, Shifts.Describe(evidence with { Requests = new ShiftStats(10, 0, 5, 10, 0, 5) }, items));
+        Assert.Equal([failed.ToString(), slow.ToString()], items.Where(e => e.Kind == "trace").Select(e => e.TraceId));
+        Assert.StartsWith("trace of a failed request: GET /pay, 4 ms", items[0].Summary, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -10,8 +10,8 @@ namespace OtlpGrains.Silo.Tests.OpsConsole;
 /// <summary>
 /// The console in headless Chromium against a real silo process with API keys, fed by the load tool's error fault:
 /// the page asks for a key, the map shows the services and their edges with the faulty one red, the open incident's
-/// likeliest cause is the faulty service, an evidence item opens its window chart, a log exemplar opens its kept
-/// trace, and the browser logs no error. Each page is saved to artifacts/console.
+/// likeliest cause is the faulty service, an evidence item opens its window chart, a trace item the kept trace of a
+/// failed request, a log exemplar opens its kept trace, and the browser logs no error. Each page is saved to artifacts/console.
 /// </summary>
 public sealed class ConsoleBrowserTests
 {
@@ -74,6 +74,13 @@ public sealed class ConsoleBrowserTests
         Assert.Contains($"#/services/{faulty}?from=", browser.Driver.Url, StringComparison.Ordinal);
         Assert.Equal("critical", browser.WaitFor("#service-status", Patience).Text);
         browser.Screenshot("service");
+
+        // A trace item opens the kept trace of one of the faulty service's failed requests.
+        browser.Open(new Uri($"http://127.0.0.1:{silo.ApiPort}/ui#/incidents/{Uri.EscapeDataString(incident)}"));
+        browser.Click("#root-causes li.cause:first-child .evidence li[data-kind='trace'] a.evidence-link", Patience);
+        browser.WaitFor("#waterfall g.span", Patience);
+        Assert.Contains("#/traces/", browser.Driver.Url, StringComparison.Ordinal);
+        Assert.Contains(browser.Driver.FindElements(By.CssSelector("#waterfall g.span.error text")), e => e.Text.Contains(faulty, StringComparison.Ordinal));
 
         // A log exemplar opens its kept trace: the waterfall, its critical path and its errors, a span's details.
         browser.Open(new Uri($"http://127.0.0.1:{silo.ApiPort}/ui#/services/{ConsoleTelemetry.Payments}"));
