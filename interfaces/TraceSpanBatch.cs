@@ -7,4 +7,8 @@ namespace OtlpGrains.Interfaces;
 [GenerateSerializer, Immutable, Alias("otlpgrains.TraceSpanBatch")]
 public readonly record struct TraceSpanBatch(
     [property: Id(0)] TraceKey TraceId,
-    [property: Id(1)] TraceSpan[] Spans);
+    [property: Id(1)] TraceSpan[] Spans)
+{
+    /// <summary>The spans' attributes as the request encoded them, or null when none of the spans had any.</summary>
+    [Id(2)] public SpanAttributes? Attributes { get; init; }
+}

@@ -29,4 +29,8 @@ public sealed record TraceSpanView(
     [property: Id(5)] DateTimeOffset Start,
     [property: Id(6)] DateTimeOffset End,
     [property: Id(7)] double DurationMs,
-    [property: Id(8)] string Status);
+    [property: Id(8)] string Status)
+{
+    /// <summary>The span's attributes as sent (up to <see cref="SpanAttributes.MaxBytesPerSpan"/> encoded bytes of them).</summary>
+    [Id(9)] public AttributeView[] Attributes { get; init; } = [];
+}

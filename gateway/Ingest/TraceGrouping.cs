@@ -22,6 +22,14 @@ internal sealed class TraceGrouping : IReusable
     private int[] _spanTraces = new int[256];
     private int _spanCount;
 
+    // The accepted spans' attributes as encoded in the request, one after another: span i's are
+    // _attributeBytes[_attributeStarts[i] .. _attributeEnds[i]]. Copied per trace in Build, so that a pending trace
+    // holds only its own.
+    private byte[] _attributeBytes = new byte[16_384];
+    private int _attributeLength;
+    private int[] _attributeStarts = new int[256];
+    private int[] _attributeEnds = new int[256];
+
     public int Rejected { get; private set; }
 
     public string? RejectReason { get; private set; }
@@ -62,7 +70,51 @@ internal sealed class TraceGrouping : IReusable
     /// <summary>The label shared by every span with these names (kept across requests, unlike the rest).</summary>
     public SpanLabel Label(string service, string name, string? peer) => _labels.Get(service, name, peer);
 
-    public void AddToTrace(TraceKey trace, TraceSpan span)
+    /// <summary>Where the next span's attributes start: pass it to <see cref="AddAttribute"/> and <see cref="AddToTrace"/>.</summary>
+    public int AttributeMark => _attributeLength;
+
+    /// <summary>
+    /// Keeps one encoded <c>KeyValue</c> of the span whose attributes started at <paramref name="mark"/>, with its
+    /// field tag and length, when the span's attributes stay within <see cref="SpanAttributes.MaxBytesPerSpan"/>.
+    /// </summary>
+    public void AddAttribute(int mark, ReadOnlySpan<byte> keyValue)
+    {
+        // The field tag (9, length-delimited) and the length as a varint.
+        Span<byte> header = stackalloc byte[6];
+        header[0] = (9 << 3) | 2;
+        int headerLength = 1;
+        for (uint length = (uint)keyValue.Length; ; length >>= 7)
+        {
+            header[headerLength++] = (byte)(length < 0x80 ? length : (length & 0x7F) | 0x80);
+            if (length < 0x80)
+            {
+                break;
+            }
+        }
+
+        int size = headerLength + keyValue.Length;
+        if (_attributeLength - mark + size > SpanAttributes.MaxBytesPerSpan)
+        {
+            return;
+        }
+
+        if (_attributeLength + size > _attributeBytes.Length)
+        {
+            Array.Resize(ref _attributeBytes, Math.Max(_attributeBytes.Length * 2, _attributeLength + size));
+        }
+
+        header[..headerLength].CopyTo(_attributeBytes.AsSpan(_attributeLength));
+        keyValue.CopyTo(_attributeBytes.AsSpan(_attributeLength + headerLength));
+        _attributeLength += size;
+    }
+
+    /// <summary>Forgets the attributes kept since <paramref name="mark"/>: their span was refused.</summary>
+    public void DropAttributes(int mark) => _attributeLength = mark;
+
+    /// <param name="trace">The span's trace.</param>
+    /// <param name="span">The span.</param>
+    /// <param name="attributesFrom">The <see cref="AttributeMark"/> taken before the span's attributes were added.</param>
+    public void AddToTrace(TraceKey trace, TraceSpan span, int attributesFrom)
     {
         if (!_traceIndex.TryGetValue(trace, out var index))
         {
@@ -81,10 +133,14 @@ internal sealed class TraceGrouping : IReusable
         {
             Array.Resize(ref _spans, _spanCount * 2);
             Array.Resize(ref _spanTraces, _spanCount * 2);
+            Array.Resize(ref _attributeStarts, _spanCount * 2);
+            Array.Resize(ref _attributeEnds, _spanCount * 2);
         }
 
         _spans[_spanCount] = span;
         _spanTraces[_spanCount] = index;
+        _attributeStarts[_spanCount] = attributesFrom;
+        _attributeEnds[_spanCount] = _attributeLength;
         _spanCount++;
         _traceSizes[index]++;
     }
@@ -99,6 +155,7 @@ internal sealed class TraceGrouping : IReusable
 
         // Each trace's spans in the order they arrived: size the arrays first, then fill them in one pass.
         var traceSpans = new TraceSpan[_traces.Count][];
+        var attributeSizes = new int[_traces.Count];
         for (int t = 0; t < traceSpans.Length; t++)
         {
             traceSpans[t] = new TraceSpan[_traceSizes[t]];
@@ -109,12 +166,36 @@ internal sealed class TraceGrouping : IReusable
         {
             int t = _spanTraces[i];
             traceSpans[t][_traceSizes[t]++] = _spans[i];
+            attributeSizes[t] += _attributeEnds[i] - _attributeStarts[i];
+        }
+
+        var attributes = new SpanAttributes?[traceSpans.Length];
+        for (int t = 0; t < attributes.Length; t++)
+        {
+            if (attributeSizes[t] > 0)
+            {
+                attributes[t] = new SpanAttributes(new byte[attributeSizes[t]], new int[traceSpans[t].Length]);
+                _traceSizes[t] = 0;
+                attributeSizes[t] = 0;
+            }
+        }
+
+        for (int i = 0; i < _spanCount; i++)
+        {
+            if (attributes[_spanTraces[i]] is { } kept)
+            {
+                int t = _spanTraces[i];
+                int length = _attributeEnds[i] - _attributeStarts[i];
+                _attributeBytes.AsSpan(_attributeStarts[i], length).CopyTo(kept.Encoded.AsSpan(attributeSizes[t]));
+                attributeSizes[t] += length;
+                kept.Ends[_traceSizes[t]++] = attributeSizes[t];
+            }
         }
 
         var traces = new TraceSpanBatch[traceSpans.Length];
         for (int t = 0; t < traces.Length; t++)
         {
-            traces[t] = new TraceSpanBatch(_traces[t], traceSpans[t]);
+            traces[t] = new TraceSpanBatch(_traces[t], traceSpans[t]) { Attributes = attributes[t] };
         }
 
         return new TraceIngestPlan(batchId, services, traces, _spanCount, Rejected, RejectReason);
@@ -122,7 +203,7 @@ internal sealed class TraceGrouping : IReusable
 
     public bool Clear()
     {
-        bool keep = _spans.Length <= MaxKeptSpans && _traceSizes.Length <= MaxKeptSpans;
+        bool keep = _spans.Length <= MaxKeptSpans && _traceSizes.Length <= MaxKeptSpans && _attributeBytes.Length <= MaxKeptSpans * 64;
         foreach (var (_, builder) in _services)
         {
             if (builder.Clear() && keep)
@@ -137,6 +218,7 @@ internal sealed class TraceGrouping : IReusable
         _traces.Clear();
         Array.Clear(_spans, 0, _spanCount);
         _spanCount = 0;
+        _attributeLength = 0;
         Rejected = 0;
         RejectReason = null;
         return keep && _spareBuilders.Count <= 1024;

@@ -48,15 +48,24 @@ internal static class TraceRequestReader
 
     /// <inheritdoc cref="Read(ReadOnlySpan{byte})"/>
     /// <param name="countProxyRequests">Whether a mesh proxy's spans count as the service's requests.</param>
-    public static TraceIngestPlan Read(ReadOnlySequence<byte> protobuf, bool countProxyRequests = true) =>
-        countProxyRequests
-            ? ProtobufBody.Read(protobuf, static body => Read(body, BatchIds.Of(body)))
-            : ProtobufBody.Read(protobuf, static body => Read(body, BatchIds.Of(body), countProxyRequests: false));
+    /// <param name="keepAttributes">Whether the spans' attributes go to the trace shards for the traces they keep.</param>
+    public static TraceIngestPlan Read(ReadOnlySequence<byte> protobuf, bool countProxyRequests = true, bool keepAttributes = true) =>
+        ProtobufBody.Read(protobuf, Readers[(countProxyRequests ? 1 : 0) + (keepAttributes ? 2 : 0)]);
+
+    // One reader per setting, made once: no delegate allocated per request.
+    private static readonly ProtobufBody.SpanReader<TraceIngestPlan>[] Readers =
+    [
+        static body => Read(body, BatchIds.Of(body), countProxyRequests: false, keepAttributes: false),
+        static body => Read(body, BatchIds.Of(body), countProxyRequests: true, keepAttributes: false),
+        static body => Read(body, BatchIds.Of(body), countProxyRequests: false, keepAttributes: true),
+        static body => Read(body, BatchIds.Of(body), countProxyRequests: true, keepAttributes: true),
+    ];
 
     /// <summary>Reads a request that arrived in another encoding, named by <paramref name="batchId"/>.</summary>
     /// <param name="countProxyRequests">Whether a mesh proxy's spans count as the service's requests.</param>
+    /// <param name="keepAttributes">Whether the spans' attributes go to the trace shards for the traces they keep.</param>
     /// <exception cref="OtlpFormatException">The bytes are not a valid protobuf encoding.</exception>
-    public static TraceIngestPlan Read(ReadOnlySpan<byte> protobuf, Guid batchId, bool countProxyRequests = true)
+    public static TraceIngestPlan Read(ReadOnlySpan<byte> protobuf, Guid batchId, bool countProxyRequests = true, bool keepAttributes = true)
     {
         var grouping = PerThread<TraceGrouping>.Rent();
         try
@@ -67,7 +76,7 @@ internal static class TraceRequestReader
             {
                 if (tag == ResourceSpansField)
                 {
-                    ReadResourceSpans(request.ReadBytes(), grouping, pool, countProxyRequests);
+                    ReadResourceSpans(request.ReadBytes(), grouping, pool, countProxyRequests, keepAttributes);
                 }
                 else
                 {
@@ -83,14 +92,14 @@ internal static class TraceRequestReader
         }
     }
 
-    private static void ReadResourceSpans(ReadOnlySpan<byte> encoded, TraceGrouping grouping, Utf8StringPool pool, bool countProxyRequests)
+    private static void ReadResourceSpans(ReadOnlySpan<byte> encoded, TraceGrouping grouping, Utf8StringPool pool, bool countProxyRequests, bool keepAttributes)
     {
         if (ResourceWalk.ServiceName(encoded, OtlpMessage.ResourceSpans, pool, out var serviceNamespace) is not { } name)
         {
             return;
         }
 
-        var spans = new SpanSink(new ResourceService(name, serviceNamespace, countProxyRequests), grouping, pool);
+        var spans = new SpanSink(new ResourceService(name, serviceNamespace, countProxyRequests, keepAttributes), grouping, pool);
         ResourceWalk.ReadItems(encoded, OtlpMessage.ScopeSpans, ref spans);
     }
 
@@ -108,6 +117,7 @@ internal static class TraceRequestReader
         int kind = 0, status = 0;
         ulong start = 0, end = 0;
         var classifier = default(SpanClassifier);
+        int attributesFrom = grouping.AttributeMark;
         var reader = new ProtoReader(encoded);
         while (reader.Next(out uint tag))
         {
@@ -136,7 +146,13 @@ internal static class TraceRequestReader
                     end = reader.ReadFixed64();
                     break;
                 case AttributesField:
-                    classifier.Add(reader.ReadBytes(), SpanDepth + 1);
+                    var attribute = reader.ReadBytes();
+                    classifier.Add(attribute, SpanDepth + 1);
+                    if (service.KeepAttributes)
+                    {
+                        grouping.AddAttribute(attributesFrom, attribute);
+                    }
+
                     break;
                 case StatusField:
                     status = StatusCodeOf(reader.ReadBytes(), status);
@@ -150,6 +166,7 @@ internal static class TraceRequestReader
         var problem = SpanValidator.Check(traceId, spanId, parentSpanId);
         if (problem is not null)
         {
+            grouping.DropAttributes(attributesFrom);
             grouping.Reject(problem);
             return;
         }
@@ -203,7 +220,7 @@ internal static class TraceRequestReader
             (long)start,
             (long)end,
             (byte)status,
-            isError));
+            isError), attributesFrom);
     }
 
     // Every occurrence of the status merges into one, as a parser merges them: the last code sent wins.
@@ -240,11 +257,12 @@ internal static class TraceRequestReader
     }
 
     /// <summary>A resource's service, and its index in the grouping once it has an accepted span.</summary>
-    private struct ResourceService(string name, string? serviceNamespace, bool countProxyRequests)
+    private struct ResourceService(string name, string? serviceNamespace, bool countProxyRequests, bool keepAttributes)
     {
         public readonly string Name = name;
         public readonly string? Namespace = serviceNamespace;
         public readonly bool CountProxyRequests = countProxyRequests;
+        public readonly bool KeepAttributes = keepAttributes;
         public int Index = -1;
 
         // The last workload a mesh proxy's span of this resource named, its service name and index in the grouping.

@@ -21,11 +21,12 @@ namespace OtlpGrains.Gateway.Receivers;
 internal sealed class OtlpGrpcMethodProvider(IngestPipeline pipeline, IOptions<OtlpReceiverOptions> options) : IServiceMethodProvider<OtlpGrpcReceiver>
 {
     private readonly bool _countMeshProxyRequests = options.Value.CountMeshProxyRequests;
+    private readonly bool _keepSpanAttributes = options.Value.KeepSpanAttributes;
 
     public void OnServiceMethodDiscovery(ServiceMethodProviderContext<OtlpGrpcReceiver> context)
     {
         context.AddUnaryMethod(
-            Export("opentelemetry.proto.collector.trace.v1.TraceService", Signal.Traces, body => TraceRequestReader.Read(body, _countMeshProxyRequests), ExportTraceServiceResponse.Parser),
+            Export("opentelemetry.proto.collector.trace.v1.TraceService", Signal.Traces, body => TraceRequestReader.Read(body, _countMeshProxyRequests, _keepSpanAttributes), ExportTraceServiceResponse.Parser),
             [],
             (receiver, request, call) => receiver.ExportTracesAsync(request, call));
         context.AddUnaryMethod(

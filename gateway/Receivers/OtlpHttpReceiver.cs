@@ -25,7 +25,7 @@ internal sealed class OtlpHttpReceiver(IngestPipeline pipeline, IOptions<OtlpRec
     public Task TracesAsync(HttpContext context) => HandleAsync(
         context,
         Signal.Traces,
-        (protobuf, batchId) => TraceRequestReader.Read(protobuf, batchId, _options.CountMeshProxyRequests),
+        (protobuf, batchId) => TraceRequestReader.Read(protobuf, batchId, _options.CountMeshProxyRequests, _options.KeepSpanAttributes),
         ExportTraceServiceRequest.Descriptor,
         (plan, key, ct) => pipeline.IngestTracesAsync(plan, ct, key),
         OtlpResponses.Traces);

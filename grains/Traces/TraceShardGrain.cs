@@ -88,7 +88,7 @@ internal sealed partial class TraceShardGrain(
         CompletionPass? early = null;
         foreach (TraceSpanBatch trace in batch.Traces)
         {
-            if (_pending.Add(trace.TraceId, trace.Spans, now) is { } full)
+            if (_pending.Add(trace.TraceId, trace.Spans, now, trace.Attributes) is { } full)
             {
                 instruments.TracesCompletedEarly(1);
                 await CompleteAsync(full, early ??= CompletionPass.Running());

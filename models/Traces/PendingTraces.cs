@@ -29,11 +29,11 @@ public sealed class PendingTraces(int maxSpansPerTrace, int maxTraces)
     /// Adds spans of a trace (creating it if new) at <paramref name="nowTicks"/>; returns a trace completed early to
     /// make room, or null.
     /// </summary>
-    public PendingTrace? Add(TraceKey traceId, IReadOnlyList<TraceSpan> spans, long nowTicks)
+    public PendingTrace? Add(TraceKey traceId, IReadOnlyList<TraceSpan> spans, long nowTicks, SpanAttributes? attributes = null)
     {
         PendingTrace trace = Touch(traceId, nowTicks, out PendingTrace? evicted);
         long cut = trace.Assembler.CutSpans;
-        trace.Assembler.Add(spans);
+        trace.Assembler.Add(spans, attributes);
         CutSpans += trace.Assembler.CutSpans - cut;
         return evicted;
     }

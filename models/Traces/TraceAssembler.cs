@@ -56,12 +56,14 @@ public sealed class TraceAssembler
     /// Adds spans; returns how many were new. A span id seen before is ignored so that a retried request does not
     /// double a span; new spans beyond the limit are cut and counted in <see cref="CutSpans"/>.
     /// </summary>
-    public int Add(IReadOnlyList<TraceSpan> spans)
+    /// <param name="spans">The spans.</param>
+    /// <param name="attributes">Their attributes as the request encoded them, when they came with any.</param>
+    public int Add(IReadOnlyList<TraceSpan> spans, SpanAttributes? attributes = null)
     {
         ArgumentNullException.ThrowIfNull(spans);
         _pairing.Prepare(_store);
         var added = new List<int>();
-        _store.Add(spans, added);
+        _store.Add(spans, added, attributes);
         foreach (var index in added)
         {
             _pairing.Index(_store, index);

@@ -17,6 +17,7 @@ public static class TraceMerge
         ArgumentNullException.ThrowIfNull(parts);
         var spans = new List<TraceSpan>();
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        var attributes = new Dictionary<string, AttributeView[]>(StringComparer.Ordinal);
         foreach (var part in parts)
         {
             foreach (var view in part.Spans)
@@ -24,6 +25,7 @@ public static class TraceMerge
                 if (owners.TryAdd(view.SpanId, part.Cluster))
                 {
                     spans.Add(ToSpan(view));
+                    attributes.Add(view.SpanId, view.Attributes);
                 }
             }
         }
@@ -36,7 +38,10 @@ public static class TraceMerge
         var store = new TraceSpanStore(Math.Max(maxSpans, 1));
         store.Add(spans, []);
         var reasons = string.Join(',', parts.Select(p => p.KeptBecause).OfType<string>().Distinct(StringComparer.Ordinal));
-        return new FederatedTrace(TraceViewBuilder.Build(store, traceId, reasons), owners, clusters);
+        // The rebuilt views know the spans' times and links, not their attributes: those come from the parts' views.
+        var merged = TraceViewBuilder.Build(store, traceId, reasons);
+        merged = merged with { Spans = [.. merged.Spans.Select(v => v with { Attributes = attributes[v.SpanId] })] };
+        return new FederatedTrace(merged, owners, clusters);
     }
 
     /// <summary>

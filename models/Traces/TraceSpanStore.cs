@@ -18,6 +18,11 @@ internal sealed class TraceSpanStore
     [Id(2)]
     private long _cutSpans;
 
+    // Each span's encoded attributes, parallel to _spans: slices of the arrays their batches came in, so a span costs
+    // no array of its own while its trace is pending (empty when it had none).
+    [Id(3)]
+    private readonly List<ReadOnlyMemory<byte>> _attributes = [];
+
     // Derived from the spans: null after deserialization until EnsureIndex runs.
     [NonSerialized]
     private Dictionary<ulong, int>? _indexById;
@@ -69,11 +74,17 @@ internal sealed class TraceSpanStore
 
     public bool TryGetIndex(ulong spanId, out int index) => EnsureIndex().TryGetValue(spanId, out index);
 
+    /// <summary>The encoded attributes of span <paramref name="index"/> (see <see cref="SpanAttributes"/>).</summary>
+    public ReadOnlySpan<byte> AttributesOf(int index) => index < _attributes.Count ? _attributes[index].Span : default;
+
     /// <summary>
     /// Adds the spans not held yet and appends their indexes to <paramref name="added"/>; a span id seen before is
     /// ignored (a retried request), new spans beyond the limit are cut and counted.
     /// </summary>
-    public void Add(IReadOnlyList<TraceSpan> spans, List<int> added)
+    /// <param name="spans">The spans.</param>
+    /// <param name="added">Receives the indexes of the spans added.</param>
+    /// <param name="attributes">The spans' attributes, when they came with any.</param>
+    public void Add(IReadOnlyList<TraceSpan> spans, List<int> added, SpanAttributes? attributes = null)
     {
         var byId = EnsureIndex();
         for (var i = 0; i < spans.Count; i++)
@@ -92,6 +103,7 @@ internal sealed class TraceSpanStore
 
             var index = _spans.Count;
             _spans.Add(span);
+            _attributes.Add(attributes is null ? ReadOnlyMemory<byte>.Empty : attributes.Of(i));
             byId.Add(span.SpanId, index);
             _hasError |= span.IsError;
             added.Add(index);

@@ -30,7 +30,10 @@ internal static class TraceViewBuilder
                 ToTime(span.StartUnixNano),
                 ToTime(span.EndUnixNano),
                 Duration(span) / NanosPerMs,
-                StatusName(span.StatusCode));
+                StatusName(span.StatusCode))
+            {
+                Attributes = AttributeDecoder.Decode(store.AttributesOf(index)),
+            };
             if (onPath[index])
             {
                 path.Add(id);

@@ -65,6 +65,10 @@ public class TraceIngestBenchmarks
     [Benchmark(OperationsPerInvoke = Spans)]
     public int DecodeAndGroup() => Accepted(TraceRequestReader.Read(_protobuf, BatchId));
 
+    /// <summary>The same with <c>OtlpGrains:Otlp:KeepSpanAttributes=false</c>: the spans' attributes are not copied.</summary>
+    [Benchmark(OperationsPerInvoke = Spans)]
+    public int DecodeAndGroupWithoutAttributes() => Accepted(TraceRequestReader.Read(_protobuf, BatchId, keepAttributes: false));
+
     /// <summary>OTLP/JSON as the HTTP receiver reads it (the same as OtlpJsonBenchmarks.TranscodeAndRead).</summary>
     [Benchmark(OperationsPerInvoke = Spans)]
     public int JsonDecodeAndGroup()

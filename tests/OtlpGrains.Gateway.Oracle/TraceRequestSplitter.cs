@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Google.Protobuf;
 using OpenTelemetry.Proto.Collector.Trace.V1;
 using OpenTelemetry.Proto.Trace.V1;
 using OtlpGrains.Gateway.Ingest;
@@ -18,6 +19,7 @@ internal static class TraceRequestSplitter
     {
         var services = new Dictionary<string, ServiceSpanBuilder>(StringComparer.Ordinal);
         var traces = new Dictionary<TraceKey, List<TraceSpan>>();
+        var attributes = new Dictionary<TraceKey, List<byte[]>>();
         int accepted = 0, rejected = 0;
         string? reason = null;
 
@@ -65,7 +67,10 @@ internal static class TraceRequestSplitter
                     {
                         traceSpans = [];
                         traces.Add(key, traceSpans);
+                        attributes.Add(key, []);
                     }
+
+                    attributes[key].Add(EncodedAttributes(span));
 
                     var parent = !SpanValidator.HasParent(span) ? 0 : BinaryPrimitives.ReadUInt64BigEndian(span.ParentSpanId.Span);
                     traceSpans.Add(new TraceSpan(
@@ -91,8 +96,41 @@ internal static class TraceRequestSplitter
             serviceBatches[i++] = new(name, builder.Build(batchId));
         }
 
-        TraceSpanBatch[] traceBatches = [.. traces.Select(t => new TraceSpanBatch(t.Key, [.. t.Value]))];
+        TraceSpanBatch[] traceBatches = [.. traces.Select(t => new TraceSpanBatch(t.Key, [.. t.Value]) { Attributes = Attributes(attributes[t.Key]) })];
         return new TraceIngestPlan(batchId, serviceBatches, traceBatches, accepted, rejected, reason);
+    }
+
+    // Each attribute as the span's field 9 on the wire, whole attributes while they fit the limit.
+    private static byte[] EncodedAttributes(Span span)
+    {
+        var bytes = new List<byte>();
+        foreach (var attribute in span.Attributes)
+        {
+            var field = new Span { Attributes = { attribute } }.ToByteArray();
+            if (bytes.Count + field.Length <= SpanAttributes.MaxBytesPerSpan)
+            {
+                bytes.AddRange(field);
+            }
+        }
+
+        return [.. bytes];
+    }
+
+    private static SpanAttributes? Attributes(List<byte[]> spans)
+    {
+        if (spans.All(s => s.Length == 0))
+        {
+            return null;
+        }
+
+        var ends = new int[spans.Count];
+        for (int i = 0, end = 0; i < spans.Count; i++)
+        {
+            end += spans[i].Length;
+            ends[i] = end;
+        }
+
+        return new SpanAttributes([.. spans.SelectMany(s => s)], ends);
     }
 
     private static SpanKindCode KindOf(Span.Types.SpanKind kind) =>

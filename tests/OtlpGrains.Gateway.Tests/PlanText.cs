@@ -25,12 +25,13 @@ internal static class PlanText
             text.AppendLine(CultureInfo.InvariantCulture, $"  exemplars {string.Join(", ", batch.Exemplars)}");
         }
 
-        foreach (var (trace, spans) in plan.Traces)
+        foreach (var batch in plan.Traces)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"trace {trace}");
-            foreach (var span in spans)
+            text.AppendLine(CultureInfo.InvariantCulture, $"trace {batch.TraceId}");
+            for (int i = 0; i < batch.Spans.Length; i++)
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"  {span}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"  {batch.Spans[i]}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"    attributes {(batch.Attributes is { } a ? Convert.ToHexString(a.Of(i).Span) : "none")}");
             }
         }
 

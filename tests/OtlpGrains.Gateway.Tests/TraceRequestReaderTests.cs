@@ -98,6 +98,43 @@ public sealed class TraceRequestReaderTests
     }
 
     [Fact]
+    public void EachTraceBatchCarriesItsSpansAttributesAsEncodedUpToTheLimitPerSpan()
+    {
+        var plain = Span(1, 1, kind: SpanKind.Server);
+        plain.Attributes.Add(Attr("http.request.method", "GET"));
+        plain.Attributes.Add(Attr("http.response.status_code", 200));
+        var bare = Span(1, 2, parent: 1);
+
+        // A span whose id is missing is refused: its attributes must not land on the next span.
+        var refused = Span(1, 3, parent: 1);
+        refused.Attributes.Add(Attr("refused", "yes"));
+        refused.SpanId = ByteString.Empty;
+
+        // Past the limit a whole attribute is left out; a smaller one after it still fits.
+        var large = Span(2, 4);
+        large.Attributes.Add(Attr("first", new string('a', 3000)));
+        large.Attributes.Add(Attr("too.big", new string('b', 2000)));
+        large.Attributes.Add(Attr("last", 7));
+
+        var plan = Plans.Traces(Request("svc", plain, bare, refused, large), BatchId);
+
+        var one = plan.Traces.Single(t => t.TraceId.ToString() == TraceKey(1));
+        Assert.Equal([1UL, 2UL], one.Spans.Select(s => s.SpanId));
+        Assert.Equal(new Span { Attributes = { plain.Attributes } }.ToByteArray(), one.Attributes!.Of(0).ToArray());
+        Assert.True(one.Attributes.Of(1).IsEmpty);
+
+        var two = plan.Traces.Single(t => t.TraceId.ToString() == TraceKey(2));
+        Assert.Equal(new Span { Attributes = { large.Attributes[0], large.Attributes[2] } }.ToByteArray(), two.Attributes!.Of(0).ToArray());
+        Assert.True(two.Attributes.Of(0).Length <= SpanAttributes.MaxBytesPerSpan);
+
+        // A trace without attributes costs no array, nor does one read with attributes off.
+        var none = Plans.Traces(Request("svc", Span(3, 5)), BatchId);
+        Assert.Null(Assert.Single(none.Traces).Attributes);
+        var off = TraceRequestReader.Read(Request("svc", plain).ToByteArray(), BatchId, keepAttributes: false);
+        Assert.Null(Assert.Single(off.Traces).Attributes);
+    }
+
+    [Fact]
     public void TraceKeyIsTheIdInLowercaseHexAndSpanIdsAreBigEndian()
     {
         byte[] traceId = [0xAB, 0xCD, 0xEF, 0x01, 0x23, 0x45, 0x67, 0x89, 0x9A, 0xBC, 0xDE, 0xF0, 0x0F, 0xED, 0xCB, 0xA9];

@@ -41,6 +41,19 @@ public sealed class TraceMergeTests
     }
 
     [Fact]
+    public void JoinedPartsKeepTheirSpansAttributes()
+    {
+        AttributeView[] method = [new("http.request.method", "string", "GET")];
+        AttributeView[] rows = [new("db.response.returned_rows", "int", "3")];
+        TraceView first = new(TraceId, [Span("0000000000000001", null, "frontend", "SERVER", 0, 100) with { Attributes = method }], [], new Dictionary<string, double>(), 0, 0, "error");
+        TraceView later = new(TraceId, [Span("0000000000000002", "0000000000000001", "frontend", "CLIENT", 10, 90) with { Attributes = rows }], [], new Dictionary<string, double>(), 0, 0, KeptContinuations.Reason);
+
+        TraceView joined = TraceMerge.Join(TraceId, [first, later], 10_000)!;
+
+        Assert.Equal([method, rows], joined.Spans.Select(s => s.Attributes));
+    }
+
+    [Fact]
     public void NoPartWithSpansGivesNoTrace()
     {
         var merged = TraceMerge.Merge(TraceId, [new TracePart("a", [], null)], [new ClusterAnswer("a", ClusterStatus.Ok, null, null)], 10_000);

@@ -17,6 +17,8 @@ namespace OtlpGrains.Silo.Tests;
 [Collection(SiloCollection.Name)]
 public sealed class TraceContinuationTests(SiloFixture silo)
 {
+    private static readonly string[] AuditItems = ["a", "b"];
+
     [Fact]
     public async Task SpansThatComeAfterAKeptTraceCompletedAreJoinedToIt()
     {
@@ -37,6 +39,8 @@ public sealed class TraceContinuationTests(SiloFixture silo)
         using (var failed = source.StartActivity("GET /order", ActivityKind.Server, default(ActivityContext))!)
         {
             failed.SetStatus(ActivityStatusCode.Error);
+            failed.SetTag("http.request.method", "GET");
+            failed.SetTag("http.response.status_code", 500);
             root = failed.Context;
         }
 
@@ -46,8 +50,9 @@ public sealed class TraceContinuationTests(SiloFixture silo)
         Assert.Equal(1, first);
 
         // The trace completed (1 s idle) and was kept: a child exported now arrives after its completion.
-        using (source.StartActivity("audit", ActivityKind.Internal, root))
+        using (var audit = source.StartActivity("audit", ActivityKind.Internal, root)!)
         {
+            audit.SetTag("audit.items", AuditItems);
         }
 
         Assert.True(provider.ForceFlush(15_000));
@@ -58,6 +63,13 @@ public sealed class TraceContinuationTests(SiloFixture silo)
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(0, body.RootElement.GetProperty("orphans").GetInt32());
         Assert.Equal("error", body.RootElement.GetProperty("keptBecause").GetString());
+
+        // Each part keeps its spans' attributes as the SDK sent them.
+        var attributes = body.RootElement.GetProperty("spans").EnumerateArray().ToDictionary(
+            s => s.GetProperty("name").GetString()!,
+            s => s.GetProperty("attributes").EnumerateArray().Select(a => $"{a.GetProperty("key").GetString()} {a.GetProperty("type").GetString()} {a.GetProperty("value").GetString()}").ToArray());
+        Assert.Equal(["http.request.method string GET", "http.response.status_code int 500"], attributes["GET /order"]);
+        Assert.Equal(["audit.items array [\"a\",\"b\"]"], attributes["audit"]);
     }
 
     private async Task<int> SpansAsync(string traceId)

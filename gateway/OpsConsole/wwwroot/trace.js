@@ -55,12 +55,21 @@ function draw(root, trace) {
   );
 }
 
-// The view of a kept span holds its ids, kind, times and status; attributes are not kept with the trace.
+// A kept span: its ids, kind, times and status, then its attributes as sent (sorted by key, their type on hover).
 function showSpan(root, x, onCriticalPath) {
   const rows = [
     ['service', x.service], ['name', x.name], ['kind', x.kind], ['status', x.status], ['span id', x.spanId],
     ['parent span id', x.parentSpanId || '(root)'], ['start', fmt.time(x.start)], ['end', fmt.time(x.end)],
     ['duration', fmt.ms(x.durationMs)], ['on the critical path', onCriticalPath ? 'yes' : 'no'],
   ];
-  clear(root).append(h('h3', { text: 'Span' }), h('table', { class: 'attributes' }, rows.map(([k, v]) => h('tr', {}, [h('th', { text: k }), h('td', { text: v })]))));
+  const attributes = [...(x.attributes || [])].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  clear(root).append(
+    h('h3', { text: 'Span' }),
+    h('table', { class: 'attributes' }, rows.map(([k, v]) => h('tr', {}, [h('th', { text: k }), h('td', { text: v })]))),
+    h('h3', { text: 'Attributes' }),
+    attributes.length === 0
+      ? h('p', { class: 'note', text: 'The span came with no attributes.' })
+      : h('table', { class: 'attributes', id: 'span-attributes' }, attributes.map(a =>
+        h('tr', { 'data-key': a.key }, [h('th', { text: a.key, title: a.type }), h('td', { text: a.value })]))),
+  );
 }

@@ -92,9 +92,25 @@ public sealed class ConsoleBrowserTests
         Assert.NotEmpty(browser.Driver.FindElements(By.CssSelector("#waterfall g.span.error")));
         browser.Driver.FindElements(By.CssSelector("#waterfall g.span"))[2].Click();
         Assert.Contains(ConsoleTelemetry.Payments, browser.WaitFor("#span-details table", Patience).Text, StringComparison.Ordinal);
+
+        // With the attributes the span was sent with.
+        var spanId = browser.Driver.FindElements(By.CssSelector("#waterfall g.span"))[2].GetAttribute("data-span");
+        var sent = await SpanAttributesAsync(silo, traceId, spanId!);
+        Assert.Contains(sent, a => a is "http.request.method=POST" or "db.system.name=postgresql");
+        Assert.Equal(sent, browser.Driver.FindElements(By.CssSelector("#span-attributes tr")).Select(r => r.GetAttribute("data-key") + "=" + r.FindElement(By.TagName("td")).Text).Order(StringComparer.Ordinal));
         browser.Screenshot("trace");
 
         browser.AssertNoConsoleErrors();
+    }
+
+    /// <summary>A span's attributes as the API gives them, <c>key=value</c> in order of key.</summary>
+    private static async Task<string[]> SpanAttributesAsync(SiloProcess silo, string traceId, string spanId)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.ApiPort}") };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", SecuredSilo.Secrets["reader"]);
+        using var trace = JsonDocument.Parse(await http.GetStringAsync(new Uri($"/api/v1/traces/{traceId}", UriKind.Relative)));
+        var span = trace.RootElement.GetProperty("spans").EnumerateArray().Single(s => s.GetProperty("spanId").GetString() == spanId);
+        return [.. span.GetProperty("attributes").EnumerateArray().Select(a => a.GetProperty("key").GetString() + "=" + a.GetProperty("value").GetString()).Order(StringComparer.Ordinal)];
     }
 
     /// <summary>The trace's critical path as the API gives it (span ids, in order of id).</summary>

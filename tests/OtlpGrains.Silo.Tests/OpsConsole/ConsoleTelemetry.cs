@@ -31,6 +31,11 @@ internal static class ConsoleTelemetry
             startTimeUnixNano = Nanos(now + (startMs * 1_000_000)),
             endTimeUnixNano = Nanos(now + (endMs * 1_000_000)),
             status = new { code = status },
+
+            // What the SDKs' instrumentations put on such spans: the request's method and path, or the statement.
+            attributes = name.StartsWith("SELECT", StringComparison.Ordinal)
+                ? new object[] { Attribute("db.system.name", "postgresql"), Attribute("db.query.text", "SELECT * FROM cards WHERE id = ?") }
+                : [Attribute("http.request.method", name.Split(' ')[0]), Attribute("url.path", name.Split(' ')[1]), new { key = "http.response.status_code", value = new { intValue = status == 2 ? "500" : "200" } }],
         };
         string traces = JsonSerializer.Serialize(new
         {
@@ -71,6 +76,8 @@ internal static class ConsoleTelemetry
 
         return traceId;
     }
+
+    private static object Attribute(string key, string value) => new { key, value = new { stringValue = value } };
 
     private static object Resource(string service) => new { attributes = new[] { new { key = "service.name", value = new { stringValue = service } } } };
 
