@@ -21,4 +21,11 @@ public sealed record ServiceDetail(
     [property: Id(12)] ServiceTotals Totals,
     [property: Id(13)] double AnomalyScore = 0,
     [property: Id(14)] string Status = "ok",
-    [property: Id(15)] AnomalyModelRef? Model = null);
+    [property: Id(15)] AnomalyModelRef? Model = null)
+{
+    /// <summary>
+    /// Requests of the range whose traces back its figures, newest first: each window's slowest and its last failed
+    /// (at most <c>ServiceDetailView.MaxTraces</c>).
+    /// </summary>
+    [Id(16)] public RequestTrace[] Traces { get; init; } = [];
+}

@@ -9,6 +9,9 @@ namespace OtlpGrains.Models.Services;
 /// </summary>
 internal static class ServiceDetailView
 {
+    /// <summary>Request traces a detail lists, the newest.</summary>
+    public const int MaxTraces = 20;
+
     public static ServiceDetail Build(
         string name,
         DateTimeOffset? from,
@@ -24,6 +27,7 @@ internal static class ServiceDetailView
         var latency = new LatencyHistogram();
         var series = new List<WindowPoint>();
         var operations = new OperationWindow?[parts.Spans.Operations.Count];
+        var traces = new List<RequestTrace>();
         foreach (TimeWindow<SpanWindow> timeWindow in parts.Spans.Windows.Windows.Range(fromNanos, toNanos))
         {
             SpanWindow window = timeWindow.Bucket;
@@ -42,6 +46,8 @@ internal static class ServiceDetailView
             {
                 (operations[id] ??= new OperationWindow()).Merge(operation);
             }
+
+            traces.AddRange(window.Traces(parts.Spans.Operations));
         }
 
         return new ServiceDetail(
@@ -57,7 +63,10 @@ internal static class ServiceDetailView
             DownstreamView.Build(name, parts.Edges, fromNanos, toNanos),
             LogsOf(parts.Logs, fromNanos, toNanos),
             MetricsOf(parts.Metrics, fromNanos, toNanos),
-            parts.Counters.ToTotals());
+            parts.Counters.ToTotals())
+        {
+            Traces = [.. traces.OrderByDescending(t => t.End).Take(MaxTraces)],
+        };
     }
 
     private static OperationStats[] OperationsOf(SpanSignal spans, OperationWindow?[] operations)

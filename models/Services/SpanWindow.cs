@@ -30,6 +30,21 @@ internal sealed class SpanWindow
     [Id(6)]
     public TraceExemplar? LastFailed;
 
+    /// <summary>The window's slowest request and its last failed one, as a reader sees them (each when there is one).</summary>
+    public RequestTrace[] Traces(CappedNameTable operations) => (Slowest, LastFailed) switch
+    {
+        ({ } slowest, { } failed) when slowest != failed => [TraceOf(operations, slowest), TraceOf(operations, failed)],
+        ({ } slowest, _) => [TraceOf(operations, slowest)],
+        _ => [],
+    };
+
+    private static RequestTrace TraceOf(CappedNameTable operations, TraceExemplar exemplar) => new(
+        exemplar.Trace.ToString(),
+        operations.NameOf(exemplar.Operation),
+        UnixNanos.ToDateTimeOffset(exemplar.EndUnixNano),
+        exemplar.DurationNanos / 1_000_000d,
+        exemplar.Failed);
+
     /// <summary>Takes a request into the exemplars when it is slower than the slowest, or a later failure.</summary>
     public void Offer(TraceExemplar request)
     {

@@ -44,7 +44,7 @@ internal static class WindowSnapshotView
                 OperationsOf(spans, bucket),
                 CalleesOf(edges, edgeWindows))
             {
-                Traces = TracesOf(spans, bucket),
+                Traces = bucket.Traces(spans.Operations),
             };
         }
 
@@ -64,20 +64,6 @@ internal static class WindowSnapshotView
         Array.Sort(operations, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
         return operations;
     }
-
-    private static RequestTrace[] TracesOf(SpanSignal spans, SpanWindow bucket) => (bucket.Slowest, bucket.LastFailed) switch
-    {
-        ({ } slowest, { } failed) when slowest != failed => [TraceOf(spans, slowest), TraceOf(spans, failed)],
-        ({ } slowest, _) => [TraceOf(spans, slowest)],
-        _ => [],
-    };
-
-    private static RequestTrace TraceOf(SpanSignal spans, TraceExemplar exemplar) => new(
-        exemplar.Trace.ToString(),
-        spans.Operations.NameOf(exemplar.Operation),
-        UnixNanos.ToDateTimeOffset(exemplar.EndUnixNano),
-        exemplar.DurationNanos / 1_000_000d,
-        exemplar.Failed);
 
     private static CalleeSnapshot[] CalleesOf(EdgeSignal edges, EdgeWindowSet? window)
     {

@@ -80,6 +80,9 @@ public sealed class WindowSnapshotTests
             windows[0].Traces.Select(t => (t.TraceId, t.Operation, t.DurationMs, t.Failed)));
         Assert.Equal(Start.AddSeconds(4), windows[0].Traces[1].End);
         Assert.Equal([d.ToString()], windows[1].Traces.Select(t => t.TraceId));
+
+        // The service's detail lists them too, newest first.
+        Assert.Equal([d.ToString(), c.ToString(), a.ToString()], statistics.Detail("svc", null, null).Traces.Select(t => t.TraceId));
     }
 
     // A request span per exemplar (the windows place spans by their own end time), and the exemplars.

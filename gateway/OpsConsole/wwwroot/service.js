@@ -1,6 +1,7 @@
 // One service: RED charts over its retained windows (or the asked range) with its anomaly windows marked and the
 // model version that scored each, its operations, its upstream and downstream edges, and its log templates (new and
-// surging first) whose exemplars link to their traces. ?template=N puts that template's exemplars first.
+// surging first) whose exemplars link to their traces, and each window's slowest and last failed request with its
+// trace. ?template=N puts that template's exemplars first.
 import { get, poll } from './api.js';
 import { h, clear, fmt, link } from './dom.js';
 import { lineChart } from './charts.js';
@@ -55,6 +56,15 @@ function draw(root, detail, anomalies, templates, template, range) {
         h('td', { text: fmt.num(o.errors, 0) }), h('td', { text: fmt.ms(o.latencyMs.p50) }), h('td', { text: fmt.ms(o.latencyMs.p99) })])),
     ]),
     h('div', { class: 'side-by-side' }, [edgeTable('Upstream (callers)', detail.upstream, e => e.client), edgeTable('Downstream (callees)', detail.downstream, e => e.server)]),
+    h('h3', { text: 'Request exemplars (each window\u2019s slowest and last failed, newest first)' }),
+    (detail.traces || []).length ? h('table', { class: 'request-traces', id: 'request-traces' }, [
+      h('tr', {}, ['Ended', 'Operation', 'Duration', 'Outcome', 'Trace'].map(t => h('th', { text: t }))),
+      ...detail.traces.map(t => h('tr', { class: t.failed ? 'critical' : '' }, [
+        h('td', { text: fmt.time(t.end) }), h('td', { text: t.operation }), h('td', { text: fmt.ms(t.durationMs) }),
+        h('td', { text: t.failed ? 'failed' : 'slowest' }),
+        h('td', {}, h('a', { class: 'trace-link', href: link.trace(t.traceId), text: 'trace ' + t.traceId.slice(0, 8) + '\u2026' })),
+      ])),
+    ]) : h('p', { class: 'calm', text: 'No request in this range.' }),
     h('h3', { text: 'Log templates (new and surging first)' }),
     ordered.length ? h('table', { class: 'templates', id: 'log-templates' }, [
       h('tr', {}, ['Template', 'Severity', 'Count', 'Score', 'First seen', 'Exemplar'].map(t => h('th', { text: t }))),

@@ -73,6 +73,7 @@ public sealed class ConsoleBrowserTests
         browser.WaitFor("#chart-errors .anomaly-band", Patience);
         Assert.Contains($"#/services/{faulty}?from=", browser.Driver.Url, StringComparison.Ordinal);
         Assert.Equal("critical", browser.WaitFor("#service-status", Patience).Text);
+        browser.WaitFor("#request-traces tr.critical a.trace-link", Patience);
         browser.Screenshot("service");
 
         // A trace item opens the kept trace of one of the faulty service's failed requests.
