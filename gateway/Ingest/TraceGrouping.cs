@@ -21,6 +21,9 @@ internal sealed class TraceGrouping : IReusable
     private TraceSpan[] _spans = new TraceSpan[256];
     private int[] _spanTraces = new int[256];
     private int _spanCount;
+    private readonly List<JoinHalf>[] _halves = NewLists<JoinHalf>();
+    private readonly List<string>[] _halfServices = NewLists<string>();
+    private int _halfCount;
 
     // The accepted spans' attributes as encoded in the request, one after another: span i's are
     // _attributeBytes[_attributeStarts[i] .. _attributeEnds[i]]. Copied per trace in Build, so that a pending trace
@@ -145,6 +148,15 @@ internal sealed class TraceGrouping : IReusable
         _traceSizes[index]++;
     }
 
+    /// <summary>Notes one end of a request that names its connection, for the join (<see cref="TraceIngestPlan.Halves"/>).</summary>
+    public void AddHalf(string service, JoinHalf half)
+    {
+        int shard = JoinShards.Of(half.Key);
+        _halves[shard].Add(half);
+        _halfServices[shard].Add(service);
+        _halfCount++;
+    }
+
     public TraceIngestPlan Build(Guid batchId)
     {
         var services = new KeyValuePair<string, ServiceSpanBatch>[_services.Count];
@@ -198,7 +210,38 @@ internal sealed class TraceGrouping : IReusable
             traces[t] = new TraceSpanBatch(_traces[t], traceSpans[t]) { Attributes = attributes[t] };
         }
 
-        return new TraceIngestPlan(batchId, services, traces, _spanCount, Rejected, RejectReason);
+        return new TraceIngestPlan(batchId, services, traces, _spanCount, Rejected, RejectReason) { Halves = BuildHalves() };
+    }
+
+    // The halves grouped by join shard as they came, so that each shard's array is made once.
+    private ShardHalves[] BuildHalves()
+    {
+        if (_halfCount == 0)
+        {
+            return [];
+        }
+
+        var shards = new List<ShardHalves>();
+        for (int shard = 0; shard < _halves.Length; shard++)
+        {
+            if (_halves[shard].Count > 0)
+            {
+                shards.Add(new ShardHalves(shard, [.. _halves[shard]], [.. _halfServices[shard]]));
+            }
+        }
+
+        return [.. shards];
+    }
+
+    private static List<T>[] NewLists<T>()
+    {
+        var lists = new List<T>[JoinShards.Count];
+        for (int i = 0; i < lists.Length; i++)
+        {
+            lists[i] = [];
+        }
+
+        return lists;
     }
 
     public bool Clear()
@@ -219,6 +262,14 @@ internal sealed class TraceGrouping : IReusable
         Array.Clear(_spans, 0, _spanCount);
         _spanCount = 0;
         _attributeLength = 0;
+        for (int shard = 0; shard < _halves.Length; shard++)
+        {
+            keep &= _halves[shard].Capacity <= MaxKeptSpans;
+            _halves[shard].Clear();
+            _halfServices[shard].Clear();
+        }
+
+        _halfCount = 0;
         Rejected = 0;
         RejectReason = null;
         return keep && _spareBuilders.Count <= 1024;

@@ -212,6 +212,14 @@ internal static class TraceRequestReader
         var peer = classifier.Peer(kind);
         var trace = TraceKey.From(traceId);
         grouping.SpansOf(serviceIndex).Add(operation, id, (long)end, Math.Max(0, (long)end - (long)start), kindCode, role, trace);
+        if (kind is SpanClassifier.Client or SpanClassifier.Server
+            && classifier.Connection(kind, out var clientAddress, out int clientPort, out var serverAddress, out int serverPort))
+        {
+            // One end of a request a node agent saw: its other half may come from another node. See JoinShardGrain.
+            var key = new ConnectionKey(pool.Get(clientAddress), clientPort, pool.Get(serverAddress), serverPort);
+            grouping.AddHalf(serviceName, new JoinHalf(key, kind == SpanClassifier.Server, (long)start, (long)end, trace, id, classifier.StreamId, hasParent));
+        }
+
         grouping.AddToTrace(trace, new TraceSpan(
             id,
             hasParent ? BinaryPrimitives.ReadUInt64BigEndian(parentSpanId) : 0,

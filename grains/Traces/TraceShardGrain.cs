@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OtlpGrains.Grains.Workloads;
 using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Joins;
 using OtlpGrains.Models.Traces;
 
 namespace OtlpGrains.Grains.Traces;
@@ -12,11 +14,16 @@ namespace OtlpGrains.Grains.Traces;
 /// only for kept traces, so dropped ones cost no I/O, and no trace costs an activation.
 /// </summary>
 /// <remarks>
+/// A request joined across nodes (<see cref="IJoinShardGrain"/>) moves its server trace out of this shard into the
+/// client trace's shard, the server span under the client span; the shard remembers the move, so that the server
+/// trace's later spans follow it. Edge calls to a virtual node that the workload directory names go to that service.
+/// <para>
 /// A failed p99 lookup or store write costs the trace its slow criterion or its kept view, never the rest of the
 /// pass or the ingest call that completed it early: both are counted, and logged at most once a minute per shard.
 /// When the silo stops, the shard completes everything it holds, first while the silo is still active
 /// (<see cref="DrainAsync"/>), then what arrived since as it deactivates; <see cref="TraceStop"/> reports the drains
 /// in one line.
+/// </para>
 /// </remarks>
 internal sealed partial class TraceShardGrain(
     IOptions<TraceOptions> options,
@@ -27,6 +34,7 @@ internal sealed partial class TraceShardGrain(
     TraceStop stop,
     LocalTraceShards local,
     ActivePeers peers,
+    WorkloadNameCache workloads,
     GrainInstruments instruments,
     TimeProvider time,
     ILogger<TraceShardGrain> logger) : Grain, ITraceShardGrain
@@ -37,6 +45,9 @@ internal sealed partial class TraceShardGrain(
 
     // The traces kept lately, so that their stragglers are kept as further parts (a kept trace stays whole).
     private readonly KeptContinuations _continuations = new(4096);
+
+    // Server traces joined into client traces (a join shard paired their requests): their spans follow the move.
+    private readonly TraceMoves _moves = new(16_384);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -81,13 +92,49 @@ internal sealed partial class TraceShardGrain(
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
-    public async ValueTask AddSpansAsync(TraceShardBatch batch)
+    public ValueTask AddSpansAsync(TraceShardBatch batch) => AddAsync(batch, adopted: false);
+
+    public ValueTask AdoptSpansAsync(TraceShardBatch batch) => AddAsync(batch, adopted: true);
+
+    public async ValueTask MoveTracesAsync(TraceMove[] moves)
+    {
+        List<TraceSpanBatch>? moved = null;
+        foreach (TraceMove move in moves)
+        {
+            if (_moves.Add(move) && _pending.Take(move.ServerTrace) is { } server)
+            {
+                // An error-log mark on the server trace stays behind: the agent's traces have no logs of their own.
+                (moved ??= []).Add(new TraceSpanBatch(move.ClientTrace, TraceMoves.Relink(server.Assembler.Spans, move)) { Attributes = server.Assembler.Attributes() });
+            }
+        }
+
+        if (moved is not null)
+        {
+            await SendToClientTracesAsync(moved);
+        }
+    }
+
+    private async ValueTask AddAsync(TraceShardBatch batch, bool adopted)
     {
         long now = time.GetTimestamp();
         long cut = _pending.CutSpans;
         CompletionPass? early = null;
+        List<TraceSpanBatch>? moved = null;
         foreach (TraceSpanBatch trace in batch.Traces)
         {
+            if (_moves.Count > 0 && _moves.TryGet(trace.TraceId, out TraceMove move))
+            {
+                // Spans of a server trace that moved: they follow it into the client trace.
+                (moved ??= []).Add(new TraceSpanBatch(move.ClientTrace, TraceMoves.Relink(trace.Spans, move)) { Attributes = trace.Attributes });
+                continue;
+            }
+
+            if (adopted && !_pending.Contains(trace.TraceId))
+            {
+                // The client trace completed before its server half came: the spans are a later part of it.
+                instruments.JoinsLate(1);
+            }
+
             if (_pending.Add(trace.TraceId, trace.Spans, now, trace.Attributes) is { } full)
             {
                 instruments.TracesCompletedEarly(1);
@@ -97,6 +144,44 @@ internal sealed partial class TraceShardGrain(
 
         instruments.SpansCut(_pending.CutSpans - cut);
         Report(early);
+        if (moved is not null)
+        {
+            await SendToClientTracesAsync(moved);
+        }
+    }
+
+    /// <summary>
+    /// Hands moved spans to their client traces: this shard's own at once, other shards' without waiting for them,
+    /// since two shards that waited on each other's moves would deadlock (a grain takes one call at a time).
+    /// </summary>
+    private async Task SendToClientTracesAsync(List<TraceSpanBatch> moved)
+    {
+        long self = this.GetPrimaryKeyLong();
+        foreach (var group in moved.GroupBy(t => TraceShards.Of(t.TraceId)))
+        {
+            var batch = new TraceShardBatch(Guid.NewGuid(), [.. group]);
+            if (group.Key == self)
+            {
+                await AddAsync(batch, adopted: true);
+            }
+            else
+            {
+                _ = AdoptElsewhereAsync(GrainFactory.GetGrain<ITraceShardGrain>(group.Key), batch);
+            }
+        }
+    }
+
+    private async Task AdoptElsewhereAsync(ITraceShardGrain shard, TraceShardBatch batch)
+    {
+        try
+        {
+            await shard.AdoptSpansAsync(batch);
+        }
+        catch (Exception exception)
+        {
+            instruments.JoinMovesFailed(batch.Traces.Length);
+            LogMoveFailed(logger, batch.Traces.Length, exception.Message);
+        }
     }
 
     public async ValueTask MarkErrorLogsAsync(TraceKey[] traceIds)
@@ -148,7 +233,7 @@ internal sealed partial class TraceShardGrain(
         }
 
         pass.Completed++;
-        edges.Add(trace.DrainEdgeCalls(final: true));
+        edges.Add(workloads.Name(trace.DrainEdgeCalls(final: true)));
 
         double? rootP99 = null;
         if (!trace.HasError && trace.Root is { } root)
@@ -225,6 +310,9 @@ internal sealed partial class TraceShardGrain(
             LogCompletionLosses(logger, this.GetPrimaryKeyLong(), lost.NotStored, lost.WithoutP99, lost.Failure ?? "unknown");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not move the spans of {Count} joined traces to their client traces' shard: {Reason}")]
+    private static partial void LogMoveFailed(ILogger logger, int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Trace shard {Shard} deactivated ({Reason}): completed {Completed} traces in progress, kept {Kept}, stored {Stored}")]

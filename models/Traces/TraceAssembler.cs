@@ -36,6 +36,12 @@ public sealed class TraceAssembler
     /// <summary>Any span failed.</summary>
     public bool HasError => _store.HasError;
 
+    /// <summary>The distinct spans held, in arrival order (for a trace that moves into another one).</summary>
+    public IReadOnlyList<TraceSpan> Spans => _store.Spans;
+
+    /// <summary>The attributes of <see cref="Spans"/>, in their order; null when no span has any.</summary>
+    public SpanAttributes? Attributes() => _store.Attributes();
+
     /// <summary>Spans whose parent id is set but whose parent is not (yet) here.</summary>
     public int Orphans => _store.Orphans;
 

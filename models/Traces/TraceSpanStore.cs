@@ -74,6 +74,34 @@ internal sealed class TraceSpanStore
 
     public bool TryGetIndex(ulong spanId, out int index) => EnsureIndex().TryGetValue(spanId, out index);
 
+    /// <summary>Every span's attributes in one batch's form, in the order of <see cref="Spans"/>; null when no span has any.</summary>
+    public SpanAttributes? Attributes()
+    {
+        int total = 0;
+        foreach (ReadOnlyMemory<byte> attributes in _attributes)
+        {
+            total += attributes.Length;
+        }
+
+        if (total == 0)
+        {
+            return null;
+        }
+
+        var encoded = new byte[total];
+        var ends = new int[_spans.Count];
+        int at = 0;
+        for (int i = 0; i < ends.Length; i++)
+        {
+            ReadOnlySpan<byte> attributes = AttributesOf(i);
+            attributes.CopyTo(encoded.AsSpan(at));
+            at += attributes.Length;
+            ends[i] = at;
+        }
+
+        return new SpanAttributes(encoded, ends);
+    }
+
     /// <summary>The encoded attributes of span <paramref name="index"/> (see <see cref="SpanAttributes"/>).</summary>
     public ReadOnlySpan<byte> AttributesOf(int index) => index < _attributes.Count ? _attributes[index].Span : default;
 
