@@ -5,8 +5,9 @@ using OtlpGrains.Agent.Capture;
 namespace OtlpGrains.Agent.Tests;
 
 /// <summary>
-/// A real HTTPS server for the TLS tests: python3's <c>http.server</c> wrapped with the <c>ssl</c> module (Debian's
-/// libssl3), serving a temp directory with a self-signed certificate made by the <c>openssl</c> CLI.
+/// A real HTTPS server for the TLS tests, with a self-signed certificate made by the <c>openssl</c> CLI: python3's
+/// <c>http.server</c> wrapped with the <c>ssl</c> module (Debian's libssl3) serving a temp directory, or the Go
+/// crypto/tls peer (<see cref="GoTlsPeer"/>). Both answer <c>/hello</c> with 200 and anything else with 404.
 /// </summary>
 internal sealed class HttpsPeers : IDisposable
 {
@@ -39,7 +40,8 @@ internal sealed class HttpsPeers : IDisposable
     public int Port { get; }
 
     /// <summary>Starts the server (watched by <paramref name="capture"/>) and waits until it listens.</summary>
-    public static async Task<HttpsPeers> StartAsync(SocketCapture capture)
+    /// <param name="go">The Go crypto/tls server instead of python's.</param>
+    public static async Task<HttpsPeers> StartAsync(SocketCapture capture, bool go = false)
     {
         var root = Directory.CreateTempSubdirectory("otlpgrains-tls-").FullName;
         await File.WriteAllTextAsync(Path.Combine(root, "hello"), "hello over tls\n");
@@ -60,7 +62,10 @@ internal sealed class HttpsPeers : IDisposable
         }
 
         var port = LocalSilo.FreePort();
-        var server = GatedProcess.Start(capture, GatedProcess.Python, "-u", script, port.ToString(CultureInfo.InvariantCulture), root, cert, key);
+        var portText = port.ToString(CultureInfo.InvariantCulture);
+        var server = go
+            ? GatedProcess.Start(capture, await GoTlsPeer.ServerAsync(), "server", portText, cert, key)
+            : GatedProcess.Start(capture, GatedProcess.Python, "-u", script, portText, root, cert, key);
         var banner = await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20));
         if (banner != "Serving HTTPS")
         {
