@@ -8,7 +8,7 @@ namespace OtlpGrains.Agent.Tls;
 /// <summary>
 /// Where to put the Go crypto/tls probes in one Go executable: the file offsets of the entry and of every RET
 /// instruction of <c>crypto/tls.(*Conn).Write</c> and <c>(*Conn).Read</c>, from the ELF symbol table and the functions'
-/// machine code decoded with Iced. RETs rather than a uretprobe: a uretprobe replaces the return address on the
+/// machine code decoded with Iced (the agent probes Write's entry and Read's entry and RETs). RETs rather than a uretprobe: a uretprobe replaces the return address on the
 /// goroutine's stack, and a Go stack that grows is copied elsewhere with that address in it, which crashes the program.
 /// </summary>
 internal sealed partial record GoTlsBinary(string GoVersion, GoTlsFunction Write, GoTlsFunction Read)
@@ -86,9 +86,9 @@ internal sealed partial record GoTlsBinary(string GoVersion, GoTlsFunction Write
             return null; // a Go program without crypto/tls: nothing to probe, and nothing wrong
         }
 
-        if (write.ReturnOffsets.Count == 0 || read.ReturnOffsets.Count == 0)
+        if (read.ReturnOffsets.Count == 0)
         {
-            reason = $"{path} ({version}): no RET instruction decoded in crypto/tls.(*Conn).Write or Read";
+            reason = $"{path} ({version}): no RET instruction decoded in crypto/tls.(*Conn).Read";
             return null;
         }
 

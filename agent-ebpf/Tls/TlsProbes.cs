@@ -7,8 +7,8 @@ namespace OtlpGrains.Agent.Tls;
 /// distinct TLS library and Go executable that processes map, with pid -1 so every process mapping that file is
 /// covered, later ones included: OpenSSL's <c>SSL_write</c>, <c>SSL_read</c>, <c>SSL_write_ex</c>, <c>SSL_read_ex</c>
 /// and GnuTLS's <c>gnutls_record_send</c>, <c>gnutls_record_recv</c> (a uprobe and a uretprobe each), Go's
-/// <c>crypto/tls.(*Conn).Write</c> and <c>Read</c> (a uprobe at the entry and one at each RET, see
-/// <see cref="GoTlsBinary"/>). Files that appear later are found by a rescan of <c>/proc/*/maps</c> every few seconds.
+/// <c>crypto/tls.(*Conn).Write</c> (a uprobe at the entry) and <c>Read</c> (a uprobe at the entry and one at each RET,
+/// see <see cref="GoTlsBinary"/>). Files that appear later are found by a rescan of <c>/proc/*/maps</c> every few seconds.
 /// Dispose detaches everything.
 /// </summary>
 public sealed class TlsProbes : IDisposable
@@ -20,6 +20,8 @@ public sealed class TlsProbes : IDisposable
     private const int MaxAttempts = 3;
 
     private const string ReturnProgram = "tls_return";
+    private const string GoWriteProgram = "go_tls_write";
+    private const string GoReadProgram = "go_tls_enter_read";
     private const string GoReturnProgram = "go_tls_return";
 
     // Per library, the functions probed; the required ones must all attach, the others are skipped when missing
@@ -176,8 +178,13 @@ public sealed class TlsProbes : IDisposable
                     return AttachResult.Refused;
                 }
 
-                AttachGo(binary.Write, "go_tls_enter_write", file.OpenPath, links);
-                AttachGo(binary.Read, "go_tls_enter_read", file.OpenPath, links);
+                // Write is emitted at its entry, Read at each of its RETs (see the Go section of the BPF program).
+                links.Add(_bpf.AttachUprobeAt(GoWriteProgram, file.OpenPath, binary.Write.EntryOffset));
+                links.Add(_bpf.AttachUprobeAt(GoReadProgram, file.OpenPath, binary.Read.EntryOffset));
+                foreach (long ret in binary.Read.ReturnOffsets)
+                {
+                    links.Add(_bpf.AttachUprobeAt(GoReturnProgram, file.OpenPath, ret));
+                }
             }
             else
             {
@@ -226,15 +233,6 @@ public sealed class TlsProbes : IDisposable
                 _ = LibBpf.LinkDestroy(entry);
                 links.RemoveAt(links.Count - 1);
             }
-        }
-    }
-
-    private void AttachGo(GoTlsFunction function, string entryProgram, string path, List<nint> links)
-    {
-        links.Add(_bpf.AttachUprobeAt(entryProgram, path, function.EntryOffset));
-        foreach (long ret in function.ReturnOffsets)
-        {
-            links.Add(_bpf.AttachUprobeAt(GoReturnProgram, path, ret));
         }
     }
 

@@ -914,11 +914,13 @@ int BPF_KRETPROBE(tls_return, int ret)
 // ==== TLS: Go crypto/tls plaintext through uprobes ================================================================
 // (*crypto/tls.Conn).Write(b []byte) (int, error) and Read(b []byte) (int, error), Go 1.17+ register ABI on x86-64:
 // at entry RAX = the *Conn, RBX = b's data, RCX = b's length; at return RAX = n. R14 holds the current goroutine (g).
-// A uretprobe rewrites the return address on the stack, and Go moves (copies) goroutine stacks, which then crashes
-// the program; so user space (Tls/GoTlsBinary.cs) puts go_tls_return on each RET instruction of the two functions
-// instead. A goroutine can park inside Read and resume on another thread: calls are keyed by goroutine, not thread.
-// The fd comes from the Conn itself (field offsets in go_conn_fd); the ciphertext the call moves on that socket is
-// muted (counted in `conns`, not emitted).
+// Write is emitted at its entry (b holds the plaintext already): at its return the reply may already have been read
+// by another goroutine (net/http's client writes and reads on two), which would put the response before the request.
+// Read is emitted when it returns. A uretprobe rewrites the return address on the stack, and Go moves (copies)
+// goroutine stacks, which then crashes the program; so user space (Tls/GoTlsBinary.cs) puts go_tls_return on each
+// RET instruction of Read instead. A goroutine can park inside Read and resume on another thread: calls are keyed by
+// goroutine, not thread. The fd comes from the Conn itself (field offsets in go_conn_fd); the ciphertext the calls
+// move on that socket is muted (counted in `conns`, not emitted).
 
 // Known layouts, unchanged from Go 1.12 to at least 1.22 (checked here with Debian's Go 1.19):
 //   crypto/tls.Conn   { conn net.Conn (itab, data) ... }  -> the *net.TCPConn is the interface's data word, at +8
@@ -963,47 +965,56 @@ static __always_inline int go_conn_fd(__u64 conn)
     return sysfd >= 0 && sysfd < 0x7fffffff ? (int)sysfd : -1;
 }
 
-static __always_inline void go_tls_enter(struct pt_regs *ctx, __u8 direction)
+// The socket under the Conn in RAX (-1 when unknown); its ciphertext is muted from now on.
+static __always_inline int go_tls_socket(struct pt_regs *ctx, __u32 tgid)
 {
-    struct capture_config *cfg = load_config();
-    if (!cfg)
-        return;
-    __u64 pid_tgid = bpf_get_current_pid_tgid();
-    __u32 tgid = pid_tgid >> 32;
-    if (!wanted(cfg, tgid))
-        return;
-    struct go_tls_call call = {};
-    call.buf = ctx->bx;
-    call.direction = direction;
-    call.fd = go_conn_fd(ctx->ax);
+    int fd = go_conn_fd(ctx->ax);
     // Not a TCP socket of this process (another net.Conn under the tls.Conn, or an unknown layout): fd unknown.
-    if (!tcp_sock_of(call.fd))
-        call.fd = -1;
-    if (call.fd >= 0) {
-        struct conn_key conn = { .tgid = tgid, .fd = call.fd };
-        __u8 one = 1;
-        bpf_map_update_elem(&muted, &conn, &one, BPF_NOEXIST);
-    }
-    struct go_tls_key key = { .tgid = tgid, .goroutine = ctx->r14 };
-    if (bpf_map_update_elem(&go_tls_calls, &key, &call, BPF_ANY) != 0)
-        count_drop(1);
+    if (!tcp_sock_of(fd))
+        return -1;
+    struct conn_key conn = { .tgid = tgid, .fd = fd };
+    __u8 one = 1;
+    bpf_map_update_elem(&muted, &conn, &one, BPF_NOEXIST);
+    return fd;
 }
 
 SEC("uprobe")
-int go_tls_enter_write(struct pt_regs *ctx)
+int go_tls_write(struct pt_regs *ctx)
 {
-    go_tls_enter(ctx, DIR_EGRESS);
+    struct capture_config *cfg = load_config();
+    if (!cfg)
+        return 0;
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (!wanted(cfg, pid_tgid >> 32))
+        return 0;
+    long len = (long)ctx->cx;
+    if (len <= 0)
+        return 0;
+    tls_emit(cfg, pid_tgid, go_tls_socket(ctx, pid_tgid >> 32), DIR_EGRESS, ctx->bx, len);
     return 0;
 }
 
 SEC("uprobe")
 int go_tls_enter_read(struct pt_regs *ctx)
 {
-    go_tls_enter(ctx, DIR_INGRESS);
+    struct capture_config *cfg = load_config();
+    if (!cfg)
+        return 0;
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    __u32 tgid = pid_tgid >> 32;
+    if (!wanted(cfg, tgid))
+        return 0;
+    struct go_tls_call call = {};
+    call.buf = ctx->bx;
+    call.direction = DIR_INGRESS;
+    call.fd = go_tls_socket(ctx, tgid);
+    struct go_tls_key key = { .tgid = tgid, .goroutine = ctx->r14 };
+    if (bpf_map_update_elem(&go_tls_calls, &key, &call, BPF_ANY) != 0)
+        count_drop(1);
     return 0;
 }
 
-// On every RET of Write and Read: the goroutine's call says which it was.
+// On every RET of Read: the goroutine's call holds the buffer.
 SEC("uprobe")
 int go_tls_return(struct pt_regs *ctx)
 {

@@ -63,12 +63,13 @@ public sealed class AgentGoTlsEndToEndTests
             peers.Dispose();
         }
 
+        var stats = capture.GetStatistics();
         capture.Dispose();
         await running;
         await exporter.DisposeAsync();
         Assert.True(serverSurvived);
         var queued = spans.ToArray();
-        string described = AgentUnderTest.Describe(queued);
+        string described = AgentUnderTest.Describe(queued) + $"tracker: exchanges {pipeline.Tracker.Exchanges} unrecognised {pipeline.Tracker.Unrecognised} muted {pipeline.Tracker.Muted} encrypted {pipeline.Tracker.Encrypted} without socket {pipeline.Tracker.TlsWithoutSocket}; memory BIO correlated {pipeline.TlsCorrelated} unmatched {pipeline.TlsUnmatched}; capture events {stats.Events} drops {stats.KernelDrops}/{stats.PendingDrops}/{stats.QueueDrops}";
         Assert.True(queued.Length == 6, described); // 3 server spans, 3 client spans: none from the handshakes
         Assert.Equal(0, pipeline.Tracker.Unrecognised);
         Assert.Equal(3, pipeline.Linked); // both ends on this node, matched by the socket's 4-tuple

@@ -47,20 +47,7 @@ internal sealed class HttpsPeers : IDisposable
         await File.WriteAllTextAsync(Path.Combine(root, "hello"), "hello over tls\n");
         var script = Path.Combine(root, "https_server.py");
         await File.WriteAllTextAsync(script, ServerScript);
-        var cert = Path.Combine(root, "cert.pem");
-        var key = Path.Combine(root, "key.pem");
-        using (var openssl = Process.Start(new ProcessStartInfo("openssl",
-            ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert,
-             "-days", "1", "-subj", "/CN=127.0.0.1"]) { RedirectStandardError = true })!)
-        {
-            var errors = await openssl.StandardError.ReadToEndAsync();
-            await openssl.WaitForExitAsync();
-            if (openssl.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"openssl req failed: {errors}");
-            }
-        }
-
+        var (cert, key) = await CertificateAsync(root);
         var port = LocalSilo.FreePort();
         var portText = port.ToString(CultureInfo.InvariantCulture);
         var server = go
@@ -74,6 +61,26 @@ internal sealed class HttpsPeers : IDisposable
         }
 
         return new HttpsPeers(root, server, port);
+    }
+
+    /// <summary>A self-signed certificate for 127.0.0.1 (ECDSA P-256, one day) and its key, as PEM files in <paramref name="directory"/>.</summary>
+    public static async Task<(string Certificate, string Key)> CertificateAsync(string directory)
+    {
+        var cert = Path.Combine(directory, "cert.pem");
+        var key = Path.Combine(directory, "key.pem");
+        using (var openssl = Process.Start(new ProcessStartInfo("openssl",
+            ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert,
+             "-days", "1", "-subj", "/CN=127.0.0.1"]) { RedirectStandardError = true })!)
+        {
+            var errors = await openssl.StandardError.ReadToEndAsync();
+            await openssl.WaitForExitAsync();
+            if (openssl.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"openssl req failed: {errors}");
+            }
+        }
+
+        return (cert, key);
     }
 
     public string Url(string path) => $"https://127.0.0.1:{Port}{path}";
