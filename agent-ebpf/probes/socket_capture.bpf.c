@@ -922,7 +922,7 @@ int BPF_KRETPROBE(tls_return, int ret)
 // goroutine, not thread. The fd comes from the Conn itself (field offsets in go_conn_fd); the ciphertext the calls
 // move on that socket is muted (counted in `conns`, not emitted).
 
-// Known layouts, unchanged from Go 1.12 to at least 1.22 (checked here with Debian's Go 1.19):
+// Known layouts (the standard library keeps them since Go 1.9; run here with Debian's Go 1.19):
 //   crypto/tls.Conn   { conn net.Conn (itab, data) ... }  -> the *net.TCPConn is the interface's data word, at +8
 //   net.TCPConn       { conn { fd *netFD } }              -> *netFD at +0
 //   net.netFD         { pfd poll.FD { fdmu fdMutex (16 bytes); Sysfd int } } -> Sysfd at +16
