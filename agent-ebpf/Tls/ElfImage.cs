@@ -1,90 +1,63 @@
 using System.Buffers.Binary;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace OtlpGrains.Agent.Tls;
 
 /// <summary>
 /// The parts of a 64-bit little-endian ELF file the Go probes need: section headers by name, the symbol table, and
-/// bytes at a virtual address. Reads the whole file into memory (Go executables are a few MiB).
+/// bytes at a virtual address. Opening reads only the ELF header and the section headers (the discovery opens every
+/// new executable on the node, some of them hundreds of MiB); the rest is read on demand. Dispose closes the file.
 /// </summary>
-internal sealed class ElfImage
+internal sealed class ElfImage : IDisposable
 {
     /// <summary>e_machine of x86-64.</summary>
     public const ushort MachineX86_64 = 62;
 
     private const uint SectionSymbolTable = 2;
     private const uint SectionNoBits = 8;
+    private const int SymbolSize = 24;
 
-    private readonly byte[] _file;
+    private readonly SafeFileHandle _file;
+    private readonly long _length;
     private readonly List<Section> _sections = [];
 
-    private ElfImage(byte[] file, ushort machine)
+    private ElfImage(SafeFileHandle file, long length, ushort machine)
     {
         _file = file;
+        _length = length;
         Machine = machine;
     }
 
     public ushort Machine { get; }
 
-    /// <summary>Parses <paramref name="path"/>; throws <see cref="InvalidDataException"/> when it is not a 64-bit little-endian ELF.</summary>
-    public static ElfImage Read(string path)
+    /// <summary>Whether the file has a symbol table at all (<c>go build -ldflags=-s</c> strips it).</summary>
+    public bool HasSymbols => _sections.Exists(s => s.Type == SectionSymbolTable);
+
+    /// <summary>Opens <paramref name="path"/>; throws <see cref="InvalidDataException"/> when it is not a 64-bit little-endian ELF.</summary>
+    public static ElfImage Open(string path)
     {
-        byte[] file = File.ReadAllBytes(path);
-        if (file.Length < 64 || file[0] != 0x7f || file[1] != 'E' || file[2] != 'L' || file[3] != 'F')
+        SafeFileHandle file = File.OpenHandle(path);
+        try
         {
-            throw new InvalidDataException($"{path} is not an ELF file");
+            return Parse(file, path);
         }
-
-        if (file[4] != 2 || file[5] != 1)
+        catch
         {
-            throw new InvalidDataException($"{path} is not a 64-bit little-endian ELF file");
+            file.Dispose();
+            throw;
         }
-
-        var image = new ElfImage(file, BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(18)));
-        long sectionsAt = (long)BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(40));
-        int entrySize = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(58));
-        int count = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(60));
-        int namesIndex = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(62));
-        if (entrySize < 64 || sectionsAt <= 0 || sectionsAt + (long)count * entrySize > file.Length || namesIndex >= count)
-        {
-            throw new InvalidDataException($"{path} has no valid section header table");
-        }
-
-        var raw = new List<(uint Name, uint Type, ulong Address, long Offset, long Size, int Link)>(count);
-        for (int i = 0; i < count; i++)
-        {
-            ReadOnlySpan<byte> header = file.AsSpan((int)(sectionsAt + (long)i * entrySize), 64);
-            raw.Add((
-                BinaryPrimitives.ReadUInt32LittleEndian(header),
-                BinaryPrimitives.ReadUInt32LittleEndian(header[4..]),
-                BinaryPrimitives.ReadUInt64LittleEndian(header[16..]),
-                (long)BinaryPrimitives.ReadUInt64LittleEndian(header[24..]),
-                (long)BinaryPrimitives.ReadUInt64LittleEndian(header[32..]),
-                (int)BinaryPrimitives.ReadUInt32LittleEndian(header[40..])));
-        }
-
-        long namesOffset = raw[namesIndex].Offset;
-        foreach (var (name, type, address, offset, size, link) in raw)
-        {
-            bool inFile = type == SectionNoBits || (offset >= 0 && size >= 0 && offset + size <= file.Length);
-            if (!inFile)
-            {
-                throw new InvalidDataException($"{path} has a section beyond the end of the file");
-            }
-
-            image._sections.Add(new Section(image.CString(namesOffset + name), type, address, offset, type == SectionNoBits ? 0 : size, link));
-        }
-
-        return image;
     }
+
+    public void Dispose() => _file.Dispose();
 
     public bool HasSection(string name) => _sections.Exists(s => s.Name == name);
 
     /// <summary>The bytes of the section named <paramref name="name"/>, or empty when it is missing.</summary>
-    public ReadOnlySpan<byte> SectionBytes(string name)
+    public byte[] SectionBytes(string name)
     {
         Section? section = _sections.Find(s => s.Name == name);
-        return section is null ? [] : _file.AsSpan((int)section.Offset, (int)section.Size);
+        return section is null ? [] : ReadAt(section.Offset, section.Size);
     }
 
     /// <summary>The symbol table's entry named <paramref name="name"/>: its address and size, or null.</summary>
@@ -96,14 +69,15 @@ internal sealed class ElfImage
             return null;
         }
 
-        long strings = _sections[symbols.Link].Offset;
+        byte[] table = ReadAt(symbols.Offset, symbols.Size);
+        byte[] strings = ReadAt(_sections[symbols.Link].Offset, _sections[symbols.Link].Size);
         byte[] wanted = Encoding.UTF8.GetBytes(name);
-        for (long at = symbols.Offset; at + 24 <= symbols.Offset + symbols.Size; at += 24)
+        for (int at = 0; at + SymbolSize <= table.Length; at += SymbolSize)
         {
-            ReadOnlySpan<byte> symbol = _file.AsSpan((int)at, 24);
-            long nameAt = strings + BinaryPrimitives.ReadUInt32LittleEndian(symbol);
-            if (nameAt + wanted.Length < _file.Length && _file[(int)(nameAt + wanted.Length)] == 0
-                && _file.AsSpan((int)nameAt, wanted.Length).SequenceEqual(wanted))
+            ReadOnlySpan<byte> symbol = table.AsSpan(at, SymbolSize);
+            long nameAt = BinaryPrimitives.ReadUInt32LittleEndian(symbol);
+            if (nameAt + wanted.Length < strings.Length && strings[nameAt + wanted.Length] == 0
+                && strings.AsSpan((int)nameAt, wanted.Length).SequenceEqual(wanted))
             {
                 return (BinaryPrimitives.ReadUInt64LittleEndian(symbol[8..]), (long)BinaryPrimitives.ReadUInt64LittleEndian(symbol[16..]));
             }
@@ -111,9 +85,6 @@ internal sealed class ElfImage
 
         return null;
     }
-
-    /// <summary>Whether the file has a symbol table at all (<c>go build -ldflags=-s</c> strips it).</summary>
-    public bool HasSymbols => _sections.Exists(s => s.Type == SectionSymbolTable);
 
     /// <summary>The file offset of virtual address <paramref name="address"/>, or -1 when no section with file bytes holds it.</summary>
     public long FileOffset(ulong address)
@@ -130,23 +101,95 @@ internal sealed class ElfImage
     }
 
     /// <summary><paramref name="length"/> bytes at virtual address <paramref name="address"/>, or empty when they are not all in the file.</summary>
-    public ReadOnlySpan<byte> BytesAt(ulong address, long length)
+    public byte[] BytesAt(ulong address, long length)
     {
         long offset = FileOffset(address);
-        return offset < 0 || length < 0 || FileOffset(address + (ulong)Math.Max(0, length - 1)) != offset + Math.Max(0, length - 1)
-            ? []
-            : _file.AsSpan((int)offset, (int)length);
+        return offset < 0 || length <= 0 || FileOffset(address + (ulong)(length - 1)) != offset + length - 1 ? [] : ReadAt(offset, length);
     }
 
-    private string CString(long offset)
+    private static ElfImage Parse(SafeFileHandle file, string path)
     {
-        if (offset < 0 || offset >= _file.Length)
+        long length = RandomAccess.GetLength(file);
+        byte[] header = new byte[64];
+        if (length < header.Length || RandomAccess.Read(file, header, 0) < header.Length
+            || header[0] != 0x7f || header[1] != 'E' || header[2] != 'L' || header[3] != 'F')
+        {
+            throw new InvalidDataException($"{path} is not an ELF file");
+        }
+
+        if (header[4] != 2 || header[5] != 1)
+        {
+            throw new InvalidDataException($"{path} is not a 64-bit little-endian ELF file");
+        }
+
+        var image = new ElfImage(file, length, BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(18)));
+        long sectionsAt = (long)BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(40));
+        int entrySize = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(58));
+        int count = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(60));
+        int namesIndex = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(62));
+        if (entrySize < 64 || sectionsAt <= 0 || sectionsAt + (long)count * entrySize > length || namesIndex >= count)
+        {
+            throw new InvalidDataException($"{path} has no valid section header table");
+        }
+
+        byte[] table = image.ReadAt(sectionsAt, (long)count * entrySize);
+        var raw = new List<(uint Name, uint Type, ulong Address, long Offset, long Size, int Link)>(count);
+        for (int i = 0; i < count; i++)
+        {
+            ReadOnlySpan<byte> entry = table.AsSpan(i * entrySize, 64);
+            uint type = BinaryPrimitives.ReadUInt32LittleEndian(entry[4..]);
+            long offset = (long)BinaryPrimitives.ReadUInt64LittleEndian(entry[24..]);
+            long size = (long)BinaryPrimitives.ReadUInt64LittleEndian(entry[32..]);
+            if (type != SectionNoBits && (offset < 0 || size < 0 || offset + size > length))
+            {
+                throw new InvalidDataException($"{path} has a section beyond the end of the file");
+            }
+
+            raw.Add((BinaryPrimitives.ReadUInt32LittleEndian(entry), type, BinaryPrimitives.ReadUInt64LittleEndian(entry[16..]), offset,
+                type == SectionNoBits ? 0 : size, (int)BinaryPrimitives.ReadUInt32LittleEndian(entry[40..])));
+        }
+
+        byte[] names = image.ReadAt(raw[namesIndex].Offset, raw[namesIndex].Size);
+        foreach (var (name, type, address, offset, size, link) in raw)
+        {
+            image._sections.Add(new Section(CString(names, name), type, address, offset, size, link));
+        }
+
+        return image;
+    }
+
+    private byte[] ReadAt(long offset, long length)
+    {
+        if (offset < 0 || length < 0 || offset + length > _length || length > int.MaxValue)
+        {
+            return [];
+        }
+
+        byte[] bytes = new byte[length];
+        int done = 0;
+        while (done < bytes.Length)
+        {
+            int read = RandomAccess.Read(_file, bytes.AsSpan(done), offset + done);
+            if (read == 0)
+            {
+                return [];
+            }
+
+            done += read;
+        }
+
+        return bytes;
+    }
+
+    private static string CString(byte[] table, uint offset)
+    {
+        if (offset >= table.Length)
         {
             return string.Empty;
         }
 
-        int end = Array.IndexOf(_file, (byte)0, (int)offset);
-        return Encoding.UTF8.GetString(_file, (int)offset, (end < 0 ? _file.Length : end) - (int)offset);
+        int end = Array.IndexOf(table, (byte)0, (int)offset);
+        return Encoding.UTF8.GetString(table, (int)offset, (end < 0 ? table.Length : end) - (int)offset);
     }
 
     private sealed record Section(string Name, uint Type, ulong Address, long Offset, long Size, int Link);

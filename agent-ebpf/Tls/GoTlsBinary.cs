@@ -27,7 +27,8 @@ internal sealed partial record GoTlsBinary(string GoVersion, GoTlsFunction Write
     {
         try
         {
-            return ElfImage.Read(path).HasSection(BuildInfoSection);
+            using ElfImage image = ElfImage.Open(path);
+            return image.HasSection(BuildInfoSection);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
@@ -44,7 +45,7 @@ internal sealed partial record GoTlsBinary(string GoVersion, GoTlsFunction Write
         ElfImage image;
         try
         {
-            image = ElfImage.Read(path);
+            image = ElfImage.Open(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
@@ -52,6 +53,14 @@ internal sealed partial record GoTlsBinary(string GoVersion, GoTlsFunction Write
             return null;
         }
 
+        using (image)
+        {
+            return FromImage(image, path, out reason);
+        }
+    }
+
+    private static GoTlsBinary? FromImage(ElfImage image, string path, out string? reason)
+    {
         string? version = BuildVersion(image);
         if (version is null)
         {
@@ -133,16 +142,16 @@ internal sealed partial record GoTlsBinary(string GoVersion, GoTlsFunction Write
         }
 
         ulong header = BinaryPrimitives.ReadUInt64LittleEndian(info[16..]);
-        ReadOnlySpan<byte> stringHeader = image.BytesAt(header, 16);
+        byte[] stringHeader = image.BytesAt(header, 16);
         if (stringHeader.Length < 16)
         {
             return null;
         }
 
         ulong data = BinaryPrimitives.ReadUInt64LittleEndian(stringHeader);
-        long size = (long)BinaryPrimitives.ReadUInt64LittleEndian(stringHeader[8..]);
-        ReadOnlySpan<byte> text = size is > 0 and < 256 ? image.BytesAt(data, size) : [];
-        return text.IsEmpty ? null : Encoding.UTF8.GetString(text);
+        long size = (long)BinaryPrimitives.ReadUInt64LittleEndian(stringHeader.AsSpan(8));
+        byte[] text = size is > 0 and < 256 ? image.BytesAt(data, size) : [];
+        return text.Length == 0 ? null : Encoding.UTF8.GetString(text);
     }
 
     private static GoTlsFunction? Function(ElfImage image, string symbol)
@@ -153,14 +162,14 @@ internal sealed partial record GoTlsBinary(string GoVersion, GoTlsFunction Write
         }
 
         long entry = image.FileOffset(address);
-        ReadOnlySpan<byte> code = image.BytesAt(address, size);
-        if (entry < 0 || code.IsEmpty)
+        byte[] code = image.BytesAt(address, size);
+        if (entry < 0 || code.Length == 0)
         {
             return null;
         }
 
         var returns = new List<long>();
-        var decoder = Iced.Intel.Decoder.Create(64, new ByteArrayCodeReader(code.ToArray()));
+        var decoder = Iced.Intel.Decoder.Create(64, new ByteArrayCodeReader(code));
         decoder.IP = address;
         ulong end = address + (ulong)size;
         while (decoder.IP < end)

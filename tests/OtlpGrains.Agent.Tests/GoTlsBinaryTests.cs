@@ -32,6 +32,16 @@ public sealed class GoTlsBinaryTests
     }
 
     [Fact]
+    public async Task AGoExecutableWithoutItsSymbolTableIsRefusedWithAReason()
+    {
+        string stripped = await GoTlsPeer.StrippedAsync();
+
+        Assert.True(GoTlsBinary.IsGoExecutable(stripped));
+        Assert.Null(GoTlsBinary.TryRead(stripped, out string? reason));
+        Assert.Contains("has no symbol table", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ProgramsThatAreNotGoAreRefusedWithAReason()
     {
         string dotnet = Environment.ProcessPath!;

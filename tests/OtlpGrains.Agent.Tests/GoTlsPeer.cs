@@ -10,6 +10,7 @@ namespace OtlpGrains.Agent.Tests;
 internal static class GoTlsPeer
 {
     private static readonly Lazy<Task<string>> Built = new(BuildAsync);
+    private static readonly Lazy<Task<string>> BuiltStripped = new(() => GoBuildAsync("peer-stripped", "-ldflags=-s"));
 
     /// <summary>The server program: <c>go-tls-server server PORT CERT KEY</c>.</summary>
     public static async Task<string> ServerAsync() => Path.Combine(await Built.Value, "go-tls-server");
@@ -17,12 +18,30 @@ internal static class GoTlsPeer
     /// <summary>The client program: <c>go-tls-client client URL...</c>.</summary>
     public static async Task<string> ClientAsync() => Path.Combine(await Built.Value, "go-tls-client");
 
+    /// <summary>The same program without its ELF symbol table (<c>-ldflags=-s</c>), which the Go probes must refuse.</summary>
+    public static Task<string> StrippedAsync() => BuiltStripped.Value;
+
     private static async Task<string> BuildAsync()
+    {
+        var executable = await GoBuildAsync("peer");
+        var directory = Path.GetDirectoryName(executable)!;
+        foreach (var name in new[] { "go-tls-server", "go-tls-client" })
+        {
+            var link = Path.Combine(directory, name);
+            File.Delete(link);
+            File.CreateSymbolicLink(link, executable);
+        }
+
+        return directory;
+    }
+
+    // Builds Fixtures/GoTls/main.go into go-tls-peer/NAME; returns its path.
+    private static async Task<string> GoBuildAsync(string name, params string[] flags)
     {
         var directory = Path.Combine(AppContext.BaseDirectory, "go-tls-peer");
         Directory.CreateDirectory(directory);
-        var executable = Path.Combine(directory, "peer");
-        var start = new ProcessStartInfo("go", ["build", "-o", executable, Path.Combine(AppContext.BaseDirectory, "Fixtures", "GoTls", "main.go")])
+        var executable = Path.Combine(directory, name);
+        var start = new ProcessStartInfo("go", ["build", .. flags, "-o", executable, Path.Combine(AppContext.BaseDirectory, "Fixtures", "GoTls", "main.go")])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -50,13 +69,6 @@ internal static class GoTlsPeer
             throw new InvalidOperationException($"go build of the Go TLS peer failed: {await errors}");
         }
 
-        foreach (var name in new[] { "go-tls-server", "go-tls-client" })
-        {
-            var link = Path.Combine(directory, name);
-            File.Delete(link);
-            File.CreateSymbolicLink(link, executable);
-        }
-
-        return directory;
+        return executable;
     }
 }
