@@ -1,11 +1,6 @@
-using System.Collections.Concurrent;
 using System.Text;
 using OpenTelemetry.Proto.Trace.V1;
-using OtlpGrains.Agent.Capture;
-using OtlpGrains.Agent.Export;
-using OtlpGrains.Agent.Processes;
 using OtlpGrains.Agent.Tls;
-using OtlpGrains.Agent.Tracking;
 using Xunit;
 
 namespace OtlpGrains.Agent.Tests;
@@ -21,30 +16,20 @@ public sealed class AgentGnuTlsEndToEndTests
     public async Task GnutlsCliRequestsBecomeClientSpans()
     {
         await using var silo = await LocalSilo.StartAsync();
-        var capture = SocketCapture.Start(new SocketCaptureOptions { OnlyWatched = true, TlsProbes = true, TlsRescanInterval = TimeSpan.FromMilliseconds(200) });
-        var exporter = new OtlpSpanExporter(new OtlpExportOptions { Endpoint = silo.GrpcEndpoint, FlushInterval = TimeSpan.FromMilliseconds(100) });
-        var peers = await HttpsPeers.StartAsync(capture);
-        var pipeline = new AgentPipeline(exporter, silo.GrpcEndpoint, new HashSet<int> { peers.Port });
-        var spans = new ConcurrentQueue<(ProcessIdentity Process, Span Span)>();
-        pipeline.SpanQueued += (process, span) => spans.Enqueue((process, span));
-        var running = Task.Run(() => pipeline.RunAsync(capture, CancellationToken.None));
+        await using var agent = TlsAgentRun.Start(silo);
+        var peers = await HttpsPeers.StartAsync(agent.Capture);
+        var pipeline = agent.Follow(peers.Port);
         try
         {
-            using var cli = GatedProcess.Start(capture, keepInput: true, "gnutls-cli", "--insecure", "-p", peers.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "127.0.0.1");
+            using var cli = GatedProcess.Start(agent.Capture, keepInput: true, "gnutls-cli", "--insecure", "-p", peers.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "127.0.0.1");
             try
             {
                 var output = new StringBuilder();
                 await ReadUntilAsync(cli, output, "- Simple Client Mode:");
 
                 // gnutls-cli maps libgnutls from its start; the rescan attaches it (once per file, whoever maps it).
-                var deadline = DateTime.UtcNow.AddSeconds(20);
-                while (capture.Tls!.LibrariesOf(TlsLibraryKind.GnuTls).Count == 0 && DateTime.UtcNow < deadline)
-                {
-                    await Task.Delay(50);
-                }
-
-                Assert.Contains(capture.Tls.LibrariesOf(TlsLibraryKind.GnuTls), l => l.Contains("/libgnutls.so.30", StringComparison.Ordinal));
-                Assert.True(capture.Tls.FailuresOf(TlsLibraryKind.GnuTls) == 0, capture.Tls.LastFailure);
+                Assert.Contains(await agent.WaitForAttachAsync(TlsLibraryKind.GnuTls), l => l.Contains("/libgnutls.so.30", StringComparison.Ordinal));
+                Assert.True(agent.Capture.Tls!.FailuresOf(TlsLibraryKind.GnuTls) == 0, agent.Capture.Tls.LastFailure);
 
                 // python's http.server closes the connection after a 404, so the 404 comes last.
                 foreach (var (path, status) in new[] { ("/hello", "HTTP/1.1 200 OK"), ("/hello", "HTTP/1.1 200 OK"), ("/missing", "HTTP/1.1 404 ") })
@@ -55,11 +40,7 @@ public sealed class AgentGnuTlsEndToEndTests
                     await ReadUntilAsync(cli, output, status, seen + 1);
                 }
 
-                deadline = DateTime.UtcNow.AddSeconds(20);
-                while (spans.Count(s => s.Span.Kind == Span.Types.SpanKind.Client) < 3 && DateTime.UtcNow < deadline)
-                {
-                    await Task.Delay(50);
-                }
+                await agent.WaitForSpansAsync(spans => spans.Count(s => s.Span.Kind == Span.Types.SpanKind.Client) >= 3);
             }
             finally
             {
@@ -75,19 +56,15 @@ public sealed class AgentGnuTlsEndToEndTests
             peers.Dispose();
         }
 
-        capture.Dispose();
-        await running;
-        await exporter.DisposeAsync();
-        var queued = spans.ToArray();
-        string described = AgentUnderTest.Describe(queued);
+        string described = await agent.StopAsync();
+        var queued = agent.Spans.ToArray();
         var client = queued.Where(s => s.Span.Kind == Span.Types.SpanKind.Client).ToArray();
         Assert.True(client.Length == 3, described);
         Assert.All(client, s => Assert.Equal("gnutls-cli", s.Process.ServiceName));
         Assert.All(client, s => Assert.Equal("https", AgentUnderTest.Attribute(s.Span, "url.scheme")));
         Assert.Equal(
             [("GET", "/hello", 200L), ("GET", "/hello", 200L), ("GET", "/missing", 404L)],
-            client.Select(s => (AgentUnderTest.Attribute(s.Span, "http.request.method"), AgentUnderTest.Attribute(s.Span, "url.path"),
-                s.Span.Attributes.FirstOrDefault(a => a.Key == "http.response.status_code")?.Value.IntValue)).Order().ToArray());
+            client.Select(s => (AgentUnderTest.Attribute(s.Span, "http.request.method"), AgentUnderTest.Attribute(s.Span, "url.path"), TlsAgentRun.StatusCode(s.Span))).Order().ToArray());
         // python's side (OpenSSL) makes the 3 server spans; no span comes from the handshakes.
         Assert.Equal(3, queued.Count(s => s.Span.Kind == Span.Types.SpanKind.Server));
         Assert.Equal(0, pipeline.Tracker.Unrecognised);
