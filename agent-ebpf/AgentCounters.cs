@@ -25,4 +25,8 @@ internal readonly record struct AgentCounters(
     long SpanExportFailures,
     long MetricPointsExported,
     long MetricPointsFailed,
-    long SeriesOverflowed);
+    long SeriesOverflowed)
+{
+    /// <summary>Failed TLS probe attach attempts, indexed by <see cref="Tls.TlsLibraryKind"/> (empty without TLS probes).</summary>
+    public IReadOnlyList<int> TlsAttachFailures { get; init; } = [];
+}

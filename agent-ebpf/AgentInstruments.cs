@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using OtlpGrains.Agent.Tls;
 
 namespace OtlpGrains.Agent;
 
@@ -35,6 +36,12 @@ internal sealed class AgentInstruments : IDisposable
         }, "{span}", "Spans that did not reach the gateway, by why.");
         Counter(read, "otlpgrains.agent.metric_points_exported", "{point}", "RED metric points the gateway accepted.", c => c.MetricPointsExported);
         Counter(read, "otlpgrains.agent.metric_points_failed", "{point}", "RED metric points lost to failed exports.", c => c.MetricPointsFailed);
+        _meter.CreateObservableCounter("otlpgrains.agent.tls_attach_failures", () =>
+        {
+            IReadOnlyList<int> failures = read().TlsAttachFailures;
+            return TlsLibraryKinds.All.Where(kind => (int)kind < failures.Count)
+                .Select(kind => new Measurement<long>(failures[(int)kind], new KeyValuePair<string, object?>("library", kind.AttributeValue())));
+        }, "{attempt}", "TLS uprobe attach attempts that failed, by library (openssl, gnutls, go).");
         Counter(read, "otlpgrains.agent.series_overflowed", "{measurement}", "Measurements folded away: a process had too many RED series.", c => c.SeriesOverflowed);
     }
 

@@ -9,11 +9,13 @@ using OtlpGrains.Agent.Bpf;
 using OtlpGrains.Agent.Capture;
 using OtlpGrains.Agent.Export;
 using OtlpGrains.Agent.Metrics;
+using OtlpGrains.Agent.Tls;
 using OtlpGrains.Agent.Tracking;
 
 // otlpgrains-agent check : can BPF capture run here? exit 0 yes, 77 no (with the reason).
 // otlpgrains-agent [--capture-bytes N] [--watch PID]... [--cgroup PATH]... [--port N]... [--endpoint URL] [--no-tls]
-//   [--metrics-interval S] : capture socket traffic (and OpenSSL plaintext through uprobes unless --no-tls), turn it
+//   [--metrics-interval S] : capture socket traffic (and TLS plaintext of OpenSSL, GnuTLS and Go crypto/tls through
+//   uprobes unless --no-tls), turn it
 //   into OTLP spans and RED metrics for the gateway (default OTEL_EXPORTER_OTLP_ENDPOINT or http://127.0.0.1:4317),
 //   and print a summary every 5 s until Ctrl+C or SIGTERM. --cgroup watches a cgroup v2 directory and everything below
 //   it; connections on other ports than --port are muted in the kernel (counted, not copied).
@@ -113,7 +115,7 @@ using (capture)
 {
     Console.WriteLine($"otlpgrains-agent: capturing with {capture.Group.Description}, first {options.CaptureBytes} bytes per read/write; spans to {export.Endpoint}");
     Console.WriteLine(capture.Tls is { } tls
-        ? $"otlpgrains-agent: TLS plaintext from OpenSSL uprobes, {tls.AttachedLibraries} libssl attached (rescanned every {options.TlsRescanInterval.TotalSeconds:F0} s)"
+        ? $"otlpgrains-agent: TLS plaintext from uprobes (OpenSSL, GnuTLS, Go crypto/tls), {tls.AttachedLibraries} files attached (rescanned every {options.TlsRescanInterval.TotalSeconds:F0} s)"
         : $"otlpgrains-agent: TLS plaintext OFF{(capture.TlsUnavailableReason is { } why ? $": {why}" : " (--no-tls)")}");
     var exporter = new OtlpSpanExporter(export);
     var redMetrics = new RedMetrics();
@@ -125,7 +127,10 @@ using (capture)
     {
         CaptureStatistics stats = capture.GetStatistics();
         return new AgentCounters(stats.Events, stats.PayloadBytes, stats.KernelDrops, stats.PendingDrops, stats.QueueDrops,
-            pipeline.Spans, exporter.Exported, exporter.Dropped, exporter.Failed, metricsExporter.Exported, metricsExporter.Failed, redMetrics.Overflowed);
+            pipeline.Spans, exporter.Exported, exporter.Dropped, exporter.Failed, metricsExporter.Exported, metricsExporter.Failed, redMetrics.Overflowed)
+        {
+            TlsAttachFailures = capture.Tls is { } probes ? [.. TlsLibraryKinds.All.Select(probes.FailuresOf)] : [],
+        };
     });
     using var selfMetrics = Sdk.CreateMeterProviderBuilder()
         .ConfigureResource(resource =>
@@ -155,7 +160,7 @@ using (capture)
             double seconds = Stopwatch.GetElapsedTime(lastTicks).TotalSeconds;
             lastTicks = Stopwatch.GetTimestamp();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"events/s {(now.Events - last.Events) / seconds:F0}, KiB/s {(now.PayloadBytes - last.PayloadBytes) / 1024.0 / seconds:F0}, drops kernel {now.KernelDrops} pending {now.PendingDrops} queue {now.QueueDrops}; connections {pipeline.Tracker.Count}, muted {capture.Mutes}, closed {pipeline.Tracker.ClosedWithTotals} (sent {pipeline.Tracker.ClosedBytesSent / 1024.0:F0} KiB, received {pipeline.Tracker.ClosedBytesReceived / 1024.0:F0} KiB), spans {pipeline.Spans}, exported {exporter.Exported}, export drops {exporter.Dropped} failed {exporter.Failed}; libssl attached {capture.Tls?.AttachedLibraries ?? 0} failed {capture.Tls?.Failures ?? 0}; metric points exported {metricsExporter.Exported} failed {metricsExporter.Failed}, series overflowed {redMetrics.Overflowed}"));
+                $"events/s {(now.Events - last.Events) / seconds:F0}, KiB/s {(now.PayloadBytes - last.PayloadBytes) / 1024.0 / seconds:F0}, drops kernel {now.KernelDrops} pending {now.PendingDrops} queue {now.QueueDrops}; connections {pipeline.Tracker.Count}, muted {capture.Mutes}, closed {pipeline.Tracker.ClosedWithTotals} (sent {pipeline.Tracker.ClosedBytesSent / 1024.0:F0} KiB, received {pipeline.Tracker.ClosedBytesReceived / 1024.0:F0} KiB), spans {pipeline.Spans}, exported {exporter.Exported}, export drops {exporter.Dropped} failed {exporter.Failed}; TLS files attached {capture.Tls?.AttachedLibraries ?? 0} failed {capture.Tls?.Failures ?? 0}; metric points exported {metricsExporter.Exported} failed {metricsExporter.Failed}, series overflowed {redMetrics.Overflowed}"));
             last = now;
         }
     }

@@ -37,6 +37,12 @@ if ! command -v openssl >/dev/null 2>&1; then
     install_packages openssl
 fi
 
+# The agent's Go and GnuTLS tests: a Go crypto/tls peer built at test time with Debian's Go (standard library only,
+# offline) and Debian's gnutls-cli as a GnuTLS client.
+if ! command -v go >/dev/null 2>&1 || ! command -v gnutls-cli >/dev/null 2>&1; then
+    install_packages golang-go gnutls-bin
+fi
+
 # The agent's tests watch real, unmodified peers: python3's http.server and curl, redis-server and redis-cli.
 if ! command -v curl >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1 || ! command -v redis-server >/dev/null 2>&1; then
     install_packages curl python3 redis-server

@@ -81,7 +81,17 @@ internal sealed unsafe class BpfObject : IDisposable
     /// <paramref name="binaryPath"/>, in every process that maps it (pid -1). Returns the link, which the caller
     /// destroys with <see cref="LibBpf.LinkDestroy"/> before this object is disposed.
     /// </summary>
-    public nint AttachUprobe(string programName, string binaryPath, string function, bool retprobe)
+    public nint AttachUprobe(string programName, string binaryPath, string function, bool retprobe) =>
+        AttachUprobeCore(programName, binaryPath, function, 0, retprobe, function);
+
+    /// <summary>
+    /// Attaches a loaded program as a uprobe at file offset <paramref name="fileOffset"/> of the ELF file at
+    /// <paramref name="binaryPath"/> (an instruction inside a function), in every process that maps it (pid -1).
+    /// </summary>
+    public nint AttachUprobeAt(string programName, string binaryPath, long fileOffset) =>
+        AttachUprobeCore(programName, binaryPath, null, (nuint)fileOffset, false, $"offset 0x{fileOffset:x}");
+
+    private nint AttachUprobeCore(string programName, string binaryPath, string? function, nuint offset, bool retprobe, string where)
     {
         nint program = LibBpf.FindProgramByName(_handle, programName);
         if (program == 0)
@@ -92,7 +102,7 @@ internal sealed unsafe class BpfObject : IDisposable
         long mark = LibBpfLog.Mark();
         nint link;
         nint path = Marshal.StringToCoTaskMemUTF8(binaryPath);
-        nint name = Marshal.StringToCoTaskMemUTF8(function);
+        nint name = function is null ? 0 : Marshal.StringToCoTaskMemUTF8(function);
         try
         {
             var options = new UprobeOptions
@@ -101,7 +111,7 @@ internal sealed unsafe class BpfObject : IDisposable
                 Retprobe = retprobe ? (byte)1 : (byte)0,
                 FunctionName = name,
             };
-            link = LibBpf.ProgramAttachUprobe(program, -1, (byte*)path, 0, &options);
+            link = LibBpf.ProgramAttachUprobe(program, -1, (byte*)path, offset, &options);
         }
         finally
         {
@@ -112,7 +122,7 @@ internal sealed unsafe class BpfObject : IDisposable
         if (link == 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            throw new BpfException($"attaching {programName} to {function} in {binaryPath} failed", errno, LibBpfLog.SummarySince(mark));
+            throw new BpfException($"attaching {programName} to {where} in {binaryPath} failed", errno, LibBpfLog.SummarySince(mark));
         }
 
         return link;

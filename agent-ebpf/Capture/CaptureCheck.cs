@@ -1,4 +1,5 @@
 using OtlpGrains.Agent.Bpf;
+using OtlpGrains.Agent.Tls;
 
 namespace OtlpGrains.Agent.Capture;
 
@@ -71,7 +72,7 @@ public static class CaptureCheck
         lines.Add("kprobes, fentry: no programs in this build (kprobes are missing here, fentry is refused)");
         if (anyWorks)
         {
-            lines.Add(TlsLine(options));
+            lines.AddRange(TlsLines(options));
         }
 
         if (!anyWorks)
@@ -83,29 +84,48 @@ public static class CaptureCheck
         return new CaptureCheckResult(true, lines, null);
     }
 
-    // TLS is optional: the line says what the uprobes would see now, and the check's verdict does not depend on it.
-    private static string TlsLine(SocketCaptureOptions options)
+    // TLS is optional: one line per library kind says what the uprobes would see now, and the check's verdict does not
+    // depend on them.
+    private static IEnumerable<string> TlsLines(SocketCaptureOptions options)
     {
         options.AttachGroups = AttachGroup.All;
         options.TlsProbes = true;
         options.TlsRescanInterval = TimeSpan.Zero;
+        SocketCapture capture;
         try
         {
-            using var capture = SocketCapture.Start(options);
-            if (capture.Tls is not { } tls)
-            {
-                return $"OpenSSL uprobes: unavailable ({capture.TlsUnavailableReason ?? "not loaded"})";
-            }
-
-            string failures = tls.Failures > 0 ? $", {tls.Failures} failed ({tls.LastFailure})" : string.Empty;
-            return tls.AttachedLibraries == 0
-                ? $"OpenSSL uprobes: ok, no libssl mapped by any process yet (attached as they appear){failures}"
-                : $"OpenSSL uprobes: attached to {tls.AttachedLibraries} libssl ({string.Join(", ", tls.Libraries)}){failures}";
+            capture = SocketCapture.Start(options);
         }
         catch (BpfException e)
         {
-            return $"OpenSSL uprobes: unavailable ({e.Message})";
+            return TlsLibraryKinds.All.Select(kind => $"{kind.DisplayName()} uprobes: unavailable ({e.Message})");
         }
+
+        using (capture)
+        {
+            if (capture.Tls is not { } tls)
+            {
+                return TlsLibraryKinds.All.Select(kind => $"{kind.DisplayName()} uprobes: unavailable ({capture.TlsUnavailableReason ?? "not loaded"})");
+            }
+
+            return [.. TlsLibraryKinds.All.Select(kind => TlsLine(tls, kind))];
+        }
+    }
+
+    private static string TlsLine(TlsProbes tls, TlsLibraryKind kind)
+    {
+        (string files, string none) = kind switch
+        {
+            TlsLibraryKind.OpenSsl => ("libssl", "no libssl mapped by any process yet"),
+            TlsLibraryKind.GnuTls => ("libgnutls", "no libgnutls mapped by any process yet"),
+            _ => ("Go executables", "no Go executable using crypto/tls running yet"),
+        };
+        IReadOnlyList<string> attached = tls.LibrariesOf(kind);
+        int failed = tls.FailuresOf(kind);
+        string failures = failed > 0 ? $", {failed} failed ({tls.LastFailure})" : string.Empty;
+        return attached.Count == 0
+            ? $"{kind.DisplayName()} uprobes: ok, {none} (attached as they appear){failures}"
+            : $"{kind.DisplayName()} uprobes: attached to {attached.Count} {files} ({string.Join(", ", attached)}){failures}";
     }
 
     private static CaptureCheckResult Fail(List<string> lines, string reason)

@@ -81,7 +81,7 @@ public sealed unsafe class SocketCapture : IDisposable
     /// <summary>Programs that failed to attach over every group tried.</summary>
     public int AttachFailures { get; }
 
-    /// <summary>The OpenSSL plaintext probes, or null when they are off or did not load.</summary>
+    /// <summary>The TLS plaintext probes (OpenSSL, GnuTLS, Go crypto/tls), or null when they are off or did not load.</summary>
     public TlsProbes? Tls { get; private set; }
 
     /// <summary>Why the TLS programs did not load when <see cref="SocketCaptureOptions.TlsProbes"/> asked for them, or null.</summary>
@@ -145,7 +145,10 @@ public sealed unsafe class SocketCapture : IDisposable
             bpf.EnableOnly(group.ProgramPrefix);
             if (withTls)
             {
-                bpf.LoadAlso(TlsProbes.ProgramPrefix);
+                foreach (string prefix in TlsProbes.ProgramPrefixes)
+                {
+                    bpf.LoadAlso(prefix);
+                }
             }
 
             bpf.SetMaxEntries("events", (uint)options.RingBufferBytes);

@@ -758,9 +758,10 @@ int BPF_PROG(raw_exit, struct pt_regs *regs, long ret)
     return 0;
 }
 
-// ==== TLS: OpenSSL plaintext through uprobes =====================================================================
+// ==== TLS: OpenSSL and GnuTLS plaintext through uprobes ===========================================================
 // SSL_write/SSL_read(ssl, buf, num) return the bytes moved (<= 0: nothing); SSL_write_ex/SSL_read_ex(ssl, buf, num,
-// size_t *moved) return 1 and store the count. The entry probe remembers the buffer per thread, the return probe
+// size_t *moved) return 1 and store the count. GnuTLS's gnutls_record_send/gnutls_record_recv(session, data, size)
+// have SSL_write/SSL_read's shape (ssize_t result) and use the same programs. The entry probe remembers the buffer per thread, the return probe
 // emits the plaintext as a data event flagged EVENT_FLAG_TLS. The socket read/write OpenSSL makes inside the call
 // names the fd (enter_call asks tls_claim_fd) and is not emitted itself. With memory BIOs (.NET's SslStream) no
 // syscall happens inside the call and the event goes out with fd -1 and no tuple.
@@ -770,9 +771,25 @@ int BPF_PROG(raw_exit, struct pt_regs *regs, long ret)
 struct tls_call {
     __u64 buf;
     __u64 moved_ptr; // the size_t* of the _ex forms, 0 for SSL_read/SSL_write
+    __u64 session;   // the SSL* / gnutls_session_t
     __s32 fd;        // -1 until the call does socket I/O
     __u8 direction;
 };
+
+struct tls_session_key {
+    __u32 tgid;
+    __u32 pad;
+    __u64 session;
+};
+
+// The socket a session last did I/O on: a read served from the library's buffer (a record that arrived with the
+// previous one) makes no syscall, and takes its fd from here. Sessions of memory BIOs never get an entry.
+struct {
+    __uint(type, BPF_MAP_TYPE_LRU_HASH);
+    __uint(max_entries, 16384);
+    __type(key, struct tls_session_key);
+    __type(value, __s32);
+} tls_session_fds SEC(".maps");
 
 // SSL calls between entry and return, keyed by pid_tgid.
 struct {
@@ -791,7 +808,7 @@ static __always_inline bool tls_claim_fd(__u64 pid_tgid, int fd)
     return true;
 }
 
-static __always_inline void tls_enter(__u64 buf, __u64 moved_ptr, __u8 direction)
+static __always_inline void tls_enter(__u64 session, __u64 buf, __u64 moved_ptr, __u8 direction)
 {
     struct capture_config *cfg = load_config();
     if (!cfg)
@@ -802,10 +819,29 @@ static __always_inline void tls_enter(__u64 buf, __u64 moved_ptr, __u8 direction
     struct tls_call call = {};
     call.buf = buf;
     call.moved_ptr = moved_ptr;
+    call.session = session;
     call.fd = -1;
     call.direction = direction;
     if (bpf_map_update_elem(&tls_calls, &pid_tgid, &call, BPF_ANY) != 0)
         count_drop(1);
+}
+
+// Emits `moved` bytes of plaintext at `buf` as a data event flagged EVENT_FLAG_TLS on the socket `fd` (-1: unknown).
+static __always_inline void tls_emit(struct capture_config *cfg, __u64 pid_tgid, int fd, __u8 direction, __u64 buf, __u64 moved)
+{
+    // With no socket (fd -1) sk is NULL: the CO-RE reads in fill_tuple fail and leave the tuple zeroed.
+    struct sock *sk = tcp_sock_of(fd);
+    struct event *e = start_event(pid_tgid, fd, EVENT_DATA, direction, sk);
+    if (!e)
+        return;
+    e->h.flags = EVENT_FLAG_TLS;
+    __u32 cap = moved > 0xffffffffULL ? 0xffffffff : (__u32)moved;
+    e->h.orig_len = cap;
+    if (cap > cfg->capture_bytes)
+        cap = cfg->capture_bytes;
+    cap = copy_head(e, buf, cap);
+    e->h.cap_len = cap;
+    submit(cfg, e, cap);
 }
 
 static __always_inline void tls_exit(long ret)
@@ -826,48 +862,44 @@ static __always_inline void tls_exit(long ret)
     } else if (ret > 0) {
         moved = ret;
     }
+    struct tls_session_key session = { .tgid = pid_tgid >> 32, .session = call.session };
+    if (call.fd >= 0) {
+        bpf_map_update_elem(&tls_session_fds, &session, &call.fd, BPF_ANY);
+    } else {
+        __s32 *last = bpf_map_lookup_elem(&tls_session_fds, &session);
+        if (last)
+            call.fd = *last;
+    }
     if (moved == 0)
         return;
-    // With no socket (fd -1) sk is NULL: the CO-RE reads in fill_tuple fail and leave the tuple zeroed.
-    struct sock *sk = tcp_sock_of(call.fd);
-    struct event *e = start_event(pid_tgid, call.fd, EVENT_DATA, call.direction, sk);
-    if (!e)
-        return;
-    e->h.flags = EVENT_FLAG_TLS;
-    __u32 cap = moved > 0xffffffffULL ? 0xffffffff : (__u32)moved;
-    e->h.orig_len = cap;
-    if (cap > cfg->capture_bytes)
-        cap = cfg->capture_bytes;
-    cap = copy_head(e, call.buf, cap);
-    e->h.cap_len = cap;
-    submit(cfg, e, cap);
+    tls_emit(cfg, pid_tgid, call.fd, call.direction, call.buf, moved);
 }
 
 SEC("uprobe")
 int BPF_KPROBE(tls_enter_write, void *ssl, const void *buf)
 {
-    tls_enter((__u64)buf, 0, DIR_EGRESS);
+    tls_enter((__u64)ssl, (__u64)buf, 0, DIR_EGRESS);
     return 0;
 }
 
 SEC("uprobe")
 int BPF_KPROBE(tls_enter_read, void *ssl, void *buf)
 {
-    tls_enter((__u64)buf, 0, DIR_INGRESS);
+    tls_enter((__u64)ssl, (__u64)buf, 0, DIR_INGRESS);
     return 0;
 }
 
 SEC("uprobe")
 int BPF_KPROBE(tls_enter_write_ex, void *ssl, const void *buf, size_t num, size_t *written)
 {
-    tls_enter((__u64)buf, (__u64)written, DIR_EGRESS);
+    tls_enter((__u64)ssl, (__u64)buf, (__u64)written, DIR_EGRESS);
     return 0;
 }
 
 SEC("uprobe")
 int BPF_KPROBE(tls_enter_read_ex, void *ssl, void *buf, size_t num, size_t *read)
 {
-    tls_enter((__u64)buf, (__u64)read, DIR_INGRESS);
+    tls_enter((__u64)ssl, (__u64)buf, (__u64)read, DIR_INGRESS);
     return 0;
 }
 
@@ -876,5 +908,127 @@ SEC("uretprobe")
 int BPF_KRETPROBE(tls_return, int ret)
 {
     tls_exit(ret);
+    return 0;
+}
+
+// ==== TLS: Go crypto/tls plaintext through uprobes ================================================================
+// (*crypto/tls.Conn).Write(b []byte) (int, error) and Read(b []byte) (int, error), Go 1.17+ register ABI on x86-64:
+// at entry RAX = the *Conn, RBX = b's data, RCX = b's length; at return RAX = n. R14 holds the current goroutine (g).
+// Write is emitted at its entry (b holds the plaintext already): at its return the reply may already have been read
+// by another goroutine (net/http's client writes and reads on two), which would put the response before the request.
+// Read is emitted when it returns. A uretprobe rewrites the return address on the stack, and Go moves (copies)
+// goroutine stacks, which then crashes the program; so user space (Tls/GoTlsBinary.cs) puts go_tls_return on each
+// RET instruction of Read instead. A goroutine can park inside Read and resume on another thread: calls are keyed by
+// goroutine, not thread. The fd comes from the Conn itself (field offsets in go_conn_fd); the ciphertext the calls
+// move on that socket is muted (counted in `conns`, not emitted).
+
+// Known layouts (the standard library keeps them since Go 1.9; run here with Debian's Go 1.19):
+//   crypto/tls.Conn   { conn net.Conn (itab, data) ... }  -> the *net.TCPConn is the interface's data word, at +8
+//   net.TCPConn       { conn { fd *netFD } }              -> *netFD at +0
+//   net.netFD         { pfd poll.FD { fdmu fdMutex (16 bytes); Sysfd int } } -> Sysfd at +16
+#define GO_TLS_CONN_DATA 8
+#define GO_TCPCONN_FD 0
+#define GO_NETFD_SYSFD 16
+
+struct go_tls_key {
+    __u32 tgid;
+    __u32 pad;
+    __u64 goroutine;
+};
+
+struct go_tls_call {
+    __u64 buf;
+    __s32 fd;
+    __u8 direction;
+};
+
+// Calls between entry and a RET probe, keyed by process and goroutine. LRU: a goroutine that panics inside the call
+// never reaches a RET and its entry ages out.
+struct {
+    __uint(type, BPF_MAP_TYPE_LRU_HASH);
+    __uint(max_entries, 16384);
+    __type(key, struct go_tls_key);
+    __type(value, struct go_tls_call);
+} go_tls_calls SEC(".maps");
+
+// The fd under a *tls.Conn whose net.Conn is a *net.TCPConn, or -1 when a pointer on the way cannot be read.
+static __always_inline int go_conn_fd(__u64 conn)
+{
+    __u64 tcp_conn = 0, net_fd = 0;
+    __s64 sysfd = -1;
+    if (bpf_probe_read_user(&tcp_conn, sizeof(tcp_conn), (void *)(conn + GO_TLS_CONN_DATA)) != 0 || !tcp_conn)
+        return -1;
+    if (bpf_probe_read_user(&net_fd, sizeof(net_fd), (void *)(tcp_conn + GO_TCPCONN_FD)) != 0 || !net_fd)
+        return -1;
+    if (bpf_probe_read_user(&sysfd, sizeof(sysfd), (void *)(net_fd + GO_NETFD_SYSFD)) != 0)
+        return -1;
+    return sysfd >= 0 && sysfd < 0x7fffffff ? (int)sysfd : -1;
+}
+
+// The socket under the Conn in RAX (-1 when unknown); its ciphertext is muted from now on.
+static __always_inline int go_tls_socket(struct pt_regs *ctx, __u32 tgid)
+{
+    int fd = go_conn_fd(ctx->ax);
+    // Not a TCP socket of this process (another net.Conn under the tls.Conn, or an unknown layout): fd unknown.
+    if (!tcp_sock_of(fd))
+        return -1;
+    struct conn_key conn = { .tgid = tgid, .fd = fd };
+    __u8 one = 1;
+    bpf_map_update_elem(&muted, &conn, &one, BPF_NOEXIST);
+    return fd;
+}
+
+SEC("uprobe")
+int go_tls_write(struct pt_regs *ctx)
+{
+    struct capture_config *cfg = load_config();
+    if (!cfg)
+        return 0;
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (!wanted(cfg, pid_tgid >> 32))
+        return 0;
+    long len = (long)ctx->cx;
+    if (len <= 0)
+        return 0;
+    tls_emit(cfg, pid_tgid, go_tls_socket(ctx, pid_tgid >> 32), DIR_EGRESS, ctx->bx, len);
+    return 0;
+}
+
+SEC("uprobe")
+int go_tls_enter_read(struct pt_regs *ctx)
+{
+    struct capture_config *cfg = load_config();
+    if (!cfg)
+        return 0;
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    __u32 tgid = pid_tgid >> 32;
+    if (!wanted(cfg, tgid))
+        return 0;
+    struct go_tls_call call = {};
+    call.buf = ctx->bx;
+    call.direction = DIR_INGRESS;
+    call.fd = go_tls_socket(ctx, tgid);
+    struct go_tls_key key = { .tgid = tgid, .goroutine = ctx->r14 };
+    if (bpf_map_update_elem(&go_tls_calls, &key, &call, BPF_ANY) != 0)
+        count_drop(1);
+    return 0;
+}
+
+// On every RET of Read: the goroutine's call holds the buffer.
+SEC("uprobe")
+int go_tls_return(struct pt_regs *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    struct go_tls_key key = { .tgid = pid_tgid >> 32, .goroutine = ctx->r14 };
+    struct go_tls_call *found = bpf_map_lookup_elem(&go_tls_calls, &key);
+    if (!found)
+        return 0;
+    struct go_tls_call call = *found;
+    bpf_map_delete_elem(&go_tls_calls, &key);
+    struct capture_config *cfg = load_config();
+    long n = (long)ctx->ax;
+    if (!cfg || n <= 0)
+        return 0;
+    tls_emit(cfg, pid_tgid, call.fd, call.direction, call.buf, n);
     return 0;
 }

@@ -24,5 +24,20 @@ public sealed class AgentInstrumentsTests
         Assert.Equal(1, drops["pending_map_full"]);
         Assert.Equal(2, drops["queue_full"]);
         Assert.Equal([5L, 6L], spans.GetMeasurementSnapshot().Select(m => m.Value));
+        }
+
+    [Fact]
+    public void TlsAttachFailuresAreCountedByLibrary()
+    {
+        var counters = new AgentCounters(1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) { TlsAttachFailures = [0, 2, 5] };
+        using var instruments = new AgentInstruments(() => counters);
+        using var failures = new MetricCollector<long>(null, AgentInstruments.MeterName, "otlpgrains.agent.tls_attach_failures");
+
+        failures.RecordObservableInstruments();
+        counters = counters with { TlsAttachFailures = [] }; // TLS probes off: no measurement
+        failures.RecordObservableInstruments();
+
+        var byLibrary = failures.GetMeasurementSnapshot().ToDictionary(m => (string)m.Tags["library"]!, m => m.Value);
+        Assert.Equal(new Dictionary<string, long> { ["openssl"] = 0, ["gnutls"] = 2, ["go"] = 5 }, byLibrary);
     }
 }

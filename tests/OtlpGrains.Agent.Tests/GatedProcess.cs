@@ -26,7 +26,11 @@ internal static class GatedProcess
     /// </summary>
     public static string Python => Interpreter.Value;
 
-    public static Process Start(SocketCapture capture, string file, params string[] arguments)
+    public static Process Start(SocketCapture capture, string file, params string[] arguments) =>
+        Start(capture, keepInput: false, file, arguments);
+
+    /// <param name="keepInput">Leave the program's stdin open for the test to write (else it reads end of file).</param>
+    public static Process Start(SocketCapture capture, bool keepInput, string file, params string[] arguments)
     {
         var start = new ProcessStartInfo("sh")
         {
@@ -45,7 +49,15 @@ internal static class GatedProcess
         var process = Process.Start(start)!;
         capture.Watch(process.Id);
         process.StandardInput.WriteLine();
-        process.StandardInput.Close();
+        if (keepInput)
+        {
+            process.StandardInput.Flush();
+        }
+        else
+        {
+            process.StandardInput.Close();
+        }
+
         return process;
     }
 }

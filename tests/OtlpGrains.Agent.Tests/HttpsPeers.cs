@@ -5,8 +5,9 @@ using OtlpGrains.Agent.Capture;
 namespace OtlpGrains.Agent.Tests;
 
 /// <summary>
-/// A real HTTPS server for the TLS tests: python3's <c>http.server</c> wrapped with the <c>ssl</c> module (Debian's
-/// libssl3), serving a temp directory with a self-signed certificate made by the <c>openssl</c> CLI.
+/// A real HTTPS server for the TLS tests, with a self-signed certificate made by the <c>openssl</c> CLI: python3's
+/// <c>http.server</c> wrapped with the <c>ssl</c> module (Debian's libssl3) serving a temp directory, or the Go
+/// crypto/tls peer (<see cref="GoTlsPeer"/>). Both answer <c>/hello</c> with 200 and anything else with 404.
 /// </summary>
 internal sealed class HttpsPeers : IDisposable
 {
@@ -39,14 +40,34 @@ internal sealed class HttpsPeers : IDisposable
     public int Port { get; }
 
     /// <summary>Starts the server (watched by <paramref name="capture"/>) and waits until it listens.</summary>
-    public static async Task<HttpsPeers> StartAsync(SocketCapture capture)
+    /// <param name="go">The Go crypto/tls server instead of python's.</param>
+    public static async Task<HttpsPeers> StartAsync(SocketCapture capture, bool go = false)
     {
         var root = Directory.CreateTempSubdirectory("otlpgrains-tls-").FullName;
         await File.WriteAllTextAsync(Path.Combine(root, "hello"), "hello over tls\n");
         var script = Path.Combine(root, "https_server.py");
         await File.WriteAllTextAsync(script, ServerScript);
-        var cert = Path.Combine(root, "cert.pem");
-        var key = Path.Combine(root, "key.pem");
+        var (cert, key) = await CertificateAsync(root);
+        var port = LocalSilo.FreePort();
+        var portText = port.ToString(CultureInfo.InvariantCulture);
+        var server = go
+            ? GatedProcess.Start(capture, await GoTlsPeer.ServerAsync(), "server", portText, cert, key)
+            : GatedProcess.Start(capture, GatedProcess.Python, "-u", script, portText, root, cert, key);
+        var banner = await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        if (banner != "Serving HTTPS")
+        {
+            server.Kill();
+            throw new InvalidOperationException($"the HTTPS server did not start: {banner}");
+        }
+
+        return new HttpsPeers(root, server, port);
+    }
+
+    /// <summary>A self-signed certificate for 127.0.0.1 (ECDSA P-256, one day) and its key, as PEM files in <paramref name="directory"/>.</summary>
+    public static async Task<(string Certificate, string Key)> CertificateAsync(string directory)
+    {
+        var cert = Path.Combine(directory, "cert.pem");
+        var key = Path.Combine(directory, "key.pem");
         using (var openssl = Process.Start(new ProcessStartInfo("openssl",
             ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert,
              "-days", "1", "-subj", "/CN=127.0.0.1"]) { RedirectStandardError = true })!)
@@ -59,16 +80,7 @@ internal sealed class HttpsPeers : IDisposable
             }
         }
 
-        var port = LocalSilo.FreePort();
-        var server = GatedProcess.Start(capture, GatedProcess.Python, "-u", script, port.ToString(CultureInfo.InvariantCulture), root, cert, key);
-        var banner = await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20));
-        if (banner != "Serving HTTPS")
-        {
-            server.Kill();
-            throw new InvalidOperationException($"the HTTPS server did not start: {banner}");
-        }
-
-        return new HttpsPeers(root, server, port);
+        return (cert, key);
     }
 
     public string Url(string path) => $"https://127.0.0.1:{Port}{path}";

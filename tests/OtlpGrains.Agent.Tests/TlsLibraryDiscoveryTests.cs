@@ -3,13 +3,13 @@ using Xunit;
 
 namespace OtlpGrains.Agent.Tests;
 
-/// <summary>libssl discovery on a fake /proc: maps text in numbered directories.</summary>
-public sealed class LibsslDiscoveryTests : IDisposable
+/// <summary>TLS library discovery on a fake /proc: maps text in numbered directories.</summary>
+public sealed class TlsLibraryDiscoveryTests : IDisposable
 {
     private readonly string _proc = Directory.CreateTempSubdirectory("otlpgrains-proc-").FullName;
 
     [Fact]
-    public void EachLibsslFileIsFoundOnceAndOpenedThroughTheProcessRoot()
+    public void EachTlsLibraryFileIsFoundOnceAndOpenedThroughTheProcessRoot()
     {
         // Host process: libssl mapped four times (one file), plus libcrypto and an anonymous mapping.
         Maps(100, """
@@ -30,14 +30,14 @@ public sealed class LibsslDiscoveryTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_proc, "self"));
         Directory.CreateDirectory(Path.Combine(_proc, "400"));
 
-        var found = LibsslDiscovery.Scan(_proc, new HashSet<(string, long)>()).OrderBy(f => f.Pid).ToList();
+        var found = TlsLibraryDiscovery.Scan(_proc, new HashSet<(string, long)>()).OrderBy(f => f.Pid).ToList();
 
         Assert.Equal(2, found.Count);
-        Assert.Equal(new LibsslFile(100, "/usr/lib/x86_64-linux-gnu/libssl.so.3", "fe:01", 332685, $"{_proc}/100/root/usr/lib/x86_64-linux-gnu/libssl.so.3"), found[0]);
-        Assert.Equal(new LibsslFile(300, "/usr/lib/libssl.so.1.1", "00:2a", 41, $"{_proc}/300/root/usr/lib/libssl.so.1.1"), found[1]);
+        Assert.Equal(new TlsLibraryFile(100, "/usr/lib/x86_64-linux-gnu/libssl.so.3", "fe:01", 332685, $"{_proc}/100/root/usr/lib/x86_64-linux-gnu/libssl.so.3", TlsLibraryKind.OpenSsl), found[0]);
+        Assert.Equal(new TlsLibraryFile(300, "/usr/lib/libssl.so.1.1", "00:2a", 41, $"{_proc}/300/root/usr/lib/libssl.so.1.1", TlsLibraryKind.OpenSsl), found[1]);
 
         // Known files are not returned again.
-        var again = LibsslDiscovery.Scan(_proc, new HashSet<(string, long)> { ("fe:01", 332685) });
+        var again = TlsLibraryDiscovery.Scan(_proc, new HashSet<(string, long)> { ("fe:01", 332685) });
         Assert.Equal(("00:2a", 41L), again.Select(f => (f.Device, f.Inode)).Single());
     }
 
@@ -50,12 +50,12 @@ public sealed class LibsslDiscoveryTests : IDisposable
         var sizes = new Dictionary<int, long>();
         var none = new HashSet<(string, long)>();
 
-        Assert.Equal([12L, 13L], LibsslDiscovery.Scan(_proc, none, sizes).Select(f => f.Inode).Order());
+        Assert.Equal([12L, 13L], TlsLibraryDiscovery.Scan(_proc, none, sizes).Select(f => f.Inode).Order());
         Assert.Equal(1_000_000, sizes[500]);
-        Assert.Equal([13L], LibsslDiscovery.Scan(_proc, none, sizes).Select(f => f.Inode));
+        Assert.Equal([13L], TlsLibraryDiscovery.Scan(_proc, none, sizes).Select(f => f.Inode));
 
         Stat(500, 1_200_000); // mapped something since
-        Assert.Equal([12L, 13L], LibsslDiscovery.Scan(_proc, none, sizes).Select(f => f.Inode).Order());
+        Assert.Equal([12L, 13L], TlsLibraryDiscovery.Scan(_proc, none, sizes).Select(f => f.Inode).Order());
     }
 
     [Theory]
@@ -68,7 +68,24 @@ public sealed class LibsslDiscoveryTests : IDisposable
     [InlineData("7f0000000000-7f0000020000 r-xp 00000000 fe:01 12 /my dir/libssl.so.3", true)]
     public void MapsLinesAreParsedStrictly(string line, bool expected)
     {
-        Assert.Equal(expected, LibsslDiscovery.TryParse(line, out _, out _, out _));
+        Assert.Equal(expected, TlsLibraryDiscovery.TryParse(line, out _, out _, out _, out TlsLibraryKind kind));
+        Assert.Equal(TlsLibraryKind.OpenSsl, kind); // each line names libssl or is refused (the kind then stays at its default)
+    }
+
+    [Fact]
+    public void GnuTlsIsFoundBesideOpenSslAndNamedByKind()
+    {
+        Maps(700, """
+            7f0000000000-7f0000020000 r-xp 00000000 fe:01 20 /usr/lib/x86_64-linux-gnu/libgnutls.so.30.34.3
+            7f0000020000-7f0000040000 r-xp 00000000 fe:01 21 /usr/lib/x86_64-linux-gnu/libssl.so.3
+            7f0000040000-7f0000060000 r-xp 00000000 fe:01 22 /usr/lib/x86_64-linux-gnu/libgnutls-dane.so.0
+            """);
+
+        var found = TlsLibraryDiscovery.Scan(_proc, new HashSet<(string, long)>()).OrderBy(f => f.Inode).ToList();
+
+        Assert.Equal([(20L, TlsLibraryKind.GnuTls), (21L, TlsLibraryKind.OpenSsl)], found.Select(f => (f.Inode, f.Kind)));
+        Assert.True(TlsLibraryDiscovery.TryParse("7f00-7f01 r-xp 00000000 fe:01 20 /lib/libgnutls.so.30", out _, out _, out _, out TlsLibraryKind kind));
+        Assert.Equal(TlsLibraryKind.GnuTls, kind);
     }
 
     public void Dispose() => Directory.Delete(_proc, recursive: true);
