@@ -59,6 +59,9 @@ public sealed class WorkloadReporter : IAsyncDisposable
     /// <summary>The last report sent (or tried), for checks and the log.</summary>
     public WorkloadReport? LastReport { get; private set; }
 
+    /// <summary>Each report as it was sent (or tried), on the reporter's thread.</summary>
+    public event Action<WorkloadReport>? Reporting;
+
     /// <summary>The gateway's answer to the last accepted report.</summary>
     public WorkloadReportReply? LastReply { get; private set; }
 
@@ -89,6 +92,7 @@ public sealed class WorkloadReporter : IAsyncDisposable
         };
         report.Addresses.Add(_scanner.Scan(_processes().Processes));
         LastReport = report;
+        Reporting?.Invoke(report);
         try
         {
             LastReply = await _client.ReportAsync(report, new CallOptions(_channel.Headers, DateTime.UtcNow.AddSeconds(10), cancellationToken));

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using OpenTelemetry.Proto.Common.V1;
+using OpenTelemetry.Proto.Trace.V1;
+using Xunit;
+using Xunit.Abstractions;
+using SpanKind = OpenTelemetry.Proto.Trace.V1.Span.Types.SpanKind;
+
+namespace OtlpGrains.Agent.Tests;
+
+/// <summary>
+/// Two emulated nodes (<see cref="TwoNodeNetwork"/>): a gRPC server in node-b, a client in node-a calling it through a
+/// Service's virtual IP that node-a's kube-proxy-like rules DNAT, and one agent per node following only its own
+/// namespace, both exporting to one real silo. Each agent sees one half of every call.
+/// </summary>
+public sealed class TwoNodeEmulationTests(ITestOutputHelper output)
+{
+    private const int Calls = 30; // on one keep-alive HTTP/2 connection
+    private const int ServicePort = 80;
+
+    [TwoNodeFact]
+    public async Task EachNodesAgentNamesItsHalfOfEveryCallByTheConnectionAsTheServerSeesIt()
+    {
+        await using var silo = await LocalSilo.StartAsync();
+        var target = LocalSilo.FreePort();
+        using var network = TwoNodeNetwork.Create(ServicePort, target);
+        await using var nodeA = NodeAgent.Start(silo, network.PathA, "node-a");
+        await using var nodeB = NodeAgent.Start(silo, network.PathB, "node-b");
+
+        await RunCallsAsync(network, target);
+        await WaitAsync(() => nodeA.Spans.Count >= Calls && nodeB.Spans.Count >= Calls);
+        await nodeA.StopAsync();
+        await nodeB.StopAsync();
+        output.WriteLine(AgentUnderTest.Describe(nodeA.Spans.Take(3).Concat(nodeB.Spans.Take(3))));
+
+        // Each agent followed only its own node: the client's half in node-a, the server's in node-b.
+        Assert.All(nodeA.Spans, s => Assert.Equal(("shop-client", SpanKind.Client), (s.Process.ServiceName, s.Span.Kind)));
+        Assert.All(nodeB.Spans, s => Assert.Equal(("shop-server", SpanKind.Server), (s.Process.ServiceName, s.Span.Kind)));
+        Assert.Equal(Calls, nodeA.Spans.Count);
+        Assert.Equal(Calls, nodeB.Spans.Count);
+
+        // The client saw the virtual IP; conntrack named the server's real address and the client as the server saw it.
+        var clientKeys = new List<string>();
+        foreach (var (_, span) in nodeA.Spans)
+        {
+            Assert.Equal(("tcp", "ipv4"), (Text(span, "network.transport"), Text(span, "network.type")));
+            Assert.Equal((network.VirtualIp.ToString(), (long)ServicePort), (Text(span, "network.peer.address"), Int(span, "network.peer.port")));
+            Assert.Equal(network.AddressA.ToString(), Text(span, "network.local.address"));
+            Assert.Equal((network.AddressB.ToString(), (long)target), (Text(span, "otlpgrains.nat.peer.address"), Int(span, "otlpgrains.nat.peer.port")));
+            Assert.Equal((Text(span, "network.local.address"), Int(span, "network.local.port")), (Text(span, "otlpgrains.nat.local.address"), Int(span, "otlpgrains.nat.local.port")));
+            clientKeys.Add(Key(span, "otlpgrains.nat.local", "otlpgrains.nat.peer"));
+        }
+
+        // The server saw the client's own address (no translation on its node: no nat attributes).
+        var serverKeys = new List<string>();
+        foreach (var (_, span) in nodeB.Spans)
+        {
+            Assert.Equal((network.AddressA.ToString(), network.AddressB.ToString(), (long)target),
+                (Text(span, "network.peer.address"), Text(span, "network.local.address"), Int(span, "network.local.port")));
+            Assert.DoesNotContain(span.Attributes, a => a.Key.StartsWith("otlpgrains.nat.", StringComparison.Ordinal));
+            serverKeys.Add(Key(span, "network.peer", "network.local"));
+        }
+
+        // The join key (client, server as the server's socket sees them) is the same on both halves, and the stream ids
+        // of the one keep-alive connection pair them call by call.
+        Assert.Single(clientKeys.Distinct());
+        Assert.Equal(clientKeys.Distinct(), serverKeys.Distinct());
+        var clientStreams = nodeA.Spans.Select(s => Int(s.Span, "otlpgrains.http2.stream_id")).Order().ToArray();
+        Assert.Equal(Enumerable.Range(0, Calls).Select(i => 1L + (2 * i)), clientStreams);
+        Assert.Equal(clientStreams, nodeB.Spans.Select(s => Int(s.Span, "otlpgrains.http2.stream_id")).Order());
+
+        // One lookup per connection; node-b's table has no entry (nothing there asks for tracking).
+        Assert.Equal((1L, 1L, 0L), (nodeA.Conntrack.Lookups, nodeA.Conntrack.Translated, nodeA.Conntrack.Failures));
+        Assert.Equal((1L, 0L, 0L), (nodeB.Conntrack.Lookups, nodeB.Conntrack.Translated, nodeB.Conntrack.Failures));
+
+        // Workload reports: the server's listening address in node-b, the client's source address (port 0) in node-a.
+        // Sent within about a second of each process's first traffic, while it ran (the client calls for ~3 s).
+        Assert.Contains(nodeB.Reports.SelectMany(r => r.Addresses), a => (a.Address, a.Port, a.ServiceName) == (network.AddressB.ToString(), (uint)target, "shop-server"));
+        Assert.Contains(nodeA.Reports.SelectMany(r => r.Addresses), a => (a.Address, a.Port, a.ServiceName) == (network.AddressA.ToString(), 0u, "shop-client"));
+        Assert.DoesNotContain(nodeA.Reports.SelectMany(r => r.Addresses), a => a.ServiceName == "shop-server" || a.Address == network.VirtualIp.ToString());
+        Assert.All(new[] { nodeA, nodeB }, n => Assert.All(n.Reports, r => Assert.True(r.Complete && r.NodeId == n.NodeId)));
+        Assert.All(new[] { nodeA, nodeB }, n => Assert.Equal(0, n.Reporter.Failed));
+        Assert.All(new[] { nodeA, nodeB }, n => Assert.True(n.Reporter.Reports + n.Reporter.Unimplemented > 0));
+        // A gateway without the directory is logged once, not per report.
+        Assert.All(new[] { nodeA, nodeB }, n => Assert.True(n.Log.Count(l => l.Contains("does not serve", StringComparison.Ordinal)) <= 1));
+    }
+
+    // Starts the server in node-b and the client in node-a (through the virtual IP), and waits for the client's result.
+    private async Task RunCallsAsync(TwoNodeNetwork network, int target)
+    {
+        using var server = Start(network.NodeB, "shop-server", "grpc-server", "--port", target.ToString(CultureInfo.InvariantCulture), "--bind", network.AddressB.ToString());
+        try
+        {
+            Assert.Equal($"listening {target}", await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+            using var client = Start(network.NodeA, "shop-client", "grpc-client", "--target", $"http://{network.VirtualIp}:{ServicePort}",
+                "--calls", Calls.ToString(CultureInfo.InvariantCulture), "--pause-ms", "100");
+            var result = await client.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            output.WriteLine($"client: {result}");
+            Assert.StartsWith("ok ", result, StringComparison.Ordinal);
+            await client.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        }
+    }
+
+    // A peer in a node: ip netns exec NODE env OTEL_SERVICE_NAME=... dotnet Peers.dll ARGS (exec all the way, one pid).
+    private static Process Start(string node, string service, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in TwoNodeNetwork.In(node, ["env", $"OTEL_SERVICE_NAME={service}", "DOTNET_CLI_TELEMETRY_OPTOUT=1", "dotnet", Peers.Assembly, .. arguments]))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(start)!;
+    }
+
+    private static async Task WaitAsync(Func<bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!done() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+    }
+
+    private static AnyValue? Value(Span span, string key) => span.Attributes.FirstOrDefault(a => a.Key == key)?.Value;
+
+    private static string? Text(Span span, string key) => Value(span, key)?.StringValue;
+
+    private static long Int(Span span, string key) => Value(span, key)?.IntValue ?? -1;
+
+    private static string Key(Span span, string client, string server) =>
+        $"{Text(span, client + ".address")}:{Int(span, client + ".port")} -> {Text(span, server + ".address")}:{Int(span, server + ".port")}";
+}
