@@ -99,6 +99,10 @@ public sealed class WorkloadReporter : IAsyncDisposable
             Interlocked.Increment(ref _reports);
             return true;
         }
+        catch (RpcException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false; // stopping: the report in flight is abandoned, not a failure
+        }
         catch (RpcException e) when (e.StatusCode == StatusCode.Unimplemented)
         {
             Interlocked.Increment(ref _unimplemented);
@@ -110,7 +114,7 @@ public sealed class WorkloadReporter : IAsyncDisposable
 
             return false;
         }
-        catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
+        catch (RpcException e)
         {
             Interlocked.Increment(ref _failed);
             _log($"otlpgrains-agent: workload report failed ({e.StatusCode}: {e.Status.Detail}); retrying in {Interval.TotalSeconds:F0} s");

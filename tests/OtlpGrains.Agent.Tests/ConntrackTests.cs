@@ -104,6 +104,15 @@ public sealed class ConntrackTests
         Assert.Throws<FormatException>(() => ConntrackMessages.ReadReply([200, 0, 0, 0, 2, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0], 7, out _, out _));
     }
 
+    [Fact]
+    public void NetnsMustNameANetworkNamespace()
+    {
+        var link = new FileInfo("/proc/self/ns/net").LinkTarget!; // net:[4026531833]
+        Assert.Equal(link[5..^1], NetworkNamespace.InodeOf("/proc/self/ns/net").ToString(CultureInfo.InvariantCulture));
+        Assert.Equal("--netns /proc/self/ns/uts is not a network namespace", Assert.Throws<ArgumentException>(() => NetworkNamespace.InodeOf("/proc/self/ns/uts")).Message.Split(" (Parameter")[0]);
+        Assert.StartsWith("--netns /nonexistent cannot be opened", Assert.Throws<ArgumentException>(() => NetworkNamespace.InodeOf("/nonexistent")).Message, StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, string> Attributes(ConnectionAttributes attributes) =>
         attributes.Items.ToDictionary(a => a.Key, a => a.Value.HasIntValue ? a.Value.IntValue.ToString(CultureInfo.InvariantCulture) : a.Value.StringValue);
 
