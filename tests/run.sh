@@ -37,6 +37,12 @@ if ! command -v openssl >/dev/null 2>&1; then
     install_packages openssl
 fi
 
+# The agent's two-node emulation builds network namespaces and veth pairs (ip), kube-proxy-like DNAT (iptables) and
+# checks the agent's conntrack lookups against the conntrack CLI.
+if ! command -v ip >/dev/null 2>&1 || ! command -v iptables >/dev/null 2>&1 || ! command -v conntrack >/dev/null 2>&1; then
+    install_packages iproute2 iptables conntrack
+fi
+
 # The agent's tests watch real, unmodified peers: python3's http.server and curl, redis-server and redis-cli.
 if ! command -v curl >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1 || ! command -v redis-server >/dev/null 2>&1; then
     install_packages curl python3 redis-server
