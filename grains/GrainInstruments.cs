@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using OtlpGrains.Models.Joins;
 using OtlpGrains.Models.Services;
 
 namespace OtlpGrains.Grains;
@@ -32,6 +33,15 @@ internal sealed class GrainInstruments
     private readonly Counter<long> _unpublishedAnomalies;
     private readonly Counter<long> _undeliveredWindows;
     private readonly Counter<long> _droppedContinuations;
+    private readonly Counter<long> _joinHalves;
+    private readonly Counter<long> _joined;
+    private readonly Counter<long> _joinExpired;
+    private readonly Counter<long> _joinDropped;
+    private readonly Counter<long> _joinLate;
+    private readonly Counter<long> _joinMovesFailed;
+    private readonly Counter<long> _workloadReports;
+    private readonly Counter<long> _workloadRefused;
+    private Func<int> _workloadEntries = static () => 0;
 
     public GrainInstruments(IMeterFactory meters)
     {
@@ -63,7 +73,46 @@ internal sealed class GrainInstruments
             "Closed windows the window-close sink failed to take after scoring.");
         _droppedContinuations = Create(meter, "dropped_trace_continuations_total", "{part}",
             "Spans of a kept trace that came after it completed, not kept because the trace has all its parts already (4).");
+        _joinHalves = CreateBySide(meter, "join_halves_total",
+            "Request halves (agent CLIENT spans, and SERVER spans without a parent, that name their connection) the join shards received, by side.");
+        _joined = Create(meter, "joined_requests_total", "{request}",
+            "Requests whose client and server halves met: the server's trace moved under the client span.");
+        _joinExpired = CreateBySide(meter, "join_expired_halves_total",
+            "Request halves that met no other half within Join:TtlSeconds, left as they are (the client span's peer address kept), by side.");
+        _joinDropped = CreateBySide(meter, "join_dropped_halves_total",
+            "Request halves dropped unmatched because their join shard was full (Join:MaxHalves), by side.");
+        _joinLate = Create(meter, "join_late_total", "{request}",
+            "Joined requests whose client trace had completed already: the server's spans became a later part of it, without the edge.");
+        _joinMovesFailed = Create(meter, "join_moves_failed_total", "{request}",
+            "Joined requests whose server trace could not be moved (the trace shard did not answer): left apart.");
+        _workloadReports = Create(meter, "workload_reports_total", "{report}", "Workload reports the directory took from node agents.");
+        _workloadRefused = Create(meter, "workload_refused_entries_total", "{entry}",
+            "Workload report entries refused: no address, no service name, an address that does not parse, or the directory full (Workloads:MaxEntries).");
+        meter.CreateObservableGauge("workload_directory_entries", () => _workloadEntries(), "{entry}",
+            "Addresses (and address:port endpoints) the workload directory names, in this silo's copy.");
     }
+
+    /// <summary>Adds what a join shard counted since its last report.</summary>
+    public void Joins(JoinCounts counts)
+    {
+        AddBySide(_joinHalves, counts.ClientHalves, counts.ServerHalves);
+        AddIfAny(_joined, counts.Joined);
+        AddBySide(_joinExpired, counts.ExpiredClients, counts.ExpiredServers);
+        AddBySide(_joinDropped, counts.DroppedClients, counts.DroppedServers);
+    }
+
+    public void JoinsLate(long requests) => AddIfAny(_joinLate, requests);
+
+    public void JoinMovesFailed(long requests) => AddIfAny(_joinMovesFailed, requests);
+
+    public void WorkloadReport(long refusedEntries)
+    {
+        _workloadReports.Add(1);
+        AddIfAny(_workloadRefused, refusedEntries);
+    }
+
+    /// <summary>Where the directory gauge reads this silo's entry count (the silo's copy of the directory).</summary>
+    public void ObserveWorkloadEntries(Func<int> entries) => _workloadEntries = entries;
 
     /// <summary>Adds what a service's statistics refused during one call (<see cref="ServiceDrops.Since"/>).</summary>
     public void Refused(ServiceDrops drops)
@@ -99,6 +148,30 @@ internal sealed class GrainInstruments
         counter.Add(0); // present from the start, so that the first drop shows as an increase
         return counter;
     }
+
+    private static Counter<long> CreateBySide(Meter meter, string name, string description)
+    {
+        var counter = meter.CreateCounter<long>(name, "{half}", description);
+        counter.Add(0, Client);
+        counter.Add(0, Server);
+        return counter;
+    }
+
+    private static void AddBySide(Counter<long> counter, long clients, long servers)
+    {
+        if (clients > 0)
+        {
+            counter.Add(clients, Client);
+        }
+
+        if (servers > 0)
+        {
+            counter.Add(servers, Server);
+        }
+    }
+
+    private static readonly KeyValuePair<string, object?> Client = new("side", "client");
+    private static readonly KeyValuePair<string, object?> Server = new("side", "server");
 
     // Most batches drop nothing: skip the listener call then.
     private static void AddIfAny(Counter<long> counter, long value)

@@ -6,12 +6,14 @@ using Orleans.Storage;
 using OtlpGrains.Grains.Anomalies;
 using OtlpGrains.Grains.Catalog;
 using OtlpGrains.Grains.Federation;
+using OtlpGrains.Grains.Joins;
 using OtlpGrains.Grains.Models;
 using OtlpGrains.Grains.Services;
 using OtlpGrains.Models.Services;
 using OtlpGrains.Grains.Storage;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Grains.Traces;
+using OtlpGrains.Grains.Workloads;
 
 namespace OtlpGrains.Grains;
 
@@ -27,6 +29,10 @@ public static class GrainsSiloBuilderExtensions
         services.AddSingleton<IValidateOptions<TraceOptions>, TraceOptionsValidator>();
         services.AddOptions<ServiceLimitOptions>().BindConfiguration(ServiceLimitOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServiceLimitOptions>, ServiceLimitOptionsValidator>();
+        services.AddOptions<JoinOptions>().BindConfiguration(JoinOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JoinOptions>, JoinOptionsValidator>();
+        services.AddOptions<WorkloadOptions>().BindConfiguration(WorkloadOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WorkloadOptions>, WorkloadOptionsValidator>();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -38,6 +44,8 @@ public static class GrainsSiloBuilderExtensions
         services.AddSingleton<OperationP99Cache>();
         services.AddSingleton<EdgeCallBuffer>();
         services.AddHostedService(sp => sp.GetRequiredService<EdgeCallBuffer>());
+        services.AddSingleton<WorkloadNameCache>();
+        services.AddHostedService(sp => sp.GetRequiredService<WorkloadNameCache>());
         services.AddSingleton<ActivePeers>();
         services.AddSingleton<LocalTraceShards>();
         services.AddSingleton<TraceStop>();

@@ -25,4 +25,19 @@ public interface ITraceShardGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("Drain")]
     ValueTask DrainAsync();
+
+    /// <summary>
+    /// Joins server traces of this shard into the client traces their requests came from (a join shard found the
+    /// pairs): each server trace's spans go to its client trace, the server span under the client span, and spans of
+    /// it that arrive later follow. A server trace not here yet is moved when it comes.
+    /// </summary>
+    [Alias("MoveTraces")]
+    ValueTask MoveTracesAsync(TraceMove[] moves);
+
+    /// <summary>
+    /// Takes the spans of traces moved into this shard's traces by <see cref="MoveTracesAsync"/> on another shard.
+    /// A client trace that completed already cannot take them as its own: they are held as a later part and counted late.
+    /// </summary>
+    [Alias("AdoptSpans")]
+    ValueTask AdoptSpansAsync(TraceShardBatch batch);
 }

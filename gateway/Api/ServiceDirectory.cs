@@ -1,4 +1,5 @@
 using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Workloads;
 
 namespace OtlpGrains.Gateway.Api;
 
@@ -27,10 +28,16 @@ internal sealed class ServiceDirectory(IGrainFactory grains)
     public ValueTask<int> OpenIncidentsAsync() =>
         grains.GetGrain<IIncidentDirectoryGrain>(IIncidentDirectoryGrain.DefaultKey).CountOpenAsync();
 
+    /// <summary>
+    /// The services and their edges, with edges to a virtual node that the workload directory names (an address a node
+    /// agent saw as a peer) turned into edges to that service: edges recorded before the name was known are named too.
+    /// </summary>
     public async Task<(string[] Services, EdgeStats[] Edges)> GraphAsync()
     {
+        var workloads = grains.GetGrain<IWorkloadDirectoryGrain>(IWorkloadDirectoryGrain.DefaultKey).GetNamesAsync(0);
         var names = await NamesAsync();
         var edges = await Task.WhenAll(names.Select(n => Service(n).GetDownstreamAsync().AsTask()));
-        return (names, [.. edges.SelectMany(e => e)]);
+        var table = await workloads is { } known ? new WorkloadNameTable(known) : WorkloadNameTable.Empty;
+        return (names, PeerNaming.Name([.. edges.SelectMany(e => e)], table));
     }
 }

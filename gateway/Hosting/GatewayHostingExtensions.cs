@@ -15,6 +15,7 @@ using OtlpGrains.Gateway.Federation;
 using OtlpGrains.Gateway.Ingest;
 using OtlpGrains.Gateway.Receivers;
 using OtlpGrains.Gateway.Security;
+using OtlpGrains.Gateway.Workloads;
 using OtlpGrains.Hosting;
 using Prometheus;
 
@@ -100,6 +101,9 @@ public static class GatewayHostingExtensions
 
         var grpcPort = new ListenPort(otlp.GrpcPort);
         app.MapGrpcService<OtlpGrpcReceiver>().WithMetadata(grpcPort);
+
+        // The node agents' workload reports, with their spans' port and key role (ingest).
+        app.MapGrpcService<WorkloadsGrpcService>().WithMetadata(grpcPort);
         var federation = app.Services.GetRequiredService<FederationIdentity>();
         if (federation.Served)
         {

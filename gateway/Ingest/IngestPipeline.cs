@@ -46,7 +46,8 @@ internal sealed partial class IngestPipeline(
         return await DispatchAsync(Signal.Traces, plan.Accepted, plan.Rejected, plan.RejectReason, "spans", plan, static (grains, plan) =>
         {
             var shards = TraceShardRouting.Group(plan.Traces);
-            var calls = new Task[plan.Services.Length + shards.Count];
+            var joins = plan.Halves.Length == 0 ? [] : TraceShardRouting.Group(plan.Halves);
+            var calls = new Task[plan.Services.Length + shards.Count + joins.Count];
             var i = 0;
             foreach (var (service, batch) in plan.Services)
             {
@@ -56,6 +57,12 @@ internal sealed partial class IngestPipeline(
             foreach (var (shard, traces) in shards)
             {
                 calls[i++] = grains.GetGrain<ITraceShardGrain>(shard).AddSpansAsync(new TraceShardBatch(plan.BatchId, traces)).AsTask();
+            }
+
+            // Alongside, not instead: the halves' spans are ingested above whether or not they ever meet.
+            foreach (var (shard, halves) in joins)
+            {
+                calls[i++] = grains.GetGrain<IJoinShardGrain>(shard).AddHalvesAsync(halves).AsTask();
             }
 
             return calls;

@@ -73,6 +73,7 @@ internal sealed class ServiceAdmission(IGrainFactory grains)
         {
             Services = [.. plan.Services.Where(s => !refused.Contains(s.Key))],
             Traces = [.. traces],
+            Halves = [.. plan.Halves.Where(h => !refused.Contains(h.Service))],
             Accepted = plan.Accepted - spans,
             Rejected = plan.Rejected + spans,
             RejectReason = Reason(plan.RejectReason, refused.Count),

@@ -45,6 +45,17 @@ internal ref struct SpanClassifier
     private ReadOnlySpan<byte> _serverAddress;
     private ReadOnlySpan<byte> _meshService;
 
+    // The connection, as the agent contract names it (proto/otlpgrains/agent/README.md).
+    private ReadOnlySpan<byte> _peerAddress;
+    private ReadOnlySpan<byte> _localAddress;
+    private ReadOnlySpan<byte> _natPeerAddress;
+    private ReadOnlySpan<byte> _natLocalAddress;
+    private long? _peerPort;
+    private long? _localPort;
+    private long? _natPeerPort;
+    private long? _natLocalPort;
+    private long? _streamId;
+
     /// <summary>Notes one encoded <c>KeyValue</c> attribute of the span.</summary>
     public void Add(ReadOnlySpan<byte> encodedAttribute, int depth)
     {
@@ -82,6 +93,33 @@ internal ref struct SpanClassifier
             case 5 when key.SequenceEqual("error"u8):
                 _errorTag = IsTrue(attribute.Value());
                 break;
+            case 20 when key.SequenceEqual("network.peer.address"u8):
+                _peerAddress = attribute.Value().StringOrEmpty;
+                break;
+            case 17 when key.SequenceEqual("network.peer.port"u8):
+                _peerPort = IntOf(attribute.Value());
+                break;
+            case 21 when key.SequenceEqual("network.local.address"u8):
+                _localAddress = attribute.Value().StringOrEmpty;
+                break;
+            case 18 when key.SequenceEqual("network.local.port"u8):
+                _localPort = IntOf(attribute.Value());
+                break;
+            case 27 when key.SequenceEqual("otlpgrains.nat.peer.address"u8):
+                _natPeerAddress = attribute.Value().StringOrEmpty;
+                break;
+            case 24 when key.SequenceEqual("otlpgrains.nat.peer.port"u8):
+                _natPeerPort = IntOf(attribute.Value());
+                break;
+            case 28 when key.SequenceEqual("otlpgrains.nat.local.address"u8):
+                _natLocalAddress = attribute.Value().StringOrEmpty;
+                break;
+            case 25 when key.SequenceEqual("otlpgrains.nat.local.port"u8):
+                _natLocalPort = IntOf(attribute.Value());
+                break;
+            case 26 when key.SequenceEqual("otlpgrains.http2.stream_id"u8):
+                _streamId = IntOf(attribute.Value());
+                break;
         }
     }
 
@@ -109,6 +147,27 @@ internal ref struct SpanClassifier
             : !_dbSystem.IsEmpty ? _dbSystem
             : _serverAddress;
     }
+
+    /// <summary>The HTTP/2 stream the span's exchange used (<c>otlpgrains.http2.stream_id</c>), or -1 for none.</summary>
+    public readonly long StreamId => _streamId is >= 0 ? _streamId.Value : -1;
+
+    /// <summary>
+    /// The span's connection as the server's socket sees it (the agent contract's join key), for a CLIENT or SERVER
+    /// span that names both ends: a server span is (peer, local); a client span is its translated tuple
+    /// (<c>otlpgrains.nat.local</c>, <c>otlpgrains.nat.peer</c>) when it names one, else (local, peer). False when an
+    /// address is missing or a port is not 1-65535.
+    /// </summary>
+    public readonly bool Connection(int kind, out ReadOnlySpan<byte> clientAddress, out int clientPort, out ReadOnlySpan<byte> serverAddress, out int serverPort)
+    {
+        bool translated = kind == Client && !_natLocalAddress.IsEmpty && !_natPeerAddress.IsEmpty;
+        clientAddress = kind == Server ? _peerAddress : translated ? _natLocalAddress : kind == Client ? _localAddress : default;
+        serverAddress = kind == Server ? _localAddress : translated ? _natPeerAddress : kind == Client ? _peerAddress : default;
+        clientPort = PortOf(kind == Server ? _peerPort : translated ? _natLocalPort : _localPort);
+        serverPort = PortOf(kind == Server ? _localPort : translated ? _natPeerPort : _peerPort);
+        return !clientAddress.IsEmpty && !serverAddress.IsEmpty && clientPort > 0 && serverPort > 0;
+    }
+
+    private static int PortOf(long? port) => port is > 0 and <= 65535 ? (int)port : 0;
 
     public static SpanRole RoleOf(bool isRoot, int kind, bool isError)
     {

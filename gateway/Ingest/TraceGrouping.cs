@@ -21,6 +21,7 @@ internal sealed class TraceGrouping : IReusable
     private TraceSpan[] _spans = new TraceSpan[256];
     private int[] _spanTraces = new int[256];
     private int _spanCount;
+    private readonly List<(string Service, JoinHalf Half)> _halves = [];
 
     public int Rejected { get; private set; }
 
@@ -89,6 +90,9 @@ internal sealed class TraceGrouping : IReusable
         _traceSizes[index]++;
     }
 
+    /// <summary>Notes one end of a request that names its connection, for the join (<see cref="TraceIngestPlan.Halves"/>).</summary>
+    public void AddHalf(string service, JoinHalf half) => _halves.Add((service, half));
+
     public TraceIngestPlan Build(Guid batchId)
     {
         var services = new KeyValuePair<string, ServiceSpanBatch>[_services.Count];
@@ -117,7 +121,7 @@ internal sealed class TraceGrouping : IReusable
             traces[t] = new TraceSpanBatch(_traces[t], traceSpans[t]);
         }
 
-        return new TraceIngestPlan(batchId, services, traces, _spanCount, Rejected, RejectReason);
+        return new TraceIngestPlan(batchId, services, traces, _spanCount, Rejected, RejectReason) { Halves = _halves.Count == 0 ? [] : [.. _halves] };
     }
 
     public bool Clear()
@@ -137,6 +141,8 @@ internal sealed class TraceGrouping : IReusable
         _traces.Clear();
         Array.Clear(_spans, 0, _spanCount);
         _spanCount = 0;
+        keep &= _halves.Capacity <= MaxKeptSpans;
+        _halves.Clear();
         Rejected = 0;
         RejectReason = null;
         return keep && _spareBuilders.Count <= 1024;

@@ -9,4 +9,11 @@ internal sealed record TraceIngestPlan(
     TraceSpanBatch[] Traces,
     int Accepted,
     int Rejected,
-    string? RejectReason);
+    string? RejectReason)
+{
+    /// <summary>
+    /// The ends of requests that name their connection (node agents' CLIENT spans, and SERVER spans without a parent),
+    /// with their span's service, for the join shards; the spans themselves are in the batches above like any other.
+    /// </summary>
+    public (string Service, JoinHalf Half)[] Halves { get; init; } = [];
+}

@@ -194,7 +194,17 @@ internal static class TraceRequestReader
         var operation = pool.Get(name);
         var peer = classifier.Peer(kind);
         grouping.SpansOf(serviceIndex).Add(operation, id, (long)end, Math.Max(0, (long)end - (long)start), kindCode, role);
-        grouping.AddToTrace(TraceKey.From(traceId), new TraceSpan(
+        var trace = TraceKey.From(traceId);
+        if ((kind == SpanClassifier.Client || (kind == SpanClassifier.Server && !hasParent))
+            && classifier.Connection(kind, out var clientAddress, out int clientPort, out var serverAddress, out int serverPort))
+        {
+            // One end of a request a node agent saw (a server span with a parent is joined already): its other half
+            // may come from another node. See JoinShardGrain.
+            var key = new ConnectionKey(pool.Get(clientAddress), clientPort, pool.Get(serverAddress), serverPort);
+            grouping.AddHalf(serviceName, new JoinHalf(key, kind == SpanClassifier.Server, (long)start, (long)end, trace, id, classifier.StreamId));
+        }
+
+        grouping.AddToTrace(trace, new TraceSpan(
             id,
             hasParent ? BinaryPrimitives.ReadUInt64BigEndian(parentSpanId) : 0,
             grouping.Label(serviceName, operation, peer.IsEmpty ? null : pool.Get(peer)),

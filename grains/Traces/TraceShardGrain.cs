@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OtlpGrains.Grains.Workloads;
 using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Joins;
 using OtlpGrains.Models.Traces;
 
 namespace OtlpGrains.Grains.Traces;
@@ -27,6 +29,7 @@ internal sealed partial class TraceShardGrain(
     TraceStop stop,
     LocalTraceShards local,
     ActivePeers peers,
+    WorkloadNameCache workloads,
     GrainInstruments instruments,
     TimeProvider time,
     ILogger<TraceShardGrain> logger) : Grain, ITraceShardGrain
@@ -37,6 +40,9 @@ internal sealed partial class TraceShardGrain(
 
     // The traces kept lately, so that their stragglers are kept as further parts (a kept trace stays whole).
     private readonly KeptContinuations _continuations = new(4096);
+
+    // Server traces joined into client traces (a join shard paired their requests): their spans follow the move.
+    private readonly TraceMoves _moves = new(16_384);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -81,13 +87,49 @@ internal sealed partial class TraceShardGrain(
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
-    public async ValueTask AddSpansAsync(TraceShardBatch batch)
+    public ValueTask AddSpansAsync(TraceShardBatch batch) => AddAsync(batch, adopted: false);
+
+    public ValueTask AdoptSpansAsync(TraceShardBatch batch) => AddAsync(batch, adopted: true);
+
+    public async ValueTask MoveTracesAsync(TraceMove[] moves)
+    {
+        List<TraceSpanBatch>? moved = null;
+        foreach (TraceMove move in moves)
+        {
+            if (_moves.Add(move) && _pending.Take(move.ServerTrace) is { } server)
+            {
+                // An error-log mark on the server trace stays behind: the agent's traces have no logs of their own.
+                (moved ??= []).Add(new TraceSpanBatch(move.ClientTrace, TraceMoves.Relink(server.Assembler.Spans, move)));
+            }
+        }
+
+        if (moved is not null)
+        {
+            await SendToClientTracesAsync(moved);
+        }
+    }
+
+    private async ValueTask AddAsync(TraceShardBatch batch, bool adopted)
     {
         long now = time.GetTimestamp();
         long cut = _pending.CutSpans;
         CompletionPass? early = null;
+        List<TraceSpanBatch>? moved = null;
         foreach (TraceSpanBatch trace in batch.Traces)
         {
+            if (_moves.Count > 0 && _moves.TryGet(trace.TraceId, out TraceMove move))
+            {
+                // Spans of a server trace that moved: they follow it into the client trace.
+                (moved ??= []).Add(new TraceSpanBatch(move.ClientTrace, TraceMoves.Relink(trace.Spans, move)));
+                continue;
+            }
+
+            if (adopted && !_pending.Contains(trace.TraceId))
+            {
+                // The client trace completed before its server half came: the spans are a later part of it.
+                instruments.JoinsLate(1);
+            }
+
             if (_pending.Add(trace.TraceId, trace.Spans, now) is { } full)
             {
                 instruments.TracesCompletedEarly(1);
@@ -97,6 +139,44 @@ internal sealed partial class TraceShardGrain(
 
         instruments.SpansCut(_pending.CutSpans - cut);
         Report(early);
+        if (moved is not null)
+        {
+            await SendToClientTracesAsync(moved);
+        }
+    }
+
+    /// <summary>
+    /// Hands moved spans to their client traces: this shard's own at once, other shards' without waiting for them,
+    /// since two shards that waited on each other's moves would deadlock (a grain takes one call at a time).
+    /// </summary>
+    private async Task SendToClientTracesAsync(List<TraceSpanBatch> moved)
+    {
+        long self = this.GetPrimaryKeyLong();
+        foreach (var group in moved.GroupBy(t => TraceShards.Of(t.TraceId)))
+        {
+            var batch = new TraceShardBatch(Guid.NewGuid(), [.. group]);
+            if (group.Key == self)
+            {
+                await AddAsync(batch, adopted: true);
+            }
+            else
+            {
+                _ = AdoptElsewhereAsync(GrainFactory.GetGrain<ITraceShardGrain>(group.Key), batch);
+            }
+        }
+    }
+
+    private async Task AdoptElsewhereAsync(ITraceShardGrain shard, TraceShardBatch batch)
+    {
+        try
+        {
+            await shard.AdoptSpansAsync(batch);
+        }
+        catch (Exception exception)
+        {
+            instruments.JoinMovesFailed(batch.Traces.Length);
+            LogMoveFailed(logger, batch.Traces.Length, exception.Message);
+        }
     }
 
     public async ValueTask MarkErrorLogsAsync(TraceKey[] traceIds)
@@ -148,7 +228,7 @@ internal sealed partial class TraceShardGrain(
         }
 
         pass.Completed++;
-        edges.Add(trace.DrainEdgeCalls(final: true));
+        edges.Add(workloads.Name(trace.DrainEdgeCalls(final: true)));
 
         double? rootP99 = null;
         if (!trace.HasError && trace.Root is { } root)
@@ -225,6 +305,9 @@ internal sealed partial class TraceShardGrain(
             LogCompletionLosses(logger, this.GetPrimaryKeyLong(), lost.NotStored, lost.WithoutP99, lost.Failure ?? "unknown");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not move the spans of {Count} joined traces to their client traces' shard: {Reason}")]
+    private static partial void LogMoveFailed(ILogger logger, int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Trace shard {Shard} deactivated ({Reason}): completed {Completed} traces in progress, kept {Kept}, stored {Stored}")]

@@ -58,6 +58,13 @@ public sealed class PendingTraces(int maxSpansPerTrace, int maxTraces)
         return idle;
     }
 
+    /// <summary>Takes one trace out of progress (it moves into another trace), or null when it is not here.</summary>
+    public PendingTrace? Take(TraceKey traceId) =>
+        _byId.TryGetValue(traceId, out LinkedListNode<PendingTrace>? node) ? Remove(node) : null;
+
+    /// <summary>True when the trace is in progress here.</summary>
+    public bool Contains(TraceKey traceId) => _byId.ContainsKey(traceId);
+
     /// <summary>Takes every trace in progress (the shard is going away).</summary>
     public List<PendingTrace> TakeAll() => TakeIdle(long.MaxValue);
 

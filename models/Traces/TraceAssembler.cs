@@ -36,6 +36,9 @@ public sealed class TraceAssembler
     /// <summary>Any span failed.</summary>
     public bool HasError => _store.HasError;
 
+    /// <summary>The distinct spans held, in arrival order (for a trace that moves into another one).</summary>
+    public IReadOnlyList<TraceSpan> Spans => _store.Spans;
+
     /// <summary>Spans whose parent id is set but whose parent is not (yet) here.</summary>
     public int Orphans => _store.Orphans;
 

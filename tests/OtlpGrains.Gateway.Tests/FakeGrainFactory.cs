@@ -58,9 +58,12 @@ internal sealed class FakeGrainFactory : IGrainFactory
 
     TGrainInterface IGrainFactory.GetGrain<TGrainInterface>(Guid primaryKey, string? grainClassNamePrefix) => throw new NotSupportedException();
 
+    /// <summary>The halves each join shard was handed, one array per call.</summary>
+    public Dictionary<long, List<JoinHalf[]>> JoinShardCalls { get; } = [];
+
     TGrainInterface IGrainFactory.GetGrain<TGrainInterface>(long primaryKey, string? grainClassNamePrefix) =>
-        typeof(TGrainInterface) == typeof(ITraceShardGrain)
-            ? (TGrainInterface)(object)new FakeTraceShardGrain(this, primaryKey)
+        typeof(TGrainInterface) == typeof(ITraceShardGrain) ? (TGrainInterface)(object)new FakeTraceShardGrain(this, primaryKey)
+            : typeof(TGrainInterface) == typeof(IJoinShardGrain) ? (TGrainInterface)(object)new FakeJoinShardGrain(this, primaryKey)
             : throw new NotSupportedException($"no fake for {typeof(TGrainInterface).Name}");
 
     /// <summary>The record of one trace, made on first use.</summary>

@@ -30,6 +30,11 @@ internal sealed class FakeTraceShardGrain(FakeGrainFactory factory, long shard) 
         return factory.Call();
     }
 
+    // Trace shards move joined traces among themselves; the gateway never does.
+    public ValueTask MoveTracesAsync(TraceMove[] moves) => throw new NotSupportedException("the gateway does not move traces");
+
+    public ValueTask AdoptSpansAsync(TraceShardBatch batch) => throw new NotSupportedException("the gateway does not move traces");
+
     // Only the shard's own silo drains it, when it stops; the gateway never does.
     public ValueTask DrainAsync() => throw new NotSupportedException("the gateway does not drain trace shards");
 }

@@ -38,6 +38,7 @@ public sealed class ClusterFixture : TwoSiloCluster<ClusterFixture.SiloConfigura
                 o.IdleSeconds = 0.5;
                 o.SampleProbability = 0;
             });
+            siloBuilder.Services.Configure<OtlpGrains.Grains.Joins.JoinOptions>(o => o.TtlSeconds = 1);
         }
     }
 }

@@ -1,7 +1,3 @@
-using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Orleans.TestingHost;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Services;
 using OtlpGrains.TestSupport;
@@ -65,20 +61,5 @@ public sealed class GrainInstrumentsTests(ClusterFixture fixture)
     }
 
     /// <summary>One collector per silo: the grain may live on either.</summary>
-    private SiloCollectors Collect(string instrument) =>
-        new([.. fixture.Cluster.Silos.Select(silo => new MetricCollector<long>(
-            ((InProcessSiloHandle)silo).SiloHost.Services.GetRequiredService<IMeterFactory>(), GrainInstruments.MeterName, instrument))]);
-
-    private sealed class SiloCollectors(MetricCollector<long>[] collectors) : IDisposable
-    {
-        public long Sum() => collectors.Sum(c => c.GetMeasurementSnapshot().Sum(m => m.Value));
-
-        public void Dispose()
-        {
-            foreach (var collector in collectors)
-            {
-                collector.Dispose();
-            }
-        }
-    }
+    private SiloCollectors Collect(string instrument) => SiloCollectors.Of(fixture, instrument);
 }

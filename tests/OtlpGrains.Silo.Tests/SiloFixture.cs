@@ -9,7 +9,7 @@ namespace OtlpGrains.Silo.Tests;
 /// <summary>
 /// A real silo with its co-hosted gateway, built exactly as <c>dotnet run --project silo</c> builds it, on free
 /// loopback ports. Traces complete after 1 s of idleness and only error or slow traces are kept, so tests are
-/// deterministic.
+/// deterministic; request halves wait 2 s for their other half, and the workload names refresh twice a second.
 /// </summary>
 public sealed class SiloFixture : IAsyncLifetime, IAsyncDisposable
 {
@@ -50,6 +50,8 @@ public sealed class SiloFixture : IAsyncLifetime, IAsyncDisposable
             .. LoopbackPorts.SiloArguments(ports, ClusterId),
             "--OtlpGrains:Traces:IdleSeconds=1",
             "--OtlpGrains:Traces:SampleProbability=0",
+            "--OtlpGrains:Join:TtlSeconds=2",
+            "--OtlpGrains:Workloads:RefreshSeconds=0.5",
             "--Logging:LogLevel:Default=Warning",
             .. _extraArgs,
         ]);
