@@ -20,7 +20,7 @@ public static unsafe class NetworkNamespace
             byte* stat = stackalloc byte[256];
             if (Native.Fstat(fd, stat) != 0)
             {
-                throw new ArgumentException($"--netns {path}: fstat failed (errno {Marshal.GetLastPInvokeError()})", nameof(path));
+                throw new ArgumentException($"--netns {path}: fstat failed (errno {Marshal.GetLastPInvokeError()})");
             }
 
             return Unsafe.ReadUnaligned<ulong>(stat + 8);
@@ -76,14 +76,14 @@ public static unsafe class NetworkNamespace
         int fd = Native.Open(path, Native.OReadOnly | Native.OCloexec);
         if (fd < 0)
         {
-            throw new ArgumentException($"--netns {path} cannot be opened (errno {Marshal.GetLastPInvokeError()})", nameof(path));
+            throw new ArgumentException($"--netns {path} cannot be opened (errno {Marshal.GetLastPInvokeError()})");
         }
 
         int type = Native.Ioctl(fd, Native.NsGetNsType);
         if (type != Native.CloneNewNet)
         {
             Native.Close(fd);
-            throw new ArgumentException($"--netns {path} is not a network namespace", nameof(path));
+            throw new ArgumentException($"--netns {path} is not a network namespace");
         }
 
         return fd;

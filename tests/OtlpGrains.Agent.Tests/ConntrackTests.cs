@@ -119,7 +119,7 @@ public sealed class ConntrackTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var link = new FileInfo("/proc/self/ns/net").LinkTarget!; // net:[4026531833]
         Assert.Equal(link[5..^1], NetworkNamespace.InodeOf("/proc/self/ns/net").ToString(CultureInfo.InvariantCulture));
-        Assert.Equal("--netns /proc/self/ns/uts is not a network namespace", Assert.Throws<ArgumentException>(() => NetworkNamespace.InodeOf("/proc/self/ns/uts")).Message.Split(" (Parameter")[0]);
+        Assert.Equal("--netns /proc/self/ns/uts is not a network namespace", Assert.Throws<ArgumentException>(() => NetworkNamespace.InodeOf("/proc/self/ns/uts")).Message);
         Assert.StartsWith("--netns /nonexistent cannot be opened", Assert.Throws<ArgumentException>(() => NetworkNamespace.InodeOf("/nonexistent")).Message, StringComparison.Ordinal);
     }
 
