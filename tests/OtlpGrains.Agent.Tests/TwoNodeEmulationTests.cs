@@ -22,16 +22,8 @@ public sealed class TwoNodeEmulationTests(ITestOutputHelper output)
     [TwoNodeFact]
     public async Task EachNodesAgentNamesItsHalfOfEveryCallByTheConnectionAsTheServerSeesIt()
     {
-        await using var silo = await LocalSilo.StartAsync();
-        var target = LocalSilo.FreePort();
-        using var network = TwoNodeNetwork.Create(ServicePort, target);
-        await using var nodeA = NodeAgent.Start(silo, network.PathA, "node-a");
-        await using var nodeB = NodeAgent.Start(silo, network.PathB, "node-b");
-
-        await RunCallsAsync(network, target);
-        await WaitAsync(() => nodeA.Spans.Count >= Calls && nodeB.Spans.Count >= Calls);
-        await nodeA.StopAsync();
-        await nodeB.StopAsync();
+        await using var run = await RunAsync();
+        var (network, target, nodeA, nodeB) = (run.Network, run.Target, run.NodeA, run.NodeB);
         output.WriteLine(AgentUnderTest.Describe(nodeA.Spans.Take(3).Concat(nodeB.Spans.Take(3))));
 
         // Each agent followed only its own node: the client's half in node-a, the server's in node-b.
@@ -93,15 +85,8 @@ public sealed class TwoNodeEmulationTests(ITestOutputHelper output)
     [TwoNodeFact]
     public async Task TheSiloJoinsTheHalvesOfEveryCallIntoOneTraceAndAServiceEdge()
     {
-        await using var silo = await LocalSilo.StartAsync();
-        var target = LocalSilo.FreePort();
-        using var network = TwoNodeNetwork.Create(ServicePort, target);
-        await using var nodeA = NodeAgent.Start(silo, network.PathA, "node-a");
-        await using var nodeB = NodeAgent.Start(silo, network.PathB, "node-b");
-        await RunCallsAsync(network, target);
-        await WaitAsync(() => nodeA.Spans.Count >= Calls && nodeB.Spans.Count >= Calls);
-        await nodeA.StopAsync();
-        await nodeB.StopAsync();
+        await using var run = await RunAsync();
+        var (silo, network, nodeA, nodeB) = (run.Silo, run.Network, run.NodeA, run.NodeB);
         Assert.Equal((Calls, Calls), (nodeA.Spans.Count, nodeB.Spans.Count));
 
         // Every call's halves met (one connection, paired by stream id).
@@ -129,6 +114,31 @@ public sealed class TwoNodeEmulationTests(ITestOutputHelper output)
 
         // The gateway served the workload reports.
         Assert.All(new[] { nodeA, nodeB }, n => Assert.True(n.Reporter.Reports > 0 && n.Reporter.Unimplemented == 0 && n.Reporter.Failed == 0));
+    }
+
+    // The silo, the two nodes and their agents; the calls made and the agents stopped (everything they saw is queued).
+    private async Task<Emulation> RunAsync()
+    {
+        var silo = await LocalSilo.StartAsync();
+        var target = LocalSilo.FreePort();
+        TwoNodeNetwork? network = null;
+        NodeAgent? nodeA = null, nodeB = null;
+        try
+        {
+            network = TwoNodeNetwork.Create(ServicePort, target);
+            nodeA = NodeAgent.Start(silo, network.PathA, "node-a");
+            nodeB = NodeAgent.Start(silo, network.PathB, "node-b");
+            await RunCallsAsync(network, target);
+            await WaitAsync(() => nodeA.Spans.Count >= Calls && nodeB.Spans.Count >= Calls);
+            await nodeA.StopAsync();
+            await nodeB.StopAsync();
+            return new Emulation(silo, network, target, nodeA, nodeB);
+        }
+        catch
+        {
+            await Emulation.CleanUpAsync(silo, network, nodeA, nodeB);
+            throw;
+        }
     }
 
     // Starts the server in node-b and the client in node-a (through the virtual IP), and waits for the client's result.
@@ -215,4 +225,24 @@ public sealed class TwoNodeEmulationTests(ITestOutputHelper output)
         $"{Text(span, client + ".address")}:{Int(span, client + ".port")} -> {Text(span, server + ".address")}:{Int(span, server + ".port")}";
 
     private readonly record struct JoinCounters(long ClientHalves, long ServerHalves, long Joined);
+
+    private sealed record Emulation(LocalSilo Silo, TwoNodeNetwork Network, int Target, NodeAgent NodeA, NodeAgent NodeB) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => CleanUpAsync(Silo, Network, NodeA, NodeB);
+
+        // Agents first (they export to the silo), then the namespaces, then the silo; parts never made are skipped.
+        public static async ValueTask CleanUpAsync(LocalSilo silo, TwoNodeNetwork? network, NodeAgent? nodeA, NodeAgent? nodeB)
+        {
+            foreach (var agent in new[] { nodeA, nodeB })
+            {
+                if (agent is not null)
+                {
+                    await agent.DisposeAsync();
+                }
+            }
+
+            network?.Dispose();
+            await silo.DisposeAsync();
+        }
+    }
 }

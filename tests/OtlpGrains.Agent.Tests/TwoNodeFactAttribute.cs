@@ -1,4 +1,3 @@
-using OtlpGrains.Agent.Capture;
 using Xunit;
 
 namespace OtlpGrains.Agent.Tests;
@@ -7,17 +6,15 @@ namespace OtlpGrains.Agent.Tests;
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class TwoNodeFactAttribute : FactAttribute
 {
-    private static readonly Lazy<CaptureCheckResult> Check = new(() => CaptureCheck.Run());
-
     public TwoNodeFactAttribute(bool bpf = true)
     {
         if (TwoNodeNetwork.Unavailable() is { } why)
         {
             Skip = why;
         }
-        else if (bpf && !Check.Value.Works)
+        else if (bpf && !BpfFactAttribute.Check.Value.Works)
         {
-            Skip = $"BPF is unavailable here: {Check.Value.Reason}";
+            Skip = $"BPF is unavailable here: {BpfFactAttribute.Check.Value.Reason}";
         }
     }
 }
