@@ -116,8 +116,42 @@ public sealed class TwoNodeEmulationTests(ITestOutputHelper output)
         Assert.All(new[] { nodeA, nodeB }, n => Assert.True(n.Reporter.Reports > 0 && n.Reporter.Unimplemented == 0 && n.Reporter.Failed == 0));
     }
 
+    /// <summary>
+    /// HTTP/1.1 keep-alive: curl sends 30 requests on one connection through the virtual IP to a Python server in
+    /// node-b. Without stream ids the halves pair in request order; every one joins, and the failed ones' kept traces
+    /// hold both halves.
+    /// </summary>
+    [TwoNodeFact]
+    public async Task Http1KeepAliveRequestsThroughTheVirtualIpJoinInOrder()
+    {
+        await using var run = await RunAsync(http1: true);
+        var (silo, network, nodeA, nodeB) = (run.Silo, run.Network, run.NodeA, run.NodeB);
+        Assert.All(nodeA.Spans, s => Assert.Equal(("shop-web-client", SpanKind.Client), (s.Process.ServiceName, s.Span.Kind)));
+        Assert.All(nodeB.Spans, s => Assert.Equal(("shop-web", SpanKind.Server), (s.Process.ServiceName, s.Span.Kind)));
+        Assert.Equal((Calls, Calls), (nodeA.Spans.Count, nodeB.Spans.Count));
+        Assert.Single(nodeA.Spans.Select(s => Key(s.Span, "otlpgrains.nat.local", "otlpgrains.nat.peer")).Distinct());
+        Assert.Equal(nodeA.Spans.Select(s => Key(s.Span, "otlpgrains.nat.local", "otlpgrains.nat.peer")).Distinct(), nodeB.Spans.Select(s => Key(s.Span, "network.peer", "network.local")).Distinct());
+        Assert.DoesNotContain(nodeA.Spans, s => s.Span.Attributes.Any(a => a.Key == "otlpgrains.http2.stream_id"));
+
+        Assert.Equal(new JoinCounters(Calls, Calls, Calls), await EventuallyCountersAsync(silo, c => c.Joined >= Calls));
+        var servers = nodeB.Spans.ToDictionary(s => Text(s.Span, "url.path")!, s => s.Span);
+        var failed = nodeA.Spans.Select(s => s.Span).Where(s => s.Status?.Code == Status.Types.StatusCode.Error).ToList();
+        Assert.Equal(Calls / 6, failed.Count); // every 6th request answers 500
+        foreach (var client in failed)
+        {
+            var server = servers[Text(client, "url.path")!];
+            var trace = await silo.EventuallyAsync($"/api/v1/traces/{Hex(client.TraceId)}", t => t.TryGetProperty("spans", out var spans) && spans.GetArrayLength() == 2, allowNotFound: true);
+            var spans = trace.GetProperty("spans").EnumerateArray().ToDictionary(e => e.GetProperty("spanId").GetString()!);
+            Assert.Equal(Hex(client.SpanId), spans[Hex(server.SpanId)].GetProperty("parentSpanId").GetString());
+        }
+
+        var graph = await silo.EventuallyAsync("/api/v1/graph", g => LocalSilo.Edge(g, "shop-web-client", "shop-web")?.GetProperty("calls").GetInt64() == Calls);
+        Assert.Equal(Calls, LocalSilo.Edge(graph, "shop-web-client", "shop-web")?.GetProperty("calls").GetInt64());
+        Assert.Null(LocalSilo.Edge(graph, "shop-web-client", network.VirtualIp.ToString()));
+    }
+
     // The silo, the two nodes and their agents; the calls made and the agents stopped (everything they saw is queued).
-    private async Task<Emulation> RunAsync()
+    private async Task<Emulation> RunAsync(bool http1 = false)
     {
         var silo = await LocalSilo.StartAsync();
         var target = LocalSilo.FreePort();
@@ -128,7 +162,7 @@ public sealed class TwoNodeEmulationTests(ITestOutputHelper output)
             network = TwoNodeNetwork.Create(ServicePort, target);
             nodeA = NodeAgent.Start(silo, network.PathA, "node-a");
             nodeB = NodeAgent.Start(silo, network.PathB, "node-b");
-            await RunCallsAsync(network, target);
+            await (http1 ? RunHttp1RequestsAsync(network, target) : RunCallsAsync(network, target));
             await WaitAsync(() => nodeA.Spans.Count >= Calls && nodeB.Spans.Count >= Calls);
             await nodeA.StopAsync();
             await nodeB.StopAsync();
@@ -162,11 +196,53 @@ public sealed class TwoNodeEmulationTests(ITestOutputHelper output)
         }
     }
 
+    // A Python HTTP/1.1 server in node-b (keep-alive; every 6th path answers 500) and curl in node-a sending every
+    // request on one connection through the virtual IP, 100 ms apart (so the workload reports see curl running); the
+    // bodies ("ok") run into curl's status lines, which end in the connections it opened for each request.
+    private static async Task RunHttp1RequestsAsync(TwoNodeNetwork network, int target)
+    {
+        const string Server = """
+            import http.server, sys
+            class Handler(http.server.BaseHTTPRequestHandler):
+                protocol_version = "HTTP/1.1"
+                def do_GET(self):
+                    self.send_response(500 if int(self.path[1:]) % 6 == 0 else 200)
+                    self.send_header("Content-Length", "2")
+                    self.end_headers()
+                    self.wfile.write(b"ok")
+                def log_message(self, *args):
+                    pass
+            server = http.server.HTTPServer((sys.argv[1], int(sys.argv[2])), Handler)
+            print("listening", flush=True)
+            server.serve_forever()
+            """;
+        using var server = StartCommand(network.NodeB, "shop-web", "python3", "-c", Server, network.AddressB.ToString(), target.ToString(CultureInfo.InvariantCulture));
+        try
+        {
+            Assert.Equal("listening", await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+            string[] urls = [.. Enumerable.Range(1, Calls).Select(i => $"http://{network.VirtualIp}:{ServicePort}/{i}")];
+            using var client = StartCommand(network.NodeA, "shop-web-client", ["curl", "-s", "--rate", "10/s", "-w", "%{http_code} %{num_connects}\n", .. urls]);
+            var lines = (await client.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(60))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            await client.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+            Assert.Equal(Calls, lines.Length);
+            Assert.Equal(1, lines.Count(l => l.EndsWith(" 1", StringComparison.Ordinal))); // one connection, kept alive
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        }
+    }
+
     // A peer in a node: ip netns exec NODE env OTEL_SERVICE_NAME=... dotnet Peers.dll ARGS (exec all the way, one pid).
-    private static Process Start(string node, string service, params string[] arguments)
+    private static Process Start(string node, string service, params string[] arguments) =>
+        StartCommand(node, service, ["dotnet", Peers.Assembly, .. arguments]);
+
+    // A command in a node under its service name: ip netns exec NODE env OTEL_SERVICE_NAME=... COMMAND (one pid).
+    private static Process StartCommand(string node, string service, params string[] command)
     {
         var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in TwoNodeNetwork.In(node, ["env", $"OTEL_SERVICE_NAME={service}", "DOTNET_CLI_TELEMETRY_OPTOUT=1", "dotnet", Peers.Assembly, .. arguments]))
+        foreach (var argument in TwoNodeNetwork.In(node, ["env", $"OTEL_SERVICE_NAME={service}", "DOTNET_CLI_TELEMETRY_OPTOUT=1", .. command]))
         {
             start.ArgumentList.Add(argument);
         }
