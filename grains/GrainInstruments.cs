@@ -35,6 +35,7 @@ internal sealed class GrainInstruments
     private readonly Counter<long> _droppedContinuations;
     private readonly Counter<long> _joinHalves;
     private readonly Counter<long> _joined;
+    private readonly Counter<long> _alreadyLinked;
     private readonly Counter<long> _joinExpired;
     private readonly Counter<long> _joinDropped;
     private readonly Counter<long> _joinLate;
@@ -74,9 +75,11 @@ internal sealed class GrainInstruments
         _droppedContinuations = Create(meter, "dropped_trace_continuations_total", "{part}",
             "Spans of a kept trace that came after it completed, not kept because the trace has all its parts already (4).");
         _joinHalves = CreateBySide(meter, "join_halves_total",
-            "Request halves (agent CLIENT spans, and SERVER spans without a parent, that name their connection) the join shards received, by side.");
+            "Request halves (CLIENT and SERVER spans that name their whole connection, as node agents send them) the join shards received, by side.");
         _joined = Create(meter, "joined_requests_total", "{request}",
             "Requests whose client and server halves met: the server's trace moved under the client span.");
+        _alreadyLinked = Create(meter, "join_already_linked_total", "{request}",
+            "Requests whose halves met in one trace already (the same node's agent linked them, or context was propagated): nothing to move.");
         _joinExpired = CreateBySide(meter, "join_expired_halves_total",
             "Request halves that met no other half within Join:TtlSeconds, left as they are (the client span's peer address kept), by side.");
         _joinDropped = CreateBySide(meter, "join_dropped_halves_total",
@@ -97,6 +100,7 @@ internal sealed class GrainInstruments
     {
         AddBySide(_joinHalves, counts.ClientHalves, counts.ServerHalves);
         AddIfAny(_joined, counts.Joined);
+        AddIfAny(_alreadyLinked, counts.AlreadyLinked);
         AddBySide(_joinExpired, counts.ExpiredClients, counts.ExpiredServers);
         AddBySide(_joinDropped, counts.DroppedClients, counts.DroppedServers);
     }

@@ -6,6 +6,8 @@ namespace OtlpGrains.Gateway.Api;
 /// <summary>Asks every known service grain at once; the catalog grain says which services exist.</summary>
 internal sealed class ServiceDirectory(IGrainFactory grains)
 {
+    private WorkloadNameTable _workloads = WorkloadNameTable.Empty;
+
     public ValueTask<string[]> NamesAsync() =>
         grains.GetGrain<IServiceCatalogGrain>(IServiceCatalogGrain.DefaultKey).GetServicesAsync();
 
@@ -34,10 +36,17 @@ internal sealed class ServiceDirectory(IGrainFactory grains)
     /// </summary>
     public async Task<(string[] Services, EdgeStats[] Edges)> GraphAsync()
     {
-        var workloads = grains.GetGrain<IWorkloadDirectoryGrain>(IWorkloadDirectoryGrain.DefaultKey).GetNamesAsync(0);
+        // The directory answers with its names only when they changed since the copy kept here.
+        var known = Volatile.Read(ref _workloads);
+        var workloads = grains.GetGrain<IWorkloadDirectoryGrain>(IWorkloadDirectoryGrain.DefaultKey).GetNamesAsync(known.Version);
         var names = await NamesAsync();
         var edges = await Task.WhenAll(names.Select(n => Service(n).GetDownstreamAsync().AsTask()));
-        var table = await workloads is { } known ? new WorkloadNameTable(known) : WorkloadNameTable.Empty;
-        return (names, PeerNaming.Name([.. edges.SelectMany(e => e)], table));
+        if (await workloads is { } newer)
+        {
+            known = new WorkloadNameTable(newer);
+            Volatile.Write(ref _workloads, known);
+        }
+
+        return (names, PeerNaming.Name([.. edges.SelectMany(e => e)], known));
     }
 }

@@ -46,8 +46,7 @@ internal sealed partial class IngestPipeline(
         return await DispatchAsync(Signal.Traces, plan.Accepted, plan.Rejected, plan.RejectReason, "spans", plan, static (grains, plan) =>
         {
             var shards = TraceShardRouting.Group(plan.Traces);
-            var joins = plan.Halves.Length == 0 ? [] : TraceShardRouting.Group(plan.Halves);
-            var calls = new Task[plan.Services.Length + shards.Count + joins.Count];
+            var calls = new Task[plan.Services.Length + shards.Count + plan.Halves.Length];
             var i = 0;
             foreach (var (service, batch) in plan.Services)
             {
@@ -60,9 +59,9 @@ internal sealed partial class IngestPipeline(
             }
 
             // Alongside, not instead: the halves' spans are ingested above whether or not they ever meet.
-            foreach (var (shard, halves) in joins)
+            foreach (var shard in plan.Halves)
             {
-                calls[i++] = grains.GetGrain<IJoinShardGrain>(shard).AddHalvesAsync(halves).AsTask();
+                calls[i++] = grains.GetGrain<IJoinShardGrain>(shard.Shard).AddHalvesAsync(shard.Halves).AsTask();
             }
 
             return calls;

@@ -73,7 +73,7 @@ internal sealed class ServiceAdmission(IGrainFactory grains)
         {
             Services = [.. plan.Services.Where(s => !refused.Contains(s.Key))],
             Traces = [.. traces],
-            Halves = [.. plan.Halves.Where(h => !refused.Contains(h.Service))],
+            Halves = [.. plan.Halves.Select(h => h.Without(refused)).OfType<ShardHalves>()],
             Accepted = plan.Accepted - spans,
             Rejected = plan.Rejected + spans,
             RejectReason = Reason(plan.RejectReason, refused.Count),

@@ -21,7 +21,9 @@ internal sealed class TraceGrouping : IReusable
     private TraceSpan[] _spans = new TraceSpan[256];
     private int[] _spanTraces = new int[256];
     private int _spanCount;
-    private readonly List<(string Service, JoinHalf Half)> _halves = [];
+    private readonly List<JoinHalf>[] _halves = NewLists<JoinHalf>();
+    private readonly List<string>[] _halfServices = NewLists<string>();
+    private int _halfCount;
 
     public int Rejected { get; private set; }
 
@@ -91,7 +93,13 @@ internal sealed class TraceGrouping : IReusable
     }
 
     /// <summary>Notes one end of a request that names its connection, for the join (<see cref="TraceIngestPlan.Halves"/>).</summary>
-    public void AddHalf(string service, JoinHalf half) => _halves.Add((service, half));
+    public void AddHalf(string service, JoinHalf half)
+    {
+        int shard = JoinShards.Of(half.Key);
+        _halves[shard].Add(half);
+        _halfServices[shard].Add(service);
+        _halfCount++;
+    }
 
     public TraceIngestPlan Build(Guid batchId)
     {
@@ -121,7 +129,38 @@ internal sealed class TraceGrouping : IReusable
             traces[t] = new TraceSpanBatch(_traces[t], traceSpans[t]);
         }
 
-        return new TraceIngestPlan(batchId, services, traces, _spanCount, Rejected, RejectReason) { Halves = _halves.Count == 0 ? [] : [.. _halves] };
+        return new TraceIngestPlan(batchId, services, traces, _spanCount, Rejected, RejectReason) { Halves = BuildHalves() };
+    }
+
+    // The halves grouped by join shard as they came, so that each shard's array is made once.
+    private ShardHalves[] BuildHalves()
+    {
+        if (_halfCount == 0)
+        {
+            return [];
+        }
+
+        var shards = new List<ShardHalves>();
+        for (int shard = 0; shard < _halves.Length; shard++)
+        {
+            if (_halves[shard].Count > 0)
+            {
+                shards.Add(new ShardHalves(shard, [.. _halves[shard]], [.. _halfServices[shard]]));
+            }
+        }
+
+        return [.. shards];
+    }
+
+    private static List<T>[] NewLists<T>()
+    {
+        var lists = new List<T>[JoinShards.Count];
+        for (int i = 0; i < lists.Length; i++)
+        {
+            lists[i] = [];
+        }
+
+        return lists;
     }
 
     public bool Clear()
@@ -141,8 +180,14 @@ internal sealed class TraceGrouping : IReusable
         _traces.Clear();
         Array.Clear(_spans, 0, _spanCount);
         _spanCount = 0;
-        keep &= _halves.Capacity <= MaxKeptSpans;
-        _halves.Clear();
+        for (int shard = 0; shard < _halves.Length; shard++)
+        {
+            keep &= _halves[shard].Capacity <= MaxKeptSpans;
+            _halves[shard].Clear();
+            _halfServices[shard].Clear();
+        }
+
+        _halfCount = 0;
         Rejected = 0;
         RejectReason = null;
         return keep && _spareBuilders.Count <= 1024;

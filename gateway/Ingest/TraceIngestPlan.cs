@@ -13,7 +13,7 @@ internal sealed record TraceIngestPlan(
 {
     /// <summary>
     /// The ends of requests that name their connection (node agents' CLIENT spans, and SERVER spans without a parent),
-    /// with their span's service, for the join shards; the spans themselves are in the batches above like any other.
+    /// grouped by join shard, for the join; the spans themselves are in the batches above like any other.
     /// </summary>
-    public (string Service, JoinHalf Half)[] Halves { get; init; } = [];
+    public ShardHalves[] Halves { get; init; } = [];
 }

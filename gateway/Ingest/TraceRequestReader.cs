@@ -195,13 +195,12 @@ internal static class TraceRequestReader
         var peer = classifier.Peer(kind);
         grouping.SpansOf(serviceIndex).Add(operation, id, (long)end, Math.Max(0, (long)end - (long)start), kindCode, role);
         var trace = TraceKey.From(traceId);
-        if ((kind == SpanClassifier.Client || (kind == SpanClassifier.Server && !hasParent))
+        if (kind is SpanClassifier.Client or SpanClassifier.Server
             && classifier.Connection(kind, out var clientAddress, out int clientPort, out var serverAddress, out int serverPort))
         {
-            // One end of a request a node agent saw (a server span with a parent is joined already): its other half
-            // may come from another node. See JoinShardGrain.
+            // One end of a request a node agent saw: its other half may come from another node. See JoinShardGrain.
             var key = new ConnectionKey(pool.Get(clientAddress), clientPort, pool.Get(serverAddress), serverPort);
-            grouping.AddHalf(serviceName, new JoinHalf(key, kind == SpanClassifier.Server, (long)start, (long)end, trace, id, classifier.StreamId));
+            grouping.AddHalf(serviceName, new JoinHalf(key, kind == SpanClassifier.Server, (long)start, (long)end, trace, id, classifier.StreamId, hasParent));
         }
 
         grouping.AddToTrace(trace, new TraceSpan(

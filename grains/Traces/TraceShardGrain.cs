@@ -14,11 +14,16 @@ namespace OtlpGrains.Grains.Traces;
 /// only for kept traces, so dropped ones cost no I/O, and no trace costs an activation.
 /// </summary>
 /// <remarks>
+/// A request joined across nodes (<see cref="IJoinShardGrain"/>) moves its server trace out of this shard into the
+/// client trace's shard, the server span under the client span; the shard remembers the move, so that the server
+/// trace's later spans follow it. Edge calls to a virtual node that the workload directory names go to that service.
+/// <para>
 /// A failed p99 lookup or store write costs the trace its slow criterion or its kept view, never the rest of the
 /// pass or the ingest call that completed it early: both are counted, and logged at most once a minute per shard.
 /// When the silo stops, the shard completes everything it holds, first while the silo is still active
 /// (<see cref="DrainAsync"/>), then what arrived since as it deactivates; <see cref="TraceStop"/> reports the drains
 /// in one line.
+/// </para>
 /// </remarks>
 internal sealed partial class TraceShardGrain(
     IOptions<TraceOptions> options,

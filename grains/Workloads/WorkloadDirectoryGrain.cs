@@ -11,7 +11,8 @@ namespace OtlpGrains.Grains.Workloads;
 internal sealed class WorkloadDirectoryGrain(IOptions<WorkloadOptions> options, GrainInstruments instruments, TimeProvider time)
     : Grain, IWorkloadDirectoryGrain
 {
-    private readonly WorkloadDirectory _directory = new(Math.Max(1, (long)(options.Value.TtlSeconds * 1000)), options.Value.MaxEntries);
+    private readonly WorkloadDirectory _directory = new(
+        Math.Max(1, (long)(options.Value.TtlSeconds * 1000)), options.Value.MaxEntries, firstVersion: Random.Shared.NextInt64(1, long.MaxValue / 2));
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {

@@ -16,6 +16,8 @@ namespace OtlpGrains.Models.Joins;
 /// earliest-start tie-break pairs them in request order, as the server answers them. A batch's server halves are
 /// paired in start order, so a request never takes a client half meant for an earlier one of the same batch. A port
 /// reused by a later connection makes the same key, but its halves are seconds or minutes apart: no containment.
+/// A server half with a parent (linked on its node already) pairs only with a client half of its own trace and moves
+/// nothing: it is there so that its client half does not wait and expire as unmatched.
 /// </remarks>
 public sealed class ConnectionJoin
 {
@@ -103,7 +105,9 @@ public sealed class ConnectionJoin
 
         foreach (var key in _touched)
         {
-            counts.Joined += Pair(key, pairs);
+            var (joined, alreadyLinked) = Pair(key, pairs);
+            counts.Joined += joined;
+            counts.AlreadyLinked += alreadyLinked;
         }
 
         _touched.Clear();
@@ -138,11 +142,11 @@ public sealed class ConnectionJoin
         return counts;
     }
 
-    private int Pair(ConnectionKey key, List<TraceMove> pairs)
+    private (int Joined, int AlreadyLinked) Pair(ConnectionKey key, List<TraceMove> pairs)
     {
         if (!_byKey.TryGetValue(key, out var held))
         {
-            return 0;
+            return (0, 0);
         }
 
         _servers.Clear();
@@ -155,7 +159,7 @@ public sealed class ConnectionJoin
         }
 
         _servers.Sort(static (a, b) => a.Value.Half.StartUnixNano.CompareTo(b.Value.Half.StartUnixNano));
-        int joined = 0;
+        int joined = 0, alreadyLinked = 0;
         foreach (var serverNode in _servers)
         {
             var server = serverNode.Value.Half;
@@ -164,7 +168,9 @@ public sealed class ConnectionJoin
             foreach (var node in held)
             {
                 var client = node.Value.Half;
-                if (client.IsServer || client.StreamId != server.StreamId || client.Trace == server.Trace)
+                // A server span with a parent takes only a client span of its own trace (nothing to move); a root one
+                // only a client span of another trace.
+                if (client.IsServer || client.StreamId != server.StreamId || (client.Trace == server.Trace) != server.HasParent)
                 {
                     continue;
                 }
@@ -185,12 +191,20 @@ public sealed class ConnectionJoin
             }
 
             var pair = best.Value.Half;
-            pairs.Add(new TraceMove(server.Trace, server.SpanId, pair.Trace, pair.SpanId));
+            if (server.HasParent)
+            {
+                alreadyLinked++;
+            }
+            else
+            {
+                pairs.Add(new TraceMove(server.Trace, server.SpanId, pair.Trace, pair.SpanId));
+                joined++;
+            }
+
             held.Remove(best);
             held.Remove(serverNode);
             _byArrival.Remove(best);
             _byArrival.Remove(serverNode);
-            joined++;
         }
 
         if (held.Count == 0)
@@ -198,7 +212,7 @@ public sealed class ConnectionJoin
             _byKey.Remove(key);
         }
 
-        return joined;
+        return (joined, alreadyLinked);
     }
 
     private static bool Holds(List<LinkedListNode<HeldHalf>> held, JoinHalf half)
@@ -231,11 +245,14 @@ public sealed class ConnectionJoin
     private readonly record struct HeldHalf(JoinHalf Half, long Arrived);
 }
 
-/// <summary>What a join shard received, paired, dropped at its bound and expired, by side.</summary>
+/// <summary>
+/// What a join shard received, paired (moved, or found linked already), dropped at its bound and expired, by side.
+/// </summary>
 public record struct JoinCounts(
     long ClientHalves,
     long ServerHalves,
     long Joined,
+    long AlreadyLinked,
     long DroppedClients,
     long DroppedServers,
     long ExpiredClients,

@@ -10,8 +10,12 @@ namespace OtlpGrains.Models.Workloads;
 /// reports of it change nothing; a node's complete report forgets that node's entries it left out; an entry not
 /// reported for the TTL expires. Bounded: new entries beyond <c>maxEntries</c> are refused (counted).
 /// </summary>
-/// <remarks>Times (<c>now</c>, the TTL) are in one unit of the caller's choosing; the version moves with every change.</remarks>
-public sealed class WorkloadDirectory(long ttl, int maxEntries)
+/// <remarks>
+/// Times (<c>now</c>, the TTL) are in one unit of the caller's choosing; the version moves with every change from
+/// <c>firstVersion</c>, which a new activation picks at random, so that a copy of an earlier activation's names never
+/// looks current.
+/// </remarks>
+public sealed class WorkloadDirectory(long ttl, int maxEntries, long firstVersion = 0)
 {
     private readonly Dictionary<(string Address, int Port), Owner> _entries = [];
 
@@ -19,7 +23,7 @@ public sealed class WorkloadDirectory(long ttl, int maxEntries)
     public int Count => _entries.Count;
 
     /// <summary>Moves with every change of a name, so that a copy knows when it is stale.</summary>
-    public long Version { get; private set; }
+    public long Version { get; private set; } = firstVersion;
 
     /// <summary>Entries refused since the directory started: invalid, or beyond the bound.</summary>
     public long Refused { get; private set; }

@@ -30,11 +30,14 @@ public sealed class JoinHalfReadingTests
         var plan = Plans.Traces(Request(Resource(Service("frontend"), [client]), Resource(Service("orders"), [server])), BatchId);
 
         var key = new ConnectionKey("10.0.1.7", 40312, "10.0.2.9", 8080);
+        var shard = Assert.Single(plan.Halves);
+        Assert.Equal(JoinShards.Of(key), shard.Shard);
+        Assert.Equal(["frontend", "orders"], shard.Services);
         Assert.Equal(
-            [("frontend", key, false, 1UL, -1L), ("orders", key, true, 2UL, -1L)],
-            plan.Halves.Select(h => (h.Service, h.Half.Key, h.Half.IsServer, h.Half.SpanId, h.Half.StreamId)));
-        Assert.Equal((long)client.StartTimeUnixNano, plan.Halves[0].Half.StartUnixNano);
-        Assert.Equal(Interfaces.TraceKey.Parse(TraceKey(2)), plan.Halves[1].Half.Trace);
+            [(key, false, 1UL, -1L), (key, true, 2UL, -1L)],
+            shard.Halves.Select(h => (h.Key, h.IsServer, h.SpanId, h.StreamId)));
+        Assert.Equal((long)client.StartTimeUnixNano, shard.Halves[0].StartUnixNano);
+        Assert.Equal(Interfaces.TraceKey.Parse(TraceKey(2)), shard.Halves[1].Trace);
         Assert.Equal(2, plan.Accepted);
     }
 
@@ -48,18 +51,27 @@ public sealed class JoinHalfReadingTests
         client.Attributes.Add(Attr("otlpgrains.nat.peer.port", 8080L));
         client.Attributes.Add(Attr("otlpgrains.http2.stream_id", 7L));
 
-        var half = Assert.Single(Plans.Traces(Request("frontend", client), BatchId).Halves).Half;
+        var half = Assert.Single(Assert.Single(Plans.Traces(Request("frontend", client), BatchId).Halves).Halves);
 
         Assert.Equal(new ConnectionKey("10.244.1.7", 40312, "10.244.2.9", 8080), half.Key);
         Assert.Equal(7, half.StreamId);
     }
 
     [Fact]
-    public void OnlyClientSpansAndServerRootsThatNameAWholeConnectionTakePart()
+    public void AServerSpanWithAParentIsAHalfMarkedAsLinked()
+    {
+        var plan = Plans.Traces(Request("orders", On(Span(1, 1, parent: 9, kind: SpanKind.Server), "10.0.2.9", 8080, "10.0.1.7", 40312)), BatchId);
+
+        var half = Assert.Single(Assert.Single(plan.Halves).Halves);
+        Assert.True(half.IsServer);
+        Assert.True(half.HasParent);
+    }
+
+    [Fact]
+    public void OnlyClientAndServerSpansThatNameAWholeConnectionTakePart()
     {
         var plan = Plans.Traces(Request(
             "orders",
-            On(Span(1, 1, parent: 9, kind: SpanKind.Server), "10.0.2.9", 8080, "10.0.1.7", 40312), // joined already
             On(Span(2, 2, kind: SpanKind.Internal), "10.0.2.9", 8080, "10.0.1.7", 40312),
             On(Span(3, 3, kind: SpanKind.Producer), "10.0.2.9", 50000, "10.0.5.5", 9092),
             On(Span(4, 4, kind: SpanKind.Client), "10.0.2.9", 0, "10.0.3.3", 5432), // no local port
@@ -67,7 +79,7 @@ public sealed class JoinHalfReadingTests
             Span(6, 6, kind: SpanKind.Client)), BatchId);
 
         Assert.Empty(plan.Halves);
-        Assert.Equal(6, plan.Accepted);
+        Assert.Equal(5, plan.Accepted);
     }
 
     [Fact]
@@ -80,7 +92,8 @@ public sealed class JoinHalfReadingTests
         var (admitted, refused) = ServiceAdmission.Without(plan, new HashSet<string>(["orders"], StringComparer.Ordinal));
 
         Assert.Equal(1, refused);
-        Assert.Equal(["frontend"], admitted.Halves.Select(h => h.Service));
+        Assert.Equal(["frontend"], admitted.Halves.SelectMany(h => h.Services));
+        Assert.Equal(["frontend", "orders"], plan.Halves.SelectMany(h => h.Services).Order(StringComparer.Ordinal));
     }
 
     [Fact]

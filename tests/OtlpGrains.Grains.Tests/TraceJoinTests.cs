@@ -78,6 +78,21 @@ public sealed class TraceJoinTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AMoveOrderedBeforeTheServerTracesSpansArriveMovesThemAsTheyCome()
+    {
+        string front = $"front-{Guid.NewGuid():N}"[..14];
+        var (clientTrace, serverTrace) = Traces(sameShard: false);
+        long now = Now;
+        await AddSpansAsync(clientTrace, [new TraceSpan(1, 0, front, "GET", SpanKindCode.Client, now - 50_000_000, now, 0, false, "10.96.0.1")]);
+        await fixture.Grains.GetGrain<ITraceShardGrain>(TraceShards.Of(serverTrace)).MoveTracesAsync([new TraceMove(serverTrace, 2, clientTrace, 1)]);
+        await AddSpansAsync(serverTrace, [new TraceSpan(2, 0, "back", "GET /x", SpanKindCode.Server, now - 40_000_000, now - 10_000_000, 2, true, null)]);
+
+        var kept = await ClusterFixture.EventuallyAsync(
+            () => fixture.Grains.GetGrain<ITraceGrain>(clientTrace.ToString()).GetKeptAsync().AsTask(), v => v?.Spans.Length == 2);
+        Assert.Equal([null, "0000000000000001"], kept?.Spans.Select(s => s.ParentSpanId));
+    }
+
+    [Fact]
     public async Task HalvesThatNeverMeetExpireCountedBySide()
     {
         using var expired = SiloCollectors.Of(fixture, "join_expired_halves_total");

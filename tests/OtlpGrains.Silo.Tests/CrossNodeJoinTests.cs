@@ -122,7 +122,7 @@ public sealed class CrossNodeJoinTests(SiloFixture silo) : IDisposable
             n => n > 0);
         Assert.True(entries > 0);
         ulong now = NowNanos();
-        await ExportAsync(Request(frontend, "node-a", Span(SpanKind.Client, "GET", now - (10 * Ms), now).On($"10.244.6.{_octet}", 52000, podIp, 8080).Failed()));
+        await ExportAsync(Request(frontend, "node-a", Span(SpanKind.Client, "GET", now - (10 * Ms), now).Calling(podIp).Failed()));
         var graph = await SiloFixture.EventuallyAsync(GraphAsync, g => Edge(g, frontend, $"shop/{inventory}") is not null);
         Assert.False(Edge(graph, frontend, $"shop/{inventory}")!.Value.GetProperty("virtual").GetBoolean());
         Assert.DoesNotContain(graph.GetProperty("nodes").EnumerateArray(), n => n.GetProperty("name").GetString() == podIp);
@@ -131,7 +131,7 @@ public sealed class CrossNodeJoinTests(SiloFixture silo) : IDisposable
 
         // Named at query time: an edge to an address recorded before any agent named it is shown by the name once one does.
         now = NowNanos();
-        await ExportAsync(Request(frontend, "node-a", Span(SpanKind.Client, "GET", now - (10 * Ms), now).On($"10.244.6.{_octet}", 52001, laterIp, 8080).Failed()));
+        await ExportAsync(Request(frontend, "node-a", Span(SpanKind.Client, "GET", now - (10 * Ms), now).Calling(laterIp).Failed()));
         await SiloFixture.EventuallyAsync(GraphAsync, g => Edge(g, frontend, laterIp) is not null);
         await workloads.ReportAsync(new WorkloadReport
         {

@@ -192,4 +192,20 @@ public sealed class ConnectionJoinTests
         join.Add([Server(Conn, 110, 190), Server(Conn, 120, 180)], 2, moves);
         Assert.Single(moves);
     }
+
+    [Fact]
+    public void AServerHalfLinkedAlreadyTakesItsClientHalfOutOfWaitingAndMovesNothing()
+    {
+        var join = Join();
+        var client = Client(Conn, 100, 200);
+        var elsewhere = Client(Conn, 100, 200, stream: -1) with { Trace = new TraceKey(99, 99), SpanId = 99 };
+        var linked = new JoinHalf(Conn, true, 110 * Ms, 190 * Ms, client.Trace, 12345, -1, HasParent: true);
+        var moves = new List<TraceMove>();
+        join.Add([elsewhere, client, linked], 0, moves);
+
+        Assert.Empty(moves);
+        Assert.Equal(1, join.Count); // the other trace's client half still waits
+        var counts = join.TakeCounts();
+        Assert.Equal((0, 1), (counts.Joined, counts.AlreadyLinked));
+    }
 }
