@@ -13,6 +13,12 @@ namespace OtlpGrains.Agent;
 /// <param name="MetricPointsExported">RED metric points the gateway accepted.</param>
 /// <param name="MetricPointsFailed">RED metric points lost to failed exports.</param>
 /// <param name="SeriesOverflowed">Measurements folded away because a process had too many RED series.</param>
+/// <param name="ConntrackLookups">Connections whose conntrack entry was asked for.</param>
+/// <param name="ConntrackTranslations">Entries found translated (DNAT, SNAT).</param>
+/// <param name="ConntrackNotFound">Lookups without an entry.</param>
+/// <param name="ConntrackFailures">Lookups that failed (error, no answer in time).</param>
+/// <param name="WorkloadReports">Workload reports the gateway accepted.</param>
+/// <param name="WorkloadReportFailures">Workload reports that failed or were not served.</param>
 internal readonly record struct AgentCounters(
     long Events,
     long PayloadBytes,
@@ -25,7 +31,13 @@ internal readonly record struct AgentCounters(
     long SpanExportFailures,
     long MetricPointsExported,
     long MetricPointsFailed,
-    long SeriesOverflowed)
+    long SeriesOverflowed,
+    long ConntrackLookups = 0,
+    long ConntrackTranslations = 0,
+    long ConntrackNotFound = 0,
+    long ConntrackFailures = 0,
+    long WorkloadReports = 0,
+    long WorkloadReportFailures = 0)
 {
     /// <summary>Failed TLS probe attach attempts, indexed by <see cref="Tls.TlsLibraryKind"/> (empty without TLS probes).</summary>
     public IReadOnlyList<int> TlsAttachFailures { get; init; } = [];

@@ -43,12 +43,26 @@ internal sealed class AgentInstruments : IDisposable
                 .Select(kind => new Measurement<long>(failures[(int)kind], new KeyValuePair<string, object?>("library", kind.AttributeValue())));
         }, "{attempt}", "TLS uprobe attach attempts that failed, by library (openssl, gnutls, go).");
         Counter(read, "otlpgrains.agent.series_overflowed", "{measurement}", "Measurements folded away: a process had too many RED series.", c => c.SeriesOverflowed);
+        Counter(read, "otlpgrains.agent.conntrack.lookups", "{lookup}", "Connections whose conntrack entry was asked for (once each).", c => c.ConntrackLookups);
+        _meter.CreateObservableCounter("otlpgrains.agent.conntrack.results", () => new Measurement<long>[]
+        {
+            Result(read().ConntrackTranslations, "translated"),
+            Result(read().ConntrackNotFound, "not_found"),
+            Result(read().ConntrackFailures, "failed"),
+        }, "{lookup}", "Conntrack lookups that found a translation, found no entry, or failed.");
+        _meter.CreateObservableCounter("otlpgrains.agent.workload_reports", () => new Measurement<long>[]
+        {
+            Result(read().WorkloadReports, "accepted"),
+            Result(read().WorkloadReportFailures, "failed"),
+        }, "{report}", "Workload reports sent to the gateway, by outcome.");
     }
 
     public void Dispose() => _meter.Dispose();
 
     private void Counter(Func<AgentCounters> read, string name, string unit, string description, Func<AgentCounters, long> value) =>
         _meter.CreateObservableCounter(name, () => value(read()), unit, description);
+
+    private static Measurement<long> Result(long value, string result) => new(value, new KeyValuePair<string, object?>("result", result));
 
     private static Measurement<long> Drop(long value, string reason) => new(value, new KeyValuePair<string, object?>("reason", reason));
 }

@@ -37,6 +37,12 @@ if ! command -v openssl >/dev/null 2>&1; then
     install_packages openssl
 fi
 
+# The agent's two-node emulation builds network namespaces and veth pairs (ip), kube-proxy-like DNAT (iptables) and
+# checks the agent's conntrack lookups against the conntrack CLI.
+if ! command -v ip >/dev/null 2>&1 || ! command -v iptables >/dev/null 2>&1 || ! command -v conntrack >/dev/null 2>&1; then
+    install_packages iproute2 iptables conntrack
+fi
+
 # The agent's Go and GnuTLS tests: a Go crypto/tls peer built at test time with Debian's Go (standard library only,
 # offline) and Debian's gnutls-cli as a GnuTLS client.
 if ! command -v go >/dev/null 2>&1 || ! command -v gnutls-cli >/dev/null 2>&1; then

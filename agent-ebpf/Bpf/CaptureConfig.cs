@@ -11,4 +11,5 @@ internal struct CaptureConfig
     public uint OnlyWatched;
     public uint WakeupBytes;
     public uint OnlyCgroups;
+    public uint NetnsIno;
 }

@@ -295,6 +295,7 @@ public sealed unsafe class SocketCapture : IDisposable
             OnlyWatched = options.OnlyWatched || options.WatchedPids.Count > 0 ? 1u : 0u,
             WakeupBytes = (uint)options.WakeupBytes,
             OnlyCgroups = options.WatchedCgroups.Count > 0 ? 1u : 0u,
+            NetnsIno = options.NetworkNamespace is { } netns ? (uint)Conntrack.NetworkNamespace.InodeOf(netns) : 0u,
         };
         uint zero = 0;
         Update(bpf.MapFd("capture_config"), &zero, &config, "capture_config");

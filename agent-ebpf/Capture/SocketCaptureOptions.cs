@@ -26,6 +26,12 @@ public sealed class SocketCaptureOptions
     /// </summary>
     public IReadOnlyCollection<string> WatchedCgroups { get; set; } = [];
 
+    /// <summary>
+    /// When set, only processes in this network namespace (a file such as <c>/var/run/netns/node-a</c> or
+    /// <c>/proc/PID/ns/net</c>) are captured, filtered in the kernel by the namespace's inode number. Default: null.
+    /// </summary>
+    public string? NetworkNamespace { get; set; }
+
     /// <summary>Pids never captured, in addition to the agent itself (always ignored). Default: empty.</summary>
     public IReadOnlyCollection<int> IgnoredPids { get; set; } = [];
 
@@ -87,6 +93,11 @@ public sealed class SocketCaptureOptions
                 throw new ArgumentException($"{cgroup} is not a cgroup directory (no cgroup.procs)", nameof(WatchedCgroups));
             }
         }
+        if (NetworkNamespace is { } netns)
+        {
+            Conntrack.NetworkNamespace.InodeOf(netns); // throws ArgumentException naming the file when it is not one
+        }
+
         if (AttachGroups.Count == 0)
         {
             throw new ArgumentException("at least one attach group is needed", nameof(AttachGroups));

@@ -40,6 +40,12 @@ public sealed class OtlpExportOptions
     /// <summary>PEM private key of <see cref="ClientCertificatePath"/>. Default: <c>OTEL_EXPORTER_OTLP_CLIENT_KEY</c>.</summary>
     public string? ClientKeyPath { get; set; } = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_CLIENT_KEY");
 
+    /// <summary>
+    /// The node's id, sent as the <c>host.id</c> resource attribute of every span and metric and as the workload
+    /// reports' node (<c>--node-id</c>; the agent defaults it to <c>/etc/machine-id</c>). Default: none.
+    /// </summary>
+    public string? NodeId { get; set; }
+
     public static Uri DefaultEndpoint() =>
         Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT") is { Length: > 0 } endpoint && Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
             ? uri

@@ -41,7 +41,7 @@ public sealed class OtlpSpanExporter : IAsyncDisposable
         Marshallers.Create(static (ExportTraceServiceResponse response) => Google.Protobuf.MessageExtensions.ToByteArray(response), ExportTraceServiceResponse.Parser.ParseFrom));
 
     private readonly CallInvoker _invoker;
-    private readonly TraceRequestWriter _writer = new();
+    private readonly TraceRequestWriter _writer;
     private readonly Task _sender;
     private readonly CancellationTokenSource _stop = new();
     private long _exported;
@@ -51,6 +51,7 @@ public sealed class OtlpSpanExporter : IAsyncDisposable
     public OtlpSpanExporter(OtlpExportOptions options)
     {
         _options = options;
+        _writer = new TraceRequestWriter { NodeId = options.NodeId };
         _queue = Channel.CreateBounded<(ProcessIdentity, Span)>(new BoundedChannelOptions(options.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.DropWrite,
@@ -179,7 +180,8 @@ public sealed class OtlpSpanExporter : IAsyncDisposable
     }
 
     /// <summary>The OTLP resource of a process (shared with the RED metrics, so spans and metrics land on the same service).</summary>
-    internal static Resource ResourceOf(ProcessIdentity process)
+    /// <param name="nodeId">The node's id, as <c>host.id</c> (<see cref="OtlpExportOptions.NodeId"/>); none when null.</param>
+    internal static Resource ResourceOf(ProcessIdentity process, string? nodeId = null)
     {
         var resource = new Resource();
         Add(resource, "service.name", process.ServiceName);
@@ -188,6 +190,7 @@ public sealed class OtlpSpanExporter : IAsyncDisposable
         Add(resource, "process.command_line", process.CommandLine);
         Add(resource, "container.id", process.ContainerId);
         Add(resource, "k8s.pod.uid", process.PodUid);
+        Add(resource, "host.id", nodeId);
         Add(resource, "telemetry.sdk.name", "otlpgrains-agent");
         return resource;
     }

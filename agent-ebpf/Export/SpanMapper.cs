@@ -20,7 +20,14 @@ public static class SpanMapper
     /// <param name="peerAddress">The other end's address, when the capture layer knows it.</param>
     /// <param name="peerPort">The other end's port, or 0.</param>
     /// <param name="tls">The exchange was read from TLS plaintext: HTTP spans get <c>url.scheme</c> https.</param>
-    public static Span ToSpan(ProtocolExchange exchange, long monotonicToUnixNs, string? peerAddress = null, int peerPort = 0, bool tls = false)
+    public static Span ToSpan(ProtocolExchange exchange, long monotonicToUnixNs, string? peerAddress = null, int peerPort = 0, bool tls = false) =>
+        ToSpan(exchange, monotonicToUnixNs, ConnectionAttributes.Peer(exchange.Role, peerAddress, peerPort), tls);
+
+    /// <param name="exchange">The pair the parser completed.</param>
+    /// <param name="monotonicToUnixNs">Add to a capture timestamp (CLOCK_MONOTONIC ns) to get Unix time in ns.</param>
+    /// <param name="connection">The connection's attributes, built once per connection.</param>
+    /// <param name="tls">The exchange was read from TLS plaintext: HTTP spans get <c>url.scheme</c> https.</param>
+    public static Span ToSpan(ProtocolExchange exchange, long monotonicToUnixNs, ConnectionAttributes connection, bool tls = false)
     {
         var summary = QuerySummary(exchange);
         var span = new Span
@@ -51,7 +58,7 @@ public static class SpanMapper
             };
         }
 
-        AddAttributes(span, exchange, summary, peerAddress, peerPort, tls);
+        AddAttributes(span, exchange, summary, connection, tls);
         return span;
     }
 
@@ -135,7 +142,7 @@ public static class SpanMapper
         _ => Span.Types.SpanKind.Internal,
     };
 
-    private static void AddAttributes(Span span, ProtocolExchange exchange, string? summary, string? peerAddress, int peerPort, bool tls)
+    private static void AddAttributes(Span span, ProtocolExchange exchange, string? summary, ConnectionAttributes connection, bool tls)
     {
         var attributes = span.Attributes;
         var http = exchange.Kind is ProtocolKind.Http1 or ProtocolKind.Http2 && !exchange.IsGrpc;
@@ -169,14 +176,11 @@ public static class SpanMapper
         Add(attributes, "messaging.operation.name", exchange.MessagingSystem is null ? null : exchange.Operation);
         Add(attributes, "messaging.destination.name", exchange.Topic);
         Add(attributes, "messaging.client.id", exchange.ClientId);
-        if (peerAddress is not null)
+        attributes.Add(connection.Items);
+        if (exchange.StreamId > 0)
         {
-            var server = exchange.Role == ConnectionRole.Client;
-            Add(attributes, server ? "server.address" : "client.address", peerAddress);
-            if (peerPort > 0)
-            {
-                attributes.Add(new KeyValue { Key = server ? "server.port" : "client.port", Value = new AnyValue { IntValue = peerPort } });
-            }
+            // Concurrent streams on one connection pair by stream in the grains' join.
+            attributes.Add(new KeyValue { Key = "otlpgrains.http2.stream_id", Value = new AnyValue { IntValue = exchange.StreamId } });
         }
     }
 

@@ -30,6 +30,9 @@ internal sealed class TraceRequestWriter
     private int[] _sizes = new int[512];
     private bool[] _own = new bool[512];
 
+    /// <summary>The node's id, on every resource as <c>host.id</c>.</summary>
+    public string? NodeId { get; init; }
+
     /// <summary>Processes whose encoded resource is kept; the oldest are forgotten past this many.</summary>
     public int MaxResources { get; init; } = 4096;
 
@@ -156,7 +159,7 @@ internal sealed class TraceRequestWriter
                 _resources.Clear(); // processes come and go; re-encoding the live ones is cheap
             }
 
-            bytes = OtlpSpanExporter.ResourceOf(process).ToByteArray();
+            bytes = OtlpSpanExporter.ResourceOf(process, NodeId).ToByteArray();
             _resources[process] = bytes;
         }
 

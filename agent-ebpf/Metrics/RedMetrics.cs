@@ -32,6 +32,9 @@ public sealed class RedMetrics(int maxSeriesPerProcess = 200)
 
     private readonly Lock _gate = new();
     private Dictionary<RedSeriesKey, RedSeries> _series = [];
+
+    /// <summary>The node's id, on every resource as <c>host.id</c>.</summary>
+    public string? NodeId { get; init; }
     private Dictionary<int, int> _seriesPerProcess = [];
     private long _overflowed;
 
@@ -138,7 +141,7 @@ public sealed class RedMetrics(int maxSeriesPerProcess = 200)
                 });
             }
 
-            var resourceMetrics = new ResourceMetrics { Resource = OtlpSpanExporter.ResourceOf(process.First().Value.Process) };
+            var resourceMetrics = new ResourceMetrics { Resource = OtlpSpanExporter.ResourceOf(process.First().Value.Process, NodeId) };
             resourceMetrics.ScopeMetrics.Add(scope);
             request.ResourceMetrics.Add(resourceMetrics);
         }

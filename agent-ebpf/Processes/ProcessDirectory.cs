@@ -17,6 +17,9 @@ public sealed class ProcessDirectory(string procRoot = "/proc", long sweepInterv
     /// <summary>Processes known now.</summary>
     public int Count => _byPid.Count;
 
+    /// <summary>Processes read so far (a new value tells the workload reporter a process appeared).</summary>
+    public long Added { get; private set; }
+
     /// <summary>Entries dropped by sweeps: the process exited or its pid was reused.</summary>
     public long Forgotten { get; private set; }
 
@@ -34,7 +37,12 @@ public sealed class ProcessDirectory(string procRoot = "/proc", long sweepInterv
 
         var identity = ProcessIdentity.Read(pid, procRoot) ?? ProcessIdentity.FromCommand(pid, command(state));
         _byPid[pid] = new Entry(identity, StartTime(pid)) { LastSeenNs = nowNs };
+        Added++;
     }
+
+    /// <summary>The processes known now with their start time (clock ticks after boot; null when it could not be read).</summary>
+    public IReadOnlyList<(ProcessIdentity Identity, long? StartTicks)> Snapshot() =>
+        [.. _byPid.Values.Select(e => (e.Identity, e.StartTime))];
 
     /// <summary>The identity of a process, read now if it was never seen (<c>unknown_service</c> when it is gone).</summary>
     public ProcessIdentity Get(int pid)
@@ -46,6 +54,7 @@ public sealed class ProcessDirectory(string procRoot = "/proc", long sweepInterv
 
         var identity = ProcessIdentity.Read(pid, procRoot) ?? ProcessIdentity.Unknown(pid);
         _byPid[pid] = new Entry(identity, StartTime(pid));
+        Added++;
         return identity;
     }
 

@@ -64,6 +64,9 @@ public sealed record ProtocolExchange
     /// <summary>Part of the exchange was past the captured bytes and its end was inferred, not read.</summary>
     public bool Truncated { get; init; }
 
+    /// <summary>The HTTP/2 stream the exchange used (HTTP/2 and gRPC); 0 for other protocols.</summary>
+    public int StreamId { get; init; }
+
     /// <summary>The MySQL-protocol server announced itself as MariaDB in its greeting.</summary>
     public bool IsMariaDb { get; init; }
 

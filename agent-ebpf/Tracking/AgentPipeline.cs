@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Net;
 using OtlpGrains.Agent.Capture;
+using OtlpGrains.Agent.Conntrack;
 using OtlpGrains.Agent.Export;
 using OtlpGrains.Agent.Metrics;
 using OtlpGrains.Agent.Processes;
@@ -23,6 +25,9 @@ public sealed class AgentPipeline
     private readonly MemoryBioCorrelator _memoryBio = new();
     private readonly RedMetrics? _redMetrics;
     private long _lastFlushNs;
+    private long _publishedAdded = -1;
+    private long _lastPublishNs;
+    private volatile ProcessSnapshot _published = new([], 0);
 
     /// <summary>How often <see cref="RunAsync"/> takes what the capture queued (the capture itself drains the kernel every 50 ms, sooner when 256 KiB are queued).</summary>
     public static readonly TimeSpan DrainInterval = TimeSpan.FromMilliseconds(50);
@@ -48,8 +53,20 @@ public sealed class AgentPipeline
 
     public ConnectionTracker Tracker => _tracker;
 
-    /// <summary>The processes seen, by pid.</summary>
+    /// <summary>
+    /// The node's conntrack, asked once per connection (at its first span) for the translated tuple; null: not asked.
+    /// Connections to loopback are not asked (no Service translates them into loopback).
+    /// </summary>
+    public ConntrackClient? Conntrack { get; init; }
+
+    /// <summary>The processes seen, by pid (the pipeline's thread only).</summary>
     public ProcessDirectory Processes => _processes;
+
+    /// <summary>
+    /// The processes seen, copied for other threads (the workload reporter) within 10 ms of a new one and every 5 s;
+    /// <see cref="ProcessSnapshot.Version"/> grows when a process was added.
+    /// </summary>
+    public ProcessSnapshot PublishedProcesses => _published;
 
     /// <summary>
     /// Tells the kernel to stop sending a connection's data (pid, fd): for connections filtered out here and those the
@@ -105,6 +122,12 @@ public sealed class AgentPipeline
             _lastFlushNs = nowNs;
             _processes.Sweep(nowNs);
             _linker.Flush(nowNs, all);
+            if (_processes.Added != _publishedAdded || nowNs - _lastPublishNs > 5_000_000_000)
+            {
+                _publishedAdded = _processes.Added;
+                _lastPublishNs = nowNs;
+                _published = new ProcessSnapshot(_processes.Snapshot(), _publishedAdded);
+            }
         }
     }
 
@@ -151,10 +174,25 @@ public sealed class AgentPipeline
         var process = _processes.Get(connection.Pid);
         _redMetrics?.Record(process, exchange);
 
-        var remote = connection.Remote;
-        var address = remote?.Address.IsIPv4MappedToIPv6 == true ? remote.Address.MapToIPv4() : remote?.Address;
-        var span = SpanMapper.ToSpan(exchange, _monotonicToUnixNs, address?.ToString(), remote?.Port ?? 0, connection.IsTls);
+        var attributes = connection.Attributes.Value ??= AttributesOf(connection);
+        var span = SpanMapper.ToSpan(exchange, _monotonicToUnixNs, attributes, connection.IsTls);
         _linker.Add(connection, process, span, Stopwatch.GetTimestamp());
+    }
+
+    private ConnectionAttributes AttributesOf(ConnectionInfo connection)
+    {
+        ConntrackEntry? nat = null;
+        if (Conntrack is { } conntrack && connection.Local is { } local && connection.Remote is { } remote
+            && connection.Role is ConnectionRole.Client or ConnectionRole.Server)
+        {
+            var (self, peer) = (ConnectionAttributes.Unmapped(local), ConnectionAttributes.Unmapped(remote));
+            if (!IPAddress.IsLoopback(peer.Address))
+            {
+                nat = connection.Role == ConnectionRole.Client ? conntrack.Lookup(self, peer) : conntrack.Lookup(peer, self);
+            }
+        }
+
+        return ConnectionAttributes.Of(connection.Role, connection.Local, connection.Remote, nat);
     }
 
     private void Send(ProcessIdentity process, OpenTelemetry.Proto.Trace.V1.Span span)

@@ -78,6 +78,7 @@ struct capture_config {
     __u32 only_watched;
     __u32 wakeup_bytes;
     __u32 only_cgroups; // capture only processes in (or below) a cgroup of cgroup_filter
+    __u32 netns_ino;    // when not 0, capture only processes in the network namespace of this inode number (--netns)
 };
 
 // A connection as user space names it: the process and its fd (the tracker's key too).
@@ -212,8 +213,16 @@ static __always_inline bool in_watched_cgroup(void)
     return false;
 }
 
+// Whether the current task is in the network namespace followed (--netns: one emulated node of several on a machine).
+// Three CO-RE reads per call, cheaper than asking user space for every pid it sees.
+static __always_inline bool in_netns(__u32 ino)
+{
+    struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+    return BPF_CORE_READ(task, nsproxy, net_ns, ns.inum) == ino;
+}
+
 // Whether the current process is one we capture: never the agent, never an ignored pid, only watched pids when the
-// watch list is in force, and only watched cgroups when that list is.
+// watch list is in force, only watched cgroups when that list is, and only the followed network namespace.
 static __always_inline bool wanted(struct capture_config *cfg, __u32 tgid)
 {
     if (tgid == cfg->agent_tgid)
@@ -224,6 +233,8 @@ static __always_inline bool wanted(struct capture_config *cfg, __u32 tgid)
     if (cfg->only_watched && !(mode && *mode == PID_WATCH))
         return false;
     if (cfg->only_cgroups && !in_watched_cgroup())
+        return false;
+    if (cfg->netns_ino && !in_netns(cfg->netns_ino))
         return false;
     return true;
 }

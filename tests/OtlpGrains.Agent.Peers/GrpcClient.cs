@@ -11,7 +11,7 @@ namespace OtlpGrains.Agent.Peers;
 /// </summary>
 internal static class GrpcClient
 {
-    public static async Task<int> RunAsync(Uri target, int calls, int payloadBytes)
+    public static async Task<int> RunAsync(Uri target, int calls, int payloadBytes, int pauseMs = 0)
     {
         using var channel = GrpcChannel.ForAddress(target);
         var client = new Greeter.GreeterClient(channel);
@@ -28,6 +28,11 @@ internal static class GrpcClient
             catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.Internal)
             {
                 failed++;
+            }
+
+            if (pauseMs > 0)
+            {
+                await Task.Delay(pauseMs); // an idle keep-alive connection between calls, as a long-lived client keeps one
             }
         }
 

@@ -13,12 +13,12 @@ namespace OtlpGrains.Agent.Peers;
 /// <summary>A Kestrel gRPC server on an HTTP/2-only cleartext endpoint (h2c with prior knowledge).</summary>
 internal static class GrpcServer
 {
-    public static async Task RunAsync(int port)
+    public static async Task RunAsync(int port, IPAddress? bind = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2));
+            kestrel.Listen(bind ?? IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
         await using var app = builder.Build();
         app.MapGrpcService<GreeterService>();

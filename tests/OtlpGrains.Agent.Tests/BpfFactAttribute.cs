@@ -7,7 +7,8 @@ namespace OtlpGrains.Agent.Tests;
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class BpfFactAttribute : FactAttribute
 {
-    private static readonly Lazy<CaptureCheckResult> Check = new(() => CaptureCheck.Run());
+    /// <summary>Whether BPF capture works here (run once per test run).</summary>
+    internal static readonly Lazy<CaptureCheckResult> Check = new(() => CaptureCheck.Run());
 
     public BpfFactAttribute()
     {

@@ -70,4 +70,14 @@ public sealed class TraceRequestWriterTests
         Assert.Equal("b", only.Resource.Attributes.Single(kv => kv.Key == "service.name").Value.StringValue);
         Assert.Single(Assert.Single(only.ScopeSpans).Spans);
     }
+
+    [Fact]
+    public void EveryResourceCarriesTheNodeIdAsHostId()
+    {
+        var process = new ProcessIdentity(7, "svc", "svc", "svc", null, null);
+        Span span = SpanMapper.ToSpan(new ProtocolExchange { Kind = ProtocolKind.Http1, Role = ConnectionRole.Server, Method = "GET", Path = "/" }, 0);
+        var request = ExportTraceServiceRequest.Parser.ParseFrom(new TraceRequestWriter { NodeId = "node-a" }.Write([(process, span)]));
+        Assert.Equal("node-a", Assert.Single(request.ResourceSpans).Resource.Attributes.Single(a => a.Key == "host.id").Value.StringValue);
+        Assert.DoesNotContain(OtlpSpanExporter.ResourceOf(process).Attributes, a => a.Key == "host.id");
+    }
 }

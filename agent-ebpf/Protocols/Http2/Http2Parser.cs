@@ -461,6 +461,7 @@ internal sealed class Http2Parser : FramedParser, IHeaderSink
             GrpcStatusCode = grpcStatus,
             TraceParent = stream.TraceParent,
             IsError = isError,
+            StreamId = stream.Id,
         });
     }
 }
