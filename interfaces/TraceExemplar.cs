@@ -11,7 +11,14 @@ public readonly record struct TraceExemplar(
     [property: Id(1)] long EndUnixNano,
     [property: Id(2)] long DurationNanos,
     [property: Id(3)] int Operation,
-    [property: Id(4)] bool Failed);
+    [property: Id(4)] bool Failed)
+{
+    /// <summary>
+    /// In a batch, the index of the request's span in <see cref="ServiceSpanBatch.Spans"/>: the span's window takes the
+    /// exemplar as the span is placed, before later spans of the batch move the watermark on.
+    /// </summary>
+    [Id(5)] public int SpanIndex { get; init; }
+}
 
 /// <summary>
 /// A <see cref="TraceExemplar"/> as a reader sees it. The tail sampler always keeps a failed request's trace; a slow

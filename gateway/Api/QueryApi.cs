@@ -90,6 +90,7 @@ internal static class QueryApi
             detail.AnomalyScore,
             detail.Status,
             Model = detail.Model ?? AnomalyModelRef.Builtin,
+            detail.Traces,
         }, Json);
     }
 
@@ -111,6 +112,7 @@ internal static class QueryApi
                 latency = Histogram(w.Latency),
                 operations = w.Operations.Select(o => new { o.Name, o.Spans, o.Requests, o.Errors, latency = Histogram(o.Latency) }),
                 callees = w.Callees.Select(c => new { c.Server, c.Virtual, c.Calls, c.Errors, latency = Histogram(c.Latency) }),
+                w.Traces,
             }),
         }, Json);
     }

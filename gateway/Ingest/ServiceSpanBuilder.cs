@@ -39,21 +39,22 @@ internal sealed class ServiceSpanBuilder
             bool failed = (role & SpanRole.Error) != 0;
             if (failed && (_lastFailed is not { } last || endUnixNano >= last.EndUnixNano))
             {
-                _lastFailed = new TraceExemplar(trace, endUnixNano, durationNanos, index, Failed: true);
+                _lastFailed = new TraceExemplar(trace, endUnixNano, durationNanos, index, Failed: true) { SpanIndex = _spans.Count - 1 };
             }
 
             if (_slowest is not { } slowest || durationNanos > slowest.DurationNanos)
             {
-                _slowest = new TraceExemplar(trace, endUnixNano, durationNanos, index, failed);
+                _slowest = new TraceExemplar(trace, endUnixNano, durationNanos, index, failed) { SpanIndex = _spans.Count - 1 };
             }
         }
     }
 
     public ServiceSpanBatch Build(Guid batchId) => new(batchId, [.. _operations], [.. _spans]) { Exemplars = Exemplars() };
 
+    // In the order of their spans, as the service's windows take them.
     private TraceExemplar[] Exemplars() => (_slowest, _lastFailed) switch
     {
-        ({ } slowest, { } failed) when slowest != failed => [slowest, failed],
+        ({ } slowest, { } failed) when slowest != failed => slowest.SpanIndex < failed.SpanIndex ? [slowest, failed] : [failed, slowest],
         ({ } slowest, _) => [slowest],
         _ => [],
     };

@@ -49,13 +49,28 @@ internal sealed class SpanSignal
             operationIds[i] = _operations.GetOrAdd(names[i]);
         }
 
-        foreach (ref readonly ServiceSpan span in batch.Spans.AsSpan())
+        TraceExemplar[] exemplars = batch.Exemplars;
+        int nextExemplar = 0;
+        ReadOnlySpan<ServiceSpan> spans = batch.Spans;
+        for (int index = 0; index < spans.Length; index++)
         {
+            ref readonly ServiceSpan span = ref spans[index];
             bool request = (span.Role & SpanRole.Request) != 0;
             bool error = request && (span.Role & SpanRole.Error) != 0;
             counters.CountSpan(request, error, span.DurationNanos);
 
             SpanWindow? window = _windows.Place(span.EndUnixNano, nowUnixNano);
+
+            // A batch's exemplars come in the order of their spans (at most two): each goes to its span's window.
+            while (nextExemplar < exemplars.Length && exemplars[nextExemplar].SpanIndex <= index)
+            {
+                TraceExemplar exemplar = exemplars[nextExemplar++];
+                if (window is not null && exemplar.SpanIndex == index && (uint)exemplar.Operation < (uint)operationIds.Length && operationIds[exemplar.Operation] >= 0)
+                {
+                    window.Offer(exemplar with { Operation = operationIds[exemplar.Operation] });
+                }
+            }
+
             if (window is null)
             {
                 counters.CountLateSpan();
@@ -95,15 +110,6 @@ internal sealed class SpanSignal
                 {
                     operation.Errors++;
                 }
-            }
-        }
-
-        foreach (TraceExemplar exemplar in batch.Exemplars)
-        {
-            if ((uint)exemplar.Operation < (uint)operationIds.Length && operationIds[exemplar.Operation] >= 0
-                && _windows.Place(exemplar.EndUnixNano, nowUnixNano) is { } window)
-            {
-                window.Offer(exemplar with { Operation = operationIds[exemplar.Operation] });
             }
         }
     }

@@ -81,16 +81,22 @@ public sealed class WindowSnapshotTests
         Assert.Equal(Start.AddSeconds(4), windows[0].Traces[1].End);
         Assert.Equal([d.ToString()], windows[1].Traces.Select(t => t.TraceId));
 
+        // A batch whose spans move the watermark past an early window still gives that window its exemplar: it is
+        // taken as its span is placed, not after the batch.
+        var late = new ServiceStatistics(new ServiceWindowOptions(), new FakeTimeProvider(Start.AddSeconds(1_000)));
+        late.AddSpans(Batch(["GET /a"], new TraceExemplar(a, T0 + (2 * Second), 50 * Ms, 0, true), new TraceExemplar(b, T0 + (600 * Second), 1 * Ms, 0, false)));
+        Assert.Equal([a.ToString()], late.Windows(Start, Start.AddSeconds(10)).Single().Traces.Select(t => t.TraceId));
+
         // The service's detail lists them too, newest first.
         Assert.Equal([d.ToString(), c.ToString(), a.ToString()], statistics.Detail("svc", null, null).Traces.Select(t => t.TraceId));
     }
 
-    // A request span per exemplar (the windows place spans by their own end time), and the exemplars.
+    // A request span per exemplar, in order (each exemplar names its span), and the exemplars.
     private static ServiceSpanBatch Batch(string[] operations, params TraceExemplar[] exemplars) => new(
         Guid.NewGuid(),
         operations,
         [.. exemplars.Select(e => new ServiceSpan(e.EndUnixNano, e.DurationNanos, e.Operation, SpanKindCode.Server, e.Failed ? SpanRole.Request | SpanRole.Error : SpanRole.Request))])
     {
-        Exemplars = exemplars,
+        Exemplars = [.. exemplars.Select((e, i) => e with { SpanIndex = i })],
     };
 }

@@ -60,7 +60,7 @@ public sealed class ServiceEvidenceViewTests
             ["GET /pay"],
             [.. exemplars.Select(e => new ServiceSpan(e.EndUnixNano, e.DurationNanos, 0, SpanKindCode.Server, e.Failed ? SpanRole.Request | SpanRole.Error : SpanRole.Request))])
         {
-            Exemplars = exemplars,
+            Exemplars = [.. exemplars.Select((e, i) => e with { SpanIndex = i })],
         });
 
         ServiceEvidence evidence = ServiceEvidenceView.Build("pay", statistics, null, Start.AddSeconds(60), Start.AddSeconds(120), Start, Start.AddSeconds(60));
