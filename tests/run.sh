@@ -100,6 +100,14 @@ fuzz_status=0
 bash tests/fuzz.sh --no-build || fuzz_status=$?
 if [ "$status" -eq 0 ]; then status=$fuzz_status; fi
 
+# Each failed test's name, message and first stack frames again at the end, where a log cut to its tail still shows them
+# (the test's own output, printed after them, can run to pages).
+awk '/^  Failed [^ ]/ { keep = 1; frames = -1; print; next }
+     /^  Standard Output Messages:|^(Passed|Failed)! |^Test run for / { keep = 0; next }
+     keep && /^  Stack Trace:/ { frames = 0; print; next }
+     keep && frames >= 0 { if (++frames > 4) next }
+     keep && NF { print }' "$log" | head -n 200
+
 # One closing line over all test projects, in the plain "N passed, N failed" form.
 awk '/(Passed|Failed)! +- Failed:/ {
         gsub(/,/, ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }

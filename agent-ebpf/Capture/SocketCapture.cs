@@ -25,6 +25,7 @@ public sealed unsafe class SocketCapture : IDisposable
     private readonly int _mutedFd;
     private readonly int _possibleCpus;
     private readonly Lock _pollGate = new();
+    private long _drainedNs;
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread? _poller;
     private GCHandle _self;
@@ -216,6 +217,14 @@ public sealed unsafe class SocketCapture : IDisposable
     /// <summary>Connections muted so far.</summary>
     public long Mutes => Interlocked.Read(ref _mutes);
 
+    /// <summary>
+    /// The capture clock (CLOCK_MONOTONIC ns, as <see cref="SocketEvent.TimestampNs"/>) up to which the kernel's events
+    /// are in <see cref="Events"/>: taken before the last drain began. What waits for more events (a span for its other
+    /// half) measures its wait on this clock rather than on the wall clock, so a drain that runs late under load does
+    /// not look like an event that never came.
+    /// </summary>
+    public long DrainedNs => Volatile.Read(ref _drainedNs);
+
     /// <summary>The kernel's live totals for the connection (pid, fd); false when it has none (closed, never seen).</summary>
     public bool TryReadTotals(int pid, int fd, out ConnectionTotals totals)
     {
@@ -250,7 +259,9 @@ public sealed unsafe class SocketCapture : IDisposable
         lock (_pollGate)
         {
             ObjectDisposedException.ThrowIf(_ringBuffer == 0, this);
+            long before = System.Diagnostics.Stopwatch.GetTimestamp();
             int n = LibBpf.RingBufferConsume(_ringBuffer);
+            Volatile.Write(ref _drainedNs, before);
             return n < 0 ? throw new BpfException("consuming the ring buffer failed", -n, null) : n;
         }
     }
@@ -417,7 +428,9 @@ public sealed unsafe class SocketCapture : IDisposable
                 // then drains what was submitted with BPF_RB_NO_WAKEUP meanwhile.
                 // Errors here are EINTR from epoll; the next round retries.
                 _ = LibBpf.RingBufferPoll(_ringBuffer, timeoutMs);
+                long before = System.Diagnostics.Stopwatch.GetTimestamp();
                 _ = LibBpf.RingBufferConsume(_ringBuffer);
+                Volatile.Write(ref _drainedNs, before);
             }
         }
     }

@@ -25,6 +25,7 @@ public sealed class AgentPipeline
     private readonly MemoryBioCorrelator _memoryBio = new();
     private readonly RedMetrics? _redMetrics;
     private long _lastFlushNs;
+    private long _eventNs; // the capture time of the event being handled: spans wait for their other half on this clock
     private long _publishedAdded = -1;
     private long _lastPublishNs;
     private volatile ProcessSnapshot _published = new([], 0);
@@ -110,11 +111,14 @@ public sealed class AgentPipeline
         // Who the process is gets read at its first event, while it most likely still runs (a curl may be gone by the
         // time its response is parsed); one already gone is named by its comm.
         _processes.Seen(e.Pid, e.TimestampNs, e, static e => e.Command);
+        _eventNs = e.TimestampNs;
         _tracker.OnEvent(e);
         FlushHeld(e.TimestampNs);
     }
 
     /// <summary>Sends spans that waited for their other half long enough (or all of them).</summary>
+    /// <param name="nowNs">The capture clock: the last event's time, or <see cref="SocketCapture.DrainedNs"/> when idle.</param>
+    /// <param name="all">Send every held span (at the end).</param>
     public void FlushHeld(long nowNs, bool all = false)
     {
         if (all || nowNs - _lastFlushNs > 10_000_000)
@@ -158,8 +162,8 @@ public sealed class AgentPipeline
                 break;
             }
 
-            // Also sends held spans when no events come.
-            FlushHeld(Stopwatch.GetTimestamp());
+            // Also sends held spans when no events come, once the capture has drained past their wait.
+            FlushHeld(capture.DrainedNs);
             if (cancellationToken.WaitHandle.WaitOne(DrainInterval))
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -176,7 +180,7 @@ public sealed class AgentPipeline
 
         var attributes = connection.Attributes.Value ??= AttributesOf(connection);
         var span = SpanMapper.ToSpan(exchange, _monotonicToUnixNs, attributes, connection.IsTls);
-        _linker.Add(connection, process, span, Stopwatch.GetTimestamp());
+        _linker.Add(connection, process, span, _eventNs);
     }
 
     private ConnectionAttributes AttributesOf(ConnectionInfo connection)

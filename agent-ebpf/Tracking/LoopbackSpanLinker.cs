@@ -13,7 +13,7 @@ namespace OtlpGrains.Agent.Tracking;
 /// </summary>
 public sealed class LoopbackSpanLinker(Action<ProcessIdentity, Span> send)
 {
-    /// <summary>How long a span waits for its other half.</summary>
+    /// <summary>How long a span waits for its other half, on the capture clock (events drained, not time passed).</summary>
     public const long HoldNs = 200_000_000;
 
     private readonly Dictionary<(IPEndPoint Client, IPEndPoint Server), Pending> _pending = [];
