@@ -1,4 +1,5 @@
 using System.Net;
+using Google.Protobuf;
 using OpenTelemetry.Proto.Common.V1;
 using OtlpGrains.Agent.Conntrack;
 using OtlpGrains.Agent.Protocols;
@@ -8,17 +9,26 @@ namespace OtlpGrains.Agent.Export;
 /// <summary>
 /// The attributes a connection gives every span made from it (proto/otlpgrains/agent/README.md): the peer as
 /// <c>server.address</c>/<c>client.address</c>, the connection's <c>network.*</c> identity and, when conntrack shows a
-/// translation, <c>otlpgrains.nat.*</c>. Built once per connection and shared by its spans, so the span path formats
-/// no address (the key-values are never changed after they are built).
+/// translation, <c>otlpgrains.nat.*</c>. Built and encoded once per connection and shared by its spans, so the span path
+/// neither formats an address nor encodes these again (the key-values are never changed after they are built).
 /// </summary>
 public sealed class ConnectionAttributes
 {
-    private ConnectionAttributes(KeyValue[] items) => Items = items;
+    private ConnectionAttributes(KeyValue[] items)
+    {
+        Items = items;
+        var carrier = new OpenTelemetry.Proto.Trace.V1.Span();
+        carrier.Attributes.Add(items);
+        Encoded = carrier.ToByteArray();
+    }
 
     /// <summary>No connection details (a span made without a socket).</summary>
     public static ConnectionAttributes None { get; } = new([]);
 
     public IReadOnlyList<KeyValue> Items { get; }
+
+    /// <summary>The items encoded once as a span's attribute fields (field 9 each), copied into every span's bytes.</summary>
+    public byte[] Encoded { get; }
 
     /// <summary>Only the peer, as <c>server.address</c> (client spans) or <c>client.address</c> (server spans).</summary>
     public static ConnectionAttributes Peer(ConnectionRole role, string? address, int port)

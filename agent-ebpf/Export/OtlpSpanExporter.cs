@@ -4,7 +4,6 @@ using Grpc.Core;
 using OpenTelemetry.Proto.Collector.Trace.V1;
 using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Resource.V1;
-using OpenTelemetry.Proto.Trace.V1;
 using OtlpGrains.Agent.Processes;
 
 namespace OtlpGrains.Agent.Export;
@@ -20,7 +19,7 @@ public sealed class OtlpSpanExporter : IAsyncDisposable
     private const int MaxAttempts = 5;
     private static readonly TimeSpan CollectInterval = TimeSpan.FromMilliseconds(50);
     private readonly OtlpExportOptions _options;
-    private readonly Channel<(ProcessIdentity Process, Span Span)> _queue;
+    private readonly Channel<(ProcessIdentity Process, AgentSpan Span)> _queue;
     private readonly ExportChannel _channel;
     // TraceService/Export with the request as bytes that TraceRequestWriter encoded (the response is the generated type).
     private static readonly Method<EncodedRequest, ExportTraceServiceResponse> ExportMethod = new(
@@ -52,7 +51,7 @@ public sealed class OtlpSpanExporter : IAsyncDisposable
     {
         _options = options;
         _writer = new TraceRequestWriter { NodeId = options.NodeId };
-        _queue = Channel.CreateBounded<(ProcessIdentity, Span)>(new BoundedChannelOptions(options.QueueCapacity)
+        _queue = Channel.CreateBounded<(ProcessIdentity, AgentSpan)>(new BoundedChannelOptions(options.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.DropWrite,
             SingleReader = true,
@@ -72,7 +71,7 @@ public sealed class OtlpSpanExporter : IAsyncDisposable
     public long Failed => Interlocked.Read(ref _failed);
 
     /// <summary>Queues a span without waiting; false (and counted) when the queue is full.</summary>
-    public bool Enqueue(ProcessIdentity process, Span span)
+    public bool Enqueue(ProcessIdentity process, AgentSpan span)
     {
         if (_queue.Writer.TryWrite((process, span)))
         {
@@ -98,7 +97,7 @@ public sealed class OtlpSpanExporter : IAsyncDisposable
         // Spans are collected in rounds (every CollectInterval at most) instead of waking the loop for each one: a
         // wake-up per span was a thread-pool hand-off per span, most of the agent's CPU at 20,000 spans/s.
         var collect = _options.FlushInterval < CollectInterval ? _options.FlushInterval : CollectInterval;
-        var batch = new List<(ProcessIdentity Process, Span Span)>(_options.MaxBatchSize);
+        var batch = new List<(ProcessIdentity Process, AgentSpan Span)>(_options.MaxBatchSize);
         var reader = _queue.Reader;
         long first = 0;
         while (true)
@@ -136,7 +135,7 @@ public sealed class OtlpSpanExporter : IAsyncDisposable
         }
     }
 
-    private async Task SendAsync(List<(ProcessIdentity Process, Span Span)> batch)
+    private async Task SendAsync(List<(ProcessIdentity Process, AgentSpan Span)> batch)
     {
         if (batch.Count == 0)
         {

@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using Google.Protobuf;
-using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Trace.V1;
 using OtlpGrains.Agent.Protocols;
 
@@ -9,7 +7,8 @@ namespace OtlpGrains.Agent.Export;
 
 /// <summary>
 /// Turns a request/response pair seen on a socket into an OTLP span named and attributed by the OpenTelemetry
-/// semantic conventions. A server span whose request carried a W3C <c>traceparent</c> joins the caller's trace.
+/// semantic conventions, encoded as it is made (<see cref="AgentSpan"/>). A server span whose request carried a W3C
+/// <c>traceparent</c> joins the caller's trace.
 /// </summary>
 public static class SpanMapper
 {
@@ -20,46 +19,84 @@ public static class SpanMapper
     /// <param name="peerAddress">The other end's address, when the capture layer knows it.</param>
     /// <param name="peerPort">The other end's port, or 0.</param>
     /// <param name="tls">The exchange was read from TLS plaintext: HTTP spans get <c>url.scheme</c> https.</param>
-    public static Span ToSpan(ProtocolExchange exchange, long monotonicToUnixNs, string? peerAddress = null, int peerPort = 0, bool tls = false) =>
+    public static AgentSpan ToSpan(ProtocolExchange exchange, long monotonicToUnixNs, string? peerAddress = null, int peerPort = 0, bool tls = false) =>
         ToSpan(exchange, monotonicToUnixNs, ConnectionAttributes.Peer(exchange.Role, peerAddress, peerPort), tls);
 
     /// <param name="exchange">The pair the parser completed.</param>
     /// <param name="monotonicToUnixNs">Add to a capture timestamp (CLOCK_MONOTONIC ns) to get Unix time in ns.</param>
     /// <param name="connection">The connection's attributes, built once per connection.</param>
     /// <param name="tls">The exchange was read from TLS plaintext: HTTP spans get <c>url.scheme</c> https.</param>
-    public static Span ToSpan(ProtocolExchange exchange, long monotonicToUnixNs, ConnectionAttributes connection, bool tls = false)
+    public static AgentSpan ToSpan(ProtocolExchange exchange, long monotonicToUnixNs, ConnectionAttributes connection, bool tls = false)
     {
         var summary = QuerySummary(exchange);
-        var span = new Span
-        {
-            Name = summary ?? NameOf(exchange, null),
-            Kind = KindOf(exchange),
-            StartTimeUnixNano = (ulong)(exchange.RequestStartNs + monotonicToUnixNs),
-            EndTimeUnixNano = (ulong)(Math.Max(exchange.ResponseEndNs, exchange.RequestEndNs) + monotonicToUnixNs),
-            SpanId = RandomId(8),
-        };
+        var name = summary ?? NameOf(exchange, null);
+        var queryText = exchange.Kind is ProtocolKind.Postgres or ProtocolKind.MySql ? SqlText.Sanitize(exchange.Statement) : exchange.Statement;
+        var http = exchange.Kind is ProtocolKind.Http1 or ProtocolKind.Http2 && !exchange.IsGrpc;
+        var database = exchange.DbSystemName;
+        var chars = name.Length + Length(exchange.Method) + (2 * Length(exchange.Path)) + Length(queryText) + Length(summary) + Length(database)
+            + Length(exchange.DbName) + (2 * Length(exchange.Operation)) + (3 * Length(exchange.ErrorCode)) + Length(exchange.Topic) + Length(exchange.ClientId);
 
-        if (exchange.Role == ConnectionRole.Server && TraceParent.TryParse(exchange.TraceParent, out var traceId, out var parentId))
+        // The body goes through a buffer of the pipeline's thread and is kept as an array of its exact size.
+        var scratch = Scratch(SpanWriter.Bound(chars, 24));
+        var w = new SpanWriter(scratch);
+        w.Name(name);
+        w.Kind(KindOf(exchange));
+        w.Times((ulong)(exchange.RequestStartNs + monotonicToUnixNs), (ulong)(Math.Max(exchange.ResponseEndNs, exchange.RequestEndNs) + monotonicToUnixNs));
+        w.Attribute("http.request.method"u8, exchange.Method);
+        w.Attribute("url.path"u8, http ? exchange.Path : null);
+        w.Attribute("url.scheme"u8, http ? (tls ? "https" : "http") : null);
+        if (exchange.StatusCode > 0)
         {
-            span.TraceId = traceId;
-            span.ParentSpanId = parentId;
+            w.Attribute("http.response.status_code"u8, exchange.StatusCode);
         }
-        else
+
+        w.Attribute("rpc.system"u8, exchange.RpcSystem);
+        if (exchange.IsGrpc && GrpcPath.TrySplit(exchange.Path, out var rpcService, out var rpcMethod))
         {
-            span.TraceId = RandomId(16);
+            w.Attribute("rpc.service"u8, rpcService);
+            w.Attribute("rpc.method"u8, rpcMethod);
+        }
+
+        if (exchange.IsGrpc && exchange.GrpcStatusCode is { } grpcStatus)
+        {
+            w.Attribute("rpc.grpc.status_code"u8, grpcStatus);
+        }
+
+        w.Attribute("db.system.name"u8, database);
+        w.Attribute("db.namespace"u8, exchange.DbName);
+        w.Attribute("db.operation.name"u8, database is null ? null : exchange.Operation);
+        w.Attribute("db.query.text"u8, queryText);
+        w.Attribute("db.query.summary"u8, summary);
+        w.Attribute("db.response.status_code"u8, database is null ? null : exchange.ErrorCode);
+
+        // The database conventions: error.type is the status code of a failed operation.
+        w.Attribute("error.type"u8, database is not null && exchange.IsError ? exchange.ErrorCode ?? "_OTHER" : null);
+
+        w.Attribute("messaging.system"u8, exchange.MessagingSystem);
+        w.Attribute("messaging.operation.name"u8, exchange.MessagingSystem is null ? null : exchange.Operation);
+        w.Attribute("messaging.destination.name"u8, exchange.Topic);
+        w.Attribute("messaging.client.id"u8, exchange.ClientId);
+
+        // The connection's attributes go here (AgentSpan.WriteTo), then the stream and the status.
+        var tailAt = w.Position;
+        if (exchange.StreamId > 0)
+        {
+            // Concurrent streams on one connection pair by stream in the grains' join.
+            w.Attribute("otlpgrains.http2.stream_id"u8, exchange.StreamId);
         }
 
         if (exchange.IsError)
         {
-            span.Status = new Status
-            {
-                Code = Status.Types.StatusCode.Error,
-                Message = exchange.ErrorCode ?? string.Empty,
-            };
+            w.ErrorStatus(exchange.ErrorCode ?? string.Empty);
         }
 
-        AddAttributes(span, exchange, summary, connection, tls);
-        return span;
+        var body = scratch.AsSpan(0, w.Position).ToArray();
+        if (exchange.Role == ConnectionRole.Server && TraceParent.TryParse(exchange.TraceParent, out var traceId, out var parentId))
+        {
+            return new AgentSpan(traceId, RandomSpanId(), parentId, body, tailAt, connection);
+        }
+
+        return new AgentSpan(RandomTraceId(), RandomSpanId(), 0, body, tailAt, connection);
     }
 
     /// <summary>
@@ -111,19 +148,37 @@ public static class SpanMapper
         return path;
     }
 
+    // One string for the result and nothing else: the RED metrics and the span name both ask, for every request.
     private static string ReplaceIds(string path)
     {
-        var segments = path.Split('/');
-        for (var i = 0; i < segments.Length; i++)
+        int length = 0;
+        foreach (Range segment in path.AsSpan().Split('/'))
         {
-            if (IsIdSegment(segments[i]))
-            {
-                segments[i] = "{id}";
-            }
+            length += (IsIdSegment(path.AsSpan()[segment]) ? IdMark.Length : segment.GetOffsetAndLength(path.Length).Length) + 1;
         }
 
-        return string.Join('/', segments);
+        return string.Create(length - 1, path, static (destination, path) =>
+        {
+            int at = 0;
+            bool first = true;
+            foreach (Range segment in path.AsSpan().Split('/'))
+            {
+                if (!first)
+                {
+                    destination[at++] = '/';
+                }
+
+                first = false;
+
+                ReadOnlySpan<char> text = path.AsSpan()[segment];
+                ReadOnlySpan<char> written = IsIdSegment(text) ? IdMark : text;
+                written.CopyTo(destination[at..]);
+                at += written.Length;
+            }
+        });
     }
+
+    private const string IdMark = "{id}";
 
     private static bool IsIdSegment(ReadOnlySpan<char> segment) =>
         segment.Length > 0 && (!segment.ContainsAnyExceptInRange('0', '9') || Guid.TryParse(segment, out _)
@@ -133,74 +188,55 @@ public static class SpanMapper
     public static string? QuerySummary(ProtocolExchange exchange) =>
         exchange.Kind is ProtocolKind.Postgres or ProtocolKind.MySql ? SqlSummary.Of(exchange.Statement) : null;
 
-    private static Span.Types.SpanKind KindOf(ProtocolExchange exchange) => (exchange.Role, exchange.Kind, exchange.KafkaApiKey) switch
+    private static int KindOf(ProtocolExchange exchange) => (int)((exchange.Role, exchange.Kind, exchange.KafkaApiKey) switch
     {
         (ConnectionRole.Server, _, _) => Span.Types.SpanKind.Server,
         (ConnectionRole.Client, ProtocolKind.Kafka, 0) => Span.Types.SpanKind.Producer,
         (ConnectionRole.Client, ProtocolKind.Kafka, 1) => Span.Types.SpanKind.Consumer,
         (ConnectionRole.Client, _, _) => Span.Types.SpanKind.Client,
         _ => Span.Types.SpanKind.Internal,
-    };
+    });
 
-    private static void AddAttributes(Span span, ProtocolExchange exchange, string? summary, ConnectionAttributes connection, bool tls)
+    private static int Length(string? value) => value?.Length ?? 0;
+
+    [ThreadStatic]
+    private static byte[]? _scratch;
+
+    private static byte[] Scratch(int size)
     {
-        var attributes = span.Attributes;
-        var http = exchange.Kind is ProtocolKind.Http1 or ProtocolKind.Http2 && !exchange.IsGrpc;
-        Add(attributes, "http.request.method", exchange.Method);
-        Add(attributes, "url.path", http ? exchange.Path : null);
-        Add(attributes, "url.scheme", http ? (tls ? "https" : "http") : null);
-        if (exchange.StatusCode > 0)
+        if (_scratch is null || _scratch.Length < size)
         {
-            attributes.Add(new KeyValue { Key = "http.response.status_code", Value = new AnyValue { IntValue = exchange.StatusCode } });
+            _scratch = new byte[Math.Max(size, 4096)];
         }
 
-        Add(attributes, "rpc.system", exchange.RpcSystem);
-        Add(attributes, "rpc.service", exchange.RpcService);
-        Add(attributes, "rpc.method", exchange.RpcMethod);
-        if (exchange.IsGrpc && exchange.GrpcStatusCode is { } grpcStatus)
-        {
-            attributes.Add(new KeyValue { Key = "rpc.grpc.status_code", Value = new AnyValue { IntValue = grpcStatus } });
-        }
-
-        Add(attributes, "db.system.name", exchange.DbSystemName);
-        Add(attributes, "db.namespace", exchange.DbName);
-        Add(attributes, "db.operation.name", exchange.DbSystemName is null ? null : exchange.Operation);
-        Add(attributes, "db.query.text", exchange.Kind is ProtocolKind.Postgres or ProtocolKind.MySql ? SqlText.Sanitize(exchange.Statement) : exchange.Statement);
-        Add(attributes, "db.query.summary", summary);
-        Add(attributes, "db.response.status_code", exchange.DbSystemName is null ? null : exchange.ErrorCode);
-
-        // The database conventions: error.type is the status code of a failed operation.
-        Add(attributes, "error.type", exchange.DbSystemName is not null && exchange.IsError ? exchange.ErrorCode ?? "_OTHER" : null);
-
-        Add(attributes, "messaging.system", exchange.MessagingSystem);
-        Add(attributes, "messaging.operation.name", exchange.MessagingSystem is null ? null : exchange.Operation);
-        Add(attributes, "messaging.destination.name", exchange.Topic);
-        Add(attributes, "messaging.client.id", exchange.ClientId);
-        attributes.Add(connection.Items);
-        if (exchange.StreamId > 0)
-        {
-            // Concurrent streams on one connection pair by stream in the grains' join.
-            attributes.Add(new KeyValue { Key = "otlpgrains.http2.stream_id", Value = new AnyValue { IntValue = exchange.StreamId } });
-        }
+        return _scratch;
     }
 
-    private static void Add(Google.Protobuf.Collections.RepeatedField<KeyValue> attributes, string key, string? value)
-    {
-        if (!string.IsNullOrEmpty(value))
-        {
-            attributes.Add(new KeyValue { Key = key, Value = new AnyValue { StringValue = value } });
-        }
-    }
-
-    private static ByteString RandomId(int length)
+    private static UInt128 RandomTraceId()
     {
         Span<byte> bytes = stackalloc byte[16];
+        UInt128 id;
         do
         {
-            Random.Shared.NextBytes(bytes[..length]);
+            Random.Shared.NextBytes(bytes);
+            id = BinaryPrimitives.ReadUInt128BigEndian(bytes);
         }
-        while (BinaryPrimitives.ReadUInt64LittleEndian(bytes) == 0);
+        while (id == 0);
 
-        return ByteString.CopyFrom(bytes[..length]);
+        return id;
+    }
+
+    private static ulong RandomSpanId()
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        ulong id;
+        do
+        {
+            Random.Shared.NextBytes(bytes);
+            id = BinaryPrimitives.ReadUInt64BigEndian(bytes);
+        }
+        while (id == 0);
+
+        return id;
     }
 }

@@ -1,40 +1,30 @@
 using System.Globalization;
-using Google.Protobuf;
 
 namespace OtlpGrains.Agent.Export;
 
 /// <summary>Reads a W3C <c>traceparent</c> header: <c>00-{32 hex trace id}-{16 hex parent id}-{2 hex flags}</c>.</summary>
 public static class TraceParent
 {
-    public static bool TryParse(string? header, out ByteString traceId, out ByteString parentId)
+    /// <param name="header">The header's value.</param>
+    /// <param name="traceId">The trace id as a big-endian number (its hex is the header's).</param>
+    /// <param name="parentId">The parent span id, likewise.</param>
+    public static bool TryParse(string? header, out UInt128 traceId, out ulong parentId)
     {
-        traceId = parentId = ByteString.Empty;
+        traceId = 0;
+        parentId = 0;
         if (header is null || header.Length < 55 || header[2] != '-' || header[35] != '-' || header[52] != '-')
         {
             return false;
         }
 
-        if (!byte.TryParse(header.AsSpan(0, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var version) || version == 0xff)
+        if (!byte.TryParse(header.AsSpan(0, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var version) || version == 0xff)
         {
             return false;
         }
 
-        try
-        {
-            var trace = Convert.FromHexString(header.AsSpan(3, 32));
-            var parent = Convert.FromHexString(header.AsSpan(36, 16));
-            if (trace.All(b => b == 0) || parent.All(b => b == 0))
-            {
-                return false;
-            }
-
-            traceId = ByteString.CopyFrom(trace);
-            parentId = ByteString.CopyFrom(parent);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
+        // All-zero ids are invalid; so is anything but hex digits (AllowHexSpecifier takes no sign or spaces).
+        return UInt128.TryParse(header.AsSpan(3, 32), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out traceId)
+            && ulong.TryParse(header.AsSpan(36, 16), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out parentId)
+            && traceId != 0 && parentId != 0;
     }
 }

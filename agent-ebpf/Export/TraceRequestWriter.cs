@@ -1,17 +1,14 @@
 using System.Buffers;
 using Google.Protobuf;
 using OpenTelemetry.Proto.Common.V1;
-using OpenTelemetry.Proto.Trace.V1;
 using OtlpGrains.Agent.Processes;
 
 namespace OtlpGrains.Agent.Export;
 
 /// <summary>
 /// Encodes a batch of spans as the bytes of an OTLP <c>ExportTraceServiceRequest</c> (one <c>ResourceSpans</c> per
-/// process, one <c>ScopeSpans</c> each). Google.Protobuf recomputes a nested message's size for every enclosing length
-/// prefix, so serialising the request object walks each span's attributes about six times; here each span's size is
-/// computed once (by <see cref="SpanEncoder"/> for the spans the agent makes) and the enclosing lengths are summed from
-/// it, and each process's resource is encoded once and kept.
+/// process, one <c>ScopeSpans</c> each) from spans already encoded (<see cref="AgentSpan"/>): the enclosing lengths are
+/// summed from the spans' sizes, each span is copied once, and each process's resource is encoded once and kept.
 /// Not thread-safe: one writer per sending loop.
 /// </summary>
 internal sealed class TraceRequestWriter
@@ -28,7 +25,6 @@ internal sealed class TraceRequestWriter
     private readonly Dictionary<ProcessIdentity, byte[]> _resources = [];
     private readonly Dictionary<int, List<int>> _groups = [];
     private int[] _sizes = new int[512];
-    private bool[] _own = new bool[512];
 
     /// <summary>The node's id, on every resource as <c>host.id</c>.</summary>
     public string? NodeId { get; init; }
@@ -41,12 +37,11 @@ internal sealed class TraceRequestWriter
     /// <see cref="ArrayPool{T}.Shared"/> (a request of 512 spans is ~150 KB: a fresh array per batch would be a
     /// zeroed large-object allocation); the caller returns <c>segment.Array</c> when done.
     /// </summary>
-    public ArraySegment<byte> Write(IReadOnlyList<(ProcessIdentity Process, Span Span)> batch)
+    public ArraySegment<byte> Write(IReadOnlyList<(ProcessIdentity Process, AgentSpan Span)> batch)
     {
         if (_sizes.Length < batch.Count)
         {
             _sizes = new int[Math.Max(batch.Count, _sizes.Length * 2)];
-            _own = new bool[_sizes.Length];
         }
 
         // Group by process, keeping first-appearance order; sizes once per span.
@@ -58,10 +53,7 @@ internal sealed class TraceRequestWriter
 
         for (int i = 0; i < batch.Count; i++)
         {
-            Span span = batch[i].Span;
-            int size = SpanEncoder.Measure(span);
-            _own[i] = size >= 0;
-            _sizes[i] = _own[i] ? size : span.CalculateSize();
+            _sizes[i] = batch[i].Span.EncodedLength;
             int pid = batch[i].Process.Pid;
             if (!_groups.TryGetValue(pid, out List<int>? members))
             {
@@ -110,15 +102,7 @@ internal sealed class TraceRequestWriter
             foreach (int i in _groups[order[g]])
             {
                 at = WriteHeader(bytes, at, SpanTag, _sizes[i]);
-                if (_own[i])
-                {
-                    SpanEncoder.Write(batch[i].Span, bytes.AsSpan(at, _sizes[i]));
-                }
-                else
-                {
-                    batch[i].Span.WriteTo(bytes.AsSpan(at, _sizes[i]));
-                }
-
+                batch[i].Span.WriteTo(bytes.AsSpan(at, _sizes[i]));
                 at += _sizes[i];
             }
         }

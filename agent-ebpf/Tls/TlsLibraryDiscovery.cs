@@ -18,22 +18,27 @@ internal static class TlsLibraryDiscovery
 
     /// <summary>Every distinct TLS library mapped under <paramref name="procRoot"/> (normally <c>/proc</c>).</summary>
     /// <param name="known">Files already handled (device, inode); they are not returned again.</param>
-    /// <param name="sizes">
-    /// When given: each process's virtual size at the previous scan, updated here. A process whose size has not
-    /// changed has mapped nothing new, so its maps are not read again (reading maps is the costly part: the kernel
-    /// formats every line).
+    /// <param name="reads">
+    /// When given: each process's virtual size when its maps were last read, and when, updated here. A process whose
+    /// size has not changed has mapped nothing new, so its maps are not read again (reading maps is the costly part: the
+    /// kernel formats every line). One whose size changed is read again at once while it is young (seen first less
+    /// than 3 x <paramref name="rereadAfterMs"/> ago: runtimes load their TLS library when first used, mostly soon after
+    /// start), later only once <paramref name="rereadAfterMs"/> have passed since its last read: managed runtimes
+    /// change size all the time, mostly for their heaps.
     /// </param>
     /// <param name="executables">
     /// When given: Go executables are looked for too, and every other executable examined is added here, so its ELF
     /// headers are read once.
     /// </param>
-    public static List<TlsLibraryFile> Scan(string procRoot, IReadOnlySet<(string Device, long Inode)> known, Dictionary<int, long>? sizes = null,
-        HashSet<(string Device, long Inode)>? executables = null)
+    /// <param name="nowMs">The time of this scan on a millisecond clock (<see cref="Environment.TickCount64"/>).</param>
+    /// <param name="rereadAfterMs">How long a process whose size changed waits before its maps are read again.</param>
+    public static List<TlsLibraryFile> Scan(string procRoot, IReadOnlySet<(string Device, long Inode)> known, Dictionary<int, MapsRead>? reads = null,
+        HashSet<(string Device, long Inode)>? executables = null, long nowMs = 0, long rereadAfterMs = 0)
     {
         var found = new List<TlsLibraryFile>();
         var seen = new HashSet<(string, long)>();
         byte[] buffer = new byte[64 * 1024];
-        Dictionary<int, long>? current = sizes is null ? null : new(sizes.Count);
+        Dictionary<int, MapsRead>? current = reads is null ? null : new(reads.Count);
         IEnumerable<string> directories;
         try
         {
@@ -53,14 +58,18 @@ internal static class TlsLibraryDiscovery
 
             try
             {
-                if (sizes is not null)
+                if (reads is not null)
                 {
                     long size = VirtualSize(System.IO.Path.Combine(directory, "stat"), ref buffer);
-                    current![pid] = size;
-                    if (size >= 0 && sizes.TryGetValue(pid, out long before) && before == size)
+                    bool readBefore = reads.TryGetValue(pid, out MapsRead last);
+                    bool settled = readBefore && nowMs - last.FirstAtMs >= 3 * rereadAfterMs;
+                    if (size >= 0 && readBefore && (last.Size == size || (settled && nowMs - last.AtMs < rereadAfterMs)))
                     {
+                        current![pid] = last; // a change not read yet still differs from the size kept
                         continue;
                     }
+
+                    current![pid] = new MapsRead(size, nowMs, readBefore ? last.FirstAtMs : nowMs);
                 }
 
                 int length = ReadAll(System.IO.Path.Combine(directory, "maps"), ref buffer);
@@ -81,13 +90,13 @@ internal static class TlsLibraryDiscovery
             }
         }
 
-        if (sizes is not null)
+        if (reads is not null)
         {
             // Exited processes drop out; a reused pid with another size is read again.
-            sizes.Clear();
-            foreach (var (pid, size) in current!)
+            reads.Clear();
+            foreach (var (pid, read) in current!)
             {
-                sizes[pid] = size;
+                reads[pid] = read;
             }
         }
 

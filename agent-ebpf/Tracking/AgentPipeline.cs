@@ -77,7 +77,10 @@ public sealed class AgentPipeline
 
     public long Spans { get; private set; }
 
-    /// <summary>Each span as it is queued for export, with its process (on the pipeline's thread).</summary>
+    /// <summary>
+    /// Each span as it is queued for export, with its process (on the pipeline's thread), as a message object made for
+    /// the subscribers only: the export path never builds one.
+    /// </summary>
     public event Action<ProcessIdentity, OpenTelemetry.Proto.Trace.V1.Span>? SpanQueued;
 
     /// <summary>TLS plaintext without a socket (memory BIOs, .NET's SslStream) given the socket of its thread's I/O.</summary>
@@ -199,12 +202,17 @@ public sealed class AgentPipeline
         return ConnectionAttributes.Of(connection.Role, connection.Local, connection.Remote, nat);
     }
 
-    private void Send(ProcessIdentity process, OpenTelemetry.Proto.Trace.V1.Span span)
+    private void Send(ProcessIdentity process, AgentSpan span)
     {
+        // The view is taken before the span is queued: from then on the exporter's thread owns it.
+        var view = SpanQueued is null ? null : span.ToProto();
         if (_exporter.Enqueue(process, span))
         {
             Spans++;
-            SpanQueued?.Invoke(process, span);
+            if (view is not null)
+            {
+                SpanQueued?.Invoke(process, view);
+            }
         }
     }
 }

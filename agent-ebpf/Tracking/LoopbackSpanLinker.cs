@@ -1,5 +1,5 @@
 using System.Net;
-using OpenTelemetry.Proto.Trace.V1;
+using OtlpGrains.Agent.Export;
 using OtlpGrains.Agent.Processes;
 using OtlpGrains.Agent.Protocols;
 
@@ -11,7 +11,7 @@ namespace OtlpGrains.Agent.Tracking;
 /// of such connections wait up to <see cref="HoldNs"/> for their other half, in the order their exchanges completed
 /// (requests on one connection are sequential); spans of connections to other hosts go out at once.
 /// </summary>
-public sealed class LoopbackSpanLinker(Action<ProcessIdentity, Span> send)
+public sealed class LoopbackSpanLinker(Action<ProcessIdentity, AgentSpan> send)
 {
     /// <summary>How long a span waits for its other half, on the capture clock (events drained, not time passed).</summary>
     public const long HoldNs = 200_000_000;
@@ -20,7 +20,7 @@ public sealed class LoopbackSpanLinker(Action<ProcessIdentity, Span> send)
 
     public long Linked { get; private set; }
 
-    public void Add(ConnectionInfo connection, ProcessIdentity process, Span span, long nowNs)
+    public void Add(ConnectionInfo connection, ProcessIdentity process, AgentSpan span, long nowNs)
     {
         if (connection.Local is not { } local || connection.Remote is not { } remote || !IPAddress.IsLoopback(Unmapped(remote.Address))
             || connection.Role == ConnectionRole.Unknown)
@@ -75,7 +75,7 @@ public sealed class LoopbackSpanLinker(Action<ProcessIdentity, Span> send)
         }
     }
 
-    private void Drain(Queue<(ProcessIdentity Process, Span Span, long SinceNs)> queue, long nowNs, bool all)
+    private void Drain(Queue<(ProcessIdentity Process, AgentSpan Span, long SinceNs)> queue, long nowNs, bool all)
     {
         while (queue.TryPeek(out var head) && (all || nowNs - head.SinceNs > HoldNs))
         {
@@ -85,9 +85,9 @@ public sealed class LoopbackSpanLinker(Action<ProcessIdentity, Span> send)
     }
 
     // A server span that carries the caller's own context (traceparent) keeps it; otherwise it becomes the child.
-    private static bool Link(Span client, Span server)
+    private static bool Link(AgentSpan client, AgentSpan server)
     {
-        if (!server.ParentSpanId.IsEmpty)
+        if (server.ParentSpanId != 0)
         {
             return false;
         }
@@ -103,8 +103,8 @@ public sealed class LoopbackSpanLinker(Action<ProcessIdentity, Span> send)
 
     private sealed class Pending
     {
-        public Queue<(ProcessIdentity Process, Span Span, long SinceNs)> Clients { get; } = new();
+        public Queue<(ProcessIdentity Process, AgentSpan Span, long SinceNs)> Clients { get; } = new();
 
-        public Queue<(ProcessIdentity Process, Span Span, long SinceNs)> Servers { get; } = new();
+        public Queue<(ProcessIdentity Process, AgentSpan Span, long SinceNs)> Servers { get; } = new();
     }
 }

@@ -31,14 +31,14 @@ public sealed class KafkaRecordedTests
             exchanges.Select(e => (e.Operation, e.Topic, e.KafkaApiKey, e.IsError, e.ErrorCode)));
         Assert.All(exchanges, e => Assert.Equal(("otlpgrains-producer", "kafka", ConnectionRole.Client), (e.ClientId, e.MessagingSystem, e.Role)));
 
-        var span = SpanMapper.ToSpan(exchanges[0], 0, "127.0.0.1", Broker.Port);
+        var span = SpanMapper.ToSpan(exchanges[0], 0, "127.0.0.1", Broker.Port).ToProto();
         Assert.Equal(("produce orders", Span.Types.SpanKind.Producer), (span.Name, span.Kind));
         Assert.Equal(
             [("messaging.system", "kafka"), ("messaging.operation.name", "produce"), ("messaging.destination.name", "orders"), ("messaging.client.id", "otlpgrains-producer")],
             Messaging(span));
         Assert.Null(span.Status);
 
-        var failed = SpanMapper.ToSpan(exchanges[1], 0, "127.0.0.1", Broker.Port);
+        var failed = SpanMapper.ToSpan(exchanges[1], 0, "127.0.0.1", Broker.Port).ToProto();
         Assert.Equal(("produce audit", Status.Types.StatusCode.Error, "10"), (failed.Name, failed.Status.Code, failed.Status.Message));
     }
 
@@ -54,7 +54,7 @@ public sealed class KafkaRecordedTests
         Assert.Equal(("fetch", "orders", (short)1, false, "otlpgrains-consumer"), (fetch.Operation, fetch.Topic, fetch.KafkaApiKey, fetch.IsError, fetch.ClientId));
         Assert.Equal((Step * 4, Step * 5), (fetch.RequestStartNs, fetch.ResponseEndNs)); // connect, ApiVersions out and in, then the fetch
 
-        var span = SpanMapper.ToSpan(fetch, 0, "127.0.0.1", Broker.Port);
+        var span = SpanMapper.ToSpan(fetch, 0, "127.0.0.1", Broker.Port).ToProto();
         Assert.Equal(("fetch orders", Span.Types.SpanKind.Consumer), (span.Name, span.Kind));
         Assert.Equal(
             [("messaging.system", "kafka"), ("messaging.operation.name", "fetch"), ("messaging.destination.name", "orders"), ("messaging.client.id", "otlpgrains-consumer")],

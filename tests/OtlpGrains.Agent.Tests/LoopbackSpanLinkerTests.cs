@@ -1,6 +1,7 @@
 using System.Net;
 using Google.Protobuf;
 using OpenTelemetry.Proto.Trace.V1;
+using OtlpGrains.Agent.Export;
 using OtlpGrains.Agent.Processes;
 using OtlpGrains.Agent.Protocols;
 using OtlpGrains.Agent.Tracking;
@@ -15,7 +16,7 @@ public sealed class LoopbackSpanLinkerTests
     private static readonly ProcessIdentity Client = new(1, "web", "web", "web", null, null);
     private static readonly ProcessIdentity Server = new(2, "api", "api", "api", null, null);
 
-    private readonly List<(ProcessIdentity Process, Span Span)> _sent = [];
+    private readonly List<(ProcessIdentity Process, AgentSpan Span)> _sent = [];
 
     [Fact]
     public void BothEndsOfALocalConnectionBecomeParentAndChild()
@@ -48,17 +49,17 @@ public sealed class LoopbackSpanLinkerTests
         Assert.Single(_sent);
         linker.Flush(LoopbackSpanLinker.HoldNs + 1);
         Assert.Equal(2, _sent.Count);
-        Assert.True(lonely.ParentSpanId.IsEmpty);
+        Assert.Equal(0UL, lonely.ParentSpanId);
         Assert.Equal(0, linker.Linked);
     }
 
     private static ConnectionInfo Info(int pid, ConnectionRole role, IPEndPoint local, IPEndPoint remote) =>
         new(pid, remote, role, ProtocolKind.Http1) { Local = local };
 
-    private static Span NewSpan(byte id) => new()
+    private static AgentSpan NewSpan(byte id) => AgentSpan.Of(new Span
     {
         TraceId = ByteString.CopyFrom(Enumerable.Repeat(id, 16).ToArray()),
         SpanId = ByteString.CopyFrom(Enumerable.Repeat(id, 8).ToArray()),
         Name = "GET /",
-    };
+    });
 }

@@ -19,7 +19,7 @@ public sealed class SpanMapperTests
     {
         var exchange = new ProtocolExchange { Kind = kind, Role = ConnectionRole.Client, Method = "GET", Path = "/a/B", IsGrpc = grpc };
 
-        var span = SpanMapper.ToSpan(exchange, Offset, "127.0.0.1", 8443, tls);
+        var span = SpanMapper.ToSpan(exchange, Offset, "127.0.0.1", 8443, tls).ToProto();
 
         Assert.Equal(scheme, span.Attributes.SingleOrDefault(a => a.Key == "url.scheme")?.Value.StringValue);
     }
@@ -42,7 +42,7 @@ public sealed class SpanMapperTests
             IsError = true,
         };
 
-        var span = SpanMapper.ToSpan(exchange, Offset, "10.0.0.9", 51234);
+        var span = SpanMapper.ToSpan(exchange, Offset, "10.0.0.9", 51234).ToProto();
 
         Assert.Equal("GET /users/{id}/orders/{id}", span.Name);
         Assert.Equal(Span.Types.SpanKind.Server, span.Kind);
@@ -74,7 +74,7 @@ public sealed class SpanMapperTests
             TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
         };
 
-        var span = SpanMapper.ToSpan(exchange, Offset, "127.0.0.1", 5432);
+        var span = SpanMapper.ToSpan(exchange, Offset, "127.0.0.1", 5432).ToProto();
 
         Assert.Equal("SELECT shop", span.Name);
         Assert.Equal(Span.Types.SpanKind.Client, span.Kind);
@@ -95,6 +95,21 @@ public sealed class SpanMapperTests
     public void TraceParentIsReadStrictly(string header, bool valid) =>
         Assert.Equal(valid, TraceParent.TryParse(header, out _, out _));
 
+    [Fact]
+    public void AServerSpanWithATraceParentJoinsThatTraceAsTheChildOfItsParent()
+    {
+        var exchange = new ProtocolExchange
+        {
+            Kind = ProtocolKind.Http1, Role = ConnectionRole.Server, Method = "GET", Path = "/", RequestStartNs = 1, ResponseEndNs = 2,
+            TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        };
+
+        var span = SpanMapper.ToSpan(exchange, Offset).ToProto();
+        Assert.Equal("0af7651916cd43dd8448eb211c80319c", Convert.ToHexStringLower(span.TraceId.Span));
+        Assert.Equal("b7ad6b7169203331", Convert.ToHexStringLower(span.ParentSpanId.Span));
+        Assert.NotEqual("b7ad6b7169203331", Convert.ToHexStringLower(span.SpanId.Span));
+    }
+
     [Theory]
     [InlineData("/users/42/orders/7", "/users/{id}/orders/{id}")]
     [InlineData("/users/3f2504e0-4f89-11d3-9a0c-0305e82c3301", "/users/{id}")]
@@ -104,6 +119,7 @@ public sealed class SpanMapperTests
     [InlineData("/", "/")]
     [InlineData("", "")]
     [InlineData("42", "{id}")]
+    [InlineData("//7/", "//{id}/")]
     public void IdSegmentsBecomePlaceholders(string path, string expected)
     {
         string route = SpanMapper.LowCardinalityPath(path);

@@ -51,7 +51,7 @@ public sealed class SqlSummaryTests
             ErrorCode = "1146",
         };
 
-        var span = SpanMapper.ToSpan(exchange, 0);
+        var span = SpanMapper.ToSpan(exchange, 0).ToProto();
 
         Assert.Equal("SELECT missing_table", span.Name);
         Assert.Equal(Status.Types.StatusCode.Error, span.Status.Code);

@@ -85,7 +85,7 @@ public sealed class TlsCaptureTests
 
             Assert.Equal(0, tracker.Unrecognised);
             Assert.Equal(2, tracker.Encrypted); // the two ends' handshakes
-            var spans = exchanges.Select(x => (x.Info, Span: SpanMapper.ToSpan(x.Exchange, 0, x.Info.Remote?.Address.ToString(), x.Info.Remote?.Port ?? 0, x.Info.IsTls))).ToList();
+            var spans = exchanges.Select(x => (x.Info, Span: SpanMapper.ToSpan(x.Exchange, 0, x.Info.Remote?.Address.ToString(), x.Info.Remote?.Port ?? 0, x.Info.IsTls).ToProto())).ToList();
             Assert.Equal(
                 ["CLIENT GET /hello 200", "CLIENT GET /missing 404", "SERVER GET /hello 200", "SERVER GET /missing 404"],
                 spans.Select(s => $"{s.Span.Kind.ToString().ToUpperInvariant()} {s.Span.Name} {Attribute(s.Span, "http.response.status_code").IntValue}").Order());
@@ -149,7 +149,7 @@ public sealed class TlsCaptureTests
             Assert.Equal(0, correlator.Unmatched);
             Assert.Equal(0, tracker.Unrecognised);
             var clientSpans = exchanges.Where(x => x.Info.Pid == dotnet.Id)
-                .Select(x => SpanMapper.ToSpan(x.Exchange, 0, x.Info.Remote?.Address.ToString(), x.Info.Remote?.Port ?? 0, x.Info.IsTls)).ToList();
+                .Select(x => SpanMapper.ToSpan(x.Exchange, 0, x.Info.Remote?.Address.ToString(), x.Info.Remote?.Port ?? 0, x.Info.IsTls).ToProto()).ToList();
             Assert.Equal(
                 ["Client GET /hello 200", "Client GET /hello 200", "Client GET /missing 404"],
                 clientSpans.Select(s => $"{s.Kind} {s.Name} {Attribute(s, "http.response.status_code").IntValue}").Order());

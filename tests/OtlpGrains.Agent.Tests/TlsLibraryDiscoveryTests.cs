@@ -47,15 +47,34 @@ public sealed class TlsLibraryDiscoveryTests : IDisposable
         Maps(500, "7f0000000000-7f0000020000 r-xp 00000000 fe:01 12 /usr/lib/libssl.so.3\n");
         Stat(500, 1_000_000);
         Maps(600, "7f0000000000-7f0000020000 r-xp 00000000 fe:01 13 /usr/lib/libssl.so.1.1\n"); // no stat: always read
-        var sizes = new Dictionary<int, long>();
+        var reads = new Dictionary<int, MapsRead>();
         var none = new HashSet<(string, long)>();
 
-        Assert.Equal([12L, 13L], TlsLibraryDiscovery.Scan(_proc, none, sizes).Select(f => f.Inode).Order());
-        Assert.Equal(1_000_000, sizes[500]);
-        Assert.Equal([13L], TlsLibraryDiscovery.Scan(_proc, none, sizes).Select(f => f.Inode));
+        Assert.Equal([12L, 13L], TlsLibraryDiscovery.Scan(_proc, none, reads, nowMs: 0, rereadAfterMs: 10_000).Select(f => f.Inode).Order());
+        Assert.Equal(new MapsRead(1_000_000, 0, 0), reads[500]);
+        Assert.Equal([13L], TlsLibraryDiscovery.Scan(_proc, none, reads, nowMs: 2_000, rereadAfterMs: 10_000).Select(f => f.Inode));
 
-        Stat(500, 1_200_000); // mapped something since
-        Assert.Equal([12L, 13L], TlsLibraryDiscovery.Scan(_proc, none, sizes).Select(f => f.Inode).Order());
+        Stat(500, 1_200_000); // mapped something since: young, so read at once
+        Assert.Equal([12L, 13L], TlsLibraryDiscovery.Scan(_proc, none, reads, nowMs: 4_000, rereadAfterMs: 10_000).Select(f => f.Inode).Order());
+        Assert.Equal(new MapsRead(1_200_000, 4_000, 0), reads[500]);
+    }
+
+    [Fact]
+    public void AProcessThatRanAWhileIsReadAgainAfterAChangeOnlyOnceTheIntervalPassed()
+    {
+        Maps(500, "7f0000000000-7f0000020000 r-xp 00000000 fe:01 12 /usr/lib/libssl.so.3\n");
+        Stat(500, 1_000_000);
+        var reads = new Dictionary<int, MapsRead>();
+        var none = new HashSet<(string, long)>();
+        Assert.Single(TlsLibraryDiscovery.Scan(_proc, none, reads, nowMs: 0, rereadAfterMs: 10_000));
+
+        // Settled (first read 30 s ago), read 2 s ago: its size changed, but it waits for the rest of the interval.
+        reads[500] = new MapsRead(1_000_000, 28_000, 0);
+        Stat(500, 1_100_000);
+        Assert.Empty(TlsLibraryDiscovery.Scan(_proc, none, reads, nowMs: 30_000, rereadAfterMs: 10_000));
+        Assert.Equal(new MapsRead(1_000_000, 28_000, 0), reads[500]); // the change is still seen as one later
+        Assert.Single(TlsLibraryDiscovery.Scan(_proc, none, reads, nowMs: 38_000, rereadAfterMs: 10_000));
+        Assert.Equal(new MapsRead(1_100_000, 38_000, 0), reads[500]);
     }
 
     [Theory]

@@ -18,13 +18,13 @@ public sealed class TraceRequestWriterTests
     [InlineData(5, 600)] // long enough for multi-byte length prefixes at every level
     public void BytesParseToTheRequestBuiltFromObjects(int processes, int spansPerProcess)
     {
-        var batch = new List<(ProcessIdentity Process, Span Span)>();
+        var batch = new List<(ProcessIdentity Process, AgentSpan Span)>();
         for (int s = 0; s < spansPerProcess; s++)
         {
             for (int p = 0; p < processes; p++)
             {
                 var process = new ProcessIdentity(100 + p, $"svc-{p}", "svc", $"svc --id {p}", p == 0 ? "c0ffee" : null, null);
-                Span span = SpanMapper.ToSpan(new ProtocolExchange
+                AgentSpan span = SpanMapper.ToSpan(new ProtocolExchange
                 {
                     Kind = ProtocolKind.Http1,
                     Role = ConnectionRole.Server,
@@ -45,7 +45,7 @@ public sealed class TraceRequestWriterTests
         foreach (var group in batch.GroupBy(item => item.Process.Pid))
         {
             var scope = new ScopeSpans { Scope = new InstrumentationScope { Name = "otlpgrains-agent" } };
-            scope.Spans.AddRange(group.Select(item => item.Span));
+            scope.Spans.AddRange(group.Select(item => item.Span.ToProto()));
             var resourceSpans = new ResourceSpans { Resource = OtlpSpanExporter.ResourceOf(group.First().Process) };
             resourceSpans.ScopeSpans.Add(scope);
             expected.ResourceSpans.Add(resourceSpans);
@@ -61,7 +61,7 @@ public sealed class TraceRequestWriterTests
         var writer = new TraceRequestWriter();
         var a = new ProcessIdentity(1, "a", "a", "a", null, null);
         var b = new ProcessIdentity(2, "b", "b", "b", null, null);
-        var span = new Span { Name = "x", TraceId = ByteString.CopyFrom(new byte[16]), SpanId = ByteString.CopyFrom(new byte[8]) };
+        var span = AgentSpan.Of(new Span { Name = "x", TraceId = ByteString.CopyFrom([.. new byte[15], 1]), SpanId = ByteString.CopyFrom([.. new byte[7], 1]) });
         writer.Write([(a, span), (b, span), (a, span)]);
 
         var second = ExportTraceServiceRequest.Parser.ParseFrom(writer.Write([(b, span)]).ToArray());
@@ -75,7 +75,7 @@ public sealed class TraceRequestWriterTests
     public void EveryResourceCarriesTheNodeIdAsHostId()
     {
         var process = new ProcessIdentity(7, "svc", "svc", "svc", null, null);
-        Span span = SpanMapper.ToSpan(new ProtocolExchange { Kind = ProtocolKind.Http1, Role = ConnectionRole.Server, Method = "GET", Path = "/" }, 0);
+        AgentSpan span = SpanMapper.ToSpan(new ProtocolExchange { Kind = ProtocolKind.Http1, Role = ConnectionRole.Server, Method = "GET", Path = "/" }, 0);
         var request = ExportTraceServiceRequest.Parser.ParseFrom(new TraceRequestWriter { NodeId = "node-a" }.Write([(process, span)]));
         Assert.Equal("node-a", Assert.Single(request.ResourceSpans).Resource.Attributes.Single(a => a.Key == "host.id").Value.StringValue);
         Assert.DoesNotContain(OtlpSpanExporter.ResourceOf(process).Attributes, a => a.Key == "host.id");
