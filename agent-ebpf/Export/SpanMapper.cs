@@ -212,31 +212,19 @@ public static class SpanMapper
         return _scratch;
     }
 
-    private static UInt128 RandomTraceId()
+    private static UInt128 RandomTraceId() => BinaryPrimitives.ReadUInt128BigEndian(RandomNonZero(stackalloc byte[16]));
+
+    private static ulong RandomSpanId() => BinaryPrimitives.ReadUInt64BigEndian(RandomNonZero(stackalloc byte[8]));
+
+    // An all-zero id is invalid in OTLP.
+    private static Span<byte> RandomNonZero(Span<byte> bytes)
     {
-        Span<byte> bytes = stackalloc byte[16];
-        UInt128 id;
         do
         {
             Random.Shared.NextBytes(bytes);
-            id = BinaryPrimitives.ReadUInt128BigEndian(bytes);
         }
-        while (id == 0);
+        while (!bytes.ContainsAnyExcept((byte)0));
 
-        return id;
-    }
-
-    private static ulong RandomSpanId()
-    {
-        Span<byte> bytes = stackalloc byte[8];
-        ulong id;
-        do
-        {
-            Random.Shared.NextBytes(bytes);
-            id = BinaryPrimitives.ReadUInt64BigEndian(bytes);
-        }
-        while (id == 0);
-
-        return id;
+        return bytes;
     }
 }
