@@ -17,7 +17,9 @@ namespace OtlpGrains.Agent.Export;
 public sealed class OtlpSpanExporter : IAsyncDisposable
 {
     private const int MaxAttempts = 5;
-    private static readonly TimeSpan CollectInterval = TimeSpan.FromMilliseconds(50);
+    // How often the loop looks whether a batch is full: a full batch waits for it at most this long (and every span at
+    // most FlushInterval); each look is a timer and a thread-pool wake-up.
+    private static readonly TimeSpan CollectInterval = TimeSpan.FromMilliseconds(200);
     private readonly OtlpExportOptions _options;
     private readonly Channel<(ProcessIdentity Process, AgentSpan Span)> _queue;
     private readonly ExportChannel _channel;

@@ -56,7 +56,7 @@ public sealed class TlsProbes : IDisposable
     /// <summary>
     /// How often the maps of a process that has run a while are read again when its size changed. Young processes are
     /// read at every change (<see cref="TlsLibraryDiscovery.Scan"/>); the maps of a busy .NET or JVM process, whose
-    /// heap changes its size between most scans, were a third of the agent's CPU left at 10,000 requests/s.
+    /// heap changes its size between most scans, were about 3% of the agent's CPU samples at 10,000 requests/s.
     /// </summary>
     public static readonly TimeSpan ChangedProcessReread = TimeSpan.FromSeconds(10);
     private readonly List<nint> _links = [];

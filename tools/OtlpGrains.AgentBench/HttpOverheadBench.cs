@@ -74,7 +74,7 @@ internal static class HttpOverheadBench
             using ChildProcess client = ChildProcess.StartRole("http-client", port.ToString(CultureInfo.InvariantCulture),
                 options.Rate.ToString(CultureInfo.InvariantCulture), options.Connections.ToString(CultureInfo.InvariantCulture),
                 options.WarmupSeconds.ToString(CultureInfo.InvariantCulture), options.PhaseSeconds.ToString(CultureInfo.InvariantCulture));
-            await client.WaitForLineAsync("measure", StartTimeout);
+            await client.WaitForLineAsync("measure", StartTimeout + TimeSpan.FromSeconds(options.WarmupSeconds));
             long started = Stopwatch.GetTimestamp();
             long agentStart = agent is null ? 0 : ProcessCpu.Ticks(agent.Id);
             long loadStart = ProcessCpu.Ticks(serverPid) + ProcessCpu.Ticks(client.Id);
