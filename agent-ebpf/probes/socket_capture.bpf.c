@@ -222,6 +222,14 @@ static __always_inline bool wanted(struct capture_config *cfg, __u32 tgid)
     return true;
 }
 
+// The configuration when the current process is one we capture, NULL when it is not: the first check of every
+// program once it knows the call can matter, before any other map or kernel memory is read.
+static __always_inline struct capture_config *config_if_wanted(__u64 pid_tgid)
+{
+    struct capture_config *cfg = load_config();
+    return cfg && wanted(cfg, pid_tgid >> 32) ? cfg : NULL;
+}
+
 #define FOURCC(a, b, c, d) ((__u32)(a) | (__u32)(b) << 8 | (__u32)(c) << 16 | (__u32)(d) << 24)
 
 // An HTTP/1 request line (known method) or status line ("HTTP/1.") at the start of a call.
@@ -380,14 +388,9 @@ static __always_inline void submit(struct capture_config *cfg, struct event *e, 
         count_drop(0);
 }
 
-static __always_inline void emit_lifecycle(int fd, __u8 kind)
+// A connect, accept or close of a captured process (config_if_wanted said yes).
+static __always_inline void emit_lifecycle(struct capture_config *cfg, __u64 pid_tgid, int fd, __u8 kind)
 {
-    struct capture_config *cfg = load_config();
-    if (!cfg)
-        return;
-    __u64 pid_tgid = bpf_get_current_pid_tgid();
-    if (!wanted(cfg, pid_tgid >> 32))
-        return;
     struct sock *sk = tcp_sock_of(fd);
     if (!sk)
         return;
@@ -432,14 +435,9 @@ static __always_inline __u32 copy_head(struct event *e, __u64 buf, __u32 cap)
 // A data syscall that moved `ret` (> 0) bytes, seen at its exit with its own arguments: count it in the connection's
 // totals and, unless muted, copy min(ret, limit, N) bytes into an event. Everything happens here, once: there is no
 // program at the syscall's entry (see on_syscall_exit), so no enter/exit map and one fd -> socket walk per call.
-static __always_inline void data_exit(long ret, int fd, __u64 buf, __u64 limit, __u8 shape, __u8 direction)
+static __always_inline void data_exit(struct capture_config *cfg, __u64 pid_tgid, long ret, int fd, __u64 buf, __u64 limit,
+                                      __u8 shape, __u8 direction)
 {
-    struct capture_config *cfg = load_config();
-    if (!cfg)
-        return;
-    __u64 pid_tgid = bpf_get_current_pid_tgid();
-    if (!wanted(cfg, pid_tgid >> 32))
-        return;
     struct sock *sk = tcp_sock_of(fd);
     if (!sk)
         return;
@@ -586,42 +584,42 @@ static __always_inline bool exit_matters(long id, long ret)
     return false;
 }
 
-// At the exit of a syscall exit_matters accepted. The syscall's arguments are read from the user registers the
+// At the exit of a syscall exit_matters accepted, in a process we capture. The syscall's arguments are read from the user registers the
 // kernel saved at its entry (x86-64: di, si, dx, then r10 for the fourth), which it leaves as they were: so data
 // calls need no program at entry, and no map to carry the buffer from entry to exit.
-static __always_inline void on_syscall_exit(struct pt_regs *regs, long id, long ret)
+static __always_inline void on_syscall_exit(struct capture_config *cfg, __u64 pid_tgid, struct pt_regs *regs, long id, long ret)
 {
     switch (id) {
     case NR_WRITE:
     case NR_SENDTO:
-        data_exit(ret, regs->di, regs->si, regs->dx, SHAPE_PLAIN, DIR_EGRESS);
+        data_exit(cfg, pid_tgid, ret, regs->di, regs->si, regs->dx, SHAPE_PLAIN, DIR_EGRESS);
         break;
     case NR_WRITEV:
-        data_exit(ret, regs->di, regs->si, regs->dx, SHAPE_IOVEC, DIR_EGRESS);
+        data_exit(cfg, pid_tgid, ret, regs->di, regs->si, regs->dx, SHAPE_IOVEC, DIR_EGRESS);
         break;
     case NR_SENDMSG:
-        data_exit(ret, regs->di, regs->si, 0, SHAPE_MSGHDR, DIR_EGRESS);
+        data_exit(cfg, pid_tgid, ret, regs->di, regs->si, 0, SHAPE_MSGHDR, DIR_EGRESS);
         break;
     case NR_READ:
-        data_exit(ret, regs->di, regs->si, regs->dx, SHAPE_PLAIN, DIR_INGRESS);
+        data_exit(cfg, pid_tgid, ret, regs->di, regs->si, regs->dx, SHAPE_PLAIN, DIR_INGRESS);
         break;
     case NR_RECVFROM:
         if (!(regs->r10 & MSG_PEEK))
-            data_exit(ret, regs->di, regs->si, regs->dx, SHAPE_PLAIN, DIR_INGRESS);
+            data_exit(cfg, pid_tgid, ret, regs->di, regs->si, regs->dx, SHAPE_PLAIN, DIR_INGRESS);
         break;
     case NR_READV:
-        data_exit(ret, regs->di, regs->si, regs->dx, SHAPE_IOVEC, DIR_INGRESS);
+        data_exit(cfg, pid_tgid, ret, regs->di, regs->si, regs->dx, SHAPE_IOVEC, DIR_INGRESS);
         break;
     case NR_RECVMSG:
         if (!(regs->dx & MSG_PEEK))
-            data_exit(ret, regs->di, regs->si, 0, SHAPE_MSGHDR, DIR_INGRESS);
+            data_exit(cfg, pid_tgid, ret, regs->di, regs->si, 0, SHAPE_MSGHDR, DIR_INGRESS);
         break;
     case NR_CONNECT:
-        emit_lifecycle(regs->di, EVENT_CONNECT);
+        emit_lifecycle(cfg, pid_tgid, regs->di, EVENT_CONNECT);
         break;
     case NR_ACCEPT:
     case NR_ACCEPT4:
-        emit_lifecycle(ret, EVENT_ACCEPT);
+        emit_lifecycle(cfg, pid_tgid, ret, EVENT_ACCEPT);
         break;
     }
 }
@@ -632,20 +630,28 @@ static __always_inline void on_syscall_exit(struct pt_regs *regs, long id, long 
 SEC("tracepoint/syscalls/sys_enter_close")
 int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
 {
-    emit_lifecycle(ctx->args[0], EVENT_CLOSE);
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    struct capture_config *cfg = config_if_wanted(pid_tgid);
+    if (cfg)
+        emit_lifecycle(cfg, pid_tgid, ctx->args[0], EVENT_CLOSE);
     return 0;
 }
 
-// The exit tracepoint carries only the result; the arguments come from the task's saved registers.
-#define TP_EXIT(name, nr)                                                                    \
-    SEC("tracepoint/syscalls/sys_exit_" #name)                                               \
-    int tp_exit_##name(struct trace_event_raw_sys_exit *ctx)                                 \
-    {                                                                                        \
-        long ret = ctx->ret;                                                                 \
-        if (exit_matters(nr, ret))                                                           \
-            on_syscall_exit((struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()), \
-                            nr, ret);                                                        \
-        return 0;                                                                            \
+// The exit tracepoint carries only the result; the arguments come from the task's saved registers, fetched only for
+// a call that matters in a process we capture.
+#define TP_EXIT(name, nr)                                                                       \
+    SEC("tracepoint/syscalls/sys_exit_" #name)                                                  \
+    int tp_exit_##name(struct trace_event_raw_sys_exit *ctx)                                    \
+    {                                                                                           \
+        long ret = ctx->ret;                                                                    \
+        if (!exit_matters(nr, ret))                                                             \
+            return 0;                                                                           \
+        __u64 pid_tgid = bpf_get_current_pid_tgid();                                            \
+        struct capture_config *cfg = config_if_wanted(pid_tgid);                                \
+        if (cfg)                                                                                \
+            on_syscall_exit(cfg, pid_tgid,                                                      \
+                            (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()), nr, ret); \
+        return 0;                                                                               \
     }
 
 TP_EXIT(write, NR_WRITE)
@@ -665,8 +671,12 @@ TP_EXIT(accept, NR_ACCEPT)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(raw_enter, struct pt_regs *regs, long id)
 {
-    if (id == NR_CLOSE)
-        emit_lifecycle(regs->di, EVENT_CLOSE);
+    if (id != NR_CLOSE)
+        return 0;
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    struct capture_config *cfg = config_if_wanted(pid_tgid);
+    if (cfg)
+        emit_lifecycle(cfg, pid_tgid, regs->di, EVENT_CLOSE);
     return 0;
 }
 
@@ -674,8 +684,12 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(raw_exit, struct pt_regs *regs, long ret)
 {
     long id = regs->orig_ax;
-    if (exit_matters(id, ret))
-        on_syscall_exit(regs, id, ret);
+    if (!exit_matters(id, ret))
+        return 0;
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    struct capture_config *cfg = config_if_wanted(pid_tgid);
+    if (cfg)
+        on_syscall_exit(cfg, pid_tgid, regs, id, ret);
     return 0;
 }
 
@@ -731,11 +745,8 @@ static __always_inline bool tls_claim_fd(__u64 pid_tgid, int fd)
 
 static __always_inline void tls_enter(__u64 session, __u64 buf, __u64 moved_ptr, __u8 direction)
 {
-    struct capture_config *cfg = load_config();
-    if (!cfg)
-        return;
     __u64 pid_tgid = bpf_get_current_pid_tgid();
-    if (!wanted(cfg, pid_tgid >> 32))
+    if (!config_if_wanted(pid_tgid))
         return;
     struct tls_call call = {};
     call.buf = buf;
@@ -902,11 +913,9 @@ static __always_inline int go_tls_socket(struct pt_regs *ctx, __u32 tgid)
 SEC("uprobe")
 int go_tls_write(struct pt_regs *ctx)
 {
-    struct capture_config *cfg = load_config();
-    if (!cfg)
-        return 0;
     __u64 pid_tgid = bpf_get_current_pid_tgid();
-    if (!wanted(cfg, pid_tgid >> 32))
+    struct capture_config *cfg = config_if_wanted(pid_tgid);
+    if (!cfg)
         return 0;
     long len = (long)ctx->cx;
     if (len <= 0)
@@ -918,13 +927,10 @@ int go_tls_write(struct pt_regs *ctx)
 SEC("uprobe")
 int go_tls_enter_read(struct pt_regs *ctx)
 {
-    struct capture_config *cfg = load_config();
-    if (!cfg)
-        return 0;
     __u64 pid_tgid = bpf_get_current_pid_tgid();
-    __u32 tgid = pid_tgid >> 32;
-    if (!wanted(cfg, tgid))
+    if (!config_if_wanted(pid_tgid))
         return 0;
+    __u32 tgid = pid_tgid >> 32;
     struct go_tls_call call = {};
     call.buf = ctx->bx;
     call.direction = DIR_INGRESS;
