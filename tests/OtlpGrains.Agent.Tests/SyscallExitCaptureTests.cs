@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using OtlpGrains.Agent.Bpf;
 using OtlpGrains.Agent.Capture;
 using Xunit;
 
@@ -42,15 +41,8 @@ public sealed class SyscallExitCaptureTests
     [InlineData("tp_btf")]
     public void ReadsThatMoveNothingAreNeitherSentNorCountedAndIpv6CallsKeepTheirArguments(string attachGroup)
     {
-        using var capture = SocketCapture.Start(new SocketCaptureOptions
-        {
-            OnlyWatched = true,
-            PollInBackground = false,
-            AttachGroups = [AttachGroup.All.Single(g => g.Name == attachGroup)],
-        });
-        using var listener = new TcpListener(IPAddress.IPv6Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using SocketCapture capture = ManualCapture.Start(attachGroup);
+        using TcpListener listener = ManualCapture.Listen(IPAddress.IPv6Loopback, out int port);
         using Process child = GatedProcess.Start(capture, keepInput: true, GatedProcess.Python, "-u", "-c", Client,
             port.ToString(CultureInfo.InvariantCulture));
         try
@@ -63,14 +55,7 @@ public sealed class SyscallExitCaptureTests
             Assert.Equal("got pong", child.StandardOutput.ReadLine());
             Assert.True(child.WaitForExit(ChildTimeout), "the python client did not finish");
 
-            capture.Poll();
-            var events = new List<SocketEvent>();
-            while (capture.Events.TryRead(out SocketEvent? socketEvent))
-            {
-                events.Add(socketEvent);
-            }
-
-            events.RemoveAll(e => e.Pid != child.Id);
+            var events = ManualCapture.Drain(capture).Where(e => e.Pid == child.Id).ToList();
             SocketEvent connect = Assert.Single(events, e => e.Kind == SocketEventKind.Connect);
             Assert.Equal(new IPEndPoint(IPAddress.IPv6Loopback, port), connect.RemoteEndPoint);
 
