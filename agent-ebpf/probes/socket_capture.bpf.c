@@ -42,7 +42,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 enum event_kind { EVENT_DATA = 0, EVENT_CONNECT = 1, EVENT_ACCEPT = 2, EVENT_CLOSE = 3 };
 enum direction { DIR_EGRESS = 0, DIR_INGRESS = 1 };
 // How the buffer argument of a data syscall is shaped.
-enum buffer_shape { SHAPE_PLAIN = 0, SHAPE_IOVEC = 1, SHAPE_MSGHDR = 2, SHAPE_CONNECT = 3 };
+enum buffer_shape { SHAPE_PLAIN = 0, SHAPE_IOVEC = 1, SHAPE_MSGHDR = 2 };
 
 // Mirrored by OtlpGrains.Agent.Bpf.EventHeader; keep both in step (88 bytes, then cap_len bytes of data).
 struct event_header {
