@@ -4,7 +4,7 @@ namespace OtlpGrains.Agent;
 /// <param name="Events">Socket events captured.</param>
 /// <param name="PayloadBytes">Payload bytes those events carried.</param>
 /// <param name="KernelDrops">Events the kernel could not submit (ring buffer full).</param>
-/// <param name="PendingDrops">Syscalls not followed (enter/exit map full).</param>
+/// <param name="PendingDrops">TLS library calls not followed (their entry/return map full).</param>
 /// <param name="QueueDrops">Events dropped in user space (consumer queue full).</param>
 /// <param name="Spans">Spans the pipeline made.</param>
 /// <param name="SpansExported">Spans the gateway accepted.</param>

@@ -7,9 +7,9 @@ namespace OtlpGrains.Agent.Bpf;
 /// </summary>
 public sealed record AttachGroup(string Name, string ProgramPrefix, string Description)
 {
-    /// <summary>syscalls/sys_enter_* and sys_exit_* tracepoints: only the syscalls we trace fire; needs tracefs.</summary>
+    /// <summary>syscalls/sys_exit_* tracepoints (and sys_enter_close): only the syscalls we trace fire; needs tracefs.</summary>
     public static AttachGroup SyscallTracepoints { get; } =
-        new("tracepoints", "tp_", "syscall tracepoints (syscalls/sys_enter_*, sys_exit_*)");
+        new("tracepoints", "tp_", "syscall tracepoints (syscalls/sys_exit_*, sys_enter_close)");
 
     /// <summary>tp_btf on raw sys_enter/sys_exit: needs no tracefs, but runs a switch on every syscall of the node.</summary>
     public static AttachGroup RawSyscalls { get; } =

@@ -4,10 +4,12 @@
 //
 // Two interchangeable attach groups live in this one object; user space enables one with
 // bpf_program__set_autoload and falls back to the next when load or attach fails:
-//   "tp_*"  syscall tracepoints (syscalls/sys_enter_*, sys_exit_*): only the syscalls we care about fire,
-//           but libbpf needs tracefs to resolve their ids.
+//   "tp_*"  syscall tracepoints (syscalls/sys_exit_*, and sys_enter_close): only the syscalls we care about
+//           fire, but libbpf needs tracefs to resolve their ids.
 //   "raw_*" tp_btf/sys_enter and sys_exit: no tracefs needed, but every syscall of the node runs a few
 //           instructions to reject itself.
+// Both handle a read or write at its exit alone, reading its arguments from the saved user registers: one program
+// run per call, and a call that moved nothing stops at its first comparison.
 // kprobe/fentry variants (e.g. on tcp_sendmsg) would be a third group; they do not load on this kernel.
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -40,7 +42,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 enum event_kind { EVENT_DATA = 0, EVENT_CONNECT = 1, EVENT_ACCEPT = 2, EVENT_CLOSE = 3 };
 enum direction { DIR_EGRESS = 0, DIR_INGRESS = 1 };
 // How the buffer argument of a data syscall is shaped.
-enum buffer_shape { SHAPE_PLAIN = 0, SHAPE_IOVEC = 1, SHAPE_MSGHDR = 2, SHAPE_CONNECT = 3 };
+enum buffer_shape { SHAPE_PLAIN = 0, SHAPE_IOVEC = 1, SHAPE_MSGHDR = 2 };
 
 // Mirrored by OtlpGrains.Agent.Bpf.EventHeader; keep both in step (88 bytes, then cap_len bytes of data).
 struct event_header {
@@ -102,17 +104,6 @@ struct conn_entry {
     __u32 pad;
 };
 
-struct pending_call {
-    __u64 buf;
-    __u64 iov;    // the iovec array of vectored calls, for the tail
-    __s32 fd;
-    __u32 limit;
-    __u32 iovcnt;
-    __u8 shape;
-    __u8 direction;
-    __u8 count_only; // counted in the connection's totals, never emitted (TLS ciphertext)
-};
-
 enum pid_mode { PID_WATCH = 1, PID_IGNORE = 2 };
 
 struct {
@@ -159,15 +150,8 @@ struct {
     __type(value, __u8);
 } cgroup_filter SEC(".maps");
 
-// Calls between enter and exit, keyed by pid_tgid (a thread is in one syscall at a time).
-struct {
-    __uint(type, BPF_MAP_TYPE_HASH);
-    __uint(max_entries, 16384);
-    __type(key, __u64);
-    __type(value, struct pending_call);
-} pending SEC(".maps");
-
-// Slot 0: events lost because the ring buffer was full; slot 1: calls lost because `pending` was full.
+// Slot 0: events lost because the ring buffer was full; slot 1: TLS library calls lost because `tls_calls` or
+// `go_tls_calls` was full.
 struct {
     __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
     __uint(max_entries, 2);
@@ -214,11 +198,10 @@ static __always_inline bool in_watched_cgroup(void)
 }
 
 // Whether the current task is in the network namespace followed (--netns: one emulated node of several on a machine).
-// Three CO-RE reads per call, cheaper than asking user space for every pid it sees.
+// Three loads through the task's BTF pointer per call, cheaper than asking user space for every pid it sees.
 static __always_inline bool in_netns(__u32 ino)
 {
-    struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-    return BPF_CORE_READ(task, nsproxy, net_ns, ns.inum) == ino;
+    return bpf_get_current_task_btf()->nsproxy->net_ns->ns.inum == ino;
 }
 
 // Whether the current process is one we capture: never the agent, never an ignored pid, only watched pids when the
@@ -237,6 +220,14 @@ static __always_inline bool wanted(struct capture_config *cfg, __u32 tgid)
     if (cfg->netns_ino && !in_netns(cfg->netns_ino))
         return false;
     return true;
+}
+
+// The configuration when the current process is one we capture, NULL when it is not: the first check of every
+// program once it knows the call can matter, before any other map or kernel memory is read.
+static __always_inline struct capture_config *config_if_wanted(__u64 pid_tgid)
+{
+    struct capture_config *cfg = load_config();
+    return cfg && wanted(cfg, pid_tgid >> 32) ? cfg : NULL;
 }
 
 #define FOURCC(a, b, c, d) ((__u32)(a) | (__u32)(b) << 8 | (__u32)(c) << 16 | (__u32)(d) << 24)
@@ -300,21 +291,21 @@ static __always_inline struct conn_entry *count_call(struct conn_key *key, __u8 
 }
 
 // The TCP socket behind an fd of the current task, or NULL for files, pipes and other socket kinds. Reading the
-// fd table with CO-RE also catches connections that were open before the agent started.
+// fd table also catches connections that were open before the agent started. The task's own pointers are BTF pointers
+// (direct loads, a fault reads as 0); from the fd's slot on, the structures are read with bpf_probe_read_kernel: a
+// direct load through them would need bpf_rdonly_cast, which kernels before 6.2 (Debian 12's 6.1) do not have, and
+// libbpf 1.1 cannot make it optional. Measured with it: about a third less in-kernel cost per traced call.
 static __always_inline struct sock *tcp_sock_of(int fd)
 {
     if (fd < 0)
         return NULL;
-    struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-    struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+    struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
     if (!fdt)
         return NULL;
-    unsigned int max_fds = BPF_CORE_READ(fdt, max_fds);
-    if ((unsigned int)fd >= max_fds)
+    if ((unsigned int)fd >= fdt->max_fds)
         return NULL;
-    struct file **fds = BPF_CORE_READ(fdt, fd);
     struct file *file = NULL;
-    bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
+    bpf_probe_read_kernel(&file, sizeof(file), &fdt->fd[fd]);
     if (!file)
         return NULL;
     umode_t mode = BPF_CORE_READ(file, f_inode, i_mode);
@@ -334,14 +325,21 @@ static __always_inline struct sock *tcp_sock_of(int fd)
     return sk;
 }
 
+// The event's 4-tuple from the socket; all zero without one (a TLS call on a memory BIO has no socket).
 static __always_inline void fill_tuple(struct event_header *h, struct sock *sk)
 {
+    __builtin_memset(h->saddr, 0, sizeof(h->saddr));
+    __builtin_memset(h->daddr, 0, sizeof(h->daddr));
+    if (!sk) {
+        h->family = 0;
+        h->sport = 0;
+        h->dport = 0;
+        return;
+    }
     h->family = BPF_CORE_READ(sk, __sk_common.skc_family);
     h->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
     h->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
     if (h->family == AF_INET) {
-        __builtin_memset(h->saddr, 0, sizeof(h->saddr));
-        __builtin_memset(h->daddr, 0, sizeof(h->daddr));
         bpf_probe_read_kernel(h->saddr, 4, &sk->__sk_common.skc_rcv_saddr);
         bpf_probe_read_kernel(h->daddr, 4, &sk->__sk_common.skc_daddr);
     } else {
@@ -350,13 +348,14 @@ static __always_inline void fill_tuple(struct event_header *h, struct sock *sk)
     }
 }
 
-static __always_inline struct event *start_event(__u64 pid_tgid, int fd, __u8 kind, __u8 direction, struct sock *sk)
+// Fills the header of the per-CPU scratch event; `now` is the call's instant (bpf_ktime_get_ns).
+static __always_inline struct event *start_event(__u64 pid_tgid, int fd, __u8 kind, __u8 direction, struct sock *sk, __u64 now)
 {
     __u32 zero = 0;
     struct event *e = bpf_map_lookup_elem(&scratch, &zero);
     if (!e)
         return NULL;
-    e->h.ts_ns = bpf_ktime_get_ns();
+    e->h.ts_ns = now;
     e->h.pid = pid_tgid >> 32;
     e->h.tid = (__u32)pid_tgid;
     e->h.fd = fd;
@@ -382,18 +381,13 @@ static __always_inline void submit(struct capture_config *cfg, struct event *e, 
         count_drop(0);
 }
 
-static __always_inline void emit_lifecycle(int fd, __u8 kind)
+// A connect, accept or close of a captured process (config_if_wanted said yes).
+static __always_inline void emit_lifecycle(struct capture_config *cfg, __u64 pid_tgid, int fd, __u8 kind)
 {
-    struct capture_config *cfg = load_config();
-    if (!cfg)
-        return;
-    __u64 pid_tgid = bpf_get_current_pid_tgid();
-    if (!wanted(cfg, pid_tgid >> 32))
-        return;
     struct sock *sk = tcp_sock_of(fd);
     if (!sk)
         return;
-    struct event *e = start_event(pid_tgid, fd, kind, kind == EVENT_ACCEPT ? DIR_INGRESS : DIR_EGRESS, sk);
+    struct event *e = start_event(pid_tgid, fd, kind, kind == EVENT_ACCEPT ? DIR_INGRESS : DIR_EGRESS, sk, bpf_ktime_get_ns());
     if (!e)
         return;
     struct conn_key key = { .tgid = pid_tgid >> 32, .fd = fd };
@@ -416,52 +410,6 @@ static __always_inline void emit_lifecycle(int fd, __u8 kind)
 // Defined in the TLS section: true (and the fd noted) when the thread is inside a probed SSL_* call.
 static __always_inline bool tls_claim_fd(__u64 pid_tgid, int fd);
 
-// At syscall entry: remember the buffer of a socket read/write until the exit says how much moved.
-static __always_inline void enter_call(int fd, __u64 buf, __u32 limit, __u8 shape, __u8 direction)
-{
-    struct capture_config *cfg = load_config();
-    if (!cfg)
-        return;
-    __u64 pid_tgid = bpf_get_current_pid_tgid();
-    if (!wanted(cfg, pid_tgid >> 32))
-        return;
-    if (!tcp_sock_of(fd))
-        return;
-    struct pending_call call = {};
-    // Inside SSL_read/SSL_write the socket carries ciphertext: it tells the TLS probe its fd and is counted in the
-    // connection's totals, but not emitted.
-    if (shape != SHAPE_CONNECT && tls_claim_fd(pid_tgid, fd))
-        call.count_only = 1;
-    call.fd = fd;
-    call.buf = buf;
-    call.limit = limit;
-    call.shape = shape;
-    call.direction = direction;
-    if (shape == SHAPE_IOVEC || shape == SHAPE_MSGHDR) {
-        // Only the first iovec is captured: protocol headers sit at the start of the first one.
-        const struct iovec *iov = (const struct iovec *)buf;
-        if (shape == SHAPE_MSGHDR) {
-            struct user_msghdr msg = {};
-            if (bpf_probe_read_user(&msg, sizeof(msg), (void *)buf) != 0 || msg.msg_iovlen == 0)
-                return;
-            iov = msg.msg_iov;
-            call.iovcnt = msg.msg_iovlen > 0xffffffff ? 0xffffffff : (__u32)msg.msg_iovlen;
-        } else if (limit == 0) {
-            return;
-        } else {
-            call.iovcnt = limit;
-        }
-        call.iov = (__u64)iov;
-        struct iovec first = {};
-        if (bpf_probe_read_user(&first, sizeof(first), iov) != 0)
-            return;
-        call.buf = (__u64)first.iov_base;
-        call.limit = first.iov_len > 0xffffffff ? 0xffffffff : (__u32)first.iov_len;
-    }
-    if (bpf_map_update_elem(&pending, &pid_tgid, &call, BPF_ANY) != 0)
-        count_drop(1);
-}
-
 // Copies the first `cap` bytes (at most MAX_CAPTURE) of a user buffer into the event; returns how many it copied (0
 // when the read faulted). The mask restates the bound in a form the verifier tracks; cap >= MAX_CAPTURE takes the
 // constant path.
@@ -477,53 +425,64 @@ static __always_inline __u32 copy_head(struct event *e, __u64 buf, __u32 cap)
     return bpf_probe_read_user(e->data, n, (void *)buf) == 0 ? cap : 0;
 }
 
-// At syscall exit: copy min(result, limit, N) bytes into an event, or report a connection that was established.
-static __always_inline void exit_call(long ret)
+// A data syscall that moved `ret` (> 0) bytes, seen at its exit with its own arguments: count it in the connection's
+// totals and, unless muted, copy min(ret, limit, N) bytes into an event. Everything happens here, once: there is no
+// program at the syscall's entry (see on_syscall_exit), so no enter/exit map and one fd -> socket walk per call.
+static __always_inline void data_exit(struct capture_config *cfg, __u64 pid_tgid, long ret, int fd, __u64 buf, __u64 limit,
+                                      __u8 shape, __u8 direction)
 {
-    __u64 pid_tgid = bpf_get_current_pid_tgid();
-    struct pending_call *found = bpf_map_lookup_elem(&pending, &pid_tgid);
-    if (!found)
-        return;
-    struct pending_call call = *found;
-    bpf_map_delete_elem(&pending, &pid_tgid);
-    struct capture_config *cfg = load_config();
-    if (!cfg)
-        return;
-    if (call.shape == SHAPE_CONNECT) {
-        if (ret == 0 || ret == -EINPROGRESS)
-            emit_lifecycle(call.fd, EVENT_CONNECT);
-        return;
-    }
-    if (ret <= 0)
-        return;
-    struct sock *sk = tcp_sock_of(call.fd);
+    struct sock *sk = tcp_sock_of(fd);
     if (!sk)
         return;
-    struct conn_key key = { .tgid = pid_tgid >> 32, .fd = call.fd };
+    // Inside SSL_read/SSL_write the socket carries ciphertext: it tells the TLS probe its fd and is counted in the
+    // connection's totals, but not emitted.
+    bool count_only = tls_claim_fd(pid_tgid, fd);
+    __u64 iov = 0;
+    __u32 iovcnt = 0;
+    if (shape == SHAPE_IOVEC || shape == SHAPE_MSGHDR) {
+        // Only the first iovec is captured: protocol headers sit at the start of the first one.
+        if (shape == SHAPE_MSGHDR) {
+            struct user_msghdr msg = {};
+            if (bpf_probe_read_user(&msg, sizeof(msg), (void *)buf) != 0 || msg.msg_iovlen == 0)
+                return;
+            iov = (__u64)msg.msg_iov;
+            iovcnt = msg.msg_iovlen > 0xffffffff ? 0xffffffff : (__u32)msg.msg_iovlen;
+        } else if (limit == 0) {
+            return;
+        } else {
+            iov = buf;
+            iovcnt = limit > 0xffffffff ? 0xffffffff : (__u32)limit;
+        }
+        struct iovec first = {};
+        if (bpf_probe_read_user(&first, sizeof(first), (void *)iov) != 0)
+            return;
+        buf = (__u64)first.iov_base;
+        limit = first.iov_len;
+    }
+    struct conn_key key = { .tgid = pid_tgid >> 32, .fd = fd };
     __u64 now = bpf_ktime_get_ns();
-    struct conn_entry *conn = count_call(&key, call.direction, ret, now);
-    if (call.count_only || bpf_map_lookup_elem(&muted, &key))
+    struct conn_entry *conn = count_call(&key, direction, ret, now);
+    if (count_only || bpf_map_lookup_elem(&muted, &key))
         return;
-    struct event *e = start_event(pid_tgid, call.fd, EVENT_DATA, call.direction, sk);
+    struct event *e = start_event(pid_tgid, fd, EVENT_DATA, direction, sk, now); // the instant the totals record
     if (!e)
         return;
-    e->h.ts_ns = now; // the same instant the totals record as first/last
     __u32 len = ret > 0xffffffffL ? 0xffffffff : (__u32)ret;
     __u32 cap = len;
     e->h.orig_len = len;
-    if (cap > call.limit)
-        cap = call.limit;
+    if (cap > limit)
+        cap = limit;
     if (cap > cfg->capture_bytes)
         cap = cfg->capture_bytes;
     if (cap > MAX_CAPTURE)
         cap = MAX_CAPTURE;
-    __u8 dir = call.direction & 1;
+    __u8 dir = direction & 1;
     // Continuation sniff, HTTP/1 only: after a call cut by the capture, a call that starts no message (an HTTP start
     // line or a chunk-size line) is more of the same body; its length is enough for the parser. A direction is
     // HTTP/1 when its first call (as seen by the agent) starts with a start line; only then are heads read again.
     if (conn && cap >= 8 && (conn->stats.calls[dir] == 1 || (conn->http1[dir] && conn->last_truncated[dir]))) {
         __u8 head[8] = {};
-        if (bpf_probe_read_user(head, sizeof(head), (void *)call.buf) == 0) {
+        if (bpf_probe_read_user(head, sizeof(head), (void *)buf) == 0) {
             bool starts = http1_start(head);
             if (starts)
                 conn->http1[dir] = 1;
@@ -533,22 +492,22 @@ static __always_inline void exit_call(long ret)
     }
     if (conn)
         conn->last_truncated[dir] = cap < len;
-    cap = copy_head(e, call.buf, cap);
+    cap = copy_head(e, buf, cap);
     // The tail, when the head missed the end: the last bytes of the buffer (or of the iovec) where the data ends.
-    __u32 total = ret > 0xffffffffL ? 0xffffffff : (__u32)ret;
+    __u32 total = len;
     __u64 end = 0;       // address just past the data's last byte
     __u32 contiguous = 0; // bytes before `end` in the same buffer
     if (cap > 0 && total > cap) {
-        if (call.shape == SHAPE_PLAIN) {
-            end = call.buf + total;
+        if (shape == SHAPE_PLAIN) {
+            end = buf + total;
             contiguous = total;
         } else {
             __u64 offset = 0;
             for (int i = 0; i < TAIL_IOVECS; i++) {
-                if (i >= call.iovcnt)
+                if (i >= iovcnt)
                     break;
                 struct iovec v = {};
-                if (bpf_probe_read_user(&v, sizeof(v), (void *)(call.iov + i * sizeof(struct iovec))) != 0)
+                if (bpf_probe_read_user(&v, sizeof(v), (void *)(iov + i * sizeof(struct iovec))) != 0)
                     break;
                 if (offset + v.iov_len >= total) {
                     end = (__u64)v.iov_base + (total - offset);
@@ -580,119 +539,7 @@ static __always_inline void exit_call(long ret)
     submit(cfg, e, cap);
 }
 
-// ---- group "tp": syscall tracepoints ----
-
-SEC("tracepoint/syscalls/sys_enter_write")
-int tp_enter_write(struct trace_event_raw_sys_enter *ctx)
-{
-    enter_call(ctx->args[0], ctx->args[1], ctx->args[2], SHAPE_PLAIN, DIR_EGRESS);
-    return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_sendto")
-int tp_enter_sendto(struct trace_event_raw_sys_enter *ctx)
-{
-    enter_call(ctx->args[0], ctx->args[1], ctx->args[2], SHAPE_PLAIN, DIR_EGRESS);
-    return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_writev")
-int tp_enter_writev(struct trace_event_raw_sys_enter *ctx)
-{
-    enter_call(ctx->args[0], ctx->args[1], ctx->args[2], SHAPE_IOVEC, DIR_EGRESS);
-    return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_sendmsg")
-int tp_enter_sendmsg(struct trace_event_raw_sys_enter *ctx)
-{
-    enter_call(ctx->args[0], ctx->args[1], 0, SHAPE_MSGHDR, DIR_EGRESS);
-    return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_read")
-int tp_enter_read(struct trace_event_raw_sys_enter *ctx)
-{
-    enter_call(ctx->args[0], ctx->args[1], ctx->args[2], SHAPE_PLAIN, DIR_INGRESS);
-    return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_recvfrom")
-int tp_enter_recvfrom(struct trace_event_raw_sys_enter *ctx)
-{
-    if (ctx->args[3] & MSG_PEEK)
-        return 0;
-    enter_call(ctx->args[0], ctx->args[1], ctx->args[2], SHAPE_PLAIN, DIR_INGRESS);
-    return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_readv")
-int tp_enter_readv(struct trace_event_raw_sys_enter *ctx)
-{
-    enter_call(ctx->args[0], ctx->args[1], ctx->args[2], SHAPE_IOVEC, DIR_INGRESS);
-    return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_recvmsg")
-int tp_enter_recvmsg(struct trace_event_raw_sys_enter *ctx)
-{
-    if (ctx->args[2] & MSG_PEEK)
-        return 0;
-    enter_call(ctx->args[0], ctx->args[1], 0, SHAPE_MSGHDR, DIR_INGRESS);
-    return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_connect")
-int tp_enter_connect(struct trace_event_raw_sys_enter *ctx)
-{
-    enter_call(ctx->args[0], 0, 0, SHAPE_CONNECT, DIR_EGRESS);
-    return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_close")
-int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
-{
-    emit_lifecycle(ctx->args[0], EVENT_CLOSE);
-    return 0;
-}
-
-// One exit program serves every data syscall and connect: the pending entry says what the call was.
-#define TP_EXIT(name)                                                   \
-    SEC("tracepoint/syscalls/sys_exit_" #name)                          \
-    int tp_exit_##name(struct trace_event_raw_sys_exit *ctx)            \
-    {                                                                   \
-        exit_call(ctx->ret);                                            \
-        return 0;                                                       \
-    }
-
-TP_EXIT(write)
-TP_EXIT(sendto)
-TP_EXIT(writev)
-TP_EXIT(sendmsg)
-TP_EXIT(read)
-TP_EXIT(recvfrom)
-TP_EXIT(readv)
-TP_EXIT(recvmsg)
-TP_EXIT(connect)
-
-SEC("tracepoint/syscalls/sys_exit_accept4")
-int tp_exit_accept4(struct trace_event_raw_sys_exit *ctx)
-{
-    if (ctx->ret >= 0)
-        emit_lifecycle(ctx->ret, EVENT_ACCEPT);
-    return 0;
-}
-
-SEC("tracepoint/syscalls/sys_exit_accept")
-int tp_exit_accept(struct trace_event_raw_sys_exit *ctx)
-{
-    if (ctx->ret >= 0)
-        emit_lifecycle(ctx->ret, EVENT_ACCEPT);
-    return 0;
-}
-
-// ---- group "raw": tp_btf on the raw syscall tracepoints (x86-64 syscall numbers) ----
-
+// x86-64 syscall numbers: the raw group's switch and the tracepoint group's exit programs share on_syscall_exit.
 #define NR_READ 0
 #define NR_WRITE 1
 #define NR_CLOSE 3
@@ -706,41 +553,123 @@ int tp_exit_accept(struct trace_event_raw_sys_exit *ctx)
 #define NR_RECVMSG 47
 #define NR_ACCEPT4 288
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(raw_enter, struct pt_regs *regs, long id)
+// Whether the exit of syscall `id` with result `ret` can matter, decided before anything else is read: a data call
+// that moved nothing (EAGAIN on a non-blocking socket is about half of a server's reads), a failed connect or accept,
+// and every syscall we do not trace stop here.
+static __always_inline bool exit_matters(long id, long ret)
 {
     switch (id) {
     case NR_WRITE:
     case NR_SENDTO:
-        enter_call(regs->di, regs->si, regs->dx, SHAPE_PLAIN, DIR_EGRESS);
+    case NR_WRITEV:
+    case NR_SENDMSG:
+    case NR_READ:
+    case NR_RECVFROM:
+    case NR_READV:
+    case NR_RECVMSG:
+        return ret > 0;
+    case NR_CONNECT:
+        return ret == 0 || ret == -EINPROGRESS;
+    case NR_ACCEPT:
+    case NR_ACCEPT4:
+        return ret >= 0;
+    }
+    return false;
+}
+
+// At the exit of a syscall exit_matters accepted, in a process we capture. The syscall's arguments are read from the user registers the
+// kernel saved at its entry (x86-64: di, si, dx, then r10 for the fourth), which it leaves as they were: so data
+// calls need no program at entry, and no map to carry the buffer from entry to exit.
+static __always_inline void on_syscall_exit(struct capture_config *cfg, __u64 pid_tgid, struct pt_regs *regs, long id, long ret)
+{
+    switch (id) {
+    case NR_WRITE:
+    case NR_SENDTO:
+        data_exit(cfg, pid_tgid, ret, regs->di, regs->si, regs->dx, SHAPE_PLAIN, DIR_EGRESS);
         break;
     case NR_WRITEV:
-        enter_call(regs->di, regs->si, regs->dx, SHAPE_IOVEC, DIR_EGRESS);
+        data_exit(cfg, pid_tgid, ret, regs->di, regs->si, regs->dx, SHAPE_IOVEC, DIR_EGRESS);
         break;
     case NR_SENDMSG:
-        enter_call(regs->di, regs->si, 0, SHAPE_MSGHDR, DIR_EGRESS);
-        break;
-    case NR_RECVFROM:
-        if (!(regs->r10 & MSG_PEEK)) // the fourth syscall argument travels in r10
-            enter_call(regs->di, regs->si, regs->dx, SHAPE_PLAIN, DIR_INGRESS);
+        data_exit(cfg, pid_tgid, ret, regs->di, regs->si, 0, SHAPE_MSGHDR, DIR_EGRESS);
         break;
     case NR_READ:
-        enter_call(regs->di, regs->si, regs->dx, SHAPE_PLAIN, DIR_INGRESS);
+        data_exit(cfg, pid_tgid, ret, regs->di, regs->si, regs->dx, SHAPE_PLAIN, DIR_INGRESS);
+        break;
+    case NR_RECVFROM:
+        if (!(regs->r10 & MSG_PEEK))
+            data_exit(cfg, pid_tgid, ret, regs->di, regs->si, regs->dx, SHAPE_PLAIN, DIR_INGRESS);
         break;
     case NR_READV:
-        enter_call(regs->di, regs->si, regs->dx, SHAPE_IOVEC, DIR_INGRESS);
+        data_exit(cfg, pid_tgid, ret, regs->di, regs->si, regs->dx, SHAPE_IOVEC, DIR_INGRESS);
         break;
     case NR_RECVMSG:
         if (!(regs->dx & MSG_PEEK))
-            enter_call(regs->di, regs->si, 0, SHAPE_MSGHDR, DIR_INGRESS);
+            data_exit(cfg, pid_tgid, ret, regs->di, regs->si, 0, SHAPE_MSGHDR, DIR_INGRESS);
         break;
     case NR_CONNECT:
-        enter_call(regs->di, 0, 0, SHAPE_CONNECT, DIR_EGRESS);
+        emit_lifecycle(cfg, pid_tgid, regs->di, EVENT_CONNECT);
         break;
-    case NR_CLOSE:
-        emit_lifecycle(regs->di, EVENT_CLOSE);
+    case NR_ACCEPT:
+    case NR_ACCEPT4:
+        emit_lifecycle(cfg, pid_tgid, ret, EVENT_ACCEPT);
         break;
     }
+}
+
+// ---- group "tp": syscall tracepoints ----
+// Only close needs its entry (the fd is gone at its exit); every other traced syscall is handled at its exit alone.
+
+SEC("tracepoint/syscalls/sys_enter_close")
+int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
+{
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    struct capture_config *cfg = config_if_wanted(pid_tgid);
+    if (cfg)
+        emit_lifecycle(cfg, pid_tgid, ctx->args[0], EVENT_CLOSE);
+    return 0;
+}
+
+// The exit tracepoint carries only the result; the arguments come from the task's saved registers, fetched only for
+// a call that matters in a process we capture.
+#define TP_EXIT(name, nr)                                                                       \
+    SEC("tracepoint/syscalls/sys_exit_" #name)                                                  \
+    int tp_exit_##name(struct trace_event_raw_sys_exit *ctx)                                    \
+    {                                                                                           \
+        long ret = ctx->ret;                                                                    \
+        if (!exit_matters(nr, ret))                                                             \
+            return 0;                                                                           \
+        __u64 pid_tgid = bpf_get_current_pid_tgid();                                            \
+        struct capture_config *cfg = config_if_wanted(pid_tgid);                                \
+        if (cfg)                                                                                \
+            on_syscall_exit(cfg, pid_tgid,                                                      \
+                            (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()), nr, ret); \
+        return 0;                                                                               \
+    }
+
+TP_EXIT(write, NR_WRITE)
+TP_EXIT(sendto, NR_SENDTO)
+TP_EXIT(writev, NR_WRITEV)
+TP_EXIT(sendmsg, NR_SENDMSG)
+TP_EXIT(read, NR_READ)
+TP_EXIT(recvfrom, NR_RECVFROM)
+TP_EXIT(readv, NR_READV)
+TP_EXIT(recvmsg, NR_RECVMSG)
+TP_EXIT(connect, NR_CONNECT)
+TP_EXIT(accept4, NR_ACCEPT4)
+TP_EXIT(accept, NR_ACCEPT)
+
+// ---- group "raw": tp_btf on the raw syscall tracepoints ----
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(raw_enter, struct pt_regs *regs, long id)
+{
+    if (id != NR_CLOSE)
+        return 0;
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    struct capture_config *cfg = config_if_wanted(pid_tgid);
+    if (cfg)
+        emit_lifecycle(cfg, pid_tgid, regs->di, EVENT_CLOSE);
     return 0;
 }
 
@@ -748,24 +677,12 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(raw_exit, struct pt_regs *regs, long ret)
 {
     long id = regs->orig_ax;
-    switch (id) {
-    case NR_WRITE:
-    case NR_SENDTO:
-    case NR_WRITEV:
-    case NR_SENDMSG:
-    case NR_READ:
-    case NR_RECVFROM:
-    case NR_READV:
-    case NR_RECVMSG:
-    case NR_CONNECT:
-        exit_call(ret);
-        break;
-    case NR_ACCEPT:
-    case NR_ACCEPT4:
-        if (ret >= 0)
-            emit_lifecycle(ret, EVENT_ACCEPT);
-        break;
-    }
+    if (!exit_matters(id, ret))
+        return 0;
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    struct capture_config *cfg = config_if_wanted(pid_tgid);
+    if (cfg)
+        on_syscall_exit(cfg, pid_tgid, regs, id, ret);
     return 0;
 }
 
@@ -821,11 +738,8 @@ static __always_inline bool tls_claim_fd(__u64 pid_tgid, int fd)
 
 static __always_inline void tls_enter(__u64 session, __u64 buf, __u64 moved_ptr, __u8 direction)
 {
-    struct capture_config *cfg = load_config();
-    if (!cfg)
-        return;
     __u64 pid_tgid = bpf_get_current_pid_tgid();
-    if (!wanted(cfg, pid_tgid >> 32))
+    if (!config_if_wanted(pid_tgid))
         return;
     struct tls_call call = {};
     call.buf = buf;
@@ -840,9 +754,9 @@ static __always_inline void tls_enter(__u64 session, __u64 buf, __u64 moved_ptr,
 // Emits `moved` bytes of plaintext at `buf` as a data event flagged EVENT_FLAG_TLS on the socket `fd` (-1: unknown).
 static __always_inline void tls_emit(struct capture_config *cfg, __u64 pid_tgid, int fd, __u8 direction, __u64 buf, __u64 moved)
 {
-    // With no socket (fd -1) sk is NULL: the CO-RE reads in fill_tuple fail and leave the tuple zeroed.
+    // With no socket (fd -1) sk is NULL and the tuple stays zeroed.
     struct sock *sk = tcp_sock_of(fd);
-    struct event *e = start_event(pid_tgid, fd, EVENT_DATA, direction, sk);
+    struct event *e = start_event(pid_tgid, fd, EVENT_DATA, direction, sk, bpf_ktime_get_ns());
     if (!e)
         return;
     e->h.flags = EVENT_FLAG_TLS;
@@ -992,11 +906,9 @@ static __always_inline int go_tls_socket(struct pt_regs *ctx, __u32 tgid)
 SEC("uprobe")
 int go_tls_write(struct pt_regs *ctx)
 {
-    struct capture_config *cfg = load_config();
-    if (!cfg)
-        return 0;
     __u64 pid_tgid = bpf_get_current_pid_tgid();
-    if (!wanted(cfg, pid_tgid >> 32))
+    struct capture_config *cfg = config_if_wanted(pid_tgid);
+    if (!cfg)
         return 0;
     long len = (long)ctx->cx;
     if (len <= 0)
@@ -1008,13 +920,10 @@ int go_tls_write(struct pt_regs *ctx)
 SEC("uprobe")
 int go_tls_enter_read(struct pt_regs *ctx)
 {
-    struct capture_config *cfg = load_config();
-    if (!cfg)
-        return 0;
     __u64 pid_tgid = bpf_get_current_pid_tgid();
-    __u32 tgid = pid_tgid >> 32;
-    if (!wanted(cfg, tgid))
+    if (!config_if_wanted(pid_tgid))
         return 0;
+    __u32 tgid = pid_tgid >> 32;
     struct go_tls_call call = {};
     call.buf = ctx->bx;
     call.direction = DIR_INGRESS;

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using OtlpGrains.Agent.Bpf;
 using OtlpGrains.Agent.Capture;
 using OtlpGrains.Agent.Protocols;
 using Xunit;
@@ -80,15 +79,8 @@ public sealed class CaptureTailTests
     [InlineData("tp_btf")]
     public void CutWritesCarryTheirTailAndPeekedReadsAreNotCaptured(string attachGroup)
     {
-        using var capture = SocketCapture.Start(new SocketCaptureOptions
-        {
-            OnlyWatched = true,
-            PollInBackground = false,
-            AttachGroups = [AttachGroup.All.Single(g => g.Name == attachGroup)],
-        });
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var capture = ManualCapture.Start(attachGroup);
+        using var listener = ManualCapture.Listen(IPAddress.Loopback, out var port);
         var message = Encoding.ASCII.GetBytes(new string('H', 1024) + new string('b', 3000) + new string('t', 250) + "THE-END");
 
         // One plain send, one sendmsg of three iovecs (the end is in the last), then a 16-byte peek before reading 5,000 bytes.
@@ -111,15 +103,7 @@ public sealed class CaptureTailTests
             Assert.True(child.WaitForExit(10_000), "the python client did not finish");
         }
 
-        capture.Poll();
-        var events = new List<SocketEvent>();
-        while (capture.Events.TryRead(out var e))
-        {
-            if (e.Pid == child.Id && e.Kind == SocketEventKind.Data)
-            {
-                events.Add(e);
-            }
-        }
+        var events = ManualCapture.Drain(capture).Where(e => e.Pid == child.Id && e.Kind == SocketEventKind.Data).ToList();
 
         var writes = events.Where(e => e.Direction == SocketDirection.Egress).ToArray();
         Assert.Equal([message.Length, message.Length], writes.Select(e => e.OriginalLength));
