@@ -102,11 +102,14 @@ public sealed class OtlpJsonReplayTests : IDisposable
 
         await run;
         // At 2x: the metric at once, the trace (ending 10.25 s later) after 5.125 s, the log (15 s later) after 7.5 s.
+        // Never early; late by the fake clock's steps that ran while the replay waited for a thread (each step is 50 ms
+        // per 2 ms of real time, so a loaded machine overshoots by some steps), far below 1x's 10.25 s and 15 s.
         TimeSpan[] sent = [.. invoker.Sent.Select(s => s.At - Start)];
+        TimeSpan late = TimeSpan.FromSeconds(1);
         Assert.Equal(3, sent.Length);
-        Assert.InRange(sent[0], TimeSpan.Zero, TimeSpan.FromMilliseconds(100));
-        Assert.InRange(sent[1], TimeSpan.FromSeconds(5.125), TimeSpan.FromSeconds(5.125) + TimeSpan.FromMilliseconds(100));
-        Assert.InRange(sent[2], TimeSpan.FromSeconds(7.5), TimeSpan.FromSeconds(7.5) + TimeSpan.FromMilliseconds(100));
+        Assert.InRange(sent[0], TimeSpan.Zero, late);
+        Assert.InRange(sent[1], TimeSpan.FromSeconds(5.125), TimeSpan.FromSeconds(5.125) + late);
+        Assert.InRange(sent[2], TimeSpan.FromSeconds(7.5), TimeSpan.FromSeconds(7.5) + late);
     }
 
     [Fact]
