@@ -259,9 +259,7 @@ public sealed unsafe class SocketCapture : IDisposable
         lock (_pollGate)
         {
             ObjectDisposedException.ThrowIf(_ringBuffer == 0, this);
-            long before = System.Diagnostics.Stopwatch.GetTimestamp();
-            int n = LibBpf.RingBufferConsume(_ringBuffer);
-            Volatile.Write(ref _drainedNs, before);
+            int n = Consume();
             return n < 0 ? throw new BpfException("consuming the ring buffer failed", -n, null) : n;
         }
     }
@@ -428,10 +426,17 @@ public sealed unsafe class SocketCapture : IDisposable
                 // then drains what was submitted with BPF_RB_NO_WAKEUP meanwhile.
                 // Errors here are EINTR from epoll; the next round retries.
                 _ = LibBpf.RingBufferPoll(_ringBuffer, timeoutMs);
-                long before = System.Diagnostics.Stopwatch.GetTimestamp();
-                _ = LibBpf.RingBufferConsume(_ringBuffer);
-                Volatile.Write(ref _drainedNs, before);
+                _ = Consume();
             }
         }
+    }
+
+    // Drains the ring buffer (under _pollGate) and moves DrainedNs to the instant the drain began.
+    private int Consume()
+    {
+        long before = System.Diagnostics.Stopwatch.GetTimestamp();
+        int n = LibBpf.RingBufferConsume(_ringBuffer);
+        Volatile.Write(ref _drainedNs, before);
+        return n;
     }
 }
