@@ -25,18 +25,28 @@ public sealed class StreamTests(ClusterFixture fixture)
         Assert.NotEqual(subscriberSilo, await publisher.SiloAsync());
     }
 
-    // Placement is random: try keys until one lands on the other silo (with two silos, 40 misses are ~1e-12).
+    // Placement is random: try keys until one lands on the other silo (with two silos, 40 misses are ~1e-12). A
+    // silo places only on silos its membership view calls active, so misses are retried for a while, not at once.
     private async Task<IStreamProbeGrain> GrainOnAnotherSiloAsync(string silo)
     {
-        for (var attempt = 0; attempt < 40; attempt++)
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        for (var attempt = 1; ; attempt++)
         {
             var grain = fixture.Grains.GetGrain<IStreamProbeGrain>($"pub-{Guid.NewGuid():N}");
             if (await grain.SiloAsync() != silo)
             {
                 return grain;
             }
-        }
 
-        throw new InvalidOperationException("no grain was placed on the second silo in 40 attempts");
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"no grain was placed on the second silo in {attempt} attempts over 30 s");
+            }
+
+            if (attempt % 40 == 0)
+            {
+                await Task.Delay(200);
+            }
+        }
     }
 }

@@ -22,6 +22,24 @@ public abstract class TwoSiloCluster<TSilo> : IAsyncLifetime
         builder.AddClientBuilderConfigurator<StreamsClient>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+        await BothSilosActiveAsync();
+    }
+
+    // DeployAsync returns once both silos have started, which can be before membership shows the second one as
+    // active; until then every placement lands on the first, and tests that need a grain on each silo would fail.
+    private async Task BothSilosActiveAsync()
+    {
+        var management = Grains.GetGrain<IManagementGrain>(0);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await management.GetHosts(onlyActive: true)).Count < 2)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("the second test silo did not become active in membership within 60 s");
+            }
+
+            await Task.Delay(100);
+        }
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
