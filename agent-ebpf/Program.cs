@@ -34,7 +34,8 @@ if (args is ["check", ..])
     return result.Works ? 0 : 77;
 }
 
-var options = new SocketCaptureOptions { TlsProbes = true };
+// The pipeline's thread polls the ring buffer itself: no poll thread, and no event crosses threads.
+var options = new SocketCaptureOptions { TlsProbes = true, PollInBackground = false };
 var export = new OtlpExportOptions();
 var watched = new List<int>();
 var cgroups = new List<string>();

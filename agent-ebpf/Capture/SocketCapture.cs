@@ -253,6 +253,32 @@ public sealed unsafe class SocketCapture : IDisposable
         return Unsafe.ReadUnaligned<ulong>(stat + 8);
     }
 
+    /// <summary>True when a thread of the capture's own drains the ring buffer (<see cref="SocketCaptureOptions.PollInBackground"/>).</summary>
+    public bool PollsInBackground => _poller is not null;
+
+    /// <summary>
+    /// Waits up to <paramref name="wait"/> for the kernel's wake-up (<see cref="SocketCaptureOptions.WakeupBytes"/>
+    /// queued) and then drains the ring buffer into <see cref="Events"/>, on the caller's thread; false once disposed.
+    /// A consumer that polls this way needs no poll thread, and no event crosses threads.
+    /// </summary>
+    public bool TryPoll(TimeSpan wait)
+    {
+        lock (_pollGate)
+        {
+            if (_ringBuffer == 0)
+            {
+                return false;
+            }
+
+            // poll sleeps until a forced wake-up or the wait ends, and only drains on a wake-up; consume then drains
+            // what was submitted with BPF_RB_NO_WAKEUP meanwhile. Errors here are EINTR from epoll; the next round
+            // retries.
+            _ = LibBpf.RingBufferPoll(_ringBuffer, Math.Max(1, (int)wait.TotalMilliseconds));
+            _ = Consume();
+            return true;
+        }
+    }
+
     /// <summary>Drains what the ring buffer holds now into <see cref="Events"/>; returns the number of records.</summary>
     public int Poll()
     {
@@ -412,22 +438,8 @@ public sealed unsafe class SocketCapture : IDisposable
 
     private void PollLoop()
     {
-        int timeoutMs = Math.Max(1, (int)_options.PollInterval.TotalMilliseconds);
-        while (!_stop.IsCancellationRequested)
+        while (!_stop.IsCancellationRequested && TryPoll(_options.PollInterval))
         {
-            lock (_pollGate)
-            {
-                if (_ringBuffer == 0)
-                {
-                    return;
-                }
-
-                // poll sleeps until a forced wake-up or the interval ends, and only drains on a wake-up; consume
-                // then drains what was submitted with BPF_RB_NO_WAKEUP meanwhile.
-                // Errors here are EINTR from epoll; the next round retries.
-                _ = LibBpf.RingBufferPoll(_ringBuffer, timeoutMs);
-                _ = Consume();
-            }
         }
     }
 

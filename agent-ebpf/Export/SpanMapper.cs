@@ -29,17 +29,27 @@ public static class SpanMapper
     public static AgentSpan ToSpan(ProtocolExchange exchange, long monotonicToUnixNs, ConnectionAttributes connection, bool tls = false)
     {
         var summary = QuerySummary(exchange);
-        var name = summary ?? NameOf(exchange, null);
+        // An HTTP span's name is written from its method and path, never made as a string of its own.
+        bool httpName = TryHttpName(exchange, summary, out var nameMethod, out var namePath);
+        var name = httpName ? null : NameOf(exchange, summary);
         var queryText = exchange.Kind is ProtocolKind.Postgres or ProtocolKind.MySql ? SqlText.Sanitize(exchange.Statement) : exchange.Statement;
         var http = exchange.Kind is ProtocolKind.Http1 or ProtocolKind.Http2 && !exchange.IsGrpc;
         var database = exchange.DbSystemName;
-        var chars = name.Length + Length(exchange.Method) + (2 * Length(exchange.Path)) + Length(queryText) + Length(summary) + Length(database)
+        var chars = (httpName ? nameMethod.Length + 1 + namePath.Length : name!.Length) + Length(exchange.Method) + (2 * Length(exchange.Path)) + Length(queryText) + Length(summary) + Length(database)
             + Length(exchange.DbName) + (2 * Length(exchange.Operation)) + (3 * Length(exchange.ErrorCode)) + Length(exchange.Topic) + Length(exchange.ClientId);
 
         // The body goes through a buffer of the pipeline's thread and is kept as an array of its exact size.
         var scratch = Scratch(SpanWriter.Bound(chars, 24));
         var w = new SpanWriter(scratch);
-        w.Name(name);
+        if (httpName)
+        {
+            w.Name(nameMethod, namePath);
+        }
+        else
+        {
+            w.Name(name!);
+        }
+
         w.Kind(KindOf(exchange));
         w.Times((ulong)(exchange.RequestStartNs + monotonicToUnixNs), (ulong)(Math.Max(exchange.ResponseEndNs, exchange.RequestEndNs) + monotonicToUnixNs));
         w.Attribute("http.request.method"u8, exchange.Method);
@@ -108,6 +118,11 @@ public static class SpanMapper
 
     private static string NameOf(ProtocolExchange exchange, string? summary)
     {
+        if (TryHttpName(exchange, summary, out var httpMethod, out var httpPath))
+        {
+            return $"{httpMethod} {httpPath}";
+        }
+
         if (summary is not null)
         {
             return summary;
@@ -120,16 +135,47 @@ public static class SpanMapper
 
         return exchange.Kind switch
         {
-            ProtocolKind.Http1 or ProtocolKind.Http2 => exchange.Path is { } path
-                ? $"{exchange.Method ?? "HTTP"} {LowCardinalityPath(path)}"
-                : exchange.Method ?? "HTTP",
+            ProtocolKind.Http1 or ProtocolKind.Http2 => exchange.Method ?? "HTTP",
             ProtocolKind.Kafka => exchange.Topic is { } topic ? $"{exchange.Operation} {topic}" : exchange.Operation ?? "kafka",
             _ => exchange.DbName is { } db ? $"{exchange.Operation ?? exchange.DbSystemName} {db}" : exchange.Operation ?? exchange.DbSystemName ?? "request",
         };
     }
 
+    // The name is {method} {path} for HTTP with a path, unless a query summary or a gRPC method names the span.
+    private static bool TryHttpName(ProtocolExchange exchange, string? summary, out string method, out string path)
+    {
+        if (summary is null && exchange.Kind is ProtocolKind.Http1 or ProtocolKind.Http2 && exchange.Path is { } raw
+            && !(exchange.IsGrpc && exchange.RpcService is not null && exchange.RpcMethod is not null))
+        {
+            (method, path) = (exchange.Method ?? "HTTP", LowCardinalityPath(raw));
+            return true;
+        }
+
+        (method, path) = (string.Empty, string.Empty);
+        return false;
+    }
+
+    // The last path asked for on this thread and its answer: the RED metrics and then the span name ask for the
+    // same exchange's path (the same string) one after the other, and it is worked out once.
+    [ThreadStatic]
+    private static string? _lastPath;
+    [ThreadStatic]
+    private static string? _lastLowCardinalityPath;
+
     /// <summary>Replaces path segments that look like ids (numbers, UUIDs, long hex) with <c>{id}</c>.</summary>
     public static string LowCardinalityPath(string path)
+    {
+        if (ReferenceEquals(path, _lastPath))
+        {
+            return _lastLowCardinalityPath!;
+        }
+
+        string result = FoldIds(path);
+        (_lastPath, _lastLowCardinalityPath) = (path, result);
+        return result;
+    }
+
+    private static string FoldIds(string path)
     {
         // Most paths have no id segment: find out without allocating, and hand the same string back.
         int from = 0;

@@ -20,6 +20,16 @@ internal ref struct SpanWriter(Span<byte> buffer)
     /// <summary>Field 5, name.</summary>
     public void Name(string name) => Text(0x2A, name);
 
+    /// <summary>Field 5, the name <c>{first} {second}</c>, written from its parts: no string is made for it.</summary>
+    public void Name(string first, string second)
+    {
+        Byte(0x2A);
+        Varint((ulong)(Encoding.UTF8.GetByteCount(first) + 1 + Encoding.UTF8.GetByteCount(second)));
+        Position += Encoding.UTF8.GetBytes(first, _buffer[Position..]);
+        _buffer[Position++] = (byte)' ';
+        Position += Encoding.UTF8.GetBytes(second, _buffer[Position..]);
+    }
+
     /// <summary>Field 6, kind (left out when unspecified).</summary>
     public void Kind(int kind)
     {

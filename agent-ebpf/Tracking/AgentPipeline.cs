@@ -139,9 +139,11 @@ public sealed class AgentPipeline
     }
 
     /// <summary>
-    /// Reads events until the capture completes them, on a thread of its own. The queue is drained in rounds every
-    /// <see cref="DrainInterval"/> rather than woken per write: a wake-up per event cost a thread-pool hand-off (and the
-    /// pool's spinning) for each of them, the largest part of the agent's CPU at 10,000 HTTP requests/s.
+    /// Reads events until the capture completes them, on a thread of its own, which also polls the ring buffer when the
+    /// capture has no poll thread (<see cref="SocketCapture.PollsInBackground"/>). The queue is drained in rounds every
+    /// <see cref="DrainInterval"/> (or at the kernel's wake-up) rather than woken per write: a wake-up per event cost a
+    /// thread-pool hand-off (and the pool's spinning) for each of them, the largest part of the agent's CPU at 10,000
+    /// HTTP requests/s.
     /// </summary>
     public Task RunAsync(SocketCapture capture, CancellationToken cancellationToken) =>
         Task.Factory.StartNew(() => Run(capture, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -152,6 +154,9 @@ public sealed class AgentPipeline
         var reader = capture.Events;
         while (true)
         {
+            // A capture without a poll thread of its own is polled here: this thread sleeps in the ring buffer's epoll
+            // until the kernel's wake-up or the interval ends, and then handles what it drained, with no hand-off.
+            bool polled = !capture.PollsInBackground && capture.TryPoll(DrainInterval);
             while (reader.TryRead(out var e))
             {
                 using (e)
@@ -167,7 +172,11 @@ public sealed class AgentPipeline
 
             // Also sends held spans when no events come, once the capture has drained past their wait.
             FlushHeld(capture.DrainedNs);
-            if (cancellationToken.WaitHandle.WaitOne(DrainInterval))
+            if (polled)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            else if (cancellationToken.WaitHandle.WaitOne(DrainInterval))
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }

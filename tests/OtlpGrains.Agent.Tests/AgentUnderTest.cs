@@ -23,7 +23,7 @@ internal sealed class AgentUnderTest : IAsyncDisposable
 
     private AgentUnderTest(LocalSilo silo, int port, IReadOnlyCollection<int> watched)
     {
-        Capture = SocketCapture.Start(new SocketCaptureOptions { WatchedPids = watched });
+        Capture = SocketCapture.Start(new SocketCaptureOptions { WatchedPids = watched, PollInBackground = false });
         _exporter = new OtlpSpanExporter(new OtlpExportOptions { Endpoint = silo.GrpcEndpoint, FlushInterval = TimeSpan.FromMilliseconds(100) });
         Pipeline = new AgentPipeline(_exporter, silo.GrpcEndpoint, new HashSet<int> { port });
         Pipeline.SpanQueued += (process, span) => Spans.Enqueue((process, span));
