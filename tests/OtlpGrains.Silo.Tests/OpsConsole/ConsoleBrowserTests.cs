@@ -39,6 +39,7 @@ public sealed class ConsoleBrowserTests
             "--run-id", runId, "--event-start", "7200", "--speed", "120",
             "--fault", "errors", "--fault-service", FaultService.ToString(CultureInfo.InvariantCulture), "--fault-after", "6600");
         string faulty = $"load-{runId}-svc-{FaultService:D2}";
+        await CriticalThroughApiAsync(silo, faulty);
         string traceId = await ConsoleTelemetry.SendFailedCheckoutAsync(new Uri($"http://127.0.0.1:{silo.HttpPort}"), SecuredSilo.Secrets["collector"]);
 
         using var browser = new HeadlessChromium();
@@ -102,6 +103,37 @@ public sealed class ConsoleBrowserTests
         browser.Screenshot("trace");
 
         browser.AssertNoConsoleErrors();
+    }
+
+    /// <summary>
+    /// Waits until the API calls the faulty service critical, before any page is judged: when it does not, the failure
+    /// names what the API saw (the service's summary and its anomalies), not only that the map never turned red.
+    /// </summary>
+    private static async Task CriticalThroughApiAsync(SiloProcess silo, string faulty)
+    {
+        using var http = new HttpClient { BaseAddress = silo.ApiEndpoint };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", SecuredSilo.Secrets["reader"]);
+        var deadline = DateTime.UtcNow + Patience;
+        string summary = "none";
+        while (DateTime.UtcNow < deadline)
+        {
+            using var services = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/v1/services", UriKind.Relative)));
+            var service = services.RootElement.GetProperty("services").EnumerateArray()
+                .FirstOrDefault(s => s.GetProperty("name").GetString() == faulty);
+            if (service.ValueKind == JsonValueKind.Object)
+            {
+                summary = service.GetRawText();
+                if (service.GetProperty("status").GetString() == "critical")
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(500);
+        }
+
+        string anomalies = await http.GetStringAsync(new Uri($"/api/v1/anomalies?service={Uri.EscapeDataString(faulty)}", UriKind.Relative));
+        Assert.Fail($"the API did not call {faulty} critical within {Patience.TotalSeconds:0} s; its summary: {summary}; its anomalies: {anomalies}");
     }
 
     /// <summary>A span's attributes as the API gives them, <c>key=value</c> in order of key.</summary>
