@@ -25,6 +25,11 @@ public sealed unsafe class SocketCapture : IDisposable
     private readonly int _mutedFd;
     private readonly int _possibleCpus;
     private readonly Lock _pollGate = new();
+
+    // While TryPoll delivers straight to a handler: the handler, the one event object it is given, and what it threw.
+    private Action<SocketEvent>? _deliver;
+    private SocketEvent? _delivered;
+    private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _deliverFailure;
     private long _drainedNs;
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread? _poller;
@@ -261,7 +266,16 @@ public sealed unsafe class SocketCapture : IDisposable
     /// queued) and then drains the ring buffer into <see cref="Events"/>, on the caller's thread; false once disposed.
     /// A consumer that polls this way needs no poll thread, and no event crosses threads.
     /// </summary>
-    public bool TryPoll(TimeSpan wait)
+    public bool TryPoll(TimeSpan wait) => TryPoll(wait, null);
+
+    /// <summary>
+    /// As <see cref="TryPoll(TimeSpan)"/>, but each drained event goes straight to <paramref name="deliver"/> on the
+    /// caller's thread instead of into <see cref="Events"/>: one <see cref="SocketEvent"/> object and its buffer serve
+    /// every event, valid only during the call (the handler must not keep it or dispose it). Nothing is allocated or
+    /// queued per event. An exception from the handler stops the drain (that event is consumed, the rest stay in the ring
+    /// buffer for the next poll) and is thrown here.
+    /// </summary>
+    public bool TryPoll(TimeSpan wait, Action<SocketEvent>? deliver)
     {
         lock (_pollGate)
         {
@@ -273,8 +287,23 @@ public sealed unsafe class SocketCapture : IDisposable
             // poll sleeps until a forced wake-up or the wait ends, and only drains on a wake-up; consume then drains
             // what was submitted with BPF_RB_NO_WAKEUP meanwhile. Errors here are EINTR from epoll; the next round
             // retries.
-            _ = LibBpf.RingBufferPoll(_ringBuffer, Math.Max(1, (int)wait.TotalMilliseconds));
-            _ = Consume();
+            _deliver = deliver;
+            try
+            {
+                _ = LibBpf.RingBufferPoll(_ringBuffer, Math.Max(1, (int)wait.TotalMilliseconds));
+                _ = Consume();
+            }
+            finally
+            {
+                _deliver = null;
+            }
+
+            if (_deliverFailure is { } failure)
+            {
+                _deliverFailure = null;
+                failure.Throw();
+            }
+
             return true;
         }
     }
@@ -314,6 +343,7 @@ public sealed unsafe class SocketCapture : IDisposable
             _bpf.Dispose();
             LibBpf.RingBufferFree(_ringBuffer);
             _ringBuffer = 0;
+            _delivered?.Dispose();
         }
 
         _self.Free();
@@ -370,38 +400,67 @@ public sealed unsafe class SocketCapture : IDisposable
     [UnmanagedCallersOnly]
     private static int OnRecord(nint context, nint data, nuint size)
     {
+        var capture = (SocketCapture)GCHandle.FromIntPtr(context).Target!;
         try
         {
-            var capture = (SocketCapture)GCHandle.FromIntPtr(context).Target!;
-            capture.Accept(new ReadOnlySpan<byte>((void*)data, (int)size));
+            return capture.Accept(new ReadOnlySpan<byte>((void*)data, (int)size));
         }
         catch (Exception)
         {
             // Nothing may unwind into libbpf; a malformed record is skipped.
+            return 0;
         }
-
-        return 0;
     }
 
-    private void Accept(ReadOnlySpan<byte> record)
+    // Returns what libbpf expects of the callback: 0 to go on, negative to stop the drain (the handler threw).
+    private int Accept(ReadOnlySpan<byte> record)
     {
         if (record.Length < EventHeader.Size)
         {
-            return;
+            return 0;
         }
 
         EventHeader header = Unsafe.ReadUnaligned<EventHeader>(ref MemoryMarshal.GetReference(record));
         int captured = (int)Math.Min(header.CapturedLength, (uint)(record.Length - EventHeader.Size));
-        var socketEvent = new SocketEvent(header, record.Slice(EventHeader.Size, captured));
+        ReadOnlySpan<byte> payload = record.Slice(EventHeader.Size, captured);
+        if (_deliver is { } deliver)
+        {
+            SocketEvent reused;
+            if (_delivered is null)
+            {
+                reused = _delivered = new SocketEvent(header, payload);
+            }
+            else
+            {
+                reused = _delivered;
+                reused.Fill(header, payload);
+            }
+
+            Interlocked.Increment(ref _events);
+            Interlocked.Add(ref _payloadBytes, reused.PayloadLength);
+            try
+            {
+                deliver(reused);
+                return 0;
+            }
+            catch (Exception e)
+            {
+                _deliverFailure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+                return -1;
+            }
+        }
+
+        var socketEvent = new SocketEvent(header, payload);
         if (!_queue.Writer.TryWrite(socketEvent))
         {
             socketEvent.Dispose();
             Interlocked.Increment(ref _queueDrops);
-            return;
+            return 0;
         }
 
         Interlocked.Increment(ref _events);
         Interlocked.Add(ref _payloadBytes, socketEvent.PayloadLength);
+        return 0;
     }
 
     private void SetPidMode(int pid, byte mode)

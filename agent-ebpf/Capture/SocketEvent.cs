@@ -13,13 +13,21 @@ namespace OtlpGrains.Agent.Capture;
 /// </summary>
 public sealed class SocketEvent : IDisposable
 {
-    private readonly AddressBytes _localAddress;
-    private readonly AddressBytes _remoteAddress;
-    private readonly CommBytes _comm;
+    private AddressBytes _localAddress;
+    private AddressBytes _remoteAddress;
+    private CommBytes _comm;
     private byte[]? _buffer;
 
-    internal SocketEvent(in EventHeader header, ReadOnlySpan<byte> payload)
+    internal SocketEvent(in EventHeader header, ReadOnlySpan<byte> payload) => Fill(header, payload);
+
+    /// <summary>
+    /// Makes this object the event of <paramref name="header"/> and <paramref name="payload"/>, keeping its buffer when
+    /// it is large enough: <see cref="SocketCapture.TryPoll(TimeSpan, Action{SocketEvent})"/> hands one object over for
+    /// every event, valid only during the call.
+    /// </summary>
+    internal void Fill(in EventHeader header, ReadOnlySpan<byte> payload)
     {
+        Totals = null;
         Kind = (SocketEventKind)header.Kind;
         Direction = (SocketDirection)header.Direction;
         TimestampNs = (long)header.TimestampNs;
@@ -43,7 +51,12 @@ public sealed class SocketEvent : IDisposable
 
         if (!payload.IsEmpty)
         {
-            _buffer = ArrayPool<byte>.Shared.Rent(payload.Length);
+            if (_buffer is null || _buffer.Length < payload.Length)
+            {
+                Dispose();
+                _buffer = ArrayPool<byte>.Shared.Rent(payload.Length);
+            }
+
             payload.CopyTo(_buffer);
         }
 
@@ -51,25 +64,25 @@ public sealed class SocketEvent : IDisposable
         PayloadLength = payload.Length - TailLength;
     }
 
-    public SocketEventKind Kind { get; }
+    public SocketEventKind Kind { get; private set; }
 
-    public SocketDirection Direction { get; }
+    public SocketDirection Direction { get; private set; }
 
     /// <summary>CLOCK_MONOTONIC in ns (bpf_ktime_get_ns), the clock of <see cref="System.Diagnostics.Stopwatch"/> on Linux.</summary>
-    public long TimestampNs { get; }
+    public long TimestampNs { get; private set; }
 
     /// <summary>Process id (tgid).</summary>
-    public int Pid { get; }
+    public int Pid { get; private set; }
 
     /// <summary>Thread id.</summary>
-    public int Tid { get; }
+    public int Tid { get; private set; }
 
-    public int Fd { get; }
+    public int Fd { get; private set; }
 
     /// <summary>How many bytes the syscall really moved; larger than <see cref="Payload"/> when it was truncated.</summary>
-    public int OriginalLength { get; }
+    public int OriginalLength { get; private set; }
 
-    public int PayloadLength { get; }
+    public int PayloadLength { get; private set; }
 
     /// <summary>The first bytes of the read or write (at most the configured capture size); empty for other kinds.</summary>
     public ReadOnlyMemory<byte> Payload =>
@@ -82,7 +95,7 @@ public sealed class SocketEvent : IDisposable
     public ReadOnlyMemory<byte> Tail =>
         _buffer is null || TailLength == 0 ? ReadOnlyMemory<byte>.Empty : _buffer.AsMemory(PayloadLength, TailLength);
 
-    public int TailLength { get; }
+    public int TailLength { get; private set; }
 
     public bool IsTruncated => PayloadLength < OriginalLength;
 
@@ -90,10 +103,10 @@ public sealed class SocketEvent : IDisposable
     /// On a close event, what the kernel counted for the connection since its connect/accept (or since the agent first
     /// saw it); null for other kinds and for connections the kernel had no entry for.
     /// </summary>
-    public ConnectionTotals? Totals { get; }
+    public ConnectionTotals? Totals { get; private set; }
 
     /// <summary>True when the payload is plaintext seen by a TLS library probe rather than the bytes on the socket.</summary>
-    public bool IsTlsPlaintext { get; }
+    public bool IsTlsPlaintext { get; private set; }
 
     /// <summary>
     /// The thread's comm at the event (at most 15 characters): names a process that exited before /proc could be
@@ -109,11 +122,11 @@ public sealed class SocketEvent : IDisposable
         }
     }
 
-    public AddressFamily AddressFamily { get; }
+    public AddressFamily AddressFamily { get; private set; }
 
-    public int LocalPort { get; }
+    public int LocalPort { get; private set; }
 
-    public int RemotePort { get; }
+    public int RemotePort { get; private set; }
 
     /// <summary>The local address; IPv4-mapped IPv6 stays mapped (<see cref="IPAddress.IsIPv4MappedToIPv6"/>).</summary>
     public IPAddress LocalAddress => ToAddress(_localAddress);

@@ -26,6 +26,7 @@ public sealed class AgentPipeline
     private readonly RedMetrics? _redMetrics;
     private long _lastFlushNs;
     private long _eventNs; // the capture time of the event being handled: spans wait for their other half on this clock
+    private Action<SocketEvent>? _onDelivered; // OnEvent as the handler of directly delivered events, made once
     private long _publishedAdded = -1;
     private long _lastPublishNs;
     private volatile ProcessSnapshot _published = new([], 0);
@@ -156,7 +157,8 @@ public sealed class AgentPipeline
         {
             // A capture without a poll thread of its own is polled here: this thread sleeps in the ring buffer's epoll
             // until the kernel's wake-up or the interval ends, and then handles what it drained, with no hand-off.
-            bool polled = !capture.PollsInBackground && capture.TryPoll(DrainInterval);
+            // Its events come straight to OnEvent, in one reused object: none is allocated or queued.
+            bool polled = !capture.PollsInBackground && capture.TryPoll(DrainInterval, _onDelivered ??= OnEvent);
             while (reader.TryRead(out var e))
             {
                 using (e)
