@@ -10,6 +10,9 @@ public readonly record struct TcpSocket(ulong Inode, IPEndPoint Local, IPEndPoin
     /// <summary>TCP_LISTEN in the kernel's state numbering.</summary>
     public const int Listen = 0x0A;
 
+    /// <summary>TCP_ESTABLISHED in the kernel's state numbering.</summary>
+    public const int Established = 0x01;
+
     public bool IsListening => State == Listen;
 }
 

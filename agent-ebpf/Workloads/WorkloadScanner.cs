@@ -9,16 +9,32 @@ namespace OtlpGrains.Agent.Workloads;
 /// The addresses the followed processes use, with their owners, for a workload report: each listening socket's
 /// address and port (a wildcard listener stands for every address of its namespace) and the local address of each
 /// other connection as port 0 (a client's source address, usually its pod IP). Sockets are matched to processes by
-/// the inodes in <c>/proc/PID/fd</c>; each network namespace's tables are read once. Loopback addresses are left out:
-/// they name no workload across nodes.
+/// the inodes in <c>/proc/PID/fd</c>; each network namespace's tables are read at most once per scan, and not at all
+/// while what was read last still answers (<see cref="TablesMaxAge"/>). Loopback addresses are left out: they name no
+/// workload across nodes.
 /// </summary>
-public sealed class WorkloadScanner(string procRoot = "/proc")
+public sealed class WorkloadScanner(string procRoot = "/proc", TimeProvider? time = null)
 {
+    /// <summary>
+    /// How long a namespace's tables are used again without a read while its processes' sockets are the same settled
+    /// ones. Reading <c>net/tcp</c> walks the kernel's whole connection hash (every bucket, however few sockets), which
+    /// was the largest part of a report's cost.
+    /// </summary>
+    public static readonly TimeSpan TablesMaxAge = TimeSpan.FromSeconds(60);
+
     private readonly long _bootUnixNs = BootTimeUnixNs(procRoot);
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private Dictionary<string, NamespaceTables> _lastTables = [];
+    private long _scans;
+
+    /// <summary>Namespace table reads so far (each reads <c>tcp</c>, <c>tcp6</c> and the local addresses).</summary>
+    public long TableReads { get; private set; }
 
     public List<WorkloadAddress> Scan(IReadOnlyList<(ProcessIdentity Identity, long? StartTicks)> processes)
     {
-        var namespaces = new Dictionary<string, (Dictionary<ulong, TcpSocket> Sockets, List<IPAddress> Addresses)>();
+        var now = _time.GetUtcNow();
+        _scans++;
+        var namespaces = new Dictionary<string, NamespaceTables>();
         var seen = new HashSet<(IPAddress, int)>();
         var report = new List<WorkloadAddress>();
         foreach (var (identity, startTicks) in processes)
@@ -31,11 +47,17 @@ public sealed class WorkloadScanner(string procRoot = "/proc")
                 continue;
             }
 
-            if (!namespaces.TryGetValue(netns, out var tables))
+            // At most one read per namespace and scan; the last scan's tables serve while they answer for every process.
+            var tables = namespaces.GetValueOrDefault(netns) ?? _lastTables.GetValueOrDefault(netns);
+            if (tables is null || (tables.Scan != _scans && !tables.Answers(inodes, now)))
             {
-                var net = Path.Combine(dir, "net");
-                tables = (Read(() => ProcNet.ReadTcp(net)) ?? [], Read(() => ProcNet.ReadLocalAddresses(net)) ?? []);
-                namespaces[netns] = tables;
+                tables = ReadTables(dir, now);
+            }
+
+            namespaces[netns] = tables;
+            if (tables.Scan == _scans)
+            {
+                tables.Explain(inodes);
             }
 
             var mine = inodes.Select(i => tables.Sockets.GetValueOrDefault(i)).Where(s => s.Local is not null).ToList();
@@ -56,7 +78,48 @@ public sealed class WorkloadScanner(string procRoot = "/proc")
             }
         }
 
+        _lastTables = namespaces; // namespaces no longer followed are forgotten
         return report;
+    }
+
+    private NamespaceTables ReadTables(string processDirectory, DateTimeOffset now)
+    {
+        TableReads++;
+        var net = Path.Combine(processDirectory, "net");
+        var sockets = Read(() => ProcNet.ReadTcp(net));
+        var addresses = Read(() => ProcNet.ReadLocalAddresses(net));
+        // A failed read (the process exited meanwhile) serves this scan only.
+        return new NamespaceTables(sockets ?? [], addresses ?? [], sockets is null || addresses is null ? DateTimeOffset.MinValue : now, _scans);
+    }
+
+    /// <summary>A namespace's sockets by inode and its local addresses, as read at <see cref="ReadAt"/> in scan <see cref="Scan"/>.</summary>
+    private sealed record NamespaceTables(Dictionary<ulong, TcpSocket> Sockets, List<IPAddress> Addresses, DateTimeOffset ReadAt, long Scan)
+    {
+        // Socket inodes of the namespace's processes that the read did not list: unix and UDP sockets, and TCP ones
+        // neither bound nor connected yet. Such a socket that listens later is named after TablesMaxAge at most.
+        private readonly HashSet<ulong> _unlisted = [];
+
+        /// <summary>Remembers which of a process's socket inodes, seen in the scan that read these tables, they do not list.</summary>
+        public void Explain(HashSet<ulong> inodes)
+        {
+            foreach (ulong inode in inodes)
+            {
+                if (!Sockets.ContainsKey(inode))
+                {
+                    _unlisted.Add(inode);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Whether these tables still tell what a process with these socket inodes reports: the read is recent (the
+        /// namespace's addresses can change), and every inode is one the read listed in a settled state (listening, or
+        /// connected: its local address is fixed) or one it did not list at all. A new socket, or one that was still
+        /// connecting, needs a new read.
+        /// </summary>
+        public bool Answers(HashSet<ulong> inodes, DateTimeOffset now) =>
+            now - ReadAt < TablesMaxAge
+            && inodes.All(i => Sockets.TryGetValue(i, out var socket) ? socket.State is TcpSocket.Listen or TcpSocket.Established : _unlisted.Contains(i));
     }
 
     // A wildcard listener is reachable on every address of its namespace (:: on IPv4 ones too, dual-stack).

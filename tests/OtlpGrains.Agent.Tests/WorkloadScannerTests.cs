@@ -54,6 +54,42 @@ public sealed class WorkloadScannerTests : IDisposable
     }
 
     [Fact]
+    public void ANamespaceIsReadAgainOnlyWhenItsSocketsChangeOrItsReadGrowsOld()
+    {
+        // 1001 listens, 1002 is connected, 5000 is no TCP socket (a unix socket: the tables never list it).
+        var server = Process(10, "net:[4026532009]", [1001, 1002, 5000], "orders");
+        string[] settled = [Line(1001, "00000000:1F90", "00000000:0000", "0A"), Line(1002, "0200D90A:1F90", "0100D90A:D102", "01")];
+        const string FibTrie = "Local:\n  +-- 0.0.0.0/0 3 0 5\n     |-- 10.217.0.2\n        /32 host LOCAL\n";
+        WriteNet(10, settled, FibTrie);
+        var clock = new StepClock();
+        var scanner = new WorkloadScanner(_proc, clock);
+        string Ports() => string.Join(",", scanner.Scan([(server, 100)]).Select(a => a.Port));
+
+        Assert.Equal(("8080", 1L), (Ports(), scanner.TableReads));
+        clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(("8080", 1L), (Ports(), scanner.TableReads)); // the same settled sockets: nothing to read
+
+        // A new socket: read again, and its listener is reported.
+        server = Process(10, "net:[4026532009]", [1001, 1002, 5000, 1003], "orders");
+        WriteNet(10, [.. settled, Line(1003, "00000000:2382", "00000000:0000", "0A")], FibTrie);
+        Assert.Equal(("8080,9090", 2L), (Ports(), scanner.TableReads));
+
+        // A socket still connecting (SYN_SENT) is read again at every scan, until it settles.
+        server = Process(10, "net:[4026532009]", [1001, 1002, 5000, 1003, 1004], "orders");
+        WriteNet(10, [.. settled, Line(1003, "00000000:2382", "00000000:0000", "0A"), Line(1004, "0200D90A:D200", "0300D90A:0050", "02")], FibTrie);
+        Assert.Equal(3L, (Ports(), scanner.TableReads).Item2);
+        Assert.Equal(4L, (Ports(), scanner.TableReads).Item2);
+
+        // Settled again (the connecting socket gone): the last read serves until it is TablesMaxAge old.
+        server = Process(10, "net:[4026532009]", [1001, 1002, 5000, 1003], "orders");
+        Assert.Equal(("8080,9090", 4L), (Ports(), scanner.TableReads));
+        clock.Advance(WorkloadScanner.TablesMaxAge - TimeSpan.FromSeconds(1));
+        Assert.Equal(4L, (Ports(), scanner.TableReads).Item2);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(("8080,9090", 5L), (Ports(), scanner.TableReads));
+    }
+
+    [Fact]
     public void AProcessThatExitedIsLeftOut()
     {
         File.WriteAllText(Path.Combine(_proc, "stat"), "cpu 0\nbtime 1700000000\n");
@@ -64,7 +100,13 @@ public sealed class WorkloadScannerTests : IDisposable
     private ProcessIdentity Process(int pid, string netns, ulong[] sockets, string service)
     {
         File.WriteAllText(Path.Combine(_proc, "stat"), "cpu 0\nbtime 1700000000\n");
-        var dir = Directory.CreateDirectory(Path.Combine(_proc, pid.ToString(System.Globalization.CultureInfo.InvariantCulture))).FullName;
+        string path = Path.Combine(_proc, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (string old in new[] { Path.Combine(path, "ns"), Path.Combine(path, "fd") }.Where(Directory.Exists))
+        {
+            Directory.Delete(old, recursive: true); // laid out again: the process's sockets changed
+        }
+
+        var dir = Directory.CreateDirectory(path).FullName;
         Directory.CreateDirectory(Path.Combine(dir, "ns"));
         File.CreateSymbolicLink(Path.Combine(dir, "ns", "net"), netns);
         Directory.CreateDirectory(Path.Combine(dir, "fd"));
@@ -82,6 +124,15 @@ public sealed class WorkloadScannerTests : IDisposable
         var net = Directory.CreateDirectory(Path.Combine(_proc, pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "net")).FullName;
         File.WriteAllLines(Path.Combine(net, "tcp"), ["  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode", .. tcp]);
         File.WriteAllText(Path.Combine(net, "fib_trie"), fibTrie);
+    }
+
+    private sealed class StepClock : TimeProvider
+    {
+        private DateTimeOffset _now = new(2026, 12, 6, 0, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
     }
 
     private static string Line(ulong inode, string local, string remote, string state) =>
