@@ -14,15 +14,15 @@ namespace OtlpGrains.Models.Detection.Resonance;
 public sealed class FuzzyCategories
 {
     [Id(0)] private readonly int _dimension;
-    [Id(1)] private readonly double[] _weights;
-    [Id(2)] private readonly long[] _lastUsed;
+    [Id(1)] private double[] _weights = [];
+    [Id(2)] private long[] _lastUsed = [];
     [Id(3)] private int _count;
+    [Id(4)] private readonly int _capacity;
 
     public FuzzyCategories(int dimension, int capacity)
     {
         _dimension = dimension;
-        _weights = new double[2 * dimension * capacity];
-        _lastUsed = new long[capacity];
+        _capacity = capacity;
     }
 
     /// <summary>Categories held.</summary>
@@ -141,7 +141,7 @@ public sealed class FuzzyCategories
     private void Add(ReadOnlySpan<double> input, long tick)
     {
         int slot = _count;
-        if (_count == _lastUsed.Length)
+        if (_count == _capacity)
         {
             // Full: the category matched longest ago gives way (bounded state for a service that runs for months).
             slot = 0;
@@ -155,6 +155,14 @@ public sealed class FuzzyCategories
         }
         else
         {
+            if (_count == _lastUsed.Length)
+            {
+                // The store grows by doubling up to the capacity: a quiet signal keeps a small state.
+                int grown = Math.Min(_capacity, Math.Max(8, 2 * _lastUsed.Length));
+                Array.Resize(ref _lastUsed, grown);
+                Array.Resize(ref _weights, grown * 2 * _dimension);
+            }
+
             _count++;
         }
 

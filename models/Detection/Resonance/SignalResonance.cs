@@ -88,12 +88,12 @@ public sealed class SignalResonance
             return double.NaN;
         }
 
-        // The median (a sort of the recent points) only when something reads it.
-        double median = options.Chomp > 0 || direction == SignalDirection.Up ? Median() : double.NaN;
+        // The median (a sort of the recent points) only when the snapping reads it.
+        double median = options.Chomp > 0 ? Median() : double.NaN;
         Span<double> input = stackalloc double[2 * options.Window];
         Input(input, _historyCount - 1, median, options);
         double novelty = Detect(input, _points, options);
-        return direction == SignalDirection.Up && novelty > 0 && point <= median ? 0 : novelty;
+        return direction == SignalDirection.Up && novelty > 0 && !AboveMedian(point) ? 0 : novelty;
     }
 
     // ARTime's downsampling: the block's extreme on the side farther from the moving mean, unless it is within 10% of the block's mean.
@@ -155,6 +155,18 @@ public sealed class SignalResonance
 
         Array.Sort(sorted);
         return sorted[sorted.Length / 2];
+    }
+
+    // Whether more than half of the recent points lie below this one: a count, not a sort.
+    private bool AboveMedian(double point)
+    {
+        int below = 0;
+        for (int i = 0; i < _historyCount; i++)
+        {
+            below += _history[i] < point ? 1 : 0;
+        }
+
+        return below > _historyCount / 2;
     }
 
     // The i-th remembered point, oldest first.
