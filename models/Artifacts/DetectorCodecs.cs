@@ -3,6 +3,7 @@ using OtlpGrains.Models.Detection.Context;
 using OtlpGrains.Models.Detection.Corroborated;
 using OtlpGrains.Models.Detection.IsolationForest;
 using OtlpGrains.Models.Detection.MlNet;
+using OtlpGrains.Models.Detection.Resonance;
 using OtlpGrains.Models.Detection.Torch;
 using OtlpGrains.Models.Detection.WindowedGaussian;
 
@@ -18,6 +19,7 @@ public static class DetectorCodecs
         new CorroboratedCodec(),
         new IsolationForestCodec(),
         new MlNetPcaCodec(),
+        new ResonanceCodec(),
         new TorchSequenceCodec(TorchSequenceModel.LstmKind),
         new TorchSequenceCodec(TorchSequenceModel.TransformerKind),
         new WindowedGaussianCodec(),

@@ -6,6 +6,7 @@ using OtlpGrains.Models.Detection.Baseline;
 using OtlpGrains.Models.Detection.Context;
 using OtlpGrains.Models.Detection.Corroborated;
 using OtlpGrains.Models.Detection.IsolationForest;
+using OtlpGrains.Models.Detection.Resonance;
 using OtlpGrains.Models.Detection.Thresholds;
 using OtlpGrains.Interfaces;
 
@@ -36,6 +37,8 @@ public class DetectorBenchmarks
     private DetectorState _contextState = null!;
     private CorroboratedModel _corroborated = null!;
     private DetectorState _corroboratedState = null!;
+    private ResonanceModel _resonance = null!;
+    private DetectorState _resonanceState = null!;
     private SignalThresholds _threshold = null!;
     private AnomalyScore[] _scores = [];
     private long _window;
@@ -52,6 +55,8 @@ public class DetectorBenchmarks
         _contextState = _context.NewState();
         _corroborated = new CorroboratedModel(FeatureSchema.Red, CorroboratedOptions.Default);
         _corroboratedState = _corroborated.NewState();
+        _resonance = new ResonanceModel(FeatureSchema.Red, ResonanceOptions.Default);
+        _resonanceState = _resonance.NewState();
         _threshold = new SignalThresholds();
 
         // Four days of 10 s windows: past every warm-up, with a daily rhythm in the profile.
@@ -61,6 +66,7 @@ public class DetectorBenchmarks
             _baseline.Score(_baselineState, w * WindowNanos, vector);
             _context.Score(_contextState, w * WindowNanos, vector);
             _corroborated.Score(_corroboratedState, w * WindowNanos, vector);
+            _resonance.Score(_resonanceState, w * WindowNanos, vector);
             AnomalyScore score = _forest.Score(_forestState, w * WindowNanos, vector);
             AnomalyVerdict.Judge(_threshold, score, FeatureSchema.Red, null, SpotOptions.Default);
         }
@@ -77,7 +83,8 @@ public class DetectorBenchmarks
         Console.WriteLine(
             $"// state bytes (Orleans serializer): baseline {serializer.SerializeToArray(_baselineState).Length}, " +
             $"iforest {serializer.SerializeToArray(_forestState).Length}, spot {serializer.SerializeToArray(_threshold).Length}, " +
-            $"context {serializer.SerializeToArray(_contextState).Length}, baseline-context {serializer.SerializeToArray(_corroboratedState).Length}");
+            $"context {serializer.SerializeToArray(_contextState).Length}, baseline-context {serializer.SerializeToArray(_corroboratedState).Length}, " +
+            $"resonance {serializer.SerializeToArray(_resonanceState).Length}");
     }
 
     [Benchmark(OperationsPerInvoke = Windows, Baseline = true)]
@@ -91,6 +98,9 @@ public class DetectorBenchmarks
 
     [Benchmark(OperationsPerInvoke = Windows)]
     public double BaselineContext() => Run(_corroborated, _corroboratedState);
+
+    [Benchmark(OperationsPerInvoke = Windows)]
+    public double Resonance() => Run(_resonance, _resonanceState);
 
     [Benchmark(OperationsPerInvoke = Windows)]
     public int AdaptiveThreshold()

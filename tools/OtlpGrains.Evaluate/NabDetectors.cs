@@ -5,6 +5,7 @@ using OtlpGrains.Models.Detection.Context;
 using OtlpGrains.Models.Detection.Corroborated;
 using OtlpGrains.Models.Detection.IsolationForest;
 using OtlpGrains.Models.Detection.MlNet;
+using OtlpGrains.Models.Detection.Resonance;
 using OtlpGrains.Models.Detection.Torch;
 using OtlpGrains.Models.Detection.WindowedGaussian;
 using OtlpGrains.Models.Evaluation.Nab;
@@ -24,6 +25,7 @@ internal static class NabDetectors
         new(BaselineModel.KindName, () => new BaselineModel(FeatureSchema.Univariate, BaselineOptions.Default)),
         new(ContextModel.KindName, () => new ContextModel(FeatureSchema.Univariate, ContextOptions.Default)),
         new(CorroboratedModel.KindName, () => new CorroboratedModel(FeatureSchema.Univariate, CorroboratedOptions.Default)),
+        new(ResonanceModel.KindName, () => new ResonanceModel(FeatureSchema.Univariate, ResonanceOptions.Default)),
         new(IsolationForestModel.KindName, () => new IsolationForestModel(FeatureSchema.Univariate, IsolationForestOptions.Default)),
         ProbationTrained.Detector(TorchSequenceModel.LstmKind),
         ProbationTrained.Detector(TorchSequenceModel.TransformerKind),

@@ -3,7 +3,7 @@ namespace OtlpGrains.Evaluate;
 /// <summary>The command line's help, printed with the reason whenever the arguments are wrong.</summary>
 internal static class Usage
 {
-    public const string Text = "usage: OtlpGrains.Evaluate nab <nab-dir> [--detector NAME] [--out DIR]\n" +
+    public const string Text = "usage: OtlpGrains.Evaluate nab <nab-dir> [--detector NAME] [--files all|even|odd] [--out DIR]\n" +
         "       OtlpGrains.Evaluate loghub <loghub-dir> [--misses N]\n" +
         "       OtlpGrains.Evaluate " + Training.TrainRequest.Usage + "\n" +
         "       OtlpGrains.Evaluate " + Replay.ReplayOptions.Usage + "\n" +

@@ -39,6 +39,19 @@ public sealed class NabCorpus
             : throw new NabFormatException($"{nabDirectory}: the labels name no data files");
     }
 
+    /// <summary>
+    /// The files whose index in path order passes <paramref name="keep"/>, with the same profiles: a held-out half is
+    /// scored (and normalised, on its own windows) exactly as the whole corpus is.
+    /// </summary>
+    public NabCorpus Subset(Func<int, bool> keep)
+    {
+        ArgumentNullException.ThrowIfNull(keep);
+        NabFile[] files = [.. Files.Where((_, index) => keep(index))];
+        return files.Length > 0
+            ? new NabCorpus(Directory, files, Profiles)
+            : throw new NabFormatException($"{Directory}: the subset keeps none of the {Files.Count} files");
+    }
+
     /// <summary>The profile named <paramref name="name"/>, such as <c>standard</c>.</summary>
     public NabProfile Profile(string name) =>
         Profiles.FirstOrDefault(p => p.Name == name)
