@@ -41,4 +41,27 @@ public abstract class SignalModel<TOptions, TState> : IAnomalyModel
 
     /// <summary>Scores one window with the model's own state, following its first <paramref name="followed"/> values.</summary>
     protected abstract AnomalyScore Score(TState state, long windowStartUnixNano, ReadOnlySpan<double> values, int followed);
+
+    /// <summary>
+    /// The window's score as its most novel signal's: each followed signal judges its value in its direction
+    /// (<see cref="SignalDirections"/>); values past <paramref name="followed"/> get no score.
+    /// </summary>
+    protected AnomalyScore MostNovel<TSignal>(ReadOnlySpan<TSignal> signals, ReadOnlySpan<double> values, int followed)
+        where TSignal : INoveltySignal<TOptions>
+    {
+        var scores = new double[values.Length];
+        Array.Fill(scores, double.NaN);
+        double strongest = 0;
+        for (int i = 0; i < followed; i++)
+        {
+            double novelty = signals[i].Observe(values[i], SignalDirections.Of(Schema, i), Options);
+            scores[i] = novelty;
+            if (novelty > strongest)
+            {
+                strongest = novelty;
+            }
+        }
+
+        return new AnomalyScore(strongest, scores);
+    }
 }

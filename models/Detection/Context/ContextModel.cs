@@ -19,22 +19,6 @@ public sealed class ContextModel : SignalModel<ContextOptions, ContextState>
 
     public override string Kind => KindName;
 
-    protected override AnomalyScore Score(ContextState context, long windowStartUnixNano, ReadOnlySpan<double> values, int followed)
-    {
-        var scores = new double[values.Length];
-        Array.Fill(scores, double.NaN);
-        ReadOnlySpan<SignalContext> signals = context.Signals(followed, Options);
-        double strongest = 0;
-        for (int i = 0; i < followed; i++)
-        {
-            double novelty = signals[i].Observe(values[i], SignalDirections.Of(Schema, i), Options);
-            scores[i] = novelty;
-            if (novelty > strongest)
-            {
-                strongest = novelty;
-            }
-        }
-
-        return new AnomalyScore(strongest, scores);
-    }
+    protected override AnomalyScore Score(ContextState context, long windowStartUnixNano, ReadOnlySpan<double> values, int followed) =>
+        MostNovel(context.Signals(followed, Options), values, followed);
 }

@@ -9,7 +9,7 @@ namespace OtlpGrains.Models.Detection.Context;
 /// coarse and fine departures alike, and their mean grades novelty more finely than one can.
 /// </summary>
 [GenerateSerializer, Alias("otlpgrains.context.SignalContext")]
-public sealed class SignalContext
+public sealed class SignalContext : INoveltySignal<ContextOptions>
 {
     [Id(0)] private readonly double[] _recent;
     [Id(1)] private int _recentCount;

@@ -12,7 +12,7 @@ namespace OtlpGrains.Models.Detection.Resonance;
 /// matches: the upper one their running mean, the lower one the weakest match of the last half-trend.
 /// </summary>
 [GenerateSerializer, Alias("otlpgrains.resonance.SignalResonance")]
-public sealed class SignalResonance
+public sealed class SignalResonance : INoveltySignal<ResonanceOptions>
 {
     [Id(0)] private readonly double[] _block;
     [Id(1)] private int _blockCount;
