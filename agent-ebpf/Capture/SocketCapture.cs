@@ -412,7 +412,8 @@ public sealed unsafe class SocketCapture : IDisposable
         }
     }
 
-    // Returns what libbpf expects of the callback: 0 to go on, negative to stop the drain (the handler threw).
+    // Returns what libbpf expects of the callback: 0 to go on, negative to stop the drain (the handler threw). Runs
+    // under _pollGate, the only writer of the counters: plain updates, read with Interlocked.Read elsewhere.
     private int Accept(ReadOnlySpan<byte> record)
     {
         if (record.Length < EventHeader.Size)
@@ -423,44 +424,45 @@ public sealed unsafe class SocketCapture : IDisposable
         EventHeader header = Unsafe.ReadUnaligned<EventHeader>(ref MemoryMarshal.GetReference(record));
         int captured = (int)Math.Min(header.CapturedLength, (uint)(record.Length - EventHeader.Size));
         ReadOnlySpan<byte> payload = record.Slice(EventHeader.Size, captured);
-        if (_deliver is { } deliver)
+        Action<SocketEvent>? deliver = _deliver;
+        SocketEvent socketEvent;
+        if (deliver is null)
         {
-            SocketEvent reused;
-            if (_delivered is null)
+            socketEvent = new SocketEvent(header, payload);
+            if (!_queue.Writer.TryWrite(socketEvent))
             {
-                reused = _delivered = new SocketEvent(header, payload);
-            }
-            else
-            {
-                reused = _delivered;
-                reused.Fill(header, payload);
-            }
-
-            Interlocked.Increment(ref _events);
-            Interlocked.Add(ref _payloadBytes, reused.PayloadLength);
-            try
-            {
-                deliver(reused);
+                socketEvent.Dispose();
+                _queueDrops++;
                 return 0;
             }
-            catch (Exception e)
-            {
-                _deliverFailure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
-                return -1;
-            }
+        }
+        else if (_delivered is null)
+        {
+            socketEvent = _delivered = new SocketEvent(header, payload);
+        }
+        else
+        {
+            socketEvent = _delivered;
+            socketEvent.Fill(header, payload);
         }
 
-        var socketEvent = new SocketEvent(header, payload);
-        if (!_queue.Writer.TryWrite(socketEvent))
+        _events++;
+        _payloadBytes += socketEvent.PayloadLength;
+        if (deliver is null)
         {
-            socketEvent.Dispose();
-            Interlocked.Increment(ref _queueDrops);
             return 0;
         }
 
-        Interlocked.Increment(ref _events);
-        Interlocked.Add(ref _payloadBytes, socketEvent.PayloadLength);
-        return 0;
+        try
+        {
+            deliver(socketEvent);
+            return 0;
+        }
+        catch (Exception e)
+        {
+            _deliverFailure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            return -1;
+        }
     }
 
     private void SetPidMode(int pid, byte mode)

@@ -145,7 +145,7 @@ public static class SpanMapper
     private static bool TryHttpName(ProtocolExchange exchange, string? summary, out string method, out string path)
     {
         if (summary is null && exchange.Kind is ProtocolKind.Http1 or ProtocolKind.Http2 && exchange.Path is { } raw
-            && !(exchange.IsGrpc && exchange.RpcService is not null && exchange.RpcMethod is not null))
+            && !(exchange.IsGrpc && GrpcPath.TrySplit(raw, out _, out _)))
         {
             (method, path) = (exchange.Method ?? "HTTP", LowCardinalityPath(raw));
             return true;

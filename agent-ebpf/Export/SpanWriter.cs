@@ -25,9 +25,9 @@ internal ref struct SpanWriter(Span<byte> buffer)
     {
         Byte(0x2A);
         Varint((ulong)(Encoding.UTF8.GetByteCount(first) + 1 + Encoding.UTF8.GetByteCount(second)));
-        Position += Encoding.UTF8.GetBytes(first, _buffer[Position..]);
-        _buffer[Position++] = (byte)' ';
-        Position += Encoding.UTF8.GetBytes(second, _buffer[Position..]);
+        Utf8(first);
+        Byte((byte)' ');
+        Utf8(second);
     }
 
     /// <summary>Field 6, kind (left out when unspecified).</summary>
@@ -67,7 +67,7 @@ internal ref struct SpanWriter(Span<byte> buffer)
         Varint((ulong)anyValue);
         Byte(0x0A);
         Varint((ulong)length);
-        Position += Encoding.UTF8.GetBytes(value, _buffer[Position..]);
+        Utf8(value);
     }
 
     /// <summary>Field 9, an integer attribute.</summary>
@@ -96,7 +96,7 @@ internal ref struct SpanWriter(Span<byte> buffer)
         {
             Byte(0x12);
             Varint((ulong)length);
-            Position += Encoding.UTF8.GetBytes(message, _buffer[Position..]);
+            Utf8(message);
         }
 
         Byte(0x18);
@@ -109,9 +109,11 @@ internal ref struct SpanWriter(Span<byte> buffer)
         {
             Byte(tag);
             Varint((ulong)Encoding.UTF8.GetByteCount(value));
-            Position += Encoding.UTF8.GetBytes(value, _buffer[Position..]);
+            Utf8(value);
         }
     }
+
+    private void Utf8(string value) => Position += Encoding.UTF8.GetBytes(value, _buffer[Position..]);
 
     private void Fixed64(byte tag, ulong value)
     {
