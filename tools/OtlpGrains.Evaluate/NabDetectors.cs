@@ -27,6 +27,7 @@ internal static class NabDetectors
         new(CorroboratedModel.KindName, () => new CorroboratedModel(FeatureSchema.Univariate, CorroboratedOptions.Default)),
         new(ResonanceModel.KindName, () => new ResonanceModel(FeatureSchema.Univariate, ResonanceOptions.Default)),
         new(IsolationForestModel.KindName, () => new IsolationForestModel(FeatureSchema.Univariate, IsolationForestOptions.Default)),
+        new(LookaheadResonance.Name, () => throw new InvalidOperationException($"{LookaheadResonance.Name} is set per file"), LookaheadResonance.For),
         ProbationTrained.Detector(TorchSequenceModel.LstmKind),
         ProbationTrained.Detector(TorchSequenceModel.TransformerKind),
         ProbationTrained.Detector(MlNetPcaModel.KindName),

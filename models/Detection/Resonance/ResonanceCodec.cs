@@ -15,6 +15,11 @@ public sealed class ResonanceCodec : IModelCodec
         }
 
         ResonanceOptions o = resonance.Options;
+        if (o.RangeKnown)
+        {
+            throw new ArgumentException($"a {Kind} model with a range known in advance looks ahead and is for benchmarks only; it cannot be saved", nameof(model));
+        }
+
         return ChecksummedArtifact.Write(Kind, resonance.Schema, writer =>
         {
             writer.Write(o.Step);

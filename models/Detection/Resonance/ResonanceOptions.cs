@@ -49,6 +49,20 @@ public sealed record ResonanceOptions : ISignalModelOptions
     /// <summary>Most signals a state follows; values past it get no opinion. Default: 32.</summary>
     [Id(9)] public int MaxSignals { get; init; } = 32;
 
+    /// <summary>
+    /// The bottom of a range known in advance, where every signal is placed instead of the range seen so far (points
+    /// outside it are clipped). NaN (the default): the range is learned online, as a service must. Only the NAB
+    /// harness sets it, as the benchmark gives every detector its file's minimum and maximum; it looks ahead, so a
+    /// model with it cannot be saved as an artifact.
+    /// </summary>
+    [Id(10)] public double KnownLow { get; init; } = double.NaN;
+
+    /// <summary>The top of the range known in advance (see <see cref="KnownLow"/>).</summary>
+    [Id(11)] public double KnownHigh { get; init; } = double.NaN;
+
+    /// <summary>Whether a range is known in advance.</summary>
+    public bool RangeKnown => !double.IsNaN(KnownLow);
+
     /// <summary>The defaults: the configuration every service gets.</summary>
     public static ResonanceOptions Default { get; } = new();
 
@@ -64,6 +78,9 @@ public sealed record ResonanceOptions : ISignalModelOptions
         Require(MaxCategories is >= 2 and <= 65_536, $"MaxCategories must be in [2, 65536], got {MaxCategories}");
         Require(InitialVigilance is > 0 and < 1, $"InitialVigilance must be in (0, 1), got {InitialVigilance}");
         Require(RestPoints is >= 0 and <= 100_000, $"RestPoints must be in [0, 100000], got {RestPoints}");
+        Require(
+            (double.IsNaN(KnownLow) && double.IsNaN(KnownHigh)) || (double.IsFinite(KnownLow) && double.IsFinite(KnownHigh) && KnownLow <= KnownHigh),
+            $"KnownLow and KnownHigh must both be NaN or finite with KnownLow <= KnownHigh, got {KnownLow} and {KnownHigh}");
         Require(MaxSignals is >= 1 and <= 1024, $"MaxSignals must be in [1, 1024], got {MaxSignals}");
     }
 

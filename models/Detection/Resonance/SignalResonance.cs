@@ -2,8 +2,8 @@ namespace OtlpGrains.Models.Detection.Resonance;
 
 /// <summary>
 /// The resonance memory of one signal (in the spirit of ARTime; our own code). Every <see cref="ResonanceOptions.Step"/>
-/// windows make a point; a point is placed in the range seen so far (never a range given in advance: when a point
-/// leaves it, the range grows and the categories are mapped into the new one), rounded to
+/// windows make a point; a point is placed in the range seen so far (when a point leaves it, the range grows and the
+/// categories are mapped into the new one; only the NAB harness gives a range in advance), rounded to
 /// <see cref="ResonanceOptions.Levels"/> levels (and snapped to the median of recent points when within
 /// <see cref="ResonanceOptions.Chomp"/> of it). The last
 /// <see cref="ResonanceOptions.Window"/> points, with their Haar transform (the shape, whatever its level), are the
@@ -76,7 +76,7 @@ public sealed class SignalResonance : INoveltySignal<ResonanceOptions>
 
         _blockCount = 0;
         double point = Point();
-        Remember(point, options.Window);
+        Remember(options.RangeKnown ? Math.Clamp(point, options.KnownLow, options.KnownHigh) : point, options);
         _points++;
         if (!_ready)
         {
@@ -113,11 +113,11 @@ public sealed class SignalResonance : INoveltySignal<ResonanceOptions>
         return Math.Abs(point - mean) < 0.1 * Math.Abs(mean) ? mean : point;
     }
 
-    private void Remember(double point, int levelStart)
+    private void Remember(double point, ResonanceOptions options)
     {
         if (_points == 0)
         {
-            _low = _high = point;
+            (_low, _high) = options.RangeKnown ? (options.KnownLow, options.KnownHigh) : (point, point);
         }
         else if (point < _low || point > _high)
         {
@@ -125,7 +125,7 @@ public sealed class SignalResonance : INoveltySignal<ResonanceOptions>
             if (_ready)
             {
                 // The level features follow the shape's Haar coefficients in the input; only they depend on the range.
-                _categories.Rescale(levelStart, _low, _high, low, high);
+                _categories.Rescale(options.Window, _low, _high, low, high);
             }
 
             _low = low;

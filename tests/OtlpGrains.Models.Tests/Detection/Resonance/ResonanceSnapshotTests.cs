@@ -76,4 +76,19 @@ public sealed class ResonanceSnapshotTests : IDisposable
         var e = Assert.Throws<ModelArtifactException>(() => codec.Load(artifact));
         Assert.DoesNotContain('\n', e.Message);
     }
+
+    [Fact]
+    public void AModelWithARangeKnownInAdvanceIsNotSaved()
+    {
+        var lookahead = new ResonanceModel(FeatureSchema.Univariate, ResonanceOptions.Default with { KnownLow = 0, KnownHigh = 10 });
+        var e = Assert.Throws<ArgumentException>(() => new ResonanceCodec().Save(lookahead));
+        Assert.Contains("benchmarks only", e.Message);
+    }
+
+    [Fact]
+    public void HalfAKnownRangeIsRefused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new ResonanceModel(FeatureSchema.Univariate, ResonanceOptions.Default with { KnownLow = 0 }));
+        Assert.Contains("KnownHigh", e.Message);
+    }
 }
