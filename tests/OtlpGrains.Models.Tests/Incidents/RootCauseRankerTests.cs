@@ -28,6 +28,22 @@ public sealed class RootCauseRankerTests
     }
 
     [Fact]
+    public void AnEarlierBlipThatNoneOfTheOthersCallsGetsNoCreditForComingFirst()
+    {
+        // gateway -> frontend -> basic -> station, and gateway -> audit: audit blips a window before basic's code path
+        // changes; basic's caller suffers with it. Nothing in the incident calls audit (the gateway, which does, is
+        // fine), so its head start is a coincidence.
+        Graph graph = new(("gateway", "frontend"), ("frontend", "basic"), ("basic", "station"), ("gateway", "audit"));
+        Incident incident = IncidentOf(("audit", 0, "pattern 1->2"), ("basic", 1, "pattern 4->5"), ("frontend", 2, "errorRatio"));
+
+        RootCause[] ranked = RootCauseRanker.Rank(incident, graph.Callees);
+
+        Assert.Equal("basic", ranked[0].Service);
+        RootCause audit = ranked.Single(c => c.Service == "audit");
+        Assert.Contains(audit.Evidence, e => e.Kind == "onset" && e.Summary == "its anomaly began first, at 12:00:00, but none of the incident's other services calls it, directly or not");
+    }
+
+    [Fact]
     public void AnErroringMiddleTierIsFirstAndItsHealthyCalleeIsNotInIt()
     {
         Graph graph = new(("frontend", "checkout"), ("checkout", "payment"), ("checkout", "cart"));
