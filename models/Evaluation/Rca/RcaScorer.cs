@@ -61,6 +61,30 @@ public static class RcaScorer
             outcomes);
     }
 
+    /// <summary>
+    /// For a fault the line counts as missed or not ranked first: the latest incident detected within
+    /// <paramref name="lead"/> before the listed injection that names the fault's service, and its rank there. Fault
+    /// lists record when the injector acted, and the telemetry can show the fault earlier; this says where that
+    /// happened without changing the line's rule.
+    /// </summary>
+    public static (RcaIncident Incident, int Rank)? EarlyIncident(RcaOutcome outcome, IReadOnlyList<RcaIncident> incidents, TimeSpan lead)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        ArgumentNullException.ThrowIfNull(incidents);
+        if (outcome.Rank == 1)
+        {
+            return null;
+        }
+
+        RcaFault fault = outcome.Fault;
+        RcaIncident? early = incidents
+            .Where(i => i.DetectedAt < fault.InjectedAt && i.DetectedAt >= fault.InjectedAt - lead && IndexOf(i.RankedServices, fault.Service) >= 0)
+            .OrderByDescending(i => i.DetectedAt)
+            .ThenBy(i => i.Id, StringComparer.Ordinal)
+            .FirstOrDefault();
+        return early is null ? null : (early, IndexOf(early.RankedServices, fault.Service) + 1);
+    }
+
     private static int IndexOf(IReadOnlyList<string> services, string service)
     {
         for (int i = 0; i < services.Count; i++)

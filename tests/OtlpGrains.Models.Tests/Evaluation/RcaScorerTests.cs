@@ -65,4 +65,24 @@ public sealed class RcaScorerTests
         Assert.Equal(0, result.AccuracyAt1);
         Assert.Null(result.MedianTimeToDetectSeconds);
     }
+
+    [Fact]
+    public void AnIncidentOpenedJustBeforeTheListedInjectionIsReportedButNotCounted()
+    {
+        RcaFault[] faults = [new("route", T0, "exception"), new("basic", T0.AddMinutes(20), "return")];
+        RcaIncident[] incidents =
+        [
+            new("old", T0.AddSeconds(-120), ["route"]),              // too early to be this fault's
+            new("early", T0.AddSeconds(-30), ["travel", "route"]),
+            new("late", T0.AddSeconds(200), ["travel"]),
+            new("basic", T0.AddMinutes(20).AddSeconds(10), ["basic"]),
+        ];
+
+        RcaResult result = RcaScorer.Score(faults, incidents);
+
+        Assert.Equal("late", result.Outcomes[0].Incident!.Id); // the line keeps the rule
+        var early = RcaScorer.EarlyIncident(result.Outcomes[0], incidents, TimeSpan.FromSeconds(60));
+        Assert.Equal(("early", 2), (early!.Value.Incident.Id, early.Value.Rank));
+        Assert.Null(RcaScorer.EarlyIncident(result.Outcomes[1], incidents, TimeSpan.FromSeconds(60))); // ranked first: nothing to explain
+    }
 }

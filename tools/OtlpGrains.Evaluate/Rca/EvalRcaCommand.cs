@@ -149,23 +149,36 @@ internal static class EvalRcaCommand
         }
 
         string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(options.Directory));
-        Print(name, RcaScorer.Score(faults, incidents), output, error);
+        Print(name, RcaScorer.Score(faults, incidents), output, error, incidents);
         return 0;
     }
 
-    /// <summary>One line per fault on <paramref name="error"/>, then the RCA line on <paramref name="output"/>.</summary>
-    public static void Print(string name, RcaResult result, TextWriter output, TextWriter error)
+    /// <summary>
+    /// One line per fault on <paramref name="error"/>, then the RCA line on <paramref name="output"/>. With the
+    /// <paramref name="incidents"/>, a fault missed or not ranked first also names an incident that opened within a
+    /// minute before its listed injection and holds its service (the telemetry can lead a fault list); the line's
+    /// figures do not count it.
+    /// </summary>
+    public static void Print(string name, RcaResult result, TextWriter output, TextWriter error, IReadOnlyList<RcaIncident>? incidents = null)
     {
         foreach (RcaOutcome outcome in result.Outcomes)
         {
             string found = outcome.Incident is { } i
                 ? FormattableString.Invariant($"incident {i.Id} after {outcome.TimeToDetect!.Value.TotalSeconds:0} s, rank {(outcome.Rank?.ToString(CultureInfo.InvariantCulture) ?? "-")} of [{string.Join(", ", i.RankedServices.Take(5))}]")
                 : "no incident";
+            if (incidents is not null && RcaScorer.EarlyIncident(outcome, incidents, EarlyLead) is { } early)
+            {
+                found += FormattableString.Invariant($" (not counted: {early.Incident.Id}, {(outcome.Fault.InjectedAt - early.Incident.DetectedAt).TotalSeconds:0} s before the listed injection, ranks it {early.Rank})");
+            }
+
             error.WriteLine(FormattableString.Invariant($"fault {outcome.Fault.Type,-14} {outcome.Fault.Service,-32} at {outcome.Fault.InjectedAt:HH:mm:ss}: {found}"));
         }
 
         output.WriteLine(Line(name, result));
     }
+
+    // How long before a listed injection an incident is still named as the fault's, without counting.
+    private static readonly TimeSpan EarlyLead = TimeSpan.FromSeconds(60);
 
     /// <summary><c>RCA &lt;name&gt; faults= detected= AC@1= AC@3= Avg@5= MTTD_median_s=</c>.</summary>
     public static string Line(string name, RcaResult result) => FormattableString.Invariant(
