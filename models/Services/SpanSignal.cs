@@ -114,29 +114,23 @@ internal sealed class SpanSignal
         }
     }
 
-    /// <summary>
-    /// Appends the windows that closed: rate (requests/s), error ratio (0 without requests), and p50/p95/p99 of the
-    /// request latency in ms (NaN without requests).
-    /// </summary>
+    /// <summary>The windows that closed, as <see cref="RedFeatures"/> (a quiet window pooled with the minute before it).</summary>
     public void TakeClosed(List<ClosedWindow> closed)
     {
         foreach (TimeWindow<SpanWindow> window in _windows.TakeClosed())
         {
-            SpanWindow bucket = window.Bucket;
             double seconds = (window.EndUnixNano - window.StartUnixNano) / NanosPerSecond;
-            bool any = bucket.Requests > 0;
+            IEnumerable<RedCounts> earlier = _windows.Windows.Range(window.EndUnixNano - RedFeatures.PoolNanos, window.StartUnixNano)
+                .Reverse()
+                .Select(w => Counts(w.Bucket));
             closed.Add(new ClosedWindow(
                 WindowSignal.Spans,
                 window.StartUnixNano,
                 window.EndUnixNano,
                 FeatureSchema.Red.Signals,
-                [
-                    bucket.Requests / seconds,
-                    any ? (double)bucket.Errors / bucket.Requests : 0,
-                    any ? bucket.RequestLatency.QuantileMs(0.50) : double.NaN,
-                    any ? bucket.RequestLatency.QuantileMs(0.95) : double.NaN,
-                    any ? bucket.RequestLatency.QuantileMs(0.99) : double.NaN,
-                ]));
+                RedFeatures.Of(seconds, Counts(window.Bucket), earlier)));
         }
     }
+
+    private static RedCounts Counts(SpanWindow bucket) => new(bucket.Requests, bucket.Errors, bucket.RequestLatency);
 }

@@ -36,12 +36,13 @@ public sealed class ServiceWindowCloseTests : IDisposable
         Assert.Equal(20, first.Features[3], 0.2);
         Assert.Equal(20, first.Features[4], 0.2);
 
-        // Watermark 45 s: [10, 20) with two requests closes, then [20, 30) and [30, 40), which saw nothing.
+        // Watermark 45 s: [10, 20) with two requests closes, then [20, 30) and [30, 40), which saw nothing. [10, 20)
+        // is quiet, so its error ratio and percentiles pool the window before it (4 requests, 1 failed); its rate is its own.
         statistics.AddSpans(Spans((45, 1, SpanRole.Request)));
         ClosedWindow[] closed = [.. statistics.TakeClosedWindows()];
         Assert.Equal([T0 + (10 * Second), T0 + (20 * Second), T0 + (30 * Second)], closed.Select(w => w.StartUnixNano));
         Assert.Equal(0.2, closed[0].Features[0], 12);
-        Assert.Equal(0, closed[0].Features[1]);
+        Assert.Equal(0.25, closed[0].Features[1], 12);
         Assert.Equal(30, closed[0].Features[4], 0.3);
         foreach (ClosedWindow idle in closed[1..])
         {
@@ -52,6 +53,45 @@ public sealed class ServiceWindowCloseTests : IDisposable
 
         Assert.Empty(statistics.TakeClosedWindows());
         Assert.Equal((long?)3, statistics.LastClosedKeys.Spans - KeyOf(T0));
+    }
+
+    [Fact]
+    public void AQuietWindowIsJudgedWithTheMinuteBeforeItAndABusyOneAlone()
+    {
+        ServiceStatistics statistics = Create();
+
+        // Five quiet windows of 4 fast requests each, then one whose single request is slow and fails: alone it
+        // would read as p99 900 ms and every request failing.
+        var spans = new List<(long, long, SpanRole)>();
+        for (long second = 0; second < 50; second += 10)
+        {
+            spans.AddRange([(second + 1, 10, SpanRole.Request), (second + 2, 10, SpanRole.Request), (second + 3, 12, SpanRole.Request), (second + 4, 10, SpanRole.Request)]);
+        }
+
+        spans.Add((51, 900, SpanRole.Request | SpanRole.Error));
+        statistics.AddSpans(Spans([.. spans]));
+        statistics.AddSpans(Spans((66, 10, SpanRole.Request)));
+        ClosedWindow quiet = statistics.TakeClosedWindows().Single(w => w.StartUnixNano == T0 + (50 * Second));
+
+        // Pooled newest first until 20 requests: the failure and the four windows before it (1 + 16 = 17), then one
+        // more (21), all within the minute.
+        Assert.Equal(0.1, quiet.Features[0], 12);
+        Assert.Equal(1.0 / 21, quiet.Features[1], 12);
+        Assert.Equal(10, quiet.Features[2], 0.1);
+        Assert.True(quiet.Features[3] < 20, $"p95 {quiet.Features[3]}");
+
+        // A busy window stands alone: 25 requests, 5 failing and slow, against the same quiet history.
+        var busy = new List<(long, long, SpanRole)>();
+        for (int i = 0; i < 25; i++)
+        {
+            busy.Add((71, i < 5 ? 900 : 10, i < 5 ? SpanRole.Request | SpanRole.Error : SpanRole.Request));
+        }
+
+        statistics.AddSpans(Spans([.. busy]));
+        statistics.AddSpans(Spans((86, 10, SpanRole.Request)));
+        ClosedWindow alone = statistics.TakeClosedWindows().Single(w => w.StartUnixNano == T0 + (70 * Second));
+        Assert.Equal(0.2, alone.Features[1], 12);
+        Assert.Equal(900, alone.Features[4], 900 * 0.02); // the histogram's relative accuracy
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using OtlpGrains.Evaluate.Training;
+using OtlpGrains.Models.Statistics;
 using Xunit;
 
 namespace OtlpGrains.Silo.Tests;
@@ -24,6 +25,41 @@ public sealed class RedWindowTests
         });
         Assert.Same(exported[0], filled[0]);
         Assert.Empty(RedWindow.FillGaps([]));
+    }
+
+    [Fact]
+    public void AQuietExportedWindowIsPooledWithTheMinuteBeforeItAsTheGrainPoolsIt()
+    {
+        // Five windows of 4 fast requests, a quiet one whose single request failed slowly, and, two minutes later,
+        // another quiet one with nothing exported in the minute before it.
+        var exported = new List<ExportedWindow>();
+        for (int i = 0; i < 5; i++)
+        {
+            exported.Add(Exported(i, requests: 4, errors: 0, ms: 10));
+        }
+
+        exported.Add(Exported(5, requests: 1, errors: 1, ms: 900));
+        exported.Add(Exported(18, requests: 1, errors: 1, ms: 900));
+
+        RedWindow[] series = RedWindow.Series(exported);
+
+        Assert.Equal(0.1, series[5].Values[0], 12); // its own rate
+        Assert.Equal(1.0 / 21, series[5].Values[1], 12); // newest first until 20 requests: 1 + 4 × 5
+        Assert.Equal(10, series[5].Values[2], 0.2);
+        Assert.Equal(1.0, series[6].Values[1]); // nothing to pool with: judged alone
+        Assert.Equal(900, series[6].Values[4], 900 * 0.02);
+        Assert.Equal(0, series[0].Values[1]);
+    }
+
+    private static ExportedWindow Exported(int index, long requests, long errors, long ms)
+    {
+        var latency = new LatencyHistogram();
+        for (int i = 0; i < requests; i++)
+        {
+            latency.RecordNanos(ms * 1_000_000);
+        }
+
+        return new ExportedWindow(T0.AddSeconds(10 * index), T0.AddSeconds(10 * (index + 1)), requests, errors, latency.ToSnapshot());
     }
 
     private static RedWindow Window(int index, double rate) =>

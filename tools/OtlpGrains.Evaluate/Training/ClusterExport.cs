@@ -25,7 +25,7 @@ internal static class ClusterExport
             // Service names may hold '/', which the API's route takes as part of the name: escape the rest only.
             var path = $"/api/v1/services/{string.Join('/', service!.Split('/').Select(Uri.EscapeDataString))}/windows" + (range.Length > 0 ? "?" + range : string.Empty);
             var windows = await GetAsync<WindowList>(api, path, cancellationToken);
-            var red = RedWindow.FillGaps([.. (windows.Windows ?? []).Select(RedWindow.From).OrderBy(w => w.Start)]);
+            var red = RedWindow.FillGaps(RedWindow.Series([.. (windows.Windows ?? []).OrderBy(w => w.Start)]));
             if (red.Length > 0)
             {
                 series.Add(new ServiceSeries(service, red));

@@ -1,12 +1,13 @@
 using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Services;
 using OtlpGrains.Models.Statistics;
 
 namespace OtlpGrains.Evaluate.Training;
 
 /// <summary>
-/// One exported window of a service as the service grain hands it to its detector (<see cref="FeatureSchema.Red"/>):
+/// One exported window of a service as the service grain hands it to its detector (<see cref="RedFeatures"/>):
 /// rate in requests per second, error ratio (0 without requests), p50, p95 and p99 of request latency in ms from the
-/// window's histogram (NaN without requests).
+/// window's histogram (NaN without requests), a quiet window's pooled with the minute before it.
 /// </summary>
 internal sealed record RedWindow(DateTimeOffset Start, DateTimeOffset End, double[] Values)
 {
@@ -38,34 +39,47 @@ internal sealed record RedWindow(DateTimeOffset Start, DateTimeOffset End, doubl
         return [.. filled];
     }
 
-    public static RedWindow From(ExportedWindow window)
+    /// <summary>
+    /// The exported windows (in order) as the service grain judged them (<see cref="RedFeatures"/>): a quiet window
+    /// pooled with the exported windows of the minute before it.
+    /// </summary>
+    public static RedWindow[] Series(IReadOnlyList<ExportedWindow> ordered)
     {
-        ArgumentNullException.ThrowIfNull(window);
-        double seconds = (window.End - window.Start).TotalSeconds;
-        if (seconds <= 0 || window.Requests < 0 || window.Errors < 0)
+        ArgumentNullException.ThrowIfNull(ordered);
+        var counts = new RedCounts[ordered.Count];
+        var windows = new RedWindow[ordered.Count];
+        for (int i = 0; i < ordered.Count; i++)
         {
-            throw new TrainingFailure($"the API returned a malformed window starting {window.Start:O}");
+            ExportedWindow window = ordered[i];
+            double seconds = (window.End - window.Start).TotalSeconds;
+            if (seconds <= 0 || window.Requests < 0 || window.Errors < 0)
+            {
+                throw new TrainingFailure($"the API returned a malformed window starting {window.Start:O}");
+            }
+
+            var latency = new LatencyHistogram();
+            try
+            {
+                latency.Merge(window.Latency ?? HistogramSnapshot.Empty);
+            }
+            catch (ArgumentException bad)
+            {
+                throw new TrainingFailure($"the window starting {window.Start:O} has a bad latency histogram: {bad.Message}");
+            }
+
+            counts[i] = new RedCounts(window.Requests, window.Errors, latency);
+            DateTimeOffset poolFrom = window.End - TimeSpan.FromTicks(RedFeatures.PoolNanos / 100);
+            int first = i;
+            while (first > 0 && ordered[first - 1].End > poolFrom)
+            {
+                first--;
+            }
+
+            IEnumerable<RedCounts> earlier = Enumerable.Range(first, i - first).Reverse().Select(k => counts[k]);
+            windows[i] = new RedWindow(window.Start, window.End, RedFeatures.Of(seconds, counts[i], earlier));
         }
 
-        var latency = new LatencyHistogram();
-        try
-        {
-            latency.Merge(window.Latency ?? HistogramSnapshot.Empty);
-        }
-        catch (ArgumentException bad)
-        {
-            throw new TrainingFailure($"the window starting {window.Start:O} has a bad latency histogram: {bad.Message}");
-        }
-
-        bool any = window.Requests > 0;
-        return new RedWindow(window.Start, window.End,
-        [
-            window.Requests / seconds,
-            any ? (double)window.Errors / window.Requests : 0,
-            any ? latency.QuantileMs(0.50) : double.NaN,
-            any ? latency.QuantileMs(0.95) : double.NaN,
-            any ? latency.QuantileMs(0.99) : double.NaN,
-        ]);
+        return windows;
     }
 }
 
