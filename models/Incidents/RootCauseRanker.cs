@@ -11,8 +11,9 @@ namespace OtlpGrains.Models.Incidents;
 /// what a failing caller does to its callees), began no more than 30 s after the service's (a cause comes first), and,
 /// when evidence is given, shows a shift over the incident (not a passing blip, which loses a half instead). Each service's score is its strongest anomaly score, plus one when no
 /// anomalous callee explains it, plus half the share of the incident's other services it explains (its callers, up
-/// the graph), plus a quarter when its onset is the incident's earliest and some of the others call it (a lone early blip beside the fault is a coincidence); a service whose anomaly is only its traffic
-/// gets neither graph term and loses a half. With evidence from the services' windows (<see cref="ServiceEvidence"/>),
+/// the graph), plus a quarter when its onset is the incident's earliest and some of the others call it (a lone early
+/// blip beside the fault is a coincidence); a service whose anomaly is only its traffic gets neither graph term and
+/// loses a half. With evidence from the services' windows (<see cref="ServiceEvidence"/>),
 /// an uninstrumented dependency whose calls slowed or failed explains its callers and becomes a candidate itself
 /// (unless every edge of the caller shifted, which points at the caller), a surging ERROR log template adds a
 /// quarter, a changed code path up to one, a moved metric series up to a half, and the shifts are spelled out. A service

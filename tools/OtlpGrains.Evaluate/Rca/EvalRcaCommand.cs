@@ -26,6 +26,9 @@ internal static class EvalRcaCommand
     // hours behind. The recorded day's silences (up to 112 minutes) are cut so that it replays in about 4 minutes.
     private static readonly (string Option, string[] Value)[] Defaults = [("--with-history", []), ("--close-gaps", ["120"]), ("--speed", ["40"])];
 
+    // How long before a listed injection an incident is still named as the fault's, without counting.
+    private static readonly TimeSpan EarlyLead = TimeSpan.FromSeconds(60);
+
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var rest = new List<string>();
@@ -176,9 +179,6 @@ internal static class EvalRcaCommand
 
         output.WriteLine(Line(name, result));
     }
-
-    // How long before a listed injection an incident is still named as the fault's, without counting.
-    private static readonly TimeSpan EarlyLead = TimeSpan.FromSeconds(60);
 
     /// <summary><c>RCA &lt;name&gt; faults= detected= AC@1= AC@3= Avg@5= MTTD_median_s=</c>.</summary>
     public static string Line(string name, RcaResult result) => FormattableString.Invariant(
