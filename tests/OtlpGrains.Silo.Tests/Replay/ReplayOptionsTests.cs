@@ -11,7 +11,7 @@ public sealed class ReplayOptionsTests
         ReplayOptions options = ReplayOptions.Parse(["data"], out string? error)!;
 
         Assert.Null(error);
-        Assert.Equal(("data", "http://127.0.0.1:4317/", (double?)null, false, 500), (options.Directory, options.Endpoint.ToString(), options.Speed, options.WithHistory, options.Batch));
+        Assert.Equal(("data", "http://127.0.0.1:4317/", (double?)null, false, 500, 1), (options.Directory, options.Endpoint.ToString(), options.Speed, options.WithHistory, options.Batch, options.InFlight));
         Assert.Null(options.ShiftTo);
         Assert.Null(options.From);
         Assert.Null(options.CloseGaps);
@@ -21,11 +21,11 @@ public sealed class ReplayOptionsTests
     public void EveryOptionIsRead()
     {
         ReplayOptions options = ReplayOptions.Parse(
-            ["data", "--endpoint", "http://10.0.0.1:4327", "--speed", "60", "--from", "08:42", "--to", "09:05:30", "--with-history", "--shift-to", "now", "--close-gaps", "90", "--batch", "200"],
+            ["data", "--endpoint", "http://10.0.0.1:4327", "--speed", "60", "--from", "08:42", "--to", "09:05:30", "--with-history", "--shift-to", "now", "--close-gaps", "90", "--batch", "200", "--in-flight", "4"],
             out _)!;
 
-        Assert.Equal(("http://10.0.0.1:4327/", (double?)60, new TimeOnly(8, 42), new TimeOnly(9, 5, 30), true, 200),
-            (options.Endpoint.ToString(), options.Speed, options.From, options.To, options.WithHistory, options.Batch));
+        Assert.Equal(("http://10.0.0.1:4327/", (double?)60, new TimeOnly(8, 42), new TimeOnly(9, 5, 30), true, 200, 4),
+            (options.Endpoint.ToString(), options.Speed, options.From, options.To, options.WithHistory, options.Batch, options.InFlight));
         Assert.True(options.ShiftTo!.IsNow);
         Assert.Equal(TimeSpan.FromSeconds(90), options.CloseGaps);
     }
@@ -47,6 +47,7 @@ public sealed class ReplayOptionsTests
     [InlineData(new[] { "data", "--endpoint", "localhost:4317" }, "bad --endpoint 'localhost:4317'")]
     [InlineData(new[] { "data", "--batch" }, "--batch needs a value, or is not an option")]
     [InlineData(new[] { "data", "--close-gaps", "-1" }, "bad --close-gaps '-1'")]
+    [InlineData(new[] { "data", "--in-flight", "0" }, "bad --in-flight '0'")]
     [InlineData(new[] { "data", "--colour", "red" }, "bad --colour 'red'")]
     public void BadArgumentsAreNamed(string[] args, string message)
     {

@@ -83,7 +83,7 @@ internal static class ReplayCommand
         }
 
         using GrpcChannel channel = Channel(options.Endpoint);
-        await using var exporter = new OtlpExporter(channel.CreateCallInvoker(), maxInFlight: 4, time);
+        await using var exporter = new OtlpExporter(channel.CreateCallInvoker(), options.InFlight, time);
         var engine = new ReplayEngine(exporter, options.Batch, time, output);
         long started = Stopwatch.GetTimestamp();
         bool interrupted = false;
@@ -127,7 +127,7 @@ internal static class ReplayCommand
         string speed = options.Speed is double s ? s.ToString("0.###", CultureInfo.InvariantCulture) + "x" : "max (as fast as acknowledged)";
         output.WriteLine($"replaying OTLP/JSON {options.Directory} to {options.Endpoint} at speed {speed}");
         using GrpcChannel channel = Channel(options.Endpoint);
-        await using var exporter = new OtlpExporter(channel.CreateCallInvoker(), maxInFlight: 4, time);
+        await using var exporter = new OtlpExporter(channel.CreateCallInvoker(), options.InFlight, time);
         var replay = new OtlpJsonReplay(exporter, time, output);
         long started = Stopwatch.GetTimestamp();
         try
