@@ -10,8 +10,8 @@ public readonly record struct RedCounts(long Requests, long Errors, LatencyHisto
 /// The feature vector a closed span window is judged on (<see cref="FeatureSchema.Red"/>), the same in the service
 /// grains and in training: rate (requests/s), error ratio (0 without requests), and p50/p95/p99 of request latency in
 /// ms (NaN without requests). A window with fewer than <see cref="JudgedRequests"/> requests takes its error ratio and
-/// percentiles over itself and the last windows before it that had requests, newest first, until they hold that many
-/// or <see cref="PoolWindows"/> of them are taken, however long ago they were; its rate stays its own.
+/// percentiles over itself and the windows just before it, newest first, until they hold that many; its rate stays
+/// its own.
 /// </summary>
 public static class RedFeatures
 {
@@ -22,17 +22,12 @@ public static class RedFeatures
     /// </summary>
     public const int JudgedRequests = 20;
 
-    /// <summary>
-    /// Most earlier windows with requests a quiet window is pooled with: a minute of traffic at 10 s windows. They are
-    /// counted by traffic, not by time, so that the first windows after a silence are judged with the last ones before
-    /// it: alone, a service coming back from a pause reads its first slow or failed request as its p99 or its error
-    /// ratio.
-    /// </summary>
-    public const int PoolWindows = 6;
+    /// <summary>How far back a quiet window's requests are pooled, from its end: a minute of event time, as for code paths.</summary>
+    public const long PoolNanos = 60_000_000_000;
 
     /// <param name="seconds">The window's width.</param>
     /// <param name="window">The window's own requests.</param>
-    /// <param name="earlierNewestFirst">The windows before it, newest first (empty ones are passed over); read only as far as needed.</param>
+    /// <param name="earlierNewestFirst">The windows before it that end within <see cref="PoolNanos"/> of its end, newest first; read only as far as needed.</param>
     public static double[] Of(double seconds, RedCounts window, IEnumerable<RedCounts> earlierNewestFirst)
     {
         ArgumentNullException.ThrowIfNull(earlierNewestFirst);
@@ -43,20 +38,13 @@ public static class RedFeatures
         {
             latency = new LatencyHistogram();
             latency.Merge(window.Latency);
-            int pooled = 0;
             foreach (RedCounts earlier in earlierNewestFirst)
             {
-                if (requests >= JudgedRequests || pooled == PoolWindows)
+                if (requests >= JudgedRequests)
                 {
                     break;
                 }
 
-                if (earlier.Requests == 0)
-                {
-                    continue;
-                }
-
-                pooled++;
                 requests += earlier.Requests;
                 errors += earlier.Errors;
                 latency.Merge(earlier.Latency);

@@ -114,13 +114,13 @@ internal sealed class SpanSignal
         }
     }
 
-    /// <summary>The windows that closed, as <see cref="RedFeatures"/> (a quiet window pooled with the last windows with traffic before it).</summary>
+    /// <summary>The windows that closed, as <see cref="RedFeatures"/> (a quiet window pooled with the minute before it).</summary>
     public void TakeClosed(List<ClosedWindow> closed)
     {
         foreach (TimeWindow<SpanWindow> window in _windows.TakeClosed())
         {
             double seconds = (window.EndUnixNano - window.StartUnixNano) / NanosPerSecond;
-            IEnumerable<RedCounts> earlier = _windows.Windows.Range(long.MinValue, window.StartUnixNano)
+            IEnumerable<RedCounts> earlier = _windows.Windows.Range(window.EndUnixNano - RedFeatures.PoolNanos, window.StartUnixNano)
                 .Reverse()
                 .Select(w => Counts(w.Bucket));
             closed.Add(new ClosedWindow(

@@ -28,10 +28,10 @@ public sealed class RedWindowTests
     }
 
     [Fact]
-    public void AQuietExportedWindowIsPooledWithTheLastWindowsWithTrafficAsTheGrainPoolsIt()
+    public void AQuietExportedWindowIsPooledWithTheMinuteBeforeItAsTheGrainPoolsIt()
     {
         // Five windows of 4 fast requests, a quiet one whose single request failed slowly, and, two minutes later,
-        // another quiet one after a silence.
+        // another quiet one with nothing exported in the minute before it.
         var exported = new List<ExportedWindow>();
         for (int i = 0; i < 5; i++)
         {
@@ -46,8 +46,8 @@ public sealed class RedWindowTests
         Assert.Equal(0.1, series[5].Values[0], 12); // its own rate
         Assert.Equal(1.0 / 21, series[5].Values[1], 12); // newest first until 20 requests: 1 + 4 × 5
         Assert.Equal(10, series[5].Values[2], 0.2);
-        Assert.Equal(2.0 / 22, series[6].Values[1], 12); // after the silence, with the six windows before it: 1 + 1 + 4 × 5
-        Assert.Equal(10, series[6].Values[2], 0.2);
+        Assert.Equal(1.0, series[6].Values[1]); // nothing to pool with: judged alone
+        Assert.Equal(900, series[6].Values[4], 900 * 0.02);
         Assert.Equal(0, series[0].Values[1]);
     }
 

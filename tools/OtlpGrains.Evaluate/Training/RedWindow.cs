@@ -41,7 +41,7 @@ internal sealed record RedWindow(DateTimeOffset Start, DateTimeOffset End, doubl
 
     /// <summary>
     /// The exported windows (in order) as the service grain judged them (<see cref="RedFeatures"/>): a quiet window
-    /// pooled with the last exported windows with traffic before it.
+    /// pooled with the exported windows of the minute before it.
     /// </summary>
     public static RedWindow[] Series(IReadOnlyList<ExportedWindow> ordered)
     {
@@ -68,7 +68,14 @@ internal sealed record RedWindow(DateTimeOffset Start, DateTimeOffset End, doubl
             }
 
             counts[i] = new RedCounts(window.Requests, window.Errors, latency);
-            IEnumerable<RedCounts> earlier = Enumerable.Range(0, i).Reverse().Select(k => counts[k]);
+            DateTimeOffset poolFrom = window.End - TimeSpan.FromTicks(RedFeatures.PoolNanos / 100);
+            int first = i;
+            while (first > 0 && ordered[first - 1].End > poolFrom)
+            {
+                first--;
+            }
+
+            IEnumerable<RedCounts> earlier = Enumerable.Range(first, i - first).Reverse().Select(k => counts[k]);
             windows[i] = new RedWindow(window.Start, window.End, RedFeatures.Of(seconds, counts[i], earlier));
         }
 
