@@ -36,6 +36,12 @@ public sealed class Incident
     /// <summary>Events taken in.</summary>
     [Id(6)] public int Events { get; private set; }
 
+    /// <summary>
+    /// The end of its latest window that crossed a threshold itself (not one only held while its signals come back):
+    /// an incident whose anomalies are all held is winding down.
+    /// </summary>
+    [Id(7)] public long LastFreshEndUnixNano { get; private set; } = long.MinValue;
+
     public bool IsOpen => ResolvedUnixNano is null;
 
     /// <summary>The anomalous services, in the order they joined.</summary>
@@ -62,6 +68,11 @@ public sealed class Incident
         service.Add(anomaly, onsetUnixNano, windowEndUnixNano);
         StartedUnixNano = Math.Min(StartedUnixNano, onsetUnixNano);
         LastAnomalyEndUnixNano = Math.Max(LastAnomalyEndUnixNano, windowEndUnixNano);
+        if (!anomaly.Held)
+        {
+            LastFreshEndUnixNano = Math.Max(LastFreshEndUnixNano, windowEndUnixNano);
+        }
+
         Events++;
         return true;
     }
@@ -90,6 +101,7 @@ public sealed class Incident
         StartedUnixNano = Math.Min(StartedUnixNano, other.StartedUnixNano);
         DetectedUnixNano = Math.Min(DetectedUnixNano, other.DetectedUnixNano);
         LastAnomalyEndUnixNano = Math.Max(LastAnomalyEndUnixNano, other.LastAnomalyEndUnixNano);
+        LastFreshEndUnixNano = Math.Max(LastFreshEndUnixNano, other.LastFreshEndUnixNano);
         Events += other.Events;
     }
 }

@@ -9,8 +9,10 @@ namespace OtlpGrains.Models.Incidents;
 /// ended) and its service is in the incident or connected to one of its services (the caller's graph decides);
 /// otherwise it opens a new incident. When an event connects an incident to other open ones it overlaps (a service
 /// that bridges two parts of the graph arrived), they become one: the earliest detected takes the others in, and
-/// their ids keep leading to it. Events already taken (a replay after a crash publishes again) are ignored by
-/// id. An incident resolves once the watermark passes its last anomalous window by
+/// their ids keep leading to it. An incident winding down (its anomalies only held for
+/// <see cref="IncidentOptions.WindingDownAfter"/>) takes no new service's fresh anomaly, and a held anomaly joins the
+/// incident of its service without merging any: neither is news of a connection. Events already taken (a replay after
+/// a crash publishes again) are ignored by id. An incident resolves once the watermark passes its last anomalous window by
 /// <see cref="IncidentOptions.ResolveAfter"/>. Bounded: open and resolved incidents, and the ids remembered.
 /// </summary>
 [GenerateSerializer, Alias("otlpgrains.incidents.IncidentBook")]
@@ -50,21 +52,30 @@ public sealed class IncidentBook
         long end = UnixNanos.FromDateTimeOffset(anomaly.WindowEnd);
         long onset = anomaly.Onset == default ? start : Math.Min(start, UnixNanos.FromDateTimeOffset(anomaly.Onset));
         long gap = options.JoinGap.Ticks * 100;
+        long windingDown = options.WindingDownAfter.Ticks * 100;
         Incident? joined = null;
         var matching = new List<Incident>();
         foreach (Incident incident in _open)
         {
             bool overlaps = start <= incident.LastAnomalyEndUnixNano + gap && end >= incident.StartedUnixNano - gap;
-            if (overlaps && (incident.Touches(anomaly.Service) || incident.Services.Any(s => connected(s.Name, anomaly.Service))))
+            bool touches = incident.Touches(anomaly.Service);
+            bool heldOnly = incident.LastAnomalyEndUnixNano > incident.LastFreshEndUnixNano && incident.LastFreshEndUnixNano < start - windingDown;
+            bool takesNewServices = anomaly.Held || !heldOnly;
+            if (overlaps && (touches || (takesNewServices && incident.Services.Any(s => connected(s.Name, anomaly.Service)))))
             {
                 matching.Add(incident);
 
                 // The incident this service is already in wins; else the earliest.
-                if (joined is null || (incident.Touches(anomaly.Service) && !joined.Touches(anomaly.Service)))
+                if (joined is null || (touches && !joined.Touches(anomaly.Service)))
                 {
                     joined = incident;
                 }
             }
+        }
+
+        if (anomaly.Held && joined is not null && joined.Touches(anomaly.Service))
+        {
+            matching = [joined];
         }
 
         if (matching.Count > 1)

@@ -22,6 +22,13 @@ public sealed record IncidentOptions
     /// <summary>Services kept per incident. Default: 64.</summary>
     [Id(4)] public int MaxServices { get; init; } = 64;
 
+    /// <summary>
+    /// An open incident none of whose anomalies has crossed a threshold for this long (they are only held while their
+    /// signals come back) takes no further service: a fresh anomaly of a service not in it opens an incident of its
+    /// own, since what the winding-down incident was about has passed. Default: 30 s.
+    /// </summary>
+    [Id(5)] public TimeSpan WindingDownAfter { get; init; } = TimeSpan.FromSeconds(30);
+
     public static IncidentOptions Default { get; } = new();
 
     /// <summary>Throws <see cref="ArgumentException"/> with one line naming the first bad value.</summary>
@@ -35,6 +42,11 @@ public sealed record IncidentOptions
         if (ResolveAfter <= TimeSpan.Zero || ResolveAfter > TimeSpan.FromHours(6))
         {
             throw new ArgumentException($"ResolveAfter must be in (0, 6 h], got {ResolveAfter}");
+        }
+
+        if (WindingDownAfter <= TimeSpan.Zero || WindingDownAfter > TimeSpan.FromHours(1))
+        {
+            throw new ArgumentException($"WindingDownAfter must be in (0, 1 h], got {WindingDownAfter}");
         }
 
         if (MaxOpen is < 1 or > 10_000 || KeptResolved is < 0 or > 100_000 || MaxServices is < 1 or > 10_000)

@@ -105,6 +105,33 @@ public sealed class IncidentBookTests : IDisposable
     }
 
     [Fact]
+    public void AnIncidentWindingDownTakesNoNewServiceAndAHeldAnomalyMergesNothing()
+    {
+        // payment's anomaly is only held from its second window on. checkout's fresh anomaly 20 s later joins it...
+        var book = new IncidentBook();
+        Incident payment = Add(book, Event("payment", 0, "errorRatio"), out _)!;
+        Add(book, Event("payment", 1, "errorRatio", held: true), out _);
+        Assert.Same(payment, Add(book, Event("checkout", 2, "p99"), out _));
+
+        // ...but 40 s of held windows later, frontend's fresh anomaly opens an incident of its own.
+        var windingDown = new IncidentBook();
+        Incident earlier = Add(windingDown, Event("checkout", 0, "errorRatio"), out _)!;
+        for (int w = 1; w <= 4; w++)
+        {
+            Add(windingDown, Event("checkout", w, "errorRatio", held: true), out _);
+        }
+
+        Incident fresh = Add(windingDown, Event("frontend", 5, "errorRatio"), out bool opened)!;
+        Assert.True(opened);
+        Assert.NotSame(earlier, fresh);
+
+        // checkout's next held window stays in its incident and does not pull frontend's in.
+        Assert.Same(earlier, Add(windingDown, Event("checkout", 5, "errorRatio", held: true), out _));
+        Assert.Equal(2, windingDown.Open.Count);
+        Assert.Equal(["frontend"], fresh.Services.Select(s => s.Name));
+    }
+
+    [Fact]
     public void ADuplicateEventIsTakenOnce()
     {
         var book = new IncidentBook();
