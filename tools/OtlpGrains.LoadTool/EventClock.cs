@@ -21,13 +21,16 @@ internal sealed class EventClock
     }
 
     /// <summary>Event time now.</summary>
-    public DateTimeOffset Now => _eventStart + ((_time.GetUtcNow() - _wallStart) * _speed);
+    public DateTimeOffset Now => At(_time.GetUtcNow() - _wallStart);
 
-    /// <summary>Event time elapsed since the start of the run.</summary>
-    public TimeSpan Elapsed => Now - _eventStart;
+    /// <summary>The event time <paramref name="wallElapsed"/> of wall time after the start of the run.</summary>
+    public DateTimeOffset At(TimeSpan wallElapsed) => _eventStart + (wallElapsed * _speed);
 
-    /// <summary>False once event time would run ahead of the wall clock, where the gateway would refuse it.</summary>
-    public bool BehindWallClock => Now <= _time.GetUtcNow();
+    /// <summary>Event time elapsed between the start of the run and <paramref name="eventTime"/>.</summary>
+    public TimeSpan ElapsedAt(DateTimeOffset eventTime) => eventTime - _eventStart;
 
-    public ulong NowUnixNano() => (ulong)(Now - DateTimeOffset.UnixEpoch).Ticks * 100;
+    /// <summary>False once <paramref name="eventTime"/> is ahead of the wall clock, where the gateway would refuse it.</summary>
+    public bool IsBehindWallClock(DateTimeOffset eventTime) => eventTime <= _time.GetUtcNow();
+
+    public static ulong ToUnixNano(DateTimeOffset eventTime) => (ulong)(eventTime - DateTimeOffset.UnixEpoch).Ticks * 100;
 }

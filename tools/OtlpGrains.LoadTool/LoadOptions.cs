@@ -25,7 +25,8 @@ internal sealed record LoadOptions
           --records-per-request N logs: log records in each export request (default 500)
           --run-id ID             tags the service names load-{ID}-svc-NN (default: random)
           --settle SECONDS        how long to wait for the cluster's counts to match (default 30)
-          --rate N                requests per second across all streams (default: as fast as acknowledged)
+          --rate N                requests per second across all streams, each carrying the event time of its
+                                  turn even when sent late (default: as fast as acknowledged)
           --event-start SECONDS   event time starts this many seconds before now (default 0: the wall clock)
           --speed X               event seconds per wall second (default 1); sending stops where event time
                                   would pass the wall clock

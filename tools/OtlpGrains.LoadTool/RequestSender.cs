@@ -38,27 +38,29 @@ internal sealed class RequestSender(
         int next = sender;
         while (!abort.IsCancellationRequested && budget.TryTake())
         {
+            TimeSpan? due;
             try
             {
-                await pacer.WaitTurnAsync(abort);
+                due = await pacer.WaitTurnAsync(abort);
             }
             catch (OperationCanceledException)
             {
                 break;
             }
 
-            if (!clock.BehindWallClock)
+            DateTimeOffset eventTime = due is TimeSpan d ? clock.At(d) : clock.Now;
+            if (!clock.IsBehindWallClock(eventTime))
             {
                 Volatile.Write(ref _caughtUp, 1);
                 break;
             }
 
-            bool faulty = fault is { } f && clock.Elapsed >= f.Plan.After;
+            bool faulty = fault is { } f && clock.ElapsedAt(eventTime) >= f.Plan.After;
             IReadOnlyList<RequestTemplate> set = faulty ? fault!.Value.Templates : templates;
             int index = next++ % set.Count;
             RequestTemplate template = set[index];
             byte[] body = faulty ? faultBuffers[index] : buffers[index];
-            template.Stamp(body, random, clock.NowUnixNano());
+            template.Stamp(body, random, EventClock.ToUnixNano(eventTime));
             await SendAsync(template, body, stats, random, abort);
             Interlocked.Increment(ref _sent);
         }

@@ -26,18 +26,19 @@ public sealed class ConsoleBrowserTests
         await using var silo = SiloProcess.StartInMemory(ports, KeyEnvironment());
         await silo.WaitReadyAsync(TimeSpan.FromSeconds(90));
 
-        // Two hours of event time in a minute; the fault is its last 10 minutes (60 windows, 5 s of the load's wall
-        // time): a fault of the last 150 s (1.25 s of wall time) left too few requests on a loaded machine to judge.
+        // 40 minutes of event time in a minute, over one stream so that a starved machine delays requests but never
+        // reorders them past a window's close. The fault is its last 10 minutes (60 windows, 15 s of wall time); the
+        // 180 windows before it leave the thresholds their 100 scores for a first verdict after the baseline's warm-up.
         string runId = "ui" + Guid.NewGuid().ToString("N")[..6];
         await LoadToolProcess.RunOkAsync(
             "--endpoint", $"http://127.0.0.1:{silo.GrpcPort}",
             "--header", $"authorization=Bearer {SecuredSilo.Secrets["collector"]}",
             "--api", $"http://127.0.0.1:{silo.ApiPort}",
             "--api-header", $"authorization=Bearer {SecuredSilo.Secrets["reader"]}",
-            "--streams", "2", "--rate", "30", "--duration", "180",
+            "--streams", "1", "--rate", "30", "--duration", "180",
             "--services", Services.ToString(CultureInfo.InvariantCulture),
-            "--run-id", runId, "--event-start", "7200", "--speed", "120",
-            "--fault", "errors", "--fault-service", FaultService.ToString(CultureInfo.InvariantCulture), "--fault-after", "6600");
+            "--run-id", runId, "--event-start", "2400", "--speed", "40",
+            "--fault", "errors", "--fault-service", FaultService.ToString(CultureInfo.InvariantCulture), "--fault-after", "1800");
         string faulty = $"load-{runId}-svc-{FaultService:D2}";
         await CriticalThroughApiAsync(silo, faulty);
         string traceId = await ConsoleTelemetry.SendFailedCheckoutAsync(new Uri($"http://127.0.0.1:{silo.HttpPort}"), SecuredSilo.Secrets["collector"]);
