@@ -8,7 +8,8 @@ internal sealed record ReplayOptions
     public const string Usage =
         "replay <nezha-dir> [--endpoint http://127.0.0.1:4317] [--speed N|max] [--from HH:MM --to HH:MM] [--with-history] " +
         "[--shift-to now|<UTC time>] [--close-gaps SECONDS] [--batch N] [--in-flight N]\n" +
-        "       OtlpGrains.Evaluate replay --otlp-json <file-or-dir> [--endpoint http://127.0.0.1:4317] [--speed N|max] [--shift-to now|<UTC time>]";
+        "       OtlpGrains.Evaluate replay --otlp-json <file-or-dir> [--endpoint http://127.0.0.1:4317] [--speed N|max] " +
+        "[--shift-to now|<UTC time>] [--in-flight N]";
 
     /// <summary>The Nezha data set folder, or with <see cref="OtlpJson"/> the OTLP/JSON file or folder.</summary>
     public required string Directory { get; init; }
