@@ -49,6 +49,10 @@ internal sealed partial class ServiceGrain(
     private long _applied;
     private long _checkpointed;
 
+    // Edge calls counted since the last checkpoint: they are not logged, so they advance no log position, and without
+    // this a checkpoint that finds no new batch (at a graceful stop, say) would skip them.
+    private bool _edgeCallsSinceCheckpoint;
+
     // The ingest path (see TakeAsync): the last log number handed to an append, the epoch this activation fenced the
     // log with, the batches and checkpoints in order, the batches whose appends are in flight, and whether one failed
     // (the activation is then on its way out).
@@ -138,6 +142,7 @@ internal sealed partial class ServiceGrain(
         // Edge calls come from trace grains, whose state a crash may drop anyway; they are not logged.
         var before = _statistics.Drops;
         _statistics.AddEdgeCalls(calls);
+        _edgeCallsSinceCheckpoint = true;
         instruments.Refused(_statistics.Drops.Since(before));
         return ValueTask.CompletedTask;
     }
@@ -437,7 +442,7 @@ internal sealed partial class ServiceGrain(
 
     private async Task CheckpointAsync(CancellationToken cancellationToken)
     {
-        if (_applied == _checkpointed && checkpoint.RecordExists)
+        if (_applied == _checkpointed && !_edgeCallsSinceCheckpoint && checkpoint.RecordExists)
         {
             return;
         }
@@ -452,7 +457,17 @@ internal sealed partial class ServiceGrain(
 
         _statistics.MarkStored(sealedWindows);
         checkpoint.State = new ServiceCheckpoint { Statistics = _statistics, AppliedSequence = _applied, RecentBatchIds = _recent, Detection = _detection };
-        await checkpoint.WriteStateAsync(cancellationToken);
+        _edgeCallsSinceCheckpoint = false;
+        try
+        {
+            await checkpoint.WriteStateAsync(cancellationToken);
+        }
+        catch
+        {
+            _edgeCallsSinceCheckpoint = true;
+            throw;
+        }
+
         _checkpointed = _applied;
         _retainedAtCheckpoint = _statistics.RetainedFrom();
     }
