@@ -94,6 +94,14 @@ public sealed class SelfObservabilityTests(SiloFixture silo)
         var first = await SiloFixture.EventuallyAsync(() => SelfCountsAsync(looped, name), c => c.Points >= arrived.Points * 2);
         var later = await SiloFixture.EventuallyAsync(() => SelfCountsAsync(looped, name), c => c.Points >= first.Points * 4);
         Assert.True(later.Points >= first.Points * 4, "the metric exports stopped arriving");
+        if (later.Spans != first.Spans)
+        {
+            // On a starved machine a last batch of the request can come later still; once. An ingest that traced itself
+            // would grow in every such stretch.
+            first = later;
+            later = await SiloFixture.EventuallyAsync(() => SelfCountsAsync(looped, name), c => c.Points >= first.Points * 2);
+            Assert.True(later.Points >= first.Points * 2, "the metric exports stopped arriving");
+        }
 
         // Every export since was ingested, and none of it made a span.
         Assert.Equal(first.Spans, later.Spans);
