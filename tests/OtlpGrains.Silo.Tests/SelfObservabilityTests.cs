@@ -90,21 +90,34 @@ public sealed class SelfObservabilityTests(SiloFixture silo)
         Assert.True(arrived.Spans > 0, "the traced request's spans did not arrive");
 
         // The request's spans may come in more than one batch (100 ms apart): count from once its last batch is in,
-        // marked by metric exports (every 300 ms) having doubled since its first span arrived.
-        var first = await SiloFixture.EventuallyAsync(() => SelfCountsAsync(looped, name), c => c.Points >= arrived.Points * 2);
-        var later = await SiloFixture.EventuallyAsync(() => SelfCountsAsync(looped, name), c => c.Points >= first.Points * 4);
-        Assert.True(later.Points >= first.Points * 4, "the metric exports stopped arriving");
+        // marked by five metric exports (every 300 ms) ingested since its first span arrived. Exports are counted, not
+        // a multiple of the points, which would wait in proportion to the silo's age.
+        var first = await AfterExportsAsync(looped, name, arrived, 5);
+        var later = await AfterExportsAsync(looped, name, first, 10);
         if (later.Spans != first.Spans)
         {
             // On a starved machine a last batch of the request can come later still; once. An ingest that traced itself
             // would grow in every such stretch.
             first = later;
-            later = await SiloFixture.EventuallyAsync(() => SelfCountsAsync(looped, name), c => c.Points >= first.Points * 2);
-            Assert.True(later.Points >= first.Points * 2, "the metric exports stopped arriving");
+            later = await AfterExportsAsync(looped, name, first, 10);
         }
 
         // Every export since was ingested, and none of it made a span.
         Assert.Equal(first.Spans, later.Spans);
+    }
+
+    /// <summary>The counts once <paramref name="exports"/> more metric exports were ingested after <paramref name="from"/>.</summary>
+    private static async Task<(long Spans, long Points)> AfterExportsAsync(SiloFixture host, string service, (long Spans, long Points) from, int exports)
+    {
+        var current = from;
+        for (int seen = 0; seen < exports; seen++)
+        {
+            long before = current.Points;
+            current = await SiloFixture.EventuallyAsync(() => SelfCountsAsync(host, service), c => c.Points > before);
+            Assert.True(current.Points > before, "the metric exports stopped arriving");
+        }
+
+        return current;
     }
 
     private static async Task<(long Spans, long Points)> SelfCountsAsync(SiloFixture host, string service)
