@@ -60,7 +60,7 @@ public sealed class AnomalyEndToEndTests
         Assert.True(faultStart != DateTimeOffset.MaxValue, $"no window of {faulty} shows the fault; load tool said:\n{output}");
 
         // Closed windows are scored in batches a moment after they close, and later on a loaded machine: read until
-        // the fault's service shows a verdict, or half a minute has passed.
+        // the fault's service shows a verdict, or the shared patience (SiloFixture.EventuallyAsync) runs out.
         async Task<(string Service, DateTimeOffset Start, bool Held, string[] Signals, string Severity, string Model)[]> ReadAnomaliesAsync()
         {
             using var anomalies = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/v1/anomalies", UriKind.Relative)));
