@@ -31,6 +31,7 @@ public sealed class BaselineCodec : IModelCodec
             writer.Write(o.NoveltyWarmUpWindows);
             writer.Write(o.RangeHalfLife);
             writer.Write(o.NoveltyWarmUpDays);
+            writer.Write(o.RoughnessDeviationWeight);
         });
     }
 
@@ -53,6 +54,9 @@ public sealed class BaselineCodec : IModelCodec
                 NoveltyWarmUpWindows = reader.ReadInt32(),
                 RangeHalfLife = reader.ReadDouble(),
                 NoveltyWarmUpDays = reader.ReadDouble(),
+
+                // Artifacts saved before this option end here: they keep the behaviour they were evaluated with (off).
+                RoughnessDeviationWeight = reader.BaseStream.Position < reader.BaseStream.Length ? reader.ReadDouble() : 0,
             };
 
             // Validate throws ArgumentException, which the envelope reports as a malformed artifact.

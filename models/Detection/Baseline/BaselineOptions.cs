@@ -44,6 +44,15 @@ public sealed record BaselineOptions : ISignalModelOptions
     /// </summary>
     [Id(9)] public double RoughnessWeight { get; init; } = 2;
 
+    /// <summary>
+    /// How many times the largest departure from its level that a signal made lately (in its own units, remembered with
+    /// <see cref="RoughnessHalfLife"/>) a window must exceed before it counts; 0 turns this off. The memory in nats
+    /// (<see cref="RoughnessWeight"/>) is measured at the scale of its day, and a signal that is flat between regular
+    /// bursts learns a shrinking scale, so that each burst is more surprising than the last and pages every time; in the
+    /// signal's units a burst no larger than the recent ones is no news, whatever the scale does. Default: 0 (off).
+    /// </summary>
+    [Id(14)] public double RoughnessDeviationWeight { get; init; }
+
     /// <summary>Surprise, in nats, of a value one range-width outside the range seen so far. Default: 100.</summary>
     [Id(10)] public double NoveltyWeight { get; init; } = 100;
 
@@ -74,6 +83,7 @@ public sealed record BaselineOptions : ISignalModelOptions
         Require(HalfScoreSurprise is > 0 and <= 1000, $"HalfScoreSurprise must be in (0, 1000], got {HalfScoreSurprise}");
         Require(RoughnessHalfLife is > 0 and <= 1e9, $"RoughnessHalfLife must be in (0, 1e9], got {RoughnessHalfLife}");
         Require(RoughnessWeight is >= 0 and <= 100, $"RoughnessWeight must be in [0, 100], got {RoughnessWeight}");
+        Require(RoughnessDeviationWeight is >= 0 and <= 100, $"RoughnessDeviationWeight must be in [0, 100], got {RoughnessDeviationWeight}");
         Require(NoveltyWeight is >= 0 and <= 1e6, $"NoveltyWeight must be in [0, 1e6], got {NoveltyWeight}");
         Require(NoveltyWarmUpWindows is >= 1 and <= 1_000_000, $"NoveltyWarmUpWindows must be in [1, 1e6], got {NoveltyWarmUpWindows}");
         Require(NoveltyWarmUpDays is >= 0 and <= 365, $"NoveltyWarmUpDays must be in [0, 365], got {NoveltyWarmUpDays}");

@@ -41,6 +41,7 @@ public sealed class SignalBaseline
     [Id(12)] private long _firstWindow = long.MinValue;
     [Id(13)] private readonly RecentWindow _valueSteps;
     [Id(14)] private readonly RecentWindow _residualSteps;
+    [Id(15)] private double _roughDeviation;
 
     public SignalBaseline(BaselineOptions options)
     {
@@ -70,14 +71,15 @@ public sealed class SignalBaseline
         int bin = _season?.BinOf(windowStartUnixNano) ?? 0;
         double expected = _season?.Expected(bin) ?? double.NaN;
         double surprise = double.NaN;
+        TestScale scale = default;
         if (n >= options.WarmUpWindows)
         {
             bool seasonal = _season is not null && !double.IsNaN(expected) &&
                             _season.DaysSeen >= options.SeasonMinDays && _seasonError < SeasonAdvantage * _levelError;
             double floor = ScaleFloor(level);
             surprise = seasonal
-                ? TestSurprise(_residuals, _residualSteps, value - expected, floor, direction, options)
-                : TestSurprise(_values, _valueSteps, value, floor, direction, options);
+                ? TestSurprise(_residuals, _residualSteps, value - expected, floor, direction, options, out scale)
+                : TestSurprise(_values, _valueSteps, value, floor, direction, options, out scale);
         }
 
         Learn(windowStartUnixNano, bin, value, level, expected);
@@ -90,11 +92,23 @@ public sealed class SignalBaseline
         // rough one (the roughest windows of this signal's normal life). Both then decay with their half-lives. A value
         // outside the signal's range is news however rough the signal is, so novelty is added past the memories.
         double novelty = Novelty(windowStartUnixNano, value, level, direction, options);
-        double reported = Math.Max(0, surprise - Math.Max(_recentMemory, options.RoughnessWeight * _roughMemory)) + novelty;
+        double memory = Math.Max(_recentMemory, Math.Max(options.RoughnessWeight * _roughMemory, RoughDeviationSurprise(scale.Spread, options)));
+        double reported = Math.Max(0, surprise - memory) + novelty;
+        double roughDecay = Math.Pow(2, -1 / options.RoughnessHalfLife);
         _recentMemory = Math.Max(surprise, _recentMemory * Math.Pow(2, -1 / options.SuppressionHalfLife));
-        _roughMemory = Math.Max(surprise, _roughMemory * Math.Pow(2, -1 / options.RoughnessHalfLife));
+        _roughMemory = Math.Max(surprise, _roughMemory * roughDecay);
+        _roughDeviation = Math.Max(scale.Deviation, _roughDeviation * roughDecay);
         return reported;
     }
+
+    // The surprise, at today's spread, of a departure RoughnessDeviationWeight times the largest this signal has made
+    // lately (0 when the option is off). The memory in nats is measured at the scale of its day, and a signal that is
+    // flat between regular bursts learns a shrinking scale (a burst is clipped out of it), so the same burst grows more
+    // surprising each time and outruns that memory; remembered in the signal's own units, it does not.
+    private double RoughDeviationSurprise(double spread, BaselineOptions options) =>
+        options.RoughnessDeviationWeight > 0 && _roughDeviation > 0
+            ? Math.Max(0, GaussianTail.Surprise(options.RoughnessDeviationWeight * _roughDeviation / spread) - TestsCorrection)
+            : 0;
 
     // Surprise, in nats, of a value outside the range seen so far: proportional to how far outside, as a fraction of
     // the range. The range forgets slowly (toward the recent level) so that a long-gone incident stops widening it.
@@ -123,13 +137,15 @@ public sealed class SignalBaseline
         return novelty;
     }
 
-    // The strongest of the three tests on a series' recent windows and steps and its new `value`, in nats.
-    private double TestSurprise(RecentWindow series, RecentWindow steps, double value, double floor, SignalDirection direction, BaselineOptions options)
+    // The strongest of the three tests on a series' recent windows and steps and its new `value`, in nats; `scale` gets
+    // the value's departure from the series' level (upwards only for an Up signal) and the spread it was judged by.
+    private double TestSurprise(RecentWindow series, RecentWindow steps, double value, double floor, SignalDirection direction, BaselineOptions options, out TestScale scale)
     {
         double level = series.Median();
         double spread = RobustStatistics.MadToSigma * series.MedianAbsoluteDeviation(level);
         spread = Math.Max(Math.Max(spread, MeanAbsToSigma * _absDeviation), floor);
         double zValue = (value - level) / spread;
+        scale = new TestScale(direction == SignalDirection.Up ? Math.Max(0, value - level) : Math.Abs(value - level), spread);
 
         double stepScale = RobustStatistics.MadToSigma * steps.Median();
         stepScale = Math.Max(stepScale, MeanAbsToSigma * _absStep);
@@ -181,6 +197,8 @@ public sealed class SignalBaseline
         _values.Add(value);
         _seen++;
     }
+
+    private readonly record struct TestScale(double Deviation, double Spread);
 
     // A flat signal has no spread; a change of a thousandth of its level (or of 1e-9 around zero) is where its
     // surprise starts, instead of dividing by zero.

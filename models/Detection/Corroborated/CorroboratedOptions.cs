@@ -7,8 +7,14 @@ namespace OtlpGrains.Models.Detection.Corroborated;
 [GenerateSerializer, Immutable, Alias("otlpgrains.CorroboratedOptions")]
 public sealed record CorroboratedOptions
 {
-    /// <summary>The statistical part. Default: <see cref="BaselineOptions.Default"/>.</summary>
-    [Id(0)] public BaselineOptions Baseline { get; init; } = BaselineOptions.Default;
+    /// <summary>
+    /// The statistical part. Default: <see cref="BaselineOptions.Default"/> with
+    /// <see cref="BaselineOptions.RoughnessDeviationWeight"/> 3: a departure must be three times the largest the signal
+    /// made lately before it counts, so that regular bursts stop alarming however small the scale between them becomes
+    /// (the weight was chosen on NAB's even files; <c>models/README.md</c> has the numbers). The <c>baseline</c> kind,
+    /// the default for services, keeps it off.
+    /// </summary>
+    [Id(0)] public BaselineOptions Baseline { get; init; } = BaselineOptions.Default with { RoughnessDeviationWeight = 3 };
 
     /// <summary>
     /// The contextual part. Default: <see cref="ContextOptions.Default"/> at three resolutions (5, 8 and 12 bins): their

@@ -25,6 +25,7 @@ public sealed class DetectorCodecTests
             NoveltyWeight = 70,
             RoughnessWeight = 1.5,
             NoveltyWarmUpDays = 0.5,
+            RoughnessDeviationWeight = 2.5,
         })),
         IsolationForestModel.KindName => (new IsolationForestCodec(), new IsolationForestModel(Schema, IsolationForestOptions.Default with
         {
@@ -38,6 +39,19 @@ public sealed class DetectorCodecTests
         })),
         _ => throw new ArgumentException(kind, nameof(kind)),
     };
+
+    [Fact]
+    public void ABaselineArtifactSavedBeforeTheDeviationMemoryLoadsWithItOff()
+    {
+        // Today's artifact less its last field (a double) is what an older build saved.
+        var codec = new BaselineCodec();
+        BaselineOptions options = BaselineOptions.Default with { NoveltyWarmUpDays = 0.5, RoughnessDeviationWeight = 2 };
+        (FeatureSchema schema, byte[] payload) = ChecksummedArtifact.Read(BaselineModel.KindName, codec.Save(new BaselineModel(Schema, options)));
+        byte[] older = ChecksummedArtifact.Write(BaselineModel.KindName, schema, payload.AsSpan(0, payload.Length - sizeof(double)));
+
+        var loaded = Assert.IsType<BaselineModel>(codec.Load(older));
+        Assert.Equal(options with { RoughnessDeviationWeight = 0 }, loaded.Options);
+    }
 
     [Theory]
     [MemberData(nameof(Kinds))]

@@ -120,11 +120,40 @@ public sealed class BaselineModelTests
         Assert.True(scores.Skip(1500 + 10).All(s => s < 0.5), "the shifted level kept alarming");
     }
 
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(3, false)]
+    public void RegularBurstsOnAFlatSignalAlarmUntilTheirSizeIsRemembered(double deviationWeight, bool everyBurstAlarms)
+    {
+        // Flat between bursts of the same height: the scale learned between them shrinks (a burst is clipped out of
+        // it), so each burst is more surprising than the last and outruns the memory kept in nats.
+        var model = new BaselineModel(FeatureSchema.Univariate, BaselineOptions.Default with { RoughnessDeviationWeight = deviationWeight });
+        DetectorState state = model.NewState();
+        var burstScores = new List<double>();
+        for (int w = 0; w < 3000; w++)
+        {
+            bool burst = w % 100 == 0;
+            double score = model.Score(state, w * Minute, [burst ? 20 : 0]).Score;
+            if (burst && w >= 1000)
+            {
+                burstScores.Add(score);
+            }
+        }
+
+        Assert.Equal(everyBurstAlarms, burstScores.All(s => s > 0.5));
+        Assert.Equal(everyBurstAlarms, burstScores.Any(s => s > 0.5));
+
+        // Remembered or not, a burst five times the usual one is news.
+        Assert.True(model.Score(state, 3000 * Minute, [100]).Score > 0.5, "a far larger burst was not flagged");
+    }
+
     [Fact]
     public void RefusesBadOptionsAndForeignStates()
     {
         var error = Assert.Throws<ArgumentException>(() => new BaselineModel(FeatureSchema.Red, BaselineOptions.Default with { RecentWindows = 2 }));
         Assert.Contains("RecentWindows", error.Message, StringComparison.Ordinal);
+        error = Assert.Throws<ArgumentException>(() => new BaselineModel(FeatureSchema.Red, BaselineOptions.Default with { RoughnessDeviationWeight = -1 }));
+        Assert.Contains("RoughnessDeviationWeight", error.Message, StringComparison.Ordinal);
         var model = new BaselineModel(FeatureSchema.Red, BaselineOptions.Default);
         Assert.Throws<ArgumentException>(() => model.Score(new OtlpGrains.Models.Detection.IsolationForest.IsolationForestState(), 0, [1.0]));
     }
