@@ -86,14 +86,14 @@ internal static class OtlpSchema
                 Check(reader.ReadBytes(), child, depth + 1);
                 break;
             case FieldType.PackedFixed64:
-                if (reader.ReadBytes().Length % 8 != 0)
+                if (reader.ReadPacked().Length % 8 != 0)
                 {
                     ProtoReader.Throw("truncated message: a packed field ends inside a number");
                 }
 
                 break;
             case FieldType.PackedVarint:
-                var packed = new ProtoReader(reader.ReadBytes());
+                var packed = new ProtoReader(reader.ReadPacked());
                 while (packed.Remaining > 0)
                 {
                     packed.ReadVarint();

@@ -8,7 +8,7 @@ namespace OtlpGrains.Gateway.Otlp;
 /// Walks one protobuf message of the wire format in place: tags, varints, fixed64/fixed32 and length-delimited
 /// fields, the latter returned as slices of the input (nothing is copied). It refuses what Google.Protobuf refuses
 /// while reading the fields it walks: a truncated field, a varint longer than ten bytes, a zero tag or field number,
-/// a negative or overlong length, wire types 6 and 7, and unbalanced groups.
+/// a negative (outside packed fields, as there) or overlong length, wire types 6 and 7, and unbalanced groups.
 /// </summary>
 /// <remarks>
 /// A field of a known number but an unexpected wire type is an unknown field to Google.Protobuf (its generated
@@ -109,6 +109,23 @@ internal ref struct ProtoReader(ReadOnlySpan<byte> message)
         var value = _data.Slice(_position, length);
         _position += length;
         return value;
+    }
+
+    /// <summary>
+    /// The payload of a packed repeated number field. Unlike <see cref="ReadBytes"/> it takes a negative length, as
+    /// Google.Protobuf does for packed fields (it reads one as an empty field and goes on after the length), so that
+    /// the two agree on what they refuse.
+    /// </summary>
+    public ReadOnlySpan<byte> ReadPacked()
+    {
+        int start = _position;
+        if ((int)ReadVarint() < 0)
+        {
+            return [];
+        }
+
+        _position = start;
+        return ReadBytes();
     }
 
     /// <summary>Skips the field whose tag was just read, checking its encoding without looking inside it.</summary>

@@ -202,6 +202,29 @@ public sealed class RequestReaderOracleTests
         Assert.Equal(new MetricPoint(1, MetricKind.ExponentialHistogram, 5, 0, 7), points[1]);
     }
 
+    [Theory]
+    [InlineData(6)] // bucket counts
+    [InlineData(7)] // explicit bounds
+    public void APackedFieldWithANegativeLengthIsEmptyAsGoogleProtobufReadsIt(int field)
+    {
+        // Google.Protobuf reads a packed field's length and, when it is not positive, nothing more of it (an afl finding
+        // of the otlp-metrics target): the histogram's count and sum that follow still count.
+        byte[] negativeLength = [(byte)((field << 3) | 2), 0xFF, 0xFF, 0xFF, 0xFF, 0x0F];
+        var histogramPoint = Concat(Wire.Fixed64Field(3, 1_700_000_000_000_000_000), negativeLength, Wire.Fixed64Field(4, 12), Wire.Fixed64Field(5, BitConverter.DoubleToUInt64Bits(34.5)));
+        var body = Wire.Len(1, Wire.Len(2, Wire.Len(2, Concat(Wire.Text(1, "latency"), Wire.Len(9, Wire.Len(1, histogramPoint))))));
+
+        var parsed = ExportMetricsServiceRequest.Parser.ParseFrom(body);
+        var plan = MetricRequestReader.Read(body, BatchId);
+
+        Assert.Equal(PlanText.Of(Oracle.MetricRequestSplitter.Split(parsed, BatchId)), PlanText.Of(plan));
+        Assert.Equal(new MetricPoint(0, MetricKind.Histogram, 1_700_000_000_000_000_000, 34.5, 12), Assert.Single(Assert.Single(plan.Services).Value.Points));
+
+        // Elsewhere a negative length is refused by both.
+        byte[] inName = Wire.Len(1, Wire.Len(2, Wire.Len(2, [0x0A, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F])));
+        Assert.Throws<InvalidProtocolBufferException>(() => ExportMetricsServiceRequest.Parser.ParseFrom(inName));
+        Assert.Throws<OtlpFormatException>(() => MetricRequestReader.Read(inName, BatchId));
+    }
+
     [Fact]
     public void SegmentedBodiesReadAsOne()
     {
