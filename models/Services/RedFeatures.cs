@@ -11,7 +11,9 @@ public readonly record struct RedCounts(long Requests, long Errors, LatencyHisto
 /// grains and in training: rate (requests/s), error ratio (0 without requests), and p50/p95/p99 of request latency in
 /// ms (NaN without requests). A window with fewer than <see cref="JudgedRequests"/> requests takes its error ratio and
 /// percentiles over itself and the windows just before it, newest first, until they hold that many; its rate stays
-/// its own.
+/// its own. If they still hold fewer, the error ratio counts the missing requests as failing at the service's usual
+/// ratio (that of its earlier windows): one failure among a handful of requests is a small rise, a run of them a
+/// large one, where both would read as a ratio near 1.
 /// </summary>
 public static class RedFeatures
 {
@@ -28,9 +30,11 @@ public static class RedFeatures
     /// <param name="seconds">The window's width.</param>
     /// <param name="window">The window's own requests.</param>
     /// <param name="earlierNewestFirst">The windows before it that end within <see cref="PoolNanos"/> of its end, newest first; read only as far as needed.</param>
-    public static double[] Of(double seconds, RedCounts window, IEnumerable<RedCounts> earlierNewestFirst)
+    /// <param name="history">Every earlier window the service keeps, for its usual error ratio; read only when the pooled windows fall short.</param>
+    public static double[] Of(double seconds, RedCounts window, IEnumerable<RedCounts> earlierNewestFirst, IEnumerable<RedCounts> history)
     {
         ArgumentNullException.ThrowIfNull(earlierNewestFirst);
+        ArgumentNullException.ThrowIfNull(history);
         bool any = window.Requests > 0;
         long requests = window.Requests, errors = window.Errors;
         LatencyHistogram latency = window.Latency;
@@ -51,13 +55,32 @@ public static class RedFeatures
             }
         }
 
+        double errorRatio = any ? (double)errors / requests : 0;
+        if (any && requests < JudgedRequests && UsualErrorRatio(history) is double usual)
+        {
+            errorRatio = (errors + ((JudgedRequests - requests) * usual)) / JudgedRequests;
+        }
+
         return
         [
             window.Requests / seconds,
-            any ? (double)errors / requests : 0,
+            errorRatio,
             any ? latency.QuantileMs(0.50) : double.NaN,
             any ? latency.QuantileMs(0.95) : double.NaN,
             any ? latency.QuantileMs(0.99) : double.NaN,
         ];
+    }
+
+    // Errors per request over the history, or null when it holds no request.
+    private static double? UsualErrorRatio(IEnumerable<RedCounts> history)
+    {
+        long requests = 0, errors = 0;
+        foreach (RedCounts earlier in history)
+        {
+            requests += earlier.Requests;
+            errors += earlier.Errors;
+        }
+
+        return requests > 0 ? (double)errors / requests : null;
     }
 }

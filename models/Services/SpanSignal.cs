@@ -123,12 +123,13 @@ internal sealed class SpanSignal
             IEnumerable<RedCounts> earlier = _windows.Windows.Range(window.EndUnixNano - RedFeatures.PoolNanos, window.StartUnixNano)
                 .Reverse()
                 .Select(w => Counts(w.Bucket));
+            IEnumerable<RedCounts> history = _windows.Windows.Range(long.MinValue, window.StartUnixNano).Select(w => Counts(w.Bucket));
             closed.Add(new ClosedWindow(
                 WindowSignal.Spans,
                 window.StartUnixNano,
                 window.EndUnixNano,
                 FeatureSchema.Red.Signals,
-                RedFeatures.Of(seconds, Counts(window.Bucket), earlier)));
+                RedFeatures.Of(seconds, Counts(window.Bucket), earlier, history)));
         }
     }
 

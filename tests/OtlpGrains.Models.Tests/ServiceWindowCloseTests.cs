@@ -37,12 +37,13 @@ public sealed class ServiceWindowCloseTests : IDisposable
         Assert.Equal(20, first.Features[4], 0.2);
 
         // Watermark 45 s: [10, 20) with two requests closes, then [20, 30) and [30, 40), which saw nothing. [10, 20)
-        // is quiet, so its error ratio and percentiles pool the window before it (4 requests, 1 failed); its rate is its own.
+        // is quiet, so its error ratio and percentiles pool the window before it (4 requests, 1 failed), and the 16
+        // requests still missing count at the usual ratio of the windows before it (0.5); its rate is its own.
         statistics.AddSpans(Spans((45, 1, SpanRole.Request)));
         ClosedWindow[] closed = [.. statistics.TakeClosedWindows()];
         Assert.Equal([T0 + (10 * Second), T0 + (20 * Second), T0 + (30 * Second)], closed.Select(w => w.StartUnixNano));
         Assert.Equal(0.2, closed[0].Features[0], 12);
-        Assert.Equal(0.25, closed[0].Features[1], 12);
+        Assert.Equal((1 + (16 * 0.5)) / 20, closed[0].Features[1], 12);
         Assert.Equal(30, closed[0].Features[4], 0.3);
         foreach (ClosedWindow idle in closed[1..])
         {
@@ -92,6 +93,35 @@ public sealed class ServiceWindowCloseTests : IDisposable
         ClosedWindow alone = statistics.TakeClosedWindows().Single(w => w.StartUnixNano == T0 + (70 * Second));
         Assert.Equal(0.2, alone.Features[1], 12);
         Assert.Equal(900, alone.Features[4], 900 * 0.02); // the histogram's relative accuracy
+    }
+
+    [Fact]
+    public void AQuietWindowShortOfRequestsCountsTheMissingOnesAtTheUsualErrorRatio()
+    {
+        ServiceStatistics statistics = Create(retentionSeconds: 600);
+
+        // Twenty windows of 4 requests, one failure in all (usual ratio 1/80), then two minutes of silence.
+        var spans = new List<(long, long, SpanRole)>();
+        for (long second = 0; second < 200; second += 10)
+        {
+            spans.AddRange([(second + 1, 10, second == 50 ? SpanRole.Request | SpanRole.Error : SpanRole.Request), (second + 2, 10, SpanRole.Request), (second + 3, 10, SpanRole.Request), (second + 4, 10, SpanRole.Request)]);
+        }
+
+        // One failed request alone after the silence, then windows of two requests that all fail.
+        spans.Add((321, 10, SpanRole.Request | SpanRole.Error));
+        for (long second = 330; second < 370; second += 10)
+        {
+            spans.AddRange([(second + 1, 10, SpanRole.Request | SpanRole.Error), (second + 2, 10, SpanRole.Request | SpanRole.Error)]);
+        }
+
+        statistics.AddSpans(Spans([.. spans]));
+        statistics.AddSpans(Spans((386, 10, SpanRole.Request)));
+        ClosedWindow[] closed = [.. statistics.TakeClosedWindows()];
+        double One(long second) => closed.Single(w => w.StartUnixNano == T0 + (second * Second)).Features[1];
+
+        // Alone, both would read as every request failing.
+        Assert.Equal((1 + (19 * (1.0 / 80))) / 20, One(320), 12);
+        Assert.Equal((9 + (11 * (8.0 / 87))) / 20, One(360), 12); // pooled 9 of 9 failing; 8 of 87 before it
     }
 
     [Fact]
@@ -271,11 +301,11 @@ public sealed class ServiceWindowCloseTests : IDisposable
 
     private Serializer Serializer => _services.GetRequiredService<Serializer>();
 
-    private ServiceStatistics Create(int maxMetricSeries = 1) => new(
+    private ServiceStatistics Create(int maxMetricSeries = 1, int retentionSeconds = 60) => new(
         new ServiceWindowOptions
         {
             BucketSeconds = 10,
-            RetentionSeconds = 60,
+            RetentionSeconds = retentionSeconds,
             AllowedLatenessSeconds = 20,
             CloseDelaySeconds = 5,
             MaxFutureSkewSeconds = 1_000,

@@ -76,7 +76,7 @@ internal sealed record RedWindow(DateTimeOffset Start, DateTimeOffset End, doubl
             }
 
             IEnumerable<RedCounts> earlier = Enumerable.Range(first, i - first).Reverse().Select(k => counts[k]);
-            windows[i] = new RedWindow(window.Start, window.End, RedFeatures.Of(seconds, counts[i], earlier));
+            windows[i] = new RedWindow(window.Start, window.End, RedFeatures.Of(seconds, counts[i], earlier, counts.Take(i)));
         }
 
         return windows;
