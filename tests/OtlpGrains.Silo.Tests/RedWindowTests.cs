@@ -46,7 +46,8 @@ public sealed class RedWindowTests
         Assert.Equal(0.1, series[5].Values[0], 12); // its own rate
         Assert.Equal(1.0 / 21, series[5].Values[1], 12); // newest first until 20 requests: 1 + 4 × 5
         Assert.Equal(10, series[5].Values[2], 0.2);
-        Assert.Equal(1.0, series[6].Values[1]); // nothing to pool with: judged alone
+        // Nothing to pool with: its 19 missing requests count at the usual ratio of the windows before it (1 in 21).
+        Assert.Equal((1 + (19.0 / 21)) / 20, series[6].Values[1], 12);
         Assert.Equal(900, series[6].Values[4], 900 * 0.02);
         Assert.Equal(0, series[0].Values[1]);
     }
