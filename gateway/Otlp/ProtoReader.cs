@@ -8,7 +8,8 @@ namespace OtlpGrains.Gateway.Otlp;
 /// Walks one protobuf message of the wire format in place: tags, varints, fixed64/fixed32 and length-delimited
 /// fields, the latter returned as slices of the input (nothing is copied). It refuses what Google.Protobuf refuses
 /// while reading the fields it walks: a truncated field, a varint longer than ten bytes, a zero tag or field number,
-/// a negative (outside packed fields, as there) or overlong length, wire types 6 and 7, and unbalanced groups.
+/// a negative length (except in a packed field, which it too reads as empty), an overlong length, wire types 6 and 7,
+/// and unbalanced groups.
 /// </summary>
 /// <remarks>
 /// A field of a known number but an unexpected wire type is an unknown field to Google.Protobuf (its generated
