@@ -4,12 +4,27 @@ using OtlpGrains.Models.Statistics;
 
 namespace OtlpGrains.Models.Services;
 
-/// <summary>A service's log records: windows of counts by severity and template, which close into those counts.</summary>
+/// <summary>
+/// A service's log records: windows of counts by severity and template, which close into those counts. The windows
+/// also count the code-path steps of the service's spans, and those come on another stream: exporters batch spans and
+/// logs separately, and a backlog (a collector's queue draining, a replay) can hold one minutes behind the other. So a
+/// window closes once both streams have passed it, and it is judged with its lines and its steps together. A stream
+/// more than the allowed lateness behind the other could no longer land in the window, and is not waited for; nor is
+/// one that never came.
+/// </summary>
 [GenerateSerializer, Alias("otlpgrains.LogSignal")]
 internal sealed class LogSignal
 {
     [Id(0)]
     private readonly SignalWindows<LogWindow> _windows;
+
+    // The largest event time placed of each stream: log lines, and span ends counted as steps. Absent in a snapshot
+    // taken before they were kept, where the windows close at their own watermark as they did then.
+    [Id(1)]
+    private long? _linesWatermark;
+
+    [Id(2)]
+    private long? _stepsWatermark;
 
     public LogSignal(ServiceWindowOptions options)
     {
@@ -32,6 +47,7 @@ internal sealed class LogSignal
             LogWindow? window = _windows.Place(logs[i].TimeUnixNano, nowUnixNano);
             if (window is not null)
             {
+                _linesWatermark = Later(_linesWatermark, logs[i].TimeUnixNano);
                 window.BySeverity[LogSeverity.IndexOf(logs[i].SeverityNumber)]++;
                 window.CountTemplate(templates[i]);
             }
@@ -61,6 +77,7 @@ internal sealed class LogSignal
             (long start, long transition) = chain.Close(span.SpanId, TemplateTransition.Operation(operationIds[span.Operation]));
             if (_windows.Place(span.EndUnixNano, nowUnixNano) is { } window)
             {
+                _stepsWatermark = Later(_stepsWatermark, span.EndUnixNano);
                 window.CountTransition(start);
                 window.CountTransition(transition);
             }
@@ -70,7 +87,7 @@ internal sealed class LogSignal
     /// <summary>Appends the windows that closed, as counts in <see cref="LogSeverity.Names"/> order.</summary>
     public void TakeClosed(List<ClosedWindow> closed)
     {
-        foreach (TimeWindow<LogWindow> window in _windows.TakeClosed())
+        foreach (TimeWindow<LogWindow> window in _windows.TakeClosed(ClosingWatermark))
         {
             closed.Add(new ClosedWindow(
                 WindowSignal.Logs,
@@ -84,4 +101,23 @@ internal sealed class LogSignal
             });
         }
     }
+
+    /// <summary>Where the windows close: the stream that is behind, unless it is more than the allowed lateness behind.</summary>
+    private long? ClosingWatermark
+    {
+        get
+        {
+            if (_windows.Watermark is not { } newest || _linesWatermark is not { } lines || _stepsWatermark is not { } steps)
+            {
+                return _windows.Watermark;
+            }
+
+            long lateness = _windows.Windows.AllowedLatenessNanos;
+            long sealing = newest < long.MinValue + lateness ? long.MinValue : newest - lateness;
+            return Math.Max(Math.Min(lines, steps), sealing);
+        }
+    }
+
+    private static long Later(long? watermark, long eventUnixNano) =>
+        watermark is { } known && known > eventUnixNano ? known : eventUnixNano;
 }

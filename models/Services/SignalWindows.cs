@@ -106,10 +106,16 @@ internal sealed class SignalWindows<TBucket>
     /// The windows whose close moment the watermark has passed and that were not given before, oldest first; a
     /// window that saw no event comes as an empty bucket.
     /// </summary>
-    public List<TimeWindow<TBucket>> TakeClosed()
+    public List<TimeWindow<TBucket>> TakeClosed() => TakeClosed(_windows.Watermark);
+
+    /// <summary>
+    /// As <see cref="TakeClosed()"/>, for a signal whose windows close at a watermark of its own choosing,
+    /// <paramref name="closing"/>, at most the windows' watermark (null: nothing closes).
+    /// </summary>
+    public List<TimeWindow<TBucket>> TakeClosed(long? closing)
     {
         // Called after every batch, and most batches close nothing: allocate only when something closes.
-        if (_windows.Watermark is not { } watermark || !_closer.IsDue(watermark))
+        if (closing is not { } watermark || !_closer.IsDue(watermark))
         {
             return [];
         }

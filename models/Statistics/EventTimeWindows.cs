@@ -74,6 +74,9 @@ public sealed class EventTimeWindows<TBucket>
     /// <summary>Bucket width.</summary>
     public TimeSpan Width => TimeSpan.FromTicks(_widthNanos / 100);
 
+    /// <summary>How far behind the watermark an event may be and still land in its bucket, in nanoseconds.</summary>
+    public long AllowedLatenessNanos => _allowedLatenessNanos;
+
     /// <summary>How many bucket slots the ring holds: the retained complete buckets plus the newest one.</summary>
     public int Slots => _buckets.Length;
 

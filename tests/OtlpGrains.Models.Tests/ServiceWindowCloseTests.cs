@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Serialization;
 using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Logs;
 using OtlpGrains.Models.Services;
 using Xunit;
 
@@ -200,6 +201,35 @@ public sealed class ServiceWindowCloseTests : IDisposable
     }
 
     [Fact]
+    public void ALogWindowWaitsForTheSpanStepsOrLinesBehindUnlessTheyAreBeyondTheLateness()
+    {
+        ServiceStatistics statistics = Create();
+        int template = statistics.AddLogs(Lines((1, 1)))[0];
+        statistics.AddSpans(Steps((2, 1)));
+        long spanThenLine = TemplateTransition.Key(TemplateTransition.Operation(0), template);
+
+        // The spans run ahead of the lines (their exporter drained a backlog first): [0, 10) waits for its lines.
+        statistics.AddSpans(Steps((5, 2), (15, 3)));
+        Assert.DoesNotContain(statistics.TakeClosedWindows(), w => w.Signal == WindowSignal.Logs);
+
+        // Span 2's line comes, then the lines catch up: [0, 10) closes with both spans' paths.
+        statistics.AddLogs(Lines((4, 2), (16, 3)));
+        ClosedWindow closed = Assert.Single(statistics.TakeClosedWindows(), w => w.Signal == WindowSignal.Logs);
+        Assert.Equal(T0, closed.StartUnixNano);
+        Assert.Equal(2, closed.Transitions.Single(t => t.Key == spanThenLine).Value);
+
+        // The lines stop. The spans going on do not close a window the lines may still reach...
+        statistics.AddSpans(Steps((30, 4)));
+        Assert.DoesNotContain(statistics.TakeClosedWindows(), w => w.Signal == WindowSignal.Logs);
+
+        // ...until they are more than the allowed lateness (20 s here) ahead, where no line could land.
+        statistics.AddSpans(Steps((50, 5)));
+        closed = Assert.Single(statistics.TakeClosedWindows(), w => w.Signal == WindowSignal.Logs);
+        Assert.Equal(T0 + (10 * Second), closed.StartUnixNano);
+        Assert.Equal(1, closed.Transitions.Single(t => t.Key == spanThenLine).Value);
+    }
+
+    [Fact]
     public void EachSignalHasItsOwnWatermark()
     {
         ServiceStatistics statistics = Create();
@@ -293,6 +323,17 @@ public sealed class ServiceWindowCloseTests : IDisposable
         [.. windows.Select(w => $"{w.Signal} {w.StartUnixNano} {string.Join(',', w.Features)}")];
 
     private static long KeyOf(long unixNano) => unixNano / (10 * Second);
+
+    // Server spans of operation "GET /a" with span ids, ending at the given seconds.
+    private static ServiceSpanBatch Steps(params (long EndSeconds, ulong SpanId)[] spans) => new(
+        Guid.NewGuid(),
+        ["GET /a"],
+        [.. spans.Select(s => new ServiceSpan(T0 + (s.EndSeconds * Second), Ms, 0, SpanKindCode.Server, SpanRole.Request) { SpanId = s.SpanId })]);
+
+    // One INFO line of the same template per span, at the given seconds.
+    private static ServiceLogBatch Lines(params (long Seconds, ulong SpanId)[] lines) => new(
+        Guid.NewGuid(),
+        [.. lines.Select(l => new LogLine(T0 + (l.Seconds * Second), 9) { Body = "card charged", SpanId = l.SpanId })]);
 
     private static ServiceSpanBatch Spans(params (long EndSeconds, long DurationMs, SpanRole Role)[] spans) => new(
         Guid.NewGuid(),
