@@ -62,6 +62,27 @@ public sealed class TemplatePatternsTests
     }
 
     [Fact]
+    public void ABusyServiceWhoseSpansEndSecondsAfterTheirLinesKeepsTheirPaths()
+    {
+        // 15,000 spans log (3 s at 5,000 a second) before their ends come in the next batch of spans.
+        var chain = new SpanTemplateChain();
+        const ulong Spans = 15_000;
+        for (ulong span = 1; span <= Spans; span++)
+        {
+            chain.Follow(span, Find);
+        }
+
+        int operation = TemplateTransition.Operation(0);
+        long paired = 0;
+        for (ulong span = 1; span <= Spans; span++)
+        {
+            paired += chain.Close(span, operation).Transition == TemplateTransition.Key(operation, Find) ? 1 : 0;
+        }
+
+        Assert.Equal((long)Spans, paired);
+    }
+
+    [Fact]
     public void ASpanForgottenForTwoGenerationsStartsAfresh()
     {
         var chain = new SpanTemplateChain();
