@@ -102,14 +102,7 @@ internal ref struct ProtoReader(ReadOnlySpan<byte> message)
             Throw("negative length");
         }
 
-        if (length > _data.Length - _position)
-        {
-            ThrowTruncated();
-        }
-
-        var value = _data.Slice(_position, length);
-        _position += length;
-        return value;
+        return Take(length);
     }
 
     /// <summary>
@@ -119,14 +112,21 @@ internal ref struct ProtoReader(ReadOnlySpan<byte> message)
     /// </summary>
     public ReadOnlySpan<byte> ReadPacked()
     {
-        int start = _position;
-        if ((int)ReadVarint() < 0)
+        int length = (int)ReadVarint();
+        return length < 0 ? [] : Take(length);
+    }
+
+    // The next length bytes, as a slice of the input.
+    private ReadOnlySpan<byte> Take(int length)
+    {
+        if (length > _data.Length - _position)
         {
-            return [];
+            ThrowTruncated();
         }
 
-        _position = start;
-        return ReadBytes();
+        var value = _data.Slice(_position, length);
+        _position += length;
+        return value;
     }
 
     /// <summary>Skips the field whose tag was just read, checking its encoding without looking inside it.</summary>
