@@ -3,7 +3,7 @@ namespace OtlpGrains.Interfaces;
 /// <summary>
 /// The log template a <c>logs</c> anomaly event is about: its id (stable for the service), its text with
 /// <c>&lt;*&gt;</c> wildcards, the most severe level seen on it (UNSPECIFIED, TRACE, DEBUG, INFO, WARN, ERROR,
-/// FATAL), the window's records of it, and whether the window is the template's first.
+/// FATAL), the window's records of it, and whether it is new (first seen within the last minute).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("otlpgrains.LogTemplateRef")]
 public sealed record LogTemplateRef(

@@ -11,8 +11,10 @@ namespace OtlpGrains.Models.Detection;
 /// is judged as one that had been at zero, so a new template that arrives in numbers is surprising and a lone line
 /// is not. The window's score is its strongest alerting template's (WARN or worse: a surge of INFO lines is not paged
 /// on), less ln(templates judged), and goes through the service's adaptive threshold like a RED score. Once the
-/// threshold gives verdicts, a template of level ERROR or worse first seen in the window with at least
-/// <see cref="NewErrorLines"/> lines there raises at least a warning: new error templates are flagged as such. The last
+/// templates have settled (<see cref="PatternDetection.IsSettled"/>), a template of level ERROR or worse first seen
+/// within the last minute (<see cref="PatternDetection.RangeNanos"/>) with at least <see cref="NewErrorLines"/> lines
+/// in it raises at least a warning, whether or not the threshold gives verdicts yet: new error templates are flagged
+/// as such. The last
 /// score of each template is kept for the API. The same window is also judged for changed code paths
 /// (<see cref="PatternDetection"/>); the stronger of the two verdicts stands, and a shifted transition is named in the
 /// signals as <c>pattern A->B</c> (template ids). Bounded by the service's templates.
@@ -26,7 +28,7 @@ public sealed class LogDetection
     /// <summary>OTLP severity number of ERROR.</summary>
     public const byte ErrorSeverity = 17;
 
-    /// <summary>Lines a template first seen in a window must have there to be flagged as a new error template.</summary>
+    /// <summary>Lines a template first seen within the last minute must have in it to be flagged as a new error template.</summary>
     public const int NewErrorLines = 3;
 
     private const double HalfScoreSurprise = 13.8;
@@ -47,9 +49,10 @@ public sealed class LogDetection
 
     /// <summary>
     /// Scores one closed log window, judges it, and learns its counts. Returns the verdict and, when anomalous, the
-    /// templates that crossed the threshold, strongest first.
+    /// templates that crossed the threshold, strongest first. With <paramref name="judge"/> false (a warm-up,
+    /// <see cref="IdleWarmUp"/>) the window is scored and learned, and its verdict is normal.
     /// </summary>
-    public (AnomalyVerdict Verdict, LogTemplateRef[] Templates) Score(ClosedWindow window, Func<int, TemplateInfo> templates, SpotOptions options)
+    public (AnomalyVerdict Verdict, LogTemplateRef[] Templates) Score(ClosedWindow window, Func<int, TemplateInfo> templates, SpotOptions options, bool judge = true)
     {
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(templates);
@@ -67,21 +70,27 @@ public sealed class LogDetection
 
         double looked = Math.Log(Math.Max(1, alerting.Count));
         double score = alerting.Count == 0 ? 0 : ToScore(Math.Max(0, alerting.Max(a => a.Score) - looked));
-        bool judged = _threshold.IsCalibrated;
         AnomalySeverity severity = _threshold.Observe(score, options);
+        severity = judge ? severity : AnomalySeverity.None;
         _frequency.Learn(window.Templates);
+        bool settled = _patterns.IsSettled;
 
-        // A new ERROR template arriving in numbers is news even when its frequency is not yet surprising enough.
-        var newErrors = alerting.Where(a => a.Info.MaxSeverity >= ErrorSeverity && a.Count >= NewErrorLines && a.Info.FirstSeenUnixNano >= window.StartUnixNano).ToList();
-        bool newErrorOnly = judged && severity == AnomalySeverity.None && newErrors.Count > 0;
+        // A changed code path is judged by its own test, before the threshold's first verdicts: a quiet service takes
+        // many minutes to calibrate one, and its code paths are learned within two.
+        (AnomalySeverity pathSeverity, double pathSurprise, List<PatternShift> shifts) = _patterns.Score(window, judge);
+
+        // A new ERROR template arriving in numbers is news even when its frequency is not yet surprising enough, once
+        // the templates have settled (the first lines of each kind are all new). Its lines are counted over the
+        // code-path range, as a quiet service logs a line or two per window.
+        long rangeStart = window.EndUnixNano - PatternDetection.RangeNanos;
+        var newErrors = alerting.Where(a => a.Info.MaxSeverity >= ErrorSeverity && a.Info.FirstSeenUnixNano >= rangeStart && _patterns.LinesInRange(a.Info.Id) >= NewErrorLines).ToList();
+        bool newErrorOnly = judge && settled && severity == AnomalySeverity.None && newErrors.Count > 0;
         if (newErrorOnly)
         {
             severity = AnomalySeverity.Warning;
         }
 
         double inForce = severity == AnomalySeverity.Critical ? _threshold.Critical : _threshold.Warning;
-        // Like every other verdict, none on a changed code path before the threshold's first verdicts.
-        (AnomalySeverity pathSeverity, double pathSurprise, List<PatternShift> shifts) = _patterns.Score(window, judge: judged);
         string[] pathSignals = pathSeverity == AnomalySeverity.None ? [] : [.. shifts.Take(3).Select(s => $"pattern {s.From}->{s.To}")];
         if (pathSeverity > severity)
         {
@@ -102,7 +111,7 @@ public sealed class LogDetection
                 a.Info.Text,
                 LogSeverity.Names[LogSeverity.IndexOf(a.Info.MaxSeverity)],
                 a.Count,
-                a.Info.FirstSeenUnixNano >= window.StartUnixNano))];
+                a.Info.FirstSeenUnixNano >= rangeStart))];
         return (new AnomalyVerdict(severity, score, inForce, [.. drivers.Select(d => $"template {d.Id}"), .. pathSignals]), drivers);
     }
 

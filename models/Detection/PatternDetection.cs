@@ -25,22 +25,58 @@ public sealed class PatternDetection
 
     public const double AnomalousWeight = 0.1;
 
+    /// <summary>
+    /// Windows learned before any is judged: two minutes of 10 s windows. Early on the miner is still settling its
+    /// templates (the first lines of a kind each start one), and those first paths read as changed ones.
+    /// </summary>
+    public const int SettlingWindows = 12;
+
     [Id(0)] private readonly TemplatePatterns _patterns = new();
     [Id(1)] private readonly List<ClosedWindow> _recent = [];
+    [Id(2)] private int _learnedWindows;
 
     /// <summary>The learned code paths.</summary>
     public TemplatePatterns Patterns => _patterns;
 
+    /// <summary>True once <see cref="SettlingWindows"/> windows have been learned: windows are judged from then on.</summary>
+    public bool IsSettled => _learnedWindows >= SettlingWindows;
+
+    /// <summary>The lines of template <paramref name="id"/> in the windows of the last range judged.</summary>
+    public long LinesInRange(int id)
+    {
+        long lines = 0;
+        foreach (ClosedWindow window in _recent)
+        {
+            foreach ((int template, long count) in window.Templates)
+            {
+                if (template == id)
+                {
+                    lines += count;
+                }
+            }
+        }
+
+        return lines;
+    }
+
     /// <summary>
     /// Judges a closed log window with its range, then learns it. Returns the severity, the surprise after the
-    /// look-elsewhere cost, and the shifts, strongest first. With <paramref name="judge"/> false (the service's log
-    /// threshold is still calibrating) the severity is None and the window is learned fully: early on the miner is
-    /// still generalising its templates, and a line whose template changes id reads as a changed path.
+    /// look-elsewhere cost, and the shifts, strongest first. Before the model <see cref="IsSettled"/> the severity is
+    /// None and the window is learned fully. With <paramref name="judge"/> false (a warm-up, <see cref="IdleWarmUp"/>)
+    /// the window is only learned, fully, and left out of the ranges judged after it.
     /// </summary>
     public (AnomalySeverity Severity, double Surprise, List<PatternShift> Shifts) Score(ClosedWindow window, bool judge = true)
     {
         ArgumentNullException.ThrowIfNull(window);
         _recent.RemoveAll(w => w.StartUnixNano <= window.EndUnixNano - RangeNanos || w.StartUnixNano >= window.StartUnixNano);
+        if (!judge)
+        {
+            // A warm-up's windows are no part of the ranges judged after it.
+            _patterns.Learn(window.Transitions, 1);
+            _learnedWindows = Math.Min(_learnedWindows + 1, SettlingWindows);
+            return (AnomalySeverity.None, 0, []);
+        }
+
         _recent.Add(window);
         var transitions = new Dictionary<long, long>();
         foreach (ClosedWindow recent in _recent)
@@ -53,11 +89,12 @@ public sealed class PatternDetection
 
         List<PatternShift> shifts = _patterns.Shifts(transitions);
         double surprise = shifts.Count == 0 ? 0 : Math.Max(0, shifts[0].Surprise - Math.Log(shifts.Count));
-        AnomalySeverity severity = !judge ? AnomalySeverity.None
+        AnomalySeverity severity = !IsSettled ? AnomalySeverity.None
             : surprise >= CriticalSurprise ? AnomalySeverity.Critical
             : surprise >= WarningSurprise ? AnomalySeverity.Warning
             : AnomalySeverity.None;
         _patterns.Learn(window.Transitions, severity == AnomalySeverity.None ? 1 : AnomalousWeight);
+        _learnedWindows = Math.Min(_learnedWindows + 1, SettlingWindows);
         return (severity, surprise, shifts);
     }
 }

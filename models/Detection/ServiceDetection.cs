@@ -9,7 +9,8 @@ namespace OtlpGrains.Models.Detection;
 /// <summary>
 /// A service's anomaly detection, kept in the service grain's checkpoint with its windows: one
 /// <see cref="SignalDetection"/> for the span signal (RED) and one for the metrics signal, and the last
-/// <see cref="KeptEvents"/> anomaly events. Scoring is deterministic: the same closed windows with the same lineups
+/// <see cref="KeptEvents"/> anomaly events. The windows of a warm-up after a pause (<see cref="IdleWarmUp"/>) are
+/// learned but not judged. Scoring is deterministic: the same closed windows with the same lineups
 /// give the same scores, verdicts and event ids, so a restored checkpoint and a replay give what the lost process
 /// would have given.
 /// </summary>
@@ -29,6 +30,7 @@ public sealed class ServiceDetection
     [Id(1)] private SignalDetection _metrics = new();
     [Id(2)] private List<AnomalyEvent> _events = [];
     [Id(3)] private LogDetection _logs = new();
+    [Id(4)] private IdleWarmUp? _warmUp = new();
 
     /// <summary>The span signal's detection: its last verdict is the service's status.</summary>
     public SignalDetection Spans => _spans;
@@ -76,6 +78,8 @@ public sealed class ServiceDetection
         List<AnomalyEvent>? raised = null;
         foreach (ClosedWindow window in windows)
         {
+            // Absent from checkpoints taken before warm-ups were known.
+            bool judge = !(_warmUp ??= new()).Warming(window);
             SignalDetection? detection = window.Signal switch
             {
                 WindowSignal.Spans => _spans,
@@ -85,7 +89,7 @@ public sealed class ServiceDetection
             if (detection is null)
             {
                 if (window.Signal == WindowSignal.Logs && templates is not null &&
-                    ScoreLogs(service, window, templates, detectedAtUnixNano(window.Signal), options) is { } logAnomaly)
+                    ScoreLogs(service, window, templates, detectedAtUnixNano(window.Signal), options, judge) is { } logAnomaly)
                 {
                     (raised ??= []).Add(logAnomaly);
                 }
@@ -94,7 +98,7 @@ public sealed class ServiceDetection
             }
 
             string signal = SignalName(window.Signal);
-            SignalOutcome outcome = detection.Score(signal, window, lineupOf(window.Signal), options);
+            SignalOutcome outcome = detection.Score(signal, window, lineupOf(window.Signal), options, judge);
             outcomes.Add(outcome);
             if (outcome.Verdict.IsAnomalous)
             {
@@ -133,9 +137,9 @@ public sealed class ServiceDetection
         },
         _spans.Model ?? AnomalyModelRef.Builtin);
 
-    private AnomalyEvent? ScoreLogs(string service, ClosedWindow window, Func<int, TemplateInfo> templates, long detectedAtUnixNano, SpotOptions options)
+    private AnomalyEvent? ScoreLogs(string service, ClosedWindow window, Func<int, TemplateInfo> templates, long detectedAtUnixNano, SpotOptions options, bool judge)
     {
-        (AnomalyVerdict verdict, LogTemplateRef[] drivers) = _logs.Score(window, templates, options);
+        (AnomalyVerdict verdict, LogTemplateRef[] drivers) = _logs.Score(window, templates, options, judge);
         if (!verdict.IsAnomalous)
         {
             return null;

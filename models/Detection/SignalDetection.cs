@@ -46,13 +46,21 @@ public sealed class SignalDetection
     /// <summary>The last runs, oldest first.</summary>
     public IReadOnlyList<AnomalyScoring> Runs => _runs;
 
-    /// <summary>Scores one closed window with the lineup's versions, switching first if the lineup changed.</summary>
-    public SignalOutcome Score(string signal, ClosedWindow window, DetectionLineup lineup, SpotOptions options)
+    /// <summary>
+    /// Scores one closed window with the lineup's versions, switching first if the lineup changed. With
+    /// <paramref name="judge"/> false (a warm-up) the window is scored and learned, but its verdict is normal.
+    /// </summary>
+    public SignalOutcome Score(string signal, ClosedWindow window, DetectionLineup lineup, SpotOptions options, bool judge = true)
     {
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(lineup);
         SwitchTo(lineup);
         AnomalyVerdict verdict = _production!.Judge(lineup.Production.Model, window, options, out bool hasOpinion);
+        if (!judge && verdict.IsAnomalous)
+        {
+            verdict = new AnomalyVerdict(AnomalySeverity.None, verdict.Score, verdict.Threshold, []);
+        }
+
         verdict = _hold.Apply(verdict, window.StartUnixNano, window.Features, options);
         _lastScore = verdict.Score;
         _lastSeverity = verdict.Severity;

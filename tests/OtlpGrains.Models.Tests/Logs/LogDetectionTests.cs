@@ -91,6 +91,33 @@ public sealed class LogDetectionTests : IDisposable
     }
 
     [Fact]
+    public void ANewErrorTemplateOfALineAWindowInAQuietServiceIsAWarningByItsThirdLine()
+    {
+        // A line or two a window, far from calibrating the threshold; the new error comes a line a window.
+        var (statistics, detection) = Create();
+        var random = new Random(7);
+        var events = new List<AnomalyEvent>();
+        for (int w = 0; w < 50; w++)
+        {
+            var lines = Enumerable.Range(0, random.Next(1, 3)).Select(_ => Line(w, 9, $"contact {random.Next(1000)} found")).ToList();
+            if (w is >= 40 and < 43)
+            {
+                lines.Add(Line(w, 17, $"no contact according to id {random.Next(1000)}"));
+            }
+
+            events.AddRange(Feed(statistics, detection, lines));
+        }
+
+        Assert.False(detection.Logs.Threshold.IsCalibrated);
+        AnomalyEvent anomaly = Assert.Single(events);
+        Assert.Equal(Start(42), anomaly.WindowStart);
+        Assert.Equal("warning", anomaly.Severity);
+        LogTemplateRef template = Assert.Single(anomaly.Templates);
+        Assert.Equal("no contact according to id <*>", template.Text);
+        Assert.True(template.New);
+    }
+
+    [Fact]
     public void AChangedCodePathRaisesAPatternEventWhileASteadyOneRaisesNone()
     {
         var (statistics, events) = CodePathChange(changeAt: 300, windows: 320);
@@ -105,28 +132,63 @@ public sealed class LogDetectionTests : IDisposable
     }
 
     [Fact]
-    public void ACodePathThatChangesWhileTheThresholdCalibratesRaisesNothingBeforeTheFirstVerdicts()
+    public void ACodePathThatChangesWhileTheTemplatesSettleRaisesNothingBeforeTheyHave()
     {
-        // The same change, but at window 40: before the first verdicts (after 100 windows), when a new service's miner
-        // is still generalising its templates, so that a line's template can change id. A simulated service once
-        // raised such a pattern event in its first window, and the hold kept it open for 25 minutes. (Once verdicts
-        // begin, the mix learned since window 0 still differs from the one since window 40 for a while, and may be
-        // flagged: the model learns cumulatively.)
-        var (_, events) = CodePathChange(changeAt: 40, windows: 200);
+        // The change at window 5, while a new service's miner still starts a template for each first line of a kind:
+        // a simulated service once raised a pattern event in its first window, and the hold kept it open for 25
+        // minutes. (Once judged, the mix learned since window 0 still differs from the one since window 5 for a
+        // while, and may be flagged: the model learns cumulatively.)
+        var (_, events) = CodePathChange(changeAt: 5, windows: 60);
 
-        Assert.All(events, e => Assert.True(e.Window >= 100, $"a {string.Join(",", e.Event.Signals)} event at window {e.Window}"));
+        Assert.All(events, e => Assert.True(e.Event.WindowStart >= Start(PatternDetection.SettlingWindows), $"a {string.Join(",", e.Event.Signals)} event at {e.Event.WindowStart:T}"));
     }
+
+    [Fact]
+    public void ACodePathThatChangesAfterTheTemplatesSettleIsFlaggedBeforeTheThresholdGivesVerdicts()
+    {
+        // A quiet service takes many minutes to calibrate its threshold (100 windows); its code paths are judged
+        // from two minutes on.
+        var (statistics, events) = CodePathChange(changeAt: 40, windows: 60, out ServiceDetection detection);
+
+        Assert.False(detection.Logs.Threshold.IsCalibrated);
+        Assert.NotEmpty(events);
+        Assert.All(events, e => Assert.True(e.Event.WindowStart >= Start(40), $"a {string.Join(",", e.Event.Signals)} event at {e.Event.WindowStart:T}"));
+        Assert.True(events[0].Event.WindowStart <= Start(43), $"first at {events[0].Event.WindowStart:T}");
+        int received = Enumerable.Range(0, statistics.Templates.Count).Single(id => statistics.Templates.Info(id).Text == "order <*> received");
+        Assert.Contains(events[0].Event.Signals, s => s.StartsWith($"pattern {received}->", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ACodePathThatChangesAsTheServiceResumesAfterAPauseIsFlaggedOnceItsWarmUpIsOver()
+    {
+        // Windows 0-39, then three minutes without a line, then the changed path from window 58 on. The first minute
+        // after the pause (windows 58-63) is a warm-up: learned, not judged.
+        var (_, events) = CodePathChange(changeAt: 58, windows: 90, out _, pause: (40, 58));
+
+        Assert.NotEmpty(events);
+        Assert.All(events, e => Assert.True(e.Event.WindowStart >= Start(64), $"a {string.Join(",", e.Event.Signals)} event at {e.Event.WindowStart:T}"));
+    }
+
+    private static (ServiceStatistics Statistics, List<(int Window, AnomalyEvent Event)> Events) CodePathChange(int changeAt, int windows) =>
+        CodePathChange(changeAt, windows, out _);
 
     // Every request logs "received" and then "priced"; from window changeAt on most of them skip the pricing and return
     // early, at INFO: no new error, no surge, only another path. Returns the service and its events by window.
-    private static (ServiceStatistics Statistics, List<(int Window, AnomalyEvent Event)> Events) CodePathChange(int changeAt, int windows)
+    // With a pause, no line in windows [pause.From, pause.To).
+    private static (ServiceStatistics Statistics, List<(int Window, AnomalyEvent Event)> Events) CodePathChange(
+        int changeAt, int windows, out ServiceDetection detection, (int From, int To)? pause = null)
     {
-        var (statistics, detection) = Create();
+        (ServiceStatistics statistics, detection) = Create();
         var random = new Random(8);
         var events = new List<(int Window, AnomalyEvent Event)>();
         ulong span = 1;
         for (int w = 0; w < windows; w++)
         {
+            if (pause is { } p && w >= p.From && w < p.To)
+            {
+                continue;
+            }
+
             var lines = new List<LogLine>();
             for (int i = random.Next(4, 12); i > 0; i--, span++)
             {
@@ -231,6 +293,8 @@ public sealed class LogDetectionTests : IDisposable
     }
 
     private static ServiceLogBatch Batch(LogLine[] lines) => new(Guid.NewGuid(), lines);
+
+    private static DateTimeOffset Start(int window) => DateTimeOffset.FromUnixTimeMilliseconds((T0 / 1_000_000) + (window * 10_000));
 
     private static LogLine Line(int window, byte severity, string body) =>
         new(T0 + (window * 10 * Second) + Second, severity) { Body = body };
