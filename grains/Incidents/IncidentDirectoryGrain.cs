@@ -49,6 +49,7 @@ internal sealed partial class IncidentDirectoryGrain(
         ArgumentNullException.ThrowIfNull(anomalies);
         await _graph.LoadAsync(anomalies.Select(a => a.Service).Concat(OpenServices()));
         var notices = new List<IncidentNotice>();
+        bool changed = false;
         foreach (AnomalyEvent anomaly in anomalies)
         {
             // About to open a second incident beside one it overlaps: read those services' callees again first, as
@@ -58,7 +59,10 @@ internal sealed partial class IncidentDirectoryGrain(
                 await _graph.RefreshAsync(overlapping.SelectMany(i => i.Services.Select(s => s.Name)).Append(anomaly.Service));
             }
 
-            if (Book.Add(anomaly, _graph.Connected, _options, out bool opened) is { } incident)
+            // A pending incident (one window so far) is not shown: no notice until it is confirmed.
+            Incident? taken = Book.Add(anomaly, _graph.Connected, _options, out bool opened);
+            changed |= taken is not null;
+            if (taken is { Pending: false } incident)
             {
                 notices.Add(Notice(incident, opened ? "opened" : "updated", UnixNanos.FromDateTimeOffset(anomaly.WindowEnd)));
                 if (opened)
@@ -68,9 +72,13 @@ internal sealed partial class IncidentDirectoryGrain(
             }
         }
 
-        if (notices.Count > 0)
+        if (changed)
         {
             await state.WriteStateAsync();
+        }
+
+        if (notices.Count > 0)
+        {
             await PublishAsync(notices);
         }
     }
@@ -79,6 +87,7 @@ internal sealed partial class IncidentDirectoryGrain(
     {
         long after = since is { } s ? UnixNanos.FromDateTimeOffset(s) : long.MinValue;
         Incident[] chosen = [.. Book.Open.Concat(Book.Resolved)
+            .Where(i => !i.Pending)
             .Where(i => status is null || (status == "open") == i.IsOpen)
             .Where(i => i.IsOpen || i.StartedUnixNano > after)
             .OrderByDescending(i => i.StartedUnixNano)];
@@ -88,7 +97,7 @@ internal sealed partial class IncidentDirectoryGrain(
 
     public async ValueTask<IncidentView?> GetAsync(string id)
     {
-        if (Book.Find(id) is not { } incident)
+        if (Book.Find(id) is not { Pending: false } incident)
         {
             return null;
         }
@@ -97,7 +106,7 @@ internal sealed partial class IncidentDirectoryGrain(
         return await ViewAsync(incident);
     }
 
-    public ValueTask<int> CountOpenAsync() => ValueTask.FromResult(Book.Open.Count);
+    public ValueTask<int> CountOpenAsync() => ValueTask.FromResult(Book.Open.Count(i => !i.Pending));
 
     private async Task ResolveQuietAsync(CancellationToken cancellationToken)
     {
@@ -114,7 +123,7 @@ internal sealed partial class IncidentDirectoryGrain(
         foreach (Incident incident in Book.Open.ToArray())
         {
             long[] seen = [.. incident.Services.Where(x => watermarks.ContainsKey(x.Name)).Select(x => watermarks[x.Name])];
-            if (seen.Length > 0 && Book.Resolve(incident, seen.Max(), _options))
+            if (seen.Length > 0 && Book.Resolve(incident, seen.Max(), _options) && !incident.Pending)
             {
                 notices.Add(Notice(incident, "resolved", incident.ResolvedUnixNano!.Value));
                 LogResolved(logger, incident.Id, incident.Events);

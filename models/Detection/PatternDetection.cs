@@ -63,7 +63,8 @@ public sealed class PatternDetection
     /// Judges a closed log window with its range, then learns it. Returns the severity, the surprise after the
     /// look-elsewhere cost, and the shifts, strongest first. Before the model <see cref="IsSettled"/> the severity is
     /// None and the window is learned fully. With <paramref name="judge"/> false (a warm-up, <see cref="IdleWarmUp"/>)
-    /// the window is only learned, fully, and left out of the ranges judged after it.
+    /// the window is only learned (fully, unless it shows a changed path on its own) and left out of the ranges judged
+    /// after it.
     /// </summary>
     public (AnomalySeverity Severity, double Surprise, List<PatternShift> Shifts) Score(ClosedWindow window, bool judge = true)
     {
@@ -71,8 +72,11 @@ public sealed class PatternDetection
         _recent.RemoveAll(w => w.StartUnixNano <= window.EndUnixNano - RangeNanos || w.StartUnixNano >= window.StartUnixNano);
         if (!judge)
         {
-            // A warm-up's windows are no part of the ranges judged after it.
-            _patterns.Learn(window.Transitions, 1);
+            // A warm-up's windows are no part of the ranges judged after it. One that would read as a changed path on
+            // its own is learned as an anomalous one: a fault already there when traffic resumes is no norm either.
+            List<PatternShift> own = IsSettled ? _patterns.Shifts(window.Transitions.ToDictionary(t => t.Key, t => t.Value)) : [];
+            bool changed = own.Count > 0 && own[0].Surprise - Math.Log(own.Count) >= WarningSurprise;
+            _patterns.Learn(window.Transitions, changed ? AnomalousWeight : 1);
             _learnedWindows = Math.Min(_learnedWindows + 1, SettlingWindows);
             return (AnomalySeverity.None, 0, []);
         }

@@ -1,11 +1,15 @@
 using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Statistics;
 
 namespace OtlpGrains.Models.Incidents;
 
 /// <summary>
 /// One incident: the anomalies of connected services that overlap in event time. It starts at the earliest onset
-/// of its anomalies, was detected at the end of the window of its first event, and resolves once its anomalies have
-/// been quiet for <see cref="IncidentOptions.ResolveAfter"/> of event time. All times are event time.
+/// of its anomalies and resolves once its anomalies have been quiet for <see cref="IncidentOptions.ResolveAfter"/> of
+/// event time. It is <see cref="Pending"/> until its anomalies span two windows (an anomaly that lasted, held or
+/// not, or another one after it): a lone window's blip is no incident, as an alerting rule's <c>for</c> keeps a
+/// one-scrape spike from paging. It was detected at the end of the window that confirmed it. All times are event
+/// time.
 /// </summary>
 [GenerateSerializer, Alias("otlpgrains.incidents.Incident")]
 public sealed class Incident
@@ -17,6 +21,7 @@ public sealed class Incident
         Id = id;
         DetectedUnixNano = detectedUnixNano;
         StartedUnixNano = long.MaxValue;
+        Pending = true;
     }
 
     [Id(1)] public string Id { get; private set; }
@@ -24,7 +29,10 @@ public sealed class Incident
     /// <summary>The earliest onset of its anomalies.</summary>
     [Id(2)] public long StartedUnixNano { get; private set; }
 
-    /// <summary>The end of the window of its first anomaly event: when it could first be known.</summary>
+    /// <summary>
+    /// The end of the window that confirmed it: when it could first be known. While it is pending, the end of its
+    /// first event's window.
+    /// </summary>
     [Id(3)] public long DetectedUnixNano { get; private set; }
 
     /// <summary>The end of its latest anomalous window.</summary>
@@ -41,6 +49,15 @@ public sealed class Incident
     /// an incident whose anomalies are all held is winding down.
     /// </summary>
     [Id(7)] public long LastFreshEndUnixNano { get; private set; } = long.MinValue;
+
+    /// <summary>
+    /// True while all its events are of one window: not shown, and dropped if it resolves so. Absent (false) in
+    /// incidents stored before confirmation was known.
+    /// </summary>
+    [Id(8)] public bool Pending { get; private set; }
+
+    /// <summary>The start of its first event's window, to tell a second window by.</summary>
+    [Id(9)] public long FirstWindowStartUnixNano { get; private set; } = long.MinValue;
 
     public bool IsOpen => ResolvedUnixNano is null;
 
@@ -66,6 +83,17 @@ public sealed class Incident
         }
 
         service.Add(anomaly, onsetUnixNano, windowEndUnixNano);
+        long windowStart = UnixNanos.FromDateTimeOffset(anomaly.WindowStart);
+        if (Events == 0)
+        {
+            FirstWindowStartUnixNano = windowStart;
+        }
+        else if (Pending && windowStart != FirstWindowStartUnixNano)
+        {
+            Pending = false;
+            DetectedUnixNano = Math.Max(DetectedUnixNano, windowEndUnixNano);
+        }
+
         StartedUnixNano = Math.Min(StartedUnixNano, onsetUnixNano);
         LastAnomalyEndUnixNano = Math.Max(LastAnomalyEndUnixNano, windowEndUnixNano);
         if (!anomaly.Held)
@@ -81,7 +109,7 @@ public sealed class Incident
 
     /// <summary>
     /// Takes another open incident in, when an anomaly showed the two to be one: its services (up to
-    /// <paramref name="maxServices"/>), events and times; it was known as early as the earlier of the two.
+    /// <paramref name="maxServices"/>), events and times; it was known as early as the earlier confirmed of the two.
     /// </summary>
     public void Absorb(Incident other, int maxServices)
     {
@@ -99,7 +127,24 @@ public sealed class Incident
         }
 
         StartedUnixNano = Math.Min(StartedUnixNano, other.StartedUnixNano);
-        DetectedUnixNano = Math.Min(DetectedUnixNano, other.DetectedUnixNano);
+
+        // Confirmed as early as the earlier confirmed of the two; two pending ones of different windows confirm
+        // each other now.
+        if (!Pending && !other.Pending)
+        {
+            DetectedUnixNano = Math.Min(DetectedUnixNano, other.DetectedUnixNano);
+        }
+        else if (Pending && !other.Pending)
+        {
+            DetectedUnixNano = other.DetectedUnixNano;
+            Pending = false;
+        }
+        else if (Pending && other.Pending && other.FirstWindowStartUnixNano != FirstWindowStartUnixNano)
+        {
+            DetectedUnixNano = Math.Max(DetectedUnixNano, other.DetectedUnixNano);
+            Pending = false;
+        }
+
         LastAnomalyEndUnixNano = Math.Max(LastAnomalyEndUnixNano, other.LastAnomalyEndUnixNano);
         LastFreshEndUnixNano = Math.Max(LastFreshEndUnixNano, other.LastFreshEndUnixNano);
         Events += other.Events;

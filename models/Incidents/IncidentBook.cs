@@ -13,7 +13,9 @@ namespace OtlpGrains.Models.Incidents;
 /// <see cref="IncidentOptions.WindingDownAfter"/>) takes no new service's fresh anomaly, and a held anomaly joins the
 /// incident of its service without merging any: neither is news of a connection. Events already taken (a replay after
 /// a crash publishes again) are ignored by id. An incident resolves once the watermark passes its last anomalous window by
-/// <see cref="IncidentOptions.ResolveAfter"/>. Bounded: open and resolved incidents, and the ids remembered.
+/// <see cref="IncidentOptions.ResolveAfter"/>. An incident is pending until its anomalies span two windows
+/// (<see cref="Incident.Pending"/>); one that resolves pending is dropped. Bounded: open and resolved incidents, and
+/// the ids remembered.
 /// </summary>
 [GenerateSerializer, Alias("otlpgrains.incidents.IncidentBook")]
 public sealed class IncidentBook
@@ -34,8 +36,9 @@ public sealed class IncidentBook
     public IReadOnlyList<Incident> Resolved => _resolved;
 
     /// <summary>
-    /// Takes one anomaly event in. Returns the incident it opened or joined (with <paramref name="opened"/>), or
-    /// null for a duplicate or an event the bounds leave out.
+    /// Takes one anomaly event in. Returns the incident it started or joined, or null for a duplicate or an event the
+    /// bounds leave out; <paramref name="opened"/> is true when the incident became shown with it (confirmed, no
+    /// longer <see cref="Incident.Pending"/>), and the returned incident may still be pending.
     /// </summary>
     public Incident? Add(AnomalyEvent anomaly, Func<string, string, bool> connected, IncidentOptions options, out bool opened)
     {
@@ -78,6 +81,7 @@ public sealed class IncidentBook
             matching = [joined];
         }
 
+        bool shownBefore = matching.Exists(i => !i.Pending);
         if (matching.Count > 1)
         {
             joined = Merge(matching, options);
@@ -92,10 +96,15 @@ public sealed class IncidentBook
 
             joined = new Incident(IdOf(anomaly.Service, onset), end);
             _open.Add(joined);
-            opened = true;
         }
 
-        return joined.Add(anomaly, onset, end, options.MaxServices) ? joined : null;
+        if (!joined.Add(anomaly, onset, end, options.MaxServices))
+        {
+            return null;
+        }
+
+        opened = !shownBefore && !joined.Pending;
+        return joined;
     }
 
     /// <summary>
@@ -114,13 +123,16 @@ public sealed class IncidentBook
         return overlapping.Any(i => i.Touches(anomaly.Service) || i.Services.Any(s => connected(s.Name, anomaly.Service))) ? [] : overlapping;
     }
 
-    /// <summary>Resolves the open incidents whose anomalies have been quiet long enough by <paramref name="watermarkUnixNano"/>.</summary>
+    /// <summary>
+    /// Resolves the open incidents whose anomalies have been quiet long enough by <paramref name="watermarkUnixNano"/>,
+    /// and returns the confirmed ones among them (the pending ones are dropped).
+    /// </summary>
     public List<Incident> Advance(long watermarkUnixNano, IncidentOptions options)
     {
         var resolved = new List<Incident>();
         foreach (Incident incident in _open.ToArray())
         {
-            if (Resolve(incident, watermarkUnixNano, options))
+            if (Resolve(incident, watermarkUnixNano, options) && !incident.Pending)
             {
                 resolved.Add(incident);
             }
@@ -154,7 +166,7 @@ public sealed class IncidentBook
     public Func<string, (int Seen, int Of)> Prevalence(Incident except, int recent)
     {
         ArgumentNullException.ThrowIfNull(except);
-        Incident[] others = [.. _open.Concat(_resolved).Where(i => i != except).OrderByDescending(i => i.StartedUnixNano).Take(recent)];
+        Incident[] others = [.. _open.Concat(_resolved).Where(i => i != except && !i.Pending).OrderByDescending(i => i.StartedUnixNano).Take(recent)];
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (IncidentService service in others.SelectMany(i => i.Services))
         {
@@ -172,10 +184,11 @@ public sealed class IncidentBook
         return _open.Find(i => i.Id == current) ?? _resolved.Find(i => i.Id == current);
     }
 
-    // The earliest detected of the incidents takes the others in; their ids lead to it from then on.
+    // The earliest detected of the confirmed incidents (else of the pending ones) takes the others in; their ids lead
+    // to it from then on.
     private Incident Merge(List<Incident> incidents, IncidentOptions options)
     {
-        Incident survivor = incidents.MinBy(i => (i.DetectedUnixNano, i.Id))!;
+        Incident survivor = incidents.MinBy(i => (i.Pending, i.DetectedUnixNano, i.Id))!;
         foreach (Incident other in incidents.Where(i => i != survivor))
         {
             survivor.Absorb(other, options.MaxServices);
@@ -213,6 +226,12 @@ public sealed class IncidentBook
     {
         incident.Resolve(atUnixNano);
         _open.Remove(incident);
+        if (incident.Pending)
+        {
+            // A lone window's blip: never shown, and not kept.
+            return;
+        }
+
         _resolved.Add(incident);
         while (_resolved.Count > options.KeptResolved)
         {

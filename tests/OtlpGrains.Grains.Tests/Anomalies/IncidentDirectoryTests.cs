@@ -59,7 +59,11 @@ public sealed class IncidentDirectoryTests(ScoringClusterFixture fixture)
                 return Task.CompletedTask;
             });
 
-        await Directory.AddAnomaliesAsync([Anomaly(callee, origin, "p99"), Anomaly(caller, origin + Width, "p99")]);
+        // The callee's window alone is a pending incident; the caller's, a window later, confirms it (opened), and
+        // the callee's second window updates it.
+        await Directory.AddAnomaliesAsync([Anomaly(callee, origin, "p99")]);
+        Assert.DoesNotContain(await Directory.ListAsync(null, null), i => i.Services.Any(s => s.Name == callee));
+        await Directory.AddAnomaliesAsync([Anomaly(caller, origin + Width, "p99"), Anomaly(callee, origin + Width, "p99")]);
         IncidentView incident = Assert.Single(await Directory.ListAsync(null, null), i => i.Services.Any(s => s.Name == callee));
         Assert.Equal([callee, caller], incident.Services.Select(s => s.Name));
         Assert.Equal([callee, caller], incident.RootCauses.Select(c => c.Service));
@@ -77,7 +81,7 @@ public sealed class IncidentDirectoryTests(ScoringClusterFixture fixture)
         Assert.Equal(DateTimeOffset.UnixEpoch.AddTicks((origin + (2 * Width) + (60 * Second)) / 100), resolved.ResolvedAt);
         Assert.DoesNotContain(await Directory.ListAsync(null, "open"), i => i.Id == incident.Id);
 
-        // The stream told it: opened by the callee, updated by the caller, resolved.
+        // The stream told it: opened by the caller's window, updated by the callee's second, resolved.
         await EventuallyAsync(() => Task.FromResult(notices.Any(n => n.Id == incident.Id && n.Kind == "resolved") ? notices : null));
         await subscription.UnsubscribeAsync();
         Assert.Equal(["opened", "updated", "resolved"], notices.Where(n => n.Id == incident.Id).Select(n => n.Kind));

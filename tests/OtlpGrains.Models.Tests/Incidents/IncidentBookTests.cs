@@ -23,20 +23,24 @@ public sealed class IncidentBookTests : IDisposable
     {
         var book = new IncidentBook();
         Incident first = Add(book, Event("payment", 0, "p99"), out bool opened)!;
-        Assert.True(opened);
+        Assert.False(opened); // one window: pending
+        Assert.True(first.Pending);
         Incident joined = Add(book, Event("checkout", 1, "p99"), out opened)!;
-        Assert.False(opened);
+        Assert.True(opened); // a second window confirms it
         Assert.Same(first, joined);
-        Add(book, Event("frontend", 2, "errorRatio"), out _);
+        Assert.False(first.Pending);
+        Add(book, Event("frontend", 2, "errorRatio"), out opened);
+        Assert.False(opened);
 
         // An unconnected service at the same time is another incident.
-        Incident other = Add(book, Event("search", 1, "rate"), out opened)!;
+        Incident other = Add(book, Event("search", 1, "rate"), out _)!;
+        Assert.Same(other, Add(book, Event("search", 2, "rate"), out opened));
         Assert.True(opened);
         Assert.NotSame(first, other);
 
         Assert.Equal(["payment", "checkout", "frontend"], first.Services.Select(s => s.Name));
         Assert.Equal(Nanos(T0), first.StartedUnixNano);
-        Assert.Equal(Nanos(T0.AddSeconds(10)), first.DetectedUnixNano);
+        Assert.Equal(Nanos(T0.AddSeconds(20)), first.DetectedUnixNano); // the end of the confirming window
         Assert.Equal(2, book.Open.Count);
         Assert.Equal(IncidentBook.IdOf("payment", Nanos(T0)), first.Id);
         Assert.StartsWith("inc-20261204T120000-", first.Id, StringComparison.Ordinal);
@@ -49,15 +53,16 @@ public sealed class IncidentBookTests : IDisposable
         var book = new IncidentBook();
         Incident payment = Add(book, Event("payment", 0, "errorRatio"), out _)!;
         Incident frontend = Add(book, Event("frontend", 1, "errorRatio"), out bool opened)!;
-        Assert.True(opened);
+        Assert.False(opened);
         Assert.Equal(2, book.Open.Count);
 
         Incident bridged = Add(book, Event("checkout", 2, "errorRatio"), out opened)!;
 
-        Assert.False(opened);
+        // Two pending incidents of different windows confirm each other as they become one.
+        Assert.True(opened);
         Assert.Same(payment, bridged);
         Assert.Equal(["payment", "frontend", "checkout"], bridged.Services.Select(s => s.Name));
-        Assert.Equal((3, Nanos(T0), Nanos(T0.AddSeconds(10))), (bridged.Events, bridged.StartedUnixNano, bridged.DetectedUnixNano));
+        Assert.Equal((3, Nanos(T0), Nanos(T0.AddSeconds(20))), (bridged.Events, bridged.StartedUnixNano, bridged.DetectedUnixNano));
         Assert.Same(payment, Assert.Single(book.Open));
         Assert.Same(payment, book.Find(frontend.Id));
     }
@@ -78,9 +83,28 @@ public sealed class IncidentBookTests : IDisposable
     {
         var book = new IncidentBook();
         Incident early = Add(book, Event("payment", 0, "p99"), out _)!;
-        Incident late = Add(book, Event("checkout", 30, "p99"), out bool opened)!; // 5 minutes later
-        Assert.True(opened);
+        Incident late = Add(book, Event("checkout", 30, "p99"), out _)!; // 5 minutes later
         Assert.NotSame(early, late);
+    }
+
+    [Fact]
+    public void ALoneWindowsBlipStaysPendingEvenAcrossServicesAndIsDroppedWhenItResolves()
+    {
+        var book = new IncidentBook();
+        Incident blip = Add(book, Event("payment", 0, "p99"), out bool opened)!;
+        Assert.Same(blip, Add(book, Event("checkout", 0, "p99"), out opened));
+        Assert.False(opened);
+        Assert.True(blip.Pending);
+
+        Assert.Empty(book.Advance(Nanos(T0.AddSeconds(10 + 60)), IncidentOptions.Default));
+        Assert.Empty(book.Open);
+        Assert.Empty(book.Resolved);
+        Assert.Null(book.Find(blip.Id));
+
+        // Nor does a pending incident count as another incident a service was anomalous in.
+        Incident next = Add(book, Event("payment", 30, "p99"), out _)!;
+        Add(book, Event("payment", 31, "p99"), out _);
+        Assert.Equal((0, 0), book.Prevalence(next, 30)("payment"));
     }
 
     [Fact]
@@ -121,8 +145,7 @@ public sealed class IncidentBookTests : IDisposable
             Add(windingDown, Event("checkout", w, "errorRatio", held: true), out _);
         }
 
-        Incident fresh = Add(windingDown, Event("frontend", 5, "errorRatio"), out bool opened)!;
-        Assert.True(opened);
+        Incident fresh = Add(windingDown, Event("frontend", 5, "errorRatio"), out _)!;
         Assert.NotSame(earlier, fresh);
 
         // checkout's next held window stays in its incident and does not pull frontend's in.
@@ -153,6 +176,8 @@ public sealed class IncidentBookTests : IDisposable
 
         Incident incident = Assert.Single(restored.Open);
         Assert.Equal(book.Open[0].Id, incident.Id);
+        Assert.False(incident.Pending);
+        Assert.Equal(book.Open[0].DetectedUnixNano, incident.DetectedUnixNano);
         Assert.Equal(["payment", "checkout"], incident.Services.Select(s => s.Name));
         Assert.Equal(["errorRatio"], incident.Services[1].Signals);
         Assert.Null(Add(restored, Event("checkout", 1, "errorRatio"), out _)); // remembered as taken
