@@ -125,6 +125,9 @@ internal sealed partial class IncidentDirectoryGrain(
             long[] seen = [.. incident.Services.Where(x => watermarks.ContainsKey(x.Name)).Select(x => watermarks[x.Name])];
             if (seen.Length > 0 && Book.Resolve(incident, seen.Max(), _options) && !incident.Pending)
             {
+                // Ranked once more with the evidence still in the services' windows, and kept so.
+                await _graph.LoadAsync(incident.Services.Select(x => x.Name));
+                incident.KeepRanking((await ViewAsync(incident)).RootCauses);
                 notices.Add(Notice(incident, "resolved", incident.ResolvedUnixNano!.Value));
                 LogResolved(logger, incident.Id, incident.Events);
             }
@@ -166,19 +169,26 @@ internal sealed partial class IncidentDirectoryGrain(
 
     private IEnumerable<string> OpenServices() => Book.Open.SelectMany(i => i.Services.Select(s => s.Name)).Distinct(StringComparer.Ordinal);
 
-    // Each service's windows over the incident against the thirty minutes before it, asked in parallel.
+    // Each service's windows over the incident against the thirty minutes before it, asked in parallel; a resolved
+    // incident's kept ranking as it is.
     private async Task<IncidentView> ViewAsync(Incident incident)
     {
         DateTimeOffset started = UnixNanos.ToDateTimeOffset(incident.StartedUnixNano);
         DateTimeOffset from = started - EvidenceLead;
         DateTimeOffset to = UnixNanos.ToDateTimeOffset(Math.Max(incident.LastAnomalyEndUnixNano, incident.StartedUnixNano + (EvidenceSpan.Ticks * 100)));
+        if (incident.FinalRanking is { } kept)
+        {
+            return View(incident, kept) with { EvidenceFrom = from, EvidenceTo = to, BaselineFrom = from - BaselineSpan };
+        }
+
         ServiceEvidence[] evidence = await Task.WhenAll(incident.Services.Select(s =>
             GrainFactory.GetGrain<IServiceGrain>(s.Name).GetEvidenceAsync(from, to, from - BaselineSpan, from).AsTask()));
         var byService = evidence.ToDictionary(e => e.Service, StringComparer.Ordinal);
-        return View(incident, byService) with { EvidenceFrom = from, EvidenceTo = to, BaselineFrom = from - BaselineSpan };
+        RootCause[] ranked = RootCauseRanker.Rank(incident, _graph.Callees, s => byService.GetValueOrDefault(s), Book.Prevalence(incident, PrevalenceIncidents));
+        return View(incident, ranked) with { EvidenceFrom = from, EvidenceTo = to, BaselineFrom = from - BaselineSpan };
     }
 
-    private IncidentView View(Incident incident, Dictionary<string, ServiceEvidence> evidence) => new(
+    private static IncidentView View(Incident incident, RootCause[] ranked) => new(
         incident.Id,
         incident.IsOpen ? "open" : "resolved",
         UnixNanos.ToDateTimeOffset(incident.StartedUnixNano),
@@ -186,7 +196,7 @@ internal sealed partial class IncidentDirectoryGrain(
         incident.ResolvedUnixNano is { } resolved ? UnixNanos.ToDateTimeOffset(resolved) : null,
         [.. incident.Services.Select(s => new IncidentServiceView(
             s.Name, s.Severity, [.. s.Signals], s.MaxScore, UnixNanos.ToDateTimeOffset(s.FirstOnsetUnixNano), UnixNanos.ToDateTimeOffset(s.LastAnomalyEndUnixNano)))],
-        RootCauseRanker.Rank(incident, _graph.Callees, s => evidence.GetValueOrDefault(s), Book.Prevalence(incident, PrevalenceIncidents)));
+        ranked);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Incident {Id} opened by {Service} ({Signals})")]
     private static partial void LogOpened(ILogger logger, string id, string service, string signals);

@@ -59,7 +59,24 @@ public sealed class Incident
     /// <summary>The start of its first event's window, to tell a second window by.</summary>
     [Id(9)] public long FirstWindowStartUnixNano { get; private set; } = long.MinValue;
 
+    /// <summary>
+    /// The root causes as ranked when it resolved, kept because the services' windows behind its evidence age out
+    /// (an hour) and later incidents would change its history: a resolved incident keeps the answer it gave. Null
+    /// while open, and for incidents resolved before this was kept.
+    /// </summary>
+    [Id(10)] public RootCause[]? FinalRanking { get; private set; }
+
     public bool IsOpen => ResolvedUnixNano is null;
+
+    /// <summary>Keeps the ranking a resolved incident gave (once).</summary>
+    public void KeepRanking(RootCause[] ranking)
+    {
+        ArgumentNullException.ThrowIfNull(ranking);
+        if (!IsOpen && FinalRanking is null)
+        {
+            FinalRanking = ranking;
+        }
+    }
 
     /// <summary>The anomalous services, in the order they joined.</summary>
     public IReadOnlyList<IncidentService> Services => _services;

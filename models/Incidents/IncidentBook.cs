@@ -160,13 +160,17 @@ public sealed class IncidentBook
     }
 
     /// <summary>
-    /// For each service, in how many of the <paramref name="recent"/> latest incidents other than
-    /// <paramref name="except"/> it was anomalous, and how many incidents that was out of; counted once.
+    /// For each service, in how many of the <paramref name="recent"/> latest incidents that started before
+    /// <paramref name="except"/> it was anomalous, and how many incidents that was out of; counted once. Only those
+    /// before it: an incident's ranking does not change with what came after it.
     /// </summary>
     public Func<string, (int Seen, int Of)> Prevalence(Incident except, int recent)
     {
         ArgumentNullException.ThrowIfNull(except);
-        Incident[] others = [.. _open.Concat(_resolved).Where(i => i != except && !i.Pending).OrderByDescending(i => i.StartedUnixNano).Take(recent)];
+        Incident[] others = [.. _open.Concat(_resolved)
+            .Where(i => i != except && !i.Pending && i.StartedUnixNano < except.StartedUnixNano)
+            .OrderByDescending(i => i.StartedUnixNano)
+            .Take(recent)];
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (IncidentService service in others.SelectMany(i => i.Services))
         {

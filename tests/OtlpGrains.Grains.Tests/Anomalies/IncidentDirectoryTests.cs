@@ -80,6 +80,7 @@ public sealed class IncidentDirectoryTests(ScoringClusterFixture fixture)
         IncidentView resolved = await EventuallyAsync(async () => await Directory.GetAsync(incident.Id) is { Status: "resolved" } done ? done : null);
         Assert.Equal(DateTimeOffset.UnixEpoch.AddTicks((origin + (2 * Width) + (60 * Second)) / 100), resolved.ResolvedAt);
         Assert.DoesNotContain(await Directory.ListAsync(null, "open"), i => i.Id == incident.Id);
+        Assert.Equal(incident.RootCauses.Select(c => (c.Service, c.Score)), resolved.RootCauses.Select(c => (c.Service, c.Score))); // kept as ranked
 
         // The stream told it: opened by the caller's window, updated by the callee's second, resolved.
         await EventuallyAsync(() => Task.FromResult(notices.Any(n => n.Id == incident.Id && n.Kind == "resolved") ? notices : null));

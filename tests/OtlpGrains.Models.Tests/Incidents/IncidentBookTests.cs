@@ -155,6 +155,39 @@ public sealed class IncidentBookTests : IDisposable
     }
 
     [Fact]
+    public void PrevalenceCountsOnlyTheIncidentsThatStartedBeforeIt()
+    {
+        // search is anomalous in an incident before payment's and in one after it.
+        var book = new IncidentBook();
+        Add(book, Event("search", 0, "p99"), out _);
+        Add(book, Event("search", 1, "p99"), out _);
+        Incident payment = Add(book, Event("payment", 30, "p99"), out _)!;
+        Add(book, Event("payment", 31, "p99"), out _);
+        Incident later = Add(book, Event("search", 60, "p99"), out _)!;
+        Add(book, Event("search", 61, "p99"), out _);
+
+        Assert.Equal((1, 1), book.Prevalence(payment, 30)("search"));
+        Assert.Equal((1, 2), book.Prevalence(later, 30)("search"));
+        Assert.Equal((1, 2), book.Prevalence(later, 30)("payment"));
+    }
+
+    [Fact]
+    public void AResolvedIncidentKeepsTheRankingItWasGivenOnce()
+    {
+        var book = new IncidentBook();
+        Incident incident = Add(book, Event("payment", 0, "p99"), out _)!;
+        Add(book, Event("payment", 1, "p99"), out _);
+        RootCause[] first = [new("payment", null, 1.5, [])];
+        incident.KeepRanking(first);
+        Assert.Null(incident.FinalRanking); // still open: ranked afresh
+
+        Assert.Same(incident, Assert.Single(book.Advance(Nanos(T0.AddSeconds(20 + 60)), IncidentOptions.Default)));
+        incident.KeepRanking(first);
+        incident.KeepRanking([new("checkout", null, 9, [])]);
+        Assert.Same(first, incident.FinalRanking);
+    }
+
+    [Fact]
     public void ADuplicateEventIsTakenOnce()
     {
         var book = new IncidentBook();
