@@ -9,8 +9,8 @@ namespace OtlpGrains.Models.Detection;
 /// <summary>
 /// A service's anomaly detection, kept in the service grain's checkpoint with its windows: one
 /// <see cref="SignalDetection"/> for the span signal (RED) and one for the metrics signal, and the last
-/// <see cref="KeptEvents"/> anomaly events. The windows of a warm-up after a pause (<see cref="IdleWarmUp"/>) are
-/// learned but not judged. Scoring is deterministic: the same closed windows with the same lineups
+/// <see cref="KeptEvents"/> anomaly events. The span and log windows of a warm-up after a pause
+/// (<see cref="IdleWarmUp"/>) are learned but not judged. Scoring is deterministic: the same closed windows with the same lineups
 /// give the same scores, verdicts and event ids, so a restored checkpoint and a replay give what the lost process
 /// would have given.
 /// </summary>
@@ -78,8 +78,9 @@ public sealed class ServiceDetection
         List<AnomalyEvent>? raised = null;
         foreach (ClosedWindow window in windows)
         {
-            // Absent from checkpoints taken before warm-ups were known.
-            bool judge = !(_warmUp ??= new()).Warming(window);
+            // Traffic warms up, spans and lines; metric points keep their scrape interval, which may exceed a pause.
+            // (The warm-up is absent from checkpoints taken before it was known.)
+            bool judge = window.Signal == WindowSignal.Metrics || !(_warmUp ??= new()).Warming(window);
             SignalDetection? detection = window.Signal switch
             {
                 WindowSignal.Spans => _spans,

@@ -56,6 +56,29 @@ public sealed class ServiceDetectionTests(ITestOutputHelper output) : IDisposabl
     }
 
     [Fact]
+    public void AFaultAsTrafficResumesAfterAPauseIsFlaggedOnlyAfterTheWarmUp()
+    {
+        // No request in the window before the onset (five minutes: a pause); half the requests fail from the onset
+        // on. The onset window is the warm-up, learned but not judged; the fault is flagged after it.
+        var detection = new ServiceDetection();
+        var red = new SyntheticRed(seed: 8);
+        var events = new List<AnomalyEvent>();
+        for (int w = 0; w < Onset + 4; w++)
+        {
+            double[] values = w == Onset - 1 ? [0, double.NaN, double.NaN, double.NaN, double.NaN] : red.Window(w);
+            values[1] = w >= Onset ? 0.5 : values[1];
+            var window = new ClosedWindow(WindowSignal.Spans, SyntheticRed.StartOf(w), SyntheticRed.StartOf(w + 1), FeatureSchema.Red.Signals, values);
+            events.AddRange(Score(detection, window, new DetectionLineup(Builtin, null)).Events);
+        }
+
+        // (The pause itself may page: its rate fell to zero.)
+        AnomalyEvent[] fault = [.. events.Where(e => e.WindowStart >= StartOf(Onset))];
+        Assert.NotEmpty(fault);
+        Assert.InRange(fault[0].WindowStart, StartOf(Onset + 1), StartOf(Onset + 3));
+        Assert.Contains("errorRatio", fault[0].Signals);
+    }
+
+    [Fact]
     public void ALastingFaultKeepsTheServiceRedUntilItEnds()
     {
         // Half the requests fail for 60 windows. The baseline scores the onset; the hold keeps the service critical,
