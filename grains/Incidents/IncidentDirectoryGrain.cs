@@ -176,16 +176,16 @@ internal sealed partial class IncidentDirectoryGrain(
         DateTimeOffset started = UnixNanos.ToDateTimeOffset(incident.StartedUnixNano);
         DateTimeOffset from = started - EvidenceLead;
         DateTimeOffset to = UnixNanos.ToDateTimeOffset(Math.Max(incident.LastAnomalyEndUnixNano, incident.StartedUnixNano + (EvidenceSpan.Ticks * 100)));
-        if (incident.FinalRanking is { } kept)
-        {
-            return View(incident, kept) with { EvidenceFrom = from, EvidenceTo = to, BaselineFrom = from - BaselineSpan };
-        }
+        RootCause[] ranked = incident.FinalRanking ?? await RankAsync(incident, from, to);
+        return View(incident, ranked) with { EvidenceFrom = from, EvidenceTo = to, BaselineFrom = from - BaselineSpan };
+    }
 
+    private async Task<RootCause[]> RankAsync(Incident incident, DateTimeOffset from, DateTimeOffset to)
+    {
         ServiceEvidence[] evidence = await Task.WhenAll(incident.Services.Select(s =>
             GrainFactory.GetGrain<IServiceGrain>(s.Name).GetEvidenceAsync(from, to, from - BaselineSpan, from).AsTask()));
         var byService = evidence.ToDictionary(e => e.Service, StringComparer.Ordinal);
-        RootCause[] ranked = RootCauseRanker.Rank(incident, _graph.Callees, s => byService.GetValueOrDefault(s), Book.Prevalence(incident, PrevalenceIncidents));
-        return View(incident, ranked) with { EvidenceFrom = from, EvidenceTo = to, BaselineFrom = from - BaselineSpan };
+        return RootCauseRanker.Rank(incident, _graph.Callees, s => byService.GetValueOrDefault(s), Book.Prevalence(incident, PrevalenceIncidents));
     }
 
     private static IncidentView View(Incident incident, RootCause[] ranked) => new(

@@ -33,20 +33,12 @@ public sealed class IdleWarmUp
             return false;
         }
 
-        if (_lastActiveEnd.TryGetValue(window.Signal, out long lastEnd))
+        if (_lastActiveEnd.TryGetValue(window.Signal, out long lastEnd) && window.StartUnixNano - lastEnd >= IdleNanos)
         {
-            if (window.StartUnixNano - lastEnd >= IdleNanos)
-            {
-                _warmUntil[window.Signal] = window.StartUnixNano + WarmUpNanos;
-            }
-
-            _lastActiveEnd[window.Signal] = Math.Max(lastEnd, window.EndUnixNano);
-        }
-        else
-        {
-            _lastActiveEnd[window.Signal] = window.EndUnixNano;
+            _warmUntil[window.Signal] = window.StartUnixNano + WarmUpNanos;
         }
 
+        _lastActiveEnd[window.Signal] = Math.Max(lastEnd, window.EndUnixNano);
         return _warmUntil.TryGetValue(window.Signal, out long until) && window.StartUnixNano < until;
     }
 

@@ -74,10 +74,8 @@ public sealed class PatternDetection
         {
             // A warm-up's windows are no part of the ranges judged after it. One that would read as a changed path on
             // its own is learned as an anomalous one: a fault already there when traffic resumes is no norm either.
-            List<PatternShift> own = IsSettled ? _patterns.Shifts(window.Transitions.ToDictionary(t => t.Key, t => t.Value)) : [];
-            bool changed = own.Count > 0 && own[0].Surprise - Math.Log(own.Count) >= WarningSurprise;
-            _patterns.Learn(window.Transitions, changed ? AnomalousWeight : 1);
-            _learnedWindows = Math.Min(_learnedWindows + 1, SettlingWindows);
+            bool changed = IsSettled && Surprise(_patterns.Shifts(window.Transitions.ToDictionary(t => t.Key, t => t.Value))) >= WarningSurprise;
+            Learn(window, changed ? AnomalousWeight : 1);
             return (AnomalySeverity.None, 0, []);
         }
 
@@ -92,13 +90,22 @@ public sealed class PatternDetection
         }
 
         List<PatternShift> shifts = _patterns.Shifts(transitions);
-        double surprise = shifts.Count == 0 ? 0 : Math.Max(0, shifts[0].Surprise - Math.Log(shifts.Count));
+        double surprise = Surprise(shifts);
         AnomalySeverity severity = !IsSettled ? AnomalySeverity.None
             : surprise >= CriticalSurprise ? AnomalySeverity.Critical
             : surprise >= WarningSurprise ? AnomalySeverity.Warning
             : AnomalySeverity.None;
-        _patterns.Learn(window.Transitions, severity == AnomalySeverity.None ? 1 : AnomalousWeight);
-        _learnedWindows = Math.Min(_learnedWindows + 1, SettlingWindows);
+        Learn(window, severity == AnomalySeverity.None ? 1 : AnomalousWeight);
         return (severity, surprise, shifts);
+    }
+
+    // The strongest shift's surprise less ln(shifts seen), the look-elsewhere cost of the pairs looked at.
+    private static double Surprise(List<PatternShift> shifts) =>
+        shifts.Count == 0 ? 0 : Math.Max(0, shifts[0].Surprise - Math.Log(shifts.Count));
+
+    private void Learn(ClosedWindow window, double weight)
+    {
+        _patterns.Learn(window.Transitions, weight);
+        _learnedWindows = Math.Min(_learnedWindows + 1, SettlingWindows);
     }
 }
