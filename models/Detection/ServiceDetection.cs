@@ -8,7 +8,8 @@ namespace OtlpGrains.Models.Detection;
 
 /// <summary>
 /// A service's anomaly detection, kept in the service grain's checkpoint with its windows: one
-/// <see cref="SignalDetection"/> for the span signal (RED) and one for the metrics signal, and the last
+/// <see cref="SignalDetection"/> for the span signal (RED) and one for the metrics signal, the saturation rule on
+/// utilisation series (<see cref="SaturationDetection"/>), and the last
 /// <see cref="KeptEvents"/> anomaly events. The span and log windows of a warm-up after a pause
 /// (<see cref="IdleWarmUp"/>) are learned but not judged. Scoring is deterministic: the same closed windows with the same lineups
 /// give the same scores, verdicts and event ids, so a restored checkpoint and a replay give what the lost process
@@ -23,6 +24,9 @@ public sealed class ServiceDetection
     /// <summary>The model named on log events: the built-in template-frequency scoring, not a registry version.</summary>
     public static AnomalyModelRef LogModel { get; } = new("log-templates", 0);
 
+    /// <summary>The model named on saturation events that no learned model flagged: the built-in USE rule.</summary>
+    public static AnomalyModelRef SaturationModel { get; } = new("saturation", 0);
+
     /// <summary>The schema of the metrics signal: no fixed signals, every metric series of the service follows.</summary>
     public static FeatureSchema MetricsSchema { get; } = new("metrics.v1", [], OpenEnded: true);
 
@@ -31,6 +35,7 @@ public sealed class ServiceDetection
     [Id(2)] private List<AnomalyEvent> _events = [];
     [Id(3)] private LogDetection _logs = new();
     [Id(4)] private IdleWarmUp? _warmUp = new();
+    [Id(5)] private SaturationDetection? _saturation = new();
 
     /// <summary>The span signal's detection: its last verdict is the service's status.</summary>
     public SignalDetection Spans => _spans;
@@ -101,9 +106,17 @@ public sealed class ServiceDetection
             string signal = SignalName(window.Signal);
             SignalOutcome outcome = detection.Score(signal, window, lineupOf(window.Signal), options, judge);
             outcomes.Add(outcome);
-            if (outcome.Verdict.IsAnomalous)
+
+            // (The saturation rule is absent from checkpoints taken before it was known.)
+            Saturation[] saturated = window.Signal == WindowSignal.Metrics ? (_saturation ??= new()).Judge(window) : [];
+            AnomalyEvent? anomaly = outcome.Verdict.IsAnomalous ? ToEvent(service, signal, window, outcome, detectedAtUnixNano(window.Signal)) : null;
+            if (saturated.Length > 0)
             {
-                var anomaly = ToEvent(service, signal, window, outcome, detectedAtUnixNano(window.Signal));
+                anomaly = WithSaturation(anomaly, service, window, saturated, detectedAtUnixNano(window.Signal));
+            }
+
+            if (anomaly is not null)
+            {
                 Keep(anomaly);
                 (raised ??= []).Add(anomaly);
             }
@@ -180,6 +193,43 @@ public sealed class ServiceDetection
         }
 
         _events.Add(anomaly);
+    }
+
+    // Saturated series join the learned model's event for the window, or make one of their own. Held while no series has a fresh reading in this window.
+    private static AnomalyEvent WithSaturation(AnomalyEvent? detected, string service, ClosedWindow window, Saturation[] saturated, long detectedAtUnixNano)
+    {
+        string[] signals = [.. saturated.Select(s => s.Signal)];
+        double score = saturated[0].Value;
+        long onset = saturated.Min(s => s.OnsetUnixNano);
+        bool fresh = saturated.Any(s => s.ReadUnixNano == window.StartUnixNano);
+        if (detected is not null)
+        {
+            return detected with
+            {
+                Signals = [.. signals, .. detected.Signals.Except(signals, StringComparer.Ordinal)],
+                Score = Math.Max(detected.Score, score),
+                Severity = score >= SaturationDetection.CriticalAt ? "critical" : detected.Severity,
+                Onset = UnixNanos.ToDateTimeOffset(Math.Min(onset, UnixNanos.FromDateTimeOffset(detected.Onset))),
+                Held = detected.Held && !fresh,
+            };
+        }
+
+        return new AnomalyEvent(
+            AnomalyEvent.IdOf(service, "metrics", window.StartUnixNano),
+            service,
+            "metrics",
+            signals,
+            score,
+            score >= SaturationDetection.CriticalAt ? "critical" : "warning",
+            SaturationDetection.SaturatedAt,
+            UnixNanos.ToDateTimeOffset(window.StartUnixNano),
+            UnixNanos.ToDateTimeOffset(window.EndUnixNano),
+            UnixNanos.ToDateTimeOffset(detectedAtUnixNano),
+            SaturationModel)
+        {
+            Onset = UnixNanos.ToDateTimeOffset(onset),
+            Held = !fresh,
+        };
     }
 
     private static AnomalyEvent ToEvent(string service, string signal, ClosedWindow window, SignalOutcome outcome, long detectedAtUnixNano) => new(

@@ -1,5 +1,6 @@
 using System.Globalization;
 using OtlpGrains.Interfaces;
+using OtlpGrains.Models.Detection;
 using OtlpGrains.Models.Statistics;
 
 namespace OtlpGrains.Models.Incidents;
@@ -7,7 +8,7 @@ namespace OtlpGrains.Models.Incidents;
 /// <summary>
 /// Ranks an incident's anomalous services as root causes with a transparent rule over the service graph: a fault
 /// shows where the anomaly bottoms out. A service is explained by an anomalous callee when that callee's own
-/// anomaly can travel up a call (errors, latency or an error log template, not a mere change of traffic, which is
+/// anomaly can travel up a call (errors, latency, an error log template or a saturated resource, not a mere change of traffic, which is
 /// what a failing caller does to its callees), began no more than 30 s after the service's (a cause comes first), and,
 /// when evidence is given, shows a shift over the incident (not a passing blip, which loses a half instead). Each service's score is its strongest anomaly score, plus one when no
 /// anomalous callee explains it, plus half the share of the incident's other services it explains (its callers, up
@@ -16,13 +17,15 @@ namespace OtlpGrains.Models.Incidents;
 /// loses a half. With evidence from the services' windows (<see cref="ServiceEvidence"/>),
 /// an uninstrumented dependency whose calls slowed or failed explains its callers and becomes a candidate itself
 /// (unless every edge of the caller shifted, which points at the caller), a surging ERROR log template adds a
-/// quarter, a changed code path up to one, a moved metric series up to a half, and the shifts are spelled out. A service
+/// quarter, a changed code path up to one, a moved metric series up to a half, a saturated resource (<see cref="SaturationDetection"/>) a half, and the shifts are spelled out. A service
 /// anomalous in a large share of recent other incidents loses that share: it is anomalous whatever the cause. Each
 /// score comes with the evidence that made it, in words.
 /// </summary>
 public static class RootCauseRanker
 {
     private static readonly string[] Travelling = ["errorRatio", "p50", "p95", "p99"];
+
+    private const string SaturationPrefix = Detection.Saturation.SignalPrefix;
 
     // How much later than its caller's a callee's anomaly may begin and still explain it: detection of the two can
     // lag by a window or two.
@@ -82,6 +85,8 @@ public static class RootCauseRanker
             {
                 score += Shifts.Describe(found, evidence);
             }
+
+            score += Saturation(service, evidence);
 
             (int seen, int of) = prevalence(service.Name);
             if (of >= MinPrevalenceIncidents && seen > 0)
@@ -187,13 +192,27 @@ public static class RootCauseRanker
         return score;
     }
 
+    // A saturated resource (the USE method) slows whatever the service does, and its callers with it: half a point.
+    private static double Saturation(IncidentService service, List<Evidence> evidence)
+    {
+        string[] saturated = [.. service.Signals.Where(s => s.StartsWith(SaturationPrefix, StringComparison.Ordinal)).Select(s => s[SaturationPrefix.Length..])];
+        if (saturated.Length == 0)
+        {
+            return 0;
+        }
+
+        evidence.Add(new("saturation", $"{string.Join(", ", saturated)} at {Percent(SaturationDetection.SaturatedAt)} of {(saturated.Length > 1 ? "their limits" : "its limit")} or more: a saturated resource slows all the service does", SaturationDetection.SaturatedAt, null));
+        return 0.5;
+    }
+
     // A cause comes first: an anomaly that began more than ExplainLead after another's cannot explain it.
     private static bool CanCause(IncidentService cause, IncidentService effect) =>
         cause.FirstOnsetUnixNano <= effect.FirstOnsetUnixNano + ExplainLeadNanos;
 
     // True when the service's anomaly is of a kind that travels up a call to its callers.
     private static bool Travels(IncidentService service) =>
-        service.Signals.Any(s => Travelling.Contains(s, StringComparer.Ordinal) || s.StartsWith("template ", StringComparison.Ordinal) || s.StartsWith("pattern ", StringComparison.Ordinal));
+        service.Signals.Any(s => Travelling.Contains(s, StringComparer.Ordinal) || s.StartsWith("template ", StringComparison.Ordinal) || s.StartsWith("pattern ", StringComparison.Ordinal) ||
+            s.StartsWith(SaturationPrefix, StringComparison.Ordinal));
 
     // How many other anomalous services reach this one through calls (its callers, transitively, within the incident).
     private static int Explains(string service, Dictionary<string, IncidentService> anomalous, Func<string, IReadOnlyCollection<string>> callees)
@@ -233,6 +252,8 @@ public static class RootCauseRanker
 
         return false;
     }
+
+    private static string Percent(double ratio) => (ratio * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
 
     private static string Format(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
 

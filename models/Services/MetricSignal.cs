@@ -10,7 +10,8 @@ namespace OtlpGrains.Models.Services;
 /// </summary>
 /// <remarks>
 /// The value of a series in a closed window depends on its type. A gauge gives its last value: it is a reading, and
-/// the latest one is the current state. A sum gives the sum of its points' values: for delta temporality that is
+/// the latest one is the current state; a utilisation gauge (<see cref="Utilization"/>) gives its highest, since the
+/// instances of a service report under one name and the busiest one is where work queues. A sum gives the sum of its points' values: for delta temporality that is
 /// the window's increase (the points do not say their temporality; a cumulative sum gives a running total, whose
 /// climb a detector sees as a trend). A histogram, exponential histogram or summary gives its mean (the points'
 /// sums over their counts), the one value its points carry exactly. A series without points in the window gives NaN.
@@ -101,16 +102,16 @@ internal sealed class MetricSignal
             double[] features = new double[names.Length];
             for (int id = 0; id < features.Length; id++)
             {
-                features[id] = window.Bucket.Series.TryGetValue(id, out MetricWindowState? state) ? ValueOf(_kinds[id], state) : double.NaN;
+                features[id] = window.Bucket.Series.TryGetValue(id, out MetricWindowState? state) ? ValueOf(_kinds[id], state, names[id]) : double.NaN;
             }
 
             closed.Add(new ClosedWindow(WindowSignal.Metrics, window.StartUnixNano, window.EndUnixNano, names, features));
         }
     }
 
-    private static double ValueOf(MetricKind kind, MetricWindowState state) => kind switch
+    private static double ValueOf(MetricKind kind, MetricWindowState state, string name) => kind switch
     {
-        MetricKind.Gauge => state.Last,
+        MetricKind.Gauge => Utilization.IsUtilization(name) ? state.Max : state.Last,
         MetricKind.Sum => state.Sum,
         _ => state.Count > 0 ? state.Sum / state.Count : double.NaN,
     };

@@ -257,6 +257,33 @@ public sealed class ServiceDetectionTests(ITestOutputHelper output) : IDisposabl
     }
 
     [Fact]
+    public void ASaturatedUtilisationRaisesItsOwnEventWhichIsHeldBetweenScrapesAndSurvivesARestore()
+    {
+        var serializer = _services.GetRequiredService<Serializer>();
+        var detection = new ServiceDetection();
+        string[] names = ["k8s.pod.cpu_limit_utilization"];
+        const long Ten = 10_000_000_000; // ten-second windows
+        AnomalyEvent[] Scored(ServiceDetection scoring, int w, double cpu) =>
+            [.. scoring.Score(Service, [new ClosedWindow(WindowSignal.Metrics, w * Ten, (w + 1) * Ten, names, [cpu])], _ => Metrics, _ => (w + 1) * Ten, SpotOptions.Default).Events];
+
+        // A scrape every sixth window, at 5% of the limit.
+        for (int w = 0; w < 30; w++)
+        {
+            Assert.Empty(Scored(detection, w, w % 6 == 0 ? 0.05 + (0.001 * w) : double.NaN));
+        }
+
+        AnomalyEvent saturated = Assert.Single(Scored(detection, 30, 0.93));
+        Assert.Equal(("metrics", "saturation k8s.pod.cpu_limit_utilization", "critical", false), (saturated.Signal, saturated.Signals[0], saturated.Severity, saturated.Held));
+        Assert.Equal(DateTimeOffset.UnixEpoch.AddSeconds(300), saturated.Onset);
+
+        ServiceDetection restored = serializer.Deserialize<ServiceDetection>(serializer.SerializeToArray(detection))!;
+        AnomalyEvent held = Assert.Single(Scored(restored, 31, double.NaN));
+        Assert.True(held.Held);
+        Assert.Equal((saturated.Onset, "saturation k8s.pod.cpu_limit_utilization"), (held.Onset, held.Signals[0]));
+        Assert.Empty(Scored(restored, 36, 0.06));
+    }
+
+    [Fact]
     public void KeptEventsAreBoundedAndFilteredBySince()
     {
         // A model whose score is the error ratio itself: calm windows calibrate the threshold, then every window

@@ -84,6 +84,20 @@ public sealed class RootCauseRankerTests
     }
 
     [Fact]
+    public void AServiceWhoseOnlyAnomalyIsASaturatedCpuExplainsItsSlowCallers()
+    {
+        // verification's pod is pinned at its CPU limit; auth, which calls it, and the frontend slow down with it.
+        Graph graph = new(("frontend", "auth"), ("auth", "verification"), ("auth", "users"));
+        Incident incident = IncidentOf(("verification", 0, "saturation k8s.pod.cpu_limit_utilization"), ("auth", 1, "p95"), ("frontend", 1, "p99"));
+
+        RootCause[] ranked = RootCauseRanker.Rank(incident, graph.Callees);
+
+        Assert.Equal(["verification", "auth", "frontend"], ranked.Select(c => c.Service));
+        Assert.Contains(ranked[0].Evidence, e => e.Kind == "saturation" && e.Summary == "k8s.pod.cpu_limit_utilization at 80% of its limit or more: a saturated resource slows all the service does");
+        Assert.Contains(ranked[1].Evidence, e => e.Summary == "its callee verification is anomalous too, and may explain it");
+    }
+
+    [Fact]
     public void ASlowDatabaseNobodyInstrumentsIsBlamedThroughItsCallersEdges()
     {
         Graph graph = new(("frontend", "orders"), ("orders", "postgresql"), ("orders", "inventory"));

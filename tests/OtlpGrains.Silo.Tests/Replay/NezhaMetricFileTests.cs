@@ -8,7 +8,7 @@ public sealed class NezhaMetricFileTests
     private const string Header = "Time,TimeStamp,PodName,CpuUsage(m),CpuUsageRate(%),SyscallRead\n";
 
     [Fact]
-    public void EachNumericColumnIsAValueWithItsUnit()
+    public void EachNumericColumnIsAValueWithItsUnitAndAPodsUtilisationIsItsOpenTelemetryRatio()
     {
         string csv = Header +
             "2023-01-29 08:41:10.6 +0000 UTC m=+1.7,1674981670,ts-travel-service-64469b5b48-25zj6,11.5,2.25,0\n" +
@@ -20,7 +20,7 @@ public sealed class NezhaMetricFileTests
 
         Assert.Equal(2, rows.Count);
         Assert.Equal(("ts-travel-service", "ts-travel-service-64469b5b48-25zj6", 1674981670_000_000_000L), (rows[0].Service, rows[0].Pod, rows[0].TimeUnixNano));
-        Assert.Equal([new MetricValue("CpuUsage", "m", 11.5), new MetricValue("CpuUsageRate", "%", 2.25), new MetricValue("SyscallRead", "", 0)], rows[0].Values);
+        Assert.Equal([new MetricValue("CpuUsage", "m", 11.5), new MetricValue("k8s.pod.cpu_limit_utilization", "1", 0.0225), new MetricValue("SyscallRead", "", 0)], rows[0].Values);
         Assert.Equal([new MetricValue("SyscallRead", "", 4)], rows[1].Values);
     }
 
