@@ -34,6 +34,24 @@ public sealed class NezhaTimelineTests
     }
 
     [Fact]
+    public void ARowThatTheNextMinuteFileRepeatsIsSentOnce()
+    {
+        // 08_53 holds 08_52's last minute again, every span and line of it.
+        NezhaSource source = NezhaDataset.Open(SharedData.Directory("nezha-tt-2023-01-29")).Faults;
+        var range = new EventRange(EventRange.UnixNanos(At(8, 51, 50)), EventRange.UnixNanos(At(8, 53, 10)));
+        var repeated = new RepeatedRows();
+
+        List<ReplayEvent> events = [.. NezhaTimeline.Events(source, range, repeated: repeated)];
+
+        var spans = events.Select(e => e.Item).OfType<ReplaySpan>().ToList();
+        var lines = events.Select(e => e.Item).OfType<NezhaLogLine>().ToList();
+        Assert.True(spans.Count > 1000 && lines.Count > 500, $"{spans.Count} spans, {lines.Count} lines");
+        Assert.Equal(spans.Count, spans.Select(s => (s.TraceId, s.SpanId)).Distinct().Count());
+        Assert.Equal(lines.Count, lines.Select(l => (l.TimeUnixNano, l.Pod, l.SpanId, l.Text)).Distinct().Count());
+        Assert.True(repeated.Count > 2000, $"only {repeated.Count} repeated rows dropped");
+    }
+
+    [Fact]
     public void ExtentRunsFromTheFirstToTheLastRecordedEvent()
     {
         NezhaSource source = NezhaDataset.Open(SharedData.Directory("nezha-tt-2023-01-29")).Faults;

@@ -15,8 +15,8 @@ internal static class NezhaTimeline
     /// the minute files whose rows can reach into the range; and the metric rows in the range.
     /// </summary>
     public static IEnumerable<ReplayEvent> Events(
-        NezhaSource source, EventRange range, MalformedRows? malformed = null, IReadOnlyList<NezhaMinute>? minutes = null) =>
-        SortedMerge.Of([MinuteEvents(source, range, malformed, minutes), MetricEvents(source, range, malformed)], e => e.TimeUnixNano);
+        NezhaSource source, EventRange range, MalformedRows? malformed = null, IReadOnlyList<NezhaMinute>? minutes = null, RepeatedRows? repeated = null) =>
+        SortedMerge.Of([MinuteEvents(source, range, malformed, minutes, repeated ?? new RepeatedRows()), MetricEvents(source, range, malformed)], e => e.TimeUnixNano);
 
     /// <summary>From the first to just after the last event of the trace and log files (the metric files cover more).</summary>
     public static EventRange Extent(NezhaSource source)
@@ -102,14 +102,14 @@ internal static class NezhaTimeline
     }
 
     private static IEnumerable<ReplayEvent> MinuteEvents(
-        NezhaSource source, EventRange range, MalformedRows? malformed, IReadOnlyList<NezhaMinute>? chosen)
+        NezhaSource source, EventRange range, MalformedRows? malformed, IReadOnlyList<NezhaMinute>? chosen, RepeatedRows repeated)
     {
         DateTimeOffset from = EventRange.Time(range.FromUnixNano) - FileReach, to = EventRange.Time(range.ToUnixNano) + FileReach;
         List<NezhaMinute> minutes = chosen is null ? [.. source.Minutes.Where(m => m.Named >= from && m.Named <= to)] : [.. chosen];
         var pending = new PriorityQueue<ReplayEvent, (long Time, long Order)>();
         long order = 0;
         int next = 0;
-        List<ReplayEvent>? staged = Stage(minutes, ref next, range, malformed);
+        List<ReplayEvent>? staged = Stage(minutes, ref next, range, malformed, repeated);
         while (true)
         {
             if (staged is not null && (pending.Count == 0 || pending.Peek().TimeUnixNano >= staged[0].TimeUnixNano))
@@ -119,7 +119,7 @@ internal static class NezhaTimeline
                     pending.Enqueue(e, (e.TimeUnixNano, order++));
                 }
 
-                staged = Stage(minutes, ref next, range, malformed);
+                staged = Stage(minutes, ref next, range, malformed, repeated);
                 continue;
             }
 
@@ -132,12 +132,12 @@ internal static class NezhaTimeline
         }
     }
 
-    /// <summary>The next minute with events in the range, or null when there is none.</summary>
-    private static List<ReplayEvent>? Stage(List<NezhaMinute> minutes, ref int next, EventRange range, MalformedRows? malformed)
+    /// <summary>The next minute with events in the range not repeated from the minutes before, or null when there is none.</summary>
+    private static List<ReplayEvent>? Stage(List<NezhaMinute> minutes, ref int next, EventRange range, MalformedRows? malformed, RepeatedRows repeated)
     {
         while (next < minutes.Count)
         {
-            List<ReplayEvent> events = Load(minutes[next++], range, malformed);
+            List<ReplayEvent> events = repeated.Fresh(Load(minutes[next++], range, malformed));
             if (events.Count > 0)
             {
                 return events;

@@ -109,6 +109,11 @@ internal static class ReplayCommand
             output.WriteLine($"skipped {engine.Malformed.Count} torn rows (the first: {engine.Malformed.First})");
         }
 
+        if (engine.Repeated.Count > 0)
+        {
+            output.WriteLine($"dropped {engine.Repeated.Count} rows a minute file repeated from the one before");
+        }
+
         if (interrupted)
         {
             output.WriteLine("interrupted");

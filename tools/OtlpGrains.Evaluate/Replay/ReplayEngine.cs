@@ -23,6 +23,8 @@ internal sealed class ReplayEngine(OtlpExporter exporter, int batch, TimeProvide
     /// <summary>Torn rows skipped while reading.</summary>
     public MalformedRows Malformed { get; } = new();
 
+    public RepeatedRows Repeated { get; } = new();
+
     public async Task RunAsync(ReplayPlan plan, CancellationToken ct)
     {
         var pace = new Pace(plan.Speed, plan.FirstShifted, time.GetUtcNow());
@@ -31,7 +33,7 @@ internal sealed class ReplayEngine(OtlpExporter exporter, int batch, TimeProvide
             output.WriteLine(
                 $"{segment.Label}: {Clock(segment.Range.FromUnixNano)} to {Clock(segment.Range.ToUnixNano - 1)} of {segment.Source.Day:yyyy-MM-dd}, " +
                 $"sent as {Clock(segment.FirstShifted)} to {Clock(segment.LastShifted)}");
-            await SendAsync(NezhaTimeline.Events(segment.Source, segment.Range, Malformed, segment.Minutes), segment.OffsetNanos, pace, ct);
+            await SendAsync(NezhaTimeline.Events(segment.Source, segment.Range, Malformed, segment.Minutes, Repeated), segment.OffsetNanos, pace, ct);
         }
 
         await FlushAsync(ct);
