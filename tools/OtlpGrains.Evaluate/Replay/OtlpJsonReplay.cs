@@ -34,7 +34,7 @@ internal sealed class OtlpJsonReplay(OtlpExporter exporter, TimeProvider time, T
         long first = entries[0].TimeUnixNano ?? 0, last = entries[^1].TimeUnixNano ?? 0;
         DateTimeOffset wallStart = time.GetUtcNow();
         long shift = options.ShiftTo is not { } target ? 0
-            : (target.At is { } at ? EventRange.UnixNanos(at) : EventRange.UnixNanos(wallStart) + (long)((last - first) / (options.Speed ?? double.PositiveInfinity))) - last;
+            : target.Aligned((target.At is { } at ? EventRange.UnixNanos(at) : EventRange.UnixNanos(wallStart) + (long)((last - first) / (options.Speed ?? double.PositiveInfinity))) - last);
         if (first > 0 && first + shift <= 0)
         {
             throw new ReplayInputException($"--shift-to would move the first event ({Clock(first)}) before 1970");

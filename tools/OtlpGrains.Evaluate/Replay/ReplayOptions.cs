@@ -136,7 +136,17 @@ internal sealed record ReplayOptions
 /// <summary><c>--shift-to</c>: <c>now</c>, or a UTC time such as <c>2026-12-04T22:00:00Z</c>.</summary>
 internal sealed record ShiftTarget(DateTimeOffset? At)
 {
+    private const long NanosPerMinute = 60_000_000_000;
+
     public bool IsNow => At is null;
+
+    /// <summary>
+    /// The shift to use for one that lands the last event on the target: as is for a set time; for <c>now</c>, floored
+    /// to whole minutes, so that every replay of the same data cuts it into the same windows (a window is at most a
+    /// minute wide), and the data still ends behind the clock.
+    /// </summary>
+    public long Aligned(long shiftNanos) =>
+        IsNow ? shiftNanos - (((shiftNanos % NanosPerMinute) + NanosPerMinute) % NanosPerMinute) : shiftNanos;
 
     public static bool TryParse(string text, out ShiftTarget? target)
     {

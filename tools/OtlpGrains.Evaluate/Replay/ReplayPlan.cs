@@ -4,7 +4,8 @@ namespace OtlpGrains.Evaluate.Replay;
 /// What a replay sends and with which time offsets: optionally the fault-free history first, moved to end one second
 /// before the replayed range, then the range itself (with <c>--close-gaps</c>, its recorded runs, closer together); <c>--shift-to</c> moves everything by one more offset so that
 /// the last event lands on the target (with <c>now</c> and a finite speed: the wall clock when the replay ends, so that
-/// no event is ever ahead of the clock when it is sent).
+/// no event is ever ahead of the clock when it is sent; with <c>now</c> up to a minute before it, the shift being whole
+/// minutes: <see cref="ShiftTarget.Aligned"/>).
 /// </summary>
 internal sealed record ReplayPlan(IReadOnlyList<ReplaySegment> Segments, double? Speed)
 {
@@ -96,7 +97,7 @@ internal sealed record ReplayPlan(IReadOnlyList<ReplaySegment> Segments, double?
         long end = target.At is { } at
             ? EventRange.UnixNanos(at)
             : EventRange.UnixNanos(wallStart) + (long)((plan.LastShifted - plan.FirstShifted) / (options.Speed ?? double.PositiveInfinity));
-        long shift = end - plan.LastShifted;
+        long shift = target.Aligned(end - plan.LastShifted);
         return plan with { Segments = [.. segments.Select(s => s with { OffsetNanos = s.OffsetNanos + shift })] };
     }
 }
