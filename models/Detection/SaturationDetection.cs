@@ -7,7 +7,8 @@ namespace OtlpGrains.Models.Detection;
 /// a ratio of a limit or a capacity, such as <c>k8s.pod.cpu_limit_utilization</c>). A series that has read below
 /// <see cref="SaturatedAt"/> and now reads at or above it is saturated; it stays so through windows without a reading
 /// (a scrape can be a minute apart) until a reading below, or until <see cref="StaleNanos"/> pass without one. A series
-/// never seen below is at its norm (a pod sized to run hot) and says nothing.
+/// never seen below is at its norm (a pod sized to run hot) and says nothing. The convention's unit is <c>1</c>; a series
+/// that reads above <see cref="NotARatioAbove"/> is in percent or some other unit, and is left alone from then on.
 /// </summary>
 /// <remarks>
 /// Why a fixed level and not a learned threshold: resource gauges come once per scrape, so a learned threshold needs
@@ -23,12 +24,16 @@ public sealed class SaturationDetection
     /// <summary>The share of its limit from which a saturation is critical.</summary>
     public const double CriticalAt = 0.9;
 
+    /// <summary>A reading above this is not a share of a limit (a limit can be overrun a little, not twice).</summary>
+    public const double NotARatioAbove = 2;
+
     /// <summary>How long a saturated series with no new reading stays saturated: Prometheus' five-minute lookback.</summary>
     public const long StaleNanos = 300_000_000_000;
 
     // Bounded by the service's metric series cap: one entry per utilisation series.
     [Id(0)] private readonly Dictionary<string, double> _usual = [];
     [Id(1)] private readonly Dictionary<string, Saturation> _saturated = [];
+    [Id(2)] private readonly HashSet<string> _notRatios = [];
 
     /// <summary>
     /// Takes a closed metric window in (in close order) and returns the series saturated in it, highest first.
@@ -40,8 +45,16 @@ public sealed class SaturationDetection
         {
             string name = window.Names[i];
             double value = window.Features[i];
-            if (double.IsNaN(value) || !Utilization.IsUtilization(name))
+            if (double.IsNaN(value) || !Utilization.IsUtilization(name) || _notRatios.Contains(name))
             {
+                continue;
+            }
+
+            if (value > NotARatioAbove)
+            {
+                _notRatios.Add(name);
+                _usual.Remove(name);
+                _saturated.Remove(name);
                 continue;
             }
 

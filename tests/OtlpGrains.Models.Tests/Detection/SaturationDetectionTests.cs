@@ -60,6 +60,16 @@ public sealed class SaturationDetectionTests
         Assert.Equal(["container_memory_utilization", "system.cpu.utilization"], found.Select(s => s.Name));
     }
 
+    [Fact]
+    public void AUtilisationInPercentIsNotARatioAndIsLeftAlone()
+    {
+        var saturation = new SaturationDetection();
+        Assert.Empty(saturation.Judge(Window(0, 0.4)));
+        Assert.Empty(saturation.Judge(Window(1, 35)));
+        Assert.Empty(saturation.Judge(Window(2, 0.3)));
+        Assert.Empty(saturation.Judge(Window(3, 0.95)));
+    }
+
     private static ClosedWindow Window(int index, double cpu) =>
         new(WindowSignal.Metrics, T0 + (index * 10 * Second), T0 + ((index + 1) * 10 * Second), ["k8s.pod.memory_limit_utilization", Cpu], [0.2, cpu]);
 }
