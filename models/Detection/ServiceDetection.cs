@@ -195,7 +195,8 @@ public sealed class ServiceDetection
         _events.Add(anomaly);
     }
 
-    // Saturated series join the learned model's event for the window, or make one of their own. Held while no series has a fresh reading in this window.
+    // Saturated series join the learned model's event for the window, or make one of their own; held while no
+    // saturated series has a fresh reading in the window (scrapes can be a minute apart).
     private static AnomalyEvent WithSaturation(AnomalyEvent? detected, string service, ClosedWindow window, Saturation[] saturated, long detectedAtUnixNano)
     {
         string[] signals = [.. saturated.Select(s => s.Signal)];

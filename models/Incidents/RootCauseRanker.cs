@@ -25,7 +25,7 @@ public static class RootCauseRanker
 {
     private static readonly string[] Travelling = ["errorRatio", "p50", "p95", "p99"];
 
-    private const string SaturationPrefix = Detection.Saturation.SignalPrefix;
+    private const string SaturationPrefix = Saturation.SignalPrefix;
 
     // How much later than its caller's a callee's anomaly may begin and still explain it: detection of the two can
     // lag by a window or two.
@@ -86,7 +86,7 @@ public static class RootCauseRanker
                 score += Shifts.Describe(found, evidence);
             }
 
-            score += Saturation(service, evidence);
+            score += SaturatedResources(service, evidence);
 
             (int seen, int of) = prevalence(service.Name);
             if (of >= MinPrevalenceIncidents && seen > 0)
@@ -193,7 +193,7 @@ public static class RootCauseRanker
     }
 
     // A saturated resource (the USE method) slows whatever the service does, and its callers with it: half a point.
-    private static double Saturation(IncidentService service, List<Evidence> evidence)
+    private static double SaturatedResources(IncidentService service, List<Evidence> evidence)
     {
         string[] saturated = [.. service.Signals.Where(s => s.StartsWith(SaturationPrefix, StringComparison.Ordinal)).Select(s => s[SaturationPrefix.Length..])];
         if (saturated.Length == 0)
