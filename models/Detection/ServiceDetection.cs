@@ -201,6 +201,7 @@ public sealed class ServiceDetection
     {
         string[] signals = [.. saturated.Select(s => s.Signal)];
         double score = saturated[0].Value;
+        bool critical = score >= SaturationDetection.CriticalAt;
         long onset = saturated.Min(s => s.OnsetUnixNano);
         bool fresh = saturated.Any(s => s.ReadUnixNano == window.StartUnixNano);
         if (detected is not null)
@@ -209,7 +210,7 @@ public sealed class ServiceDetection
             {
                 Signals = [.. signals, .. detected.Signals.Except(signals, StringComparer.Ordinal)],
                 Score = Math.Max(detected.Score, score),
-                Severity = score >= SaturationDetection.CriticalAt ? "critical" : detected.Severity,
+                Severity = critical ? "critical" : detected.Severity,
                 Onset = UnixNanos.ToDateTimeOffset(Math.Min(onset, UnixNanos.FromDateTimeOffset(detected.Onset))),
                 Held = detected.Held && !fresh,
             };
@@ -221,7 +222,7 @@ public sealed class ServiceDetection
             "metrics",
             signals,
             score,
-            score >= SaturationDetection.CriticalAt ? "critical" : "warning",
+            critical ? "critical" : "warning",
             SaturationDetection.SaturatedAt,
             UnixNanos.ToDateTimeOffset(window.StartUnixNano),
             UnixNanos.ToDateTimeOffset(window.EndUnixNano),

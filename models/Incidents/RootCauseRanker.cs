@@ -201,7 +201,7 @@ public static class RootCauseRanker
             return 0;
         }
 
-        evidence.Add(new("saturation", $"{string.Join(", ", saturated)} at {Percent(SaturationDetection.SaturatedAt)} of {(saturated.Length > 1 ? "their limits" : "its limit")} or more: a saturated resource slows all the service does", SaturationDetection.SaturatedAt, null));
+        evidence.Add(new("saturation", $"{string.Join(", ", saturated)} at {Shifts.Percent(SaturationDetection.SaturatedAt)} of {(saturated.Length > 1 ? "their limits" : "its limit")} or more: a saturated resource slows all the service does", SaturationDetection.SaturatedAt, null));
         return 0.5;
     }
 
@@ -252,8 +252,6 @@ public static class RootCauseRanker
 
         return false;
     }
-
-    private static string Percent(double ratio) => (ratio * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
 
     private static string Format(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
 
