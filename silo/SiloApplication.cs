@@ -14,6 +14,7 @@ public static class SiloApplication
         // Settings files sit next to the binaries, whatever directory the process starts in.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.AddOtlpGrainsLogging();
+        QuietStreamStop.AddTo(builder);
         builder.AddOtlpGrainsSilo();
         builder.AddOtlpGateway();
         builder.AddOtlpGrainsSelfTelemetry();

@@ -217,8 +217,8 @@ public sealed class GracefulStopTraceTests(PostgresFixture postgres, ITestOutput
     }
 
     /// <summary>
-    /// Quiet as far as our code goes. With a peer left, Orleans' memory-stream pulling agents of a stopping silo log
-    /// their cancelled queue reads with a stack trace; that is Orleans' streaming, not the trace shards.
+    /// Quiet as far as our code goes. With a peer left, Orleans' streaming of a stopping silo may log with a stack
+    /// trace beyond the two categories <see cref="QuietStreamStop"/> quiets; that is Orleans, not the trace shards.
     /// </summary>
     private static void AssertOursQuiet(string output)
     {
