@@ -67,8 +67,9 @@ public sealed class ReplayPlanTests
             Assert.InRange(pause, 0, 60 * Second);
         }
 
-        // Three recorded minutes per run, and at most a minute between runs, instead of the day's seven hours.
-        Assert.InRange(plan.LastShifted - plan.FirstShifted, 28 * 3 * 60 * Second, 28 * 4 * 60 * Second);
+        // Three recorded minutes per run, and at most a minute between runs (the last run's metrics a minute more),
+        // instead of the day's seven hours.
+        Assert.InRange(plan.LastShifted - plan.FirstShifted, 28 * 3 * 60 * Second, ((28 * 4) + 1) * 60 * Second);
         var injected = new DateTimeOffset(2023, 1, 29, 8, 52, 6, TimeSpan.Zero);
         long sent = EventRange.UnixNanos(plan.SentTime(injected));
         Assert.InRange(sent, plan.Segments[1].FirstShifted, plan.Segments[1].LastShifted);
@@ -101,6 +102,38 @@ public sealed class ReplayPlanTests
             var events = plan.Segments.SelectMany(s => NezhaTimeline.Events(s.Source, s.Range, null, s.Minutes)).ToList();
             return (events.Count(e => e.Item is ReplaySpan), events.Count(e => e.Item is NezhaLogLine));
         }
+    }
+
+    [Fact]
+    public void ARunSendsTheMetricReadingsThatMeasureItsLastMinute()
+    {
+        ReplayPlan plan = Build(["--close-gaps", "120"]);
+
+        // food's CPU fault (14:49:57): its run's last span is at 14:51:07, and the pod's next reading, at 14:51:10,
+        // is the first at its CPU limit.
+        var injected = new DateTimeOffset(2023, 1, 29, 14, 49, 57, TimeSpan.Zero);
+        int index = plan.Segments.ToList().FindIndex(s => s.Range.Contains(EventRange.UnixNanos(injected)));
+        ReplaySegment run = plan.Segments[index], next = plan.Segments[index + 1];
+        Assert.Equal(run.Range.ToUnixNano + (60 * Second), run.Metrics.ToUnixNano);
+        var after = NezhaTimeline.Events(run.Source, run.Range, null, run.Minutes, null, run.Metrics)
+            .Where(e => e.TimeUnixNano >= run.Range.ToUnixNano)
+            .Select(e => Assert.IsType<NezhaMetricRow>(e.Item))
+            .ToList();
+        NezhaMetricRow food = Assert.Single(after, r => r.Service == "ts-food-service");
+        Assert.True(food.Values.Single(v => v.Name == "CpuUsage").Value > 499);
+
+        // Still before the next run, in recorded and in sent time.
+        Assert.True(run.Metrics.ToUnixNano <= next.Range.FromUnixNano);
+        Assert.True(run.LastShifted < next.FirstShifted);
+    }
+
+    [Fact]
+    public void ARangeThatCutsARunShortEndsItsMetricsThereToo()
+    {
+        ReplayPlan plan = Build(["--from", "08:40", "--to", "08:44", "--close-gaps", "120"]);
+
+        ReplaySegment run = Assert.Single(plan.Segments);
+        Assert.Equal(run.Range, run.Metrics);
     }
 
     private static ReplayPlan Build(string[] args)

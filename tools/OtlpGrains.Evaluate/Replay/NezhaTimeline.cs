@@ -12,11 +12,15 @@ internal static class NezhaTimeline
 
     /// <summary>
     /// The events in <paramref name="range"/>: from <paramref name="minutes"/> when given (a recorded run), else from
-    /// the minute files whose rows can reach into the range; and the metric rows in the range.
+    /// the minute files whose rows can reach into the range; and the metric rows in <paramref name="metrics"/> (null:
+    /// the range).
     /// </summary>
     public static IEnumerable<ReplayEvent> Events(
-        NezhaSource source, EventRange range, MalformedRows? malformed = null, IReadOnlyList<NezhaMinute>? minutes = null, RepeatedRows? repeated = null) =>
-        SortedMerge.Of([MinuteEvents(source, range, malformed, minutes, repeated ?? new RepeatedRows()), MetricEvents(source, range, malformed)], e => e.TimeUnixNano);
+        NezhaSource source, EventRange range, MalformedRows? malformed = null, IReadOnlyList<NezhaMinute>? minutes = null, RepeatedRows? repeated = null,
+        EventRange? metrics = null) =>
+        SortedMerge.Of(
+            [MinuteEvents(source, range, malformed, minutes, repeated ?? new RepeatedRows()), MetricEvents(source, metrics ?? range, malformed)],
+            e => e.TimeUnixNano);
 
     /// <summary>From the first to just after the last event of the trace and log files (the metric files cover more).</summary>
     public static EventRange Extent(NezhaSource source)

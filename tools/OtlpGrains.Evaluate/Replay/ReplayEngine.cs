@@ -33,7 +33,7 @@ internal sealed class ReplayEngine(OtlpExporter exporter, int batch, TimeProvide
             output.WriteLine(
                 $"{segment.Label}: {Clock(segment.Range.FromUnixNano)} to {Clock(segment.Range.ToUnixNano - 1)} of {segment.Source.Day:yyyy-MM-dd}, " +
                 $"sent as {Clock(segment.FirstShifted)} to {Clock(segment.LastShifted)}");
-            await SendAsync(NezhaTimeline.Events(segment.Source, segment.Range, Malformed, segment.Minutes, Repeated), segment.OffsetNanos, pace, ct);
+            await SendAsync(NezhaTimeline.Events(segment.Source, segment.Range, Malformed, segment.Minutes, Repeated, segment.Metrics), segment.OffsetNanos, pace, ct);
         }
 
         await FlushAsync(ct);

@@ -11,6 +11,9 @@ internal sealed record ReplayPlan(IReadOnlyList<ReplaySegment> Segments, double?
 {
     private const long NanosPerSecond = 1_000_000_000;
 
+    /// <summary>Nezha's metric files hold one reading per pod a minute.</summary>
+    private const long ScrapeInterval = 60 * NanosPerSecond;
+
     public long FirstShifted => Segments[0].FirstShifted;
 
     public long LastShifted => Segments[^1].LastShifted;
@@ -41,7 +44,7 @@ internal sealed record ReplayPlan(IReadOnlyList<ReplaySegment> Segments, double?
         }
 
         var runs = NezhaTimeline.Runs(faults)
-            .Select(run => (run.Minutes, Range: new EventRange(
+            .Select(run => (run.Minutes, Recorded: run.Range, Range: new EventRange(
                 Math.Max(run.Range.FromUnixNano, range.FromUnixNano), Math.Min(run.Range.ToUnixNano, range.ToUnixNano))))
             .Where(run => run.Range.FromUnixNano < run.Range.ToUnixNano)
             .ToList();
@@ -59,10 +62,29 @@ internal sealed record ReplayPlan(IReadOnlyList<ReplaySegment> Segments, double?
                 offset -= Math.Max(0, runs[i].Range.FromUnixNano - runs[i - 1].Range.ToUnixNano - maxGap);
             }
 
-            segments.Add(new ReplaySegment($"{Label} run {i + 1}/{runs.Count}", faults, runs[i].Range, offset, runs[i].Minutes));
+            long? next = i + 1 < runs.Count ? runs[i + 1].Range.FromUnixNano : null;
+            segments.Add(new ReplaySegment(
+                $"{Label} run {i + 1}/{runs.Count}", faults, runs[i].Range, offset, runs[i].Minutes, MetricsEnd(runs[i].Range, runs[i].Recorded, next, maxGap)));
         }
 
         return segments;
+    }
+
+    /// <summary>
+    /// Where a run's metric readings end: one scrape interval after its last span or log line, so that each pod's
+    /// reading after the run, which measures the run's last minute, is sent with it (cutting at the last span would
+    /// drop that minute's CPU and memory). Not into the next run or the cut gap's end, and not past a range that
+    /// ends the run early (<c>--to</c>).
+    /// </summary>
+    private static long MetricsEnd(EventRange run, EventRange recorded, long? nextRun, long maxGap)
+    {
+        if (run.ToUnixNano < recorded.ToUnixNano)
+        {
+            return run.ToUnixNano;
+        }
+
+        long end = run.ToUnixNano + Math.Min(ScrapeInterval, maxGap);
+        return nextRun is { } next ? Math.Min(end, next) : end;
     }
 
     public static ReplayPlan Build(NezhaDataset dataset, ReplayOptions options, DateTimeOffset wallStart)
