@@ -8,8 +8,8 @@ namespace OtlpGrains.Models.Incidents;
 /// of its anomalies and resolves once its anomalies have been quiet for <see cref="IncidentOptions.ResolveAfter"/> of
 /// event time. It is <see cref="Pending"/> until its anomalies span two windows (an anomaly that lasted, held or
 /// not, or another one after it): a lone window's blip is no incident, as an alerting rule's <c>for</c> keeps a
-/// one-scrape spike from paging. It was detected at the end of the window that confirmed it. All times are event
-/// time.
+/// one-scrape spike from paging. It was detected at the end of the second of its two earliest windows, whatever
+/// order their events arrived in. All times are event time.
 /// </summary>
 [GenerateSerializer, Alias("otlpgrains.incidents.Incident")]
 public sealed class Incident
@@ -30,8 +30,8 @@ public sealed class Incident
     [Id(2)] public long StartedUnixNano { get; private set; }
 
     /// <summary>
-    /// The end of the window that confirmed it: when it could first be known. While it is pending, the end of its
-    /// first event's window.
+    /// The end of the second of its two earliest windows: when it could first be known. While it is pending, the end
+    /// of its first event's window.
     /// </summary>
     [Id(3)] public long DetectedUnixNano { get; private set; }
 
@@ -56,8 +56,16 @@ public sealed class Incident
     /// </summary>
     [Id(8)] public bool Pending { get; private set; }
 
-    /// <summary>The start of its first event's window, to tell a second window by.</summary>
+    /// <summary>The start of its earliest event window, to tell a second window by.</summary>
     [Id(9)] public long FirstWindowStartUnixNano { get; private set; } = long.MinValue;
+
+    // The end of its earliest event window, and the start and end of the next-earliest distinct one (0: none yet, or
+    // an incident stored before these were kept). Confirmation is reckoned from these, in event time, so that it does
+    // not depend on the order the services' events arrive in: a service whose span windows close late (few spans)
+    // confirms an incident as early as its windows say, even when another service's later windows came first.
+    [Id(11)] private long _firstWindowEnd;
+    [Id(12)] private long _secondWindowStart;
+    [Id(13)] private long _secondWindowEnd;
 
     /// <summary>
     /// The root causes as ranked when it resolved, kept because the services' windows behind its evidence age out
@@ -104,11 +112,20 @@ public sealed class Incident
         if (Events == 0)
         {
             FirstWindowStartUnixNano = windowStart;
+            _firstWindowEnd = windowEndUnixNano;
         }
-        else if (Pending && windowStart != FirstWindowStartUnixNano)
+        else if (_firstWindowEnd == 0)
         {
-            Pending = false;
-            DetectedUnixNano = Math.Max(DetectedUnixNano, windowEndUnixNano);
+            // Stored before the windows were kept: confirmed by the first event of another window, as it was then.
+            if (Pending && windowStart != FirstWindowStartUnixNano)
+            {
+                Pending = false;
+                DetectedUnixNano = Math.Max(DetectedUnixNano, windowEndUnixNano);
+            }
+        }
+        else
+        {
+            KeepEarliestWindows(windowStart, windowEndUnixNano);
         }
 
         StartedUnixNano = Math.Min(StartedUnixNano, onsetUnixNano);
@@ -125,8 +142,34 @@ public sealed class Incident
     public void Resolve(long atUnixNano) => ResolvedUnixNano = atUnixNano;
 
     /// <summary>
+    /// Keeps the two earliest distinct event windows; once there are two, the incident is confirmed at the end of the
+    /// second, or earlier than it was confirmed before when an earlier window arrived late.
+    /// </summary>
+    private void KeepEarliestWindows(long start, long end)
+    {
+        if (start < FirstWindowStartUnixNano)
+        {
+            (_secondWindowStart, _secondWindowEnd) = (FirstWindowStartUnixNano, _firstWindowEnd);
+            (FirstWindowStartUnixNano, _firstWindowEnd) = (start, end);
+        }
+        else if (start > FirstWindowStartUnixNano && (_secondWindowEnd == 0 || start < _secondWindowStart))
+        {
+            (_secondWindowStart, _secondWindowEnd) = (start, end);
+        }
+
+        if (_secondWindowEnd == 0)
+        {
+            return;
+        }
+
+        DetectedUnixNano = Pending ? _secondWindowEnd : Math.Min(DetectedUnixNano, _secondWindowEnd);
+        Pending = false;
+    }
+
+    /// <summary>
     /// Takes another open incident in, when an anomaly showed the two to be one: its services (up to
-    /// <paramref name="maxServices"/>), events and times; it was known as early as the earlier confirmed of the two.
+    /// <paramref name="maxServices"/>), events and times; it was known as early as the earlier confirmed of the two,
+    /// or as the two earliest windows of both confirm it.
     /// </summary>
     public void Absorb(Incident other, int maxServices)
     {
@@ -160,6 +203,16 @@ public sealed class Incident
         {
             DetectedUnixNano = Math.Max(DetectedUnixNano, other.DetectedUnixNano);
             Pending = false;
+        }
+
+        // One incident from the start: its two earliest windows are those of both, and they may confirm it earlier.
+        if (_firstWindowEnd != 0 && other._firstWindowEnd != 0)
+        {
+            KeepEarliestWindows(other.FirstWindowStartUnixNano, other._firstWindowEnd);
+            if (other._secondWindowEnd != 0)
+            {
+                KeepEarliestWindows(other._secondWindowStart, other._secondWindowEnd);
+            }
         }
 
         LastAnomalyEndUnixNano = Math.Max(LastAnomalyEndUnixNano, other.LastAnomalyEndUnixNano);

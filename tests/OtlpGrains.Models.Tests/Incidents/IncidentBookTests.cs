@@ -199,6 +199,38 @@ public sealed class IncidentBookTests : IDisposable
     }
 
     [Fact]
+    public void ConfirmationIsReckonedInEventTimeWhateverOrderTheEventsArriveIn()
+    {
+        // checkout's later windows arrive first (a service with many spans closes its windows sooner); payment's
+        // earlier two come after: the incident was known at the end of payment's second window, 20 s in, not 40 s.
+        var book = new IncidentBook();
+        Incident incident = Add(book, Event("checkout", 2, "p99"), out _)!;
+        Add(book, Event("checkout", 3, "p99"), out bool opened);
+        Assert.True(opened);
+        Assert.Equal(Nanos(T0.AddSeconds(40)), incident.DetectedUnixNano);
+
+        Assert.Same(incident, Add(book, Event("payment", 0, "errorRatio"), out _));
+        Assert.Equal(Nanos(T0.AddSeconds(30)), incident.DetectedUnixNano);
+        Assert.Same(incident, Add(book, Event("payment", 1, "errorRatio"), out opened));
+        Assert.False(opened); // shown already
+        Assert.Equal(Nanos(T0.AddSeconds(20)), incident.DetectedUnixNano);
+        Assert.Equal(Nanos(T0), incident.StartedUnixNano);
+
+        // The same events in window order give the same detection.
+        var ordered = new IncidentBook();
+        foreach (AnomalyEvent anomaly in new[] { Event("payment", 0, "errorRatio"), Event("payment", 1, "errorRatio"), Event("checkout", 2, "p99"), Event("checkout", 3, "p99") })
+        {
+            Add(ordered, anomaly, out _);
+        }
+
+        Assert.Equal(incident.DetectedUnixNano, Assert.Single(ordered.Open).DetectedUnixNano);
+
+        // A later window never moves it later.
+        Add(book, Event("frontend", 4, "errorRatio"), out _);
+        Assert.Equal(Nanos(T0.AddSeconds(20)), incident.DetectedUnixNano);
+    }
+
+    [Fact]
     public void SurvivesTheSerializer()
     {
         var book = new IncidentBook();
