@@ -42,23 +42,29 @@ internal static class AnomaliesApi
         var anomalies = perService.SelectMany(a => a)
             .OrderByDescending(a => a.WindowEnd)
             .ThenBy(a => a.Service, StringComparer.Ordinal)
-            .Select(a => new
-            {
-                a.Id,
-                a.Service,
-                a.Signal,
-                a.Signals,
-                a.Score,
-                a.Severity,
-                a.Threshold,
-                a.WindowStart,
-                a.WindowEnd,
-                a.DetectedAt,
-                a.Onset,
-                a.Held,
-                templates = a.Templates.Select(t => new { t.Id, template = t.Text, t.Severity, t.Count, t.New }),
-                Model = new { a.Model.Name, a.Model.Version },
-            });
+            .Select(View);
         return Results.Json(new { anomalies }, QueryApi.Json);
     }
+
+    /// <summary>
+    /// One event as the API shows it. A threshold not calibrated yet is +infinity (a log event the new-ERROR-template
+    /// rule raised before its service's threshold had verdicts), which JSON cannot hold: it is shown as null.
+    /// </summary>
+    internal static object View(AnomalyEvent a) => new
+    {
+        a.Id,
+        a.Service,
+        a.Signal,
+        a.Signals,
+        a.Score,
+        a.Severity,
+        Threshold = double.IsFinite(a.Threshold) ? a.Threshold : (double?)null,
+        a.WindowStart,
+        a.WindowEnd,
+        a.DetectedAt,
+        a.Onset,
+        a.Held,
+        templates = a.Templates.Select(t => new { t.Id, template = t.Text, t.Severity, t.Count, t.New }),
+        Model = new { a.Model.Name, a.Model.Version },
+    };
 }

@@ -179,33 +179,11 @@ internal static class QueryApi
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         options.Converters.Add(new UtcTimeConverter());
-        options.Converters.Add(new FiniteNumberConverter());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }
 
     private sealed record GraphNode(string Name, bool Virtual);
-
-    /// <summary>
-    /// Writes a number JSON cannot hold (NaN, an infinity) as null: a threshold not calibrated yet is +infinity, and a
-    /// latency of a window without requests NaN. One such value must not turn a whole answer into a 500.
-    /// </summary>
-    private sealed class FiniteNumberConverter : JsonConverter<double>
-    {
-        public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDouble();
-
-        public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
-        {
-            if (double.IsFinite(value))
-            {
-                writer.WriteNumberValue(value);
-            }
-            else
-            {
-                writer.WriteNullValue();
-            }
-        }
-    }
 
     /// <summary>Writes times as RFC 3339 UTC (<c>...Z</c>), as the API promises.</summary>
     private sealed class UtcTimeConverter : JsonConverter<DateTimeOffset>
