@@ -128,9 +128,25 @@ public sealed class TlsCaptureTests
 
             List<SocketEvent> events = Drain(capture);
             var clientEvents = events.Where(e => e.Pid == dotnet.Id).ToList();
+            var plaintext = clientEvents.Where(e => e.IsTlsPlaintext).ToList();
+            string seen = $"client plaintext {string.Join(", ", plaintext.Select(e => $"{e.Direction} {e.OriginalLength} B tid {e.Tid}"))}; {capture.GetStatistics()}";
+
+            // Nothing was lost: every plaintext byte the server sent or received on its connection, the client received
+            // or sent, each request in one SSL_write, and no counter dropped anything. The responses are a head and a
+            // body (two SSL_writes of python's); how many SSL_reads of the client return them is the runtime's business
+            // (once, on a slow run, 8 events came instead of the usual 9, cause not found), so that count is a range,
+            // and a failure lists what came.
+            var serverPlaintext = events.Where(e => e.Pid == peers.Server.Id && e.LocalPort == peers.Port && e.IsTlsPlaintext).ToList();
+            Assert.True(capture.GetStatistics() is { KernelDrops: 0, PendingDrops: 0, QueueDrops: 0 }, seen);
+            Assert.True(plaintext.Count(e => e.Direction == SocketDirection.Egress) == 3, seen);
+            Assert.True(plaintext.Count(e => e.Direction == SocketDirection.Ingress) is >= 3 and <= 6, seen);
+            Assert.True(
+                Bytes(serverPlaintext, SocketDirection.Egress) == Bytes(plaintext, SocketDirection.Ingress)
+                    && Bytes(serverPlaintext, SocketDirection.Ingress) == Bytes(plaintext, SocketDirection.Egress),
+                $"{seen}; server sent {Bytes(serverPlaintext, SocketDirection.Egress)} B and received {Bytes(serverPlaintext, SocketDirection.Ingress)} B");
+
             // The plaintext came without a socket: that is what needs correlating.
-            Assert.Equal(9, clientEvents.Count(e => e.IsTlsPlaintext)); // 3 requests, 3 x (head + body) responses
-            Assert.All(clientEvents.Where(e => e.IsTlsPlaintext), e => Assert.Equal(-1, e.Fd));
+            Assert.All(plaintext, e => Assert.Equal(-1, e.Fd));
 
             var exchanges = new List<(ConnectionInfo Info, ProtocolExchange Exchange)>();
             var tracker = new ConnectionTracker((info, exchange) => exchanges.Add((info, exchange)));
@@ -145,7 +161,7 @@ public sealed class TlsCaptureTests
                 }
             }
 
-            Assert.Equal(9, correlator.Correlated);
+            Assert.Equal(plaintext.Count, correlator.Correlated);
             Assert.Equal(0, correlator.Unmatched);
             Assert.Equal(0, tracker.Unrecognised);
             var clientSpans = exchanges.Where(x => x.Info.Pid == dotnet.Id)
@@ -213,6 +229,9 @@ public sealed class TlsCaptureTests
 
         return events;
     }
+
+    private static long Bytes(IEnumerable<SocketEvent> events, SocketDirection direction) =>
+        events.Where(e => e.Direction == direction).Sum(e => (long)e.OriginalLength);
 
     private static bool IsData(SocketEvent e, SocketDirection direction) =>
         e.Kind == SocketEventKind.Data && e.Direction == direction;
