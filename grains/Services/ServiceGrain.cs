@@ -49,9 +49,13 @@ internal sealed partial class ServiceGrain(
     private long _applied;
     private long _checkpointed;
 
-    // Edge calls counted since the last checkpoint: they are not logged, so they advance no log position, and without
-    // this a checkpoint that finds no new batch (at a graceful stop, say) would skip them.
-    private bool _edgeCallsSinceCheckpoint;
+    // Changes since the last checkpoint that are not logged batches (edge calls, windows closed on idleness): they
+    // advance no log position, and without this a checkpoint that finds no new batch (at a graceful stop, say) would
+    // skip them.
+    private bool _unloggedSinceCheckpoint;
+
+    // Not state: when each signal last received a batch, on the wall clock.
+    private IdleSignals _idle = null!;
 
     // The ingest path (see TakeAsync): the last log number handed to an append, the epoch this activation fenced the
     // log with, the batches and checkpoints in order, the batches whose appends are in flight, and whether one failed
@@ -76,6 +80,7 @@ internal sealed partial class ServiceGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _idle = new IdleSignals(TimeSpan.FromSeconds(options.Value.IdleCloseSeconds), time);
         await GrainFactory.GetGrain<IServiceCatalogGrain>(IServiceCatalogGrain.DefaultKey).RegisterAsync(Name);
         if (log.IsDurable && checkpoint.RecordExists && checkpoint.State.Statistics is { } restored)
         {
@@ -110,6 +115,12 @@ internal sealed partial class ServiceGrain(
             await this.RegisterOrUpdateReminder(HousekeepingReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), cancellationToken);
         }
 
+        if (options.Value.IdleCloseSeconds > 0)
+        {
+            var check = TimeSpan.FromSeconds(Math.Max(1, options.Value.IdleCloseSeconds / 3.0));
+            this.RegisterGrainTimer(CloseIdleInOrderAsync, check, check);
+        }
+
         await base.OnActivateAsync(cancellationToken);
     }
 
@@ -142,7 +153,7 @@ internal sealed partial class ServiceGrain(
         // Edge calls come from trace grains, whose state a crash may drop anyway; they are not logged.
         var before = _statistics.Drops;
         _statistics.AddEdgeCalls(calls);
-        _edgeCallsSinceCheckpoint = true;
+        _unloggedSinceCheckpoint = true;
         instruments.Refused(_statistics.Drops.Since(before));
         return ValueTask.CompletedTask;
     }
@@ -218,6 +229,7 @@ internal sealed partial class ServiceGrain(
             throw new InvalidOperationException($"service {Name} is restarting after a failed append to its log; retry the request");
         }
 
+        _idle.Arrived(batch.Spans is not null ? WindowSignal.Spans : batch.Metrics is not null ? WindowSignal.Metrics : WindowSignal.Logs);
         if (_recent.Contains(batch.BatchId))
         {
             return; // a retry of a request this service already counted
@@ -296,8 +308,9 @@ internal sealed partial class ServiceGrain(
             _applied = sequence;
         }
 
+        var watermarks = _statistics.Watermarks;
         Apply(batch);
-        await HandOverClosedWindowsAsync();
+        await HandOverClosedWindowsAsync(watermarks);
     }
 
     private void Apply(LoggedBatch batch)
@@ -334,13 +347,14 @@ internal sealed partial class ServiceGrain(
             foreach (var (sequence, batch) in page)
             {
                 _recent.TryAdd(batch.BatchId);
+                var before = _statistics.Watermarks;
                 Apply(batch);
                 _applied = sequence;
                 replayed++;
 
-                // Batch by batch, as when the batches came in: a window's detectedAt is the watermark of the batch
-                // that closed it, so the replayed events equal the lost ones.
-                await HandOverClosedWindowsAsync();
+                // Batch by batch, as when the batches came in: a window's detectedAt comes from the watermarks around
+                // the batch that closed it, so the replayed events equal the lost ones.
+                await HandOverClosedWindowsAsync(before);
             }
 
             if (page.Count < ReplayPage)
@@ -355,7 +369,80 @@ internal sealed partial class ServiceGrain(
         }
     }
 
-    private async ValueTask HandOverClosedWindowsAsync()
+    /// <summary>
+    /// Closes the windows of the signals that went idle (<see cref="IdleSignals"/>), in line with the batches as a
+    /// checkpoint is, and scores them as if a later event had closed them, known at the time
+    /// <see cref="IdleSignals.DetectedAt"/> reckons. No batch did it, so the log cannot replay it: in durable mode a
+    /// checkpoint follows at once, and a crash before it only leaves the windows to close again one idle time later.
+    /// </summary>
+    private Task CloseIdleInOrderAsync(CancellationToken cancellationToken)
+    {
+        if (_appendFailed || !_idle.Idle().Any(_statistics.HasOpenWindows))
+        {
+            return Task.CompletedTask; // the common tick: nothing idle, or nothing left open
+        }
+
+        Task closed = AfterAsync(_inOrder, cancellationToken);
+        _inOrder = closed;
+        return closed;
+
+        async Task AfterAsync(Task before, CancellationToken cancellationToken)
+        {
+            await before.ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.SuppressThrowing);
+            if (_appendFailed)
+            {
+                return;
+            }
+
+            // Checked again: a batch may have arrived while the ones before were counted.
+            var idle = _idle.Idle().Where(_statistics.HasOpenWindows).ToList();
+            if (idle.Count == 0)
+            {
+                return;
+            }
+
+            foreach (WindowSignal signal in idle)
+            {
+                _statistics.CloseIdle(signal);
+            }
+
+            _unloggedSinceCheckpoint = true;
+            var watermarks = _statistics.Watermarks;
+            await HandOverClosedWindowsAsync(window =>
+                _idle.DetectedAt(WatermarkOf(watermarks, window.Signal) ?? window.EndUnixNano, window.EndUnixNano, CloseDelayNanos));
+            if (log.IsDurable)
+            {
+                try
+                {
+                    await CheckpointAsync(cancellationToken);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // The close stays marked unlogged, so the next checkpoint (timer, reminder or stop) writes it.
+                    LogIdleCheckpointFailed(logger, Name, exception.Message);
+                }
+            }
+        }
+    }
+
+    private long CloseDelayNanos => options.Value.CloseDelaySeconds * 1_000_000_000L;
+
+    private static long? WatermarkOf((long? Spans, long? Edges, long? Metrics, long? Logs) watermarks, WindowSignal signal) => signal switch
+    {
+        WindowSignal.Spans => watermarks.Spans,
+        WindowSignal.Metrics => watermarks.Metrics,
+        _ => watermarks.Logs,
+    };
+
+    // The windows a batch closed, known when IdleSignals.KnownAt says from the watermarks before and after it.
+    private ValueTask HandOverClosedWindowsAsync((long? Spans, long? Edges, long? Metrics, long? Logs) before)
+    {
+        var after = _statistics.Watermarks;
+        return HandOverClosedWindowsAsync(window => _idle.KnownAt(
+            window, WatermarkOf(before, window.Signal), WatermarkOf(after, window.Signal) ?? window.EndUnixNano, CloseDelayNanos));
+    }
+
+    private async ValueTask HandOverClosedWindowsAsync(Func<ClosedWindow, long> knownAt)
     {
         IReadOnlyList<ClosedWindow> closed = _statistics.TakeClosedWindows();
         if (closed.Count == 0)
@@ -363,7 +450,7 @@ internal sealed partial class ServiceGrain(
             return;
         }
 
-        await ScoreAsync(closed);
+        await ScoreAsync(closed, knownAt);
         try
         {
             await sink.WindowsClosedAsync(Name, closed);
@@ -381,19 +468,13 @@ internal sealed partial class ServiceGrain(
     /// Scores the closed windows in this turn, after the batch is applied (per window, never per span), reports the
     /// outcomes to the silo's reporter and publishes the anomalies.
     /// </summary>
-    private async ValueTask ScoreAsync(IReadOnlyList<ClosedWindow> closed)
+    private async ValueTask ScoreAsync(IReadOnlyList<ClosedWindow> closed, Func<ClosedWindow, long> knownAt)
     {
-        var watermarks = _statistics.Watermarks;
         DetectionResult result = _detection.Score(
             Name,
             closed,
             models.LineupOf,
-            signal => signal switch
-            {
-                WindowSignal.Spans => watermarks.Spans,
-                WindowSignal.Metrics => watermarks.Metrics,
-                _ => watermarks.Logs,
-            } ?? closed[^1].EndUnixNano,
+            knownAt,
             SpotOptions.Default,
             _statistics.Templates.Info);
         if (result.Outcomes.Count > 0)
@@ -442,7 +523,7 @@ internal sealed partial class ServiceGrain(
 
     private async Task CheckpointAsync(CancellationToken cancellationToken)
     {
-        if (_applied == _checkpointed && !_edgeCallsSinceCheckpoint && checkpoint.RecordExists)
+        if (_applied == _checkpointed && !_unloggedSinceCheckpoint && checkpoint.RecordExists)
         {
             return;
         }
@@ -457,14 +538,14 @@ internal sealed partial class ServiceGrain(
 
         _statistics.MarkStored(sealedWindows);
         checkpoint.State = new ServiceCheckpoint { Statistics = _statistics, AppliedSequence = _applied, RecentBatchIds = _recent, Detection = _detection };
-        _edgeCallsSinceCheckpoint = false;
+        _unloggedSinceCheckpoint = false;
         try
         {
             await checkpoint.WriteStateAsync(cancellationToken);
         }
         catch
         {
-            _edgeCallsSinceCheckpoint = true;
+            _unloggedSinceCheckpoint = true;
             throw;
         }
 
@@ -477,6 +558,9 @@ internal sealed partial class ServiceGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Service {Service} could not checkpoint on deactivation: {Reason}")]
     private static partial void LogCheckpointFailed(ILogger logger, string service, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Service {Service} could not checkpoint the windows it closed on idleness: {Reason}")]
+    private static partial void LogIdleCheckpointFailed(ILogger logger, string service, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Service {Service} could not hand {Count} closed windows to the sink: {Reason}")]
     private static partial void LogSinkFailed(ILogger logger, string service, int count, string reason);

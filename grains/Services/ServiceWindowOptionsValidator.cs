@@ -35,6 +35,11 @@ public sealed class ServiceWindowOptionsValidator : IValidateOptions<ServiceWind
                 + $"(was {options.CloseDelaySeconds}).");
         }
 
+        if (options.IdleCloseSeconds < 0)
+        {
+            failures.Add($"{ServiceWindowOptions.SectionName}:{nameof(options.IdleCloseSeconds)} must not be negative (0 turns it off; was {options.IdleCloseSeconds}).");
+        }
+
         if (options.MaxFutureSkewSeconds < 0)
         {
             failures.Add($"{ServiceWindowOptions.SectionName}:{nameof(options.MaxFutureSkewSeconds)} must not be negative (was {options.MaxFutureSkewSeconds}).");

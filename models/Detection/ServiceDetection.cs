@@ -65,14 +65,14 @@ public sealed class ServiceDetection
     /// <param name="service">The service, for the events.</param>
     /// <param name="windows">The windows that closed, in the order they closed.</param>
     /// <param name="lineupOf">The versions to score a signal with now (asked once per scored window).</param>
-    /// <param name="detectedAtUnixNano">The signal's watermark when these windows closed.</param>
+    /// <param name="detectedAtUnixNano">When each window's close is known, in event time (its signal's watermark when it closed, in the main).</param>
     /// <param name="options">The adaptive threshold's options.</param>
     /// <param name="templates">The service's log templates by id, for the log windows.</param>
     public DetectionResult Score(
         string service,
         IReadOnlyList<ClosedWindow> windows,
         Func<WindowSignal, DetectionLineup> lineupOf,
-        Func<WindowSignal, long> detectedAtUnixNano,
+        Func<ClosedWindow, long> detectedAtUnixNano,
         SpotOptions options,
         Func<int, TemplateInfo>? templates = null)
     {
@@ -95,7 +95,7 @@ public sealed class ServiceDetection
             if (detection is null)
             {
                 if (window.Signal == WindowSignal.Logs && templates is not null &&
-                    ScoreLogs(service, window, templates, detectedAtUnixNano(window.Signal), options, judge) is { } logAnomaly)
+                    ScoreLogs(service, window, templates, detectedAtUnixNano(window), options, judge) is { } logAnomaly)
                 {
                     (raised ??= []).Add(logAnomaly);
                 }
@@ -109,10 +109,10 @@ public sealed class ServiceDetection
 
             // (The saturation rule is absent from checkpoints taken before it was known.)
             Saturation[] saturated = window.Signal == WindowSignal.Metrics ? (_saturation ??= new()).Judge(window) : [];
-            AnomalyEvent? anomaly = outcome.Verdict.IsAnomalous ? ToEvent(service, signal, window, outcome, detectedAtUnixNano(window.Signal)) : null;
+            AnomalyEvent? anomaly = outcome.Verdict.IsAnomalous ? ToEvent(service, signal, window, outcome, detectedAtUnixNano(window)) : null;
             if (saturated.Length > 0)
             {
-                anomaly = WithSaturation(anomaly, service, window, saturated, detectedAtUnixNano(window.Signal));
+                anomaly = WithSaturation(anomaly, service, window, saturated, detectedAtUnixNano(window));
             }
 
             if (anomaly is not null)

@@ -85,9 +85,20 @@ internal sealed class LogSignal
     }
 
     /// <summary>Appends the windows that closed, as counts in <see cref="LogSeverity.Names"/> order.</summary>
-    public void TakeClosed(List<ClosedWindow> closed)
+    public void TakeClosed(List<ClosedWindow> closed) => Describe(_windows.TakeClosed(ClosingWatermark), closed);
+
+    /// <summary>
+    /// For log lines that went idle: the windows through the newest one's (lines or code-path steps), as
+    /// <see cref="TakeClosed"/> gives them; idle lines no longer hold the windows back.
+    /// </summary>
+    public void TakeIdle(List<ClosedWindow> closed) => Describe(_windows.TakeIdle(), closed);
+
+    /// <summary>True when a window holding records or steps has not closed.</summary>
+    public bool HasOpenWindows => _windows.HasOpenWindows;
+
+    private static void Describe(List<TimeWindow<LogWindow>> windows, List<ClosedWindow> closed)
     {
-        foreach (TimeWindow<LogWindow> window in _windows.TakeClosed(ClosingWatermark))
+        foreach (TimeWindow<LogWindow> window in windows)
         {
             closed.Add(new ClosedWindow(
                 WindowSignal.Logs,

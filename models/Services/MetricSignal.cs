@@ -83,9 +83,16 @@ internal sealed class MetricSignal
     }
 
     /// <summary>Appends the windows that closed, one value per series known at the close (see the remarks).</summary>
-    public void TakeClosed(List<ClosedWindow> closed)
+    public void TakeClosed(List<ClosedWindow> closed) => Describe(_windows.TakeClosed(), closed);
+
+    /// <summary>For metrics that went idle: their windows through the watermark's, as <see cref="TakeClosed"/> gives them.</summary>
+    public void TakeIdle(List<ClosedWindow> closed) => Describe(_windows.TakeIdle(), closed);
+
+    /// <summary>True when a window holding points has not closed.</summary>
+    public bool HasOpenWindows => _windows.HasOpenWindows;
+
+    private void Describe(List<TimeWindow<MetricWindowSet>> windows, List<ClosedWindow> closed)
     {
-        List<TimeWindow<MetricWindowSet>> windows = _windows.TakeClosed();
         if (windows.Count == 0)
         {
             return;

@@ -217,6 +217,35 @@ public sealed class ServiceStatistics
         return means;
     }
 
+    /// <summary>True when a window of <paramref name="signal"/> that saw data has not closed yet.</summary>
+    public bool HasOpenWindows(WindowSignal signal) => signal switch
+    {
+        WindowSignal.Spans => _spans.HasOpenWindows,
+        WindowSignal.Metrics => _metrics.HasOpenWindows,
+        _ => _logs.HasOpenWindows,
+    };
+
+    /// <summary>
+    /// Closes the windows of a signal that went idle (nothing of it arrived for a while), up to and including the one
+    /// holding its watermark, without waiting for a later event to pass them; they come out of
+    /// <see cref="TakeClosedWindows"/> as any other.
+    /// </summary>
+    public void CloseIdle(WindowSignal signal)
+    {
+        switch (signal)
+        {
+            case WindowSignal.Spans:
+                _spans.TakeIdle(Closed);
+                break;
+            case WindowSignal.Metrics:
+                _metrics.TakeIdle(Closed);
+                break;
+            default:
+                _logs.TakeIdle(Closed);
+                break;
+        }
+    }
+
     /// <summary>The windows that closed since the last call, in the order they closed; each window is given once.</summary>
     public IReadOnlyList<ClosedWindow> TakeClosedWindows()
     {

@@ -23,6 +23,15 @@ public sealed class ServiceWindowOptions
     /// </summary>
     public int CloseDelaySeconds { get; set; } = 10;
 
+    /// <summary>
+    /// How long a signal (spans, metric points or log records) of a service may send nothing, on the wall clock,
+    /// before its windows close without waiting for a later event: up to and including the window of its last event,
+    /// never beyond. A service that stops, or that exports metrics once a minute, has its last windows judged after
+    /// this, instead of when (and if) its next data comes. Longer than an SDK's export interval for spans and logs
+    /// (5 s by default) and an exporter's retries, so that a busy signal never idles. 0 turns it off. Default: 30.
+    /// </summary>
+    public int IdleCloseSeconds { get; set; } = 30;
+
     /// <summary>How far ahead of the wall clock an event time may be before it is refused, in seconds. Default: 300.</summary>
     public int MaxFutureSkewSeconds { get; set; } = 300;
 

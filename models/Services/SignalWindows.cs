@@ -108,6 +108,25 @@ internal sealed class SignalWindows<TBucket>
     /// </summary>
     public List<TimeWindow<TBucket>> TakeClosed() => TakeClosed(_windows.Watermark);
 
+    /// <summary>True when the window holding the watermark, or one before it, has not closed.</summary>
+    public bool HasOpenWindows => _windows.Watermark is { } watermark && _closer.HasOpenThrough(watermark);
+
+    /// <summary>
+    /// For a signal that went idle: the windows not given before, up to and including the one holding the watermark,
+    /// oldest first (see <see cref="WindowCloser.CloseIdle"/>).
+    /// </summary>
+    public List<TimeWindow<TBucket>> TakeIdle()
+    {
+        if (_windows.Watermark is not { } watermark || !_closer.HasOpenThrough(watermark))
+        {
+            return [];
+        }
+
+        var keys = new List<long>();
+        _closer.CloseIdle(watermark, keys);
+        return keys.ConvertAll(_windows.WindowOf);
+    }
+
     /// <summary>
     /// As <see cref="TakeClosed()"/>, for a signal whose windows close at a watermark of its own choosing,
     /// <paramref name="closing"/>, at most the windows' watermark (null: nothing closes).

@@ -115,9 +115,17 @@ internal sealed class SpanSignal
     }
 
     /// <summary>The windows that closed, as <see cref="RedFeatures"/> (a quiet window pooled with the minute before it).</summary>
-    public void TakeClosed(List<ClosedWindow> closed)
+    public void TakeClosed(List<ClosedWindow> closed) => Describe(_windows.TakeClosed(), closed);
+
+    /// <summary>For spans that went idle: their windows through the watermark's, as <see cref="TakeClosed"/> gives them.</summary>
+    public void TakeIdle(List<ClosedWindow> closed) => Describe(_windows.TakeIdle(), closed);
+
+    /// <summary>True when a window holding spans has not closed.</summary>
+    public bool HasOpenWindows => _windows.HasOpenWindows;
+
+    private void Describe(List<TimeWindow<SpanWindow>> windows, List<ClosedWindow> closed)
     {
-        foreach (TimeWindow<SpanWindow> window in _windows.TakeClosed())
+        foreach (TimeWindow<SpanWindow> window in windows)
         {
             double seconds = (window.EndUnixNano - window.StartUnixNano) / NanosPerSecond;
             IEnumerable<RedCounts> earlier = _windows.Windows.Range(window.EndUnixNano - RedFeatures.PoolNanos, window.StartUnixNano)

@@ -82,13 +82,31 @@ internal sealed class WindowCloser
     public void Close(long watermark, List<long> keys)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        if (!IsDue(watermark))
+        if (IsDue(watermark))
         {
-            return;
+            CloseThrough(LastClosable(watermark), watermark, keys);
         }
+    }
 
-        long last = LastClosable(watermark);
+    /// <summary>True when the window holding <paramref name="watermark"/>, or one before it, has not closed.</summary>
+    public bool HasOpenThrough(long watermark) => _started && UnixNanos.FloorDiv(watermark, _widthNanos) >= _nextKey;
 
+    /// <summary>
+    /// For a signal that went idle: appends the keys of every window not closed yet up to and including the one
+    /// holding <paramref name="watermark"/> (the signal's own), oldest first, and marks them closed. Nothing after
+    /// the watermark closes: an idle signal says its data has all come, not that time went on without it.
+    /// </summary>
+    public void CloseIdle(long watermark, List<long> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (HasOpenThrough(watermark))
+        {
+            CloseThrough(UnixNanos.FloorDiv(watermark, _widthNanos), watermark, keys);
+        }
+    }
+
+    private void CloseThrough(long last, long watermark, List<long> keys)
+    {
         long oldestRetained = UnixNanos.FloorDiv(watermark, _widthNanos) - _retained + 1;
         _skipped += Math.Max(0, Math.Min(oldestRetained, last + 1) - _nextKey);
         for (long key = Math.Max(_nextKey, oldestRetained); key <= last; key++)

@@ -29,21 +29,24 @@ public sealed class DurableServiceFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 
+    /// <summary>The grains on the durable test doubles, as this fixture's silo has them.</summary>
+    internal static void AddDurableGrains(ISiloBuilder silo)
+    {
+        // Registered before AddOtlpGrains, which only adds its defaults where nothing is registered.
+        silo.Services.AddSingleton<IServiceBatchLog, FlakyBatchLog>();
+        silo.Services.AddSingleton<IServiceWindowStore, SharedWindowStore>();
+        silo.Services.AddSingleton<IWindowCloseSink, RecordingWindowCloseSink>();
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Services, (sp, _) => new FreezableGrainStorage(sp.GetRequiredService<Serializer>()));
+        silo.UseInMemoryReminderService();
+        silo.AddBoundedMemoryTraceStore();
+        silo.AddOtlpGrains();
+
+        // Checkpoints only when the test makes the grain deactivate (or a signal idles, after 30 s).
+        silo.Services.Configure<ServiceWindowOptions>(o => o.CheckpointSeconds = 3600);
+    }
+
     private sealed class SiloConfigurator : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder silo)
-        {
-            // Registered before AddOtlpGrains, which only adds its defaults where nothing is registered.
-            silo.Services.AddSingleton<IServiceBatchLog, FlakyBatchLog>();
-            silo.Services.AddSingleton<IServiceWindowStore, SharedWindowStore>();
-            silo.Services.AddSingleton<IWindowCloseSink, RecordingWindowCloseSink>();
-            silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Services, (sp, _) => new FreezableGrainStorage(sp.GetRequiredService<Serializer>()));
-            silo.UseInMemoryReminderService();
-            silo.AddBoundedMemoryTraceStore();
-            silo.AddOtlpGrains();
-
-            // Checkpoints only when the test makes the grain deactivate.
-            silo.Services.Configure<ServiceWindowOptions>(o => o.CheckpointSeconds = 3600);
-        }
+        public void Configure(ISiloBuilder silo) => AddDurableGrains(silo);
     }
 }

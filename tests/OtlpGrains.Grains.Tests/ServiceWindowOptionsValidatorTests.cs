@@ -13,10 +13,10 @@ public sealed class ServiceWindowOptionsValidatorTests
 
         Assert.Equal("OtlpGrains:Services", ServiceWindowOptions.SectionName);
         Assert.Equal(
-            [10, 3600, 300, 10, 300, 100, 200, 200, 20, 300],
+            [10, 3600, 300, 10, 30, 300, 100, 200, 200, 20, 300],
             [
                 options.BucketSeconds, options.RetentionSeconds, options.AllowedLatenessSeconds, options.CloseDelaySeconds,
-                options.MaxFutureSkewSeconds, options.MaxOperations, options.MaxEdges, options.MaxMetricSeries,
+                options.IdleCloseSeconds, options.MaxFutureSkewSeconds, options.MaxOperations, options.MaxEdges, options.MaxMetricSeries,
                 options.P99MinCount, options.P99LookbackSeconds,
             ]);
         Assert.True(new ServiceWindowOptionsValidator().Validate(null, options).Succeeded);
@@ -29,6 +29,7 @@ public sealed class ServiceWindowOptionsValidatorTests
     [InlineData(nameof(ServiceWindowOptions.AllowedLatenessSeconds), 3610)]
     [InlineData(nameof(ServiceWindowOptions.CloseDelaySeconds), -1)]
     [InlineData(nameof(ServiceWindowOptions.CloseDelaySeconds), 301)]
+    [InlineData(nameof(ServiceWindowOptions.IdleCloseSeconds), -1)]
     [InlineData(nameof(ServiceWindowOptions.MaxFutureSkewSeconds), -1)]
     [InlineData(nameof(ServiceWindowOptions.MaxOperations), 0)]
     [InlineData(nameof(ServiceWindowOptions.MaxEdges), 0)]

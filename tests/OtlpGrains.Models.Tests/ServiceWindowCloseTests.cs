@@ -230,6 +230,53 @@ public sealed class ServiceWindowCloseTests : IDisposable
     }
 
     [Fact]
+    public void AnIdleSignalsLastWindowClosesWithoutALaterEventAndTheOthersWait()
+    {
+        ServiceStatistics statistics = Create();
+        statistics.AddSpans(Spans((1, 10, SpanRole.Request), (12, 10, SpanRole.Request), (13, 30, SpanRole.Request)));
+        statistics.AddMetrics(new ServiceMetricBatch(Guid.NewGuid(), ["cpu"], [new MetricPoint(0, MetricKind.Gauge, T0 + (12 * Second), 0.9, 1)]));
+        Assert.Empty(statistics.TakeClosedWindows()); // both watermarks at 12-13 s: nothing has passed 15 s
+        Assert.True(statistics.HasOpenWindows(WindowSignal.Spans));
+        Assert.False(statistics.HasOpenWindows(WindowSignal.Logs));
+
+        // The spans go idle: both their windows close, the last with what it holds; the metrics' wait.
+        statistics.CloseIdle(WindowSignal.Spans);
+        ClosedWindow[] closed = [.. statistics.TakeClosedWindows()];
+        Assert.Equal([(WindowSignal.Spans, T0), (WindowSignal.Spans, T0 + (10 * Second))], closed.Select(w => (w.Signal, w.StartUnixNano)));
+        Assert.Equal(0.2, closed[1].Features[0], 12);
+        Assert.False(statistics.HasOpenWindows(WindowSignal.Spans));
+        Assert.True(statistics.HasOpenWindows(WindowSignal.Metrics));
+
+        // Closing an idle signal again gives nothing; a later span lands in [10, 20) but does not close it twice.
+        statistics.CloseIdle(WindowSignal.Spans);
+        Assert.Empty(statistics.TakeClosedWindows());
+        statistics.AddSpans(Spans((14, 10, SpanRole.Request), (26, 10, SpanRole.Request)));
+        Assert.Empty(statistics.TakeClosedWindows());
+        statistics.AddSpans(Spans((36, 10, SpanRole.Request)));
+        Assert.Equal([T0 + (20 * Second)], statistics.TakeClosedWindows().Select(w => w.StartUnixNano));
+
+        statistics.CloseIdle(WindowSignal.Metrics);
+        ClosedWindow metrics = Assert.Single(statistics.TakeClosedWindows());
+        Assert.Equal((WindowSignal.Metrics, T0 + (10 * Second), 0.9), (metrics.Signal, metrics.StartUnixNano, metrics.Features[0]));
+    }
+
+    [Fact]
+    public void IdleLinesNoLongerHoldTheLogWindowsBack()
+    {
+        ServiceStatistics statistics = Create();
+        statistics.AddLogs(Lines((1, 1)));
+        statistics.AddSpans(Steps((2, 1), (16, 2)));
+
+        // The spans are ahead and the lines behind: [0, 10) waits for lines that may still come...
+        Assert.DoesNotContain(statistics.TakeClosedWindows(), w => w.Signal == WindowSignal.Logs);
+
+        // ...until the lines go idle: every log window through the newest step's closes.
+        statistics.CloseIdle(WindowSignal.Logs);
+        Assert.Equal([T0, T0 + (10 * Second)], statistics.TakeClosedWindows().Where(w => w.Signal == WindowSignal.Logs).Select(w => w.StartUnixNano));
+        Assert.False(statistics.HasOpenWindows(WindowSignal.Logs));
+    }
+
+    [Fact]
     public void EachSignalHasItsOwnWatermark()
     {
         ServiceStatistics statistics = Create();

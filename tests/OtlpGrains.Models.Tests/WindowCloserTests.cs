@@ -82,6 +82,39 @@ public sealed class WindowCloserTests
     [Fact]
     public void NothingClosesBeforeTheFirstEvent() => Assert.Empty(Close(1_000 * Second));
 
+    [Fact]
+    public void AnIdleSignalClosesThroughItsWatermarksWindowAndNoFurther()
+    {
+        _closer.Observe(0);
+        Assert.Equal([0L], Close(15 * Second));
+        _closer.Observe(3);
+
+        // Watermark 32 s: windows 1 and 2 would close on it, window 3 (30-40 s) only at 45 s. Idle, it closes now too.
+        Assert.True(_closer.HasOpenThrough(32 * Second));
+        Assert.Equal([1L, 2L, 3L], CloseIdle(32 * Second));
+        Assert.False(_closer.HasOpenThrough(32 * Second));
+        Assert.Empty(CloseIdle(32 * Second));
+        Assert.Equal(3, _closer.LastClosedKey);
+
+        // The watermark's own window closed early does not close again once the watermark passes it.
+        Assert.Empty(Close(45 * Second));
+        Assert.Equal([4L], Close(55 * Second));
+    }
+
+    [Fact]
+    public void NothingClosesOnIdlenessBeforeTheFirstEvent()
+    {
+        Assert.False(_closer.HasOpenThrough(1_000 * Second));
+        Assert.Empty(CloseIdle(1_000 * Second));
+    }
+
+    private long[] CloseIdle(long watermark)
+    {
+        var keys = new List<long>();
+        _closer.CloseIdle(watermark, keys);
+        return [.. keys];
+    }
+
     private long[] Close(long watermark)
     {
         var keys = new List<long>();

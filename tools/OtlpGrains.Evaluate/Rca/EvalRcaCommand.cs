@@ -33,7 +33,9 @@ internal static class EvalRcaCommand
     {
         var rest = new List<string>();
         Uri? api = null;
-        TimeSpan settle = TimeSpan.FromSeconds(30);
+        // Past the services' idle close (OtlpGrains:Services:IdleCloseSeconds, 30 s, checked every 10 s): once the
+        // replay ends, every signal goes idle and its last windows close then, as a deployed cluster's would.
+        TimeSpan settle = TimeSpan.FromSeconds(60);
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--api" && i + 1 < args.Length && Uri.TryCreate(args[i + 1], UriKind.Absolute, out Uri? parsed))
