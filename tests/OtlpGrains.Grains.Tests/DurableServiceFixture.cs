@@ -5,7 +5,6 @@ using Orleans.TestingHost;
 using OtlpGrains.Grains.Services;
 using OtlpGrains.Interfaces;
 using OtlpGrains.Models.Services;
-using Xunit;
 
 namespace OtlpGrains.Grains.Tests;
 
@@ -13,22 +12,8 @@ namespace OtlpGrains.Grains.Tests;
 /// A one-silo test cluster whose service grains run the durable path (log, checkpoint, replay) on process-wide
 /// test doubles, with a sink that records the closed windows.
 /// </summary>
-public sealed class DurableServiceFixture : IAsyncLifetime
+public sealed class DurableServiceFixture : OneSiloCluster<DurableServiceFixture.SiloConfigurator>
 {
-    public TestCluster Cluster { get; private set; } = null!;
-
-    public IGrainFactory Grains => Cluster.GrainFactory;
-
-    public async Task InitializeAsync()
-    {
-        var builder = new TestClusterBuilder(1);
-        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-    }
-
-    public async Task DisposeAsync() => await Cluster.DisposeAsync();
-
     /// <summary>The grains on the durable test doubles, as this fixture's silo has them.</summary>
     internal static void AddDurableGrains(ISiloBuilder silo)
     {
@@ -45,8 +30,8 @@ public sealed class DurableServiceFixture : IAsyncLifetime
         silo.Services.Configure<ServiceWindowOptions>(o => o.CheckpointSeconds = 3600);
     }
 
-    private sealed class SiloConfigurator : ISiloConfigurator
+    public sealed class SiloConfigurator : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder silo) => AddDurableGrains(silo);
+        public void Configure(ISiloBuilder siloBuilder) => AddDurableGrains(siloBuilder);
     }
 }

@@ -21,7 +21,7 @@ public sealed class IdleCloseTests(IdleCloseTests.IdleServiceFixture fixture) : 
     public async Task AnIdleServicesLastWindowsCloseOnceEvenAcrossACrash()
     {
         var name = $"idle-{Guid.NewGuid():N}";
-        var service = fixture.Cluster.GrainFactory.GetGrain<IServiceGrain>(name);
+        var service = fixture.Grains.GetGrain<IServiceGrain>(name);
         long start = ((DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 10 * 10) - 200) * Second;
 
         // Spans in [0, 10) and [10, 20): the watermark (13 s) closes neither, and nothing comes after them.
@@ -61,26 +61,14 @@ public sealed class IdleCloseTests(IdleCloseTests.IdleServiceFixture fixture) : 
         [.. seconds.Select(s => new ServiceSpan(start + (s * Second), 5_000_000, 0, SpanKindCode.Server, SpanRole.Request))]);
 
     /// <summary>The durable test cluster with signals idle after 1 s.</summary>
-    public sealed class IdleServiceFixture : IAsyncLifetime
+    public sealed class IdleServiceFixture : OneSiloCluster<IdleServiceFixture.SiloConfigurator>
     {
-        public TestCluster Cluster { get; private set; } = null!;
-
-        public async Task InitializeAsync()
+        public sealed class SiloConfigurator : ISiloConfigurator
         {
-            var builder = new TestClusterBuilder(1);
-            builder.AddSiloBuilderConfigurator<SiloConfigurator>();
-            Cluster = builder.Build();
-            await Cluster.DeployAsync();
-        }
-
-        public async Task DisposeAsync() => await Cluster.DisposeAsync();
-
-        private sealed class SiloConfigurator : ISiloConfigurator
-        {
-            public void Configure(ISiloBuilder silo)
+            public void Configure(ISiloBuilder siloBuilder)
             {
-                DurableServiceFixture.AddDurableGrains(silo);
-                silo.Services.Configure<ServiceWindowOptions>(o => o.IdleCloseSeconds = 1);
+                DurableServiceFixture.AddDurableGrains(siloBuilder);
+                siloBuilder.Services.Configure<ServiceWindowOptions>(o => o.IdleCloseSeconds = 1);
             }
         }
     }
