@@ -37,7 +37,12 @@ public sealed class IdleSignals
         }
     }
 
-    /// <summary>The closing signals that received nothing for the idle time (none when idleness is off).</summary>
+    /// <summary>
+    /// The closing signals that received nothing for the idle time (none when idleness is off). The log windows also
+    /// count the spans' code-path steps, so they are idle only when the spans are too: while the spans go on, a
+    /// service that logs now and then must still find the window of a line that comes a few seconds late open (the
+    /// log windows' own rule closes them behind the spans, at the allowed lateness).
+    /// </summary>
     public IEnumerable<WindowSignal> Idle()
     {
         if (_idleTicks <= 0)
@@ -48,12 +53,14 @@ public sealed class IdleSignals
         long now = _time.GetUtcNow().UtcTicks;
         foreach (WindowSignal signal in Closing)
         {
-            if (now - _lastArrival[(int)signal] >= _idleTicks)
+            if (IsIdle(signal, now) && (signal != WindowSignal.Logs || IsIdle(WindowSignal.Spans, now)))
             {
                 yield return signal;
             }
         }
     }
+
+    private bool IsIdle(WindowSignal signal, long now) => now - _lastArrival[(int)signal] >= _idleTicks;
 
     /// <summary>
     /// The event time at which the close of an idle signal's windows is known: as the wall clock would have it live,

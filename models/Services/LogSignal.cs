@@ -88,8 +88,8 @@ internal sealed class LogSignal
     public void TakeClosed(List<ClosedWindow> closed) => Describe(_windows.TakeClosed(ClosingWatermark), closed);
 
     /// <summary>
-    /// For log lines that went idle: the windows through the newest one's (lines or code-path steps), as
-    /// <see cref="TakeClosed"/> gives them; idle lines no longer hold the windows back.
+    /// For a log signal that went idle (its lines and the spans whose steps it counts): the windows through the newest
+    /// one's (lines or code-path steps), as <see cref="TakeClosed"/> gives them.
     /// </summary>
     public void TakeIdle(List<ClosedWindow> closed) => Describe(_windows.TakeIdle(), closed);
 

@@ -261,7 +261,7 @@ public sealed class ServiceWindowCloseTests : IDisposable
     }
 
     [Fact]
-    public void IdleLinesNoLongerHoldTheLogWindowsBack()
+    public void AnIdleLogSignalClosesThroughItsNewestLineOrStep()
     {
         ServiceStatistics statistics = Create();
         statistics.AddLogs(Lines((1, 1)));
@@ -270,7 +270,7 @@ public sealed class ServiceWindowCloseTests : IDisposable
         // The spans are ahead and the lines behind: [0, 10) waits for lines that may still come...
         Assert.DoesNotContain(statistics.TakeClosedWindows(), w => w.Signal == WindowSignal.Logs);
 
-        // ...until the lines go idle: every log window through the newest step's closes.
+        // ...until the lines and the spans go idle: every log window through the newest step's closes.
         statistics.CloseIdle(WindowSignal.Logs);
         Assert.Equal([T0, T0 + (10 * Second)], statistics.TakeClosedWindows().Where(w => w.Signal == WindowSignal.Logs).Select(w => w.StartUnixNano));
         Assert.False(statistics.HasOpenWindows(WindowSignal.Logs));

@@ -19,13 +19,27 @@ public sealed class IdleSignalsTests
         _time.Advance(TimeSpan.FromSeconds(20));
         idle.Arrived(WindowSignal.Spans);
         _time.Advance(TimeSpan.FromSeconds(10));
-        Assert.Equal([WindowSignal.Metrics, WindowSignal.Logs], idle.Idle());
+        Assert.Equal([WindowSignal.Metrics], idle.Idle());
 
         _time.Advance(TimeSpan.FromSeconds(19));
         idle.Arrived(WindowSignal.Metrics);
-        Assert.Equal([WindowSignal.Logs], idle.Idle());
+        Assert.Empty(idle.Idle());
         _time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal([WindowSignal.Spans, WindowSignal.Logs], idle.Idle());
+    }
+
+    [Fact]
+    public void TheLogWindowsIdleOnlyOnceTheSpansWhoseStepsTheyCountDoToo()
+    {
+        var idle = new IdleSignals(TimeSpan.FromSeconds(30), _time);
+        _time.Advance(TimeSpan.FromSeconds(20));
+        idle.Arrived(WindowSignal.Spans);
+        _time.Advance(TimeSpan.FromSeconds(15));
+
+        // No line for 35 s, but a span 15 s ago: a late line may still come for the windows the steps have reached.
+        Assert.Equal([WindowSignal.Metrics], idle.Idle());
+        _time.Advance(TimeSpan.FromSeconds(15));
+        Assert.Equal([WindowSignal.Spans, WindowSignal.Metrics, WindowSignal.Logs], idle.Idle());
     }
 
     [Fact]
