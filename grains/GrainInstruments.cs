@@ -32,6 +32,7 @@ internal sealed class GrainInstruments
     private readonly Counter<long> _tracesWithoutP99;
     private readonly Counter<long> _unpublishedAnomalies;
     private readonly Counter<long> _undeliveredWindows;
+    private readonly Counter<long> _idleClosedWindows;
     private readonly Counter<long> _droppedContinuations;
     private readonly Counter<long> _joinHalves;
     private readonly Counter<long> _joined;
@@ -72,6 +73,8 @@ internal sealed class GrainInstruments
             "Anomaly events the detectors raised that the anomalies stream did not take (the API still has them).");
         _undeliveredWindows = Create(meter, "undelivered_closed_windows_total", "{window}",
             "Closed windows the window-close sink failed to take after scoring.");
+        _idleClosedWindows = Create(meter, "idle_closed_windows_total", "{window}",
+            "Windows closed because their signal sent nothing for Services:IdleCloseSeconds, not because a later event passed them.");
         _droppedContinuations = Create(meter, "dropped_trace_continuations_total", "{part}",
             "Spans of a kept trace that came after it completed, not kept because the trace has all its parts already (4).");
         _joinHalves = CreateBySide(meter, "join_halves_total",
@@ -145,6 +148,8 @@ internal sealed class GrainInstruments
     public void AnomalyEventsUnpublished(long events) => AddIfAny(_unpublishedAnomalies, events);
 
     public void ClosedWindowsUndelivered(long windows) => AddIfAny(_undeliveredWindows, windows);
+
+    public void IdleClosedWindows(long windows) => AddIfAny(_idleClosedWindows, windows);
 
     private static Counter<long> Create(Meter meter, string name, string unit, string description)
     {

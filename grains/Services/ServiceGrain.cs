@@ -401,10 +401,13 @@ internal sealed partial class ServiceGrain(
                 return;
             }
 
+            int closedWindows = 0;
             foreach (WindowSignal signal in idle)
             {
-                _statistics.CloseIdle(signal);
+                closedWindows += _statistics.CloseIdle(signal);
             }
+
+            instruments.IdleClosedWindows(closedWindows);
 
             _unloggedSinceCheckpoint = true;
             var watermarks = _statistics.Watermarks;

@@ -228,10 +228,11 @@ public sealed class ServiceStatistics
     /// <summary>
     /// Closes the windows of a signal that went idle (nothing of it arrived for a while), up to and including the one
     /// holding its watermark, without waiting for a later event to pass them; they come out of
-    /// <see cref="TakeClosedWindows"/> as any other.
+    /// <see cref="TakeClosedWindows"/> as any other. Returns how many closed.
     /// </summary>
-    public void CloseIdle(WindowSignal signal)
+    public int CloseIdle(WindowSignal signal)
     {
+        int before = Closed.Count;
         switch (signal)
         {
             case WindowSignal.Spans:
@@ -244,6 +245,8 @@ public sealed class ServiceStatistics
                 _logs.TakeIdle(Closed);
                 break;
         }
+
+        return Closed.Count - before;
     }
 
     /// <summary>The windows that closed since the last call, in the order they closed; each window is given once.</summary>

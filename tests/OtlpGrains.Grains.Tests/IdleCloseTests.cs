@@ -20,6 +20,7 @@ public sealed class IdleCloseTests(IdleCloseTests.IdleServiceFixture fixture) : 
     [Fact]
     public async Task AnIdleServicesLastWindowsCloseOnceEvenAcrossACrash()
     {
+        using var idleClosed = SiloCollectors.Of(fixture.Cluster, "idle_closed_windows_total");
         var name = $"idle-{Guid.NewGuid():N}";
         var service = fixture.Grains.GetGrain<IServiceGrain>(name);
         long start = ((DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 10 * 10) - 200) * Second;
@@ -48,6 +49,7 @@ public sealed class IdleCloseTests(IdleCloseTests.IdleServiceFixture fixture) : 
         await Task.Delay(TimeSpan.FromSeconds(3)); // three idle times more: nothing else closes
         Assert.Equal([0L, 10L, 20L, 30L, 40L], Starts(name, start));
         Assert.Equal(4, (await service.GetTotalsAsync()).Spans);
+        Assert.Equal(4, idleClosed.Sum()); // [0, 10), [10, 20), then [30, 40), [40, 50); this cluster holds this service only
     }
 
     // The span windows the sink received, as seconds after the start.

@@ -8,8 +8,10 @@ namespace OtlpGrains.Grains.Tests;
 /// <summary>One of the grains' counters, read from every silo of the test cluster while a test runs.</summary>
 internal sealed class SiloCollectors(MetricCollector<long>[] collectors) : IDisposable
 {
-    public static SiloCollectors Of(ClusterFixture fixture, string instrument) =>
-        new([.. fixture.Cluster.Silos.Select(silo => new MetricCollector<long>(
+    public static SiloCollectors Of(ClusterFixture fixture, string instrument) => Of(fixture.Cluster, instrument);
+
+    public static SiloCollectors Of(TestCluster cluster, string instrument) =>
+        new([.. cluster.Silos.Select(silo => new MetricCollector<long>(
             ((InProcessSiloHandle)silo).SiloHost.Services.GetRequiredService<IMeterFactory>(), GrainInstruments.MeterName, instrument))]);
 
     public long Sum() => collectors.Sum(c => c.GetMeasurementSnapshot().Sum(m => m.Value));

@@ -240,7 +240,7 @@ public sealed class ServiceWindowCloseTests : IDisposable
         Assert.False(statistics.HasOpenWindows(WindowSignal.Logs));
 
         // The spans go idle: both their windows close, the last with what it holds; the metrics' wait.
-        statistics.CloseIdle(WindowSignal.Spans);
+        Assert.Equal(2, statistics.CloseIdle(WindowSignal.Spans));
         ClosedWindow[] closed = [.. statistics.TakeClosedWindows()];
         Assert.Equal([(WindowSignal.Spans, T0), (WindowSignal.Spans, T0 + (10 * Second))], closed.Select(w => (w.Signal, w.StartUnixNano)));
         Assert.Equal(0.2, closed[1].Features[0], 12);
@@ -248,14 +248,14 @@ public sealed class ServiceWindowCloseTests : IDisposable
         Assert.True(statistics.HasOpenWindows(WindowSignal.Metrics));
 
         // Closing an idle signal again gives nothing; a later span lands in [10, 20) but does not close it twice.
-        statistics.CloseIdle(WindowSignal.Spans);
+        Assert.Equal(0, statistics.CloseIdle(WindowSignal.Spans));
         Assert.Empty(statistics.TakeClosedWindows());
         statistics.AddSpans(Spans((14, 10, SpanRole.Request), (26, 10, SpanRole.Request)));
         Assert.Empty(statistics.TakeClosedWindows());
         statistics.AddSpans(Spans((36, 10, SpanRole.Request)));
         Assert.Equal([T0 + (20 * Second)], statistics.TakeClosedWindows().Select(w => w.StartUnixNano));
 
-        statistics.CloseIdle(WindowSignal.Metrics);
+        Assert.Equal(1, statistics.CloseIdle(WindowSignal.Metrics));
         ClosedWindow metrics = Assert.Single(statistics.TakeClosedWindows());
         Assert.Equal((WindowSignal.Metrics, T0 + (10 * Second), 0.9), (metrics.Signal, metrics.StartUnixNano, metrics.Features[0]));
     }
