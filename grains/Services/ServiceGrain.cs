@@ -411,7 +411,7 @@ internal sealed partial class ServiceGrain(
 
             _unloggedSinceCheckpoint = true;
             var watermarks = _statistics.Watermarks;
-            await HandOverClosedWindowsAsync(window =>
+            await HandOverAsync(_statistics.TakeClosedWindows(), window =>
                 _idle.DetectedAt(WatermarkOf(watermarks, window.Signal) ?? window.EndUnixNano, window.EndUnixNano, CloseDelayNanos));
             if (log.IsDurable)
             {
@@ -437,20 +437,26 @@ internal sealed partial class ServiceGrain(
         _ => watermarks.Logs,
     };
 
-    // The windows a batch closed, known when IdleSignals.KnownAt says from the watermarks before and after it.
+    // The windows a batch closed, known when IdleSignals.KnownAt says from the watermarks before and after it. Most
+    // batches close nothing: the dating is built only when something closed.
     private ValueTask HandOverClosedWindowsAsync((long? Spans, long? Edges, long? Metrics, long? Logs) before)
-    {
-        var after = _statistics.Watermarks;
-        return HandOverClosedWindowsAsync(window => _idle.KnownAt(
-            window, WatermarkOf(before, window.Signal), WatermarkOf(after, window.Signal) ?? window.EndUnixNano, CloseDelayNanos));
-    }
-
-    private async ValueTask HandOverClosedWindowsAsync(Func<ClosedWindow, long> knownAt)
     {
         IReadOnlyList<ClosedWindow> closed = _statistics.TakeClosedWindows();
         if (closed.Count == 0)
         {
-            return;
+            return ValueTask.CompletedTask;
+        }
+
+        var after = _statistics.Watermarks;
+        return HandOverAsync(closed, window => _idle.KnownAt(
+            window, WatermarkOf(before, window.Signal), WatermarkOf(after, window.Signal) ?? window.EndUnixNano, CloseDelayNanos));
+    }
+
+    private async ValueTask HandOverAsync(IReadOnlyList<ClosedWindow> closed, Func<ClosedWindow, long> knownAt)
+    {
+        if (closed.Count == 0)
+        {
+            return; // an idle close whose windows had all left the retention
         }
 
         await ScoreAsync(closed, knownAt);
