@@ -14,8 +14,10 @@ namespace OtlpGrains.Models.Detection;
 /// templates have settled (<see cref="PatternDetection.IsSettled"/>), a template of level ERROR or worse first seen
 /// within the last minute (<see cref="PatternDetection.RangeNanos"/>) with at least <see cref="NewErrorLines"/> lines
 /// in it raises at least a warning, whether or not the threshold gives verdicts yet: new error templates are flagged
-/// as such. The last
-/// score of each template is kept for the API. The same window is also judged for changed code paths
+/// as such. A known ERROR template that returns at a line or two per window is judged over the same range by its
+/// lines against its usual rate (<see cref="TemplateFrequency.RangeSurprise"/>), at the code paths' surprise levels,
+/// once that rate means something (<see cref="TemplateFrequency.RateKnown"/>). The last score of each template is kept
+/// for the API. The same window is also judged for changed code paths
 /// (<see cref="PatternDetection"/>); the stronger of the two verdicts stands, and a shifted transition is named in the
 /// signals as <c>pattern A->B</c> (template ids). Bounded by the service's templates.
 /// </summary>
@@ -72,7 +74,6 @@ public sealed class LogDetection
         double score = alerting.Count == 0 ? 0 : ToScore(Math.Max(0, alerting.Max(a => a.Score) - looked));
         AnomalySeverity severity = _threshold.Observe(score, options);
         severity = judge ? severity : AnomalySeverity.None;
-        _frequency.Learn(window.Templates);
         bool settled = _patterns.IsSettled;
 
         // A changed code path is judged by its own test, before the threshold's first verdicts: a quiet service takes
@@ -90,7 +91,21 @@ public sealed class LogDetection
             severity = AnomalySeverity.Warning;
         }
 
-        double inForce = severity == AnomalySeverity.Critical ? _threshold.Critical : _threshold.Warning;
+        // A known ERROR template that returns at a line or two per window (a quiet service's error coming back) is
+        // judged over the code-path range too, by the same surprise levels as a changed code path. New ones are the
+        // rule above's.
+        List<(double Score, TemplateInfo Info, long Count)> knownErrors = judge && settled
+            ? [.. alerting.Where(a => a.Info.MaxSeverity >= ErrorSeverity && a.Info.FirstSeenUnixNano < rangeStart && _frequency.RateKnown(a.Info.Id, PatternDetection.SettlingWindows))]
+            : [];
+        (AnomalySeverity rangeSeverity, double rangeSurprise, List<(double Score, TemplateInfo Info, long Count)> surging) = JudgeRange(knownErrors);
+        bool rangeOnly = rangeSeverity > severity;
+        if (rangeOnly)
+        {
+            severity = rangeSeverity;
+        }
+
+        _frequency.Learn(window.Templates);
+
         string[] pathSignals = pathSeverity == AnomalySeverity.None ? [] : [.. shifts.Take(3).Select(s => $"pattern {s.From}->{s.To}")];
         if (pathSeverity > severity)
         {
@@ -100,11 +115,13 @@ public sealed class LogDetection
 
         if (severity == AnomalySeverity.None)
         {
-            return (new AnomalyVerdict(severity, score, inForce, []), []);
+            return (new AnomalyVerdict(severity, score, _threshold.Warning, []), []);
         }
 
-        LogTemplateRef[] drivers = [.. (newErrorOnly ? newErrors : alerting)
-            .Where(a => newErrorOnly || ToScore(Math.Max(0, a.Score - looked)) > _threshold.Warning)
+        var drivers = rangeOnly ? surging
+            : newErrorOnly ? newErrors
+            : [.. alerting.Where(a => ToScore(Math.Max(0, a.Score - looked)) > _threshold.Warning)];
+        LogTemplateRef[] refs = [.. drivers
             .OrderByDescending(a => a.Score)
             .Select(a => new LogTemplateRef(
                 a.Info.Id,
@@ -112,7 +129,33 @@ public sealed class LogDetection
                 LogSeverity.Names[LogSeverity.IndexOf(a.Info.MaxSeverity)],
                 a.Count,
                 a.Info.FirstSeenUnixNano >= rangeStart))];
-        return (new AnomalyVerdict(severity, score, inForce, [.. drivers.Select(d => $"template {d.Id}"), .. pathSignals]), drivers);
+        string[] signals = [.. refs.Select(d => $"template {d.Id}"), .. pathSignals];
+        AnomalyVerdict verdict = rangeOnly
+            ? new AnomalyVerdict(severity, ToScore(rangeSurprise), ToScore(severity == AnomalySeverity.Critical ? PatternDetection.CriticalSurprise : PatternDetection.WarningSurprise), signals)
+            : new AnomalyVerdict(severity, score, severity == AnomalySeverity.Critical ? _threshold.Critical : _threshold.Warning, signals);
+        return (verdict, refs);
+    }
+
+    // The given templates of the window judged by their lines over the code-path range against their usual rate, the
+    // strongest less ln(templates judged): the severity, that surprise, and the templates past the warning level.
+    private (AnomalySeverity Severity, double Surprise, List<(double Score, TemplateInfo Info, long Count)> Surging) JudgeRange(
+        List<(double Score, TemplateInfo Info, long Count)> templates)
+    {
+        if (templates.Count == 0)
+        {
+            return (AnomalySeverity.None, 0, []);
+        }
+
+        double looked = Math.Log(templates.Count);
+        int windows = _patterns.WindowsInRange;
+        var judged = templates
+            .Select(a => (Score: _frequency.RangeSurprise(a.Info.Id, _patterns.LinesInRange(a.Info.Id), windows) - looked, a.Info, a.Count))
+            .ToList();
+        double strongest = Math.Max(0, judged.Max(j => j.Score));
+        AnomalySeverity severity = strongest >= PatternDetection.CriticalSurprise ? AnomalySeverity.Critical
+            : strongest >= PatternDetection.WarningSurprise ? AnomalySeverity.Warning
+            : AnomalySeverity.None;
+        return (severity, strongest, [.. judged.Where(j => j.Score >= PatternDetection.WarningSurprise)]);
     }
 
     private static double ToScore(double surprise) => surprise / (surprise + HalfScoreSurprise);

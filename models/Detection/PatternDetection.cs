@@ -41,6 +41,9 @@ public sealed class PatternDetection
     /// <summary>True once <see cref="SettlingWindows"/> windows have been learned: windows are judged from then on.</summary>
     public bool IsSettled => _learnedWindows >= SettlingWindows;
 
+    /// <summary>The windows of the last range judged, the last one included.</summary>
+    public int WindowsInRange => _recent.Count;
+
     /// <summary>The lines of template <paramref name="id"/> in the windows of the last range judged.</summary>
     public long LinesInRange(int id)
     {

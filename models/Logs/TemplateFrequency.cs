@@ -24,6 +24,11 @@ public sealed class TemplateFrequency
     [Id(1)] private double[] _variance = [];
     [Id(2)] private int _known;
 
+    // Windows learned (capped: only compared with small numbers), and for each template how many had been learned when
+    // it first came. Empty in a model stored before these were kept: its templates count as long learned.
+    [Id(3)] private int _windowsLearned;
+    [Id(4)] private int[] _bornAt = [];
+
     /// <summary>Surprise, in nats, of <paramref name="count"/> records of template <paramref name="id"/> in a window (rises only).</summary>
     public double Surprise(int id, long count)
     {
@@ -31,6 +36,48 @@ public sealed class TemplateFrequency
         double spread = id < _known ? Math.Sqrt(_variance[id]) : 1;
         double z = (Anscombe(count) - mean) / Math.Max(spread, 1);
         return z <= 0 ? 0 : GaussianTail.Surprise(z);
+    }
+
+    /// <summary>
+    /// Surprise, in nats, of <paramref name="lines"/> records of template <paramref name="id"/> over the last
+    /// <paramref name="windows"/> windows together (rises only): the Chernoff bound of a Poisson tail,
+    /// K·ln(K/μ) − K + μ, with μ the template's usual lines per window times the windows, divided by its learned
+    /// dispersion on the Anscombe scale (1 for a Poisson count, more for a bursty template). A quiet service's error
+    /// template that returns at a line or two per window is not surprising in any one window but is over a minute.
+    /// The usual rate is floored at one line per <see cref="MemoryWindows"/> (what the model remembers), so a
+    /// template at zero is judged as one seen once in that span.
+    /// </summary>
+    public double RangeSurprise(int id, long lines, int windows)
+    {
+        if (lines <= 0 || windows <= 0)
+        {
+            return 0;
+        }
+
+        double mean = id < _known ? _mean[id] : Zero;
+        double dispersion = id < _known ? Math.Max(_variance[id], 1) : 1;
+        double perWindow = Math.Max((mean / 2 * (mean / 2)) - 0.375, 1 / MemoryWindows);
+        double expected = perWindow * windows;
+        return lines <= expected ? 0 : ((lines * Math.Log(lines / expected)) - lines + expected) / dispersion;
+    }
+
+    /// <summary>The windows the learned means remember: 1/α of the exponential weighting (about 144).</summary>
+    public static double MemoryWindows => 1 / Alpha;
+
+    /// <summary>
+    /// True when template <paramref name="id"/>'s usual rate means something for <see cref="RangeSurprise"/>: it
+    /// first came once the service's model had learned <paramref name="settlingWindows"/> windows (the service ran
+    /// without it, so "had been at zero" holds), or it has been learned for <see cref="MemoryWindows"/> since. A
+    /// template of the service's first minutes is neither until its mean has caught up with it.
+    /// </summary>
+    public bool RateKnown(int id, int settlingWindows)
+    {
+        if (id >= _known || id >= _bornAt.Length)
+        {
+            return id < _known;
+        }
+
+        return _bornAt[id] >= settlingWindows || _windowsLearned - _bornAt[id] >= MemoryWindows;
     }
 
     /// <summary>Learns one window's counts (by template id, ascending): every known template moves toward its count.</summary>
@@ -56,6 +103,8 @@ public sealed class TemplateFrequency
             _mean[id] += Alpha * delta;
             _variance[id] += Alpha * ((delta * delta) - _variance[id]);
         }
+
+        _windowsLearned = (int)Math.Min((long)_windowsLearned + 1, 1_000_000);
     }
 
     private void Grow(int known)
@@ -63,10 +112,20 @@ public sealed class TemplateFrequency
         int capacity = Math.Max(known, _mean.Length * 2);
         Array.Resize(ref _mean, capacity);
         Array.Resize(ref _variance, capacity);
+        bool births = _bornAt.Length >= _known; // false in a model stored before births were kept
+        if (births)
+        {
+            Array.Resize(ref _bornAt, capacity);
+        }
+
         for (int id = _known; id < known; id++)
         {
             _mean[id] = Zero;
             _variance[id] = 1;
+            if (births)
+            {
+                _bornAt[id] = _windowsLearned;
+            }
         }
 
         _known = known;

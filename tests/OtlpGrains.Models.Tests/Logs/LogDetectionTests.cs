@@ -118,6 +118,40 @@ public sealed class LogDetectionTests : IDisposable
     }
 
     [Fact]
+    public void AnErrorTemplateThatReturnsAtALineOrTwoAWindowIsFlaggedOverAMinuteAndAConstantOneIsNot()
+    {
+        // A quiet service, far from calibrating its threshold. One error comes in two episodes of a line or two a
+        // window, windows 20-29 and from 60 on; another is logged a line or two every window all along.
+        var (statistics, detection) = Create();
+        var random = new Random(9);
+        var events = new List<(int Window, AnomalyEvent Event)>();
+        for (int w = 0; w < 75; w++)
+        {
+            var lines = Enumerable.Range(0, random.Next(1, 3)).Select(_ => Line(w, 9, $"contact {random.Next(1000)} found")).ToList();
+            lines.AddRange(Enumerable.Range(0, random.Next(1, 3)).Select(_ => Line(w, 17, $"quota check failed for tenant {random.Next(1000)}")));
+            if (w is >= 20 and < 30 or >= 60)
+            {
+                lines.AddRange(Enumerable.Range(0, random.Next(1, 3)).Select(_ => Line(w, 17, $"no contact according to id {random.Next(1000)}")));
+            }
+
+            events.AddRange(Feed(statistics, detection, lines).Select(e => (w, e)));
+        }
+
+        Assert.False(detection.Logs.Threshold.IsCalibrated);
+        int returning = Enumerable.Range(0, statistics.Templates.Count).Single(id => statistics.Templates.Info(id).Text == "no contact according to id <*>");
+        int constant = Enumerable.Range(0, statistics.Templates.Count).Single(id => statistics.Templates.Info(id).Text == "quota check failed for tenant <*>");
+        Assert.DoesNotContain(events, e => e.Event.Signals.Contains($"template {constant}"));
+
+        // The second episode is flagged within a minute of its first line, naming the template as a known one.
+        var back = events.Where(e => e.Window >= 60).ToList();
+        Assert.NotEmpty(back);
+        Assert.True(back[0].Window <= 66, $"first at window {back[0].Window}");
+        Assert.All(back, e => Assert.Contains($"template {returning}", e.Event.Signals));
+        Assert.False(back[0].Event.Templates.Single(t => t.Id == returning).New);
+        Assert.DoesNotContain(events, e => e.Window is >= 32 and < 60);
+    }
+
+    [Fact]
     public void AChangedCodePathRaisesAPatternEventWhileASteadyOneRaisesNone()
     {
         var (statistics, events) = CodePathChange(changeAt: 300, windows: 320);
