@@ -25,9 +25,9 @@ public sealed class TemplateFrequency
     [Id(2)] private int _known;
 
     // Windows learned (capped: only compared with small numbers), and for each template how many had been learned when
-    // it first came. Empty in a model stored before these were kept: its templates count as long learned.
+    // it first came. Empty (or null) in a model stored before these were kept: its templates count as long learned.
     [Id(3)] private int _windowsLearned;
-    [Id(4)] private int[] _bornAt = [];
+    [Id(4)] private int[]? _bornAt = [];
 
     /// <summary>Surprise, in nats, of <paramref name="count"/> records of template <paramref name="id"/> in a window (rises only).</summary>
     public double Surprise(int id, long count)
@@ -72,7 +72,7 @@ public sealed class TemplateFrequency
     /// </summary>
     public bool RateKnown(int id, int settlingWindows)
     {
-        if (id >= _known || id >= _bornAt.Length)
+        if (_bornAt is null || id >= _known || id >= _bornAt.Length)
         {
             return id < _known;
         }
@@ -112,20 +112,18 @@ public sealed class TemplateFrequency
         int capacity = Math.Max(known, _mean.Length * 2);
         Array.Resize(ref _mean, capacity);
         Array.Resize(ref _variance, capacity);
-        bool births = _bornAt.Length >= _known; // false in a model stored before births were kept
-        if (births)
-        {
-            Array.Resize(ref _bornAt, capacity);
-        }
-
         for (int id = _known; id < known; id++)
         {
             _mean[id] = Zero;
             _variance[id] = 1;
-            if (births)
-            {
-                _bornAt[id] = _windowsLearned;
-            }
+        }
+
+        // A model stored before births were kept has none to extend: its templates, new ones too, count as long learned.
+        if (_bornAt is { } births && births.Length >= _known)
+        {
+            Array.Resize(ref births, capacity);
+            Array.Fill(births, _windowsLearned, _known, known - _known);
+            _bornAt = births;
         }
 
         _known = known;

@@ -1,3 +1,6 @@
+using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 using OtlpGrains.Models.Logs;
 using Xunit;
 
@@ -68,6 +71,30 @@ public sealed class TemplateFrequencyTests
         }
 
         Assert.True(frequency.RateKnown(0, settlingWindows: 12));
+    }
+
+    [Fact]
+    public void BirthsSurviveACheckpointAndAModelStoredWithoutThemCountsItsTemplatesAsLongLearned()
+    {
+        using ServiceProvider services = new ServiceCollection().AddSerializer().BuildServiceProvider();
+        var serializer = services.GetRequiredService<Serializer>();
+        var frequency = new TemplateFrequency();
+        for (int w = 0; w < 20; w++)
+        {
+            frequency.Learn(w < 12 ? [new(0, 2)] : [new(0, 2), new(1, 1)]);
+        }
+
+        TemplateFrequency restored = serializer.Deserialize<TemplateFrequency>(serializer.SerializeToArray(frequency))!;
+        Assert.False(restored.RateKnown(0, settlingWindows: 12));
+        Assert.True(restored.RateKnown(1, settlingWindows: 12));
+
+        // As stored before births were kept: no births at all.
+        typeof(TemplateFrequency).GetField("_bornAt", BindingFlags.NonPublic | BindingFlags.Instance)!.SetValue(restored, null);
+        restored.Learn([new(0, 2), new(2, 1)]);
+        frequency.Learn([new(0, 2), new(2, 1)]);
+        Assert.True(restored.RateKnown(0, settlingWindows: 12));
+        Assert.True(restored.RateKnown(2, settlingWindows: 12));
+        Assert.Equal(frequency.RangeSurprise(0, 30, 6), restored.RangeSurprise(0, 30, 6), 9); // the rates are untouched
     }
 
     private static long Poisson(Random random, double mean)
