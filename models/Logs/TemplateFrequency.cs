@@ -45,7 +45,9 @@ public sealed class TemplateFrequency
     /// dispersion on the Anscombe scale (1 for a Poisson count, more for a bursty template). A quiet service's error
     /// template that returns at a line or two per window is not surprising in any one window but is over a minute.
     /// The usual rate is floored at one line per <see cref="MemoryWindows"/> (what the model remembers), so a
-    /// template at zero is judged as one seen once in that span.
+    /// template at zero is judged as one seen once in that span. This is the Poisson half-deviance, which a
+    /// dispersion scales as quasi-Poisson does; <see cref="Statistics.PoissonTail"/>'s exact probability has no such
+    /// scaling, and its 1 − P(X &lt; K) runs out of precision past about 37 nats.
     /// </summary>
     public double RangeSurprise(int id, long lines, int windows)
     {
